@@ -1,0 +1,235 @@
+// Command ptdang is the whole application in one binary: the web server and the operator's
+// tools (migrations, the local development database, demo data).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"ptdang/internal/config"
+	"ptdang/internal/demo"
+	"ptdang/internal/pg"
+	"ptdang/internal/server"
+)
+
+const usage = `ptdang: theo dõi công tác phát triển đảng viên (Party membership development)
+
+Usage:
+  ptdang serve [flags]             migrate the database, then serve HTTP until SIGINT/SIGTERM
+  ptdang migrate up                apply pending migrations
+  ptdang migrate down [N|all]      revert the newest N migrations (default 1), or all
+  ptdang migrate version           print the database's schema version
+  ptdang migrate force VERSION     mark VERSION as applied and clean, after a manual repair
+  ptdang demo                      load the demo data set (each part once)
+  ptdang localdb start|stop|url    the private PostgreSQL cluster of 'make run' (-dir .data)
+
+Every command takes the flags of 'ptdang serve -h'; each flag has an environment variable.
+`
+
+// errUsage marks errors after which the usage text helps.
+var errUsage = errors.New("see `ptdang help`")
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "ptdang:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("no command: %w", errUsage)
+	}
+	cmd, args := args[0], args[1:]
+	fs := flag.NewFlagSet("ptdang "+cmd, flag.ContinueOnError)
+	switch cmd {
+	case "localdb":
+		return localDB(fs, args, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve", "migrate", "demo":
+	default:
+		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
+	}
+	cfg, err := config.Load(fs, args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if err := cfg.RequireDatabase(); err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg)
+	case "migrate":
+		return migrate(ctx, cfg, fs.Args(), stdout)
+	case "demo":
+		db, err := pg.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := pg.CheckSchema(ctx, db); err != nil {
+			return fmt.Errorf("%w (run `ptdang migrate up` first)", err)
+		}
+		return demo.Load(ctx, db, demo.Parts, stdout)
+	}
+	panic("unreachable: commands are checked above")
+}
+
+func serve(ctx context.Context, cfg config.Config) error {
+	log := cfg.Logger()
+	log.Info("starting", "config", cfg.String())
+	if err := pg.MigrateUp(cfg.DatabaseURL); err != nil {
+		return err
+	}
+	db, err := pg.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// Another server may have run a newer binary's migrations: refuse to serve a schema we do
+	// not know.
+	if err := pg.CheckSchema(ctx, db); err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	return server.Run(ctx, l, server.New(db, log).Routes(), cfg.ShutdownTimeout, log)
+}
+
+func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("migrate: want up, down, version or force")
+	}
+	switch args[0] {
+	case "up":
+		return pg.MigrateUp(cfg.DatabaseURL)
+	case "down":
+		steps := 1
+		if len(args) > 1 {
+			if args[1] == "all" {
+				steps = 0
+			} else if n, err := strconv.Atoi(args[1]); err == nil && n > 0 {
+				steps = n
+			} else {
+				return fmt.Errorf("migrate down %q: want a positive number or all", args[1])
+			}
+		}
+		return pg.MigrateDown(cfg.DatabaseURL, steps)
+	case "version":
+		db, err := pg.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		v, dirty, err := pg.SchemaVersion(ctx, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "database %d (dirty: %t), binary %d\n", v, dirty, pg.LatestVersion())
+		return nil
+	case "force":
+		if len(args) < 2 {
+			return errors.New("migrate force: want a VERSION")
+		}
+		v, err := strconv.Atoi(args[1])
+		if err != nil {
+			return fmt.Errorf("migrate force %q: want a number", args[1])
+		}
+		return pg.MigrateForce(cfg.DatabaseURL, v)
+	}
+	return fmt.Errorf("migrate %q: want up, down, version or force", args[0])
+}
+
+// localDB manages the private cluster of `make run`: `start` creates it on first use, starts it,
+// makes sure the ptdang database exists and prints its URL; `url` prints the URL; `stop` stops it.
+func localDB(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	dir := fs.String("dir", ".data", "directory holding the cluster")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("localdb: want start, stop or url")
+	}
+	abs, err := filepath.Abs(filepath.Join(*dir, "pg"))
+	if err != nil {
+		return err
+	}
+	c := &pg.Cluster{Dir: abs}
+	switch fs.Arg(0) {
+	case "stop":
+		if !c.Exists() {
+			return nil
+		}
+		return c.Stop()
+	case "url":
+		if !c.Exists() {
+			return fmt.Errorf("no local cluster in %s: run `ptdang localdb start`", abs)
+		}
+	case "start":
+		if err := startLocalDB(c); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("localdb %q: want start, stop or url", fs.Arg(0))
+	}
+	url, err := c.URL("ptdang")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, url)
+	return nil
+}
+
+func startLocalDB(c *pg.Cluster) error {
+	if !c.Exists() {
+		if entries, _ := os.ReadDir(c.Dir); len(entries) > 0 {
+			return fmt.Errorf("%s holds an unfinished cluster: remove it and run again", c.Dir)
+		}
+		// 5432 is the system server's; take a port of our own.
+		port, err := pg.FreePort(54329)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(c.Dir), 0o755); err != nil {
+			return err
+		}
+		if err := c.Init(port); err != nil {
+			return err
+		}
+	}
+	if err := c.Start(); err != nil {
+		return err
+	}
+	url, err := c.URL("postgres")
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := pg.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var exists bool
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ptdang')`).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		_, err = db.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{"ptdang"}.Sanitize())
+	}
+	return err
+}

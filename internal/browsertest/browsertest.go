@@ -1,0 +1,116 @@
+// Package browsertest drives Debian's headless Chromium for the journey tests (kiểm thử trên
+// trình duyệt). Every chromedp call of the project lives here, so a change of its API touches
+// one file. A missing browser fails the test; it never skips.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Browser is one headless Chromium tab, closed when the test ends.
+type Browser struct {
+	t   testing.TB
+	ctx context.Context
+}
+
+// New starts Chromium for t, in a fresh profile, with its background networking off (this
+// machine reaches no outside network, and tests must not depend on one).
+func New(t testing.TB) *Browser {
+	t.Helper()
+	path := "/usr/bin/chromium"
+	if _, err := os.Stat(path); err != nil {
+		p, lookErr := exec.LookPath("chromium")
+		if lookErr != nil {
+			t.Fatalf("browsertest: Chromium not found (`make test` installs it with apt-get install chromium): %v", err)
+		}
+		path = p
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-pings", true),
+		chromedp.Flag("lang", "vi-VN"),
+	)
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox) // Chromium's sandbox refuses to run as root
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil { // starts the browser, with no deadline of its own
+		t.Fatalf("browsertest: start Chromium: %v", err)
+	}
+	return &Browser{t: t, ctx: ctx}
+}
+
+// Do runs the steps with a deadline, failing the test on the first error.
+func (b *Browser) Do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// Open sets the viewport to width×height CSS pixels and loads url.
+func (b *Browser) Open(url string, width, height int64) {
+	b.t.Helper()
+	b.Do(chromedp.EmulateViewport(width, height), chromedp.Navigate(url))
+}
+
+// Text returns the visible text of the first element matching the CSS selector, waiting for it
+// to become visible.
+func (b *Browser) Text(css string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+	if err != nil {
+		b.t.Fatalf("browser: text of %s: %v", css, err)
+	}
+	return text
+}
+
+// Eval evaluates a JavaScript expression in the page and returns its value.
+func Eval[T any](b *Browser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("browser: eval %s: %v", expr, err)
+	}
+	return v
+}
+
+// Screenshot saves a PNG of the whole page as name.png in the test's temporary directory and
+// returns its path. With PTDANG_SCREENSHOTS set, it saves there instead, to be looked at.
+func (b *Browser) Screenshot(name string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("browser: screenshot: %v", err)
+	}
+	dir := os.Getenv("PTDANG_SCREENSHOTS")
+	if dir == "" {
+		dir = b.t.TempDir()
+	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatalf("browser: screenshot: %v", err)
+	}
+	return path
+}

@@ -1,0 +1,101 @@
+// Package config reads the server's settings (cấu hình) from environment variables, which
+// command-line flags may override. The defaults are the ones `make run` needs.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the typed configuration of `ptdang serve` and the other subcommands.
+type Config struct {
+	DatabaseURL     string        // DATABASE_URL
+	ListenAddr      string        // PTDANG_LISTEN_ADDR
+	BaseURL         string        // PTDANG_BASE_URL
+	LogLevel        slog.Level    // PTDANG_LOG_LEVEL
+	LogFormat       string        // PTDANG_LOG_FORMAT: text or json
+	SecureCookies   bool          // PTDANG_SECURE_COOKIES
+	ShutdownTimeout time.Duration // PTDANG_SHUTDOWN_TIMEOUT
+}
+
+// Load fills a Config from the environment (getenv) and then from args parsed by fs, so a flag
+// wins over its variable. It returns an error naming the variable or flag whose value is wrong.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var (
+		c        Config
+		level    string
+		secure   string
+		shutdown string
+	)
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL)")
+	fs.StringVar(&c.ListenAddr, "listen", env("PTDANG_LISTEN_ADDR", ":8080"), "listen address (PTDANG_LISTEN_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", env("PTDANG_BASE_URL", "http://localhost:8080"), "public base URL (PTDANG_BASE_URL)")
+	fs.StringVar(&level, "log-level", env("PTDANG_LOG_LEVEL", "info"), "debug, info, warn or error (PTDANG_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("PTDANG_LOG_FORMAT", "text"), "text or json (PTDANG_LOG_FORMAT)")
+	fs.StringVar(&secure, "secure-cookies", env("PTDANG_SECURE_COOKIES", "false"), "send cookies over HTTPS only (PTDANG_SECURE_COOKIES)")
+	fs.StringVar(&shutdown, "shutdown-timeout", env("PTDANG_SHUTDOWN_TIMEOUT", "30s"), "how long in-flight requests may run after SIGTERM (PTDANG_SHUTDOWN_TIMEOUT)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return Config{}, fmt.Errorf("log level %q: want debug, info, warn or error", level)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return Config{}, fmt.Errorf("log format %q: want text or json", c.LogFormat)
+	}
+	var err error
+	if c.SecureCookies, err = strconv.ParseBool(secure); err != nil {
+		return Config{}, fmt.Errorf("secure cookies %q: want true or false", secure)
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(shutdown); err != nil || c.ShutdownTimeout < 0 {
+		return Config{}, fmt.Errorf("shutdown timeout %q: want a duration such as 30s", shutdown)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return Config{}, fmt.Errorf("base URL %q: want http(s)://host[:port]", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return c, nil
+}
+
+// RequireDatabase returns an error when no database URL was configured.
+func (c Config) RequireDatabase() error {
+	if c.DatabaseURL == "" {
+		return fmt.Errorf("no database: set DATABASE_URL or pass -database-url (or use `make run`, which starts a local one)")
+	}
+	return nil
+}
+
+// Logger builds the process logger the configuration asks for.
+func (c Config) Logger() *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// String dumps the configuration with the database password masked, for the start-up log.
+func (c Config) String() string {
+	db := c.DatabaseURL
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+		db = u.String()
+	}
+	return fmt.Sprintf("database=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s",
+		db, c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout)
+}

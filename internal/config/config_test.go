@@ -1,0 +1,74 @@
+package config
+
+import (
+	"flag"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(args []string, env map[string]string) (Config, error) {
+	return Load(flag.NewFlagSet("test", flag.ContinueOnError), args, func(k string) string { return env[k] })
+}
+
+func TestDefaultsServeLocalhost8080(t *testing.T) {
+	c, err := load(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ListenAddr != ":8080" || c.BaseURL != "http://localhost:8080" || c.LogLevel != slog.LevelInfo ||
+		c.LogFormat != "text" || c.SecureCookies || c.ShutdownTimeout != 30*time.Second {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if c.RequireDatabase() == nil {
+		t.Fatal("no DATABASE_URL must be an error")
+	}
+}
+
+func TestFlagOverridesEnvironment(t *testing.T) {
+	env := map[string]string{
+		"DATABASE_URL":          "postgres://env/db",
+		"PTDANG_LISTEN_ADDR":    ":9000",
+		"PTDANG_LOG_FORMAT":     "json",
+		"PTDANG_SECURE_COOKIES": "true",
+		"PTDANG_BASE_URL":       "https://ptdang.example.vn/",
+	}
+	c, err := load([]string{"-listen", "127.0.0.1:7000", "-log-level", "debug"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ListenAddr != "127.0.0.1:7000" {
+		t.Errorf("flag did not win: listen %q", c.ListenAddr)
+	}
+	if c.DatabaseURL != "postgres://env/db" || c.LogFormat != "json" || !c.SecureCookies || c.LogLevel != slog.LevelDebug {
+		t.Errorf("environment not read: %+v", c)
+	}
+	if c.BaseURL != "https://ptdang.example.vn" {
+		t.Errorf("base URL %q keeps its trailing slash", c.BaseURL)
+	}
+}
+
+func TestBadValuesNameTheSetting(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"log level":        {"PTDANG_LOG_LEVEL": "loud"},
+		"log format":       {"PTDANG_LOG_FORMAT": "xml"},
+		"secure cookies":   {"PTDANG_SECURE_COOKIES": "maybe"},
+		"shutdown timeout": {"PTDANG_SHUTDOWN_TIMEOUT": "soon"},
+		"base URL":         {"PTDANG_BASE_URL": "localhost"},
+	} {
+		if _, err := load(nil, env); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %v", name, err)
+		}
+	}
+}
+
+func TestStringMasksDatabasePassword(t *testing.T) {
+	c, err := load(nil, map[string]string{"DATABASE_URL": "postgres://ptdang:s3cret@db:5432/ptdang"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.String(); strings.Contains(s, "s3cret") || !strings.Contains(s, "ptdang:xxxxx@db") {
+		t.Fatalf("String() = %s", s)
+	}
+}

@@ -1,0 +1,34 @@
+// Package format writes numbers, percentages and dates the Vietnamese way (định dạng số, ngày):
+// 1.827 · 71,85 % · 24/11/2026.
+package format
+
+import (
+	"math"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+var printer = message.NewPrinter(language.Vietnamese)
+
+// Int writes n with dots between thousands: 1827 → "1.827".
+func Int(n int64) string { return printer.Sprintf("%d", n) }
+
+// Percent writes p (already multiplied by 100) with two decimals after a comma and a spaced
+// percent sign: 71.8461 → "71,85 %". NaN and infinities, from a zero denominator, write "—".
+func Percent(p float64) string {
+	if math.IsNaN(p) || math.IsInf(p, 0) {
+		return "—"
+	}
+	return printer.Sprintf("%.2f", p) + " %"
+}
+
+// Date writes t as dd/mm/yyyy.
+func Date(t time.Time) string { return t.Format("02/01/2006") }
+
+// DateTime writes t as dd/mm/yyyy hh:mm.
+func DateTime(t time.Time) string { return t.Format("02/01/2006 15:04") }
+
+// Zone is Vietnam's time (UTC+7, no daylight saving); dates shown to users are in it.
+var Zone = time.FixedZone("ICT", 7*60*60)

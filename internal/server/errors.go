@@ -1,0 +1,66 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"ptdang/web"
+)
+
+// render renders c into a buffer first, so a failing template yields an error page rather
+// than half a page under a 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// serverError logs err with the request id and shows a generic Vietnamese page; the internal
+// error text never reaches the browser.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	id := middleware.GetReqID(r.Context())
+	s.Log.Error("server error", "id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+	s.errorPage(w, r, web.ErrorView{
+		Status:    http.StatusInternalServerError,
+		Heading:   "Đã xảy ra lỗi",
+		Message:   "Hệ thống gặp sự cố khi xử lý yêu cầu này. Dữ liệu của đồng chí chưa bị thay đổi. Xin thử lại sau ít phút.",
+		RequestID: id,
+	})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, web.ErrorView{
+		Status:  http.StatusNotFound,
+		Heading: "Không tìm thấy trang",
+		Message: "Trang này không tồn tại hoặc đồng chí không có quyền xem.",
+	})
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, web.ErrorView{
+		Status:  http.StatusMethodNotAllowed,
+		Heading: "Yêu cầu không hợp lệ",
+		Message: "Trang này không nhận yêu cầu theo cách đó.",
+	})
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, v web.ErrorView) {
+	var buf bytes.Buffer
+	// Rendered without the request's context: the error page must show even when it is cancelled.
+	if err := web.Error(web.Page{Title: v.Heading}, v).Render(context.WithoutCancel(r.Context()), &buf); err != nil {
+		http.Error(w, v.Heading, v.Status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(v.Status)
+	_, _ = buf.WriteTo(w)
+}

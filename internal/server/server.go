@@ -1,0 +1,64 @@
+// Package server is the HTTP face of ptdang (máy chủ web): routes, middleware, the one place
+// where errors become pages, and one thin handler per page or action.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	DB  *pgxpool.Pool
+	Log *slog.Logger
+	Now func() time.Time // the clock, replaceable in tests
+}
+
+// New returns a Server on db that logs to log.
+func New(db *pgxpool.Pool, log *slog.Logger) *Server {
+	return &Server{DB: db, Log: log, Now: time.Now}
+}
+
+// Run serves h on l until the process gets SIGINT or SIGTERM or ctx ends, then stops accepting
+// connections and waits up to grace for in-flight requests to finish.
+func Run(ctx context.Context, l net.Listener, h http.Handler, grace time.Duration, log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute, // exports of a whole province take a while
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	log.Info("serving", "addr", l.Addr().String())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight", "grace", grace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

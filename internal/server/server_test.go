@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"ptdang/internal/pg"
+	"ptdang/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// newTestServer serves the application on a fresh database and returns its base URL.
+func newTestServer(t *testing.T) (*Server, string) {
+	t.Helper()
+	s := New(pgtest.New(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts := httptest.NewServer(s.Routes())
+	t.Cleanup(ts.Close)
+	return s, ts.URL
+}
+
+func get(t *testing.T, url string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+func TestSIGTERMLetsInFlightRequestFinish(t *testing.T) {
+	started := make(chan struct{})
+	var finished atomic.Bool
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(time.Second)
+		finished.Store(true)
+		io.WriteString(w, "xong")
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan error, 1)
+	go func() {
+		stopped <- Run(context.Background(), l, slow, 10*time.Second, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+
+	type result struct {
+		body string
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + l.Addr().String() + "/")
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		got <- result{string(b), err}
+	}()
+	<-started
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := <-stopped; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !finished.Load() {
+		t.Fatal("the server stopped before the request in flight finished")
+	}
+	r := <-got
+	if r.err != nil || r.body != "xong" {
+		t.Fatalf("in-flight request: body %q, err %v", r.body, r.err)
+	}
+	if _, err := http.Get("http://" + l.Addr().String() + "/"); err == nil {
+		t.Fatal("the server still accepts connections after shutdown")
+	}
+}
+
+func TestPanicShowsVietnameseErrorPageWithoutInternals(t *testing.T) {
+	s, _ := newTestServer(t)
+	// A route that panics, behind the same middleware as every route.
+	boom := s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic("secret internal detail")
+	}))
+	rec := httptest.NewRecorder()
+	boom.ServeHTTP(rec, httptest.NewRequest("GET", "/boom", nil))
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", rec.Code)
+	}
+	body := rec.Body.String()
+	if !strings.Contains(body, "Đã xảy ra lỗi") {
+		t.Errorf("error page is not the Vietnamese one: %s", body)
+	}
+	if strings.Contains(body, "secret internal detail") {
+		t.Error("error page leaks the panic text")
+	}
+}
+
+func TestUnknownPageIsVietnamese404(t *testing.T) {
+	_, url := newTestServer(t)
+	resp, body := get(t, url+"/khong-co")
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "Không tìm thấy trang") {
+		t.Fatalf("status %d, body %s", resp.StatusCode, body)
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	s, url := newTestServer(t)
+	if resp, _ := get(t, url+"/healthz"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz %d", resp.StatusCode)
+	}
+	if resp, body := get(t, url+"/readyz"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("readyz on a current schema: %d %s", resp.StatusCode, body)
+	}
+
+	// A schema one migration behind (another server's older binary) is not ready.
+	if _, err := s.DB.Exec(t.Context(), `UPDATE schema_migrations SET version = $1`, pg.LatestVersion()-1); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := get(t, url+"/readyz"); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "schema") {
+		t.Fatalf("readyz on a stale schema: %d %s", resp.StatusCode, body)
+	}
+
+	// An unreachable database is not ready, but the process is still healthy.
+	s.DB.Close()
+	if resp, _ := get(t, url+"/readyz"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz without database: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, url+"/healthz"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz without database: %d", resp.StatusCode)
+	}
+}
+
+func TestResponsesCarrySecurityHeadersAndRequestID(t *testing.T) {
+	_, url := newTestServer(t)
+	resp, _ := get(t, url+"/")
+	for header, want := range map[string]string{
+		"X-Content-Type-Options": "nosniff",
+		"Referrer-Policy":        "same-origin",
+	} {
+		if got := resp.Header.Get(header); got != want {
+			t.Errorf("%s = %q, want %q", header, got, want)
+		}
+	}
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("CSP %q", csp)
+	}
+	if resp.Header.Get("X-Request-Id") == "" {
+		t.Error("no X-Request-Id")
+	}
+}
+
+func TestStaticAssetsAreServed(t *testing.T) {
+	_, url := newTestServer(t)
+	for _, path := range []string{"/static/app.css", "/static/htmx.min.js"} {
+		resp, body := get(t, url+path)
+		if resp.StatusCode != http.StatusOK || len(body) < 100 {
+			t.Errorf("%s: %d, %d bytes", path, resp.StatusCode, len(body))
+		}
+	}
+}

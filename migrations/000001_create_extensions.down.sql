@@ -1,0 +1,2 @@
+DROP FUNCTION IF EXISTS f_unaccent(text);
+DROP EXTENSION IF EXISTS unaccent;
