@@ -73,13 +73,17 @@ func withMigratorDB(db *sql.DB, f func(*migrate.Migrate) error) error {
 // MigrateUp applies every pending migration. It refuses a dirty schema.
 func MigrateUp(url string) error {
 	return withMigrator(url, func(m *migrate.Migrate) error {
-		if _, dirty, err := m.Version(); err == nil && dirty {
-			return ErrSchemaDirty
+		// Up checks for a dirty schema under the lock; checking before would race with
+		// another server that is half-way through a migration.
+		err := m.Up()
+		var dirty migrate.ErrDirty
+		switch {
+		case err == nil, errors.Is(err, migrate.ErrNoChange):
+			return nil
+		case errors.As(err, &dirty):
+			return fmt.Errorf("%w (version %d)", ErrSchemaDirty, dirty.Version)
 		}
-		if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
-			return fmt.Errorf("migrate up: %w", err)
-		}
-		return nil
+		return fmt.Errorf("migrate up: %w", err)
 	})
 }
 
