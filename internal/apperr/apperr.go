@@ -1,0 +1,64 @@
+// Package apperr is the application's small error vocabulary (lỗi nghiệp vụ). Domain packages
+// return these; package server maps them to pages in one place.
+package apperr
+
+import (
+	"errors"
+	"sort"
+	"strings"
+)
+
+var (
+	// ErrNotFound: the thing does not exist, or the caller may not see it (the two are not told apart).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: someone else changed the thing since the caller read it.
+	ErrConflict = errors.New("edit conflict")
+	// ErrForbidden: the caller may see the thing but not do this to it.
+	ErrForbidden = errors.New("forbidden")
+)
+
+// Invalid reports input that breaks rules; Fields maps each offending field to a Vietnamese
+// message that names it.
+type Invalid struct {
+	Fields map[string]string
+}
+
+// Add records msg for field, keeping the first message a field gets.
+func (e *Invalid) Add(field, msg string) {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if _, ok := e.Fields[field]; !ok {
+		e.Fields[field] = msg
+	}
+}
+
+// Err returns e when it holds a message and nil otherwise.
+func (e *Invalid) Err() error {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}
+
+func (e *Invalid) Error() string {
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + e.Fields[k]
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Field returns the message err holds for field, if err is an *Invalid.
+func Field(err error, field string) string {
+	var inv *Invalid
+	if errors.As(err, &inv) {
+		return inv.Fields[field]
+	}
+	return ""
+}

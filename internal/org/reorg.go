@@ -1,0 +1,573 @@
+package org
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/pg"
+)
+
+// EventKind is the kind of a reorganisation event.
+type EventKind string
+
+// The kinds of reorganisation.
+const (
+	Merge  EventKind = "merge"  // several units close, one succeeds them all
+	Split  EventKind = "split"  // one unit closes, several succeed it, each with a share
+	Rename EventKind = "rename" // the unit goes on under a new name
+	Move   EventKind = "move"   // the unit goes on under a new parent
+)
+
+// Label is the event kind's Vietnamese name.
+func (k EventKind) Label() string {
+	switch k {
+	case Merge:
+		return "Sáp nhập"
+	case Split:
+		return "Chia tách"
+	case Rename:
+		return "Đổi tên"
+	case Move:
+		return "Chuyển trực thuộc"
+	}
+	return ""
+}
+
+// Tree names one of the two trees.
+type Tree string
+
+// The two trees.
+const (
+	PartyTree Tree = "party"
+	AdminTree Tree = "admin"
+)
+
+// tables are the SQL names of a tree; they are constants, never user input.
+type tables struct {
+	tree                         Tree
+	version, unit, succession    string
+	attrs                        string // version columns other than name and parent_id
+	versionAt, life, inScopeFunc string
+}
+
+var (
+	partyTables = tables{PartyTree, "party_unit_version", "party_unit", "party_unit_succession", "kind, org_type",
+		"party_version_at", "party_life", "party_in_scope"}
+	adminTables = tables{AdminTree, "admin_unit_version", "admin_unit", "admin_unit_succession", "local_word",
+		"admin_version_at", "admin_life", "admin_in_scope"}
+)
+
+func (t tables) newEvent(ctx context.Context, tx pgx.Tx, kind EventKind, effective time.Time, note string) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO reorg_event (tree, kind, effective, note) VALUES ($1, $2, $3, $4) RETURNING id`,
+		t.tree, kind, effective, strings.TrimSpace(note)).Scan(&id)
+	return id, err
+}
+
+// checkOpen checks that unit is in scope and was open on the day before on and on on, so a
+// change can take effect on on. field names the form field in messages.
+func (t tables) checkOpen(ctx context.Context, tx pgx.Tx, scope Scope, unit int64, on time.Time, field string, inv *apperr.Invalid) (name string, err error) {
+	var (
+		life    Span
+		inScope bool
+	)
+	err = tx.QueryRow(ctx, `SELECT v.name, l.life_from, l.life_to, `+t.inScopeFunc+`($1, $2, $3)
+		FROM `+t.versionAt+`($1, $3) v, `+t.life+`($1) l`, unit, scope.sqlRoots(), on).Scan(&name, &life.From, &life.To, &inScope)
+	if err == pgx.ErrNoRows || (err == nil && !inScope) {
+		inv.Add(field, "Không tìm thấy đơn vị này.")
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if !life.Contains(on) || !on.After(life.From) {
+		inv.Add(field, fmt.Sprintf("%s không còn hiệu lực vào ngày %s, hoặc mới thành lập đúng ngày đó.", name, on.Format("02/01/2006")))
+	}
+	return name, nil
+}
+
+// newVersion opens a version of unit from on, copying the one in force and changing its name
+// (when name is not "") or its parent (when setParent). The version in force ends the day before.
+func (t tables) newVersion(ctx context.Context, tx pgx.Tx, unit int64, on time.Time, event int64, name string, setParent bool, parent int64) error {
+	if err := closeVersions(ctx, tx, t.version, unit, on, "effective"); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO `+t.version+` (unit_id, valid_from, name, `+t.attrs+`, parent_id, event_id)
+		SELECT unit_id, $2, COALESCE(NULLIF($4, ''), name), `+t.attrs+`,
+			CASE WHEN $5 THEN NULLIF($6, 0) ELSE parent_id END, $3
+		FROM `+t.version+` WHERE unit_id = $1 AND valid_to = $2`,
+		unit, on, event, name, setParent, parent)
+	return err
+}
+
+// moveChildren puts every unit under from on on under to instead, as part of event.
+func (t tables) moveChildren(ctx context.Context, tx pgx.Tx, from, to int64, on time.Time, event int64) error {
+	rows, err := tx.Query(ctx, `SELECT unit_id FROM `+t.version+`
+		WHERE parent_id = $1 AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)`, from, on)
+	if err != nil {
+		return err
+	}
+	children, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	for _, child := range children {
+		if err := t.newVersion(ctx, tx, child, on, event, "", true, to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t tables) succeed(ctx context.Context, tx pgx.Tx, event, predecessor, successor int64, share float64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO `+t.succession+` (event_id, predecessor_id, successor_id, share) VALUES ($1, $2, $3, $4)`,
+		event, predecessor, successor, share)
+	return err
+}
+
+// Reorg is one reorganisation as a user enters it.
+type Reorg struct {
+	Effective time.Time // the first day of the new shape
+	Note      string    // the decision that ordered it, e.g. "Quyết định 1234-QĐ/TU"
+}
+
+func (r Reorg) check(inv *apperr.Invalid) {
+	if r.Effective.IsZero() {
+		inv.Add("effective", "Nhập ngày có hiệu lực.")
+	}
+}
+
+// MergePartyUnits closes the predecessors on r.Effective and makes into their successor: a new
+// unit (into.Code not yet used) opened that day. The predecessors' child units and the hamlets
+// their cells served pass to the successor. It returns the successor's id.
+func MergePartyUnits(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg, predecessors []int64, into PartyUnitInput) (int64, error) {
+	var id int64
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		inv := &apperr.Invalid{}
+		r.check(inv)
+		checkPredecessors(ctx, tx, partyTables, scope, r, predecessors, 2, inv)
+		if err := inv.Err(); err != nil {
+			return err
+		}
+		event, err := partyTables.newEvent(ctx, tx, Merge, r.Effective, r.Note)
+		if err != nil {
+			return err
+		}
+		into.From = r.Effective
+		if id, _, err = createPartyUnit(ctx, tx, scope, into, event); err != nil {
+			return err
+		}
+		for _, p := range predecessors {
+			if err := partyTables.moveChildren(ctx, tx, p, id, r.Effective, event); err != nil {
+				return err
+			}
+			if err := moveCellLinks(ctx, tx, p, id, r.Effective); err != nil {
+				return err
+			}
+			if err := closeVersions(ctx, tx, "party_unit_version", p, r.Effective, "effective"); err != nil {
+				return err
+			}
+			if err := partyTables.succeed(ctx, tx, event, p, id, 1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return id, err
+}
+
+// MergeAdminUnits is MergePartyUnits for administrative units. A merged hamlet keeps the cell
+// its predecessors shared, if they shared one; otherwise its link is left for the user to set.
+func MergeAdminUnits(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg, predecessors []int64, into AdminUnitInput) (int64, error) {
+	var id int64
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		inv := &apperr.Invalid{}
+		r.check(inv)
+		checkPredecessors(ctx, tx, adminTables, scope, r, predecessors, 2, inv)
+		if err := inv.Err(); err != nil {
+			return err
+		}
+		event, err := adminTables.newEvent(ctx, tx, Merge, r.Effective, r.Note)
+		if err != nil {
+			return err
+		}
+		into.From = r.Effective
+		if id, err = createAdminUnit(ctx, tx, scope, into, event); err != nil {
+			return err
+		}
+		var cells []int64
+		var mode LinkMode = CombinedCell
+		rows, err := tx.Query(ctx, `SELECT DISTINCT cell_id, mode FROM hamlet_cell_link
+			WHERE hamlet_id = ANY ($1) AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)
+			ORDER BY cell_id`, predecessors, r.Effective)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c int64
+			var m LinkMode
+			if err := rows.Scan(&c, &m); err != nil {
+				return err
+			}
+			if len(cells) == 0 || cells[len(cells)-1] != c {
+				cells = append(cells, c)
+			}
+			if m == OwnCell {
+				mode = OwnCell
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, p := range predecessors {
+			if err := adminTables.moveChildren(ctx, tx, p, id, r.Effective, event); err != nil {
+				return err
+			}
+			if err := endLinks(ctx, tx, `hamlet_id = $1`, p, r.Effective); err != nil {
+				return err
+			}
+			if err := closeVersions(ctx, tx, "admin_unit_version", p, r.Effective, "effective"); err != nil {
+				return err
+			}
+			if err := adminTables.succeed(ctx, tx, event, p, id, 1); err != nil {
+				return err
+			}
+		}
+		if len(cells) == 1 && into.Level == Hamlet {
+			_, err = tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from) VALUES ($1, $2, $3, $4)`,
+				id, cells[0], mode, r.Effective)
+		}
+		return err
+	})
+	return id, err
+}
+
+// SplitShare is one successor of a split and the share of the predecessor's figures it takes.
+type SplitShare[T any] struct {
+	Unit  T
+	Share float64 // 0 < Share ≤ 1; the shares of a split add up to 1
+}
+
+func checkShares[T any](successors []SplitShare[T], inv *apperr.Invalid) {
+	if len(successors) < 2 {
+		inv.Add("successors", "Chia tách phải có ít nhất hai đơn vị mới.")
+		return
+	}
+	sum := 0.0
+	for i, s := range successors {
+		if s.Share <= 0 || s.Share > 1 {
+			inv.Add(fmt.Sprintf("share_%d", i), "Tỷ lệ phải lớn hơn 0 % và không quá 100 %.")
+		}
+		sum += s.Share
+	}
+	if math.Abs(sum-1) > 0.0005 {
+		inv.Add("successors", fmt.Sprintf("Tổng tỷ lệ của các đơn vị mới là %.2f %%, phải bằng 100 %%.", sum*100))
+	}
+}
+
+// SplitPartyUnit closes unit on r.Effective and opens the successors, each taking its share of
+// the unit's figures. The unit must have no child units or hamlets left: move them first.
+func SplitPartyUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg, unit int64, successors []SplitShare[PartyUnitInput]) ([]int64, error) {
+	var ids []int64
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		inv := &apperr.Invalid{}
+		r.check(inv)
+		checkPredecessors(ctx, tx, partyTables, scope, r, []int64{unit}, 1, inv)
+		checkShares(successors, inv)
+		if err := checkEmpty(ctx, tx, partyTables, unit, r.Effective, inv); err != nil {
+			return err
+		}
+		if err := inv.Err(); err != nil {
+			return err
+		}
+		event, err := partyTables.newEvent(ctx, tx, Split, r.Effective, r.Note)
+		if err != nil {
+			return err
+		}
+		if err := closeVersions(ctx, tx, "party_unit_version", unit, r.Effective, "effective"); err != nil {
+			return err
+		}
+		for _, s := range successors {
+			s.Unit.From = r.Effective
+			id, _, err := createPartyUnit(ctx, tx, scope, s.Unit, event)
+			if err != nil {
+				return err
+			}
+			if err := partyTables.succeed(ctx, tx, event, unit, id, s.Share); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// SplitAdminUnit is SplitPartyUnit for administrative units. A split hamlet's successors are
+// served by the cell that served it.
+func SplitAdminUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg, unit int64, successors []SplitShare[AdminUnitInput]) ([]int64, error) {
+	var ids []int64
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		inv := &apperr.Invalid{}
+		r.check(inv)
+		checkPredecessors(ctx, tx, adminTables, scope, r, []int64{unit}, 1, inv)
+		checkShares(successors, inv)
+		if err := checkEmpty(ctx, tx, adminTables, unit, r.Effective, inv); err != nil {
+			return err
+		}
+		if err := inv.Err(); err != nil {
+			return err
+		}
+		event, err := adminTables.newEvent(ctx, tx, Split, r.Effective, r.Note)
+		if err != nil {
+			return err
+		}
+		var cell int64
+		var mode LinkMode
+		err = tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link
+			WHERE hamlet_id = $1 AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)`, unit, r.Effective).Scan(&cell, &mode)
+		if err != nil && err != pgx.ErrNoRows {
+			return err
+		}
+		if err := endLinks(ctx, tx, `hamlet_id = $1`, unit, r.Effective); err != nil {
+			return err
+		}
+		if err := closeVersions(ctx, tx, "admin_unit_version", unit, r.Effective, "effective"); err != nil {
+			return err
+		}
+		for _, s := range successors {
+			s.Unit.From = r.Effective
+			id, err := createAdminUnit(ctx, tx, scope, s.Unit, event)
+			if err != nil {
+				return err
+			}
+			if err := adminTables.succeed(ctx, tx, event, unit, id, s.Share); err != nil {
+				return err
+			}
+			if cell != 0 && s.Unit.Level == Hamlet {
+				if _, err := tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from) VALUES ($1, $2, $3, $4)`,
+					id, cell, mode, r.Effective); err != nil {
+					return err
+				}
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// RenameUnit gives unit a new name from r.Effective on; it stays the same unit.
+func RenameUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, tree Tree, r Reorg, unit int64, name string) error {
+	t := tablesOf(tree)
+	name = strings.Join(strings.Fields(name), " ")
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		inv := &apperr.Invalid{}
+		r.check(inv)
+		if name == "" {
+			inv.Add("name", "Nhập tên mới.")
+		}
+		if !r.Effective.IsZero() {
+			old, err := t.checkOpen(ctx, tx, scope, unit, r.Effective, "unit_id", inv)
+			if err != nil {
+				return err
+			}
+			if old == name {
+				inv.Add("name", "Tên mới trùng với tên hiện tại.")
+			}
+		}
+		if err := inv.Err(); err != nil {
+			return err
+		}
+		event, err := t.newEvent(ctx, tx, Rename, r.Effective, r.Note)
+		if err != nil {
+			return err
+		}
+		return t.newVersion(ctx, tx, unit, r.Effective, event, name, false, 0)
+	})
+}
+
+// MoveUnit puts unit under parent from r.Effective on; it stays the same unit, with its
+// children and hamlets. Moving a unit under itself or below itself is refused.
+func MoveUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, tree Tree, r Reorg, unit, parent int64) error {
+	t := tablesOf(tree)
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		inv := &apperr.Invalid{}
+		r.check(inv)
+		if !r.Effective.IsZero() {
+			if _, err := t.checkOpen(ctx, tx, scope, unit, r.Effective, "unit_id", inv); err != nil {
+				return err
+			}
+			var err error
+			if tree == PartyTree {
+				err = checkParent(ctx, tx, scope, parent, unit, r.Effective, nil, inv)
+			} else {
+				var level Level
+				if err = tx.QueryRow(ctx, `SELECT level FROM admin_unit WHERE id = $1`, unit).Scan(&level); err == nil {
+					err = checkAdminParent(ctx, tx, scope, parent, unit, level, r.Effective, inv)
+				}
+			}
+			if err != nil && err != pgx.ErrNoRows {
+				return err
+			}
+		}
+		if err := inv.Err(); err != nil {
+			return err
+		}
+		event, err := t.newEvent(ctx, tx, Move, r.Effective, r.Note)
+		if err != nil {
+			return err
+		}
+		return t.newVersion(ctx, tx, unit, r.Effective, event, "", true, parent)
+	})
+}
+
+func tablesOf(tree Tree) tables {
+	if tree == AdminTree {
+		return adminTables
+	}
+	return partyTables
+}
+
+func checkPredecessors(ctx context.Context, tx pgx.Tx, t tables, scope Scope, r Reorg, units []int64, least int, inv *apperr.Invalid) {
+	seen := map[int64]bool{}
+	for _, u := range units {
+		if seen[u] {
+			inv.Add("predecessors", "Một đơn vị được chọn hai lần.")
+		}
+		seen[u] = true
+	}
+	if len(seen) < least {
+		inv.Add("predecessors", fmt.Sprintf("Chọn ít nhất %d đơn vị.", least))
+	}
+	if r.Effective.IsZero() {
+		return
+	}
+	for _, u := range units {
+		if _, err := t.checkOpen(ctx, tx, scope, u, r.Effective, "predecessors", inv); err != nil {
+			inv.Add("predecessors", "Không kiểm tra được đơn vị.")
+		}
+	}
+}
+
+// checkEmpty refuses a split while units or hamlet links still hang under the unit.
+func checkEmpty(ctx context.Context, tx pgx.Tx, t tables, unit int64, on time.Time, inv *apperr.Invalid) error {
+	var children, links int
+	err := tx.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM `+t.version+` WHERE parent_id = $1 AND (valid_to IS NULL OR valid_to > $2)),
+		(SELECT count(*) FROM hamlet_cell_link WHERE cell_id = $1 AND $3 AND (valid_to IS NULL OR valid_to > $2))`,
+		unit, on, t.tree == PartyTree).Scan(&children, &links)
+	if err != nil {
+		return err
+	}
+	if children > 0 {
+		inv.Add("predecessors", fmt.Sprintf("Đơn vị còn %d đơn vị trực thuộc: chuyển chúng sang các đơn vị mới trước khi chia tách.", children))
+	}
+	if links > 0 {
+		inv.Add("predecessors", fmt.Sprintf("Chi bộ còn phụ trách %d thôn, tổ dân phố: chuyển các thôn sang chi bộ khác trước khi chia tách.", links))
+	}
+	return nil
+}
+
+// moveCellLinks passes the hamlets served by cell from to cell to, from on on.
+func moveCellLinks(ctx context.Context, tx pgx.Tx, from, to int64, on time.Time) error {
+	_, err := tx.Exec(ctx, `
+		WITH ended AS (
+			UPDATE hamlet_cell_link SET valid_to = $3
+			WHERE cell_id = $1 AND valid_from < $3 AND (valid_to IS NULL OR valid_to > $3)
+			RETURNING hamlet_id, mode
+		)
+		INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from)
+		SELECT hamlet_id, $2, mode, $3 FROM ended`, from, to, on)
+	return err
+}
+
+// Succession is one edge of a reorganisation: predecessor → successor with a share.
+type Succession struct {
+	EventKind       EventKind
+	Effective       time.Time
+	Note            string
+	PredecessorID   int64
+	PredecessorCode string
+	PredecessorName string
+	SuccessorID     int64
+	SuccessorCode   string
+	SuccessorName   string
+	Share           float64
+}
+
+// Successions lists the reorganisation edges that touch unit, as predecessor or successor.
+func Successions(ctx context.Context, q pg.Querier, scope Scope, tree Tree, unit int64) ([]Succession, error) {
+	t := tablesOf(tree)
+	var inScope bool
+	if err := q.QueryRow(ctx, `SELECT `+t.inScopeFunc+`($1, $2, now()::date)`, unit, scope.sqlRoots()).Scan(&inScope); err != nil {
+		return nil, err
+	}
+	if !inScope {
+		return nil, apperr.ErrNotFound
+	}
+	rows, err := q.Query(ctx, `
+		SELECT e.kind, e.effective, e.note, s.predecessor_id, pu.code, pv.name, s.successor_id, su.code, sv.name, s.share::float8
+		FROM `+t.succession+` s
+		JOIN reorg_event e ON e.id = s.event_id
+		JOIN `+t.unit+` pu ON pu.id = s.predecessor_id
+		CROSS JOIN LATERAL `+t.versionAt+`(s.predecessor_id, e.effective - 1) pv
+		JOIN `+t.unit+` su ON su.id = s.successor_id
+		CROSS JOIN LATERAL `+t.versionAt+`(s.successor_id, e.effective) sv
+		WHERE s.predecessor_id = $1 OR s.successor_id = $1
+		ORDER BY e.effective, pv.name COLLATE "vi-x-icu"`, unit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Succession, error) {
+		var s Succession
+		err := row.Scan(&s.EventKind, &s.Effective, &s.Note, &s.PredecessorID, &s.PredecessorCode, &s.PredecessorName,
+			&s.SuccessorID, &s.SuccessorCode, &s.SuccessorName, &s.Share)
+		return s, err
+	})
+}
+
+// Share is part of a unit's figures restated on another unit.
+type Share struct {
+	UnitID int64
+	Share  float64
+}
+
+// RestateOn returns the units valid on asOf that carry unit's figures, with the share each
+// takes: the unit itself while it is valid, else its successors through every merge and split
+// up to asOf. A 2022 figure of a commune merged in 2025 is restated on today's commune.
+func RestateOn(ctx context.Context, q pg.Querier, tree Tree, unit int64, asOf time.Time) ([]Share, error) {
+	t := tablesOf(tree)
+	rows, err := q.Query(ctx, `
+		WITH RECURSIVE chain (unit_id, share, depth) AS (
+			SELECT $1::bigint, 1::numeric, 0
+			UNION ALL
+			SELECT s.successor_id, chain.share * s.share, chain.depth + 1
+			FROM chain
+			JOIN `+t.succession+` s ON s.predecessor_id = chain.unit_id
+			JOIN reorg_event e ON e.id = s.event_id AND e.effective <= $2
+			WHERE chain.depth < 32
+		)
+		SELECT chain.unit_id, sum(chain.share)::float8
+		FROM chain
+		WHERE EXISTS (SELECT 1 FROM `+t.version+` v WHERE v.unit_id = chain.unit_id
+			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2))
+		GROUP BY chain.unit_id
+		ORDER BY chain.unit_id`, unit, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Share, error) {
+		var s Share
+		err := row.Scan(&s.UnitID, &s.Share)
+		return s, err
+	})
+}

@@ -1,0 +1,28 @@
+package org
+
+import (
+	"context"
+	"time"
+
+	"ptdang/internal/pg"
+)
+
+// Rules are the rules of structure in force on a date (DOMAIN.md); their values changed
+// several times and are kept dated in the structure_rule table.
+type Rules struct {
+	CellMinFullMembers            int // a cell needs this many full members
+	CommitteeMinFullMembers       int // a cell elects a committee (chi ủy) from this many
+	GrassrootsCommitteeMinMembers int // from this many, an organisation should be a đảng bộ cơ sở
+}
+
+// RulesOn returns the rules in force on d.
+func RulesOn(ctx context.Context, q pg.Querier, d time.Time) (Rules, error) {
+	var r Rules
+	err := q.QueryRow(ctx, `
+		SELECT
+			(SELECT value FROM structure_rule WHERE name = 'cell_min_full_members' AND valid_from <= $1 ORDER BY valid_from DESC LIMIT 1),
+			(SELECT value FROM structure_rule WHERE name = 'committee_min_full_members' AND valid_from <= $1 ORDER BY valid_from DESC LIMIT 1),
+			(SELECT value FROM structure_rule WHERE name = 'grassroots_committee_min_members' AND valid_from <= $1 ORDER BY valid_from DESC LIMIT 1)`,
+		d).Scan(&r.CellMinFullMembers, &r.CommitteeMinFullMembers, &r.GrassrootsCommitteeMinMembers)
+	return r, err
+}

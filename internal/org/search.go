@@ -1,0 +1,69 @@
+package org
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"ptdang/internal/pg"
+)
+
+// Hit is one search result: a Party unit or an administrative unit.
+type Hit struct {
+	Tree       Tree
+	ID         int64
+	Code       string
+	Name       string
+	Kind       string // the kind's or level's Vietnamese label
+	ParentName string
+}
+
+// Search finds units valid on asOf whose name contains text, ignoring accents and case
+// ("dong nai" finds "Đồng Nai"), or whose code starts with it, within scope. Results come in
+// Vietnamese order, Party units first, at most limit of each tree.
+func Search(ctx context.Context, q pg.Querier, scope Scope, text string, asOf time.Time, limit int) ([]Hit, error) {
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "" {
+		return nil, nil
+	}
+	rows, err := q.Query(ctx, `
+		(SELECT 'party', u.id, u.code, v.name, v.kind,
+			COALESCE((SELECT pv.name FROM party_version_at(v.parent_id, $2) pv), '')
+		FROM party_unit_version v JOIN party_unit u ON u.id = v.unit_id
+		WHERE (lower(f_unaccent(v.name)) LIKE '%' || lower(f_unaccent($1)) || '%' OR u.code ILIKE $1 || '%')
+		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+		  AND party_in_scope(u.id, $3, $2)
+		ORDER BY v.name COLLATE "vi-x-icu", u.code
+		LIMIT $4)
+		UNION ALL
+		(SELECT 'admin', a.id, a.code, v.name, a.level,
+			COALESCE((SELECT av.name FROM admin_version_at(v.parent_id, $2) av), '')
+		FROM admin_unit_version v JOIN admin_unit a ON a.id = v.unit_id
+		WHERE (lower(f_unaccent(v.name)) LIKE '%' || lower(f_unaccent($1)) || '%' OR a.code ILIKE $1 || '%')
+		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+		  AND admin_in_scope(a.id, $3, $2)
+		ORDER BY v.name COLLATE "vi-x-icu", a.code
+		LIMIT $4)`,
+		escapeLike(text), asOf, scope.sqlRoots(), limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Hit, error) {
+		var h Hit
+		var kind string
+		err := row.Scan(&h.Tree, &h.ID, &h.Code, &h.Name, &kind, &h.ParentName)
+		if h.Tree == PartyTree {
+			h.Kind = Kind(kind).Label()
+		} else {
+			h.Kind = Level(kind).Label()
+		}
+		return h, err
+	})
+}
+
+// escapeLike makes user text match literally inside a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

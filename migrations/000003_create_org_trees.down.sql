@@ -1,0 +1,17 @@
+DROP FUNCTION IF EXISTS party_life(bigint);
+DROP FUNCTION IF EXISTS admin_life(bigint);
+DROP FUNCTION IF EXISTS admin_in_scope(bigint, bigint[], date);
+DROP FUNCTION IF EXISTS party_in_scope(bigint, bigint[], date);
+DROP FUNCTION IF EXISTS admin_version_at(bigint, date);
+DROP FUNCTION IF EXISTS party_version_at(bigint, date);
+DROP TABLE IF EXISTS structure_rule;
+DROP TABLE IF EXISTS admin_unit_succession;
+DROP TABLE IF EXISTS party_unit_succession;
+DROP TABLE IF EXISTS hamlet_cell_link;
+DROP TABLE IF EXISTS party_unit_version;
+DROP TABLE IF EXISTS party_unit;
+DROP TABLE IF EXISTS admin_unit_version;
+DROP TABLE IF EXISTS admin_unit;
+DROP TABLE IF EXISTS reorg_event;
+DROP EXTENSION IF EXISTS pg_trgm;
+DROP EXTENSION IF EXISTS btree_gist;
