@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/text/unicode/norm"
 
 	"ptdang/internal/apperr"
@@ -88,7 +87,7 @@ func (in AdminUnitInput) validate(creating bool) *apperr.Invalid {
 }
 
 // CreateAdminUnit opens a new administrative unit under in.ParentID from in.From.
-func CreateAdminUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, in AdminUnitInput) (int64, error) {
+func CreateAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, in AdminUnitInput) (int64, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var err error
@@ -271,7 +270,7 @@ func AdminVersions(ctx context.Context, q pg.Querier, scope Scope, id int64) ([]
 
 // UpdateAdminUnit corrects unit id: the name and local word of its latest version and its
 // figures. version is the Version the user edited; a stale one is apperr.ErrConflict.
-func UpdateAdminUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, id int64, version int, in AdminUnitInput) error {
+func UpdateAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, version int, in AdminUnitInput) error {
 	in.normalise()
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		cur, err := GetAdminUnit(ctx, tx, scope, id, time.Now())
@@ -303,7 +302,7 @@ func UpdateAdminUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, id int6
 
 // CloseAdminUnit ends unit id on the day before on. It refuses while units under it are open;
 // a hamlet's link to its cell ends with it.
-func CloseAdminUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, id int64, version int, on time.Time) error {
+func CloseAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, version int, on time.Time) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		cur, err := GetAdminUnit(ctx, tx, scope, id, on)
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/pg"
@@ -26,7 +25,7 @@ type Link struct {
 // SetLink records that from the date from, hamlet is served by cell in mode; cell 0 records
 // that from then no cell serves it (no Party member lives there). The current link ends the
 // day before. Both units must be in scope and valid on from.
-func SetLink(ctx context.Context, db *pgxpool.Pool, scope Scope, hamlet, cell int64, mode LinkMode, from time.Time) error {
+func SetLink(ctx context.Context, db pg.Beginner, scope Scope, hamlet, cell int64, mode LinkMode, from time.Time) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		return setLink(ctx, tx, scope, hamlet, cell, mode, from)
 	})

@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/text/unicode/norm"
 
 	"ptdang/internal/apperr"
@@ -123,7 +122,7 @@ func checkRules(ctx context.Context, tx pgx.Tx, in PartyUnitInput, d time.Time, 
 // CreatePartyUnit opens a new Party unit under in.ParentID from in.From. The parent must be in
 // scope and valid on that date; a unit without parent needs the Everything scope. It returns
 // the new id and the warnings of the soft rules; *apperr.Invalid names the fields at fault.
-func CreatePartyUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, in PartyUnitInput) (int64, []string, error) {
+func CreatePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, in PartyUnitInput) (int64, []string, error) {
 	var (
 		id       int64
 		warnings []string
@@ -339,7 +338,7 @@ func PartyVersions(ctx context.Context, q pg.Querier, scope Scope, id int64) ([]
 // UpdatePartyUnit corrects unit id: the name, kind and type of its latest version, and its
 // undated attributes. It is a correction, not a reorganisation: renaming or moving on a date
 // is Rename or Move. version is the Version the user edited; a stale one is apperr.ErrConflict.
-func UpdatePartyUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, id int64, version int, in PartyUnitInput) ([]string, error) {
+func UpdatePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, version int, in PartyUnitInput) ([]string, error) {
 	in.normalise()
 	var warnings []string
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
@@ -388,7 +387,7 @@ func UpdatePartyUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, id int6
 
 // ClosePartyUnit ends unit id on the day before on (it is no longer valid from on). It refuses
 // while units under it or hamlets served by it are still open on that date.
-func ClosePartyUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, id int64, version int, on time.Time) error {
+func ClosePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, version int, on time.Time) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		cur, err := GetPartyUnit(ctx, tx, scope, id, on)
 		if err != nil {

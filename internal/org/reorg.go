@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/pg"
@@ -148,7 +147,7 @@ func (r Reorg) check(inv *apperr.Invalid) {
 // MergePartyUnits closes the predecessors on r.Effective and makes into their successor: a new
 // unit (into.Code not yet used) opened that day. The predecessors' child units and the hamlets
 // their cells served pass to the successor. It returns the successor's id.
-func MergePartyUnits(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg, predecessors []int64, into PartyUnitInput) (int64, error) {
+func MergePartyUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, predecessors []int64, into PartyUnitInput) (int64, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
@@ -186,7 +185,7 @@ func MergePartyUnits(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg
 
 // MergeAdminUnits is MergePartyUnits for administrative units. A merged hamlet keeps the cell
 // its predecessors shared, if they shared one; otherwise its link is left for the user to set.
-func MergeAdminUnits(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg, predecessors []int64, into AdminUnitInput) (int64, error) {
+func MergeAdminUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, predecessors []int64, into AdminUnitInput) (int64, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
@@ -275,7 +274,7 @@ func checkShares[T any](successors []SplitShare[T], inv *apperr.Invalid) {
 
 // SplitPartyUnit closes unit on r.Effective and opens the successors, each taking its share of
 // the unit's figures. The unit must have no child units or hamlets left: move them first.
-func SplitPartyUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg, unit int64, successors []SplitShare[PartyUnitInput]) ([]int64, error) {
+func SplitPartyUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, successors []SplitShare[PartyUnitInput]) ([]int64, error) {
 	var ids []int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
@@ -313,7 +312,7 @@ func SplitPartyUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg,
 
 // SplitAdminUnit is SplitPartyUnit for administrative units. A split hamlet's successors are
 // served by the cell that served it.
-func SplitAdminUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg, unit int64, successors []SplitShare[AdminUnitInput]) ([]int64, error) {
+func SplitAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, successors []SplitShare[AdminUnitInput]) ([]int64, error) {
 	var ids []int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
@@ -366,7 +365,7 @@ func SplitAdminUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, r Reorg,
 }
 
 // RenameUnit gives unit a new name from r.Effective on; it stays the same unit.
-func RenameUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, tree Tree, r Reorg, unit int64, name string) error {
+func RenameUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r Reorg, unit int64, name string) error {
 	t := tablesOf(tree)
 	name = strings.Join(strings.Fields(name), " ")
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
@@ -397,7 +396,7 @@ func RenameUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, tree Tree, r
 
 // MoveUnit puts unit under parent from r.Effective on; it stays the same unit, with its
 // children and hamlets. Moving a unit under itself or below itself is refused.
-func MoveUnit(ctx context.Context, db *pgxpool.Pool, scope Scope, tree Tree, r Reorg, unit, parent int64) error {
+func MoveUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r Reorg, unit, parent int64) error {
 	t := tablesOf(tree)
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}

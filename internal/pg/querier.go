@@ -20,3 +20,9 @@ func IsUndefinedTable(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "42P01"
 }
+
+// Beginner starts a transaction: a pool starts a real one, a transaction a savepoint, so a use
+// case can run alone or as one step of a larger one (an import, the demo data).
+type Beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
