@@ -30,4 +30,5 @@ type NavItem struct {
 // Nav lists the main navigation; entries join it as their pages land.
 var Nav = []NavItem{
 	{Key: "home", Label: "Trang chủ", Href: "/"},
+	{Key: "org", Label: "Cơ cấu tổ chức", Href: "/org"},
 }

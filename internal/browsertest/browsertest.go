@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,4 +114,64 @@ func (b *Browser) Screenshot(name string) string {
 		b.t.Fatalf("browser: screenshot: %v", err)
 	}
 	return path
+}
+
+// Fill replaces the value of the input matching css by typing text into it.
+func (b *Browser) Fill(css, text string) {
+	b.t.Helper()
+	b.Do(chromedp.Clear(chromedp.CSS(css)), chromedp.SendKeys(chromedp.CSS(css), text))
+}
+
+// Click clicks the first visible element matching css, on the same page.
+func (b *Browser) Click(css string) {
+	b.t.Helper()
+	b.Do(chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
+}
+
+// ClickToPage clicks the first visible element matching css and waits for the page it loads.
+func (b *Browser) ClickToPage(css string) {
+	b.t.Helper()
+	b.toNewPage(chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
+}
+
+// ClickLinkToPage clicks the link whose text is text and waits for the page it loads.
+func (b *Browser) ClickLinkToPage(text string) {
+	b.t.Helper()
+	b.toNewPage(chromedp.Click(`//a[normalize-space()="`+text+`"]`, chromedp.NodeVisible))
+}
+
+// toNewPage runs step, which starts loading a page, and waits until the new document is loaded:
+// a marker set on the old window must be gone.
+func (b *Browser) toNewPage(step chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	b.Do(chromedp.Evaluate[chromedp.Void](`void (window.__browsertestOldPage = true)`), step)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__browsertestOldPage === undefined && document.readyState === "complete"`))
+		cancel()
+		if err == nil && loaded {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.t.Fatal("browser: the new page did not load within 30 s")
+}
+
+// WaitText waits until the element matching css shows text within its visible text.
+func (b *Browser) WaitText(css, text string) {
+	b.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	last := ""
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+		cancel()
+		if err == nil && strings.Contains(got, text) {
+			return
+		}
+		last = got
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.t.Fatalf("browser: %s never showed %q; last text %q", css, text, last)
 }

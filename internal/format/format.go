@@ -3,7 +3,9 @@
 package format
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -32,3 +34,24 @@ func DateTime(t time.Time) string { return t.Format("02/01/2006 15:04") }
 
 // Zone is Vietnam's time (UTC+7, no daylight saving); dates shown to users are in it.
 var Zone = time.FixedZone("ICT", 7*60*60)
+
+// ParseDate reads a date typed as dd/mm/yyyy (d/m/yyyy too) or sent by a date input as
+// yyyy-mm-dd, at midnight UTC.
+func ParseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006"} {
+		if d, err := time.Parse(layout, s); err == nil {
+			return d, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("date %q: want dd/mm/yyyy", s)
+}
+
+// Today is the current date in Vietnam, at midnight UTC like every date the database returns.
+func Today(now time.Time) time.Time {
+	y, m, d := now.In(Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// ISODate writes t as yyyy-mm-dd, the value of a date input.
+func ISODate(t time.Time) string { return t.Format("2006-01-02") }

@@ -44,3 +44,24 @@ func TestDate(t *testing.T) {
 		t.Errorf("DateTime = %q", got)
 	}
 }
+
+func TestParseDateAcceptsVietnameseAndInputForms(t *testing.T) {
+	want := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	for _, s := range []string{"01/07/2025", "1/7/2025", "2025-07-01", " 01/07/2025 "} {
+		if d, err := ParseDate(s); err != nil || !d.Equal(want) {
+			t.Errorf("ParseDate(%q) = %v, %v", s, d, err)
+		}
+	}
+	for _, s := range []string{"31/02/2025", "07/01", "hôm nay", ""} {
+		if _, err := ParseDate(s); err == nil {
+			t.Errorf("ParseDate(%q) accepted", s)
+		}
+	}
+}
+
+func TestTodayIsVietnamsDate(t *testing.T) {
+	late := time.Date(2026, 11, 23, 18, 30, 0, 0, time.UTC) // 01:30 on the 24th in Hà Nội
+	if got := Today(late); !got.Equal(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("Today = %v", got)
+	}
+}

@@ -198,6 +198,19 @@ func GetAdminUnit(ctx context.Context, q pg.Querier, scope Scope, id int64, asOf
 	return u, err
 }
 
+// GetAdminUnitByCode is GetAdminUnit by the unit's code.
+func GetAdminUnitByCode(ctx context.Context, q pg.Querier, scope Scope, code string, asOf time.Time) (AdminUnit, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM admin_unit WHERE code = $1`, strings.TrimSpace(code)).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return AdminUnit{}, apperr.ErrNotFound
+	}
+	if err != nil {
+		return AdminUnit{}, err
+	}
+	return GetAdminUnit(ctx, q, scope, id, asOf)
+}
+
 // AdminChildren lists the units directly under parent on asOf in Vietnamese order; with
 // parent 0, the top units of the caller's scope.
 func AdminChildren(ctx context.Context, q pg.Querier, scope Scope, parent int64, asOf time.Time) ([]AdminUnit, error) {

@@ -107,16 +107,7 @@ func checkRules(ctx context.Context, tx pgx.Tx, in PartyUnitInput, d time.Time, 
 		inv.Add("committee_since", fmt.Sprintf("Chi bộ có %d đảng viên chính thức; phải có từ %d đảng viên chính thức trở lên mới bầu chi ủy.",
 			in.FullMembers, rules.CommitteeMinFullMembers))
 	}
-	var warnings []string
-	if in.Kind.IsCell() && in.FullMembers < rules.CellMinFullMembers {
-		warnings = append(warnings, fmt.Sprintf("Chi bộ có %d đảng viên chính thức, dưới mức tối thiểu %d.", in.FullMembers, rules.CellMinFullMembers))
-	}
-	if in.Kind != GrassrootsCommittee && in.Kind != ProvinceCommittee && in.Kind != CommuneCommittee &&
-		in.Kind != DistrictCommittee && in.Kind != BlocCommittee && in.FullMembers >= rules.GrassrootsCommitteeMinMembers {
-		warnings = append(warnings, fmt.Sprintf("Tổ chức có %d đảng viên, từ %d trở lên thường phải lập đảng bộ cơ sở (trừ khi được cấp trên đồng ý).",
-			in.FullMembers, rules.GrassrootsCommitteeMinMembers))
-	}
-	return warnings, nil
+	return rules.Warnings(in.Kind, in.FullMembers), nil
 }
 
 // CreatePartyUnit opens a new Party unit under in.ParentID from in.From. The parent must be in

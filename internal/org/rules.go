@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"ptdang/internal/pg"
@@ -25,4 +26,18 @@ func RulesOn(ctx context.Context, q pg.Querier, d time.Time) (Rules, error) {
 			(SELECT value FROM structure_rule WHERE name = 'grassroots_committee_min_members' AND valid_from <= $1 ORDER BY valid_from DESC LIMIT 1)`,
 		d).Scan(&r.CellMinFullMembers, &r.CommitteeMinFullMembers, &r.GrassrootsCommitteeMinMembers)
 	return r, err
+}
+
+// Warnings lists the soft rules a unit of kind with fullMembers full members breaks: a cell
+// below the minimum, or an organisation big enough to be a đảng bộ cơ sở that is not one.
+func (r Rules) Warnings(kind Kind, fullMembers int) []string {
+	var ws []string
+	if kind.IsCell() && fullMembers < r.CellMinFullMembers {
+		ws = append(ws, fmt.Sprintf("Chi bộ có %d đảng viên chính thức, dưới mức tối thiểu %d.", fullMembers, r.CellMinFullMembers))
+	}
+	if (kind.IsCell() || kind == IntermediateCommittee) && fullMembers >= r.GrassrootsCommitteeMinMembers {
+		ws = append(ws, fmt.Sprintf("Tổ chức có %d đảng viên, từ %d trở lên thường phải lập đảng bộ cơ sở (trừ khi được cấp trên đồng ý).",
+			fullMembers, r.GrassrootsCommitteeMinMembers))
+	}
+	return ws
 }

@@ -64,3 +64,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, v web.ErrorVi
 	w.WriteHeader(v.Status)
 	_, _ = buf.WriteTo(w)
 }
+
+func badRequest(msg string) web.ErrorView {
+	return web.ErrorView{Status: http.StatusBadRequest, Heading: "Yêu cầu không hợp lệ", Message: msg}
+}

@@ -1,0 +1,176 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"ptdang/internal/browsertest"
+	"ptdang/internal/org"
+)
+
+func day(s string) time.Time {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// orgFixture is a province with one commune, a hamlet served by a cell renamed in 2020.
+type orgFixture struct {
+	province, commune, cell, hamlet int64
+}
+
+func newOrgFixture(t *testing.T, s *Server) orgFixture {
+	t.Helper()
+	ctx, all := t.Context(), org.Everything()
+	var f orgFixture
+	must := func(id int64, _ []string, err error) int64 {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	f.province = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy Đồng Nai", Kind: org.ProvinceCommittee, OrgType: "territorial", From: day("2015-01-01")}))
+	f.commune = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X01", Name: "Đảng bộ xã Xuân Lộc", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")}))
+	since := day("2019-03-01")
+	f.cell = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X01.A01", Name: "Chi bộ ấp Bàu Cạn", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.commune, From: day("2015-01-01"), FullMembers: 14, CommitteeSince: &since}))
+	if err := org.RenameUnit(ctx, s.DB, all, org.PartyTree, org.Reorg{Effective: day("2020-01-01"), Note: "Quyết định 12-QĐ/ĐU"}, f.cell, "Chi bộ ấp Bàu Cạn Mới"); err != nil {
+		t.Fatal(err)
+	}
+	adminProvince, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2015-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commune, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN.X01", Name: "Xuân Lộc", Level: org.Commune, LocalWord: "xã", ParentID: adminProvince, From: day("2015-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pop := 2345
+	f.hamlet, err = org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN.X01.A01", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2015-01-01"), HamletFacts: org.HamletFacts{Population: &pop}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := org.SetLink(ctx, s.DB, all, f.hamlet, f.cell, org.OwnCell, day("2015-01-01")); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func postForm(t *testing.T, target string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(target, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+func TestCreatingCellWithBadInputNamesTheFields(t *testing.T) {
+	s, base := newTestServer(t)
+	newOrgFixture(t, s)
+	resp, body := postForm(t, base+"/org/party/new", url.Values{
+		"code": {"TU.X01.A02"}, "name": {"Chi bộ ấp Suối Cát"}, "kind": {"affiliated_cell"}, "org_type": {"territorial"},
+		"parent_code": {"KHONG-CO"}, "from": {"31/02/2024"}, "full_members": {"mười"}, "term_months": {"60"},
+	})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, want := range []string{
+		`data-testid="error-parent_code">Không tìm thấy đơn vị có mã &#34;KHONG-CO&#34;.`,
+		`data-testid="error-from">Ngày không hợp lệ`,
+		`data-testid="error-full_members">Nhập một số nguyên`,
+		`value="Chi bộ ấp Suối Cát"`, // what was typed stays
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("response lacks %s", want)
+		}
+	}
+
+	resp, _ = postForm(t, base+"/org/party/new", url.Values{
+		"code": {"TU.X01.A02"}, "name": {"Chi bộ ấp Suối Cát"}, "kind": {"affiliated_cell"}, "org_type": {"territorial"},
+		"parent_code": {"TU.X01"}, "from": {"01/01/2024"}, "full_members": {"7"}, "term_months": {"60"},
+	})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("valid create: status %d", resp.StatusCode)
+	}
+	resp, body = get(t, base+resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Chi bộ ấp Suối Cát") || !strings.Contains(body, "Đảng bộ xã Xuân Lộc") {
+		t.Fatalf("new cell's page: %d", resp.StatusCode)
+	}
+}
+
+func TestMoveUnderOwnChildIsRefusedOnThePage(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newOrgFixture(t, s)
+	u, _ := org.GetPartyUnit(t.Context(), s.DB, org.Everything(), f.commune, time.Now())
+	resp, body := postForm(t, base+"/org/party/"+itoa(f.commune)+"/move", url.Values{
+		"version": {itoa(int64(u.Version))}, "parent_code": {"TU.X01.A01"}, "effective": {"2024-01-01"},
+	})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-parent_code"`) {
+		t.Fatalf("move a commune under its cell: %d\n%s", resp.StatusCode, body)
+	}
+}
+
+func TestUnitPageShowsHistoryAsOfDate(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newOrgFixture(t, s)
+	_, body := get(t, base+"/org/party/"+itoa(f.cell)+"?date=2018-06-01")
+	if !strings.Contains(body, `<h1 data-testid="unit-name">Chi bộ ấp Bàu Cạn</h1>`) {
+		t.Error("2018 name not shown for a 2018 date")
+	}
+	_, body = get(t, base+"/org/party/"+itoa(f.cell)+"?date=2024-06-01")
+	for _, want := range []string{`<h1 data-testid="unit-name">Chi bộ ấp Bàu Cạn Mới</h1>`, "Đổi tên (Quyết định 12-QĐ/ĐU)", "Có chi ủy từ 01/03/2019", "31/12/2019"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("2024 page lacks %q", want)
+		}
+	}
+	if resp, _ := get(t, base+"/org/party/999999"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown unit: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, base+"/org/party/abc"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("malformed id: %d", resp.StatusCode)
+	}
+}
+
+func TestProvinceStaffFindsHamletWithoutAccentsAndSeesCellHistory(t *testing.T) {
+	s, base := newTestServer(t)
+	newOrgFixture(t, s)
+	b := browsertest.New(t)
+	b.Open(base+"/org", 360, 740)
+	b.Fill("#q", "bau can")
+	b.ClickToPage("form[role=search] button")
+	b.WaitText("[data-testid=hits]", "Ấp Bàu Cạn")
+	b.ClickLinkToPage("Ấp Bàu Cạn")
+	if got := b.Text("[data-testid=unit-name]"); got != "Ấp Bàu Cạn" {
+		t.Fatalf("hamlet page heading %q", got)
+	}
+	b.ClickToPage("[data-testid=link-cell]")
+	if got := b.Text("[data-testid=unit-name]"); got != "Chi bộ ấp Bàu Cạn Mới" {
+		t.Fatalf("cell page heading %q", got)
+	}
+	history := b.Text("[data-testid=history]")
+	for _, want := range []string{"Chi bộ ấp Bàu Cạn", "01/01/2015", "31/12/2019", "Đổi tên"} {
+		if !strings.Contains(history, want) {
+			t.Errorf("cell history lacks %q:\n%s", want, history)
+		}
+	}
+	if w := browsertest.Eval[int64](b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("cell page is %d px wide on a 360 px phone", w)
+	}
+	t.Logf("screenshot: %s", b.Screenshot("cell-history-phone"))
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,141 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/format"
+	"ptdang/internal/org"
+)
+
+// scope is the part of the Party tree the caller may see and change.
+// Until accounts land (issue 4) every visitor is treated as the system administrator.
+func (s *Server) scope(r *http.Request) org.Scope { return org.Everything() }
+
+// today is the current date in Vietnam.
+func (s *Server) today() time.Time { return format.Today(s.Now()) }
+
+// asOf reads the "date" parameter (the as-of date of a view), defaulting to today.
+func (s *Server) asOf(r *http.Request) time.Time {
+	if d, err := format.ParseDate(r.URL.Query().Get("date")); err == nil {
+		return d
+	}
+	return s.today()
+}
+
+// idParam reads a numeric path parameter; a malformed one is a 404.
+func idParam(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// fail turns a domain error into its page: ErrNotFound is 404, anything else a logged 500.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, apperr.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	s.serverError(w, r, err)
+}
+
+// form reads a submitted form, collecting Vietnamese messages for malformed fields.
+type form struct {
+	values url.Values
+	inv    apperr.Invalid
+}
+
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (*form, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, badRequest("Biểu mẫu gửi lên không đọc được."))
+		return nil, false
+	}
+	return &form{values: r.PostForm}, true
+}
+
+func (f *form) text(name string) string { return strings.TrimSpace(f.values.Get(name)) }
+
+// int reads a whole number; empty reads as 0.
+func (f *form) int(name string) int {
+	v := strings.ReplaceAll(f.text(name), ".", "")
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		f.inv.Add(name, "Nhập một số nguyên, ví dụ 12.")
+	}
+	return n
+}
+
+// optInt reads a whole number that may be left empty.
+func (f *form) optInt(name string) *int {
+	if f.text(name) == "" {
+		return nil
+	}
+	n := f.int(name)
+	return &n
+}
+
+// optPercent reads a percentage (0–100, comma or dot decimals) as a share 0..1.
+func (f *form) optPercent(name string) *float64 {
+	v := strings.TrimSpace(strings.TrimSuffix(strings.ReplaceAll(f.text(name), ",", "."), "%"))
+	if v == "" {
+		return nil
+	}
+	p, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil {
+		f.inv.Add(name, "Nhập tỷ lệ phần trăm, ví dụ 12,5.")
+		return nil
+	}
+	share := p / 100
+	return &share
+}
+
+func (f *form) id(name string) int64 {
+	if f.text(name) == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(f.text(name), 10, 64)
+	if err != nil || n < 0 {
+		f.inv.Add(name, "Lựa chọn không hợp lệ.")
+	}
+	return n
+}
+
+// date reads a required date.
+func (f *form) date(name string) time.Time {
+	if f.text(name) == "" {
+		return time.Time{} // the domain names the missing date
+	}
+	d, err := format.ParseDate(f.text(name))
+	if err != nil {
+		f.inv.Add(name, "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")
+	}
+	return d
+}
+
+func (f *form) optDate(name string) *time.Time {
+	if f.text(name) == "" {
+		return nil
+	}
+	d := f.date(name)
+	return &d
+}
+
+// merge adds the domain's field messages to the form's own; the form's come first.
+func (f *form) merge(err error) {
+	var inv *apperr.Invalid
+	if errors.As(err, &inv) {
+		for k, v := range inv.Fields {
+			f.inv.Add(k, v)
+		}
+	}
+}
