@@ -30,6 +30,7 @@ Usage:
   ptdang migrate version           print the database's schema version
   ptdang migrate force VERSION     mark VERSION as applied and clean, after a manual repair
   ptdang demo                      load the demo data set (each part once)
+  ptdang reorg rename|move|merge|split ...   record a reorganisation ('ptdang reorg' for details)
   ptdang localdb start|stop|url    the private PostgreSQL cluster of 'make run' (-dir .data)
 
 Every command takes the flags of 'ptdang serve -h'; each flag has an environment variable.
@@ -57,7 +58,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "demo":
+	case "serve", "migrate", "demo", "reorg":
 	default:
 		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
 	}
@@ -73,18 +74,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return serve(ctx, cfg)
 	case "migrate":
 		return migrate(ctx, cfg, fs.Args(), stdout)
-	case "demo":
-		db, err := pg.Open(ctx, cfg.DatabaseURL)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if err := pg.CheckSchema(ctx, db); err != nil {
-			return fmt.Errorf("%w (run `ptdang migrate up` first)", err)
-		}
-		return demo.Load(ctx, db, demo.Parts, stdout)
 	}
-	panic("unreachable: commands are checked above")
+	// The remaining commands work on a database at this binary's schema.
+	db, err := pg.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := pg.CheckSchema(ctx, db); err != nil {
+		return fmt.Errorf("%w (run `ptdang migrate up` first)", err)
+	}
+	if cmd == "reorg" {
+		return reorg(ctx, db, fs.Args(), stdout)
+	}
+	return demo.Load(ctx, db, demo.Parts, stdout)
 }
 
 func serve(ctx context.Context, cfg config.Config) error {

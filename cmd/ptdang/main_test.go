@@ -6,7 +6,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/pgtest"
 )
@@ -58,5 +60,39 @@ func TestCommandErrorsAreClear(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("ptdang %v: error %v, want it to say %q", c.args, err, c.want)
 		}
+	}
+}
+
+func TestReorgCommandMergesAndRefusesWithReasons(t *testing.T) {
+	url := pgtest.URL(t)
+	db, err := pg.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	all := org.Everything()
+	from := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+	province, err := org.CreateAdminUnit(t.Context(), db, all, org.AdminUnitInput{Code: "DN", Name: "Đồng Nai", Level: org.Province, From: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"X1", "X2", "X3"} {
+		if _, err := org.CreateAdminUnit(t.Context(), db, all, org.AdminUnitInput{Code: c, Name: "Xã " + c, Level: org.Commune, LocalWord: "xã", ParentID: province, From: from}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ptdang := func(args ...string) error {
+		return run(t.Context(), append([]string{"reorg", "-database-url=" + url}, args...), &bytes.Buffer{})
+	}
+	if err := ptdang("merge", "-tree", "admin", "-into", "X123", "-name", "Xã Long Thành", "-effective", "01/07/2025", "X1", "X2", "X3"); err != nil {
+		t.Fatal(err)
+	}
+	merged, err := org.GetAdminUnitByCode(t.Context(), db, all, "X123", time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil || merged.Name != "Xã Long Thành" || merged.Level != org.Commune || merged.LocalWord != "xã" || merged.ParentID != province {
+		t.Fatalf("merged unit: %+v %v", merged, err)
+	}
+	err = ptdang("split", "-tree", "admin", "-code", "X123", "-effective", "2026-01-01", "Y1:40%:Xã Một", "Y2:0,5:Xã Hai")
+	if err == nil || !strings.Contains(err.Error(), "phải bằng 100 %") {
+		t.Fatalf("split with shares adding to 90 %%: %v", err)
 	}
 }
