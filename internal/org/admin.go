@@ -191,7 +191,7 @@ func GetAdminUnit(ctx context.Context, q pg.Querier, scope Scope, id int64, asOf
 		FROM admin_unit a
 		CROSS JOIN LATERAL admin_version_at(a.id, $2) v
 		CROSS JOIN LATERAL admin_life(a.id) l
-		WHERE a.id = $1 AND admin_in_scope(a.id, $3, $2)`, id, asOf, scope.sqlRoots()))
+		WHERE a.id = $1 AND ($3::bigint[] IS NULL OR admin_in_scope(a.id, $3, $2))`, id, asOf, scope.sqlRoots()))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return AdminUnit{}, apperr.ErrNotFound
 	}

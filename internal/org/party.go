@@ -235,7 +235,7 @@ func GetPartyUnit(ctx context.Context, q pg.Querier, scope Scope, id int64, asOf
 		FROM party_unit u
 		CROSS JOIN LATERAL party_version_at(u.id, $2) v
 		CROSS JOIN LATERAL party_life(u.id) l
-		WHERE u.id = $1 AND party_in_scope(u.id, $3, $2)`, id, asOf, scope.sqlRoots()))
+		WHERE u.id = $1 AND ($3::bigint[] IS NULL OR party_in_scope(u.id, $3, $2))`, id, asOf, scope.sqlRoots()))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return PartyUnit{}, apperr.ErrNotFound
 	}

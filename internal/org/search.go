@@ -34,7 +34,7 @@ func Search(ctx context.Context, q pg.Querier, scope Scope, text string, asOf ti
 		FROM party_unit_version v JOIN party_unit u ON u.id = v.unit_id
 		WHERE (lower(f_unaccent(v.name)) LIKE '%' || lower(f_unaccent($1)) || '%' OR u.code ILIKE $1 || '%')
 		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
-		  AND party_in_scope(u.id, $3, $2)
+		  AND ($3::bigint[] IS NULL OR party_in_scope(u.id, $3, $2))
 		ORDER BY v.name COLLATE "vi-x-icu", u.code
 		LIMIT $4)
 		UNION ALL
@@ -43,7 +43,7 @@ func Search(ctx context.Context, q pg.Querier, scope Scope, text string, asOf ti
 		FROM admin_unit_version v JOIN admin_unit a ON a.id = v.unit_id
 		WHERE (lower(f_unaccent(v.name)) LIKE '%' || lower(f_unaccent($1)) || '%' OR a.code ILIKE $1 || '%')
 		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
-		  AND admin_in_scope(a.id, $3, $2)
+		  AND ($3::bigint[] IS NULL OR admin_in_scope(a.id, $3, $2))
 		ORDER BY v.name COLLATE "vi-x-icu", a.code
 		LIMIT $4)`,
 		escapeLike(text), asOf, scope.sqlRoots(), limit)

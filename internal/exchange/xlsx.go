@@ -1,0 +1,218 @@
+package exchange
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+const corruptXLSX = "không đọc được tệp Excel: tệp bị hỏng, có đặt mật khẩu, hoặc không phải định dạng .xlsx; " +
+	"hãy mở tệp bằng Excel và lưu lại dưới dạng Excel Workbook (.xlsx)"
+
+// unzipRatio bounds how much larger than the file its unzipped parts may be, against zip bombs. Real
+// workbooks unzip to 5 to 30 times their size.
+const unzipRatio = 100
+
+// readXLSX parses the sheet t.Sheet ("" = the first) of an .xlsx file, streaming its rows. Cells are read
+// raw, not as Excel shows them: a number is "1827" whatever its format ("1,827" in English settings),
+// a percentage 50 % is "0.5" and a date is its serial number, which Date turns back into a date.
+func readXLSX(data []byte, t Table, maxBytes int64) (rows []*Row, problems Problems) {
+	defer func() {
+		// excelize is large and reads untrusted files: a panic there must be a bad file, not a crash.
+		if recover() != nil {
+			rows, problems = nil, Problems{{Message: corruptXLSX}}
+		}
+	}()
+	var opts excelize.Options
+	if maxBytes > 0 && maxBytes < math.MaxInt64/unzipRatio {
+		opts.UnzipSizeLimit = max(unzipRatio*maxBytes, excelize.StreamChunkSize)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), opts)
+	if err != nil {
+		return nil, Problems{{Message: corruptXLSX}}
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	sheet, ok := findSheet(sheets, t.Sheet)
+	if !ok {
+		return nil, Problems{{Message: missingSheet(sheets, t.Sheet)}}
+	}
+	t.Sheet = sheet
+	b := newTableBuilder(t)
+	b.layout.fromXLSX = true
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		b.layout.date1904 = *props.Date1904
+	}
+	it, err := f.Rows(sheet)
+	if err != nil {
+		return nil, Problems{{Message: corruptXLSX}}
+	}
+	defer it.Close()
+	// Next steps through every row number, also those absent from the file, so n is Excel's row number.
+	for n := 1; it.Next(); n++ {
+		cells, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, append(b.problems, Problem{Sheet: sheet, Row: n, Message: "không đọc được dòng này: " + corruptXLSX})
+		}
+		if !b.add(n, cells) {
+			return nil, b.problems
+		}
+	}
+	if it.Error() != nil {
+		return nil, append(b.problems, Problem{Sheet: sheet, Message: corruptXLSX})
+	}
+	return b.finish()
+}
+
+// findSheet returns the sheet called name, matched exactly or else case- and accent-insensitively;
+// the first sheet when name is "".
+func findSheet(sheets []string, name string) (string, bool) {
+	if len(sheets) == 0 {
+		return "", false
+	}
+	if name == "" {
+		return sheets[0], true
+	}
+	for _, s := range sheets {
+		if s == name {
+			return s, true
+		}
+	}
+	for _, s := range sheets {
+		if fold(s) == fold(name) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+func missingSheet(sheets []string, name string) string {
+	quoted := make([]string, len(sheets))
+	for i, s := range sheets {
+		quoted[i] = strconv.Quote(s)
+	}
+	return fmt.Sprintf("không tìm thấy trang %q trong tệp; tệp có các trang: %s", name, strings.Join(quoted, ", "))
+}
+
+// WriteXLSX writes the sheets as one workbook, in order: a bold header row, frozen so that it stays in
+// view, columns as wide as their contents (within limits), numbers as numbers, times as dates shown
+// dd/mm/yyyy, booleans as có/không. Values are string, int, int64, float64, bool, time.Time or nil; any
+// other type, a row longer than the columns, a NaN or infinite number, a missing, invalid or repeated
+// sheet name, or no sheet at all is an error.
+func WriteXLSX(w io.Writer, sheets ...Sheet) error {
+	if len(sheets) == 0 {
+		return errors.New("exchange: no sheet to write")
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	headerStyle, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+	})
+	if err != nil {
+		return err
+	}
+	dateFormat := "dd/mm/yyyy"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat})
+	if err != nil {
+		return err
+	}
+	seen := make(map[string]bool)
+	for i, s := range sheets {
+		// Excel tells sheets apart without regard to case.
+		if s.Sheet == "" || seen[strings.ToLower(s.Sheet)] {
+			return fmt.Errorf("exchange: sheet %d: missing or repeated name %q", i+1, s.Sheet)
+		}
+		seen[strings.ToLower(s.Sheet)] = true
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), s.Sheet)
+		} else {
+			_, err = f.NewSheet(s.Sheet)
+		}
+		if err == nil {
+			err = writeSheet(f, s, headerStyle, dateStyle)
+		}
+		if err != nil {
+			return fmt.Errorf("exchange: sheet %q: %w", s.Sheet, err)
+		}
+	}
+	// The first sheet, renamed from the new file's own, stays the active one. (SetActiveSheet here would
+	// load every streamed sheet back into memory.)
+	return f.Write(w)
+}
+
+func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
+	sw, err := f.NewStreamWriter(s.Sheet)
+	if err != nil {
+		return err
+	}
+	for i, width := range columnWidths(s) {
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	err = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}})
+	if err != nil {
+		return err
+	}
+	cells := make([]any, len(s.Columns))
+	for i, c := range s.Columns {
+		cells[i] = excelize.Cell{StyleID: headerStyle, Value: c.Header}
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for r, row := range s.Rows {
+		if len(row) > len(s.Columns) {
+			return fmt.Errorf("row %d has %d values for %d columns", r+1, len(row), len(s.Columns))
+		}
+		cells = cells[:len(row)]
+		for i, v := range row {
+			v, err := checkValue(v)
+			if err != nil {
+				return fmt.Errorf("row %d column %d: %w", r+1, i+1, err)
+			}
+			switch v := v.(type) {
+			case dateValue:
+				cells[i] = excelize.Cell{StyleID: dateStyle, Value: v.t}
+			case bool:
+				cells[i], _ = csvValue(v)
+			default:
+				cells[i] = v
+			}
+		}
+		cell, err := excelize.CoordinatesToCellName(1, r+2)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// columnWidths sizes each column of s to its longest text, header included, between 8 and 50 characters.
+func columnWidths(s Sheet) []float64 {
+	widths := make([]float64, len(s.Columns))
+	for i, c := range s.Columns {
+		longest := utf8.RuneCountInString(c.Header)
+		for _, row := range s.Rows {
+			if i < len(row) {
+				text, _ := csvValue(row[i])
+				longest = max(longest, utf8.RuneCountInString(text))
+			}
+		}
+		widths[i] = float64(min(max(longest+2, 8), 50))
+	}
+	return widths
+}

@@ -1,0 +1,636 @@
+package org
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/exchange"
+	"ptdang/internal/pg"
+)
+
+// The structure workbook (docs/import.md): one sheet per table. A .csv file holds one table.
+var (
+	AdminTable = exchange.Table{Sheet: "Đơn vị hành chính", Columns: []exchange.Column{
+		{Key: "code", Header: "Mã", Required: true},
+		{Key: "name", Header: "Tên", Required: true},
+		{Key: "level", Header: "Cấp", Required: true},
+		{Key: "local_word", Header: "Gọi là"},
+		{Key: "parent_code", Header: "Mã cấp trên"},
+		{Key: "from", Header: "Ngày hiệu lực", Required: true},
+		{Key: "to", Header: "Ngày hết hiệu lực"},
+		{Key: "population", Header: "Số dân"},
+		{Key: "households", Header: "Số hộ"},
+		{Key: "religious_share", Header: "Tỷ lệ có đạo"},
+		{Key: "ethnic_minority_share", Header: "Tỷ lệ dân tộc thiểu số"},
+	}}
+	PartyTable = exchange.Table{Sheet: "Tổ chức đảng", Columns: []exchange.Column{
+		{Key: "code", Header: "Mã", Required: true},
+		{Key: "name", Header: "Tên", Required: true},
+		{Key: "kind", Header: "Cấp tổ chức", Required: true},
+		{Key: "org_type", Header: "Loại hình", Required: true},
+		{Key: "parent_code", Header: "Mã cấp trên"},
+		{Key: "from", Header: "Ngày thành lập", Required: true},
+		{Key: "to", Header: "Ngày giải thể"},
+		{Key: "full_members", Header: "Số đảng viên chính thức"},
+		{Key: "committee_since", Header: "Có chi ủy từ ngày"},
+		{Key: "term_months", Header: "Nhiệm kỳ (tháng)"},
+		{Key: "territory_code", Header: "Mã địa bàn"},
+	}}
+	LinkTable = exchange.Table{Sheet: "Thôn - chi bộ", Columns: []exchange.Column{
+		{Key: "hamlet_code", Header: "Mã thôn", Required: true},
+		{Key: "cell_code", Header: "Mã chi bộ"},
+		{Key: "mode", Header: "Hình thức", Required: true},
+		{Key: "from", Header: "Từ ngày", Required: true},
+	}}
+	// StructureTables are the sheets of a structure workbook, in import order: administrative
+	// units first (Party units name their territory), links last.
+	StructureTables = []exchange.Table{AdminTable, PartyTable, LinkTable}
+)
+
+// MaxImportBytes bounds an uploaded structure file.
+const MaxImportBytes = 20 << 20
+
+const noMemberLabel = "Chưa có đảng viên"
+
+func kindChoices() map[string]string {
+	m := map[string]string{}
+	for _, k := range Kinds {
+		m[k.Label()] = string(k)
+	}
+	return m
+}
+
+func orgTypeChoices() map[string]string {
+	m := map[string]string{}
+	for _, t := range OrgTypes {
+		m[t.Label()] = string(t)
+	}
+	return m
+}
+
+func levelChoices() map[string]string {
+	m := map[string]string{}
+	for _, l := range Levels {
+		m[l.Label()] = string(l)
+	}
+	return m
+}
+
+func modeChoices() map[string]string {
+	return map[string]string{OwnCell.Label(): string(OwnCell), CombinedCell.Label(): string(CombinedCell), noMemberLabel: "none"}
+}
+
+// ImportReport says what an import did, or would do on a dry run.
+type ImportReport struct {
+	DryRun                                bool
+	Created, Updated, Unchanged, Closed   int
+	Changes                               []string          // one line per changed row
+	Problems                              exchange.Problems // when not empty, nothing was written
+}
+
+// errRollback ends the import's transaction without writing.
+var errRollback = errors.New("rollback")
+
+// ImportStructure upserts, by code, the units and links of a structure workbook (.xlsx with the
+// three sheets of StructureTables) or of a .csv file holding table. It is all-or-nothing: every
+// problem is reported with sheet, row and column, and with any problem, or on a dry run, nothing
+// is written. New codes create units; known codes correct them (as UpdatePartyUnit does); a
+// closing date closes them. A parent may come later in the file than its children.
+func ImportStructure(ctx context.Context, db pg.Beginner, scope Scope, r io.Reader, filename string, csvTable exchange.Table, dryRun bool) (ImportReport, error) {
+	rep := ImportReport{DryRun: dryRun}
+	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	if err != nil {
+		return rep, err
+	}
+	tables := StructureTables
+	if strings.HasSuffix(strings.ToLower(filename), ".csv") {
+		tables = []exchange.Table{csvTable}
+	}
+	parsed := make([][]*exchange.Row, len(tables))
+	for i, t := range tables {
+		rows, problems := exchange.Read(bytes.NewReader(data), filename, t, MaxImportBytes)
+		rep.Problems = append(rep.Problems, problems...)
+		parsed[i] = rows
+	}
+	if len(rep.Problems) > 0 {
+		return rep, nil
+	}
+	im := importer{ctx: ctx, scope: scope, rep: &rep}
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		im.tx = tx
+		for i, t := range tables {
+			var err error
+			switch t.Sheet {
+			case AdminTable.Sheet:
+				err = im.inDependencyOrder(parsed[i], im.admin)
+			case PartyTable.Sheet:
+				err = im.inDependencyOrder(parsed[i], im.party)
+			case LinkTable.Sheet:
+				for _, row := range parsed[i] {
+					if err = im.link(row); err != nil {
+						break
+					}
+				}
+			}
+			if err != nil {
+				return err
+			}
+			for _, row := range parsed[i] {
+				for _, p := range row.Problems() {
+					p.Sheet = t.Sheet
+					rep.Problems = append(rep.Problems, p)
+				}
+			}
+		}
+		if len(rep.Problems) > 0 || dryRun {
+			return errRollback
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		err = nil
+	}
+	if len(rep.Problems) > 0 {
+		rep.Created, rep.Updated, rep.Unchanged, rep.Closed, rep.Changes = 0, 0, 0, 0, nil
+	}
+	return rep, err
+}
+
+type importer struct {
+	ctx   context.Context
+	tx    pgx.Tx
+	scope Scope
+	rep   *ImportReport
+}
+
+// inDependencyOrder handles each row once its parent, if the file also holds it, is done.
+func (im *importer) inDependencyOrder(rows []*exchange.Row, handle func(*exchange.Row) error) error {
+	pending := map[string]bool{}
+	for _, row := range rows {
+		pending[row.Text("code")] = true
+	}
+	done := make([]bool, len(rows))
+	for progress := true; progress; {
+		progress = false
+		for i, row := range rows {
+			if done[i] || (pending[row.Text("parent_code")] && row.Text("parent_code") != row.Text("code")) {
+				continue
+			}
+			if err := handle(row); err != nil {
+				return err
+			}
+			done[i], progress = true, true
+			delete(pending, row.Text("code"))
+		}
+	}
+	for i, row := range rows {
+		if !done[i] {
+			row.Problemf("parent_code", "các đơn vị trong tệp lấy nhau làm cấp trên theo vòng tròn")
+		}
+	}
+	return nil
+}
+
+// step runs one use case in a savepoint; its field errors become problems of the row (fields
+// names the column of each domain field), and false tells the row failed.
+func (im *importer) step(row *exchange.Row, fields map[string]string, f func() error) (bool, error) {
+	err := f()
+	var inv *apperr.Invalid
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &inv):
+		for field, msg := range inv.Fields {
+			col, ok := fields[field]
+			if !ok {
+				col = ""
+			}
+			row.Problemf(col, "%s", msg)
+		}
+		return false, nil
+	case errors.Is(err, apperr.ErrConflict):
+		row.Problemf("", "đơn vị vừa bị người khác sửa trong lúc nhập; xin nhập lại")
+		return false, nil
+	}
+	return false, err
+}
+
+func (im *importer) change(row *exchange.Row, sheet, format string, args ...any) {
+	im.rep.Changes = append(im.rep.Changes, fmt.Sprintf("%s, dòng %d: ", sheet, row.Number())+fmt.Sprintf(format, args...))
+}
+
+func optDate(row *exchange.Row, key string) *time.Time {
+	if row.Text(key) == "" {
+		return nil
+	}
+	d, ok := row.Date(key)
+	if !ok {
+		return nil
+	}
+	return &d
+}
+
+func sameDate(a, b *time.Time) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && a.Equal(*b))
+}
+
+var partyFieldColumns = map[string]string{"code": "code", "name": "name", "kind": "kind", "org_type": "org_type",
+	"parent_id": "parent_code", "from": "from", "on": "to", "full_members": "full_members",
+	"committee_since": "committee_since", "term_months": "term_months"}
+
+func (im *importer) party(row *exchange.Row) error {
+	ctx, tx := im.ctx, im.tx
+	kind, _ := row.Choice("kind", kindChoices())
+	orgType, _ := row.Choice("org_type", orgTypeChoices())
+	from, _ := row.Date("from")
+	members, _ := row.Int("full_members")
+	term := int64(60)
+	if row.Text("term_months") != "" {
+		term, _ = row.Int("term_months")
+	}
+	in := PartyUnitInput{Code: row.Text("code"), Name: row.Text("name"), Kind: Kind(kind), OrgType: OrgType(orgType),
+		From: from, FullMembers: int(members), TermMonths: int(term), CommitteeSince: optDate(row, "committee_since")}
+	to := optDate(row, "to")
+	if code := row.Text("parent_code"); code != "" {
+		p, err := GetPartyUnitByCode(ctx, tx, im.scope, code, from)
+		if err == nil {
+			in.ParentID = p.ID
+		} else if errors.Is(err, apperr.ErrNotFound) {
+			row.Problemf("parent_code", "không có tổ chức đảng mã %q", code)
+		} else {
+			return err
+		}
+	}
+	if code := row.Text("territory_code"); code != "" {
+		a, err := GetAdminUnitByCode(ctx, tx, im.scope, code, from)
+		if err == nil {
+			in.TerritoryID = a.ID
+		} else if errors.Is(err, apperr.ErrNotFound) {
+			row.Problemf("territory_code", "không có đơn vị hành chính mã %q", code)
+		} else {
+			return err
+		}
+	}
+	if len(row.Problems()) > 0 {
+		return nil
+	}
+	cur, err := GetPartyUnitByCode(ctx, tx, im.scope, in.Code, from)
+	if errors.Is(err, apperr.ErrNotFound) {
+		ok, err := im.step(row, partyFieldColumns, func() error {
+			id, _, err := CreatePartyUnit(ctx, tx, im.scope, in)
+			if err == nil && to != nil {
+				err = ClosePartyUnit(ctx, tx, im.scope, id, 1, *to)
+			}
+			return err
+		})
+		if ok {
+			im.rep.Created++
+			im.change(row, PartyTable.Sheet, "thêm %s %s", in.Code, in.Name)
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	in.normalise()
+	if !cur.Life.From.Equal(from) {
+		row.Problemf("from", "khác ngày thành lập đã ghi (%s); ngày thành lập không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
+	}
+	if cur.ParentID != in.ParentID {
+		row.Problemf("parent_code", "khác cấp trên hiện nay (%s); để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc", cur.ParentName)
+	}
+	if len(row.Problems()) > 0 {
+		return nil
+	}
+	changed := cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType || cur.FullMembers != in.FullMembers ||
+		cur.TermMonths != in.TermMonths || !sameDate(cur.CommitteeSince, in.CommitteeSince) || cur.TerritoryID != in.TerritoryID
+	closing := to != nil && !sameDate(cur.Life.To, to)
+	if !changed && !closing {
+		im.rep.Unchanged++
+		return nil
+	}
+	ok, err := im.step(row, partyFieldColumns, func() error {
+		version := cur.Version
+		if changed {
+			if _, err := UpdatePartyUnit(ctx, tx, im.scope, cur.ID, version, in); err != nil {
+				return err
+			}
+			version++
+		}
+		if closing {
+			return ClosePartyUnit(ctx, tx, im.scope, cur.ID, version, *to)
+		}
+		return nil
+	})
+	if ok && changed {
+		im.rep.Updated++
+		im.change(row, PartyTable.Sheet, "sửa %s %s", in.Code, in.Name)
+	}
+	if ok && closing {
+		im.rep.Closed++
+		im.change(row, PartyTable.Sheet, "giải thể %s từ %s", in.Code, to.Format("02/01/2006"))
+	}
+	return err
+}
+
+var adminFieldColumns = map[string]string{"code": "code", "name": "name", "level": "level", "parent_id": "parent_code",
+	"from": "from", "on": "to", "population": "population", "households": "households",
+	"religious_share": "religious_share", "ethnic_minority_share": "ethnic_minority_share"}
+
+func optInt(row *exchange.Row, key string) *int {
+	if row.Text(key) == "" {
+		return nil
+	}
+	n, ok := row.Int(key)
+	if !ok {
+		return nil
+	}
+	v := int(n)
+	return &v
+}
+
+func optShare(row *exchange.Row, key string) *float64 {
+	if row.Text(key) == "" {
+		return nil
+	}
+	v, ok := row.Decimal(key)
+	if !ok {
+		return nil
+	}
+	return &v
+}
+
+func sameInt(a, b *int) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+
+func sameShare(a, b *float64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && fmt.Sprintf("%.4f", *a) == fmt.Sprintf("%.4f", *b))
+}
+
+func (im *importer) admin(row *exchange.Row) error {
+	ctx, tx := im.ctx, im.tx
+	level, _ := row.Choice("level", levelChoices())
+	from, _ := row.Date("from")
+	in := AdminUnitInput{Code: row.Text("code"), Name: row.Text("name"), Level: Level(level), LocalWord: row.Text("local_word"), From: from,
+		HamletFacts: HamletFacts{Population: optInt(row, "population"), Households: optInt(row, "households"),
+			ReligiousShare: optShare(row, "religious_share"), EthnicMinorityShare: optShare(row, "ethnic_minority_share")}}
+	to := optDate(row, "to")
+	if code := row.Text("parent_code"); code != "" {
+		p, err := GetAdminUnitByCode(ctx, tx, im.scope, code, from)
+		if err == nil {
+			in.ParentID = p.ID
+		} else if errors.Is(err, apperr.ErrNotFound) {
+			row.Problemf("parent_code", "không có đơn vị hành chính mã %q", code)
+		} else {
+			return err
+		}
+	}
+	if len(row.Problems()) > 0 {
+		return nil
+	}
+	cur, err := GetAdminUnitByCode(ctx, tx, im.scope, in.Code, from)
+	if errors.Is(err, apperr.ErrNotFound) {
+		ok, err := im.step(row, adminFieldColumns, func() error {
+			id, err := CreateAdminUnit(ctx, tx, im.scope, in)
+			if err == nil && to != nil {
+				err = CloseAdminUnit(ctx, tx, im.scope, id, 1, *to)
+			}
+			return err
+		})
+		if ok {
+			im.rep.Created++
+			im.change(row, AdminTable.Sheet, "thêm %s %s", in.Code, in.Name)
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	in.normalise()
+	if !cur.Life.From.Equal(from) {
+		row.Problemf("from", "khác ngày hiệu lực đã ghi (%s); ngày này không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
+	}
+	if cur.ParentID != in.ParentID {
+		row.Problemf("parent_code", "khác đơn vị cấp trên hiện nay (%s); để chuyển, dùng chức năng Chuyển đơn vị cấp trên", cur.ParentName)
+	}
+	if cur.Level != in.Level {
+		row.Problemf("level", "khác cấp đã ghi (%s); cấp hành chính không đổi được", cur.Level.Label())
+	}
+	if len(row.Problems()) > 0 {
+		return nil
+	}
+	changed := cur.Name != in.Name || cur.LocalWord != in.LocalWord || !sameInt(cur.Population, in.Population) ||
+		!sameInt(cur.Households, in.Households) || !sameShare(cur.ReligiousShare, in.ReligiousShare) ||
+		!sameShare(cur.EthnicMinorityShare, in.EthnicMinorityShare)
+	closing := to != nil && !sameDate(cur.Life.To, to)
+	if !changed && !closing {
+		im.rep.Unchanged++
+		return nil
+	}
+	ok, err := im.step(row, adminFieldColumns, func() error {
+		version := cur.Version
+		if changed {
+			if err := UpdateAdminUnit(ctx, tx, im.scope, cur.ID, version, in); err != nil {
+				return err
+			}
+			version++
+		}
+		if closing {
+			return CloseAdminUnit(ctx, tx, im.scope, cur.ID, version, *to)
+		}
+		return nil
+	})
+	if ok && changed {
+		im.rep.Updated++
+		im.change(row, AdminTable.Sheet, "sửa %s %s", in.Code, in.Name)
+	}
+	if ok && closing {
+		im.rep.Closed++
+		im.change(row, AdminTable.Sheet, "giải thể %s từ %s", in.Code, to.Format("02/01/2006"))
+	}
+	return err
+}
+
+var linkFieldColumns = map[string]string{"hamlet_id": "hamlet_code", "cell_id": "cell_code", "mode": "mode", "from": "from"}
+
+func (im *importer) link(row *exchange.Row) error {
+	ctx, tx := im.ctx, im.tx
+	mode, _ := row.Choice("mode", modeChoices())
+	from, _ := row.Date("from")
+	var hamlet, cell int64
+	if code := row.Text("hamlet_code"); code != "" {
+		h, err := GetAdminUnitByCode(ctx, tx, im.scope, code, from)
+		if errors.Is(err, apperr.ErrNotFound) {
+			row.Problemf("hamlet_code", "không có thôn, tổ dân phố mã %q", code)
+		} else if err != nil {
+			return err
+		}
+		hamlet = h.ID
+	}
+	if code := row.Text("cell_code"); code != "" && mode != "none" {
+		c, err := GetPartyUnitByCode(ctx, tx, im.scope, code, from)
+		if errors.Is(err, apperr.ErrNotFound) {
+			row.Problemf("cell_code", "không có chi bộ mã %q", code)
+		} else if err != nil {
+			return err
+		}
+		cell = c.ID
+	} else if mode != "none" && mode != "" {
+		row.Problemf("cell_code", "cần mã chi bộ khi thôn có chi bộ phụ trách")
+	}
+	if len(row.Problems()) > 0 {
+		return nil
+	}
+	var curCell int64
+	var curMode LinkMode
+	err := tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from = $2`, hamlet, from).Scan(&curCell, &curMode)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if err == nil && curCell == cell && curMode == LinkMode(mode) {
+		im.rep.Unchanged++
+		return nil
+	}
+	if err != nil && cell == 0 {
+		var open bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2))`,
+			hamlet, from).Scan(&open); err != nil {
+			return err
+		}
+		if !open {
+			im.rep.Unchanged++
+			return nil
+		}
+	}
+	ok, err := im.step(row, linkFieldColumns, func() error {
+		return SetLink(ctx, tx, im.scope, hamlet, cell, LinkMode(mode), from)
+	})
+	if ok {
+		im.rep.Updated++
+		im.change(row, LinkTable.Sheet, "thôn %s: %s %s từ %s", row.Text("hamlet_code"), LinkMode(mode).Label(), row.Text("cell_code"), from.Format("02/01/2006"))
+	}
+	return err
+}
+
+// ExportStructure returns the three structure sheets as the tree stood on asOf, within scope:
+// the file ImportStructure reads back unchanged.
+func ExportStructure(ctx context.Context, q pg.Querier, scope Scope, asOf time.Time) ([]exchange.Sheet, error) {
+	roots := scope.sqlRoots()
+	admin := exchange.Sheet{Table: AdminTable}
+	rows, err := q.Query(ctx, `
+		SELECT a.code, v.name, a.level, v.local_word, COALESCE(p.code, ''), l.life_from, l.life_to,
+			a.population, a.households, a.religious_share::float8, a.ethnic_minority_share::float8
+		FROM admin_unit_version v
+		JOIN admin_unit a ON a.id = v.unit_id
+		LEFT JOIN admin_unit p ON p.id = v.parent_id
+		CROSS JOIN LATERAL admin_life(a.id) l
+		WHERE v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1) AND ($2::bigint[] IS NULL OR admin_in_scope(a.id, $2, $1))
+		ORDER BY array_position(ARRAY['province','district','commune','hamlet'], a.level), v.name COLLATE "vi-x-icu", a.code`, asOf, roots)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var (
+			code, name, parent, localWord string
+			level                         Level
+			from                          time.Time
+			to                            *time.Time
+			pop, households               *int
+			religious, ethnic             *float64
+		)
+		if err := rows.Scan(&code, &name, &level, &localWord, &parent, &from, &to, &pop, &households, &religious, &ethnic); err != nil {
+			return nil, err
+		}
+		admin.Rows = append(admin.Rows, []any{code, name, level.Label(), localWord, parent, from, optTime(to), optIntValue(pop), optIntValue(households), optFloat(religious), optFloat(ethnic)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	party := exchange.Sheet{Table: PartyTable}
+	rows, err = q.Query(ctx, `
+		SELECT u.code, v.name, v.kind, v.org_type, COALESCE(p.code, ''), l.life_from, l.life_to,
+			u.full_members, u.committee_since, u.term_months, COALESCE(t.code, '')
+		FROM party_unit_version v
+		JOIN party_unit u ON u.id = v.unit_id
+		LEFT JOIN party_unit p ON p.id = v.parent_id
+		LEFT JOIN admin_unit t ON t.id = u.territory_id
+		CROSS JOIN LATERAL party_life(u.id) l
+		WHERE v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1) AND ($2::bigint[] IS NULL OR party_in_scope(u.id, $2, $1))
+		ORDER BY array_position(ARRAY['province_committee','district_committee','bloc_committee','commune_committee',
+			'grassroots_committee','intermediate_committee','grassroots_cell','affiliated_cell'], v.kind),
+			v.name COLLATE "vi-x-icu", u.code`, asOf, roots)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var (
+			code, name, parent, territory string
+			kind                          Kind
+			orgType                       OrgType
+			from                          time.Time
+			to, committee                 *time.Time
+			members, term                 int
+		)
+		if err := rows.Scan(&code, &name, &kind, &orgType, &parent, &from, &to, &members, &committee, &term, &territory); err != nil {
+			return nil, err
+		}
+		party.Rows = append(party.Rows, []any{code, name, kind.Label(), orgType.Label(), parent, from, optTime(to), members, optTime(committee), term, territory})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	links := exchange.Sheet{Table: LinkTable}
+	rows, err = q.Query(ctx, `
+		SELECT a.code, p.code, l.mode, l.valid_from
+		FROM hamlet_cell_link l
+		JOIN admin_unit a ON a.id = l.hamlet_id
+		JOIN party_unit p ON p.id = l.cell_id
+		CROSS JOIN LATERAL admin_version_at(a.id, $1) v
+		WHERE l.valid_from <= $1 AND (l.valid_to IS NULL OR l.valid_to > $1) AND ($2::bigint[] IS NULL OR admin_in_scope(a.id, $2, $1))
+		ORDER BY v.name COLLATE "vi-x-icu", a.code`, asOf, roots)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var (
+			hamlet, cell string
+			mode         LinkMode
+			from         time.Time
+		)
+		if err := rows.Scan(&hamlet, &cell, &mode, &from); err != nil {
+			return nil, err
+		}
+		links.Rows = append(links.Rows, []any{hamlet, cell, mode.Label(), from})
+	}
+	return []exchange.Sheet{admin, party, links}, rows.Err()
+}
+
+func optTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
+}
+
+func optIntValue(n *int) any {
+	if n == nil {
+		return nil
+	}
+	return *n
+}
+
+func optFloat(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}

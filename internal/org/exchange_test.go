@@ -1,0 +1,135 @@
+package org_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"ptdang/internal/exchange"
+	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
+)
+
+func workbook(t *testing.T, sheets ...exchange.Sheet) *bytes.Reader {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := exchange.WriteXLSX(&buf, sheets...); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.NewReader(buf.Bytes())
+}
+
+func count(t *testing.T, f fixture, table string) int {
+	t.Helper()
+	var n int
+	if err := f.db.QueryRow(t.Context(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestImportOf2000RowsWithOneBadRowChangesNothingAndNamesTheRow(t *testing.T) {
+	f := fixture{db: pgtest.New(t)}
+	admin := exchange.Sheet{Table: org.AdminTable}
+	admin.Rows = append(admin.Rows, []any{"DT", "Đồng Tháp", "Tỉnh, thành phố", "tỉnh", "", day("2015-01-01")})
+	for c := 1; c <= 19; c++ {
+		admin.Rows = append(admin.Rows, []any{fmt.Sprintf("DT.X%02d", c), fmt.Sprintf("Xã số %d", c), "Xã, phường, đặc khu", "xã", "DT", day("2015-01-01")})
+	}
+	for h := 1; len(admin.Rows) < 2000; h++ {
+		// Hamlets come before none of their communes' rows: order in the file does not matter.
+		admin.Rows = append(admin.Rows, []any{fmt.Sprintf("DT.X%02d.A%03d", h%19+1, h), fmt.Sprintf("Ấp %d", h),
+			"thon, ap, ban, to dan pho, khu pho", "ấp", fmt.Sprintf("DT.X%02d", h%19+1), "01/01/2016", nil, 1200 + h})
+	}
+	const bad = 1500 // index in Rows; Excel row bad+2 (header is row 1)
+	admin.Rows[bad][5] = "31/02/2016"
+	file := workbook(t, admin, exchange.Sheet{Table: org.PartyTable}, exchange.Sheet{Table: org.LinkTable})
+
+	rep, err := org.ImportStructure(t.Context(), f.db, all, file, "cau-truc.xlsx", exchange.Table{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 1 {
+		t.Fatalf("problems: %v", rep.Problems)
+	}
+	p := rep.Problems[0]
+	if p.Sheet != "Đơn vị hành chính" || p.Row != bad+2 || p.Column != "Ngày hiệu lực" || !strings.Contains(p.Message, "31/02/2016") {
+		t.Fatalf("problem %+v", p)
+	}
+	if n := count(t, f, "admin_unit"); n != 0 {
+		t.Fatalf("%d units written despite the bad row", n)
+	}
+
+	// Mended, the same file goes in whole.
+	admin.Rows[bad][5] = "01/01/2016"
+	rep, err = org.ImportStructure(t.Context(), f.db, all, workbook(t, admin, exchange.Sheet{Table: org.PartyTable}, exchange.Sheet{Table: org.LinkTable}), "cau-truc.xlsx", exchange.Table{}, false)
+	if err != nil || len(rep.Problems) != 0 || rep.Created != 2000 {
+		t.Fatalf("mended import: created %d, problems %v, err %v", rep.Created, rep.Problems, err)
+	}
+	if n := count(t, f, "admin_unit"); n != 2000 {
+		t.Fatalf("%d units after the mended import", n)
+	}
+}
+
+func TestExportImportsBackUnchangedAndDryRunWritesNothing(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
+	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
+	share := 0.625
+	hamlet, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2000-01-01"), HamletFacts: org.HamletFacts{ReligiousShare: &share}})
+	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
+		t.Fatal(err)
+	}
+
+	sheets, err := org.ExportStructure(ctx, f.db, all, day("2024-01-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sheets[0].Rows) != 3 || len(sheets[1].Rows) != 5 || len(sheets[2].Rows) != 1 {
+		t.Fatalf("exported %d admin, %d party, %d link rows", len(sheets[0].Rows), len(sheets[1].Rows), len(sheets[2].Rows))
+	}
+	rep, err := org.ImportStructure(ctx, f.db, all, workbook(t, sheets...), "xuat.xlsx", exchange.Table{}, false)
+	if err != nil || len(rep.Problems) != 0 || rep.Unchanged != 9 || rep.Created+rep.Updated+rep.Closed != 0 {
+		t.Fatalf("re-import of the export: %+v %v", rep, err)
+	}
+
+	// A dry run of a changed file reports the change and writes nothing.
+	sheets[1].Rows[4][1] = "Chi bộ ấp Bàu Cạn (đổi)"                               // cell B, last in Vietnamese order
+	sheets[1].Rows = append(sheets[1].Rows, []any{"DN-A-9", "Chi bộ ấp 9", "Chi bộ trực thuộc", "Xã, phường, đặc khu, thôn, tổ dân phố", "DN-A", day("2023-01-01"), nil, 4, nil, 60, ""})
+	rep, err = org.ImportStructure(ctx, f.db, all, workbook(t, sheets...), "xuat.xlsx", exchange.Table{}, true)
+	if err != nil || len(rep.Problems) != 0 || rep.Updated != 1 || rep.Created != 1 || len(rep.Changes) != 2 {
+		t.Fatalf("dry run: %+v %v", rep, err)
+	}
+	if u, _ := org.GetPartyUnit(ctx, f.db, all, f.cellB, time.Now()); u.Name != "Chi bộ ấp Bàu Cạn" {
+		t.Fatalf("dry run renamed cell B to %q", u.Name)
+	}
+	if _, err := org.GetPartyUnitByCode(ctx, f.db, all, "DN-A-9", time.Now()); err == nil {
+		t.Fatal("dry run created DN-A-9")
+	}
+
+	// Rules apply to imports too: a committee needs nine full members.
+	sheets[1].Rows[len(sheets[1].Rows)-1][8] = day("2023-06-01")
+	rep, err = org.ImportStructure(ctx, f.db, all, workbook(t, sheets...), "xuat.xlsx", exchange.Table{}, false)
+	if err != nil || len(rep.Problems) != 1 || rep.Problems[0].Column != "Có chi ủy từ ngày" || rep.Problems[0].Row != 7 {
+		t.Fatalf("committee of 4 members: %+v %v", rep.Problems, err)
+	}
+	if u, _ := org.GetPartyUnit(ctx, f.db, all, f.cellB, time.Now()); u.Name != "Chi bộ ấp Bàu Cạn" {
+		t.Fatal("a refused import changed cell B")
+	}
+}
+
+func TestImportOneCSVTable(t *testing.T) {
+	f := newFixture(t)
+	csv := "\ufeffMã;Tên;Cấp tổ chức;Loại hình;Mã cấp trên;Ngày thành lập;Số đảng viên chính thức\r\n" +
+		"DN-B-2;Chi bộ Trường Tiểu học Bình Sơn;chi bo co so;Đơn vị sự nghiệp công lập;DN-B;05/09/2020;11\r\n"
+	rep, err := org.ImportStructure(t.Context(), f.db, all, strings.NewReader(csv), "to-chuc.csv", org.PartyTable, false)
+	if err != nil || len(rep.Problems) != 0 || rep.Created != 1 {
+		t.Fatalf("csv import: %+v %v", rep, err)
+	}
+	u, err := org.GetPartyUnitByCode(t.Context(), f.db, all, "DN-B-2", time.Now())
+	if err != nil || u.Kind != org.GrassrootsCell || u.FullMembers != 11 || u.ParentID != f.communeB {
+		t.Fatalf("imported cell: %+v %v", u, err)
+	}
+}
