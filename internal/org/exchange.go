@@ -90,10 +90,10 @@ func modeChoices() map[string]string {
 
 // ImportReport says what an import did, or would do on a dry run.
 type ImportReport struct {
-	DryRun                                bool
-	Created, Updated, Unchanged, Closed   int
-	Changes                               []string          // one line per changed row
-	Problems                              exchange.Problems // when not empty, nothing was written
+	DryRun                              bool
+	Created, Updated, Unchanged, Closed int
+	Changes                             []string          // one line per changed row
+	Problems                            exchange.Problems // when not empty, nothing was written
 }
 
 // errRollback ends the import's transaction without writing.

@@ -96,7 +96,7 @@ func TestExportImportsBackUnchangedAndDryRunWritesNothing(t *testing.T) {
 	}
 
 	// A dry run of a changed file reports the change and writes nothing.
-	sheets[1].Rows[4][1] = "Chi bộ ấp Bàu Cạn (đổi)"                               // cell B, last in Vietnamese order
+	sheets[1].Rows[4][1] = "Chi bộ ấp Bàu Cạn (đổi)" // cell B, last in Vietnamese order
 	sheets[1].Rows = append(sheets[1].Rows, []any{"DN-A-9", "Chi bộ ấp 9", "Chi bộ trực thuộc", "Xã, phường, đặc khu, thôn, tổ dân phố", "DN-A", day("2023-01-01"), nil, 4, nil, 60, ""})
 	rep, err = org.ImportStructure(ctx, f.db, all, workbook(t, sheets...), "xuat.xlsx", exchange.Table{}, true)
 	if err != nil || len(rep.Problems) != 0 || rep.Updated != 1 || rep.Created != 1 || len(rep.Changes) != 2 {
