@@ -31,6 +31,7 @@ Usage:
   ptdang migrate force VERSION     mark VERSION as applied and clean, after a manual repair
   ptdang demo                      load the demo data set (each part once)
   ptdang reorg rename|move|merge|split ...   record a reorganisation ('ptdang reorg' for details)
+  ptdang import [-dry-run] [-table party|admin|links] FILE   import the structure (docs/import.md)
   ptdang localdb start|stop|url    the private PostgreSQL cluster of 'make run' (-dir .data)
 
 Every command takes the flags of 'ptdang serve -h'; each flag has an environment variable.
@@ -58,10 +59,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "demo", "reorg":
+	case "serve", "migrate", "demo", "reorg", "import":
 	default:
 		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
 	}
+	imp := newImportFlags(fs)
 	cfg, err := config.Load(fs, args, os.Getenv)
 	if err != nil {
 		return err
@@ -84,8 +86,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := pg.CheckSchema(ctx, db); err != nil {
 		return fmt.Errorf("%w (run `ptdang migrate up` first)", err)
 	}
-	if cmd == "reorg" {
+	switch cmd {
+	case "reorg":
 		return reorg(ctx, db, fs.Args(), stdout)
+	case "import":
+		return importStructure(ctx, db, imp, fs.Args(), stdout)
 	}
 	return demo.Load(ctx, db, demo.Parts, stdout)
 }

@@ -280,12 +280,13 @@ func isEmpty(cells []string) bool {
 }
 
 // fold reduces s to what people mean by it, for matching headers and choices: without accents, đ as d,
-// lower case, without spaces. "Mã  Đơn vị" and "ma don vi" fold alike.
+// lower case, without spaces or punctuation. "Mã  Đơn vị" and "ma don vi" fold alike, and so do
+// "Xã, phường" and "xa phuong".
 func fold(s string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
 		switch {
-		case unicode.Is(unicode.Mn, r), unicode.IsSpace(r):
+		case unicode.Is(unicode.Mn, r), unicode.IsSpace(r), unicode.IsPunct(r):
 		case r == 'đ' || r == 'Đ':
 			b.WriteByte('d')
 		default:

@@ -1,13 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"ptdang/internal/browsertest"
 	"ptdang/internal/org"
@@ -174,3 +178,51 @@ func TestProvinceStaffFindsHamletWithoutAccentsAndSeesCellHistory(t *testing.T) 
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestImportPageListsEveryProblemAndWritesNothing(t *testing.T) {
+	s, base := newTestServer(t)
+	newOrgFixture(t, s)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, _ := mw.CreateFormFile("file", "to-chuc.csv")
+	part.Write([]byte("Mã,Tên,Cấp tổ chức,Loại hình,Mã cấp trên,Ngày thành lập,Số đảng viên chính thức\n" +
+		"TU.X01.A05,Chi bộ ấp 5,Chi bộ trực thuộc,\"Xã, phường, đặc khu, thôn, tổ dân phố\",TU.X01,01/01/2024,7\n" +
+		"TU.X01.A06,Chi bộ ấp 6,Chi bộ trực thuộc,\"Xã, phường, đặc khu, thôn, tổ dân phố\",TU.X01,01/01/2024,bảy\n"))
+	mw.WriteField("table", "party")
+	mw.Close()
+	resp, err := http.Post(base+"/org/import", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	html, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(html), "Số đảng viên chính thức") ||
+		!strings.Contains(string(html), `<td class="num">3</td>`) {
+		t.Fatalf("status %d:\n%s", resp.StatusCode, html)
+	}
+	if _, err := org.GetPartyUnitByCode(t.Context(), s.DB, org.Everything(), "TU.X01.A05", time.Now()); err == nil {
+		t.Fatal("the good row of a refused file was written")
+	}
+}
+
+func TestExportIsARealWorkbookWithTheTree(t *testing.T) {
+	s, base := newTestServer(t)
+	newOrgFixture(t, s)
+	resp, err := http.Get(base + "/org/export.xlsx?date=2024-01-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	wb, err := excelize.OpenReader(resp.Body)
+	if err != nil {
+		t.Fatalf("not an xlsx file: %v", err)
+	}
+	rows, err := wb.GetRows("Tổ chức đảng")
+	if err != nil || len(rows) != 4 || rows[3][0] != "TU.X01.A01" || rows[3][1] != "Chi bộ ấp Bàu Cạn Mới" {
+		t.Fatalf("party sheet: %v %v", rows, err)
+	}
+	resp2, body := get(t, base+"/org/export/links.csv?date=2024-01-01")
+	if resp2.StatusCode != http.StatusOK || !strings.HasPrefix(body, "\ufeff") || !strings.Contains(body, "DN.X01.A01,TU.X01.A01,Có chi bộ riêng,01/01/2015") {
+		t.Fatalf("links csv: %d %q", resp2.StatusCode, body)
+	}
+}

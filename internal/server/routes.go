@@ -23,6 +23,11 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/", s.home)
 
 	r.Get("/org", s.orgBrowse)
+	r.Get("/org/import", s.orgImportPage)
+	r.Post("/org/import", s.orgImport)
+	r.Get("/org/export.xlsx", s.orgExport)
+	r.Get("/org/export/{table}.csv", s.orgExportCSV)
+	r.Get("/org/template.xlsx", s.orgTemplate)
 	r.Route("/org/party", func(r chi.Router) {
 		r.Get("/new", s.partyNew)
 		r.Post("/new", s.partyCreate)
