@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
 	"ptdang/internal/pg"
 )
 
@@ -128,7 +129,25 @@ func createAdminUnit(ctx context.Context, tx pgx.Tx, scope Scope, in AdminUnitIn
 	_, err = tx.Exec(ctx, `
 		INSERT INTO admin_unit_version (unit_id, valid_from, name, local_word, parent_id, event_id)
 		VALUES ($1, $2, $3, $4, NULLIF($5, 0), NULLIF($6, 0))`, id, in.From, in.Name, in.LocalWord, in.ParentID, event)
+	if err != nil {
+		return 0, err
+	}
+	owner, err := adminOwner(ctx, tx, id, in.From)
+	if err != nil {
+		return 0, err
+	}
+	err = scope.record(ctx, tx, audit.Entry{Action: "create", Entity: "admin_unit", EntityID: id, Label: in.Code, UnitID: owner, New: in.snapshot()})
 	return id, err
+}
+
+// snapshot is what the audit log keeps of an input.
+func (in AdminUnitInput) snapshot() map[string]any {
+	m := map[string]any{"name": in.Name, "local_word": in.LocalWord, "population": in.Population, "households": in.Households,
+		"religious_share": in.ReligiousShare, "ethnic_minority_share": in.EthnicMinorityShare}
+	if !in.From.IsZero() {
+		m["level"], m["from"], m["parent_id"] = in.Level, in.From, in.ParentID
+	}
+	return m
 }
 
 // checkAdminParent checks that parent is in scope, of a level that may hold level, valid on
@@ -309,7 +328,16 @@ func UpdateAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64,
 			UPDATE admin_unit_version SET name = $2, local_word = $3
 			WHERE unit_id = $1 AND valid_from = (SELECT max(valid_from) FROM admin_unit_version WHERE unit_id = $1)`,
 			id, in.Name, in.LocalWord)
-		return err
+		if err != nil {
+			return err
+		}
+		owner, err := adminOwner(ctx, tx, id, time.Now())
+		if err != nil {
+			return err
+		}
+		old := AdminUnitInput{Name: cur.Name, LocalWord: cur.LocalWord, HamletFacts: cur.HamletFacts}
+		return scope.record(ctx, tx, audit.Entry{Action: "update", Entity: "admin_unit", EntityID: id, Label: cur.Code, UnitID: owner,
+			Old: old.snapshot(), New: in.snapshot()})
 	})
 }
 
@@ -341,6 +369,14 @@ func CloseAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, 
 		if err := endLinks(ctx, tx, `hamlet_id = $1`, id, on); err != nil {
 			return err
 		}
-		return closeVersions(ctx, tx, "admin_unit_version", id, on, "on")
+		if err := closeVersions(ctx, tx, "admin_unit_version", id, on, "on"); err != nil {
+			return err
+		}
+		owner, err := adminOwner(ctx, tx, id, cur.Span.From)
+		if err != nil {
+			return err
+		}
+		return scope.record(ctx, tx, audit.Entry{Action: "close", Entity: "admin_unit", EntityID: id, Label: cur.Code, UnitID: owner,
+			New: map[string]any{"to": on}})
 	})
 }

@@ -2,11 +2,13 @@ package org
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
 	"ptdang/internal/pg"
 )
 
@@ -72,15 +74,33 @@ func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mo
 	if err := inv.Err(); err != nil {
 		return err
 	}
+	var old map[string]any
+	var oldCell int64
+	var oldMode LinkMode
+	err = tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)`,
+		hamlet, from).Scan(&oldCell, &oldMode)
+	switch {
+	case err == nil:
+		old = map[string]any{"cell_id": oldCell, "mode": oldMode}
+	case !errors.Is(err, pgx.ErrNoRows):
+		return err
+	}
 	if err := endLinks(ctx, tx, `hamlet_id = $1`, hamlet, from); err != nil {
 		return err
 	}
-	if cell == 0 {
-		return nil
+	if cell != 0 {
+		_, err = tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from) VALUES ($1, $2, $3, $4)`,
+			hamlet, cell, mode, from)
+		if err != nil {
+			return err
+		}
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from) VALUES ($1, $2, $3, $4)`,
-		hamlet, cell, mode, from)
-	return err
+	owner, err := adminOwner(ctx, tx, hamlet, from)
+	if err != nil {
+		return err
+	}
+	return scope.record(ctx, tx, audit.Entry{Action: "link", Entity: "hamlet_link", EntityID: hamlet, Label: h.Code, UnitID: owner,
+		Old: old, New: map[string]any{"cell_id": cell, "mode": mode, "from": from}})
 }
 
 // endLinks ends, the day before on, the links selected by where (on $1 = id).

@@ -8,8 +8,13 @@
 package org
 
 import (
+	"context"
 	"slices"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"ptdang/internal/audit"
 )
 
 // Kind is the level and form of a Party organisation.
@@ -146,6 +151,29 @@ func (m LinkMode) Label() string {
 type Scope struct {
 	all   bool
 	roots []int64
+	// Actor is who acts with this scope; every change is audited in their name.
+	Actor audit.Actor
+}
+
+// As returns the scope acting in a's name.
+func (s Scope) As(a audit.Actor) Scope {
+	s.Actor = a
+	return s
+}
+
+// record appends an audit entry for a change made with this scope, inside tx.
+func (s Scope) record(ctx context.Context, tx pgx.Tx, e audit.Entry) error {
+	return audit.Record(ctx, tx, s.Actor, e)
+}
+
+// adminOwner is the Party unit an administrative unit's audit entries belong to.
+func adminOwner(ctx context.Context, tx pgx.Tx, unit int64, on time.Time) (int64, error) {
+	var owner *int64
+	err := tx.QueryRow(ctx, `SELECT admin_leading_party_unit($1, $2)`, unit, on).Scan(&owner)
+	if owner == nil {
+		return 0, err
+	}
+	return *owner, err
 }
 
 // Everything is the scope of the system administrator and of the command line.

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
 	"ptdang/internal/org"
 	"ptdang/internal/pgtest"
 )
@@ -353,5 +354,52 @@ func TestStaleEditIsAConflict(t *testing.T) {
 	got, _ := org.GetPartyUnit(ctx, f.db, all, f.cellA, time.Now())
 	if got.Name != "Chi bộ ấp Một" || got.FullMembers != 13 {
 		t.Fatalf("after edit: %+v", got)
+	}
+}
+
+func TestEveryChangeIsAuditedWithActorAndOldNew(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	clerk := all.As(audit.Actor{UserID: 0, Login: "tinh.ban-to-chuc", Addr: "10.0.0.7"})
+	u, _ := org.GetPartyUnit(ctx, f.db, all, f.cellB, time.Now())
+	if _, err := org.UpdatePartyUnit(ctx, f.db, clerk, f.cellB, u.Version, org.PartyUnitInput{Name: u.Name, Kind: u.Kind, OrgType: u.OrgType, FullMembers: 6, TermMonths: 60}); err != nil {
+		t.Fatal(err)
+	}
+	if err := org.RenameUnit(ctx, f.db, clerk, org.PartyTree, org.Reorg{Effective: day("2024-01-01"), Note: "QĐ 5"}, f.cellB, "Chi bộ ấp Bàu Cạn 2"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := audit.List(ctx, f.db, audit.Filter{All: true, Login: "tinh.ban-to-chuc"})
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("audit rows: %+v %v", rows, err)
+	}
+	rename, update := rows[0], rows[1]
+	if update.Action != "update" || !strings.Contains(update.Old, `"full_members": 5`) || !strings.Contains(update.New, `"full_members": 6`) || update.Addr != "10.0.0.7" {
+		t.Errorf("update row: %+v", update)
+	}
+	if rename.Action != "rename" || rename.Reason != "QĐ 5" || !strings.Contains(rename.New, "Chi bộ ấp Bàu Cạn 2") || rename.Label != "DN-B-1" {
+		t.Errorf("rename row: %+v", rename)
+	}
+	// Commune A's staff do not see commune B's changes.
+	scoped, err := audit.List(ctx, f.db, audit.Filter{Roots: []int64{f.communeA}, Login: "tinh.ban-to-chuc"})
+	if err != nil || len(scoped) != 0 {
+		t.Fatalf("commune A sees %d of commune B's audit rows (%v)", len(scoped), err)
+	}
+	mine, _ := audit.List(ctx, f.db, audit.Filter{Roots: []int64{f.communeB}, Login: "tinh.ban-to-chuc"})
+	if len(mine) != 2 {
+		t.Fatalf("commune B sees %d rows", len(mine))
+	}
+}
+
+func TestAuditLogCannotBeAlteredOrDeleted(t *testing.T) {
+	f := newFixture(t)
+	for _, stmt := range []string{`UPDATE audit_log SET actor_login = 'x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`} {
+		if _, err := f.db.Exec(t.Context(), stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v", stmt, err)
+		}
+	}
+	var n int
+	f.db.QueryRow(t.Context(), `SELECT count(*) FROM audit_log`).Scan(&n)
+	if n != 5 { // the fixture's five creations
+		t.Fatalf("%d audit rows", n)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
 	"ptdang/internal/pg"
 )
 
@@ -162,7 +163,21 @@ func createPartyUnit(ctx context.Context, tx pgx.Tx, scope Scope, in PartyUnitIn
 		INSERT INTO party_unit_version (unit_id, valid_from, name, kind, org_type, parent_id, event_id)
 		VALUES ($1, $2, $3, $4, $5, NULLIF($6, 0), NULLIF($7, 0))`,
 		id, in.From, in.Name, in.Kind, in.OrgType, in.ParentID, event)
+	if err != nil {
+		return 0, nil, err
+	}
+	err = scope.record(ctx, tx, audit.Entry{Action: "create", Entity: "party_unit", EntityID: id, Label: in.Code, UnitID: id, New: in.snapshot()})
 	return id, warnings, err
+}
+
+// snapshot is what the audit log keeps of an input.
+func (in PartyUnitInput) snapshot() map[string]any {
+	m := map[string]any{"name": in.Name, "kind": in.Kind, "org_type": in.OrgType, "full_members": in.FullMembers,
+		"term_months": in.TermMonths, "committee_since": in.CommitteeSince, "territory_id": in.TerritoryID}
+	if !in.From.IsZero() {
+		m["from"], m["parent_id"] = in.From, in.ParentID
+	}
+	return m
 }
 
 // checkParent checks that parent is in scope, is not a cell, is valid on from and stays valid
@@ -371,7 +386,13 @@ func UpdatePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64,
 			UPDATE party_unit_version SET name = $2, kind = $3, org_type = $4
 			WHERE unit_id = $1 AND valid_from = (SELECT max(valid_from) FROM party_unit_version WHERE unit_id = $1)`,
 			id, in.Name, in.Kind, in.OrgType)
-		return err
+		if err != nil {
+			return err
+		}
+		old := PartyUnitInput{Name: cur.Name, Kind: cur.Kind, OrgType: cur.OrgType, FullMembers: cur.FullMembers,
+			TermMonths: cur.TermMonths, CommitteeSince: cur.CommitteeSince, TerritoryID: cur.TerritoryID}
+		return scope.record(ctx, tx, audit.Entry{Action: "update", Entity: "party_unit", EntityID: id, Label: cur.Code, UnitID: id,
+			Old: old.snapshot(), New: in.snapshot()})
 	})
 	return warnings, err
 }
@@ -408,7 +429,11 @@ func ClosePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, 
 		if err := inv.Err(); err != nil {
 			return err
 		}
-		return closeVersions(ctx, tx, "party_unit_version", id, on, "on")
+		if err := closeVersions(ctx, tx, "party_unit_version", id, on, "on"); err != nil {
+			return err
+		}
+		return scope.record(ctx, tx, audit.Entry{Action: "close", Entity: "party_unit", EntityID: id, Label: cur.Code, UnitID: id,
+			New: map[string]any{"to": on}})
 	})
 }
 

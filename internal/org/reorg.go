@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
 	"ptdang/internal/pg"
 )
 
@@ -94,21 +95,64 @@ func (t tables) checkOpen(ctx context.Context, tx pgx.Tx, scope Scope, unit int6
 
 // newVersion opens a version of unit from on, copying the one in force and changing its name
 // (when name is not "") or its parent (when setParent). The version in force ends the day before.
-func (t tables) newVersion(ctx context.Context, tx pgx.Tx, unit int64, on time.Time, event int64, name string, setParent bool, parent int64) error {
+// The change is audited as action, with note as its reason.
+func (t tables) newVersion(ctx context.Context, tx pgx.Tx, scope Scope, action EventKind, note string, unit int64, on time.Time, event int64, name string, setParent bool, parent int64) error {
 	if err := closeVersions(ctx, tx, t.version, unit, on, "effective"); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `
-		INSERT INTO `+t.version+` (unit_id, valid_from, name, `+t.attrs+`, parent_id, event_id)
-		SELECT unit_id, $2, COALESCE(NULLIF($4, ''), name), `+t.attrs+`,
-			CASE WHEN $5 THEN NULLIF($6, 0) ELSE parent_id END, $3
-		FROM `+t.version+` WHERE unit_id = $1 AND valid_to = $2`,
-		unit, on, event, name, setParent, parent)
-	return err
+	var (
+		code, oldName, newName string
+		oldParent, newParent   *int64
+	)
+	err := tx.QueryRow(ctx, `
+		WITH old AS (SELECT * FROM `+t.version+` WHERE unit_id = $1 AND valid_to = $2),
+		new AS (
+			INSERT INTO `+t.version+` (unit_id, valid_from, name, `+t.attrs+`, parent_id, event_id)
+			SELECT unit_id, $2, COALESCE(NULLIF($4, ''), name), `+t.attrs+`,
+				CASE WHEN $5 THEN NULLIF($6, 0) ELSE parent_id END, $3
+			FROM old
+			RETURNING name, parent_id
+		)
+		SELECT (SELECT code FROM `+t.unit+` WHERE id = $1), old.name, old.parent_id, new.name, new.parent_id FROM old, new`,
+		unit, on, event, name, setParent, parent).Scan(&code, &oldName, &oldParent, &newName, &newParent)
+	if err != nil {
+		return err
+	}
+	e := audit.Entry{Action: string(action), Entity: t.unit, EntityID: unit, Label: code, Reason: note,
+		Old: map[string]any{"name": oldName, "parent_id": oldParent}, New: map[string]any{"name": newName, "parent_id": newParent, "from": on}}
+	if e.UnitID, err = t.owner(ctx, tx, unit, on); err != nil {
+		return err
+	}
+	return scope.record(ctx, tx, e)
+}
+
+// owner is the Party unit whose subtree a unit's audit entries belong to.
+func (t tables) owner(ctx context.Context, tx pgx.Tx, unit int64, on time.Time) (int64, error) {
+	if t.tree == PartyTree {
+		return unit, nil
+	}
+	return adminOwner(ctx, tx, unit, on)
+}
+
+// closeFor ends unit on on as part of a merge or split, audited with the event's note.
+func (t tables) closeFor(ctx context.Context, tx pgx.Tx, scope Scope, action EventKind, note string, unit, successor int64, on time.Time) error {
+	if err := closeVersions(ctx, tx, t.version, unit, on, "effective"); err != nil {
+		return err
+	}
+	var code string
+	if err := tx.QueryRow(ctx, `SELECT code FROM `+t.unit+` WHERE id = $1`, unit).Scan(&code); err != nil {
+		return err
+	}
+	owner, err := t.owner(ctx, tx, unit, on.AddDate(0, 0, -1))
+	if err != nil {
+		return err
+	}
+	return scope.record(ctx, tx, audit.Entry{Action: string(action), Entity: t.unit, EntityID: unit, Label: code, UnitID: owner,
+		Reason: note, New: map[string]any{"to": on, "successor_id": successor}})
 }
 
 // moveChildren puts every unit under from on on under to instead, as part of event.
-func (t tables) moveChildren(ctx context.Context, tx pgx.Tx, from, to int64, on time.Time, event int64) error {
+func (t tables) moveChildren(ctx context.Context, tx pgx.Tx, scope Scope, note string, from, to int64, on time.Time, event int64) error {
 	rows, err := tx.Query(ctx, `SELECT unit_id FROM `+t.version+`
 		WHERE parent_id = $1 AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)`, from, on)
 	if err != nil {
@@ -119,7 +163,7 @@ func (t tables) moveChildren(ctx context.Context, tx pgx.Tx, from, to int64, on 
 		return err
 	}
 	for _, child := range children {
-		if err := t.newVersion(ctx, tx, child, on, event, "", true, to); err != nil {
+		if err := t.newVersion(ctx, tx, scope, Move, note, child, on, event, "", true, to); err != nil {
 			return err
 		}
 	}
@@ -165,13 +209,13 @@ func MergePartyUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 			return err
 		}
 		for _, p := range predecessors {
-			if err := partyTables.moveChildren(ctx, tx, p, id, r.Effective, event); err != nil {
+			if err := partyTables.moveChildren(ctx, tx, scope, r.Note, p, id, r.Effective, event); err != nil {
 				return err
 			}
 			if err := moveCellLinks(ctx, tx, p, id, r.Effective); err != nil {
 				return err
 			}
-			if err := closeVersions(ctx, tx, "party_unit_version", p, r.Effective, "effective"); err != nil {
+			if err := partyTables.closeFor(ctx, tx, scope, Merge, r.Note, p, id, r.Effective); err != nil {
 				return err
 			}
 			if err := partyTables.succeed(ctx, tx, event, p, id, 1); err != nil {
@@ -227,13 +271,13 @@ func MergeAdminUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 			return err
 		}
 		for _, p := range predecessors {
-			if err := adminTables.moveChildren(ctx, tx, p, id, r.Effective, event); err != nil {
+			if err := adminTables.moveChildren(ctx, tx, scope, r.Note, p, id, r.Effective, event); err != nil {
 				return err
 			}
 			if err := endLinks(ctx, tx, `hamlet_id = $1`, p, r.Effective); err != nil {
 				return err
 			}
-			if err := closeVersions(ctx, tx, "admin_unit_version", p, r.Effective, "effective"); err != nil {
+			if err := adminTables.closeFor(ctx, tx, scope, Merge, r.Note, p, id, r.Effective); err != nil {
 				return err
 			}
 			if err := adminTables.succeed(ctx, tx, event, p, id, 1); err != nil {
@@ -291,7 +335,7 @@ func SplitPartyUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, u
 		if err != nil {
 			return err
 		}
-		if err := closeVersions(ctx, tx, "party_unit_version", unit, r.Effective, "effective"); err != nil {
+		if err := partyTables.closeFor(ctx, tx, scope, Split, r.Note, unit, 0, r.Effective); err != nil {
 			return err
 		}
 		for _, s := range successors {
@@ -339,7 +383,7 @@ func SplitAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, u
 		if err := endLinks(ctx, tx, `hamlet_id = $1`, unit, r.Effective); err != nil {
 			return err
 		}
-		if err := closeVersions(ctx, tx, "admin_unit_version", unit, r.Effective, "effective"); err != nil {
+		if err := adminTables.closeFor(ctx, tx, scope, Split, r.Note, unit, 0, r.Effective); err != nil {
 			return err
 		}
 		for _, s := range successors {
@@ -390,7 +434,7 @@ func RenameUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r R
 		if err != nil {
 			return err
 		}
-		return t.newVersion(ctx, tx, unit, r.Effective, event, name, false, 0)
+		return t.newVersion(ctx, tx, scope, Rename, r.Note, unit, r.Effective, event, name, false, 0)
 	})
 }
 
@@ -425,7 +469,7 @@ func MoveUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r Reo
 		if err != nil {
 			return err
 		}
-		return t.newVersion(ctx, tx, unit, r.Effective, event, "", true, parent)
+		return t.newVersion(ctx, tx, scope, Move, r.Note, unit, r.Effective, event, "", true, parent)
 	})
 }
 
