@@ -169,7 +169,7 @@ func checkAdminParent(ctx context.Context, tx pgx.Tx, scope Scope, parent, child
 		)
 		SELECT a.level, l.life_from, l.life_to, admin_in_scope($1, $2, $3), EXISTS (SELECT 1 FROM up WHERE id = $4)
 		FROM admin_unit a, admin_life(a.id) l WHERE a.id = $1`,
-		parent, scope.sqlRoots(), from, child).Scan(&parentLevel, &life.From, &life.To, &inScope, &cycle)
+		parent, scope.SQLRoots(), from, child).Scan(&parentLevel, &life.From, &life.To, &inScope, &cycle)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !inScope) {
 		inv.Add("parent_id", "Không tìm thấy đơn vị hành chính cấp trên này.")
 		return nil
@@ -210,7 +210,7 @@ func GetAdminUnit(ctx context.Context, q pg.Querier, scope Scope, id int64, asOf
 		FROM admin_unit a
 		CROSS JOIN LATERAL admin_version_at(a.id, $2) v
 		CROSS JOIN LATERAL admin_life(a.id) l
-		WHERE a.id = $1 AND ($3::bigint[] IS NULL OR admin_in_scope(a.id, $3, $2))`, id, asOf, scope.sqlRoots()))
+		WHERE a.id = $1 AND ($3::bigint[] IS NULL OR admin_in_scope(a.id, $3, $2))`, id, asOf, scope.SQLRoots()))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return AdminUnit{}, apperr.ErrNotFound
 	}
@@ -244,7 +244,7 @@ func AdminChildren(ctx context.Context, q pg.Querier, scope Scope, parent int64,
 		// The territories the roots lead, and the hamlets the root cells serve.
 		where, args = `(a.id IN (SELECT territory_id FROM party_unit WHERE id = ANY ($2))
 			OR a.id IN (SELECT hamlet_id FROM hamlet_cell_link WHERE cell_id = ANY ($2)
-				AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)))`, append(args, scope.sqlRoots())
+				AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)))`, append(args, scope.SQLRoots())
 	}
 	rows, err := q.Query(ctx, `
 		SELECT `+adminColumns+`,

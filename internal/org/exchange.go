@@ -522,7 +522,7 @@ func (im *importer) link(row *exchange.Row) error {
 // ExportStructure returns the three structure sheets as the tree stood on asOf, within scope:
 // the file ImportStructure reads back unchanged.
 func ExportStructure(ctx context.Context, q pg.Querier, scope Scope, asOf time.Time) ([]exchange.Sheet, error) {
-	roots := scope.sqlRoots()
+	roots := scope.SQLRoots()
 	admin := exchange.Sheet{Table: AdminTable}
 	rows, err := q.Query(ctx, `
 		SELECT a.code, v.name, a.level, v.local_word, COALESCE(p.code, ''), l.life_from, l.life_to,

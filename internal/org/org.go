@@ -155,6 +155,9 @@ type Scope struct {
 	Actor audit.Actor
 }
 
+// All reports whether the scope is the whole of both trees.
+func (s Scope) All() bool { return s.all }
+
 // As returns the scope acting in a's name.
 func (s Scope) As(a audit.Actor) Scope {
 	s.Actor = a
@@ -182,8 +185,8 @@ func Everything() Scope { return Scope{all: true} }
 // Under is the scope of the subtrees under the given Party units.
 func Under(roots ...int64) Scope { return Scope{roots: slices.Clone(roots)} }
 
-// sqlRoots is the value of the roots parameter of the SQL scope functions: NULL for everything.
-func (s Scope) sqlRoots() []int64 {
+// SQLRoots is the value of the roots parameter of the SQL scope functions: NULL for everything.
+func (s Scope) SQLRoots() []int64 {
 	if s.all {
 		return nil
 	}

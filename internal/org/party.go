@@ -191,7 +191,7 @@ func checkParent(ctx context.Context, tx pgx.Tx, scope Scope, parent, child int6
 	err := tx.QueryRow(ctx, `
 		SELECT v.kind, l.life_from, l.life_to, party_in_scope($1, $2, $3)
 		FROM party_version_at($1, $3) v, party_life($1) l`,
-		parent, scope.sqlRoots(), from).Scan(&kind, &life.From, &life.To, &inScope)
+		parent, scope.SQLRoots(), from).Scan(&kind, &life.From, &life.To, &inScope)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !inScope) {
 		inv.Add("parent_id", "Không tìm thấy tổ chức cấp trên này.")
 		return nil
@@ -250,7 +250,7 @@ func GetPartyUnit(ctx context.Context, q pg.Querier, scope Scope, id int64, asOf
 		FROM party_unit u
 		CROSS JOIN LATERAL party_version_at(u.id, $2) v
 		CROSS JOIN LATERAL party_life(u.id) l
-		WHERE u.id = $1 AND ($3::bigint[] IS NULL OR party_in_scope(u.id, $3, $2))`, id, asOf, scope.sqlRoots()))
+		WHERE u.id = $1 AND ($3::bigint[] IS NULL OR party_in_scope(u.id, $3, $2))`, id, asOf, scope.SQLRoots()))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return PartyUnit{}, apperr.ErrNotFound
 	}
@@ -283,7 +283,7 @@ func PartyChildren(ctx context.Context, q pg.Querier, scope Scope, parent int64,
 		}
 		where, args = `v.parent_id = $2`, append(args, parent)
 	case !scope.all:
-		where, args = `u.id = ANY ($2)`, append(args, scope.sqlRoots())
+		where, args = `u.id = ANY ($2)`, append(args, scope.SQLRoots())
 	}
 	rows, err := q.Query(ctx, `
 		SELECT `+partyColumns+`,

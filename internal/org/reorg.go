@@ -79,7 +79,7 @@ func (t tables) checkOpen(ctx context.Context, tx pgx.Tx, scope Scope, unit int6
 		inScope bool
 	)
 	err = tx.QueryRow(ctx, `SELECT v.name, l.life_from, l.life_to, `+t.inScopeFunc+`($1, $2, $3)
-		FROM `+t.versionAt+`($1, $3) v, `+t.life+`($1) l`, unit, scope.sqlRoots(), on).Scan(&name, &life.From, &life.To, &inScope)
+		FROM `+t.versionAt+`($1, $3) v, `+t.life+`($1) l`, unit, scope.SQLRoots(), on).Scan(&name, &life.From, &life.To, &inScope)
 	if err == pgx.ErrNoRows || (err == nil && !inScope) {
 		inv.Add(field, "Không tìm thấy đơn vị này.")
 		return "", nil
@@ -551,7 +551,7 @@ type Succession struct {
 func Successions(ctx context.Context, q pg.Querier, scope Scope, tree Tree, unit int64) ([]Succession, error) {
 	t := tablesOf(tree)
 	var inScope bool
-	if err := q.QueryRow(ctx, `SELECT `+t.inScopeFunc+`($1, $2, now()::date)`, unit, scope.sqlRoots()).Scan(&inScope); err != nil {
+	if err := q.QueryRow(ctx, `SELECT `+t.inScopeFunc+`($1, $2, now()::date)`, unit, scope.SQLRoots()).Scan(&inScope); err != nil {
 		return nil, err
 	}
 	if !inScope {

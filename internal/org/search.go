@@ -46,7 +46,7 @@ func Search(ctx context.Context, q pg.Querier, scope Scope, text string, asOf ti
 		  AND ($3::bigint[] IS NULL OR admin_in_scope(a.id, $3, $2))
 		ORDER BY v.name COLLATE "vi-x-icu", a.code
 		LIMIT $4)`,
-		escapeLike(text), asOf, scope.sqlRoots(), limit)
+		escapeLike(text), asOf, scope.SQLRoots(), limit)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,125 @@
+package account_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"ptdang/internal/account"
+	"ptdang/internal/apperr"
+	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+var from = time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := t.Context()
+	province, _, err := org.CreatePartyUnit(ctx, db, org.Everything(), org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "Bich.Ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: province})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	// The password is NFC-normalised: the same letters typed decomposed sign in too.
+	u, err := account.SignIn(ctx, db, "bich.ngoc", "m\u00e2\u0323t kh\u00e2\u0309u \u0111\u00e2\u0300u ti\u00ean", "192.0.2.1", now.Add(-time.Hour))
+	if err != nil || u.ID != id || !u.MustChangePassword || len(u.Grants) != 1 {
+		t.Fatalf("sign-in: %+v %v", u, err)
+	}
+	lock := func(at time.Time) {
+		t.Helper()
+		for i := range account.AccountFailures {
+			if _, err := account.SignIn(ctx, db, "bich.ngoc", "sai", "192.0.2.1", at.Add(time.Duration(i)*time.Second)); !errors.Is(err, account.ErrBadCredentials) {
+				t.Fatalf("failure %d: %v", i, err)
+			}
+		}
+		_, err = account.SignIn(ctx, db, "bich.ngoc", "mật khẩu đầu tiên", "192.0.2.1", at.Add(time.Minute))
+		var locked *account.LockedError
+		if !errors.As(err, &locked) || locked.Until.Before(at.Add(account.Window)) {
+			t.Fatalf("right password during lockout: %v", err)
+		}
+	}
+
+	// Locked a few minutes ago: an administrator's reset opens the account now.
+	lock(now.Add(-10 * time.Minute))
+	if err := account.ResetPassword(ctx, db, org.Everything(), id, "mật khẩu mới tinh"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := account.SignIn(ctx, db, "bich.ngoc", "mật khẩu mới tinh", "192.0.2.1", now.Add(time.Second)); err != nil {
+		t.Fatalf("after reset: %v", err)
+	}
+
+	// Locked again: it opens by itself once the window has passed.
+	lock(now.Add(time.Minute))
+	if _, err := account.SignIn(ctx, db, "bich.ngoc", "mật khẩu mới tinh", "192.0.2.1", now.Add(2*time.Minute+account.Window)); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+
+	var lockouts int
+	db.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'lockout' AND label = 'bich.ngoc'`).Scan(&lockouts)
+	if lockouts != 2 {
+		t.Fatalf("%d lockouts audited", lockouts)
+	}
+}
+
+func TestUnknownLoginAndDisabledAccountAreRefusedAlike(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := t.Context()
+	unit, _, _ := org.CreatePartyUnit(ctx, db, org.Everything(), org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
+	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "viewer1", Name: "Người xem", Password: "0123456789", Role: account.Viewer, UnitID: unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := account.SignIn(ctx, db, "khongco", "0123456789", "192.0.2.2", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
+		t.Fatalf("unknown login: %v", err)
+	}
+	if err := account.SetDisabled(ctx, db, org.Everything(), id, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := account.SignIn(ctx, db, "viewer1", "0123456789", "192.0.2.2", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
+		t.Fatalf("disabled account: %v", err)
+	}
+}
+
+func TestStaffManageOnlyUsersOfTheirSubtree(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := t.Context()
+	all := org.Everything()
+	province, _, _ := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
+	a, _, _ := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: "A", Name: "Đảng bộ xã A", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: province, From: from})
+	b, _, _ := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: "B", Name: "Đảng bộ xã B", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: province, From: from})
+	staffA := account.User{ID: 99, Login: "staff.a", Grants: []account.Grant{{Role: account.ProvinceStaff, UnitID: a}}}
+	scopeA := staffA.Scope(account.ManageUsers, "192.0.2.3")
+
+	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b}); apperr.Field(err, "unit_code") == "" {
+		t.Fatalf("granting on another subtree: %v", err)
+	}
+	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "root2", Name: "Quản trị", Password: "0123456789", Role: account.SystemAdmin, UnitID: a}); !strings.Contains(apperr.Field(err, "role"), "quản trị hệ thống") {
+		t.Fatalf("making a system administrator: %v", err)
+	}
+	inB, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := account.GetUser(ctx, db, scopeA, inB); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("reading a user of another subtree: %v", err)
+	}
+	if err := account.ResetPassword(ctx, db, scopeA, inB, "9876543210"); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("resetting a user of another subtree: %v", err)
+	}
+	users, err := account.ListUsers(ctx, db, scopeA)
+	if err != nil || len(users) != 0 {
+		t.Fatalf("staff A lists %d users (%v)", len(users), err)
+	}
+	if _, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "XA.B", Name: "Trùng", Password: "0123456789", Role: account.Viewer, UnitID: b}); !strings.Contains(apperr.Field(err, "login"), "đã có") {
+		t.Fatalf("duplicate login: %v", err)
+	}
+}
