@@ -17,9 +17,11 @@ type Page struct {
 	Nav   string // the key of the navigation entry to mark as current
 }
 
-// User is the signed-in user as the header shows them.
+// User is the signed-in user as the header and navigation show them.
 type User struct {
-	Name string
+	Name           string
+	CanManageUsers bool
+	CanReadAudit   bool
 }
 
 // NavItem is one entry of the main navigation.
@@ -27,8 +29,18 @@ type NavItem struct {
 	Key, Label, Href string
 }
 
-// Nav lists the main navigation; entries join it as their pages land.
-var Nav = []NavItem{
-	{Key: "home", Label: "Trang chủ", Href: "/"},
-	{Key: "org", Label: "Cơ cấu tổ chức", Href: "/org"},
+// nav lists the navigation entries the page's user may open.
+func (p Page) nav() []NavItem {
+	items := []NavItem{{Key: "home", Label: "Trang chủ", Href: "/"}}
+	if p.User == nil {
+		return items
+	}
+	items = append(items, NavItem{Key: "org", Label: "Cơ cấu tổ chức", Href: "/org"})
+	if p.User.CanManageUsers {
+		items = append(items, NavItem{Key: "users", Label: "Người dùng", Href: "/admin/users"})
+	}
+	if p.User.CanReadAudit {
+		items = append(items, NavItem{Key: "audit", Label: "Nhật ký thay đổi", Href: "/admin/audit"})
+	}
+	return items
 }

@@ -115,7 +115,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
-	return server.Run(ctx, l, server.New(db, log).Routes(), cfg.ShutdownTimeout, log)
+	return server.Run(ctx, l, server.New(db, log, cfg.SecureCookies).Routes(), cfg.ShutdownTimeout, log)
 }
 
 func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {

@@ -16,14 +16,14 @@ type Rules struct {
 	GrassrootsCommitteeMinMembers int // from this many, an organisation should be a đảng bộ cơ sở
 }
 
-// RulesOn returns the rules in force on d.
+// RulesOn returns the rules in force on d (before the first recorded value, the first one).
 func RulesOn(ctx context.Context, q pg.Querier, d time.Time) (Rules, error) {
 	var r Rules
 	err := q.QueryRow(ctx, `
 		SELECT
-			(SELECT value FROM structure_rule WHERE name = 'cell_min_full_members' AND valid_from <= $1 ORDER BY valid_from DESC LIMIT 1),
-			(SELECT value FROM structure_rule WHERE name = 'committee_min_full_members' AND valid_from <= $1 ORDER BY valid_from DESC LIMIT 1),
-			(SELECT value FROM structure_rule WHERE name = 'grassroots_committee_min_members' AND valid_from <= $1 ORDER BY valid_from DESC LIMIT 1)`,
+			(SELECT value FROM structure_rule WHERE name = 'cell_min_full_members' ORDER BY (valid_from <= $1) DESC, valid_from DESC LIMIT 1),
+			(SELECT value FROM structure_rule WHERE name = 'committee_min_full_members' ORDER BY (valid_from <= $1) DESC, valid_from DESC LIMIT 1),
+			(SELECT value FROM structure_rule WHERE name = 'grassroots_committee_min_members' ORDER BY (valid_from <= $1) DESC, valid_from DESC LIMIT 1)`,
 		d).Scan(&r.CellMinFullMembers, &r.CommitteeMinFullMembers, &r.GrassrootsCommitteeMinMembers)
 	return r, err
 }

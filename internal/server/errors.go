@@ -54,9 +54,14 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, v web.ErrorView) {
+	s.errorPageFor(w, r, web.Page{Title: v.Heading}, v)
+}
+
+// errorPageFor is errorPage within page's layout (with its user and navigation).
+func (s *Server) errorPageFor(w http.ResponseWriter, r *http.Request, page web.Page, v web.ErrorView) {
 	var buf bytes.Buffer
 	// Rendered without the request's context: the error page must show even when it is cancelled.
-	if err := web.Error(web.Page{Title: v.Heading}, v).Render(context.WithoutCancel(r.Context()), &buf); err != nil {
+	if err := web.Error(page, v).Render(context.WithoutCancel(r.Context()), &buf); err != nil {
 		http.Error(w, v.Heading, v.Status)
 		return
 	}

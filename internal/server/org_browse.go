@@ -11,8 +11,8 @@ import (
 )
 
 // orgBrowse shows the tops of both trees on the as-of date and, with q, the search results.
-func (s *Server) orgBrowse(w http.ResponseWriter, r *http.Request) {
-	ctx, scope, asOf := r.Context(), s.scope(r), s.asOf(r)
+func (s *Server) orgBrowse(w http.ResponseWriter, r *http.Request, c caller) {
+	ctx, scope, asOf := r.Context(), c.Scope, s.asOf(r)
 	v := web.OrgBrowseView{AsOf: format.ISODate(asOf), AsOfText: format.Date(asOf), Query: r.URL.Query().Get("q")}
 	if v.Query != "" {
 		v.Searched = true
@@ -41,12 +41,12 @@ func (s *Server) orgBrowse(w http.ResponseWriter, r *http.Request) {
 		{Label: "Sáp nhập tổ chức đảng", Href: "/org/party/merge"},
 		{Label: "Sáp nhập đơn vị hành chính", Href: "/org/admin/merge"},
 	}
-	s.render(w, r, http.StatusOK, web.OrgBrowse(web.Page{Title: "Cơ cấu tổ chức", Nav: "org"}, v))
+	s.render(w, r, http.StatusOK, web.OrgBrowse(c.page("Cơ cấu tổ chức", "org"), v))
 }
 
 // orgChildren is the htmx fragment that expands a node of either tree.
-func (s *Server) orgChildren(tree org.Tree) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) orgChildren(tree org.Tree) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
 		id, ok := idParam(r, "id")
 		if !ok {
 			s.notFound(w, r)
@@ -55,14 +55,14 @@ func (s *Server) orgChildren(tree org.Tree) http.HandlerFunc {
 		asOf := s.asOf(r)
 		var rows []web.UnitRow
 		if tree == org.PartyTree {
-			units, err := org.PartyChildren(r.Context(), s.DB, s.scope(r), id, asOf)
+			units, err := org.PartyChildren(r.Context(), s.DB, c.Scope, id, asOf)
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
 			rows = partyRows(units, asOf)
 		} else {
-			units, err := org.AdminChildren(r.Context(), s.DB, s.scope(r), id, asOf)
+			units, err := org.AdminChildren(r.Context(), s.DB, c.Scope, id, asOf)
 			if err != nil {
 				s.fail(w, r, err)
 				return

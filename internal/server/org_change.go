@@ -21,12 +21,12 @@ type unitHeader struct {
 	open    bool
 }
 
-func (s *Server) header(r *http.Request, tree org.Tree, id int64) (unitHeader, error) {
+func (s *Server) header(r *http.Request, scope org.Scope, tree org.Tree, id int64) (unitHeader, error) {
 	if tree == org.PartyTree {
-		u, err := org.GetPartyUnit(r.Context(), s.DB, s.scope(r), id, s.today())
+		u, err := org.GetPartyUnit(r.Context(), s.DB, scope, id, s.today())
 		return unitHeader{u.ID, u.Name, u.Version, u.Life.Open()}, err
 	}
-	u, err := org.GetAdminUnit(r.Context(), s.DB, s.scope(r), id, s.today())
+	u, err := org.GetAdminUnit(r.Context(), s.DB, scope, id, s.today())
 	return unitHeader{u.ID, u.Name, u.Version, u.Life.Open()}, err
 }
 
@@ -36,29 +36,29 @@ type change struct {
 	fields               func(f *fields)
 	defaults             func(u unitHeader) map[string]string
 	// apply performs the change; the domain's field names come back in *apperr.Invalid.
-	apply func(s *Server, r *http.Request, f *form, u unitHeader) error
+	apply func(s *Server, r *http.Request, c caller, f *form, u unitHeader) error
 }
 
-func (s *Server) changeForm(tree org.Tree, c change) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
 		id, ok := idParam(r, "id")
 		if !ok {
 			s.notFound(w, r)
 			return
 		}
-		u, err := s.header(r, tree, id)
+		u, err := s.header(r, c.Scope, tree, id)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		vals := map[string]string{"effective": format.ISODate(s.today())}
-		if c.defaults != nil {
-			for k, v := range c.defaults(u) {
+		if ch.defaults != nil {
+			for k, v := range ch.defaults(u) {
 				vals[k] = v
 			}
 		}
 		if r.Method == http.MethodGet {
-			s.renderForm(w, r, s.changeView(tree, c, u, vals, nil, ""))
+			s.renderForm(w, r, c, s.changeView(tree, ch, u, vals, nil, ""))
 			return
 		}
 		f, ok := s.parseForm(w, r)
@@ -66,7 +66,7 @@ func (s *Server) changeForm(tree org.Tree, c change) http.HandlerFunc {
 			return
 		}
 		var err2 error
-		if err2 = c.apply(s, r, f, u); err2 == nil && f.inv.Err() == nil {
+		if err2 = ch.apply(s, r, c, f, u); err2 == nil && f.inv.Err() == nil {
 			http.Redirect(w, r, unitHref(tree, id, s.today()), http.StatusSeeOther)
 			return
 		}
@@ -79,14 +79,14 @@ func (s *Server) changeForm(tree org.Tree, c change) http.HandlerFunc {
 		if msg == "" {
 			msg = msgFixErrors
 		}
-		s.renderForm(w, r, s.changeView(tree, c, u, valuesOf(f), &f.inv, msg))
+		s.renderForm(w, r, c, s.changeView(tree, ch, u, valuesOf(f), &f.inv, msg))
 	}
 }
 
-func (s *Server) changeView(tree org.Tree, c change, u unitHeader, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
+func (s *Server) changeView(tree org.Tree, ch change, u unitHeader, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
 	f := fields{vals: vals, inv: inv}
-	c.fields(&f)
-	return web.FormView{Title: c.title + ": " + u.name, Intro: c.intro, Submit: c.submit, Error: msg,
+	ch.fields(&f)
+	return web.FormView{Title: ch.title + ": " + u.name, Intro: ch.intro, Submit: ch.submit, Error: msg,
 		Action: "", Cancel: unitHref(tree, u.id, s.today()),
 		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(u.version)}},
 		Fields: f.list}
@@ -104,7 +104,7 @@ func closeChange(tree org.Tree) change {
 			f.add("date", "on", "Không còn hiệu lực từ ngày", "")
 		},
 		defaults: func(unitHeader) map[string]string { return map[string]string{"on": ""} },
-		apply: func(s *Server, r *http.Request, f *form, u unitHeader) error {
+		apply: func(s *Server, r *http.Request, c caller, f *form, u unitHeader) error {
 			on, version := f.date("on"), f.int("version")
 			if f.inv.Err() != nil {
 				return nil
@@ -114,9 +114,9 @@ func closeChange(tree org.Tree) change {
 				return nil
 			}
 			if tree == org.PartyTree {
-				return org.ClosePartyUnit(r.Context(), s.DB, s.scope(r), u.id, version, on)
+				return org.ClosePartyUnit(r.Context(), s.DB, c.Scope, u.id, version, on)
 			}
-			return org.CloseAdminUnit(r.Context(), s.DB, s.scope(r), u.id, version, on)
+			return org.CloseAdminUnit(r.Context(), s.DB, c.Scope, u.id, version, on)
 		},
 	}
 }
@@ -130,12 +130,12 @@ func renameChange(tree org.Tree) change {
 			f.add("date", "effective", "Ngày có hiệu lực", "")
 			noteField(f)
 		},
-		apply: func(s *Server, r *http.Request, f *form, u unitHeader) error {
+		apply: func(s *Server, r *http.Request, c caller, f *form, u unitHeader) error {
 			re := org.Reorg{Effective: f.date("effective"), Note: f.text("note")}
 			if f.inv.Err() != nil {
 				return nil
 			}
-			return org.RenameUnit(r.Context(), s.DB, s.scope(r), tree, re, u.id, f.text("name"))
+			return org.RenameUnit(r.Context(), s.DB, c.Scope, tree, re, u.id, f.text("name"))
 		},
 	}
 }
@@ -149,16 +149,16 @@ func moveChange(tree org.Tree) change {
 			f.add("date", "effective", "Ngày có hiệu lực", "")
 			noteField(f)
 		},
-		apply: func(s *Server, r *http.Request, f *form, u unitHeader) error {
+		apply: func(s *Server, r *http.Request, c caller, f *form, u unitHeader) error {
 			re := org.Reorg{Effective: f.date("effective"), Note: f.text("note")}
 			if f.text("parent_code") == "" {
 				f.inv.Add("parent_code", "Nhập mã đơn vị cấp trên mới.")
 			}
-			parent := s.unitByCode(r, tree, f, "parent_code", re.Effective)
+			parent := s.unitByCode(r, c.Scope, tree, f, "parent_code", re.Effective)
 			if f.inv.Err() != nil {
 				return nil
 			}
-			err := org.MoveUnit(r.Context(), s.DB, s.scope(r), tree, re, u.id, parent)
+			err := org.MoveUnit(r.Context(), s.DB, c.Scope, tree, re, u.id, parent)
 			if inv, ok := err.(*apperr.Invalid); ok {
 				renameKey(inv, "parent_id", "parent_code")
 			}
@@ -179,7 +179,7 @@ var linkChange = change{
 		f.add("date", "from", "Từ ngày", "")
 	},
 	defaults: func(unitHeader) map[string]string { return map[string]string{"mode": string(org.OwnCell)} },
-	apply: func(s *Server, r *http.Request, f *form, u unitHeader) error {
+	apply: func(s *Server, r *http.Request, c caller, f *form, u unitHeader) error {
 		from := f.date("from")
 		mode := org.LinkMode(f.text("mode"))
 		var cell int64
@@ -187,12 +187,12 @@ var linkChange = change{
 			if f.text("cell_code") == "" {
 				f.inv.Add("cell_code", "Nhập mã chi bộ phụ trách.")
 			}
-			cell = s.unitByCode(r, org.PartyTree, f, "cell_code", from)
+			cell = s.unitByCode(r, c.Scope, org.PartyTree, f, "cell_code", from)
 		}
 		if f.inv.Err() != nil {
 			return nil
 		}
-		err := org.SetLink(r.Context(), s.DB, s.scope(r), u.id, cell, mode, from)
+		err := org.SetLink(r.Context(), s.DB, c.Scope, u.id, cell, mode, from)
 		if inv, ok := err.(*apperr.Invalid); ok {
 			renameKey(inv, "cell_id", "cell_code")
 			renameKey(inv, "hamlet_id", "from")
@@ -204,11 +204,11 @@ var linkChange = change{
 // --- Merges ---
 
 // mergeForm merges several units of tree into a new one: GET shows the form, POST merges.
-func (s *Server) mergeForm(tree org.Tree) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) mergeForm(tree org.Tree) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
 		vals := map[string]string{"effective": format.ISODate(s.today())}
 		if r.Method == http.MethodGet {
-			s.renderForm(w, r, mergeView(tree, vals, nil, ""))
+			s.renderForm(w, r, c, mergeView(tree, vals, nil, ""))
 			return
 		}
 		f, ok := s.parseForm(w, r)
@@ -218,7 +218,7 @@ func (s *Server) mergeForm(tree org.Tree) http.HandlerFunc {
 		re := org.Reorg{Effective: f.date("effective"), Note: f.text("note")}
 		var preds []int64
 		for _, code := range strings.FieldsFunc(f.text("predecessors"), func(r rune) bool { return r == '\n' || r == ',' || r == ';' || r == ' ' || r == '\r' }) {
-			u, err := s.lookupCode(r, tree, code, re.Effective)
+			u, err := s.lookupCode(r, c.Scope, tree, code, re.Effective)
 			if err != nil {
 				f.inv.Add("predecessors", fmt.Sprintf("Không tìm thấy đơn vị có mã %q.", code))
 				continue
@@ -229,18 +229,18 @@ func (s *Server) mergeForm(tree org.Tree) http.HandlerFunc {
 		if on.IsZero() {
 			on = s.today()
 		}
-		parent := s.unitByCode(r, tree, f, "parent_code", on)
+		parent := s.unitByCode(r, c.Scope, tree, f, "parent_code", on)
 		var (
 			id  int64
 			err error
 		)
 		if f.inv.Err() == nil {
 			if tree == org.PartyTree {
-				id, err = org.MergePartyUnits(r.Context(), s.DB, s.scope(r), re, preds, org.PartyUnitInput{
+				id, err = org.MergePartyUnits(r.Context(), s.DB, c.Scope, re, preds, org.PartyUnitInput{
 					Code: f.text("code"), Name: f.text("name"), Kind: org.Kind(f.text("kind")), OrgType: org.OrgType(f.text("org_type")),
 					ParentID: parent, TermMonths: 60})
 			} else {
-				id, err = org.MergeAdminUnits(r.Context(), s.DB, s.scope(r), re, preds, org.AdminUnitInput{
+				id, err = org.MergeAdminUnits(r.Context(), s.DB, c.Scope, re, preds, org.AdminUnitInput{
 					Code: f.text("code"), Name: f.text("name"), Level: org.Level(f.text("level")), LocalWord: f.text("local_word"),
 					ParentID: parent})
 			}
@@ -255,16 +255,16 @@ func (s *Server) mergeForm(tree org.Tree) http.HandlerFunc {
 			return
 		}
 		renameKey(&f.inv, "parent_id", "parent_code")
-		s.renderForm(w, r, mergeView(tree, valuesOf(f), &f.inv, msgFixErrors))
+		s.renderForm(w, r, c, mergeView(tree, valuesOf(f), &f.inv, msgFixErrors))
 	}
 }
 
-func (s *Server) lookupCode(r *http.Request, tree org.Tree, code string, on time.Time) (int64, error) {
+func (s *Server) lookupCode(r *http.Request, scope org.Scope, tree org.Tree, code string, on time.Time) (int64, error) {
 	if tree == org.PartyTree {
-		u, err := org.GetPartyUnitByCode(r.Context(), s.DB, s.scope(r), code, on)
+		u, err := org.GetPartyUnitByCode(r.Context(), s.DB, scope, code, on)
 		return u.ID, err
 	}
-	u, err := org.GetAdminUnitByCode(r.Context(), s.DB, s.scope(r), code, on)
+	u, err := org.GetAdminUnitByCode(r.Context(), s.DB, scope, code, on)
 	return u.ID, err
 }
 

@@ -60,12 +60,12 @@ func levelOptions() []web.Option {
 }
 
 // renderForm renders v with 200, or 422 when it carries errors.
-func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, v web.FormView) {
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c caller, v web.FormView) {
 	status := http.StatusOK
 	if v.Error != "" {
 		status = http.StatusUnprocessableEntity
 	}
-	s.render(w, r, status, web.Form(web.Page{Title: v.Title, Nav: "org"}, v))
+	s.render(w, r, status, web.Form(c.page(v.Title, "org"), v))
 }
 
 // formFailure decides what a failed save shows: field errors re-render the form (true), a
@@ -93,7 +93,7 @@ func renameKey(inv *apperr.Invalid, from, to string) {
 }
 
 // unitByCode resolves a code typed in a form into a unit id, recording field's error.
-func (s *Server) unitByCode(r *http.Request, tree org.Tree, f *form, field string, on time.Time) int64 {
+func (s *Server) unitByCode(r *http.Request, scope org.Scope, tree org.Tree, f *form, field string, on time.Time) int64 {
 	code := f.text(field)
 	if code == "" {
 		return 0
@@ -104,11 +104,11 @@ func (s *Server) unitByCode(r *http.Request, tree org.Tree, f *form, field strin
 	)
 	if tree == org.PartyTree {
 		var u org.PartyUnit
-		u, err = org.GetPartyUnitByCode(r.Context(), s.DB, s.scope(r), code, on)
+		u, err = org.GetPartyUnitByCode(r.Context(), s.DB, scope, code, on)
 		id = u.ID
 	} else {
 		var u org.AdminUnit
-		u, err = org.GetAdminUnitByCode(r.Context(), s.DB, s.scope(r), code, on)
+		u, err = org.GetAdminUnitByCode(r.Context(), s.DB, scope, code, on)
 		id = u.ID
 	}
 	if err != nil {
@@ -159,10 +159,10 @@ func partyFormFields(vals map[string]string, inv *apperr.Invalid, creating bool)
 	return f.list
 }
 
-func (s *Server) partyNew(w http.ResponseWriter, r *http.Request) {
+func (s *Server) partyNew(w http.ResponseWriter, r *http.Request, c caller) {
 	vals := map[string]string{"term_months": "60", "from": format.ISODate(s.today())}
 	if parent, err := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64); err == nil {
-		p, err := org.GetPartyUnit(r.Context(), s.DB, s.scope(r), parent, s.today())
+		p, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, parent, s.today())
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -170,11 +170,11 @@ func (s *Server) partyNew(w http.ResponseWriter, r *http.Request) {
 		vals["parent_code"] = p.Code
 		vals["org_type"] = string(p.OrgType)
 	}
-	s.renderForm(w, r, web.FormView{Title: "Thêm tổ chức đảng", Action: "/org/party/new", Submit: "Lưu",
+	s.renderForm(w, r, c, web.FormView{Title: "Thêm tổ chức đảng", Action: "/org/party/new", Submit: "Lưu",
 		Cancel: "/org", Fields: partyFormFields(vals, nil, true)})
 }
 
-func (s *Server) partyCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) partyCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	f, ok := s.parseForm(w, r)
 	if !ok {
 		return
@@ -182,11 +182,11 @@ func (s *Server) partyCreate(w http.ResponseWriter, r *http.Request) {
 	in := org.PartyUnitInput{Code: f.text("code"), Name: f.text("name"), Kind: org.Kind(f.text("kind")),
 		OrgType: org.OrgType(f.text("org_type")), From: f.date("from"), FullMembers: f.int("full_members"),
 		CommitteeSince: f.optDate("committee_since"), TermMonths: f.int("term_months")}
-	in.ParentID = s.unitByCode(r, org.PartyTree, f, "parent_code", in.From)
-	in.TerritoryID = s.unitByCode(r, org.AdminTree, f, "territory_code", in.From)
+	in.ParentID = s.unitByCode(r, c.Scope, org.PartyTree, f, "parent_code", in.From)
+	in.TerritoryID = s.unitByCode(r, c.Scope, org.AdminTree, f, "territory_code", in.From)
 	v := web.FormView{Title: "Thêm tổ chức đảng", Action: "/org/party/new", Submit: "Lưu", Cancel: "/org"}
 	if f.inv.Err() == nil {
-		id, _, err := org.CreatePartyUnit(r.Context(), s.DB, s.scope(r), in)
+		id, _, err := org.CreatePartyUnit(r.Context(), s.DB, c.Scope, in)
 		if err == nil {
 			http.Redirect(w, r, unitHref(org.PartyTree, id, s.today()), http.StatusSeeOther)
 			return
@@ -199,16 +199,16 @@ func (s *Server) partyCreate(w http.ResponseWriter, r *http.Request) {
 	v.Error = msgFixErrors
 	renameKey(&f.inv, "parent_id", "parent_code")
 	v.Fields = partyFormFields(valuesOf(f), &f.inv, true)
-	s.renderForm(w, r, v)
+	s.renderForm(w, r, c, v)
 }
 
-func (s *Server) partyEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) partyEdit(w http.ResponseWriter, r *http.Request, c caller) {
 	id, ok := idParam(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	u, err := org.GetPartyUnit(r.Context(), s.DB, s.scope(r), id, s.today())
+	u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, id, s.today())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -221,7 +221,7 @@ func (s *Server) partyEdit(w http.ResponseWriter, r *http.Request) {
 			vals["territory_code"] = t.Code
 		}
 	}
-	s.renderForm(w, r, s.partyEditView(u, vals, nil, ""))
+	s.renderForm(w, r, c, s.partyEditView(u, vals, nil, ""))
 }
 
 func (s *Server) partyEditView(u org.PartyUnit, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
@@ -232,13 +232,13 @@ func (s *Server) partyEditView(u org.PartyUnit, vals map[string]string, inv *app
 		Fields: partyFormFields(vals, inv, false)}
 }
 
-func (s *Server) partyUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) partyUpdate(w http.ResponseWriter, r *http.Request, c caller) {
 	id, ok := idParam(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	u, err := org.GetPartyUnit(r.Context(), s.DB, s.scope(r), id, s.today())
+	u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, id, s.today())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -249,10 +249,10 @@ func (s *Server) partyUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := org.PartyUnitInput{Name: f.text("name"), Kind: org.Kind(f.text("kind")), OrgType: org.OrgType(f.text("org_type")),
 		FullMembers: f.int("full_members"), CommitteeSince: f.optDate("committee_since"), TermMonths: f.int("term_months")}
-	in.TerritoryID = s.unitByCode(r, org.AdminTree, f, "territory_code", s.today())
+	in.TerritoryID = s.unitByCode(r, c.Scope, org.AdminTree, f, "territory_code", s.today())
 	v := s.partyEditView(u, nil, nil, "")
 	if f.inv.Err() == nil {
-		_, err := org.UpdatePartyUnit(r.Context(), s.DB, s.scope(r), id, f.int("version"), in)
+		_, err := org.UpdatePartyUnit(r.Context(), s.DB, c.Scope, id, f.int("version"), in)
 		if err == nil {
 			http.Redirect(w, r, unitHref(org.PartyTree, id, s.today()), http.StatusSeeOther)
 			return
@@ -266,7 +266,7 @@ func (s *Server) partyUpdate(w http.ResponseWriter, r *http.Request) {
 	if msg == "" {
 		msg = msgFixErrors
 	}
-	s.renderForm(w, r, s.partyEditView(u, valuesOf(f), &f.inv, msg))
+	s.renderForm(w, r, c, s.partyEditView(u, valuesOf(f), &f.inv, msg))
 }
 
 // valuesOf returns what was typed, to put back into the form.
@@ -301,10 +301,10 @@ func adminFormFields(vals map[string]string, inv *apperr.Invalid, creating bool)
 	return f.list
 }
 
-func (s *Server) adminNew(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminNew(w http.ResponseWriter, r *http.Request, c caller) {
 	vals := map[string]string{"from": format.ISODate(s.today())}
 	if parent, err := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64); err == nil {
-		p, err := org.GetAdminUnit(r.Context(), s.DB, s.scope(r), parent, s.today())
+		p, err := org.GetAdminUnit(r.Context(), s.DB, c.Scope, parent, s.today())
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -314,7 +314,7 @@ func (s *Server) adminNew(w http.ResponseWriter, r *http.Request) {
 			vals["level"] = string(org.Hamlet)
 		}
 	}
-	s.renderForm(w, r, web.FormView{Title: "Thêm đơn vị hành chính", Action: "/org/admin/new", Submit: "Lưu",
+	s.renderForm(w, r, c, web.FormView{Title: "Thêm đơn vị hành chính", Action: "/org/admin/new", Submit: "Lưu",
 		Cancel: "/org", Fields: adminFormFields(vals, nil, true)})
 }
 
@@ -325,16 +325,16 @@ func (s *Server) readAdminInput(r *http.Request, f *form) org.AdminUnitInput {
 			ReligiousShare: f.optPercent("religious_share"), EthnicMinorityShare: f.optPercent("ethnic_minority_share")}}
 }
 
-func (s *Server) adminCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	f, ok := s.parseForm(w, r)
 	if !ok {
 		return
 	}
 	in := s.readAdminInput(r, f)
-	in.ParentID = s.unitByCode(r, org.AdminTree, f, "parent_code", in.From)
+	in.ParentID = s.unitByCode(r, c.Scope, org.AdminTree, f, "parent_code", in.From)
 	v := web.FormView{Title: "Thêm đơn vị hành chính", Action: "/org/admin/new", Submit: "Lưu", Cancel: "/org"}
 	if f.inv.Err() == nil {
-		id, err := org.CreateAdminUnit(r.Context(), s.DB, s.scope(r), in)
+		id, err := org.CreateAdminUnit(r.Context(), s.DB, c.Scope, in)
 		if err == nil {
 			http.Redirect(w, r, unitHref(org.AdminTree, id, s.today()), http.StatusSeeOther)
 			return
@@ -347,7 +347,7 @@ func (s *Server) adminCreate(w http.ResponseWriter, r *http.Request) {
 	v.Error = msgFixErrors
 	renameKey(&f.inv, "parent_id", "parent_code")
 	v.Fields = adminFormFields(valuesOf(f), &f.inv, true)
-	s.renderForm(w, r, v)
+	s.renderForm(w, r, c, v)
 }
 
 func (s *Server) adminEditView(u org.AdminUnit, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
@@ -357,13 +357,13 @@ func (s *Server) adminEditView(u org.AdminUnit, vals map[string]string, inv *app
 		Fields: adminFormFields(vals, inv, false)}
 }
 
-func (s *Server) adminEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminEdit(w http.ResponseWriter, r *http.Request, c caller) {
 	id, ok := idParam(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	u, err := org.GetAdminUnit(r.Context(), s.DB, s.scope(r), id, s.today())
+	u, err := org.GetAdminUnit(r.Context(), s.DB, c.Scope, id, s.today())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -371,16 +371,16 @@ func (s *Server) adminEdit(w http.ResponseWriter, r *http.Request) {
 	vals := map[string]string{"name": u.Name, "local_word": u.LocalWord, "population": intValue(u.Population),
 		"households": intValue(u.Households), "religious_share": percentValue(u.ReligiousShare),
 		"ethnic_minority_share": percentValue(u.EthnicMinorityShare)}
-	s.renderForm(w, r, s.adminEditView(u, vals, nil, ""))
+	s.renderForm(w, r, c, s.adminEditView(u, vals, nil, ""))
 }
 
-func (s *Server) adminUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminUpdate(w http.ResponseWriter, r *http.Request, c caller) {
 	id, ok := idParam(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	u, err := org.GetAdminUnit(r.Context(), s.DB, s.scope(r), id, s.today())
+	u, err := org.GetAdminUnit(r.Context(), s.DB, c.Scope, id, s.today())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -392,7 +392,7 @@ func (s *Server) adminUpdate(w http.ResponseWriter, r *http.Request) {
 	in := s.readAdminInput(r, f)
 	v := s.adminEditView(u, nil, nil, "")
 	if f.inv.Err() == nil {
-		err := org.UpdateAdminUnit(r.Context(), s.DB, s.scope(r), id, f.int("version"), in)
+		err := org.UpdateAdminUnit(r.Context(), s.DB, c.Scope, id, f.int("version"), in)
 		if err == nil {
 			http.Redirect(w, r, unitHref(org.AdminTree, id, s.today()), http.StatusSeeOther)
 			return
@@ -406,5 +406,5 @@ func (s *Server) adminUpdate(w http.ResponseWriter, r *http.Request) {
 	if msg == "" {
 		msg = msgFixErrors
 	}
-	s.renderForm(w, r, s.adminEditView(u, valuesOf(f), &f.inv, msg))
+	s.renderForm(w, r, c, s.adminEditView(u, valuesOf(f), &f.inv, msg))
 }

@@ -17,14 +17,14 @@ import (
 // structureTables maps the table names of URLs and forms to the structure tables.
 var structureTables = map[string]exchange.Table{"admin": org.AdminTable, "party": org.PartyTable, "links": org.LinkTable}
 
-func (s *Server) orgImportPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) orgImportPage(w http.ResponseWriter, r *http.Request, c caller) {
 	s.render(w, r, http.StatusOK, web.OrgImport(web.Page{Title: "Nhập, xuất cơ cấu tổ chức", Nav: "org"},
 		web.OrgImportView{AsOf: format.ISODate(s.asOf(r))}))
 }
 
 // orgImport takes an uploaded structure file; it writes nothing unless the whole file is right
 // and the user did not ask for a dry run.
-func (s *Server) orgImport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) orgImport(w http.ResponseWriter, r *http.Request, c caller) {
 	page := web.Page{Title: "Nhập, xuất cơ cấu tổ chức", Nav: "org"}
 	v := web.OrgImportView{AsOf: format.ISODate(s.today())}
 	r.Body = http.MaxBytesReader(w, r.Body, org.MaxImportBytes+1<<20)
@@ -39,7 +39,7 @@ func (s *Server) orgImport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		table = org.PartyTable
 	}
-	rep, err := org.ImportStructure(r.Context(), s.DB, s.scope(r), file, header.Filename, table, r.FormValue("dry_run") != "")
+	rep, err := org.ImportStructure(r.Context(), s.DB, c.Scope, file, header.Filename, table, r.FormValue("dry_run") != "")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -62,9 +62,9 @@ func (s *Server) orgImport(w http.ResponseWriter, r *http.Request) {
 }
 
 // orgExport writes the structure on the as-of date as one workbook.
-func (s *Server) orgExport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) orgExport(w http.ResponseWriter, r *http.Request, c caller) {
 	asOf := s.asOf(r)
-	sheets, err := org.ExportStructure(r.Context(), s.DB, s.scope(r), asOf)
+	sheets, err := org.ExportStructure(r.Context(), s.DB, c.Scope, asOf)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -73,7 +73,7 @@ func (s *Server) orgExport(w http.ResponseWriter, r *http.Request) {
 }
 
 // orgExportCSV writes one structure table on the as-of date.
-func (s *Server) orgExportCSV(w http.ResponseWriter, r *http.Request) {
+func (s *Server) orgExportCSV(w http.ResponseWriter, r *http.Request, c caller) {
 	name := chi.URLParam(r, "table")
 	table, ok := structureTables[name]
 	if !ok {
@@ -81,7 +81,7 @@ func (s *Server) orgExportCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	asOf := s.asOf(r)
-	sheets, err := org.ExportStructure(r.Context(), s.DB, s.scope(r), asOf)
+	sheets, err := org.ExportStructure(r.Context(), s.DB, c.Scope, asOf)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -101,7 +101,7 @@ func (s *Server) orgExportCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 // orgTemplate is the empty structure workbook, to fill in.
-func (s *Server) orgTemplate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) orgTemplate(w http.ResponseWriter, r *http.Request, c caller) {
 	var sheets []exchange.Sheet
 	for _, t := range org.StructureTables {
 		sheets = append(sheets, exchange.Sheet{Table: t})

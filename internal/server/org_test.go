@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ptdang/internal/account"
 	"ptdang/internal/browsertest"
 	"ptdang/internal/org"
 )
@@ -28,12 +29,17 @@ func day(s string) time.Time {
 // orgFixture is a province with one commune, a hamlet served by a cell renamed in 2020.
 type orgFixture struct {
 	province, commune, cell, hamlet int64
+	staff                           *http.Client // signed in as province staff
 }
 
-func newOrgFixture(t *testing.T, s *Server) orgFixture {
+func newOrgFixture(t *testing.T, s *Server, base string) orgFixture {
 	t.Helper()
 	ctx, all := t.Context(), org.Everything()
 	var f orgFixture
+	adminProvince, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2015-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	must := func(id int64, _ []string, err error) int64 {
 		t.Helper()
 		if err != nil {
@@ -41,15 +47,11 @@ func newOrgFixture(t *testing.T, s *Server) orgFixture {
 		}
 		return id
 	}
-	f.province = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy Đồng Nai", Kind: org.ProvinceCommittee, OrgType: "territorial", From: day("2015-01-01")}))
+	f.province = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy Đồng Nai", Kind: org.ProvinceCommittee, OrgType: "territorial", From: day("2015-01-01"), TerritoryID: adminProvince}))
 	f.commune = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X01", Name: "Đảng bộ xã Xuân Lộc", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")}))
 	since := day("2019-03-01")
 	f.cell = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X01.A01", Name: "Chi bộ ấp Bàu Cạn", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.commune, From: day("2015-01-01"), FullMembers: 14, CommitteeSince: &since}))
 	if err := org.RenameUnit(ctx, s.DB, all, org.PartyTree, org.Reorg{Effective: day("2020-01-01"), Note: "Quyết định 12-QĐ/ĐU"}, f.cell, "Chi bộ ấp Bàu Cạn Mới"); err != nil {
-		t.Fatal(err)
-	}
-	adminProvince, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2015-01-01")})
-	if err != nil {
 		t.Fatal(err)
 	}
 	commune, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN.X01", Name: "Xuân Lộc", Level: org.Commune, LocalWord: "xã", ParentID: adminProvince, From: day("2015-01-01")})
@@ -64,28 +66,15 @@ func newOrgFixture(t *testing.T, s *Server) orgFixture {
 	if err := org.SetLink(ctx, s.DB, all, f.hamlet, f.cell, org.OwnCell, day("2015-01-01")); err != nil {
 		t.Fatal(err)
 	}
+	addUser(t, s, "tinh", account.ProvinceStaff, f.province)
+	f.staff = signIn(t, base, "tinh")
 	return f
-}
-
-func postForm(t *testing.T, target string, form url.Values) (*http.Response, string) {
-	t.Helper()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.PostForm(target, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(body)
 }
 
 func TestCreatingCellWithBadInputNamesTheFields(t *testing.T) {
 	s, base := newTestServer(t)
-	newOrgFixture(t, s)
-	resp, body := postForm(t, base+"/org/party/new", url.Values{
+	f := newOrgFixture(t, s, base)
+	resp, body := send(t, f.staff, "POST", base+"/org/party/new", url.Values{
 		"code": {"TU.X01.A02"}, "name": {"Chi bộ ấp Suối Cát"}, "kind": {"affiliated_cell"}, "org_type": {"territorial"},
 		"parent_code": {"KHONG-CO"}, "from": {"31/02/2024"}, "full_members": {"mười"}, "term_months": {"60"},
 	})
@@ -103,14 +92,14 @@ func TestCreatingCellWithBadInputNamesTheFields(t *testing.T) {
 		}
 	}
 
-	resp, _ = postForm(t, base+"/org/party/new", url.Values{
+	resp, _ = send(t, f.staff, "POST", base+"/org/party/new", url.Values{
 		"code": {"TU.X01.A02"}, "name": {"Chi bộ ấp Suối Cát"}, "kind": {"affiliated_cell"}, "org_type": {"territorial"},
 		"parent_code": {"TU.X01"}, "from": {"01/01/2024"}, "full_members": {"7"}, "term_months": {"60"},
 	})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("valid create: status %d", resp.StatusCode)
 	}
-	resp, body = get(t, base+resp.Header.Get("Location"))
+	resp, body = send(t, f.staff, "GET", base+resp.Header.Get("Location"), nil)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Chi bộ ấp Suối Cát") || !strings.Contains(body, "Đảng bộ xã Xuân Lộc") {
 		t.Fatalf("new cell's page: %d", resp.StatusCode)
 	}
@@ -118,9 +107,9 @@ func TestCreatingCellWithBadInputNamesTheFields(t *testing.T) {
 
 func TestMoveUnderOwnChildIsRefusedOnThePage(t *testing.T) {
 	s, base := newTestServer(t)
-	f := newOrgFixture(t, s)
+	f := newOrgFixture(t, s, base)
 	u, _ := org.GetPartyUnit(t.Context(), s.DB, org.Everything(), f.commune, time.Now())
-	resp, body := postForm(t, base+"/org/party/"+itoa(f.commune)+"/move", url.Values{
+	resp, body := send(t, f.staff, "POST", base+"/org/party/"+itoa(f.commune)+"/move", url.Values{
 		"version": {itoa(int64(u.Version))}, "parent_code": {"TU.X01.A01"}, "effective": {"2024-01-01"},
 	})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-parent_code"`) {
@@ -130,29 +119,30 @@ func TestMoveUnderOwnChildIsRefusedOnThePage(t *testing.T) {
 
 func TestUnitPageShowsHistoryAsOfDate(t *testing.T) {
 	s, base := newTestServer(t)
-	f := newOrgFixture(t, s)
-	_, body := get(t, base+"/org/party/"+itoa(f.cell)+"?date=2018-06-01")
+	f := newOrgFixture(t, s, base)
+	_, body := send(t, f.staff, "GET", base+"/org/party/"+itoa(f.cell)+"?date=2018-06-01", nil)
 	if !strings.Contains(body, `<h1 data-testid="unit-name">Chi bộ ấp Bàu Cạn</h1>`) {
 		t.Error("2018 name not shown for a 2018 date")
 	}
-	_, body = get(t, base+"/org/party/"+itoa(f.cell)+"?date=2024-06-01")
+	_, body = send(t, f.staff, "GET", base+"/org/party/"+itoa(f.cell)+"?date=2024-06-01", nil)
 	for _, want := range []string{`<h1 data-testid="unit-name">Chi bộ ấp Bàu Cạn Mới</h1>`, "Đổi tên (Quyết định 12-QĐ/ĐU)", "Có chi ủy từ 01/03/2019", "31/12/2019"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("2024 page lacks %q", want)
 		}
 	}
-	if resp, _ := get(t, base+"/org/party/999999"); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := send(t, f.staff, "GET", base+"/org/party/999999", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown unit: %d", resp.StatusCode)
 	}
-	if resp, _ := get(t, base+"/org/party/abc"); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := send(t, f.staff, "GET", base+"/org/party/abc", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("malformed id: %d", resp.StatusCode)
 	}
 }
 
 func TestProvinceStaffFindsHamletWithoutAccentsAndSeesCellHistory(t *testing.T) {
 	s, base := newTestServer(t)
-	newOrgFixture(t, s)
+	newOrgFixture(t, s, base)
 	b := browsertest.New(t)
+	browserSignIn(t, b, base, "tinh", 360, 740)
 	b.Open(base+"/org", 360, 740)
 	b.Fill("#q", "bau can")
 	b.ClickToPage("form[role=search] button")
@@ -181,7 +171,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestImportPageListsEveryProblemAndWritesNothing(t *testing.T) {
 	s, base := newTestServer(t)
-	newOrgFixture(t, s)
+	f := newOrgFixture(t, s, base)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	part, _ := mw.CreateFormFile("file", "to-chuc.csv")
@@ -190,7 +180,7 @@ func TestImportPageListsEveryProblemAndWritesNothing(t *testing.T) {
 		"TU.X01.A06,Chi bộ ấp 6,Chi bộ trực thuộc,\"Xã, phường, đặc khu, thôn, tổ dân phố\",TU.X01,01/01/2024,bảy\n"))
 	mw.WriteField("table", "party")
 	mw.Close()
-	resp, err := http.Post(base+"/org/import", mw.FormDataContentType(), &body)
+	resp, err := f.staff.Post(base+"/org/import", mw.FormDataContentType(), &body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,8 +197,8 @@ func TestImportPageListsEveryProblemAndWritesNothing(t *testing.T) {
 
 func TestExportIsARealWorkbookWithTheTree(t *testing.T) {
 	s, base := newTestServer(t)
-	newOrgFixture(t, s)
-	resp, err := http.Get(base + "/org/export.xlsx?date=2024-01-01")
+	f := newOrgFixture(t, s, base)
+	resp, err := f.staff.Get(base + "/org/export.xlsx?date=2024-01-01")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,8 +211,20 @@ func TestExportIsARealWorkbookWithTheTree(t *testing.T) {
 	if err != nil || len(rows) != 4 || rows[3][0] != "TU.X01.A01" || rows[3][1] != "Chi bộ ấp Bàu Cạn Mới" {
 		t.Fatalf("party sheet: %v %v", rows, err)
 	}
-	resp2, body := get(t, base+"/org/export/links.csv?date=2024-01-01")
+	resp2, body := send(t, f.staff, "GET", base+"/org/export/links.csv?date=2024-01-01", nil)
 	if resp2.StatusCode != http.StatusOK || !strings.HasPrefix(body, "\ufeff") || !strings.Contains(body, "DN.X01.A01,TU.X01.A01,Có chi bộ riêng,01/01/2015") {
 		t.Fatalf("links csv: %d %q", resp2.StatusCode, body)
+	}
+}
+
+// browserSignIn signs the browser in as login through the sign-in page.
+func browserSignIn(t *testing.T, b *browsertest.Browser, base, login string, width, height int64) {
+	t.Helper()
+	b.Open(base+"/login", width, height)
+	b.Fill("#login", login)
+	b.Fill("#password", testPassword)
+	b.ClickToPage("[data-testid=login-submit]")
+	if got := b.Text("[data-testid=user-name]"); got != "Người dùng "+login {
+		t.Fatalf("signed in as %q", got)
 	}
 }

@@ -12,13 +12,13 @@ import (
 )
 
 // partyUnit shows a Party unit as of a date, with its children, hamlets and history.
-func (s *Server) partyUnit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) partyUnit(w http.ResponseWriter, r *http.Request, c caller) {
 	id, ok := idParam(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	ctx, scope, asOf := r.Context(), s.scope(r), s.asOf(r)
+	ctx, scope, asOf := r.Context(), c.Scope, s.asOf(r)
 	u, err := org.GetPartyUnit(ctx, s.DB, scope, id, asOf)
 	if err != nil {
 		s.fail(w, r, err)
@@ -84,18 +84,18 @@ func (s *Server) partyUnit(w http.ResponseWriter, r *http.Request) {
 			v.Actions = append(v.Actions, web.Link{Label: "Thêm tổ chức trực thuộc", Href: fmt.Sprintf("/org/party/new?parent=%d", id)})
 		}
 	}
-	s.render(w, r, http.StatusOK, web.UnitDetail(web.Page{Title: u.Name, Nav: "org"}, v))
+	s.render(w, r, http.StatusOK, web.UnitDetail(c.page(u.Name, "org"), v))
 }
 
 // adminUnit shows an administrative unit as of a date: its children, or for a hamlet the
 // cells that served it, and its history.
-func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request, c caller) {
 	id, ok := idParam(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	ctx, scope, asOf := r.Context(), s.scope(r), s.asOf(r)
+	ctx, scope, asOf := r.Context(), c.Scope, s.asOf(r)
 	u, err := org.GetAdminUnit(ctx, s.DB, scope, id, asOf)
 	if err != nil {
 		s.fail(w, r, err)
@@ -176,7 +176,7 @@ func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request) {
 			v.Actions = append(v.Actions, web.Link{Label: "Thêm đơn vị trực thuộc", Href: fmt.Sprintf("/org/admin/new?parent=%d", id)})
 		}
 	}
-	s.render(w, r, http.StatusOK, web.UnitDetail(web.Page{Title: u.Name, Nav: "org"}, v))
+	s.render(w, r, http.StatusOK, web.UnitDetail(c.page(u.Name, "org"), v))
 }
 
 func lifeNotice(life org.Span, asOf time.Time) string {

@@ -6,55 +6,82 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"ptdang/internal/account"
 	"ptdang/internal/org"
 )
 
-// Routes is the whole URL space of the application.
+// Routes is the whole URL space of the application. Every route but the public ones names
+// the permission it needs (auth_test.go walks them all, for every role).
 func (s *Server) Routes() http.Handler {
+	return http.NewCrossOriginProtection().Handler(s.router())
+}
+
+func (s *Server) router() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, securityHeaders)
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, securityHeaders, s.Sessions.LoadAndSave)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
+	// Public.
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
-	r.Handle("/static/*", staticFiles())
-
+	r.Get("/static/*", staticFiles().ServeHTTP)
 	r.Get("/", s.home)
+	r.Get("/login", s.loginPage)
+	r.Post("/login", s.login)
+	r.Post("/logout", s.logout)
 
-	r.Get("/org", s.orgBrowse)
-	r.Get("/org/import", s.orgImportPage)
-	r.Post("/org/import", s.orgImport)
-	r.Get("/org/export.xlsx", s.orgExport)
-	r.Get("/org/export/{table}.csv", s.orgExportCSV)
-	r.Get("/org/template.xlsx", s.orgTemplate)
+	// Any signed-in user.
+	r.Get("/account/password", s.signedInOnly(s.passwordPage))
+	r.Post("/account/password", s.signedInOnly(s.changePassword))
+
+	read, manage := func(h callerHandler) http.HandlerFunc { return s.need(account.ReadStructure, h) },
+		func(h callerHandler) http.HandlerFunc { return s.need(account.ManageStructure, h) }
+	r.Get("/org", read(s.orgBrowse))
+	r.Get("/org/export.xlsx", read(s.orgExport))
+	r.Get("/org/export/{table}.csv", read(s.orgExportCSV))
+	r.Get("/org/template.xlsx", read(s.orgTemplate))
+	r.Get("/org/import", manage(s.orgImportPage))
+	r.Post("/org/import", manage(s.orgImport))
 	r.Route("/org/party", func(r chi.Router) {
-		r.Get("/new", s.partyNew)
-		r.Post("/new", s.partyCreate)
-		r.Get("/{id}", s.partyUnit)
-		r.Get("/{id}/edit", s.partyEdit)
-		r.Post("/{id}/edit", s.partyUpdate)
-		s.unitChanges(r, org.PartyTree)
+		r.Get("/new", manage(s.partyNew))
+		r.Post("/new", manage(s.partyCreate))
+		r.Get("/{id}", read(s.partyUnit))
+		r.Get("/{id}/edit", manage(s.partyEdit))
+		r.Post("/{id}/edit", manage(s.partyUpdate))
+		s.unitChanges(r, org.PartyTree, read, manage)
 	})
 	r.Route("/org/admin", func(r chi.Router) {
-		r.Get("/new", s.adminNew)
-		r.Post("/new", s.adminCreate)
-		r.Get("/{id}", s.adminUnit)
-		r.Get("/{id}/edit", s.adminEdit)
-		r.Post("/{id}/edit", s.adminUpdate)
-		both(r, "/{id}/link", s.changeForm(org.AdminTree, linkChange))
-		s.unitChanges(r, org.AdminTree)
+		r.Get("/new", manage(s.adminNew))
+		r.Post("/new", manage(s.adminCreate))
+		r.Get("/{id}", read(s.adminUnit))
+		r.Get("/{id}/edit", manage(s.adminEdit))
+		r.Post("/{id}/edit", manage(s.adminUpdate))
+		both(r, "/{id}/link", manage(s.changeForm(org.AdminTree, linkChange)))
+		s.unitChanges(r, org.AdminTree, read, manage)
 	})
-	return http.NewCrossOriginProtection().Handler(r)
+
+	users := func(h callerHandler) http.HandlerFunc { return s.need(account.ManageUsers, h) }
+	r.Get("/admin/users", users(s.userList))
+	r.Get("/admin/users/new", users(s.userNew))
+	r.Post("/admin/users/new", users(s.userCreate))
+	r.Get("/admin/users/{id}", users(s.userDetail))
+	r.Post("/admin/users/{id}/grants", users(s.userAction(s.userAddGrant)))
+	r.Post("/admin/users/{id}/grants/{grant}/revoke", users(s.userAction(s.userRevokeGrant)))
+	r.Post("/admin/users/{id}/password", users(s.userAction(s.userResetPassword)))
+	r.Post("/admin/users/{id}/disabled", users(s.userAction(s.userSetDisabled)))
+	r.Get("/admin/audit", s.need(account.ReadAudit, s.auditPage))
+	r.Get("/admin/audit.csv", s.need(account.ReadAudit, s.auditCSV))
+	return r
 }
 
 // unitChanges routes the pages both trees share.
-func (s *Server) unitChanges(r chi.Router, tree org.Tree) {
-	r.Get("/{id}/children", s.orgChildren(tree))
-	both(r, "/merge", s.mergeForm(tree))
-	both(r, "/{id}/close", s.changeForm(tree, closeChange(tree)))
-	both(r, "/{id}/rename", s.changeForm(tree, renameChange(tree)))
-	both(r, "/{id}/move", s.changeForm(tree, moveChange(tree)))
+func (s *Server) unitChanges(r chi.Router, tree org.Tree, read, manage func(callerHandler) http.HandlerFunc) {
+	r.Get("/{id}/children", read(s.orgChildren(tree)))
+	both(r, "/merge", manage(s.mergeForm(tree)))
+	both(r, "/{id}/close", manage(s.changeForm(tree, closeChange(tree))))
+	both(r, "/{id}/rename", manage(s.changeForm(tree, renameChange(tree))))
+	both(r, "/{id}/move", manage(s.changeForm(tree, moveChange(tree))))
 }
 
 // both routes GET (show the form) and POST (submit it) to one handler.

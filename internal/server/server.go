@@ -13,19 +13,38 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Server holds what the handlers need.
 type Server struct {
-	DB  *pgxpool.Pool
-	Log *slog.Logger
-	Now func() time.Time // the clock, replaceable in tests
+	DB       *pgxpool.Pool
+	Log      *slog.Logger
+	Sessions *scs.SessionManager
+	Now      func() time.Time // the clock, replaceable in tests
 }
 
-// New returns a Server on db that logs to log.
-func New(db *pgxpool.Pool, log *slog.Logger) *Server {
-	return &Server{DB: db, Log: log, Now: time.Now}
+// Session lifetimes: an idle session ends after IdleTimeout, any session after SessionLifetime.
+const (
+	IdleTimeout     = 2 * time.Hour
+	SessionLifetime = 12 * time.Hour
+)
+
+// New returns a Server on db that logs to log. Sessions live in PostgreSQL, so every server
+// on the database shares them; secureCookies sends the session cookie over HTTPS only.
+func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
+	sm := scs.New()
+	sm.Store = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
+	sm.IdleTimeout = IdleTimeout
+	sm.Lifetime = SessionLifetime
+	sm.Cookie.Name = "ptdang_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.Secure = secureCookies
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Persist = false // a shared computer forgets the session when the browser closes
+	return &Server{DB: db, Log: log, Sessions: sm, Now: time.Now}
 }
 
 // Run serves h on l until the process gets SIGINT or SIGTERM or ctx ends, then stops accepting

@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -14,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"ptdang/internal/account"
+	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/pgtest"
 )
@@ -23,7 +27,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // newTestServer serves the application on a fresh database and returns its base URL.
 func newTestServer(t *testing.T) (*Server, string) {
 	t.Helper()
-	s := New(pgtest.New(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := New(pgtest.New(t), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
 	ts := httptest.NewServer(s.Routes())
 	t.Cleanup(ts.Close)
 	return s, ts.URL
@@ -31,16 +35,64 @@ func newTestServer(t *testing.T) (*Server, string) {
 
 func get(t *testing.T, url string) (*http.Response, string) {
 	t.Helper()
-	resp, err := http.Get(url)
+	return send(t, http.DefaultClient, "GET", url, nil)
+}
+
+// send makes one request with client, not following redirects, and returns the response and
+// its body. form, when not nil, is posted as a form.
+func send(t *testing.T, client *http.Client, method, url string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp, string(body)
+	return resp, string(b)
+}
+
+const testPassword = "mật khẩu thử nghiệm"
+
+// addUser creates a user holding role on unit, ready to sign in with testPassword.
+func addUser(t *testing.T, s *Server, login string, role account.Role, unit int64) int64 {
+	t.Helper()
+	id, err := account.CreateUser(t.Context(), s.DB, org.Everything(), account.NewUser{Login: login, Name: "Người dùng " + login,
+		Password: testPassword, Role: role, UnitID: unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Exec(t.Context(), `UPDATE app_user SET must_change_password = false WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// signIn returns a client with a cookie jar, signed in as login.
+func signIn(t *testing.T, base, login string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, body := send(t, client, "POST", base+"/login", url.Values{"login": {login}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: %d\n%s", login, resp.StatusCode, body)
+	}
+	return client
 }
 
 func TestSIGTERMLetsInFlightRequestFinish(t *testing.T) {

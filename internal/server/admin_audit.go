@@ -1,0 +1,71 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"time"
+
+	"ptdang/internal/audit"
+	"ptdang/internal/exchange"
+	"ptdang/internal/format"
+	"ptdang/web"
+)
+
+var auditTable = exchange.Table{Sheet: "Nhật ký thay đổi", Columns: []exchange.Column{
+	{Key: "at", Header: "Thời điểm"}, {Key: "login", Header: "Người thực hiện"}, {Key: "addr", Header: "Địa chỉ"},
+	{Key: "action", Header: "Thao tác"}, {Key: "entity", Header: "Loại đối tượng"}, {Key: "label", Header: "Đối tượng"},
+	{Key: "old", Header: "Trước"}, {Key: "new", Header: "Sau"}, {Key: "reason", Header: "Lý do"},
+}}
+
+// auditFilter reads the page's filters, scoped to the caller's subtree.
+func (s *Server) auditFilter(r *http.Request, c caller) audit.Filter {
+	q := r.URL.Query()
+	f := audit.Filter{All: c.Scope.All(), Roots: c.Scope.SQLRoots(), Label: q.Get("label"), Login: q.Get("by")}
+	if d, err := format.ParseDate(q.Get("from")); err == nil {
+		f.From = d.Add(-7 * time.Hour) // midnight in Vietnam
+	}
+	if d, err := format.ParseDate(q.Get("to")); err == nil {
+		f.To = d.Add(-7 * time.Hour)
+	}
+	return f
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c caller) {
+	f := s.auditFilter(r, c)
+	f.Limit = 500
+	rows, err := audit.List(r.Context(), s.DB, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	v := web.AuditView{Label: q.Get("label"), Login: q.Get("by"), From: q.Get("from"), To: q.Get("to"),
+		CSVHref: "/admin/audit.csv?" + url.Values{"label": {q.Get("label")}, "by": {q.Get("by")}, "from": {q.Get("from")}, "to": {q.Get("to")}}.Encode(),
+		Limited: len(rows) == f.Limit}
+	for _, a := range rows {
+		v.Rows = append(v.Rows, web.AuditRowView{At: format.DateTime(a.At.In(format.Zone)), Login: a.Login, Addr: a.Addr,
+			Action: a.Action, Entity: a.Entity, Label: a.Label, Old: a.Old, New: a.New, Reason: a.Reason})
+	}
+	s.render(w, r, http.StatusOK, web.Audit(c.page("Nhật ký thay đổi", "audit"), v))
+}
+
+func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, c caller) {
+	f := s.auditFilter(r, c)
+	f.Limit = 100_000
+	rows, err := audit.List(r.Context(), s.DB, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sheet := exchange.Sheet{Table: auditTable}
+	for _, a := range rows {
+		sheet.Rows = append(sheet.Rows, []any{format.DateTime(a.At.In(format.Zone)), a.Login, a.Addr, a.Action, a.Entity, a.Label, a.Old, a.New, a.Reason})
+	}
+	var buf bytes.Buffer
+	if err := exchange.WriteCSV(&buf, sheet); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendFile(w, "text/csv; charset=utf-8", "nhat-ky-thay-doi.csv", buf.Bytes())
+}

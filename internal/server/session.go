@@ -1,0 +1,99 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"ptdang/internal/account"
+	"ptdang/internal/format"
+	"ptdang/web"
+)
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, web.Login(web.Page{Title: "Đăng nhập"}, web.LoginView{Next: safeNext(r.URL.Query().Get("next"))}))
+}
+
+// login signs a user in: a new session token (no fixation), the user's id in it.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	v := web.LoginView{Login: f.text("login"), Next: safeNext(f.text("next"))}
+	u, err := account.SignIn(r.Context(), s.DB, f.text("login"), f.values.Get("password"), clientAddr(r), s.Now())
+	var locked *account.LockedError
+	switch {
+	case errors.Is(err, account.ErrBadCredentials):
+		v.Error = "Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt)."
+	case errors.As(err, &locked):
+		s.Log.Warn("sign-in locked", "login", v.Login, "addr", clientAddr(r), "until", locked.Until)
+		v.Error = "Tài khoản tạm khóa vì nhập sai mật khẩu nhiều lần. Xin thử lại sau " +
+			locked.Until.In(format.Zone).Format("15:04") + ", hoặc nhờ cán bộ quản lý tài khoản cấp lại mật khẩu."
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	if v.Error != "" {
+		s.render(w, r, http.StatusUnauthorized, web.Login(web.Page{Title: "Đăng nhập"}, v))
+		return
+	}
+	if err := s.Sessions.RenewToken(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.Sessions.Put(r.Context(), sessionUserKey, u.ID)
+	next := v.Next
+	if u.MustChangePassword {
+		next = "/account/password"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.Sessions.Destroy(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func passwordView(c caller, vals map[string]string, f *form, msg string) web.FormView {
+	fl := fields{vals: vals}
+	if f != nil {
+		fl.inv = &f.inv
+	}
+	fl.add("password", "current", "Mật khẩu hiện tại", "")
+	fl.add("password", "next", "Mật khẩu mới", "Ít nhất 10 ký tự. Nên dùng một câu dễ nhớ, ví dụ: hoa sen nở ở đầm làng")
+	intro := ""
+	if c.MustChangePassword {
+		intro = "Đồng chí cần đặt mật khẩu riêng trước khi làm việc."
+	}
+	return web.FormView{Title: "Đổi mật khẩu", Intro: intro, Action: "/account/password", Submit: "Đổi mật khẩu", Error: msg, Fields: fl.list}
+}
+
+func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request, c caller) {
+	s.renderForm(w, r, c, passwordView(c, nil, nil, ""))
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller) {
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	err := account.ChangePassword(r.Context(), s.DB, c.Scope.Actor, f.values.Get("current"), f.values.Get("next"))
+	if err == nil {
+		// A new password ends every other session's claim to the old one.
+		if err := s.Sessions.RenewToken(r.Context()); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	v := web.FormView{}
+	if !formFailure(err, f, &v) {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderForm(w, r, c, passwordView(c, nil, f, msgFixErrors))
+}
