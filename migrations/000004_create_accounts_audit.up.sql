@@ -18,9 +18,11 @@ CREATE TABLE role_grant (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     user_id    bigint NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
     role       text NOT NULL CHECK (role IN ('sysadmin', 'province_staff', 'commune_staff', 'cell_secretary', 'viewer')),
-    unit_id    bigint NOT NULL REFERENCES party_unit (id),
+    unit_id    bigint REFERENCES party_unit (id),
     granted_at timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (user_id, role, unit_id)
+    UNIQUE NULLS NOT DISTINCT (user_id, role, unit_id),
+    -- A system administrator's grant covers everything: it names no unit.
+    CHECK ((role = 'sysadmin') = (unit_id IS NULL))
 );
 CREATE INDEX role_grant_unit ON role_grant (unit_id);
 COMMENT ON TABLE role_grant IS 'a role (quyền) held on a Party unit and its subtree';

@@ -31,6 +31,7 @@ Usage:
   ptdang migrate force VERSION     mark VERSION as applied and clean, after a manual repair
   ptdang demo                      load the demo data set (each part once)
   ptdang reorg rename|move|merge|split ...   record a reorganisation ('ptdang reorg' for details)
+  ptdang user add|password ...     accounts ('ptdang user' for details)
   ptdang import [-dry-run] [-table party|admin|links] FILE   import the structure (docs/import.md)
   ptdang localdb start|stop|url    the private PostgreSQL cluster of 'make run' (-dir .data)
 
@@ -59,7 +60,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "demo", "reorg", "import":
+	case "serve", "migrate", "demo", "reorg", "import", "user":
 	default:
 		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
 	}
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return reorg(ctx, db, fs.Args(), stdout)
 	case "import":
 		return importStructure(ctx, db, imp, fs.Args(), stdout)
+	case "user":
+		return userCommand(ctx, db, fs.Args(), stdout)
 	}
 	return demo.Load(ctx, db, demo.Parts, stdout)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"ptdang/internal/account"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/pgtest"
@@ -122,5 +123,31 @@ func TestImportCommandReportsProblemsAndWritesNothing(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "imported: 2 created") {
 		t.Fatalf("output:\n%s", out.String())
+	}
+}
+
+func TestUserAddCreatesTheFirstAdministrator(t *testing.T) {
+	url := pgtest.URL(t)
+	var out bytes.Buffer
+	err := run(t.Context(), []string{"user", "-database-url=" + url, "add", "-login", "admin", "-name", "Quản trị hệ thống", "-role", "sysadmin"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login, password string
+	if _, err := fmt.Sscanf(out.String(), "Đăng nhập: %s / %s", &login, &password); err != nil || login != "admin" || len(password) < 10 {
+		t.Fatalf("output %q: %v", out.String(), err)
+	}
+	db, err := pg.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := account.SignIn(t.Context(), db, "admin", password, "127.0.0.1", time.Now())
+	if err != nil || !u.Can(account.ManageUsers) || !u.MustChangePassword {
+		t.Fatalf("signing in with the printed password: %+v %v", u, err)
+	}
+	err = run(t.Context(), []string{"user", "-database-url=" + url, "add", "-login", "xa", "-name", "Cán bộ xã", "-role", "commune_staff"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "unit_code") {
+		t.Fatalf("commune staff without a unit: %v", err)
 	}
 }

@@ -76,7 +76,7 @@ func (r Role) Allows(p Permission) bool { return slices.Contains(rolePermissions
 type Grant struct {
 	ID       int64
 	Role     Role
-	UnitID   int64
+	UnitID   int64 // 0 for a system administrator: the whole system
 	UnitCode string
 	UnitName string
 }
@@ -180,7 +180,10 @@ func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser) (
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO role_grant (user_id, role, unit_id) VALUES ($1, $2, $3)`, id, in.Role, in.UnitID); err != nil {
+		if in.Role == SystemAdmin {
+			in.UnitID = 0
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO role_grant (user_id, role, unit_id) VALUES ($1, $2, NULLIF($3, 0))`, id, in.Role, in.UnitID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "create", Entity: "user", EntityID: id, Label: in.Login, UnitID: in.UnitID,
@@ -194,8 +197,11 @@ func checkGrant(ctx context.Context, tx pgx.Tx, by org.Scope, role Role, unit in
 	if !role.Valid() {
 		inv.Add("role", "Chọn vai trò.")
 	}
-	if role == SystemAdmin && !by.All() {
-		inv.Add("role", "Chỉ quản trị hệ thống mới cấp được quyền quản trị hệ thống.")
+	if role == SystemAdmin {
+		if !by.All() {
+			inv.Add("role", "Chỉ quản trị hệ thống mới cấp được quyền quản trị hệ thống.")
+		}
+		return nil // a system administrator's grant covers everything
 	}
 	if unit == 0 {
 		inv.Add("unit_code", "Nhập mã tổ chức đảng mà người dùng làm việc.")
@@ -223,7 +229,10 @@ func AddGrant(ctx context.Context, db pg.Beginner, by org.Scope, user int64, rol
 		if err := inv.Err(); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO role_grant (user_id, role, unit_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, user, role, unit); err != nil {
+		if role == SystemAdmin {
+			unit = 0
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO role_grant (user_id, role, unit_id) VALUES ($1, $2, NULLIF($3, 0)) ON CONFLICT DO NOTHING`, user, role, unit); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "grant", Entity: "user", EntityID: user, Label: u.Login, UnitID: unit,
@@ -242,11 +251,13 @@ func RevokeGrant(ctx context.Context, db pg.Beginner, by org.Scope, user, grant 
 			if g.ID != grant {
 				continue
 			}
-			if _, err := org.GetPartyUnit(ctx, tx, by, g.UnitID, time.Now()); err != nil {
-				return err
-			}
 			if g.Role == SystemAdmin && !by.All() {
 				return apperr.ErrForbidden
+			}
+			if g.Role != SystemAdmin {
+				if _, err := org.GetPartyUnit(ctx, tx, by, g.UnitID, time.Now()); err != nil {
+					return err
+				}
 			}
 			if _, err := tx.Exec(ctx, `DELETE FROM role_grant WHERE id = $1`, grant); err != nil {
 				return err
@@ -269,6 +280,9 @@ func GetUser(ctx context.Context, q pg.Querier, by org.Scope, id int64) (User, e
 		return u, nil
 	}
 	for _, g := range u.Grants {
+		if g.Role == SystemAdmin {
+			continue // only system administrators manage system administrators
+		}
 		if _, err := org.GetPartyUnit(ctx, q, by, g.UnitID, time.Now()); err == nil {
 			return u, nil
 		}
@@ -288,10 +302,10 @@ func loadUser(ctx context.Context, q pg.Querier, where string, arg any) (User, e
 		return User{}, err
 	}
 	rows, err := q.Query(ctx, `
-		SELECT g.id, g.role, g.unit_id, p.code, v.name
+		SELECT g.id, g.role, COALESCE(g.unit_id, 0), COALESCE(p.code, ''), COALESCE(v.name, 'Toàn hệ thống')
 		FROM role_grant g
-		JOIN party_unit p ON p.id = g.unit_id
-		CROSS JOIN LATERAL party_version_at(g.unit_id, now()::date) v
+		LEFT JOIN party_unit p ON p.id = g.unit_id
+		LEFT JOIN LATERAL party_version_at(g.unit_id, now()::date) v ON true
 		WHERE g.user_id = $1
 		ORDER BY array_position(ARRAY['sysadmin','province_staff','commune_staff','cell_secretary','viewer'], g.role), v.name COLLATE "vi-x-icu"`, u.ID)
 	if err != nil {
@@ -310,11 +324,17 @@ func UserByID(ctx context.Context, q pg.Querier, id int64) (User, error) {
 	return loadUser(ctx, q, `id = $1`, id)
 }
 
+// UserIDByLogin finds an account by its sign-in name, for the operator's tools.
+func UserIDByLogin(ctx context.Context, q pg.Querier, login string) (int64, error) {
+	u, err := loadUser(ctx, q, `login = $1`, strings.ToLower(strings.TrimSpace(login)))
+	return u.ID, err
+}
+
 // ListUsers lists the users with a grant within by, in Vietnamese order of their names.
 func ListUsers(ctx context.Context, q pg.Querier, by org.Scope) ([]User, error) {
 	rows, err := q.Query(ctx, `SELECT u.id FROM app_user u
 		WHERE EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = u.id
-			AND ($1::bigint[] IS NULL OR party_in_scope(g.unit_id, $1, now()::date)))
+			AND ($1::bigint[] IS NULL OR (g.unit_id IS NOT NULL AND party_in_scope(g.unit_id, $1, now()::date))))
 		ORDER BY u.name COLLATE "vi-x-icu", u.id`, by.SQLRoots())
 	if err != nil {
 		return nil, err

@@ -121,8 +121,16 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, c caller, mess
 	}
 	v := web.UserDetailView{ID: strconv.FormatInt(u.ID, 10), Login: u.Login, Name: u.Name, Status: statusText(u), Disabled: u.Disabled, Message: message}
 	for _, g := range u.Grants {
-		row := web.GrantRow{Role: g.Role.Label(), Unit: g.UnitName + " (" + g.UnitCode + ")"}
-		if _, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, g.UnitID, time.Now()); err == nil && (g.Role != account.SystemAdmin || c.Scope.All()) {
+		row := web.GrantRow{Role: g.Role.Label(), Unit: g.UnitName}
+		if g.UnitCode != "" {
+			row.Unit += " (" + g.UnitCode + ")"
+		}
+		revocable := c.Scope.All()
+		if g.Role != account.SystemAdmin {
+			_, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, g.UnitID, time.Now())
+			revocable = err == nil
+		}
+		if revocable {
 			row.RevokeAction = fmt.Sprintf("/admin/users/%d/grants/%d/revoke", u.ID, g.ID)
 		}
 		v.Grants = append(v.Grants, row)
