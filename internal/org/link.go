@@ -103,8 +103,12 @@ func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mo
 		Old: old, New: map[string]any{"cell_id": cell, "mode": mode, "from": from}})
 }
 
-// endLinks ends, the day before on, the links selected by where (on $1 = id).
+// endLinks ends, the day before on, the links selected by where (on $1 = id). A link that
+// would only have started on or after on never takes effect: it is removed.
 func endLinks(ctx context.Context, tx pgx.Tx, where string, id int64, on time.Time) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM hamlet_cell_link WHERE `+where+` AND valid_from >= $2`, id, on); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, `UPDATE hamlet_cell_link SET valid_to = $2
 		WHERE `+where+` AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)`, id, on)
 	return err

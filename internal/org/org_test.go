@@ -403,3 +403,33 @@ func TestAuditLogCannotBeAlteredOrDeleted(t *testing.T) {
 		t.Fatalf("%d audit rows", n)
 	}
 }
+
+func TestLinksAndChildrenStartingOnTheEffectiveDayFollowTheMerge(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, From: day("2000-01-01")})
+	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, ParentID: province, From: day("2000-01-01")})
+	hamlet, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, ParentID: commune, From: day("2000-01-01")})
+	d := day("2025-07-01")
+	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, d); err != nil {
+		t.Fatal(err)
+	}
+	newCell, _, _ := org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "LATE", Name: "Chi bộ mới", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.communeA, From: d, FullMembers: 4})
+	merged, err := org.MergePartyUnits(ctx, f.db, all, org.Reorg{Effective: d}, []int64{f.communeA, f.communeB},
+		org.PartyUnitInput{Code: "AB", Name: "Đảng bộ xã AB", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := org.GetPartyUnit(ctx, f.db, all, newCell, d); u.ParentID != merged {
+		t.Errorf("a cell founded on the merge day stays under the closed commune %d", u.ParentID)
+	}
+	cellMerged, err := org.MergePartyUnits(ctx, f.db, all, org.Reorg{Effective: d}, []int64{f.cellA, f.cellB},
+		org.PartyUnitInput{Code: "CAB", Name: "Chi bộ ghép", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: merged, FullMembers: 17})
+	if err != nil {
+		t.Fatal(err)
+	}
+	served, _ := org.CellHamlets(ctx, f.db, all, cellMerged, d)
+	if len(served) != 1 || served[0].HamletID != hamlet {
+		t.Fatalf("the hamlet linked on the merge day: %+v", served)
+	}
+}

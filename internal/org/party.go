@@ -437,17 +437,22 @@ func ClosePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, 
 	})
 }
 
-// closeVersions ends unit's validity on the day before on. It refuses, naming field, when the
-// unit already changed on or after that day: history is closed in order.
+// closeVersions ends unit's validity on the day before on. A version that starts on on itself
+// (a change made the same day) never takes effect and is removed. It refuses, naming field,
+// when the unit already changed after on: history is closed in order.
 func closeVersions(ctx context.Context, tx pgx.Tx, table string, unit int64, on time.Time, field string) error {
 	var later *time.Time
-	if err := tx.QueryRow(ctx, `SELECT max(valid_from) FROM `+table+` WHERE unit_id = $1 AND valid_from >= $2`, unit, on).Scan(&later); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT max(valid_from) FROM `+table+` WHERE unit_id = $1 AND valid_from > $2`, unit, on).Scan(&later); err != nil {
 		return err
 	}
 	if later != nil {
 		inv := &apperr.Invalid{}
 		inv.Add(field, "Đơn vị đã có thay đổi từ ngày "+later.Format("02/01/2006")+"; ngày hiệu lực phải sau ngày đó.")
 		return inv
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE unit_id = $1 AND valid_from = $2
+		AND EXISTS (SELECT 1 FROM `+table+` WHERE unit_id = $1 AND valid_from < $2)`, unit, on); err != nil {
+		return err
 	}
 	_, err := tx.Exec(ctx, `UPDATE `+table+` SET valid_to = $2 WHERE unit_id = $1 AND (valid_to IS NULL OR valid_to > $2)`, unit, on)
 	if err != nil {

@@ -97,6 +97,34 @@ func (t tables) checkOpen(ctx context.Context, tx pgx.Tx, scope Scope, unit int6
 // (when name is not "") or its parent (when setParent). The version in force ends the day before.
 // The change is audited as action, with note as its reason.
 func (t tables) newVersion(ctx context.Context, tx pgx.Tx, scope Scope, action EventKind, note string, unit int64, on time.Time, event int64, name string, setParent bool, parent int64) error {
+	// A second change on the same day amends the version that day's first change opened.
+	var sameDay bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+t.version+` WHERE unit_id = $1 AND valid_from = $2)
+		AND EXISTS (SELECT 1 FROM `+t.version+` WHERE unit_id = $1 AND valid_from < $2)`, unit, on).Scan(&sameDay); err != nil {
+		return err
+	}
+	if sameDay {
+		var later bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+t.version+` WHERE unit_id = $1 AND valid_from > $2)`, unit, on).Scan(&later); err != nil {
+			return err
+		}
+		if later {
+			inv := &apperr.Invalid{}
+			inv.Add("effective", "Đơn vị đã có thay đổi sau ngày này; ngày hiệu lực phải sau thay đổi cuối cùng.")
+			return inv
+		}
+		if _, err := tx.Exec(ctx, `UPDATE `+t.version+` SET name = COALESCE(NULLIF($3, ''), name),
+			parent_id = CASE WHEN $4 THEN NULLIF($5, 0) ELSE parent_id END, event_id = $6
+			WHERE unit_id = $1 AND valid_from = $2`, unit, on, name, setParent, parent, event); err != nil {
+			return err
+		}
+		owner, err := t.owner(ctx, tx, unit, on)
+		if err != nil {
+			return err
+		}
+		return scope.record(ctx, tx, audit.Entry{Action: string(action), Entity: t.unit, EntityID: unit, UnitID: owner, Reason: note,
+			New: map[string]any{"name": name, "parent_id": parent, "from": on}})
+	}
 	if err := closeVersions(ctx, tx, t.version, unit, on, "effective"); err != nil {
 		return err
 	}
@@ -151,8 +179,12 @@ func (t tables) closeFor(ctx context.Context, tx pgx.Tx, scope Scope, action Eve
 		Reason: note, New: map[string]any{"to": on, "successor_id": successor}})
 }
 
-// moveChildren puts every unit under from on on under to instead, as part of event.
+// moveChildren puts every unit under from on on under to instead, as part of event. Versions
+// that start on or after on are put under to directly.
 func (t tables) moveChildren(ctx context.Context, tx pgx.Tx, scope Scope, note string, from, to int64, on time.Time, event int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE `+t.version+` SET parent_id = $2 WHERE parent_id = $1 AND valid_from >= $3`, from, to, on); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `SELECT unit_id FROM `+t.version+`
 		WHERE parent_id = $1 AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)`, from, on)
 	if err != nil {
@@ -196,7 +228,9 @@ func MergePartyUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
 		r.check(inv)
-		checkPredecessors(ctx, tx, partyTables, scope, r, predecessors, 2, inv)
+		if err := checkPredecessors(ctx, tx, partyTables, scope, r, predecessors, 2, inv); err != nil {
+			return err
+		}
 		if err := inv.Err(); err != nil {
 			return err
 		}
@@ -234,7 +268,9 @@ func MergeAdminUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
 		r.check(inv)
-		checkPredecessors(ctx, tx, adminTables, scope, r, predecessors, 2, inv)
+		if err := checkPredecessors(ctx, tx, adminTables, scope, r, predecessors, 2, inv); err != nil {
+			return err
+		}
 		if err := inv.Err(); err != nil {
 			return err
 		}
@@ -249,7 +285,7 @@ func MergeAdminUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 		var cells []int64
 		var mode LinkMode = CombinedCell
 		rows, err := tx.Query(ctx, `SELECT DISTINCT cell_id, mode FROM hamlet_cell_link
-			WHERE hamlet_id = ANY ($1) AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)
+			WHERE hamlet_id = ANY ($1) AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)
 			ORDER BY cell_id`, predecessors, r.Effective)
 		if err != nil {
 			return err
@@ -323,7 +359,9 @@ func SplitPartyUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, u
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
 		r.check(inv)
-		checkPredecessors(ctx, tx, partyTables, scope, r, []int64{unit}, 1, inv)
+		if err := checkPredecessors(ctx, tx, partyTables, scope, r, []int64{unit}, 1, inv); err != nil {
+			return err
+		}
 		checkShares(successors, inv)
 		if err := checkEmpty(ctx, tx, partyTables, unit, r.Effective, inv); err != nil {
 			return err
@@ -361,7 +399,9 @@ func SplitAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, u
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
 		r.check(inv)
-		checkPredecessors(ctx, tx, adminTables, scope, r, []int64{unit}, 1, inv)
+		if err := checkPredecessors(ctx, tx, adminTables, scope, r, []int64{unit}, 1, inv); err != nil {
+			return err
+		}
 		checkShares(successors, inv)
 		if err := checkEmpty(ctx, tx, adminTables, unit, r.Effective, inv); err != nil {
 			return err
@@ -376,7 +416,7 @@ func SplitAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, u
 		var cell int64
 		var mode LinkMode
 		err = tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link
-			WHERE hamlet_id = $1 AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)`, unit, r.Effective).Scan(&cell, &mode)
+			WHERE hamlet_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)`, unit, r.Effective).Scan(&cell, &mode)
 		if err != nil && err != pgx.ErrNoRows {
 			return err
 		}
@@ -480,7 +520,7 @@ func tablesOf(tree Tree) tables {
 	return partyTables
 }
 
-func checkPredecessors(ctx context.Context, tx pgx.Tx, t tables, scope Scope, r Reorg, units []int64, least int, inv *apperr.Invalid) {
+func checkPredecessors(ctx context.Context, tx pgx.Tx, t tables, scope Scope, r Reorg, units []int64, least int, inv *apperr.Invalid) error {
 	seen := map[int64]bool{}
 	for _, u := range units {
 		if seen[u] {
@@ -492,13 +532,14 @@ func checkPredecessors(ctx context.Context, tx pgx.Tx, t tables, scope Scope, r 
 		inv.Add("predecessors", fmt.Sprintf("Chọn ít nhất %d đơn vị.", least))
 	}
 	if r.Effective.IsZero() {
-		return
+		return nil
 	}
 	for _, u := range units {
 		if _, err := t.checkOpen(ctx, tx, scope, u, r.Effective, "predecessors", inv); err != nil {
-			inv.Add("predecessors", "Không kiểm tra được đơn vị.")
+			return err
 		}
 	}
+	return nil
 }
 
 // checkEmpty refuses a split while units or hamlet links still hang under the unit.
@@ -522,6 +563,9 @@ func checkEmpty(ctx context.Context, tx pgx.Tx, t tables, unit int64, on time.Ti
 
 // moveCellLinks passes the hamlets served by cell from to cell to, from on on.
 func moveCellLinks(ctx context.Context, tx pgx.Tx, from, to int64, on time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE hamlet_cell_link SET cell_id = $2 WHERE cell_id = $1 AND valid_from >= $3`, from, to, on); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, `
 		WITH ended AS (
 			UPDATE hamlet_cell_link SET valid_to = $3
