@@ -1,0 +1,412 @@
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
+	"ptdang/internal/org"
+	"ptdang/internal/pg"
+)
+
+// State is where a report stands in its workflow.
+type State string
+
+// The states. NotStarted is never stored: it is the state of a report nobody has saved.
+const (
+	NotStarted State = "not_started"
+	Draft      State = "draft"
+	Submitted  State = "submitted"
+	Returned   State = "returned"
+	Approved   State = "approved"
+	Accepted   State = "accepted"
+)
+
+var stateLabels = map[State]string{
+	NotStarted: "Chưa nhập",
+	Draft:      "Đang nhập (nháp)",
+	Submitted:  "Đã gửi, chờ duyệt",
+	Returned:   "Bị trả lại",
+	Approved:   "Đã duyệt",
+	Accepted:   "Tỉnh đã tiếp nhận",
+}
+
+// Label is the state's Vietnamese name.
+func (s State) Label() string { return stateLabels[s] }
+
+// Editable reports whether figures may still change in this state.
+func (s State) Editable() bool { return s == NotStarted || s == Draft || s == Returned }
+
+// Period is one quarter.
+type Period struct {
+	Year, Quarter int
+}
+
+// Valid reports whether p names a real quarter.
+func (p Period) Valid() bool { return p.Quarter >= 1 && p.Quarter <= 4 && p.Year >= 1990 && p.Year <= 2200 }
+
+// End is the first day after the quarter.
+func (p Period) End() time.Time { return time.Date(p.Year, time.Month(3*p.Quarter+1), 1, 0, 0, 0, 0, time.UTC) }
+
+// Previous is the quarter before p.
+func (p Period) Previous() Period {
+	if p.Quarter == 1 {
+		return Period{p.Year - 1, 4}
+	}
+	return Period{p.Year, p.Quarter - 1}
+}
+
+// String writes the quarter the Vietnamese way: "Quý 2/2022".
+func (p Period) String() string { return fmt.Sprintf("Quý %d/%d", p.Quarter, p.Year) }
+
+// Report is a cell's report for one quarter.
+type Report struct {
+	ID       int64 // 0 while NotStarted
+	CellID   int64
+	CellName string
+	Period
+	State           State
+	Version         int
+	Figures         Figures
+	OnBehalf        bool
+	UpdatedAt       *time.Time
+	SubmittedAt     *time.Time
+	Late            bool
+	ReturnedReason  string
+	ReopenRequested string
+	Deadline        time.Time // last day to submit on time
+	LocksOn         time.Time // from this day the cell can no longer enter, unless granted more time
+}
+
+// Locked reports whether the period is closed to entry on today.
+func (r Report) Locked(today time.Time) bool { return !today.Before(r.LocksOn) }
+
+// Get returns the cell's report for p, or a new one (NotStarted) whose opening is last
+// quarter's closing. The cell must be a cell in scope.
+func Get(ctx context.Context, q pg.Querier, scope org.Scope, cell int64, p Period) (Report, error) {
+	if !p.Valid() {
+		return Report{}, apperr.ErrNotFound
+	}
+	u, err := org.GetPartyUnit(ctx, q, scope, cell, p.End().AddDate(0, 0, -1))
+	if err != nil {
+		return Report{}, err
+	}
+	if !u.Kind.IsCell() {
+		return Report{}, apperr.ErrNotFound
+	}
+	r := Report{CellID: cell, CellName: u.Name, Period: p, State: NotStarted}
+	figs := make([]any, len(Fields))
+	vals := make([]int, len(Fields))
+	for i := range vals {
+		figs[i] = &vals[i]
+	}
+	err = q.QueryRow(ctx, `
+		SELECT id, state, version, on_behalf, updated_at, submitted_at, late, returned_reason, reopen_requested, `+columns+`
+		FROM quarterly_report WHERE cell_id = $1 AND year = $2 AND quarter = $3`, cell, p.Year, p.Quarter).
+		Scan(append([]any{&r.ID, &r.State, &r.Version, &r.OnBehalf, &r.UpdatedAt, &r.SubmittedAt, &r.Late, &r.ReturnedReason, &r.ReopenRequested}, figs...)...)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		r.Figures = Figures{}
+		prev, err := figuresOf(ctx, q, cell, p.Previous())
+		if err != nil {
+			return Report{}, err
+		}
+		if prev != nil {
+			r.Figures["opening"] = prev["closing"]
+			r.Figures["closing"] = prev["closing"]
+		}
+	case err != nil:
+		return Report{}, err
+	default:
+		r.Figures = Figures{}
+		for i, f := range Fields {
+			r.Figures[f.Key] = vals[i]
+		}
+	}
+	r.Deadline, r.LocksOn, err = deadlines(ctx, q, cell, p)
+	return r, err
+}
+
+// figuresOf returns the stored figures of cell for p, nil when it has none.
+func figuresOf(ctx context.Context, q pg.Querier, cell int64, p Period) (Figures, error) {
+	vals := make([]int, len(Fields))
+	figs := make([]any, len(Fields))
+	for i := range vals {
+		figs[i] = &vals[i]
+	}
+	err := q.QueryRow(ctx, `SELECT `+columns+` FROM quarterly_report WHERE cell_id = $1 AND year = $2 AND quarter = $3`,
+		cell, p.Year, p.Quarter).Scan(figs...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	f := Figures{}
+	for i, fl := range Fields {
+		f[fl.Key] = vals[i]
+	}
+	return f, nil
+}
+
+// Previous returns the cell's stored reports of the four quarters before p, for the unusual-value
+// check and the "no movement" fill.
+func Previous(ctx context.Context, q pg.Querier, cell int64, p Period) ([]Figures, error) {
+	var out []Figures
+	for i, pp := 0, p.Previous(); i < 4; i, pp = i+1, pp.Previous() {
+		f, err := figuresOf(ctx, q, cell, pp)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// deadlines computes p's deadline and lock date for cell from its province's settings and the
+// cell's exception.
+func deadlines(ctx context.Context, q pg.Querier, cell int64, p Period) (deadline, locksOn time.Time, err error) {
+	days, grace := 10, 20
+	var until *time.Time
+	err = q.QueryRow(ctx, `
+		SELECT COALESCE(s.deadline_days, 10), COALESCE(s.grace_days, 20),
+			(SELECT e.until FROM report_exception e WHERE e.cell_id = $1 AND e.year = $2 AND e.quarter = $3)
+		FROM (SELECT party_province_of($1, $4) AS province) pr
+		LEFT JOIN report_setting s ON s.province_id = pr.province`, cell, p.Year, p.Quarter, p.End().AddDate(0, 0, -1)).
+		Scan(&days, &grace, &until)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	deadline = p.End().AddDate(0, 0, days-1)
+	locksOn = deadline.AddDate(0, 0, grace+1)
+	if until != nil && until.AddDate(0, 0, 1).After(locksOn) {
+		locksOn = until.AddDate(0, 0, 1)
+	}
+	return deadline, locksOn, nil
+}
+
+// Entry is a save or submission of figures by a user.
+type Entry struct {
+	Version  int  // the version the user edited; 0 for a report not started
+	Figures  Figures
+	OnBehalf bool // entered by the commune for the cell
+	Confirm  bool // the user confirmed the unusual values
+}
+
+// ErrLocked: the period is closed to entry for this cell.
+var ErrLocked = errors.New("the period is locked")
+
+// Warnings is returned (with nothing saved) when a submission has unusual values the user has
+// not confirmed.
+type Warnings map[string]string
+
+func (w Warnings) Error() string { return fmt.Sprintf("%d unusual values to confirm", len(w)) }
+
+// SaveDraft stores the figures as a draft: half-typed figures are kept, only negative numbers
+// are refused. A returned report becomes a draft again, its reason kept. A stale version is
+// apperr.ErrConflict; an approved report or a locked period refuses.
+func SaveDraft(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, e Entry, today time.Time) (Report, error) {
+	return write(ctx, db, scope, cell, p, e, today, "save", Draft)
+}
+
+// Submit checks the figures (balance, breakdowns, unusual values unless confirmed), stores them
+// and sends the report to the commune: late when today is after the deadline.
+func Submit(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, e Entry, today time.Time) (Report, error) {
+	return write(ctx, db, scope, cell, p, e, today, "submit", Submitted)
+}
+
+func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, e Entry, today time.Time, action string, to State) (Report, error) {
+	var out Report
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		cur, err := Get(ctx, tx, scope, cell, p)
+		if err != nil {
+			return err
+		}
+		if cur.Version != e.Version {
+			return apperr.ErrConflict
+		}
+		if !cur.State.Editable() {
+			return apperr.ErrForbidden
+		}
+		if cur.Locked(today) {
+			return ErrLocked
+		}
+		inv := &apperr.Invalid{}
+		for _, f := range Fields {
+			if e.Figures[f.Key] < 0 {
+				inv.Add(f.Key, f.Label+": không được âm.")
+			}
+		}
+		if to == Submitted {
+			for k, msg := range e.Figures.Check() {
+				inv.Add(k, msg)
+			}
+		}
+		if err := inv.Err(); err != nil {
+			return err
+		}
+		if to == Submitted && !e.Confirm {
+			prev, err := Previous(ctx, tx, cell, p)
+			if err != nil {
+				return err
+			}
+			if w := e.Figures.Unusual(prev); len(w) > 0 {
+				return Warnings(w)
+			}
+		}
+		sets := make([]string, len(Fields))
+		args := []any{cell, p.Year, p.Quarter, to, scope.Actor.UserID, e.OnBehalf}
+		for i, f := range Fields {
+			sets[i] = fmt.Sprintf("%s = $%d", f.Key, len(args)+1)
+			args = append(args, e.Figures[f.Key])
+		}
+		submitted := to == Submitted
+		late := submitted && today.After(cur.Deadline)
+		args = append(args, submitted, late)
+		n := len(args)
+		if cur.ID == 0 {
+			err = tx.QueryRow(ctx, `INSERT INTO quarterly_report (cell_id, year, quarter) VALUES ($1, $2, $3) RETURNING id`, cell, p.Year, p.Quarter).Scan(&cur.ID)
+			if err != nil {
+				return err
+			}
+		}
+		tag, err := tx.Exec(ctx, fmt.Sprintf(`
+			UPDATE quarterly_report SET state = $4, updated_by = NULLIF($5, 0), on_behalf = $6, updated_at = now(), %s,
+				submitted_at = CASE WHEN $%d THEN now() ELSE submitted_at END,
+				late = CASE WHEN $%d THEN $%d ELSE late END,
+				version = version + 1
+			WHERE cell_id = $1 AND year = $2 AND quarter = $3`, strings.Join(sets, ", "), n-1, n-1, n), args...)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return apperr.ErrConflict
+		}
+		if out, err = Get(ctx, tx, scope, cell, p); err != nil {
+			return err
+		}
+		return logRevision(ctx, tx, scope, out, action, "", cur.Figures)
+	})
+	return out, err
+}
+
+// logRevision records the report as it now is, in its history and in the audit log.
+func logRevision(ctx context.Context, tx pgx.Tx, scope org.Scope, r Report, action, reason string, old Figures) error {
+	figs, err := json.Marshal(r.Figures)
+	if err != nil {
+		return err
+	}
+	login := scope.Actor.Login
+	if login == "" {
+		login = "hệ thống"
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO quarterly_report_revision (report_id, version, action, state, figures, reason, by_user, by_login, on_behalf)
+		VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, 0), $8, $9)`,
+		r.ID, r.Version, action, r.State, figs, reason, scope.Actor.UserID, login, r.OnBehalf); err != nil {
+		return err
+	}
+	var changedOld, changedNew map[string]int
+	for _, f := range Fields {
+		if old[f.Key] != r.Figures[f.Key] {
+			if changedOld == nil {
+				changedOld, changedNew = map[string]int{}, map[string]int{}
+			}
+			changedOld[f.Key], changedNew[f.Key] = old[f.Key], r.Figures[f.Key]
+		}
+	}
+	e := audit.Entry{Action: "report_" + action, Entity: "quarterly_report", EntityID: r.ID, UnitID: r.CellID,
+		Label: fmt.Sprintf("%s %s", r.CellName, r.Period), Reason: reason,
+		New: map[string]any{"state": r.State}}
+	if changedNew != nil {
+		e.Old, e.New = changedOld, map[string]any{"state": r.State, "figures": changedNew}
+	}
+	return audit.Record(ctx, tx, scope.Actor, e)
+}
+
+// transition moves a stored report from one of states to to, recording reason.
+func transition(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, version int, from []State, to State, action, reason string, reasonRequired bool) (Report, error) {
+	var out Report
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		cur, err := Get(ctx, tx, scope, cell, p)
+		if err != nil {
+			return err
+		}
+		if cur.Version != version {
+			return apperr.ErrConflict
+		}
+		allowed := false
+		for _, s := range from {
+			allowed = allowed || cur.State == s
+		}
+		if !allowed {
+			return apperr.ErrForbidden
+		}
+		reason = strings.TrimSpace(reason)
+		if reasonRequired && reason == "" {
+			inv := &apperr.Invalid{}
+			inv.Add("reason", "Xin ghi rõ lý do, để chi bộ biết cần sửa gì.")
+			return inv
+		}
+		var set string
+		switch to {
+		case Returned:
+			set = "returned_reason = $5, reopen_requested = ''"
+		case Approved:
+			set = "approved_at = now(), returned_reason = '', reopen_requested = CASE WHEN $5 = '' THEN reopen_requested ELSE $5 END"
+		case Accepted:
+			set = "accepted_at = now(), reopen_requested = CASE WHEN $5 = '' THEN reopen_requested ELSE $5 END"
+		case Draft:
+			set = "reopen_requested = '', returned_reason = CASE WHEN $5 = '' THEN returned_reason ELSE $5 END"
+		default:
+			return fmt.Errorf("no transition to %s", to)
+		}
+		if action == "request_reopen" {
+			set = "reopen_requested = $5"
+		}
+		_, err = tx.Exec(ctx, `UPDATE quarterly_report SET state = $4, `+set+`, version = version + 1, updated_at = now()
+			WHERE cell_id = $1 AND year = $2 AND quarter = $3`, cell, p.Year, p.Quarter, to, reason)
+		if err != nil {
+			return err
+		}
+		if out, err = Get(ctx, tx, scope, cell, p); err != nil {
+			return err
+		}
+		return logRevision(ctx, tx, scope, out, action, reason, out.Figures)
+	})
+	return out, err
+}
+
+// Return sends a submitted report back to the cell with a reason it will see.
+func Return(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, version int, reason string) (Report, error) {
+	return transition(ctx, db, scope, cell, p, version, []State{Submitted}, Returned, "return", reason, true)
+}
+
+// Approve approves a submitted report; its figures are then locked.
+func Approve(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, version int) (Report, error) {
+	return transition(ctx, db, scope, cell, p, version, []State{Submitted}, Approved, "approve", "", false)
+}
+
+// Accept is the province's second step, after the commune approved.
+func Accept(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, version int) (Report, error) {
+	return transition(ctx, db, scope, cell, p, version, []State{Approved}, Accepted, "accept", "", false)
+}
+
+// RequestReopen records the cell's request, with its reason, to correct an approved report.
+func RequestReopen(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, version int, reason string) (Report, error) {
+	return transition(ctx, db, scope, cell, p, version, []State{Approved}, Approved, "request_reopen", reason, true)
+}
+
+// Reopen puts an approved or submitted report back into draft for correction.
+func Reopen(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, version int, reason string) (Report, error) {
+	return transition(ctx, db, scope, cell, p, version, []State{Submitted, Approved, Accepted}, Draft, "reopen", reason, true)
+}

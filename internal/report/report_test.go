@@ -1,0 +1,230 @@
+package report_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
+	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
+	"ptdang/internal/report"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+func day(s string) time.Time {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+type fixture struct {
+	db                      *pgxpool.Pool
+	province, commune, cell int64
+	secretary, communeStaff org.Scope
+}
+
+func newFixture(t *testing.T) fixture {
+	t.Helper()
+	f := fixture{db: pgtest.New(t)}
+	ctx, all := t.Context(), org.Everything()
+	var err error
+	if f.province, _, err = org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy Đồng Tháp", Kind: org.ProvinceCommittee, OrgType: "territorial", From: day("2015-01-01")}); err != nil {
+		t.Fatal(err)
+	}
+	if f.commune, _, err = org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "X", Name: "Đảng bộ xã Mỹ An", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")}); err != nil {
+		t.Fatal(err)
+	}
+	if f.cell, _, err = org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "X.A1", Name: "Chi bộ ấp Mỹ Hòa", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.commune, From: day("2015-01-01"), FullMembers: 20}); err != nil {
+		t.Fatal(err)
+	}
+	f.secretary = org.Under(f.cell).As(audit.Actor{Login: "bithu"})
+	f.communeStaff = org.Under(f.commune).As(audit.Actor{Login: "xa"})
+	return f
+}
+
+// a quarter with 20 members at the start, 2 admitted and 1 transferred out.
+func quarterFigures(opening int) report.Figures {
+	return report.Figures{"opening": opening, "admitted": 2, "transferred_out": 1, "closing": opening + 1,
+		"full_members": opening - 1, "probationary": 2, "women": 6, "adm_women": 1, "sympathisers": 4, "course_completed": 3, "monthly_meetings": 3}
+}
+
+var q2 = report.Period{Year: 2022, Quarter: 2}
+
+func TestBalanceViolationIsRefusedNamingTheField(t *testing.T) {
+	f := newFixture(t)
+	figs := quarterFigures(20)
+	figs["closing"] = 25
+	_, err := report.Submit(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: figs}, day("2022-07-05"))
+	if msg := apperr.Field(err, "closing"); !strings.Contains(msg, "Cuối quý phải bằng 21") {
+		t.Fatalf("submit with a wrong closing: %v", err)
+	}
+	figs = quarterFigures(20)
+	figs["adm_women"] = 3
+	_, err = report.Submit(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: figs}, day("2022-07-05"))
+	if msg := apperr.Field(err, "adm_women"); !strings.Contains(msg, "không thể lớn hơn số kết nạp mới") {
+		t.Fatalf("women admitted above the admitted: %v", err)
+	}
+	// A draft keeps half-typed figures.
+	figs["closing"] = 25
+	if _, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: figs}, day("2022-07-05")); err != nil {
+		t.Fatalf("draft with an unbalanced closing: %v", err)
+	}
+}
+
+func TestWorkflowReturnApproveAndLock(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	r, err := report.Submit(ctx, f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-05"))
+	if err != nil || r.State != report.Submitted || r.Late {
+		t.Fatalf("submit: %+v %v", r, err)
+	}
+	// The commune returns it with a reason the cell sees.
+	if _, err := report.Return(ctx, f.db, f.communeStaff, f.cell, q2, r.Version, ""); apperr.Field(err, "reason") == "" {
+		t.Fatalf("return without a reason: %v", err)
+	}
+	r, err = report.Return(ctx, f.db, f.communeStaff, f.cell, q2, r.Version, "Số nữ chưa đúng, xin kiểm tra lại")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen, _ := report.Get(ctx, f.db, f.secretary, f.cell, q2)
+	if seen.State != report.Returned || seen.ReturnedReason != "Số nữ chưa đúng, xin kiểm tra lại" {
+		t.Fatalf("the cell sees %+v", seen)
+	}
+	figs := quarterFigures(20)
+	figs["women"] = 7
+	r, err = report.Submit(ctx, f.db, f.secretary, f.cell, q2, report.Entry{Version: seen.Version, Figures: figs}, day("2022-07-08"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = report.Approve(ctx, f.db, f.communeStaff, f.cell, q2, r.Version)
+	if err != nil || r.State != report.Approved || r.ReturnedReason != "" {
+		t.Fatalf("approve: %+v %v", r, err)
+	}
+	// Approved: locked.
+	if _, err := report.SaveDraft(ctx, f.db, f.secretary, f.cell, q2, report.Entry{Version: r.Version, Figures: figs}, day("2022-07-09")); !errors.Is(err, apperr.ErrForbidden) {
+		t.Fatalf("editing an approved report: %v", err)
+	}
+	// The cell asks to reopen, the commune reopens, the cell can edit again.
+	r, err = report.RequestReopen(ctx, f.db, f.secretary, f.cell, q2, r.Version, "Sót một đồng chí chuyển đến")
+	if err != nil || r.ReopenRequested == "" {
+		t.Fatalf("request reopen: %+v %v", r, err)
+	}
+	r, err = report.Reopen(ctx, f.db, f.communeStaff, f.cell, q2, r.Version, "Cho sửa số chuyển đến")
+	if err != nil || r.State != report.Draft {
+		t.Fatalf("reopen: %+v %v", r, err)
+	}
+	history, err := report.Revisions(ctx, f.db, f.communeStaff, f.cell, q2)
+	if err != nil || len(history) != 6 {
+		t.Fatalf("history: %d revisions, %v", len(history), err)
+	}
+	if d := report.Diff(history[0].Figures, history[2].Figures); len(d) != 1 || d[0].Key != "women" || d[0].Old != 6 || d[0].New != 7 {
+		t.Fatalf("diff between submissions: %+v", d)
+	}
+}
+
+func TestLateSubmissionIsMarkedAndThePeriodLocks(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	// Default: due 10 days after the quarter (10/07/2022), locked 20 days later (from 31/07/2022).
+	r, err := report.Submit(ctx, f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-11"))
+	if err != nil || !r.Late || !r.Deadline.Equal(day("2022-07-10")) {
+		t.Fatalf("submitted on 11/07: late %v, deadline %v, %v", r.Late, r.Deadline, err)
+	}
+	q3 := report.Period{Year: 2022, Quarter: 3}
+	if _, err := report.SaveDraft(ctx, f.db, f.secretary, f.cell, q3, report.Entry{Figures: quarterFigures(21)}, day("2022-10-31")); !errors.Is(err, report.ErrLocked) {
+		t.Fatalf("entering Q3 on 31/10: %v", err)
+	}
+	if _, err := f.db.Exec(ctx, `INSERT INTO report_exception (cell_id, year, quarter, until) VALUES ($1, 2022, 3, '2022-11-15')`, f.cell); err != nil {
+		t.Fatal(err)
+	}
+	r, err = report.SaveDraft(ctx, f.db, f.secretary, f.cell, q3, report.Entry{Figures: quarterFigures(21)}, day("2022-10-31"))
+	if err != nil {
+		t.Fatalf("with an exception until 15/11: %v", err)
+	}
+	// The opening of a new quarter is the last quarter's closing.
+	q4, err := report.Get(ctx, f.db, f.secretary, f.cell, report.Period{Year: 2022, Quarter: 4})
+	if err != nil || q4.State != report.NotStarted || q4.Figures["opening"] != 22 {
+		t.Fatalf("Q4 pre-filled: %+v %v", q4, err)
+	}
+	// A province may set its own deadlines.
+	if _, err := f.db.Exec(ctx, `INSERT INTO report_setting (province_id, deadline_days, grace_days) VALUES ($1, 5, 0)`, f.province); err != nil {
+		t.Fatal(err)
+	}
+	if q4.Deadline, err = time.Parse("2006-01-02", "2023-01-05"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := report.Get(ctx, f.db, f.secretary, f.cell, report.Period{Year: 2022, Quarter: 4})
+	if !got.Deadline.Equal(q4.Deadline) || !got.LocksOn.Equal(day("2023-01-06")) {
+		t.Fatalf("province deadlines: %v / %v", got.Deadline, got.LocksOn)
+	}
+}
+
+func TestConflictingSavesAreDetected(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	a, err := report.SaveDraft(ctx, f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both the secretary and the commune opened version a.Version; the commune saves first.
+	if _, err := report.SaveDraft(ctx, f.db, f.communeStaff, f.cell, q2, report.Entry{Version: a.Version, Figures: quarterFigures(20), OnBehalf: true}, day("2022-07-02")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := report.SaveDraft(ctx, f.db, f.secretary, f.cell, q2, report.Entry{Version: a.Version, Figures: quarterFigures(20)}, day("2022-07-02")); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("second save with the same version: %v", err)
+	}
+	got, _ := report.Get(ctx, f.db, f.communeStaff, f.cell, q2)
+	if !got.OnBehalf {
+		t.Fatal("the commune's entry is not marked as on the cell's behalf")
+	}
+}
+
+func TestUnusualValuesNeedConfirmation(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	opening := 20
+	for q := 1; q <= 4; q++ {
+		p := report.Period{Year: 2021, Quarter: q}
+		figs := quarterFigures(opening)
+		if _, err := report.Submit(ctx, f.db, f.secretary, f.cell, p, report.Entry{Figures: figs}, day("2021-01-01").AddDate(0, 3*q, 1)); err != nil {
+			t.Fatal(err)
+		}
+		opening = figs["closing"]
+	}
+	figs := report.Figures{"opening": opening, "admitted": 9, "closing": opening + 9, "full_members": opening, "probationary": 9}
+	_, err := report.Submit(ctx, f.db, f.secretary, f.cell, report.Period{Year: 2022, Quarter: 1}, report.Entry{Figures: figs}, day("2022-04-02"))
+	var w report.Warnings
+	if !errors.As(err, &w) || !strings.Contains(w["admitted"], "hơn ba lần") {
+		t.Fatalf("nine admitted after four quarters of two: %v", err)
+	}
+	if _, err := report.Submit(ctx, f.db, f.secretary, f.cell, report.Period{Year: 2022, Quarter: 1}, report.Entry{Figures: figs, Confirm: true}, day("2022-04-02")); err != nil {
+		t.Fatalf("confirmed: %v", err)
+	}
+}
+
+func TestReportsOutsideScopeAreNotFound(t *testing.T) {
+	f := newFixture(t)
+	other, _, _ := org.CreatePartyUnit(t.Context(), f.db, org.Everything(), org.PartyUnitInput{Code: "X.A2", Name: "Chi bộ ấp khác", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.commune, From: day("2015-01-01"), FullMembers: 5})
+	if _, err := report.Get(t.Context(), f.db, f.secretary, other, q2); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("reading another cell's report: %v", err)
+	}
+	if _, err := report.SaveDraft(t.Context(), f.db, f.secretary, other, q2, report.Entry{Figures: quarterFigures(5)}, day("2022-07-02")); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("writing another cell's report: %v", err)
+	}
+	if _, err := report.Get(t.Context(), f.db, f.communeStaff, f.commune, q2); !errors.Is(err, apperr.ErrNotFound) {
+		t.Fatalf("a report for a commune committee: %v", err)
+	}
+	status, err := report.PeriodStatus(t.Context(), f.db, f.communeStaff, f.commune, q2)
+	if err != nil || len(status) != 2 || status[0].State != report.NotStarted {
+		t.Fatalf("status: %+v %v", status, err)
+	}
+}
