@@ -50,10 +50,14 @@ type Period struct {
 }
 
 // Valid reports whether p names a real quarter.
-func (p Period) Valid() bool { return p.Quarter >= 1 && p.Quarter <= 4 && p.Year >= 1990 && p.Year <= 2200 }
+func (p Period) Valid() bool {
+	return p.Quarter >= 1 && p.Quarter <= 4 && p.Year >= 1990 && p.Year <= 2200
+}
 
 // End is the first day after the quarter.
-func (p Period) End() time.Time { return time.Date(p.Year, time.Month(3*p.Quarter+1), 1, 0, 0, 0, 0, time.UTC) }
+func (p Period) End() time.Time {
+	return time.Date(p.Year, time.Month(3*p.Quarter+1), 1, 0, 0, 0, 0, time.UTC)
+}
 
 // Previous is the quarter before p.
 func (p Period) Previous() Period {
@@ -196,7 +200,7 @@ func deadlines(ctx context.Context, q pg.Querier, cell int64, p Period) (deadlin
 
 // Entry is a save or submission of figures by a user.
 type Entry struct {
-	Version  int  // the version the user edited; 0 for a report not started
+	Version  int // the version the user edited; 0 for a report not started
 	Figures  Figures
 	OnBehalf bool // entered by the commune for the cell
 	Confirm  bool // the user confirmed the unusual values
