@@ -22,6 +22,7 @@ type User struct {
 	Name           string
 	CanManageUsers bool
 	CanReadAudit   bool
+	CanReport      bool
 }
 
 // NavItem is one entry of the main navigation.
@@ -35,7 +36,11 @@ func (p Page) nav() []NavItem {
 	if p.User == nil {
 		return items
 	}
+	if p.User.CanReport {
+		items = append(items, NavItem{Key: "reports", Label: "Báo cáo quý", Href: "/reports"})
+	}
 	items = append(items, NavItem{Key: "org", Label: "Cơ cấu tổ chức", Href: "/org"})
+	items = append(items, NavItem{Key: "targets", Label: "Chỉ tiêu", Href: "/targets"})
 	if p.User.CanManageUsers {
 		items = append(items, NavItem{Key: "users", Label: "Người dùng", Href: "/admin/users"})
 	}

@@ -59,13 +59,17 @@ const (
 	ManageStructure Permission = "manage_structure" // create, correct, close, reorganise units; import
 	ManageUsers     Permission = "manage_users"     // create users, grant roles, reset passwords
 	ReadAudit       Permission = "read_audit"       // browse the change log
+	EnterReports    Permission = "enter_reports"    // enter and submit cells' quarterly reports
+	ReviewReports   Permission = "review_reports"   // return, approve or reopen cells' reports
+	AcceptReports   Permission = "accept_reports"   // the province's acceptance after approval
+	ManageTargets   Permission = "manage_targets"   // set and allocate admission targets, import them
 )
 
 var rolePermissions = map[Role][]Permission{
-	SystemAdmin:   {ReadStructure, ManageStructure, ManageUsers, ReadAudit},
-	ProvinceStaff: {ReadStructure, ManageStructure, ManageUsers, ReadAudit},
-	CommuneStaff:  {ReadStructure},
-	CellSecretary: {ReadStructure},
+	SystemAdmin:   {ReadStructure, ManageStructure, ManageUsers, ReadAudit, EnterReports, ReviewReports, AcceptReports, ManageTargets},
+	ProvinceStaff: {ReadStructure, ManageStructure, ManageUsers, ReadAudit, EnterReports, ReviewReports, AcceptReports, ManageTargets},
+	CommuneStaff:  {ReadStructure, EnterReports, ReviewReports, ManageTargets},
+	CellSecretary: {ReadStructure, EnterReports},
 	Viewer:        {ReadStructure},
 }
 

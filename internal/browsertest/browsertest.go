@@ -5,6 +5,7 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,10 +117,13 @@ func (b *Browser) Screenshot(name string) string {
 	return path
 }
 
-// Fill replaces the value of the input matching css by typing text into it.
+// Fill replaces the value of the input or textarea matching css by typing text into it.
 func (b *Browser) Fill(css, text string) {
 	b.t.Helper()
-	b.Do(chromedp.Clear(chromedp.CSS(css)), chromedp.SendKeys(chromedp.CSS(css), text))
+	sel, _ := json.Marshal(css)
+	b.Do(chromedp.WaitVisible(chromedp.CSS(css)),
+		chromedp.Evaluate[chromedp.Void](`void (document.querySelector(`+string(sel)+`).value = "")`),
+		chromedp.SendKeys(chromedp.CSS(css), text))
 }
 
 // Click clicks the first visible element matching css, on the same page.

@@ -235,11 +235,11 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 		if err != nil {
 			return err
 		}
-		if cur.Version != e.Version {
-			return apperr.ErrConflict
-		}
 		if !cur.State.Editable() {
 			return apperr.ErrForbidden
+		}
+		if cur.Version != e.Version {
+			return apperr.ErrConflict
 		}
 		if cur.Locked(today) {
 			return ErrLocked
@@ -278,7 +278,7 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 		args = append(args, submitted, late)
 		n := len(args)
 		if cur.ID == 0 {
-			err = tx.QueryRow(ctx, `INSERT INTO quarterly_report (cell_id, year, quarter) VALUES ($1, $2, $3) RETURNING id`, cell, p.Year, p.Quarter).Scan(&cur.ID)
+			err = tx.QueryRow(ctx, `INSERT INTO quarterly_report (cell_id, year, quarter, version) VALUES ($1, $2, $3, 0) RETURNING id`, cell, p.Year, p.Quarter).Scan(&cur.ID)
 			if err != nil {
 				return err
 			}

@@ -27,7 +27,8 @@ type caller struct {
 func (c caller) page(title, nav string) web.Page {
 	p := web.Page{Title: title, Nav: nav}
 	if c.ID != 0 {
-		p.User = &web.User{Name: c.Name, CanManageUsers: c.Can(account.ManageUsers), CanReadAudit: c.Can(account.ReadAudit)}
+		p.User = &web.User{Name: c.Name, CanManageUsers: c.Can(account.ManageUsers), CanReadAudit: c.Can(account.ReadAudit),
+			CanReport: c.Can(account.EnterReports)}
 	}
 	return p
 }

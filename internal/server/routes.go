@@ -61,6 +61,22 @@ func (s *Server) router() chi.Router {
 		s.unitChanges(r, org.AdminTree, read, manage)
 	})
 
+	enter, review := func(h callerHandler) http.HandlerFunc { return s.need(account.EnterReports, h) },
+		func(h callerHandler) http.HandlerFunc { return s.need(account.ReviewReports, h) }
+	r.Get("/reports", enter(s.reports))
+	r.Get("/reports/status", review(s.reportStatus))
+	r.Route("/reports/{cell}/{year}/{quarter}", func(r chi.Router) {
+		r.Get("/", read(s.reportPage))
+		r.Post("/", enter(s.reportSave))
+		r.Post("/check", enter(s.reportCheck))
+		r.Get("/history", read(s.reportHistory))
+		r.Post("/return", review(s.reportStep("return")))
+		r.Post("/approve", review(s.reportStep("approve")))
+		r.Post("/reopen", review(s.reportStep("reopen")))
+		r.Post("/accept", s.need(account.AcceptReports, s.reportStep("accept")))
+		r.Post("/request-reopen", enter(s.reportStep("request-reopen")))
+	})
+
 	users := func(h callerHandler) http.HandlerFunc { return s.need(account.ManageUsers, h) }
 	r.Get("/admin/users", users(s.userList))
 	r.Get("/admin/users/new", users(s.userNew))

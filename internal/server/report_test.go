@@ -1,0 +1,164 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"ptdang/internal/account"
+	"ptdang/internal/browsertest"
+	"ptdang/internal/org"
+	"ptdang/internal/report"
+)
+
+// reportFixture is the org fixture with a secretary for the cell and staff for the commune,
+// and the cell's Q1/2026 report approved (closing 14), so Q2/2026 opens at 14.
+type reportFixture struct {
+	orgFixture
+	sec, xa *http.Client // signed in as the cell's secretary and as the commune's staff
+}
+
+var q2026 = report.Period{Year: 2026, Quarter: 2}
+
+func newReportFixture(t *testing.T, s *Server, base string) reportFixture {
+	t.Helper()
+	f := reportFixture{orgFixture: newOrgFixture(t, s, base)}
+	addUser(t, s, "bithu", account.CellSecretary, f.cell)
+	addUser(t, s, "xa.myan", account.CommuneStaff, f.commune)
+	f.sec, f.xa = signIn(t, base, "bithu"), signIn(t, base, "xa.myan")
+	s.Now = func() time.Time { return time.Date(2026, 7, 3, 9, 0, 0, 0, time.UTC) }
+	q1 := report.Figures{"opening": 14, "closing": 14, "full_members": 13, "probationary": 1, "women": 5}
+	scope := f.staffScope(t, s)
+	if _, err := report.Submit(t.Context(), s.DB, scope, f.cell, report.Period{Year: 2026, Quarter: 1}, report.Entry{Figures: q1}, time.Date(2026, 4, 5, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestConflictingSaveKeepsWhatTheSecondUserTyped(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	path := base + reportHref(f.cell, q2026)
+	draft := url.Values{"action": {"save"}, "version": {"0"}, "opening": {"14"}, "admitted": {"1"}, "closing": {"15"}}
+	if resp, body := send(t, f.sec, "POST", path, draft); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first save: %d\n%s", resp.StatusCode, body)
+	}
+	// The commune opened version 0 too, and saves its own figures on top.
+	mine := url.Values{"action": {"save"}, "version": {"0"}, "opening": {"14"}, "admitted": {"2"}, "closing": {"16"}}
+	resp, body := send(t, f.xa, "POST", path, mine)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `data-testid="conflict"`) {
+		t.Fatalf("second save: %d", resp.StatusCode)
+	}
+	if !strings.Contains(body, `name="admitted" value="2"`) || !strings.Contains(body, `name="closing" value="16"`) {
+		t.Fatal("the second user's typed values are not kept on the page")
+	}
+	// Saving again, knowingly, takes the second user's figures: the page now carries the stored version.
+	m := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)
+	if m == nil || m[1] != "1" {
+		t.Fatalf("version on the conflict page: %v", m)
+	}
+	mine.Set("version", m[1])
+	if resp, _ := send(t, f.xa, "POST", path, mine); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("knowing save: %d", resp.StatusCode)
+	}
+}
+
+func TestApprovedReportCannotBeEditedThroughTheForm(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	path := base + reportHref(f.cell, report.Period{Year: 2026, Quarter: 1})
+	_, body := send(t, f.sec, "GET", path, nil)
+	if strings.Contains(body, `name="admitted"`) {
+		t.Fatal("a submitted report shows an editable form")
+	}
+	resp, _ := send(t, f.sec, "POST", path, url.Values{"action": {"save"}, "version": {"1"}, "opening": {"14"}, "closing": {"14"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("posting to a submitted report: %d", resp.StatusCode)
+	}
+}
+
+func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, "bithu", 360, 740)
+	b.Open(base+"/reports", 360, 740)
+	if got := b.Text("h1"); got != "Báo cáo Quý 2/2026" {
+		t.Fatalf("the secretary lands on %q", got)
+	}
+	if got := browsertest.Eval[string](b, `document.getElementById("opening").value`); got != "14" {
+		t.Fatalf("opening pre-filled with %q, want last quarter's closing 14", got)
+	}
+	b.Fill("#admitted", "2")
+	b.Fill("#closing", "15") // wrong: 14 + 2 = 16
+	b.Fill("#full_members", "13")
+	b.Fill("#probationary", "2")
+	b.WaitText("[data-testid=checks]", "Cuối quý phải bằng 16")
+	b.ClickToPage("[data-testid=submit]")
+	if got := b.Text("[data-testid=error-closing]"); !strings.Contains(got, "Cuối quý phải bằng 16") {
+		t.Fatalf("balance error %q", got)
+	}
+	b.Fill("#closing", "16")
+	b.Fill("#full_members", "14")
+	b.WaitText("[data-testid=checks]", "Số liệu khớp")
+	if w := browsertest.Eval[int64](b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the report form is %d px wide on a 360 px phone", w)
+	}
+	t.Logf("screenshot: %s", b.Screenshot("report-form-phone"))
+	b.ClickToPage("[data-testid=submit]")
+	if got := b.Text("[data-testid=state]"); got != "Đã gửi, chờ duyệt" {
+		t.Fatalf("after submitting: %q", got)
+	}
+
+	// The commune returns it with a reason.
+	b.ClickToPage("[data-testid=logout]")
+	browserSignIn(t, b, base, "xa.myan", 360, 740)
+	b.Open(base+reportHref(f.cell, q2026), 360, 740)
+	b.Fill("#reason", "Thiếu số nữ cuối quý")
+	b.ClickToPage("[data-testid=return]")
+	if got := b.Text("[data-testid=state]"); got != "Bị trả lại" {
+		t.Fatalf("after returning: %q", got)
+	}
+
+	// The secretary sees the reason, corrects and resubmits.
+	b.ClickToPage("[data-testid=logout]")
+	browserSignIn(t, b, base, "bithu", 360, 740)
+	b.Open(base+"/reports", 360, 740)
+	if got := b.Text("[data-testid=returned-reason]"); !strings.Contains(got, "Thiếu số nữ cuối quý") {
+		t.Fatalf("returned reason shown: %q", got)
+	}
+	b.Fill("#women", "6")
+	b.ClickToPage("[data-testid=submit]")
+	if got := b.Text("[data-testid=state]"); got != "Đã gửi, chờ duyệt" {
+		t.Fatalf("after resubmitting: %q", got)
+	}
+
+	// The commune approves.
+	b.ClickToPage("[data-testid=logout]")
+	browserSignIn(t, b, base, "xa.myan", 360, 740)
+	b.Open(base+reportHref(f.cell, q2026), 360, 740)
+	b.ClickToPage("[data-testid=approve]")
+	if got := b.Text("[data-testid=state]"); got != "Đã duyệt" {
+		t.Fatalf("after approving: %q", got)
+	}
+	rep, err := report.Get(t.Context(), s.DB, f.staffScope(t, s), f.cell, q2026)
+	if err != nil || rep.State != report.Approved || rep.Figures["women"] != 6 || rep.Figures["closing"] != 16 || rep.OnBehalf {
+		t.Fatalf("stored report: %+v %v", rep, err)
+	}
+}
+
+func (f reportFixture) staffScope(t *testing.T, s *Server) org.Scope {
+	t.Helper()
+	id, err := account.UserIDByLogin(t.Context(), s.DB, "tinh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := account.UserByID(t.Context(), s.DB, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Scope(account.ReadStructure, "")
+}
