@@ -95,7 +95,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "user":
 		return userCommand(ctx, db, fs.Args(), stdout)
 	}
-	return demo.Load(ctx, db, demo.Parts, stdout)
+	if err := demo.Load(ctx, db, demo.Parts, stdout); err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, "Tài khoản mẫu (đăng nhập tại http://localhost:8080/login):\n"+demo.Logins())
+	return nil
 }
 
 func serve(ctx context.Context, cfg config.Config) error {

@@ -228,3 +228,72 @@ func TestReportsOutsideScopeAreNotFound(t *testing.T) {
 		t.Fatalf("status: %+v %v", status, err)
 	}
 }
+
+func TestImportWithOneBadRowChangesNothingAndNamesTheRow(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	var cells []string
+	for i := range 30 {
+		code := "X.B" + string(rune('A'+i/10)) + string(rune('0'+i%10))
+		if _, _, err := org.CreatePartyUnit(ctx, f.db, org.Everything(), org.PartyUnitInput{Code: code, Name: "Chi bộ " + code, Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.commune, From: day("2015-01-01"), FullMembers: 10}); err != nil {
+			t.Fatal(err)
+		}
+		cells = append(cells, code)
+	}
+	header := []string{}
+	for _, c := range report.FiguresTable.Columns {
+		header = append(header, c.Header)
+	}
+	file := func(bad int) string {
+		var b strings.Builder
+		b.WriteString(strings.Join(header, ";") + "\n")
+		for i, code := range cells {
+			vals := map[string]string{"cell_code": code, "year": "2022", "quarter": "2", "submitted_on": "08/07/2022",
+				"opening": "10", "admitted": "1", "closing": "11", "full_members": "10", "probationary": "1"}
+			if i == bad {
+				vals["closing"] = "12" // 10 + 1 ≠ 12
+			}
+			var line []string
+			for _, c := range report.FiguresTable.Columns {
+				line = append(line, vals[c.Key])
+			}
+			b.WriteString(strings.Join(line, ";") + "\n")
+		}
+		return b.String()
+	}
+	staff := org.Under(f.province).As(audit.Actor{Login: "tinh"})
+	res, err := report.ImportFigures(ctx, f.db, staff, strings.NewReader(file(17)), "quy2.csv", false, day("2022-07-20"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) == 0 || res.Submitted != 0 || !strings.Contains(res.Problems.Error(), `cột "Biến động đảng viên trong quý – Cuối quý": Cuối quý phải bằng 11`) {
+		t.Fatalf("problems %v, submitted %d", res.Problems, res.Submitted)
+	}
+	for _, p := range res.Problems {
+		if p.Row != 19 {
+			t.Errorf("problem on row %d, want only row 19 (the 18th cell): %s", p.Row, p)
+		}
+	}
+	var n int
+	f.db.QueryRow(ctx, `SELECT count(*) FROM quarterly_report`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d reports written despite the bad row", n)
+	}
+	res, err = report.ImportFigures(ctx, f.db, staff, strings.NewReader(file(-1)), "quy2.csv", false, day("2022-07-20"))
+	if err != nil || len(res.Problems) != 0 || res.Submitted != 30 {
+		t.Fatalf("mended import: %+v %v", res, err)
+	}
+	r, _ := report.Get(ctx, f.db, staff, mustCell(t, f, "X.BA0"), q2)
+	if r.State != report.Submitted || !r.OnBehalf || r.Late {
+		t.Fatalf("imported report: %+v", r)
+	}
+}
+
+func mustCell(t *testing.T, f fixture, code string) int64 {
+	t.Helper()
+	u, err := org.GetPartyUnitByCode(t.Context(), f.db, org.Everything(), code, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
