@@ -87,6 +87,8 @@ type Report struct {
 	ReopenRequested string
 	Deadline        time.Time // last day to submit on time
 	LocksOn         time.Time // from this day the cell can no longer enter, unless granted more time
+	TwoStep         bool      // the province accepts after the commune approves
+	ProvinceID      int64
 }
 
 // Locked reports whether the period is closed to entry on today.
@@ -134,7 +136,7 @@ func Get(ctx context.Context, q pg.Querier, scope org.Scope, cell int64, p Perio
 			r.Figures[f.Key] = vals[i]
 		}
 	}
-	r.Deadline, r.LocksOn, err = deadlines(ctx, q, cell, p)
+	err = r.loadDeadlines(ctx, q)
 	return r, err
 }
 
@@ -176,26 +178,33 @@ func Previous(ctx context.Context, q pg.Querier, cell int64, p Period) ([]Figure
 	return out, nil
 }
 
-// deadlines computes p's deadline and lock date for cell from its province's settings and the
+// loadDeadlines computes r's deadline and lock date from its province's settings and the
 // cell's exception.
-func deadlines(ctx context.Context, q pg.Querier, cell int64, p Period) (deadline, locksOn time.Time, err error) {
-	days, grace := 10, 20
-	var until *time.Time
-	err = q.QueryRow(ctx, `
-		SELECT COALESCE(s.deadline_days, 10), COALESCE(s.grace_days, 20),
+func (r *Report) loadDeadlines(ctx context.Context, q pg.Querier) error {
+	days, grace := DefaultSettings.DeadlineDays, DefaultSettings.GraceDays
+	var (
+		until    *time.Time
+		province *int64
+	)
+	err := q.QueryRow(ctx, `
+		SELECT pr.province, COALESCE(s.deadline_days, $5), COALESCE(s.grace_days, $6), COALESCE(s.two_step, false),
 			(SELECT e.until FROM report_exception e WHERE e.cell_id = $1 AND e.year = $2 AND e.quarter = $3)
 		FROM (SELECT party_province_of($1, $4) AS province) pr
-		LEFT JOIN report_setting s ON s.province_id = pr.province`, cell, p.Year, p.Quarter, p.End().AddDate(0, 0, -1)).
-		Scan(&days, &grace, &until)
+		LEFT JOIN report_setting s ON s.province_id = pr.province`,
+		r.CellID, r.Year, r.Quarter, r.End().AddDate(0, 0, -1), days, grace).
+		Scan(&province, &days, &grace, &r.TwoStep, &until)
 	if err != nil {
-		return time.Time{}, time.Time{}, err
+		return err
 	}
-	deadline = p.End().AddDate(0, 0, days-1)
-	locksOn = deadline.AddDate(0, 0, grace+1)
-	if until != nil && until.AddDate(0, 0, 1).After(locksOn) {
-		locksOn = until.AddDate(0, 0, 1)
+	if province != nil {
+		r.ProvinceID = *province
 	}
-	return deadline, locksOn, nil
+	r.Deadline = r.End().AddDate(0, 0, days-1)
+	r.LocksOn = r.Deadline.AddDate(0, 0, grace+1)
+	if until != nil && until.AddDate(0, 0, 1).After(r.LocksOn) {
+		r.LocksOn = until.AddDate(0, 0, 1)
+	}
+	return nil
 }
 
 // Entry is a save or submission of figures by a user.

@@ -81,6 +81,12 @@ var routeAccess = map[string]string{
 	"POST /reports/{cell}/{year}/{quarter}/reopen":         string(account.ReviewReports),
 	"POST /reports/{cell}/{year}/{quarter}/accept":         string(account.AcceptReports),
 	"POST /reports/{cell}/{year}/{quarter}/request-reopen": string(account.EnterReports),
+	"GET /reports/import":                                  string(account.ReviewReports),
+	"POST /reports/import":                                 string(account.ReviewReports),
+	"GET /reports/template.xlsx":                           string(account.ReviewReports),
+	"GET /reports/settings":                                string(account.AcceptReports),
+	"POST /reports/settings":                               string(account.AcceptReports),
+	"POST /reports/settings/exception":                     string(account.AcceptReports),
 	"GET /admin/audit":                                     string(account.ReadAudit),
 	"GET /admin/audit.csv":                                 string(account.ReadAudit),
 }

@@ -110,7 +110,7 @@ func (s *Server) reportView(r *http.Request, c caller, rep report.Report) (web.R
 		LocksOn: format.Date(rep.LocksOn), Late: rep.Late, Version: strconv.Itoa(rep.Version),
 		Editable:      rep.State.Editable() && !rep.Locked(today) && c.Can(account.EnterReports),
 		CanReview:     c.Can(account.ReviewReports) && !isSecretaryOf(c, rep.CellID),
-		CanAccept:     c.Can(account.AcceptReports),
+		CanAccept:     c.Can(account.AcceptReports) && rep.TwoStep,
 		CanAskReopen:  isSecretaryOf(c, rep.CellID),
 		ReopenRequest: rep.ReopenRequested,
 	}

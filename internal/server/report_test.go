@@ -162,3 +162,33 @@ func (f reportFixture) staffScope(t *testing.T, s *Server) org.Scope {
 	}
 	return u.Scope(account.ReadStructure, "")
 }
+
+func TestProvinceSetsDeadlinesAndGrantsAnException(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	resp, body := send(t, f.staff, "POST", base+"/reports/settings", url.Values{"version": {"0"}, "deadline_days": {"100"}, "grace_days": {"5"}, "two_step": {"true"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-deadline_days"`) {
+		t.Fatalf("deadline of 100 days: %d", resp.StatusCode)
+	}
+	if resp, _ := send(t, f.staff, "POST", base+"/reports/settings", url.Values{"version": {"0"}, "deadline_days": {"5"}, "grace_days": {"0"}, "two_step": {"true"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save settings: %d", resp.StatusCode)
+	}
+	// Q2/2026 is now due 05/07 and locked from 06/07: on 07/07 the secretary cannot enter.
+	s.Now = func() time.Time { return time.Date(2026, 7, 7, 9, 0, 0, 0, time.UTC) }
+	_, body = send(t, f.sec, "GET", base+reportHref(f.cell, q2026), nil)
+	if !strings.Contains(body, "Hạn gửi: 05/07/2026") || strings.Contains(body, `name="admitted"`) {
+		t.Fatal("the new deadline does not lock the period")
+	}
+	if resp, _ := send(t, f.staff, "POST", base+"/reports/settings/exception", url.Values{"cell_code": {"TU.X01.A01"}, "year": {"2026"}, "quarter": {"2"}, "until": {"15/07/2026"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("grant exception: %d", resp.StatusCode)
+	}
+	_, body = send(t, f.sec, "GET", base+reportHref(f.cell, q2026), nil)
+	if !strings.Contains(body, `name="admitted"`) {
+		t.Fatal("the exception does not reopen entry")
+	}
+	// With the two-step setting, an approved report offers the province's acceptance.
+	_, body = send(t, f.staff, "GET", base+reportHref(f.cell, report.Period{Year: 2026, Quarter: 1}), nil)
+	if strings.Contains(body, `data-testid="accept"`) {
+		t.Fatal("acceptance offered before the commune approved")
+	}
+}

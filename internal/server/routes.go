@@ -65,6 +65,13 @@ func (s *Server) router() chi.Router {
 		func(h callerHandler) http.HandlerFunc { return s.need(account.ReviewReports, h) }
 	r.Get("/reports", enter(s.reports))
 	r.Get("/reports/status", review(s.reportStatus))
+	r.Get("/reports/import", review(s.reportImportPage))
+	r.Post("/reports/import", review(s.reportImport))
+	r.Get("/reports/template.xlsx", review(s.reportTemplate))
+	settings := func(h callerHandler) http.HandlerFunc { return s.need(account.AcceptReports, h) }
+	r.Get("/reports/settings", settings(s.reportSettingsPage))
+	r.Post("/reports/settings", settings(s.reportSettingsSave))
+	r.Post("/reports/settings/exception", settings(s.reportExceptionSave))
 	r.Route("/reports/{cell}/{year}/{quarter}", func(r chi.Router) {
 		r.Get("/", read(s.reportPage))
 		r.Post("/", enter(s.reportSave))

@@ -1,0 +1,97 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
+	"ptdang/internal/org"
+	"ptdang/internal/pg"
+)
+
+// Settings are a province's reporting rules.
+type Settings struct {
+	DeadlineDays int  // the report is due this many days after the quarter ends
+	GraceDays    int  // the period locks this many days after the deadline
+	TwoStep      bool // the province accepts reports after the commune approves them
+	Version      int
+}
+
+// DefaultSettings apply until a province sets its own.
+var DefaultSettings = Settings{DeadlineDays: 10, GraceDays: 20}
+
+// GetSettings returns the rules of province, a provincial committee in scope.
+func GetSettings(ctx context.Context, q pg.Querier, scope org.Scope, province int64) (Settings, error) {
+	u, err := org.GetPartyUnit(ctx, q, scope, province, time.Now())
+	if err != nil {
+		return Settings{}, err
+	}
+	if u.Kind != org.ProvinceCommittee {
+		return Settings{}, apperr.ErrNotFound
+	}
+	s := DefaultSettings
+	err = q.QueryRow(ctx, `SELECT deadline_days, grace_days, two_step, version FROM report_setting WHERE province_id = $1`, province).
+		Scan(&s.DeadlineDays, &s.GraceDays, &s.TwoStep, &s.Version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, nil
+	}
+	return s, err
+}
+
+// SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults).
+func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province int64, in Settings) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		cur, err := GetSettings(ctx, tx, scope, province)
+		if err != nil {
+			return err
+		}
+		if cur.Version != in.Version {
+			return apperr.ErrConflict
+		}
+		inv := &apperr.Invalid{}
+		if in.DeadlineDays < 0 || in.DeadlineDays > 90 {
+			inv.Add("deadline_days", "Hạn gửi phải từ 0 đến 90 ngày sau khi hết quý.")
+		}
+		if in.GraceDays < 0 || in.GraceDays > 365 {
+			inv.Add("grace_days", "Thời gian trước khi khóa sổ phải từ 0 đến 365 ngày.")
+		}
+		if err := inv.Err(); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO report_setting (province_id, deadline_days, grace_days, two_step) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (province_id) DO UPDATE SET deadline_days = $2, grace_days = $3, two_step = $4,
+				version = report_setting.version + 1`, province, in.DeadlineDays, in.GraceDays, in.TwoStep)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "report_settings", Entity: "report_setting", EntityID: province, UnitID: province,
+			Old: cur, New: in})
+	})
+}
+
+// GrantException lets cell enter p until the given day, though the period has locked.
+func GrantException(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, until time.Time) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		r, err := Get(ctx, tx, scope, cell, p)
+		if err != nil {
+			return err
+		}
+		if until.IsZero() {
+			inv := &apperr.Invalid{}
+			inv.Add("until", "Nhập ngày hết gia hạn.")
+			return inv
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO report_exception (cell_id, year, quarter, until) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (cell_id, year, quarter) DO UPDATE SET until = $4`, cell, p.Year, p.Quarter, until)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "report_exception", Entity: "quarterly_report", EntityID: r.ID, UnitID: cell,
+			Label: r.CellName + " " + p.String(), New: map[string]any{"until": until}})
+	})
+}

@@ -1,0 +1,204 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"ptdang/internal/account"
+	"ptdang/internal/apperr"
+	"ptdang/internal/exchange"
+	"ptdang/internal/org"
+	"ptdang/internal/report"
+	"ptdang/web"
+)
+
+func (s *Server) reportImportPage(w http.ResponseWriter, r *http.Request, c caller) {
+	s.render(w, r, http.StatusOK, web.ReportImport(c.page("Nhập báo cáo quý", "reports"), web.ReportImportView{}))
+}
+
+// reportImport takes a file of many cells' figures; nothing is written unless every row holds.
+func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, c caller) {
+	page := c.page("Nhập báo cáo quý", "reports")
+	r.Body = http.MaxBytesReader(w, r.Body, org.MaxImportBytes+1<<20)
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, web.ReportImport(page, web.ReportImportView{Error: "Chọn một tệp .xlsx hoặc .csv (tối đa 20 MB) để tải lên."}))
+		return
+	}
+	defer file.Close()
+	res, err := report.ImportFigures(r.Context(), s.DB, c.Scope, file, header.Filename, r.FormValue("dry_run") != "", s.today())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := web.ReportImportView{Done: true, FileName: header.Filename, DryRun: res.DryRun, Submitted: res.Submitted}
+	for _, p := range res.Problems {
+		row := ""
+		if p.Row > 0 {
+			row = strconv.Itoa(p.Row)
+		}
+		v.Problems = append(v.Problems, web.ProblemRow{Sheet: p.Sheet, Row: row, Column: p.Column, Message: p.Message})
+	}
+	status := http.StatusOK
+	if len(v.Problems) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, web.ReportImport(page, v))
+}
+
+func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, c caller) {
+	s.sendXLSX(w, r, "mau-bao-cao-quy.xlsx", exchange.Sheet{Table: report.FiguresTable})
+}
+
+// provinceOf is the provincial committee a user's settings page is about: the first grant's.
+func (s *Server) provinceOf(r *http.Request, c caller) (int64, error) {
+	var province int64
+	for _, g := range c.Grants {
+		if g.Role.Allows(account.AcceptReports) && g.UnitID != 0 {
+			err := s.DB.QueryRow(r.Context(), `SELECT COALESCE(party_province_of($1, now()::date), 0)`, g.UnitID).Scan(&province)
+			return province, err
+		}
+	}
+	err := s.DB.QueryRow(r.Context(), `SELECT unit_id FROM party_unit_version WHERE kind = 'province_committee' AND valid_to IS NULL ORDER BY unit_id LIMIT 1`).Scan(&province)
+	return province, err
+}
+
+func (s *Server) reportSettingsView(r *http.Request, c caller, province int64, set report.Settings, sf, ef *form) (web.ReportSettingsView, error) {
+	u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, province, time.Now())
+	if err != nil {
+		return web.ReportSettingsView{}, err
+	}
+	vals := map[string]string{"deadline_days": strconv.Itoa(set.DeadlineDays), "grace_days": strconv.Itoa(set.GraceDays), "two_step": "false"}
+	if set.TwoStep {
+		vals["two_step"] = "true"
+	}
+	main := fields{vals: vals}
+	if sf != nil {
+		main.vals, main.inv = valuesOf(sf), &sf.inv
+	}
+	main.add("number", "deadline_days", "Hạn gửi: số ngày sau khi hết quý", "Ví dụ 10: báo cáo quý 2 hạn ngày 10/7.")
+	main.add("number", "grace_days", "Khóa sổ: số ngày sau hạn gửi", "Sau thời gian này chi bộ không nhập được nữa, trừ khi được gia hạn.")
+	main.add("select", "two_step", "Tỉnh tiếp nhận sau khi xã duyệt", "",
+		web.Option{Value: "false", Label: "Không: xã duyệt là xong"}, web.Option{Value: "true", Label: "Có: tỉnh tiếp nhận sau khi xã duyệt"})
+	exc := fields{vals: map[string]string{}}
+	if ef != nil {
+		exc.vals, exc.inv = valuesOf(ef), &ef.inv
+	}
+	exc.add("text", "cell_code", "Mã chi bộ", "")
+	exc.add("number", "year", "Năm", "")
+	exc.add("number", "quarter", "Quý", "")
+	exc.add("date", "until", "Được nhập đến hết ngày", "")
+	v := web.ReportSettingsView{ProvinceName: u.Name,
+		Form: web.FormView{Title: "Thời hạn chung", Action: "/reports/settings", Submit: "Lưu", Fields: main.list,
+			Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(set.Version)}}},
+		Exception: web.FormView{Title: "Gia hạn cho một chi bộ", Action: "/reports/settings/exception", Submit: "Gia hạn", Fields: exc.list,
+			Intro: "Cho một chi bộ nhập báo cáo của một quý đã khóa sổ."}}
+	if sf != nil && len(sf.inv.Fields) > 0 {
+		v.Form.Error = msgFixErrors
+	}
+	if ef != nil && len(ef.inv.Fields) > 0 {
+		v.Exception.Error = msgFixErrors
+	}
+	return v, nil
+}
+
+func (s *Server) reportSettingsPage(w http.ResponseWriter, r *http.Request, c caller) {
+	province, err := s.provinceOf(r, c)
+	if err != nil {
+		s.fail(w, r, apperr.ErrNotFound)
+		return
+	}
+	set, err := report.GetSettings(r.Context(), s.DB, c.Scope, province)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.reportSettingsView(r, c, province, set, nil, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("done") == "1" {
+		v.Message = "Đã lưu."
+	}
+	s.render(w, r, http.StatusOK, web.ReportSettings(c.page("Thời hạn báo cáo", "reports"), v))
+}
+
+func (s *Server) reportSettingsSave(w http.ResponseWriter, r *http.Request, c caller) {
+	province, err := s.provinceOf(r, c)
+	if err != nil {
+		s.fail(w, r, apperr.ErrNotFound)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	in := report.Settings{DeadlineDays: f.int("deadline_days"), GraceDays: f.int("grace_days"), TwoStep: f.text("two_step") == "true", Version: f.int("version")}
+	if f.inv.Err() == nil {
+		err = report.SaveSettings(r.Context(), s.DB, c.Scope, province, in)
+		if err == nil {
+			http.Redirect(w, r, "/reports/settings?done=1", http.StatusSeeOther)
+			return
+		}
+		if !formFailure(err, f, &web.FormView{}) {
+			s.fail(w, r, err)
+			return
+		}
+		if len(f.inv.Fields) == 0 {
+			f.inv.Add("deadline_days", "Người khác vừa sửa thời hạn; xin mở lại trang.")
+		}
+	}
+	set, _ := report.GetSettings(r.Context(), s.DB, c.Scope, province)
+	v, err := s.reportSettingsView(r, c, province, set, f, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, web.ReportSettings(c.page("Thời hạn báo cáo", "reports"), v))
+}
+
+func (s *Server) reportExceptionSave(w http.ResponseWriter, r *http.Request, c caller) {
+	province, err := s.provinceOf(r, c)
+	if err != nil {
+		s.fail(w, r, apperr.ErrNotFound)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	p := report.Period{Year: f.int("year"), Quarter: f.int("quarter")}
+	until := f.date("until")
+	if !p.Valid() {
+		f.inv.Add("quarter", "Nhập năm và quý (1 đến 4).")
+	}
+	cell := s.unitByCode(r, c.Scope, org.PartyTree, f, "cell_code", p.End().AddDate(0, 0, -1))
+	if f.text("cell_code") == "" {
+		f.inv.Add("cell_code", "Nhập mã chi bộ.")
+	}
+	if f.inv.Err() == nil {
+		err = report.GrantException(r.Context(), s.DB, c.Scope, cell, p, until)
+		if err == nil {
+			http.Redirect(w, r, "/reports/settings?done=1", http.StatusSeeOther)
+			return
+		}
+		if !formFailure(err, f, &web.FormView{}) {
+			if err == apperr.ErrNotFound {
+				f.inv.Add("cell_code", fmt.Sprintf("%q không phải là chi bộ.", f.text("cell_code")))
+			} else {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
+	set, _ := report.GetSettings(r.Context(), s.DB, c.Scope, province)
+	v, err := s.reportSettingsView(r, c, province, set, nil, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, web.ReportSettings(c.page("Thời hạn báo cáo", "reports"), v))
+}
