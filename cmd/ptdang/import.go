@@ -44,7 +44,7 @@ func importStructure(ctx context.Context, db *pgxpool.Pool, fl importFlags, args
 		return err
 	}
 	defer f.Close()
-	rep, err := org.ImportStructure(ctx, db, org.Everything(), f, f.Name(), t, *dryRun)
+	rep, err := org.ImportStructure(ctx, db, org.Everything().As(cliActor()), f, f.Name(), t, *dryRun)
 	if err != nil {
 		return err
 	}

@@ -25,8 +25,8 @@ const reorgUsage = `ptdang reorg: record a reorganisation (sắp xếp tổ ch�
   ptdang reorg split  -tree party|admin -code CODE -effective DATE [-note TEXT] NEWCODE:SHARE:Name NEWCODE:SHARE:Name...
 
 DATE is dd/mm/yyyy or yyyy-mm-dd. New units take the kind, type or level, local word and parent of
-the (first) old unit unless -parent says otherwise; SHARE is the part of the old unit's figures the
-new one takes (0.4 or 40%), and the shares add up to 1.
+the (first) old unit (a merge's -parent may say otherwise); SHARE is the part of the old unit's
+figures the new one takes (0.4 or 40%), and the shares add up to 1.
 `
 
 // reorg runs `ptdang reorg VERB` against db with the Everything scope: the command line is the
@@ -56,7 +56,7 @@ func reorg(ctx context.Context, db *pgxpool.Pool, args []string, stdout io.Write
 		return fmt.Errorf("-effective: %w", err)
 	}
 	r := org.Reorg{Effective: day, Note: *note}
-	all := org.Everything()
+	all := org.Everything().As(cliActor())
 	lookup := func(code string) (int64, error) {
 		if t == org.PartyTree {
 			u, err := org.GetPartyUnitByCode(ctx, db, all, code, day.AddDate(0, 0, -1))
@@ -97,7 +97,7 @@ func reorg(ctx context.Context, db *pgxpool.Pool, args []string, stdout io.Write
 		id, err = mergeLike(ctx, db, t, r, preds, *into, *name, parentID)
 	case "split":
 		var ids []int64
-		ids, err = split(ctx, db, t, r, id, fs.Args(), parentID)
+		ids, err = split(ctx, db, t, r, id, fs.Args())
 		if len(ids) > 0 {
 			id = ids[0]
 		}
@@ -111,9 +111,9 @@ func reorg(ctx context.Context, db *pgxpool.Pool, args []string, stdout io.Write
 	return nil
 }
 
-// template returns the attributes a new unit inherits from old on the day before day.
+// template returns the attributes a merged unit inherits from old on the day before day.
 func template(ctx context.Context, db *pgxpool.Pool, t org.Tree, old int64, day time.Time) (org.PartyUnitInput, org.AdminUnitInput, error) {
-	all := org.Everything()
+	all := org.Everything().As(cliActor())
 	if t == org.PartyTree {
 		u, err := org.GetPartyUnit(ctx, db, all, old, day.AddDate(0, 0, -1))
 		return org.PartyUnitInput{Kind: u.Kind, OrgType: u.OrgType, ParentID: u.ParentID, TermMonths: u.TermMonths}, org.AdminUnitInput{}, err
@@ -132,45 +132,29 @@ func mergeLike(ctx context.Context, db *pgxpool.Pool, t org.Tree, r org.Reorg, p
 		if parent != 0 {
 			p.ParentID = parent
 		}
-		return org.MergePartyUnits(ctx, db, org.Everything(), r, preds, p)
+		return org.MergePartyUnits(ctx, db, org.Everything().As(cliActor()), r, preds, p)
 	}
 	a.Code, a.Name = code, name
 	if parent != 0 {
 		a.ParentID = parent
 	}
-	return org.MergeAdminUnits(ctx, db, org.Everything(), r, preds, a)
+	return org.MergeAdminUnits(ctx, db, org.Everything().As(cliActor()), r, preds, a)
 }
 
-func split(ctx context.Context, db *pgxpool.Pool, t org.Tree, r org.Reorg, old int64, specs []string, parent int64) ([]int64, error) {
-	p, a, err := template(ctx, db, t, old, r.Effective)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		parties []org.SplitShare[org.PartyUnitInput]
-		admins  []org.SplitShare[org.AdminUnitInput]
-	)
+func split(ctx context.Context, db *pgxpool.Pool, t org.Tree, r org.Reorg, old int64, specs []string) ([]int64, error) {
+	var parts []org.NewPart
 	for _, spec := range specs {
-		parts := strings.SplitN(spec, ":", 3)
-		if len(parts) != 3 {
+		fields := strings.SplitN(spec, ":", 3)
+		if len(fields) != 3 {
 			return nil, fmt.Errorf("%q: want NEWCODE:SHARE:Name", spec)
 		}
-		share, err := parseShare(parts[1])
+		share, err := parseShare(fields[1])
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", spec, err)
 		}
-		pp, aa := p, a
-		pp.Code, pp.Name, aa.Code, aa.Name = parts[0], parts[2], parts[0], parts[2]
-		if parent != 0 {
-			pp.ParentID, aa.ParentID = parent, parent
-		}
-		parties = append(parties, org.SplitShare[org.PartyUnitInput]{Unit: pp, Share: share})
-		admins = append(admins, org.SplitShare[org.AdminUnitInput]{Unit: aa, Share: share})
+		parts = append(parts, org.NewPart{Code: fields[0], Name: fields[2], Share: share})
 	}
-	if t == org.PartyTree {
-		return org.SplitPartyUnit(ctx, db, org.Everything(), r, old, parties)
-	}
-	return org.SplitAdminUnit(ctx, db, org.Everything(), r, old, admins)
+	return org.SplitInto(ctx, db, org.Everything().As(cliActor()), t, r, old, parts)
 }
 
 // parseShare reads 0.4, 0,4 or 40%.

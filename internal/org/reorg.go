@@ -658,3 +658,38 @@ func RestateOn(ctx context.Context, q pg.Querier, tree Tree, unit int64, asOf ti
 		return s, err
 	})
 }
+
+// NewPart is one successor of a split as entered on a page or the command line: it takes the
+// kind and type (or level and local word) and the parent of the unit it comes from.
+type NewPart struct {
+	Code, Name string
+	Share      float64
+}
+
+// SplitInto splits unit of tree into parts that inherit its attributes; see SplitPartyUnit and
+// SplitAdminUnit.
+func SplitInto(ctx context.Context, db pg.DB, scope Scope, tree Tree, r Reorg, unit int64, parts []NewPart) ([]int64, error) {
+	before := r.Effective.AddDate(0, 0, -1)
+	if tree == PartyTree {
+		u, err := GetPartyUnit(ctx, db, scope, unit, before)
+		if err != nil {
+			return nil, err
+		}
+		succ := make([]SplitShare[PartyUnitInput], len(parts))
+		for i, p := range parts {
+			succ[i] = SplitShare[PartyUnitInput]{Share: p.Share, Unit: PartyUnitInput{Code: p.Code, Name: p.Name, Kind: u.Kind,
+				OrgType: u.OrgType, ParentID: u.ParentID, TermMonths: u.TermMonths}}
+		}
+		return SplitPartyUnit(ctx, db, scope, r, unit, succ)
+	}
+	u, err := GetAdminUnit(ctx, db, scope, unit, before)
+	if err != nil {
+		return nil, err
+	}
+	succ := make([]SplitShare[AdminUnitInput], len(parts))
+	for i, p := range parts {
+		succ[i] = SplitShare[AdminUnitInput]{Share: p.Share, Unit: AdminUnitInput{Code: p.Code, Name: p.Name, Level: u.Level,
+			LocalWord: u.LocalWord, ParentID: u.ParentID}}
+	}
+	return SplitAdminUnit(ctx, db, scope, r, unit, succ)
+}

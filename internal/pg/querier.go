@@ -26,3 +26,9 @@ func IsUndefinedTable(err error) bool {
 type Beginner interface {
 	Begin(ctx context.Context) (pgx.Tx, error)
 }
+
+// DB both queries and starts transactions: a pool, or a transaction (whose Begin is a savepoint).
+type DB interface {
+	Querier
+	Beginner
+}

@@ -87,6 +87,10 @@ var routeAccess = map[string]string{
 	"GET /reports/settings":                                string(account.AcceptReports),
 	"POST /reports/settings":                               string(account.AcceptReports),
 	"POST /reports/settings/exception":                     string(account.AcceptReports),
+	"GET /org/party/{id}/split":                            string(account.ManageStructure),
+	"POST /org/party/{id}/split":                           string(account.ManageStructure),
+	"GET /org/admin/{id}/split":                            string(account.ManageStructure),
+	"POST /org/admin/{id}/split":                           string(account.ManageStructure),
 	"GET /admin/audit":                                     string(account.ReadAudit),
 	"GET /admin/audit.csv":                                 string(account.ReadAudit),
 }

@@ -288,3 +288,55 @@ func mergeView(tree org.Tree, vals map[string]string, inv *apperr.Invalid, msg s
 	return web.FormView{Title: title, Submit: "Sáp nhập", Cancel: "/org", Error: msg, Fields: f.list,
 		Intro: "Số liệu của các đơn vị cũ được quy về đơn vị mới khi so sánh qua các năm."}
 }
+
+// splitParts is how many successors the split form offers.
+const splitParts = 4
+
+var splitChange = func(tree org.Tree) change {
+	return change{
+		title: "Chia tách", submit: "Chia tách",
+		intro: "Đơn vị hết hiệu lực từ ngày chia tách; các đơn vị mới cùng cấp, cùng cấp trên, mỗi đơn vị nhận một phần số liệu cũ theo tỷ lệ (tổng 100 %). Điền ít nhất hai đơn vị mới. Nếu đơn vị còn đơn vị trực thuộc, chuyển chúng trước.",
+		fields: func(f *fields) {
+			f.add("date", "effective", "Ngày có hiệu lực", "")
+			noteField(f)
+			for i := 1; i <= splitParts; i++ {
+				n := strconv.Itoa(i)
+				f.add("text", "code_"+n, "Đơn vị mới "+n+": mã", "")
+				f.add("text", "name_"+n, "Đơn vị mới "+n+": tên", "")
+				f.add("text", "share_"+n, "Đơn vị mới "+n+": tỷ lệ số liệu (%)", "")
+			}
+		},
+		apply: func(s *Server, r *http.Request, c caller, f *form, u unitHeader) error {
+			re := org.Reorg{Effective: f.date("effective"), Note: f.text("note")}
+			var parts []org.NewPart
+			for i := 1; i <= splitParts; i++ {
+				n := strconv.Itoa(i)
+				if f.text("code_"+n) == "" && f.text("name_"+n) == "" {
+					continue
+				}
+				share := f.optPercent("share_" + n)
+				if share == nil {
+					f.inv.Add("share_"+n, "Nhập tỷ lệ phần trăm số liệu đơn vị này nhận.")
+					continue
+				}
+				parts = append(parts, org.NewPart{Code: f.text("code_" + n), Name: f.text("name_" + n), Share: *share})
+			}
+			if f.inv.Err() != nil {
+				return nil
+			}
+			if re.Effective.IsZero() {
+				f.inv.Add("effective", "Nhập ngày có hiệu lực.")
+				return nil
+			}
+			_, err := org.SplitInto(r.Context(), s.DB, c.Scope, tree, re, u.id, parts)
+			if inv, ok := err.(*apperr.Invalid); ok {
+				// A successor's own fields come back unnumbered: show them with the first part.
+				renameKey(inv, "code", "code_1")
+				renameKey(inv, "name", "name_1")
+				renameKey(inv, "successors", "share_1")
+				renameKey(inv, "predecessors", "effective")
+			}
+			return err
+		},
+	}
+}

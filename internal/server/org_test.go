@@ -228,3 +228,29 @@ func browserSignIn(t *testing.T, b *browsertest.Browser, base, login string, wid
 		t.Fatalf("signed in as %q", got)
 	}
 }
+
+func TestSplittingAHamletFromThePage(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newOrgFixture(t, s, base)
+	path := base + "/org/admin/" + itoa(f.hamlet) + "/split"
+	form := url.Values{"version": {"1"}, "effective": {"01/01/2024"}, "note": {"NQ 12/HĐND"},
+		"code_1": {"DN.X01.A01a"}, "name_1": {"Ấp Bàu Cạn 1"}, "share_1": {"60"},
+		"code_2": {"DN.X01.A01b"}, "name_2": {"Ấp Bàu Cạn 2"}, "share_2": {"30"}}
+	resp, body := send(t, f.staff, "POST", path, form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "phải bằng 100 %") {
+		t.Fatalf("shares adding to 90 %%: %d", resp.StatusCode)
+	}
+	form.Set("share_2", "40")
+	if resp, body := send(t, f.staff, "POST", path, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("split: %d\n%s", resp.StatusCode, body)
+	}
+	shares, err := org.RestateOn(t.Context(), s.DB, org.AdminTree, f.hamlet, day("2024-06-01"))
+	if err != nil || len(shares) != 2 || shares[0].Share != 0.6 {
+		t.Fatalf("restated shares: %+v %v", shares, err)
+	}
+	// Both new hamlets are served by the cell that served the old one.
+	served, _ := org.CellHamlets(t.Context(), s.DB, org.Everything(), f.cell, day("2024-06-01"))
+	if len(served) != 2 {
+		t.Fatalf("the cell serves %d hamlets after the split", len(served))
+	}
+}

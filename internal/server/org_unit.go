@@ -79,7 +79,7 @@ func (s *Server) partyUnit(w http.ResponseWriter, r *http.Request, c caller) {
 	base := fmt.Sprintf("/org/party/%d", id)
 	if u.Life.Open() {
 		v.Actions = []web.Link{{Label: "Sửa thông tin", Href: base + "/edit"}, {Label: "Đổi tên", Href: base + "/rename"},
-			{Label: "Chuyển trực thuộc", Href: base + "/move"}, {Label: "Giải thể", Href: base + "/close"}}
+			{Label: "Chuyển trực thuộc", Href: base + "/move"}, {Label: "Chia tách", Href: base + "/split"}, {Label: "Giải thể", Href: base + "/close"}}
 		if !u.Kind.IsCell() {
 			v.Actions = append(v.Actions, web.Link{Label: "Thêm tổ chức trực thuộc", Href: fmt.Sprintf("/org/party/new?parent=%d", id)})
 		}
@@ -169,7 +169,7 @@ func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	if u.Life.Open() {
 		v.Actions = []web.Link{{Label: "Sửa thông tin", Href: base + "/edit"}, {Label: "Đổi tên", Href: base + "/rename"},
-			{Label: "Chuyển đơn vị cấp trên", Href: base + "/move"}, {Label: "Giải thể", Href: base + "/close"}}
+			{Label: "Chuyển đơn vị cấp trên", Href: base + "/move"}, {Label: "Chia tách", Href: base + "/split"}, {Label: "Giải thể", Href: base + "/close"}}
 		if u.Level == org.Hamlet {
 			v.Actions = append([]web.Link{{Label: "Đổi chi bộ phụ trách", Href: base + "/link"}}, v.Actions...)
 		} else {

@@ -105,6 +105,7 @@ func (s *Server) unitChanges(r chi.Router, tree org.Tree, read, manage func(call
 	both(r, "/{id}/close", manage(s.changeForm(tree, closeChange(tree))))
 	both(r, "/{id}/rename", manage(s.changeForm(tree, renameChange(tree))))
 	both(r, "/{id}/move", manage(s.changeForm(tree, moveChange(tree))))
+	both(r, "/{id}/split", manage(s.changeForm(tree, splitChange(tree))))
 }
 
 // both routes GET (show the form) and POST (submit it) to one handler.
