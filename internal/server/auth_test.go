@@ -91,6 +91,7 @@ var routeAccess = map[string]string{
 	"POST /org/party/{id}/split":                           string(account.ManageStructure),
 	"GET /org/admin/{id}/split":                            string(account.ManageStructure),
 	"POST /org/admin/{id}/split":                           string(account.ManageStructure),
+	"POST /reports/{cell}/{year}/{quarter}/autosave":       string(account.EnterReports),
 	"GET /admin/audit":                                     string(account.ReadAudit),
 	"GET /admin/audit.csv":                                 string(account.ReadAudit),
 }

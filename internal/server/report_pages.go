@@ -496,3 +496,40 @@ func (s *Server) reportStatus(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	s.render(w, r, http.StatusOK, web.ReportStatus(c.page("Tình hình báo cáo", "reports"), v))
 }
+
+// reportAutosave saves the draft as the user types (htmx, on each change). It never shows an
+// error page: the status line says what happened.
+func (s *Server) reportAutosave(w http.ResponseWriter, r *http.Request, c caller) {
+	cell, p, ok := periodParams(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	figs, fieldErrs := readFigures(f)
+	msg, version := "", ""
+	if len(fieldErrs) > 0 {
+		msg = "Chưa tự lưu: có ô chưa phải là số nguyên từ 0 trở lên."
+	} else {
+		rep, err := report.SaveDraft(r.Context(), s.DB, c.Scope, cell, p,
+			report.Entry{Version: f.int("version"), Figures: figs, OnBehalf: !isSecretaryOf(c, cell)}, s.today())
+		switch {
+		case err == nil:
+			msg, version = "Đã tự lưu nháp lúc "+s.Now().In(format.Zone).Format("15:04")+".", strconv.Itoa(rep.Version)
+		case errors.Is(err, apperr.ErrConflict):
+			msg = "Chưa tự lưu: người khác vừa lưu báo cáo này. Bấm “Lưu nháp” để xem hai bản."
+		case errors.Is(err, report.ErrLocked), errors.Is(err, apperr.ErrForbidden):
+			msg = "Không lưu được: báo cáo đã khóa hoặc đã gửi."
+		case errors.Is(err, apperr.ErrNotFound):
+			s.notFound(w, r)
+			return
+		default:
+			s.Log.Error("autosave", "err", err)
+			msg = "Chưa tự lưu được; số liệu vẫn còn trên trang, bấm “Lưu nháp” để lưu."
+		}
+	}
+	s.render(w, r, http.StatusOK, web.AutosaveStatus(msg, version))
+}

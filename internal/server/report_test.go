@@ -97,6 +97,8 @@ func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
 	b.Fill("#full_members", "13")
 	b.Fill("#probationary", "2")
 	b.WaitText("[data-testid=checks]", "Cuối quý phải bằng 16")
+	// The draft saves itself as the secretary types.
+	b.WaitText("[data-testid=autosave]", "Đã tự lưu nháp")
 	b.ClickToPage("[data-testid=submit]")
 	if got := b.Text("[data-testid=error-closing]"); !strings.Contains(got, "Cuối quý phải bằng 16") {
 		t.Fatalf("balance error %q", got)
@@ -190,5 +192,25 @@ func TestProvinceSetsDeadlinesAndGrantsAnException(t *testing.T) {
 	_, body = send(t, f.staff, "GET", base+reportHref(f.cell, report.Period{Year: 2026, Quarter: 1}), nil)
 	if strings.Contains(body, `data-testid="accept"`) {
 		t.Fatal("acceptance offered before the commune approved")
+	}
+}
+
+func TestAutosaveKeepsTheDraftAndTheFormsVersion(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	path := base + reportHref(f.cell, q2026) + "/autosave"
+	typed := url.Values{"version": {"0"}, "opening": {"14"}, "admitted": {"1"}}
+	resp, body := send(t, f.sec, "POST", path, typed)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Đã tự lưu nháp") || !strings.Contains(body, `name="version" value="1" id="version" hx-swap-oob="true"`) {
+		t.Fatalf("autosave: %d %s", resp.StatusCode, body)
+	}
+	rep, _ := report.Get(t.Context(), s.DB, f.staffScope(t, s), f.cell, q2026)
+	if rep.State != report.Draft || rep.Figures["admitted"] != 1 {
+		t.Fatalf("draft after autosave: %+v", rep)
+	}
+	// A stale version does not overwrite: it says so.
+	_, body = send(t, f.xa, "POST", path, typed)
+	if !strings.Contains(body, "người khác vừa lưu") {
+		t.Fatalf("stale autosave: %s", body)
 	}
 }

@@ -76,6 +76,7 @@ func (s *Server) router() chi.Router {
 		r.Get("/", read(s.reportPage))
 		r.Post("/", enter(s.reportSave))
 		r.Post("/check", enter(s.reportCheck))
+		r.Post("/autosave", enter(s.reportAutosave))
 		r.Get("/history", read(s.reportHistory))
 		r.Post("/return", review(s.reportStep("return")))
 		r.Post("/approve", review(s.reportStep("approve")))
