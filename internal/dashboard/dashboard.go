@@ -1,0 +1,298 @@
+// Package dashboard computes the indicators (chỉ tiêu tổng hợp) the provincial organisation
+// board follows, live from the structure and the quarterly reports: one row per unit directly
+// below the chosen one, and a totals row. Figures of units that merged or split since are
+// restated on the units of the as-of date through the recorded successions.
+package dashboard
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"ptdang/internal/org"
+	"ptdang/internal/pg"
+	"ptdang/internal/report"
+)
+
+// Row holds one unit's indicators for a year, up to the as-of date.
+type Row struct {
+	UnitID   int64
+	Code     string
+	Name     string
+	Children int // child units, for drill-down
+
+	// Coverage of hamlets on the as-of date (units that lead a territory only).
+	Hamlets, Covered, WithCommittee, NoMember int
+
+	// Admissions from 1 January to the as-of date, and the same period last year.
+	Admitted, AdmittedLastYear int
+	// Sources: outstanding non-members identified in the year (tạo nguồn).
+	Sources int
+	// Members at the start of the year: the opening of the first quarter's reports.
+	MembersAtStart int
+
+	// Reporting for the last quarter ended by the as-of date.
+	CellsExpected, CellsSubmitted, CellsOnTime, CellsApproved int
+}
+
+// Dashboard is the table of a unit's children for a year, with the totals.
+type Dashboard struct {
+	Unit      org.PartyUnit
+	Year      int
+	AsOf      time.Time
+	Quarters  int           // quarters of the year ended by the as-of date, whose reports count
+	Reporting report.Period // the quarter whose reporting is shown
+	Rows      []Row
+	Total     Row
+}
+
+// Percent is part/whole × 100, NaN when whole is 0 (shown as "—").
+func Percent(part, whole int) float64 {
+	if whole == 0 {
+		return math.NaN()
+	}
+	return float64(part) / float64(whole) * 100
+}
+
+// Change is (this − last)/last × 100, the year-over-year change; NaN when last is 0.
+func Change(this, last int) float64 {
+	if last == 0 {
+		return math.NaN()
+	}
+	return float64(this-last) / float64(last) * 100
+}
+
+// Coverage is the share of hamlets with a Party organisation (own cell or combined).
+func (r Row) Coverage() float64 { return Percent(r.Covered, r.Hamlets) }
+
+// CommitteeCoverage is the share of hamlets whose own cell has a committee (chi ủy).
+func (r Row) CommitteeCoverage() float64 { return Percent(r.WithCommittee, r.Hamlets) }
+
+// Conversion is admitted in the year over sources created in the year.
+func (r Row) Conversion() float64 { return Percent(r.Admitted, r.Sources) }
+
+// YearOverYear is the change of admissions against the same period last year.
+func (r Row) YearOverYear() float64 { return Change(r.Admitted, r.AdmittedLastYear) }
+
+// AdmissionRate is admitted in the year over members at the start of the year.
+func (r Row) AdmissionRate() float64 { return Percent(r.Admitted, r.MembersAtStart) }
+
+// quartersEnded is how many quarters of year have ended by asOf.
+func quartersEnded(year int, asOf time.Time) int {
+	for q := 4; q >= 1; q-- {
+		if !asOf.Before(report.Period{Year: year, Quarter: q}.End().AddDate(0, 0, -1)) {
+			return q
+		}
+	}
+	return 0
+}
+
+// Build computes the dashboard of unit (in scope) for year as of asOf.
+func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
+	u, err := org.GetPartyUnit(ctx, q, scope, unit, asOf)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d := Dashboard{Unit: u, Year: year, AsOf: asOf, Quarters: quartersEnded(year, asOf)}
+	d.Reporting = report.Period{Year: year, Quarter: max(d.Quarters, 1)}
+	if d.Quarters == 0 {
+		d.Reporting = report.Period{Year: year - 1, Quarter: 4}
+	}
+	children, err := org.PartyChildren(ctx, q, scope, unit, asOf)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	rows := map[int64]*Row{}
+	if len(children) == 0 || u.Kind.IsCell() {
+		children = []org.PartyUnit{u}
+	}
+	for _, c := range children {
+		d.Rows = append(d.Rows, Row{UnitID: c.ID, Code: c.Code, Name: c.Name, Children: c.Children})
+	}
+	for i := range d.Rows {
+		rows[d.Rows[i].UnitID] = &d.Rows[i]
+	}
+	ids := make([]int64, len(d.Rows))
+	for i, r := range d.Rows {
+		ids[i] = r.UnitID
+	}
+	if err := coverage(ctx, q, ids, asOf, rows); err != nil {
+		return Dashboard{}, err
+	}
+	if err := figures(ctx, q, ids, year, d.Quarters, asOf, rows); err != nil {
+		return Dashboard{}, err
+	}
+	if err := reporting(ctx, q, ids, d.Reporting, asOf, rows); err != nil {
+		return Dashboard{}, err
+	}
+	for _, r := range d.Rows {
+		d.Total.Hamlets += r.Hamlets
+		d.Total.Covered += r.Covered
+		d.Total.WithCommittee += r.WithCommittee
+		d.Total.NoMember += r.NoMember
+		d.Total.Admitted += r.Admitted
+		d.Total.AdmittedLastYear += r.AdmittedLastYear
+		d.Total.Sources += r.Sources
+		d.Total.MembersAtStart += r.MembersAtStart
+		d.Total.CellsExpected += r.CellsExpected
+		d.Total.CellsSubmitted += r.CellsSubmitted
+		d.Total.CellsOnTime += r.CellsOnTime
+		d.Total.CellsApproved += r.CellsApproved
+	}
+	d.Total.Name = "Tổng cộng"
+	return d, nil
+}
+
+// subtreeCTE lists, for each unit in $1, the units of its subtree on $2 as (top, id).
+const subtreeCTE = `
+	sub (top, id, depth) AS (
+		SELECT unnest($1::bigint[]), unnest($1::bigint[]), 0
+		UNION ALL
+		SELECT sub.top, v.unit_id, sub.depth + 1
+		FROM sub JOIN party_unit_version v ON v.parent_id = sub.id
+			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+		WHERE sub.depth < 16
+	)`
+
+// coverage counts the hamlets of each unit's territory on asOf (the territories its subtree
+// leads, so a province counts all its communes' hamlets once), and how they are served.
+//
+// Formula (DOMAIN.md): hamlets with a cell, own or combined / all hamlets — Đồng Nai 2022:
+// 934 / 934 = 100 %; hamlets whose own cell has a chi ủy / all hamlets — 2018: 925 / 962 = 96,15 %.
+func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, rows map[int64]*Row) error {
+	r, err := q.Query(ctx, `
+		WITH RECURSIVE `+subtreeCTE+`,
+		territory AS (
+			SELECT DISTINCT sub.top, p.territory_id AS admin_id
+			FROM sub JOIN party_unit p ON p.id = sub.id WHERE p.territory_id IS NOT NULL
+		),
+		area (top, id, depth) AS (
+			SELECT top, admin_id, 0 FROM territory
+			UNION
+			SELECT area.top, v.unit_id, area.depth + 1
+			FROM area JOIN admin_unit_version v ON v.parent_id = area.id
+				AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+			WHERE area.depth < 16
+		),
+		hamlet AS (
+			SELECT DISTINCT area.top, a.id
+			FROM area JOIN admin_unit a ON a.id = area.id AND a.level = 'hamlet'
+			WHERE EXISTS (SELECT 1 FROM admin_unit_version v WHERE v.unit_id = a.id
+				AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2))
+		)
+		SELECT h.top, count(*),
+			count(l.hamlet_id),
+			count(*) FILTER (WHERE l.mode = 'own' AND p.committee_since IS NOT NULL AND p.committee_since <= $2)
+		FROM hamlet h
+		LEFT JOIN hamlet_cell_link l ON l.hamlet_id = h.id AND l.valid_from <= $2 AND (l.valid_to IS NULL OR l.valid_to > $2)
+		LEFT JOIN party_unit p ON p.id = l.cell_id
+		GROUP BY h.top`, ids, asOf)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		var top int64
+		var hamlets, covered, committee int
+		if err := r.Scan(&top, &hamlets, &covered, &committee); err != nil {
+			return err
+		}
+		row := rows[top]
+		row.Hamlets, row.Covered, row.WithCommittee, row.NoMember = hamlets, covered, committee, hamlets-covered
+	}
+	return r.Err()
+}
+
+// figures sums the reports of the year (and of last year) over each unit's subtree on asOf,
+// restating a report of a unit that since merged or split on its successors by share.
+//
+// Formulas (DOMAIN.md): admitted since 1 January; conversion = admitted in year / sources
+// created in year — Đồng Nai hamlets 2018: 1.164 / 1.827 = 63,71 %; year-over-year = (this −
+// last) / last — 2021 vs 2018: −48,02 %; admission rate = admitted / members at the start of
+// the year — Đồng Nai 2018: 2.270 / 76.174 = 2,98 %.
+func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int, asOf time.Time, rows map[int64]*Row) error {
+	r, err := q.Query(ctx, `
+		WITH RECURSIVE `+subtreeCTE+`,
+		reported AS (
+			SELECT cell_id, year, quarter, admitted, outstanding, opening
+			FROM quarterly_report
+			WHERE state <> 'draft' AND ((year = $3 AND quarter <= $4) OR (year = $3 - 1 AND quarter <= $4))
+		),
+		chain (orig, cur, share, depth) AS (
+			SELECT DISTINCT cell_id, cell_id, 1::numeric, 0 FROM reported
+			UNION ALL
+			SELECT chain.orig, s.successor_id, chain.share * s.share, chain.depth + 1
+			FROM chain
+			JOIN party_unit_succession s ON s.predecessor_id = chain.cur
+			JOIN reorg_event e ON e.id = s.event_id AND e.effective <= $2
+			WHERE chain.depth < 16
+		),
+		restated AS (
+			SELECT chain.orig, chain.cur, chain.share FROM chain
+			WHERE NOT EXISTS (SELECT 1 FROM party_unit_succession s JOIN reorg_event e ON e.id = s.event_id
+				WHERE s.predecessor_id = chain.cur AND e.effective <= $2)
+		)
+		SELECT sub.top,
+			round(sum(r.admitted * rs.share) FILTER (WHERE r.year = $3))::int,
+			round(sum(r.admitted * rs.share) FILTER (WHERE r.year = $3 - 1))::int,
+			round(sum(r.outstanding * rs.share) FILTER (WHERE r.year = $3))::int,
+			round(sum(r.opening * rs.share) FILTER (WHERE r.year = $3 AND r.quarter = 1))::int
+		FROM reported r
+		JOIN restated rs ON rs.orig = r.cell_id
+		JOIN sub ON sub.id = rs.cur
+		GROUP BY sub.top`, ids, asOf, year, quarters)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		var top int64
+		var admitted, last, sources, members *int
+		if err := r.Scan(&top, &admitted, &last, &sources, &members); err != nil {
+			return err
+		}
+		row := rows[top]
+		row.Admitted, row.AdmittedLastYear, row.Sources, row.MembersAtStart = deref(admitted), deref(last), deref(sources), deref(members)
+	}
+	return r.Err()
+}
+
+func deref(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
+
+// reporting counts, for the quarter p, the cells of each subtree on asOf that were expected to
+// report, and those whose report was submitted, submitted on time, and approved.
+//
+// Formula: cells whose quarterly report was submitted (on time) / cells expected.
+func reporting(ctx context.Context, q pg.Querier, ids []int64, p report.Period, asOf time.Time, rows map[int64]*Row) error {
+	r, err := q.Query(ctx, `
+		WITH RECURSIVE `+subtreeCTE+`
+		SELECT sub.top, count(*),
+			count(r.id) FILTER (WHERE r.state IN ('submitted', 'approved', 'accepted')),
+			count(r.id) FILTER (WHERE r.state IN ('submitted', 'approved', 'accepted') AND NOT r.late),
+			count(r.id) FILTER (WHERE r.state IN ('approved', 'accepted'))
+		FROM sub
+		JOIN party_unit_version v ON v.unit_id = sub.id AND v.kind IN ('grassroots_cell', 'affiliated_cell')
+			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+		LEFT JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = $3 AND r.quarter = $4
+		GROUP BY sub.top`, ids, asOf, p.Year, p.Quarter)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		var top int64
+		var expected, submitted, onTime, approved int
+		if err := r.Scan(&top, &expected, &submitted, &onTime, &approved); err != nil {
+			return err
+		}
+		row := rows[top]
+		row.CellsExpected, row.CellsSubmitted, row.CellsOnTime, row.CellsApproved = expected, submitted, onTime, approved
+	}
+	return r.Err()
+}
+

@@ -1,0 +1,241 @@
+package dashboard_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"ptdang/internal/dashboard"
+	"ptdang/internal/exchange"
+	"ptdang/internal/format"
+	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
+	"ptdang/internal/report"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+func day(s string) time.Time {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+var all = org.Everything()
+
+// importStructure loads a province with one commune of n hamlets, each served by its own cell;
+// the first withCommittee cells have a committee from committeeSince. It goes through the
+// structure import, as a province would load its real data.
+func importStructure(t *testing.T, db *pgxpool.Pool, n, withCommittee int, committeeSince string) {
+	t.Helper()
+	admin := exchange.Sheet{Table: org.AdminTable, Rows: [][]any{
+		{"DN", "Đồng Nai", "Tỉnh, thành phố", "tỉnh", "", "01/01/2015"},
+		{"DN.X1", "Xuân Lộc", "Xã, phường, đặc khu", "xã", "DN", "01/01/2015"},
+	}}
+	party := exchange.Sheet{Table: org.PartyTable, Rows: [][]any{
+		{"TU", "Tỉnh ủy Đồng Nai", "Tỉnh ủy, Thành ủy", "Xã, phường, đặc khu, thôn, tổ dân phố", "", "01/01/2015", nil, 0, nil, 60, "DN"},
+		{"TU.X1", "Đảng bộ xã Xuân Lộc", "Đảng bộ xã, phường, đặc khu", "Xã, phường, đặc khu, thôn, tổ dân phố", "TU", "01/01/2015", nil, 0, nil, 60, "DN.X1"},
+		{"TU.K", "Đảng bộ Khối cơ quan", "Đảng bộ khối", "Cơ quan Đảng, Mặt trận, đoàn thể", "TU", "01/01/2015", nil, 0, nil, 60, ""},
+	}}
+	links := exchange.Sheet{Table: org.LinkTable}
+	for i := 1; i <= n; i++ {
+		since := any(nil)
+		members := 5
+		if i <= withCommittee {
+			since, members = committeeSince, 12
+		}
+		admin.Rows = append(admin.Rows, []any{fmt.Sprintf("DN.X1.A%04d", i), fmt.Sprintf("Ấp %d", i), "Thôn, ấp, bản, tổ dân phố, khu phố", "ấp", "DN.X1", "01/01/2015"})
+		party.Rows = append(party.Rows, []any{fmt.Sprintf("TU.X1.A%04d", i), fmt.Sprintf("Chi bộ ấp %d", i), "Chi bộ trực thuộc", "Xã, phường, đặc khu, thôn, tổ dân phố", "TU.X1", "01/01/2015", nil, members, since, 60, ""})
+		links.Rows = append(links.Rows, []any{fmt.Sprintf("DN.X1.A%04d", i), fmt.Sprintf("TU.X1.A%04d", i), "Có chi bộ riêng", "01/01/2015"})
+	}
+	for i := 1; i <= 5; i++ {
+		party.Rows = append(party.Rows, []any{fmt.Sprintf("TU.K.C%d", i), fmt.Sprintf("Chi bộ Sở %d", i), "Chi bộ cơ sở", "Cơ quan nhà nước", "TU.K", "01/01/2015", nil, 20, nil, 60, ""})
+	}
+	var buf bytes.Buffer
+	if err := exchange.WriteXLSX(&buf, admin, party, links); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := org.ImportStructure(t.Context(), db, all, &buf, "co-cau.xlsx", exchange.Table{}, false)
+	if err != nil || len(rep.Problems) > 0 {
+		t.Fatalf("structure import: %v %v", rep.Problems, err)
+	}
+}
+
+// spread divides total into n whole parts as evenly as possible.
+func spread(total, n int) []int {
+	parts := make([]int, n)
+	for i := range parts {
+		parts[i] = total / n
+		if i < total%n {
+			parts[i]++
+		}
+	}
+	return parts
+}
+
+// importYear submits, through the figures import, a year of reports whose totals over the
+// given cells are admitted, sources (outstanding non-members identified) and members at the
+// start of the year.
+func importYear(t *testing.T, db *pgxpool.Pool, year int, cells []string, admitted, sources, members int) {
+	t.Helper()
+	sheet := exchange.Sheet{Table: report.FiguresTable}
+	adm, src, mem := spread(admitted, len(cells)*4), spread(sources, len(cells)*4), spread(members, len(cells))
+	for i, code := range cells {
+		opening := mem[i]
+		for q := 1; q <= 4; q++ {
+			a, s := adm[i*4+q-1], src[i*4+q-1]
+			vals := map[string]any{"cell_code": code, "year": year, "quarter": q, "submitted_on": fmt.Sprintf("05/%02d/%d", 3*q+1-12*(q/4), year+q/4),
+				"opening": opening, "admitted": a, "closing": opening + a, "full_members": opening, "probationary": a, "outstanding": s, "sympathisers": s}
+			row := make([]any, len(report.FiguresTable.Columns))
+			for j, c := range report.FiguresTable.Columns {
+				row[j] = vals[c.Key]
+			}
+			sheet.Rows = append(sheet.Rows, row)
+			opening += a
+		}
+	}
+	var buf bytes.Buffer
+	if err := exchange.WriteXLSX(&buf, sheet); err != nil {
+		t.Fatal(err)
+	}
+	res, err := report.ImportFigures(t.Context(), db, all, &buf, "bao-cao.xlsx", false, day(fmt.Sprintf("%d-12-31", year)))
+	if err != nil || len(res.Problems) > 0 {
+		t.Fatalf("figures import %d: %v %v", year, res.Problems, err)
+	}
+}
+
+func unit(t *testing.T, db *pgxpool.Pool, code string) int64 {
+	t.Helper()
+	u, err := org.GetPartyUnitByCode(t.Context(), db, all, code, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+func rowOf(t *testing.T, d dashboard.Dashboard, code string) dashboard.Row {
+	t.Helper()
+	for _, r := range d.Rows {
+		if r.Code == code {
+			return r
+		}
+	}
+	t.Fatalf("no row %s", code)
+	return dashboard.Row{}
+}
+
+func TestSeedFiguresOfDomainMD(t *testing.T) {
+	t.Run("coverage 2022: 934 / 934", func(t *testing.T) {
+		db := pgtest.New(t)
+		importStructure(t, db, 934, 934, "01/01/2020")
+		d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-06-30"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Total.Covered != 934 || d.Total.Hamlets != 934 || format.Percent(d.Total.Coverage()) != "100,00 %" {
+			t.Fatalf("coverage %d / %d", d.Total.Covered, d.Total.Hamlets)
+		}
+		if d.Total.WithCommittee != 934 {
+			t.Fatalf("with committee %d", d.Total.WithCommittee)
+		}
+	})
+	t.Run("committee coverage 2018: 925 / 962 = 96,15 %", func(t *testing.T) {
+		db := pgtest.New(t)
+		importStructure(t, db, 962, 925, "01/01/2017")
+		d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2018, day("2018-12-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Total.WithCommittee != 925 || d.Total.Hamlets != 962 || format.Percent(d.Total.CommitteeCoverage()) != "96,15 %" {
+			t.Fatalf("committee coverage %d / %d = %s", d.Total.WithCommittee, d.Total.Hamlets, format.Percent(d.Total.CommitteeCoverage()))
+		}
+	})
+	t.Run("conversion, year-over-year and admission rate", func(t *testing.T) {
+		db := pgtest.New(t)
+		importStructure(t, db, 20, 20, "01/01/2017")
+		var hamletCells, blocCells []string
+		for i := 1; i <= 20; i++ {
+			hamletCells = append(hamletCells, fmt.Sprintf("TU.X1.A%04d", i))
+		}
+		for i := 1; i <= 5; i++ {
+			blocCells = append(blocCells, fmt.Sprintf("TU.K.C%d", i))
+		}
+		// Đồng Nai 2018: hamlet cells admitted 1.164 of 1.827 sources; the province 2.270 on
+		// 76.174 members at the start of the year. 2021: hamlet cells 605 of 1.585.
+		importYear(t, db, 2018, hamletCells, 1164, 1827, 40000)
+		importYear(t, db, 2018, blocCells, 2270-1164, 500, 76174-40000)
+		importYear(t, db, 2021, hamletCells, 605, 1585, 40000)
+
+		d2018, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2018, day("2018-12-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hamlets := rowOf(t, d2018, "TU.X1")
+		if hamlets.Admitted != 1164 || hamlets.Sources != 1827 || format.Percent(hamlets.Conversion()) != "63,71 %" {
+			t.Fatalf("2018 conversion %d / %d = %s", hamlets.Admitted, hamlets.Sources, format.Percent(hamlets.Conversion()))
+		}
+		if d2018.Total.Admitted != 2270 || d2018.Total.MembersAtStart != 76174 || format.Percent(d2018.Total.AdmissionRate()) != "2,98 %" {
+			t.Fatalf("2018 admission rate %d / %d = %s", d2018.Total.Admitted, d2018.Total.MembersAtStart, format.Percent(d2018.Total.AdmissionRate()))
+		}
+		d2021, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2021, day("2021-12-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h2021 := rowOf(t, d2021, "TU.X1")
+		if format.Percent(h2021.Conversion()) != "38,17 %" {
+			t.Fatalf("2021 conversion %d / %d = %s", h2021.Admitted, h2021.Sources, format.Percent(h2021.Conversion()))
+		}
+		if got := format.Percent(dashboard.Change(h2021.Admitted, hamlets.Admitted)); got != "-48,02 %" {
+			t.Fatalf("2021 vs 2018: %s", got)
+		}
+		// Reporting: every cell submitted Q4/2018.
+		if d2018.Total.CellsExpected != 25 || d2018.Total.CellsSubmitted != 25 {
+			t.Fatalf("reporting %d / %d", d2018.Total.CellsSubmitted, d2018.Total.CellsExpected)
+		}
+	})
+}
+
+func TestFiguresAreRestatedAcrossAMergeAndScoped(t *testing.T) {
+	db := pgtest.New(t)
+	importStructure(t, db, 4, 4, "01/01/2017")
+	cells := []string{"TU.X1.A0001", "TU.X1.A0002", "TU.X1.A0003", "TU.X1.A0004"}
+	importYear(t, db, 2024, cells, 40, 80, 400)
+	// Two cells merge in 2025: their 2024 admissions count under the merged cell.
+	merged, err := org.MergePartyUnits(t.Context(), db, all, org.Reorg{Effective: day("2025-07-01")},
+		[]int64{unit(t, db, "TU.X1.A0001"), unit(t, db, "TU.X1.A0002")},
+		org.PartyUnitInput{Code: "TU.X1.A12", Name: "Chi bộ ấp 1-2", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: unit(t, db, "TU.X1"), FullMembers: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU.X1"), 2024, day("2026-01-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Rows) != 3 {
+		t.Fatalf("rows as of 2026: %d", len(d.Rows))
+	}
+	want := 0
+	for _, n := range spread(40, 16)[:8] { // the first two cells' quarters
+		want += n
+	}
+	if r := rowOf(t, d, "TU.X1.A12"); r.Admitted != want || r.UnitID != merged {
+		t.Fatalf("merged cell's 2024 admissions: %d", r.Admitted)
+	}
+	if d.Total.Admitted != 40 {
+		t.Fatalf("commune total %d", d.Total.Admitted)
+	}
+	// A user scoped to one cell cannot build the commune's dashboard.
+	if _, err := dashboard.Build(t.Context(), db, org.Under(unit(t, db, "TU.X1.A0003")), unit(t, db, "TU.X1"), 2024, day("2026-01-01")); err == nil {
+		t.Fatal("a cell's scope reads the commune's dashboard")
+	}
+	if !strings.Contains(format.Percent(dashboard.Percent(1, 0)), "—") {
+		t.Fatal("a zero denominator is not shown as —")
+	}
+}
