@@ -295,4 +295,3 @@ func reporting(ctx context.Context, q pg.Querier, ids []int64, p report.Period, 
 	}
 	return r.Err()
 }
-
