@@ -96,6 +96,7 @@ func (s *Server) router() chi.Router {
 	r.Post("/admin/users/{id}/disabled", users(s.userAction(s.userSetDisabled)))
 	r.Get("/admin/audit", s.need(account.ReadAudit, s.auditPage))
 	r.Get("/admin/audit.csv", s.need(account.ReadAudit, s.auditCSV))
+	s.targetRoutes(r)
 	return r
 }
 

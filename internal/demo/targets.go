@@ -1,0 +1,21 @@
+package demo
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"ptdang/internal/org"
+	"ptdang/internal/target"
+)
+
+// The targets part: admission targets of the demo province for recent years, cascaded down to
+// every unit and cell.
+var targetsPart = Part{Name: "targets", Load: func(ctx context.Context, tx pgx.Tx) (string, error) {
+	var province int64
+	if err := tx.QueryRow(ctx, `SELECT unit_id FROM party_unit_version
+		WHERE kind = 'province_committee' AND valid_to IS NULL ORDER BY unit_id LIMIT 1`).Scan(&province); err != nil {
+		return "", err
+	}
+	return target.DemoTargets(ctx, tx, org.Everything(), province, []int{2024, 2025, 2026})
+}}
