@@ -36,6 +36,7 @@ func (p Page) nav() []NavItem {
 	if p.User == nil {
 		return items
 	}
+	items = append(items, NavItem{Key: "dashboard", Label: "Chỉ số", Href: "/dashboard"})
 	if p.User.CanReport {
 		items = append(items, NavItem{Key: "reports", Label: "Báo cáo quý", Href: "/reports"})
 	}

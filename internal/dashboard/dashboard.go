@@ -12,6 +12,7 @@ import (
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/report"
+	"ptdang/internal/target"
 )
 
 // Row holds one unit's indicators for a year, up to the as-of date.
@@ -33,6 +34,10 @@ type Row struct {
 
 	// Reporting for the last quarter ended by the as-of date.
 	CellsExpected, CellsSubmitted, CellsOnTime, CellsApproved int
+
+	// Target is the year's admission target (0: none set); Progress judges Admitted against it.
+	Target   int
+	Progress target.Progress
 }
 
 // Dashboard is the table of a unit's children for a year, with the totals.
@@ -140,7 +145,43 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 		d.Total.CellsApproved += r.CellsApproved
 	}
 	d.Total.Name = "Tổng cộng"
+	if err := progress(ctx, q, scope, &d); err != nil {
+		return Dashboard{}, err
+	}
 	return d, nil
+}
+
+// progress sets each row's target and judges its admissions against it, with the province's
+// milestones and thresholds; the totals row uses the unit's own target.
+//
+// Formula (DOMAIN.md): admitted since 1 January / annual target — Đồng Tháp, 30/6/2022:
+// 934 / 1.300 = 71,85 %.
+func progress(ctx context.Context, q pg.Querier, scope org.Scope, d *Dashboard) error {
+	alloc, err := target.GetAllocation(ctx, q, scope, d.Unit.ID, d.Year)
+	if err != nil {
+		return err
+	}
+	byUnit := map[int64]int{}
+	for _, c := range alloc.Children {
+		if c.Target.Set() {
+			byUnit[c.Unit.ID] = c.Target.Number
+		}
+	}
+	if alloc.Total.Set() {
+		byUnit[d.Unit.ID] = alloc.Total.Number
+		d.Total.Target = alloc.Total.Number
+	}
+	judge := func(r *Row) {
+		last := r.AdmittedLastYear
+		r.Progress = target.Compute(target.ProgressInput{Target: r.Target, Admitted: r.Admitted, AsOf: d.AsOf,
+			Profile: alloc.Settings.Profile, Thresholds: alloc.Settings.Thresholds, LastYear: &last})
+	}
+	for i := range d.Rows {
+		d.Rows[i].Target = byUnit[d.Rows[i].UnitID]
+		judge(&d.Rows[i])
+	}
+	judge(&d.Total)
+	return nil
 }
 
 // subtreeCTE lists, for each unit in $1, the units of its subtree on $2 as (top, id).

@@ -16,6 +16,7 @@ import (
 	"ptdang/internal/org"
 	"ptdang/internal/pgtest"
 	"ptdang/internal/report"
+	"ptdang/internal/target"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -237,5 +238,31 @@ func TestFiguresAreRestatedAcrossAMergeAndScoped(t *testing.T) {
 	}
 	if !strings.Contains(format.Percent(dashboard.Percent(1, 0)), "—") {
 		t.Fatal("a zero denominator is not shown as —")
+	}
+}
+
+func TestProgressAgainstTheTarget(t *testing.T) {
+	db := pgtest.New(t)
+	importStructure(t, db, 10, 10, "01/01/2017")
+	var cells []string
+	for i := 1; i <= 10; i++ {
+		cells = append(cells, fmt.Sprintf("TU.X1.A%04d", i))
+	}
+	// Đồng Tháp, 30/6/2022: 934 admitted against a target of 1.300 = 71,85 %.
+	importYear(t, db, 2022, cells, 934*2, 2000, 5000) // half of the year's admissions fall in Q1–Q2
+	sheet := exchange.Sheet{Table: target.Table, Rows: [][]any{{"TU", "Tỉnh ủy Đồng Nai", "", 2022, 1300}}}
+	var buf bytes.Buffer
+	if err := exchange.WriteXLSX(&buf, sheet); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := target.Import(t.Context(), db, all, &buf, "chi-tieu.xlsx", false, day("2022-01-05")); err != nil || len(rep.Problems) > 0 {
+		t.Fatalf("target import: %v %v", rep.Problems, err)
+	}
+	d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-06-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Total.Admitted != 934 || d.Total.Target != 1300 || format.Percent(d.Total.Progress.Percent) != "71,85 %" {
+		t.Fatalf("progress %d / %d = %s", d.Total.Admitted, d.Total.Target, format.Percent(d.Total.Progress.Percent))
 	}
 }

@@ -92,6 +92,10 @@ var routeAccess = map[string]string{
 	"GET /org/admin/{id}/split":                            string(account.ManageStructure),
 	"POST /org/admin/{id}/split":                           string(account.ManageStructure),
 	"POST /reports/{cell}/{year}/{quarter}/autosave":       string(account.EnterReports),
+	"GET /dashboard":                                       string(account.ReadStructure),
+	"GET /dashboard.xlsx":                                  string(account.ReadStructure),
+	"GET /dashboard.csv":                                   string(account.ReadStructure),
+	"GET /api/v1/dashboard":                                string(account.ReadStructure),
 	"GET /admin/audit":                                     string(account.ReadAudit),
 	"GET /admin/audit.csv":                                 string(account.ReadAudit),
 }

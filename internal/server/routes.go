@@ -37,6 +37,10 @@ func (s *Server) router() chi.Router {
 
 	read, manage := func(h callerHandler) http.HandlerFunc { return s.need(account.ReadStructure, h) },
 		func(h callerHandler) http.HandlerFunc { return s.need(account.ManageStructure, h) }
+	r.Get("/dashboard", read(s.dashboardPage))
+	r.Get("/dashboard.xlsx", read(s.dashboardXLSX))
+	r.Get("/dashboard.csv", read(s.dashboardCSV))
+	r.Get("/api/v1/dashboard", read(s.dashboardAPI))
 	r.Get("/org", read(s.orgBrowse))
 	r.Get("/org/export.xlsx", read(s.orgExport))
 	r.Get("/org/export/{table}.csv", read(s.orgExportCSV))

@@ -1,0 +1,108 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"ptdang/internal/account"
+	"ptdang/internal/browsertest"
+	"ptdang/internal/report"
+)
+
+// dashboardFixture is the org fixture with a second commune and cell, and reports of 2026 for
+// both cells: 3 admitted in the first, 5 in the second.
+func dashboardFixture(t *testing.T, s *Server, base string) authFixture {
+	t.Helper()
+	f := newAuthFixture(t, s, base)
+	s.Now = func() time.Time { return time.Date(2026, 7, 15, 9, 0, 0, 0, time.UTC) }
+	id, _ := account.UserIDByLogin(t.Context(), s.DB, "tinh")
+	u, _ := account.UserByID(t.Context(), s.DB, id)
+	scope := u.Scope(account.EnterReports, "127.0.0.1")
+	for cell, admitted := range map[int64]int{f.cell: 3, f.otherCell: 5} {
+		figs := report.Figures{"opening": 10, "admitted": admitted, "closing": 10 + admitted, "full_members": 10, "probationary": admitted, "outstanding": 6}
+		if _, err := report.Submit(t.Context(), s.DB, scope, cell, report.Period{Year: 2026, Quarter: 1}, report.Entry{Figures: figs, Confirm: true}, time.Date(2026, 4, 3, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+func TestDashboardAndAPIHoldOnlyTheCallersSubtree(t *testing.T) {
+	s, base := newTestServer(t)
+	f := dashboardFixture(t, s, base)
+	var body struct {
+		Total struct {
+			Values map[string]any `json:"values"`
+		} `json:"total"`
+		Rows []struct {
+			Code string `json:"code"`
+		} `json:"rows"`
+	}
+	resp, raw := send(t, f.staff, "GET", base+"/api/v1/dashboard?year=2026&unit="+itoa(f.province), nil)
+	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &body) != nil || body.Total.Values["admitted"] != float64(8) {
+		t.Fatalf("province API: %d %s", resp.StatusCode, raw)
+	}
+	resp, raw = send(t, f.clients["commune_staff"], "GET", base+"/api/v1/dashboard?year=2026", nil)
+	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &body) != nil || body.Total.Values["admitted"] != float64(3) || strings.Contains(raw, "TU.X02") {
+		t.Fatalf("commune API: %d %s", resp.StatusCode, raw)
+	}
+	if resp, _ := send(t, f.clients["commune_staff"], "GET", base+"/api/v1/dashboard?year=2026&unit="+itoa(f.province), nil); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("commune staff asking for the province: %d", resp.StatusCode)
+	}
+	if resp, _ := send(t, f.clients["commune_staff"], "GET", base+"/dashboard?year=2026&unit="+itoa(f.otherCommune), nil); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("commune staff opening the other commune's dashboard: %d", resp.StatusCode)
+	}
+}
+
+func TestProvinceStaffDrillsDownAndExportsTheSameNumbers(t *testing.T) {
+	s, base := newTestServer(t)
+	f := dashboardFixture(t, s, base)
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, "tinh", 1280, 800)
+	b.Open(base+"/dashboard?year=2026&unit="+itoa(f.province), 1280, 800)
+	if got := b.Text("[data-testid=total]"); !strings.Contains(got, "8") {
+		t.Fatalf("province total row: %q", got)
+	}
+	b.ClickLinkToPage("Đảng bộ xã Xuân Lộc")
+	if got := b.Text("h1"); got != "Chỉ số năm 2026: Đảng bộ xã Xuân Lộc" {
+		t.Fatalf("after drilling to the commune: %q", got)
+	}
+	b.ClickLinkToPage("Chi bộ ấp Bàu Cạn Mới")
+	if got := b.Text("h1"); got != "Chỉ số năm 2026: Chi bộ ấp Bàu Cạn Mới" {
+		t.Fatalf("after drilling to the cell: %q", got)
+	}
+	b.ClickToPage("[data-testid=up]")
+	page := b.Text("[data-testid=dashboard] tbody tr")
+	t.Logf("screenshot: %s", b.Screenshot("dashboard-commune"))
+
+	// The Excel export of the commune's table holds the numbers of the page.
+	href := browsertest.Eval[string](b, `document.querySelector("[data-testid=export-xlsx]").getAttribute("href")`)
+	resp, err := f.staff.Get(base + href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	wb, err := excelize.OpenReader(resp.Body)
+	if err != nil {
+		t.Fatalf("export is not an xlsx file: %v", err)
+	}
+	rows, err := wb.GetRows(wb.GetSheetList()[0])
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("exported rows: %v %v", rows, err)
+	}
+	cells := strings.Fields(page)
+	admittedCol := -1
+	for i, h := range rows[0] {
+		if h == "Đã kết nạp" {
+			admittedCol = i
+		}
+	}
+	if admittedCol < 0 || rows[1][admittedCol] != "3" || !strings.Contains(strings.Join(cells, " "), "3") {
+		t.Fatalf("exported admissions %v vs page %q", rows[1], page)
+	}
+}
