@@ -46,13 +46,7 @@ func (s *Server) orgImport(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	res := &web.ImportResult{DryRun: rep.DryRun, FileName: header.Filename, Created: rep.Created, Updated: rep.Updated,
 		Unchanged: rep.Unchanged, Closed: rep.Closed, Changes: rep.Changes}
-	for _, p := range rep.Problems {
-		row := ""
-		if p.Row > 0 {
-			row = strconv.Itoa(p.Row)
-		}
-		res.Problems = append(res.Problems, web.ProblemRow{Sheet: p.Sheet, Row: row, Column: p.Column, Message: p.Message})
-	}
+	res.Problems = problemRows(rep.Problems)
 	v.Result = res
 	status := http.StatusOK
 	if len(res.Problems) > 0 {
@@ -123,4 +117,16 @@ func sendFile(w http.ResponseWriter, contentType, filename string, body []byte) 
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
+}
+
+// problemRows shows a refused file's problems, row numbers as Excel shows them.
+func problemRows(ps exchange.Problems) []web.ProblemRow {
+	rows := make([]web.ProblemRow, len(ps))
+	for i, p := range ps {
+		rows[i] = web.ProblemRow{Sheet: p.Sheet, Column: p.Column, Message: p.Message}
+		if p.Row > 0 {
+			rows[i].Row = strconv.Itoa(p.Row)
+		}
+	}
+	return rows
 }

@@ -34,13 +34,7 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, c caller) 
 		return
 	}
 	v := web.ReportImportView{Done: true, FileName: header.Filename, DryRun: res.DryRun, Submitted: res.Submitted}
-	for _, p := range res.Problems {
-		row := ""
-		if p.Row > 0 {
-			row = strconv.Itoa(p.Row)
-		}
-		v.Problems = append(v.Problems, web.ProblemRow{Sheet: p.Sheet, Row: row, Column: p.Column, Message: p.Message})
-	}
+	v.Problems = problemRows(res.Problems)
 	status := http.StatusOK
 	if len(v.Problems) > 0 {
 		status = http.StatusUnprocessableEntity

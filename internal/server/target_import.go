@@ -65,13 +65,7 @@ func (s *Server) targetImport(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	res := &web.TargetImportResult{DryRun: rep.DryRun, FileName: header.Filename, Created: rep.Created, Updated: rep.Updated,
 		Removed: rep.Removed, Unchanged: rep.Unchanged, Changes: rep.Changes}
-	for _, p := range rep.Problems {
-		row := ""
-		if p.Row > 0 {
-			row = strconv.Itoa(p.Row)
-		}
-		res.Problems = append(res.Problems, web.ProblemRow{Sheet: p.Sheet, Row: row, Column: p.Column, Message: p.Message})
-	}
+	res.Problems = problemRows(rep.Problems)
 	v.Result = res
 	status := http.StatusOK
 	if len(res.Problems) > 0 {
