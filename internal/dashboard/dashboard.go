@@ -6,7 +6,10 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"ptdang/internal/org"
@@ -31,6 +34,15 @@ type Row struct {
 	Sources int
 	// Members at the start of the year: the opening of the first quarter's reports.
 	MembersAtStart int
+	// Sums over the year's reports (quarters ended by the as-of date), by report field key:
+	// movements, pipeline and the breakdown of the admitted.
+	Sum map[string]int
+	// Stock at the end of the last quarter counted, by report field key.
+	Stock map[string]int
+	// AdmittedByQuarter are the admissions of each quarter of the year.
+	AdmittedByQuarter [4]int
+	// Congresses held in the year's reports, and cells due to hold one (see congresses).
+	CongressHeld, CongressDue int
 
 	// Reporting for the last quarter ended by the as-of date.
 	CellsExpected, CellsSubmitted, CellsOnTime, CellsApproved int
@@ -130,6 +142,9 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 	if err := reporting(ctx, q, ids, d.Reporting, asOf, rows); err != nil {
 		return Dashboard{}, err
 	}
+	if err := congresses(ctx, q, ids, year, asOf, rows); err != nil {
+		return Dashboard{}, err
+	}
 	for _, r := range d.Rows {
 		d.Total.Hamlets += r.Hamlets
 		d.Total.Covered += r.Covered
@@ -143,6 +158,12 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 		d.Total.CellsSubmitted += r.CellsSubmitted
 		d.Total.CellsOnTime += r.CellsOnTime
 		d.Total.CellsApproved += r.CellsApproved
+		d.Total.CongressHeld += r.CongressHeld
+		d.Total.CongressDue += r.CongressDue
+		for i, n := range r.AdmittedByQuarter {
+			d.Total.AdmittedByQuarter[i] += n
+		}
+		d.Total.Sum, d.Total.Stock = addInto(d.Total.Sum, r.Sum), addInto(d.Total.Stock, r.Stock)
 	}
 	d.Total.Name = "Tổng cộng"
 	if err := progress(ctx, q, scope, &d); err != nil {
@@ -244,6 +265,15 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 	return r.Err()
 }
 
+// SumKeys are the report fields summed over the year's quarters; StockKeys those read at the
+// end of the last quarter counted. Both are report column names (report.Fields).
+var (
+	SumKeys = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "withdrew", "transferred_out",
+		"outstanding", "course_completed", "recognised", "not_recognised",
+		"adm_women", "adm_youth_union", "adm_ethnic_minority", "adm_religious", "adm_workers", "adm_private_owners", "adm_students", "adm_readmitted"}
+	StockKeys = []string{"closing", "full_members", "probationary", "sympathisers", "working_away", "exempt", "women"}
+)
+
 // figures sums the reports of the year (and of last year) over each unit's subtree on asOf,
 // restating a report of a unit that since merged or split on its successors by share.
 //
@@ -252,12 +282,26 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 // last) / last — 2021 vs 2018: −48,02 %; admission rate = admitted / members at the start of
 // the year — Đồng Nai 2018: 2.270 / 76.174 = 2,98 %.
 func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int, asOf time.Time, rows map[int64]*Row) error {
+	var cols, sel []string
+	for _, k := range SumKeys {
+		cols = append(cols, k)
+		sel = append(sel, fmt.Sprintf("round(sum(r.%s * rs.share) FILTER (WHERE r.year = $3))::int", k))
+	}
+	for _, k := range StockKeys {
+		if !slices.Contains(cols, k) {
+			cols = append(cols, k)
+		}
+		sel = append(sel, fmt.Sprintf("round(sum(r.%s * rs.share) FILTER (WHERE r.year = $3 AND r.quarter = $4))::int", k))
+	}
+	for qq := 1; qq <= 4; qq++ {
+		sel = append(sel, fmt.Sprintf("round(sum(r.admitted * rs.share) FILTER (WHERE r.year = $3 AND r.quarter = %d))::int", qq))
+	}
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+subtreeCTE+`,
 		reported AS (
-			SELECT cell_id, year, quarter, admitted, outstanding, opening
+			SELECT cell_id, year, quarter, opening, congress_held, `+strings.Join(cols, ", ")+`
 			FROM quarterly_report
-			WHERE state <> 'draft' AND ((year = $3 AND quarter <= $4) OR (year = $3 - 1 AND quarter <= $4))
+			WHERE state <> 'draft' AND (year = $3 OR year = $3 - 1) AND quarter <= $4
 		),
 		chain (orig, cur, share, depth) AS (
 			SELECT DISTINCT cell_id, cell_id, 1::numeric, 0 FROM reported
@@ -274,10 +318,10 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 				WHERE s.predecessor_id = chain.cur AND e.effective <= $2)
 		)
 		SELECT sub.top,
-			round(sum(r.admitted * rs.share) FILTER (WHERE r.year = $3))::int,
 			round(sum(r.admitted * rs.share) FILTER (WHERE r.year = $3 - 1))::int,
-			round(sum(r.outstanding * rs.share) FILTER (WHERE r.year = $3))::int,
-			round(sum(r.opening * rs.share) FILTER (WHERE r.year = $3 AND r.quarter = 1))::int
+			round(sum(r.opening * rs.share) FILTER (WHERE r.year = $3 AND r.quarter = 1))::int,
+			count(DISTINCT r.cell_id) FILTER (WHERE r.year = $3 AND r.congress_held > 0),
+			`+strings.Join(sel, ",\n\t\t\t")+`
 		FROM reported r
 		JOIN restated rs ON rs.orig = r.cell_id
 		JOIN sub ON sub.id = rs.cur
@@ -287,16 +331,85 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 	}
 	defer r.Close()
 	for r.Next() {
-		var top int64
-		var admitted, last, sources, members *int
-		if err := r.Scan(&top, &admitted, &last, &sources, &members); err != nil {
+		var (
+			top           int64
+			last, members *int
+			held          int
+		)
+		vals := make([]*int, len(sel))
+		dest := []any{&top, &last, &members, &held}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := r.Scan(dest...); err != nil {
 			return err
 		}
 		row := rows[top]
-		row.Admitted, row.AdmittedLastYear, row.Sources, row.MembersAtStart = deref(admitted), deref(last), deref(sources), deref(members)
+		row.AdmittedLastYear, row.MembersAtStart, row.CongressHeld = deref(last), deref(members), held
+		row.Sum, row.Stock = map[string]int{}, map[string]int{}
+		for i, k := range SumKeys {
+			row.Sum[k] = deref(vals[i])
+		}
+		for i, k := range StockKeys {
+			row.Stock[k] = deref(vals[len(SumKeys)+i])
+		}
+		for qq := range 4 {
+			row.AdmittedByQuarter[qq] = deref(vals[len(SumKeys)+len(StockKeys)+qq])
+		}
+		row.Admitted, row.Sources = row.Sum["admitted"], row.Sum["outstanding"]
 	}
 	return r.Err()
 }
+
+func addInto(total, part map[string]int) map[string]int {
+	if total == nil {
+		total = map[string]int{}
+	}
+	for k, v := range part {
+		total[k] += v
+	}
+	return total
+}
+
+// congresses counts, for each subtree on asOf, the cells due to hold their congress in year:
+// those whose term (term_months) from their last congress on record ends by 31 December, and
+// those with none on record. Held are counted by figures from the year's reports.
+//
+// Formula (DOMAIN.md): cells that held their congress / cells due — Đồng Tháp, 20/7/2022:
+// 1.793 / 2.900 = 61,83 % (the report printed 61,85).
+func congresses(ctx context.Context, q pg.Querier, ids []int64, year int, asOf time.Time, rows map[int64]*Row) error {
+	r, err := q.Query(ctx, `
+		WITH RECURSIVE `+subtreeCTE+`,
+		last AS (
+			SELECT cell_id, max(make_date(year, quarter * 3, 1)) AS at
+			FROM quarterly_report WHERE congress_held > 0 AND state <> 'draft' AND year < $3
+			GROUP BY cell_id
+		)
+		SELECT sub.top, count(*) FILTER (WHERE last.at IS NULL
+			OR last.at + make_interval(months => u.term_months) < make_date($3 + 1, 1, 1))
+		FROM sub
+		JOIN party_unit_version v ON v.unit_id = sub.id AND v.kind IN ('grassroots_cell', 'affiliated_cell')
+			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+		JOIN party_unit u ON u.id = sub.id
+		LEFT JOIN last ON last.cell_id = sub.id
+		GROUP BY sub.top`, ids, asOf, year)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		var top int64
+		var due int
+		if err := r.Scan(&top, &due); err != nil {
+			return err
+		}
+		rows[top].CongressDue = due
+	}
+	return r.Err()
+}
+
+// CongressProgress is cells that held their congress over cells due.
+func (r Row) CongressProgress() float64 { return Percent(r.CongressHeld, r.CongressDue) }
 
 func deref(n *int) int {
 	if n == nil {

@@ -266,3 +266,49 @@ func TestProgressAgainstTheTarget(t *testing.T) {
 		t.Fatalf("progress %d / %d = %s", d.Total.Admitted, d.Total.Target, format.Percent(d.Total.Progress.Percent))
 	}
 }
+
+func TestCongressProgressSeed(t *testing.T) {
+	db := pgtest.New(t)
+	// Đồng Tháp, 20/7/2022: 1.793 of 2.900 cells held their congress = 61,83 %.
+	party := exchange.Sheet{Table: org.PartyTable, Rows: [][]any{
+		{"TU", "Tỉnh ủy Đồng Tháp", "Tỉnh ủy, Thành ủy", "Xã, phường, đặc khu, thôn, tổ dân phố", "", "01/01/2015", nil, 0, nil, 60, ""},
+	}}
+	for i := 1; i <= 2900; i++ {
+		party.Rows = append(party.Rows, []any{fmt.Sprintf("TU.X1.A%04d", i), fmt.Sprintf("Chi bộ %d", i), "Chi bộ cơ sở", "Cơ quan nhà nước", "TU", "01/01/2015", nil, 5, nil, 60, ""})
+	}
+	var structure bytes.Buffer
+	if err := exchange.WriteXLSX(&structure, exchange.Sheet{Table: org.AdminTable}, party, exchange.Sheet{Table: org.LinkTable}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := org.ImportStructure(t.Context(), db, all, &structure, "co-cau.xlsx", exchange.Table{}, false); err != nil || len(rep.Problems) > 0 {
+		t.Fatalf("structure: %v %v", rep.Problems, err)
+	}
+	var held []string
+	for i := 1; i <= 1793; i++ {
+		held = append(held, fmt.Sprintf("TU.X1.A%04d", i))
+	}
+	sheet := exchange.Sheet{Table: report.FiguresTable}
+	for _, code := range held {
+		vals := map[string]any{"cell_code": code, "year": 2022, "quarter": 2, "submitted_on": "05/07/2022",
+			"opening": 5, "closing": 5, "full_members": 5, "congress_held": 1}
+		row := make([]any, len(report.FiguresTable.Columns))
+		for j, c := range report.FiguresTable.Columns {
+			row[j] = vals[c.Key]
+		}
+		sheet.Rows = append(sheet.Rows, row)
+	}
+	var buf bytes.Buffer
+	if err := exchange.WriteXLSX(&buf, sheet); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := report.ImportFigures(t.Context(), db, all, &buf, "dai-hoi.xlsx", false, day("2022-07-05")); err != nil || len(res.Problems) > 0 {
+		t.Fatalf("import: %v %v", res.Problems, err)
+	}
+	d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-07-20"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Rows) != 2900 || d.Total.CongressHeld != 1793 || d.Total.CongressDue != 2900 || format.Percent(d.Total.CongressProgress()) != "61,83 %" {
+		t.Fatalf("congress progress %d / %d = %s", d.Total.CongressHeld, d.Total.CongressDue, format.Percent(d.Total.CongressProgress()))
+	}
+}
