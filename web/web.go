@@ -3,7 +3,10 @@
 // formatted by package format.
 package web
 
-import "embed"
+import (
+	"embed"
+	"strconv"
+)
 
 // Static holds our CSS and the vendored htmx, served under /static/.
 //
@@ -50,3 +53,6 @@ func (p Page) nav() []NavItem {
 	}
 	return items
 }
+
+// svgNum writes an SVG coordinate.
+func svgNum(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }

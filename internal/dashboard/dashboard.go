@@ -37,7 +37,7 @@ type Row struct {
 	// Sums over the year's reports (quarters ended by the as-of date), by report field key:
 	// movements, pipeline and the breakdown of the admitted.
 	Sum map[string]int
-	// Stock at the end of the last quarter counted, by report field key.
+	// Stock at the end of each cell's latest quarter reported in the year, by report field key.
 	Stock map[string]int
 	// AdmittedByQuarter are the admissions of each quarter of the year.
 	AdmittedByQuarter [4]int
@@ -291,7 +291,7 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 		if !slices.Contains(cols, k) {
 			cols = append(cols, k)
 		}
-		sel = append(sel, fmt.Sprintf("round(sum(r.%s * rs.share) FILTER (WHERE r.year = $3 AND r.quarter = $4))::int", k))
+		sel = append(sel, fmt.Sprintf("round(sum(r.%s * rs.share) FILTER (WHERE r.year = $3 AND r.latest = 1))::int", k))
 	}
 	for qq := 1; qq <= 4; qq++ {
 		sel = append(sel, fmt.Sprintf("round(sum(r.admitted * rs.share) FILTER (WHERE r.year = $3 AND r.quarter = %d))::int", qq))
@@ -299,7 +299,8 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+subtreeCTE+`,
 		reported AS (
-			SELECT cell_id, year, quarter, opening, congress_held, `+strings.Join(cols, ", ")+`
+			SELECT cell_id, year, quarter, opening, congress_held, `+strings.Join(cols, ", ")+`,
+				rank() OVER (PARTITION BY cell_id, year ORDER BY quarter DESC) AS latest
 			FROM quarterly_report
 			WHERE state <> 'draft' AND (year = $3 OR year = $3 - 1) AND quarter <= $4
 		),

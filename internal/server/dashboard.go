@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,35 +19,101 @@ import (
 	"ptdang/web"
 )
 
-// column is one indicator of the dashboard: its header, formula, and how a row shows it.
+// column is one indicator of the dashboard: its API key, header, formula, and its value for a
+// row: an int, a float64 percentage (NaN: no denominator), or nil (nothing to show).
 type column struct {
-	header, formula string
-	value           func(r dashboard.Row) any // int or float64 (a percentage; NaN for none)
+	key, header, formula string
+	value                func(r dashboard.Row) any
 }
 
-var dashboardColumns = []column{
-	{"Thôn, tổ có tổ chức đảng", "thôn, tổ dân phố có chi bộ (riêng hoặc sinh hoạt ghép)", func(r dashboard.Row) any { return r.Covered }},
-	{"Tổng số thôn, tổ", "thôn, ấp, bản, tổ dân phố, khu phố còn hiệu lực", func(r dashboard.Row) any { return r.Hamlets }},
-	{"Tỷ lệ có tổ chức đảng", "thôn có tổ chức đảng / tổng số thôn", func(r dashboard.Row) any { return r.Coverage() }},
-	{"Tỷ lệ có chi ủy", "thôn có chi bộ riêng đã bầu chi ủy / tổng số thôn", func(r dashboard.Row) any { return r.CommitteeCoverage() }},
-	{"Chỉ tiêu kết nạp", "chỉ tiêu năm do cấp trên giao", func(r dashboard.Row) any {
-		if r.Target == 0 {
-			return nil // no target set: shown as —, exported empty
-		}
-		return r.Target
+// section is one table of the dashboard page and one sheet of its workbook.
+type section struct {
+	title   string
+	columns []column
+}
+
+func sum(key string) func(dashboard.Row) any { return func(r dashboard.Row) any { return r.Sum[key] } }
+func stock(key string) func(dashboard.Row) any {
+	return func(r dashboard.Row) any { return r.Stock[key] }
+}
+
+var dashboardSections = []section{
+	{"Tổng quan", []column{
+		{"hamlets_covered", "Thôn, tổ có tổ chức đảng", "thôn, tổ dân phố có chi bộ (riêng hoặc sinh hoạt ghép)", func(r dashboard.Row) any { return r.Covered }},
+		{"hamlets", "Tổng số thôn, tổ", "thôn, ấp, bản, tổ dân phố, khu phố còn hiệu lực", func(r dashboard.Row) any { return r.Hamlets }},
+		{"coverage_pct", "Tỷ lệ có tổ chức đảng", "thôn có tổ chức đảng / tổng số thôn", func(r dashboard.Row) any { return r.Coverage() }},
+		{"committee_coverage_pct", "Tỷ lệ có chi ủy", "thôn có chi bộ riêng đã bầu chi ủy / tổng số thôn", func(r dashboard.Row) any { return r.CommitteeCoverage() }},
+		{"no_member_hamlets", "Thôn chưa có đảng viên", "thôn, tổ dân phố không có chi bộ phụ trách", func(r dashboard.Row) any { return r.NoMember }},
+		{"target", "Chỉ tiêu kết nạp", "chỉ tiêu năm do cấp trên giao", func(r dashboard.Row) any {
+			if r.Target == 0 {
+				return nil // no target set: shown as —, exported empty
+			}
+			return r.Target
+		}},
+		{"admitted", "Đã kết nạp", "đảng viên kết nạp từ 1/1 đến ngày xem, theo báo cáo quý đã gửi", func(r dashboard.Row) any { return r.Admitted }},
+		{"target_pct", "% chỉ tiêu", "đã kết nạp / chỉ tiêu năm", func(r dashboard.Row) any { return r.Progress.Percent }},
+		{"expected_pct", "% theo tiến độ", "phần chỉ tiêu lẽ ra đạt được đến ngày xem, theo các mốc quý của tỉnh", func(r dashboard.Row) any { return r.Progress.Expected }},
+		{"projection", "Dự kiến cả năm", "đã kết nạp × 100 / % theo tiến độ", func(r dashboard.Row) any { return r.Progress.Projection }},
+		{"admitted_last_year", "Cùng kỳ năm trước", "kết nạp cùng kỳ năm trước", func(r dashboard.Row) any { return r.AdmittedLastYear }},
+		{"yoy_pct", "Tăng, giảm so cùng kỳ", "(năm nay − năm trước) / năm trước", func(r dashboard.Row) any { return r.YearOverYear() }},
+		{"admission_rate_pct", "Kết nạp / đảng viên đầu năm", "đã kết nạp / số đảng viên đầu quý 1", func(r dashboard.Row) any { return r.AdmissionRate() }},
+		{"cells_submitted", "Chi bộ đã gửi báo cáo", "chi bộ đã gửi báo cáo quý gần nhất", func(r dashboard.Row) any { return r.CellsSubmitted }},
+		{"cells_expected", "Chi bộ phải báo cáo", "chi bộ có trong cơ cấu", func(r dashboard.Row) any { return r.CellsExpected }},
+		{"on_time_pct", "Gửi đúng hạn", "chi bộ gửi đúng hạn / chi bộ phải báo cáo", func(r dashboard.Row) any { return dashboard.Percent(r.CellsOnTime, r.CellsExpected) }},
 	}},
-	{"Đã kết nạp", "đảng viên kết nạp từ 1/1 đến ngày xem, theo báo cáo quý đã gửi", func(r dashboard.Row) any { return r.Admitted }},
-	{"% chỉ tiêu", "đã kết nạp / chỉ tiêu năm", func(r dashboard.Row) any { return r.Progress.Percent }},
-	{"% theo tiến độ", "phần chỉ tiêu lẽ ra đạt được đến ngày xem, theo các mốc quý của tỉnh", func(r dashboard.Row) any { return r.Progress.Expected }},
-	{"Dự kiến cả năm", "đã kết nạp × 100 / % theo tiến độ", func(r dashboard.Row) any { return r.Progress.Projection }},
-	{"Cùng kỳ năm trước", "kết nạp cùng kỳ năm trước", func(r dashboard.Row) any { return r.AdmittedLastYear }},
-	{"Tăng, giảm so cùng kỳ", "(năm nay − năm trước) / năm trước", func(r dashboard.Row) any { return r.YearOverYear() }},
-	{"Tạo nguồn", "quần chúng ưu tú được giới thiệu trong năm", func(r dashboard.Row) any { return r.Sources }},
-	{"Tỷ lệ chuyển hóa", "đã kết nạp / tạo nguồn trong năm", func(r dashboard.Row) any { return r.Conversion() }},
-	{"Kết nạp / đảng viên đầu năm", "đã kết nạp / số đảng viên đầu quý 1", func(r dashboard.Row) any { return r.AdmissionRate() }},
-	{"Chi bộ đã gửi báo cáo", "chi bộ đã gửi báo cáo quý gần nhất", func(r dashboard.Row) any { return r.CellsSubmitted }},
-	{"Chi bộ phải báo cáo", "chi bộ có trong cơ cấu", func(r dashboard.Row) any { return r.CellsExpected }},
-	{"Gửi đúng hạn", "chi bộ gửi đúng hạn / chi bộ phải báo cáo", func(r dashboard.Row) any { return dashboard.Percent(r.CellsOnTime, r.CellsExpected) }},
+	{"Tạo nguồn, chuyển hóa", []column{
+		{"sources", "Quần chúng ưu tú (tạo nguồn)", "quần chúng ưu tú được giới thiệu trong năm", sum("outstanding")},
+		{"sympathisers", "Đối tượng cảm tình Đảng", "số đối tượng cuối quý gần nhất", stock("sympathisers")},
+		{"course_completed", "Học xong lớp nhận thức", "trong năm", sum("course_completed")},
+		{"admitted", "Đã kết nạp", "trong năm", func(r dashboard.Row) any { return r.Admitted }},
+		{"conversion_pct", "Tỷ lệ chuyển hóa", "đã kết nạp / tạo nguồn trong năm", func(r dashboard.Row) any { return r.Conversion() }},
+		{"recognised", "Dự bị được công nhận chính thức", "trong năm", sum("recognised")},
+		{"not_recognised", "Dự bị không được công nhận", "trong năm", sum("not_recognised")},
+	}},
+	{"Biến động đảng viên", []column{
+		{"members_at_start", "Đầu năm", "đảng viên đầu quý 1", func(r dashboard.Row) any { return r.MembersAtStart }},
+		{"admitted", "Kết nạp", "trong năm", func(r dashboard.Row) any { return r.Admitted }},
+		{"transferred_in", "Chuyển đến", "trong năm", sum("transferred_in")},
+		{"restored", "Phục hồi", "trong năm", sum("restored")},
+		{"deceased", "Từ trần", "trong năm", sum("deceased")},
+		{"expelled", "Khai trừ", "trong năm", sum("expelled")},
+		{"removed", "Xóa tên", "trong năm", sum("removed")},
+		{"withdrew", "Xin ra khỏi Đảng", "trong năm", sum("withdrew")},
+		{"transferred_out", "Chuyển đi", "trong năm", sum("transferred_out")},
+		{"members_now", "Cuối kỳ", "đảng viên cuối quý gần nhất", stock("closing")},
+		{"net_growth", "Tăng, giảm thực", "cuối kỳ − đầu năm", func(r dashboard.Row) any {
+			if r.Stock["closing"] == 0 && r.MembersAtStart == 0 {
+				return nil
+			}
+			return r.Stock["closing"] - r.MembersAtStart
+		}},
+		{"working_away", "Đi làm ăn xa", "cuối quý gần nhất", stock("working_away")},
+		{"exempt", "Miễn sinh hoạt", "cuối quý gần nhất", stock("exempt")},
+	}},
+	{"Cơ cấu đảng viên mới kết nạp", []column{
+		{"admitted", "Đã kết nạp", "trong năm", func(r dashboard.Row) any { return r.Admitted }},
+		{"adm_women", "Nữ", "trong năm", sum("adm_women")},
+		{"adm_women_pct", "Tỷ lệ nữ", "nữ / đã kết nạp", func(r dashboard.Row) any { return dashboard.Percent(r.Sum["adm_women"], r.Admitted) }},
+		{"adm_youth_union", "Đoàn viên", "trong năm", sum("adm_youth_union")},
+		{"adm_ethnic_minority", "Dân tộc thiểu số", "trong năm", sum("adm_ethnic_minority")},
+		{"adm_religious", "Có đạo", "trong năm", sum("adm_religious")},
+		{"adm_workers", "Công nhân doanh nghiệp", "trong năm", sum("adm_workers")},
+		{"adm_private_owners", "Chủ doanh nghiệp tư nhân", "trong năm", sum("adm_private_owners")},
+		{"adm_students", "Học sinh, sinh viên", "trong năm", sum("adm_students")},
+		{"adm_readmitted", "Kết nạp lại", "trong năm", sum("adm_readmitted")},
+	}},
+	{"Kết nạp theo quý", []column{
+		{"admitted_q1", "Quý 1", "kết nạp trong quý", func(r dashboard.Row) any { return r.AdmittedByQuarter[0] }},
+		{"admitted_q2", "Quý 2", "kết nạp trong quý", func(r dashboard.Row) any { return r.AdmittedByQuarter[1] }},
+		{"admitted_q3", "Quý 3", "kết nạp trong quý", func(r dashboard.Row) any { return r.AdmittedByQuarter[2] }},
+		{"admitted_q4", "Quý 4", "kết nạp trong quý", func(r dashboard.Row) any { return r.AdmittedByQuarter[3] }},
+		{"admitted", "Cả năm đến nay", "tổng các quý", func(r dashboard.Row) any { return r.Admitted }},
+	}},
+	{"Đại hội chi bộ", []column{
+		{"congress_held", "Đã đại hội", "chi bộ báo cáo đã tổ chức đại hội trong năm", func(r dashboard.Row) any { return r.CongressHeld }},
+		{"congress_due", "Phải đại hội", "chi bộ hết nhiệm kỳ trong năm (tính từ lần đại hội gần nhất có báo cáo), hoặc chưa có lần nào", func(r dashboard.Row) any { return r.CongressDue }},
+		{"congress_pct", "Tỷ lệ", "đã đại hội / phải đại hội", func(r dashboard.Row) any { return r.CongressProgress() }},
+	}},
 }
 
 // dashboardParams reads unit, year and date; the unit defaults to the caller's first grant.
@@ -126,30 +193,39 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 			v.UpHref = "/dashboard?" + dashboardQuery(d.Unit.ParentID, d.Year, d.AsOf)
 		}
 	}
-	for _, col := range dashboardColumns {
-		v.Headers = append(v.Headers, web.DashboardCell{Text: col.header, Title: col.formula})
-		v.Formulas = append(v.Formulas, web.Fact{Label: col.header, Value: col.formula})
-	}
-	row := func(dr dashboard.Row) web.DashboardRow {
-		out := web.DashboardRow{Name: dr.Name}
-		if dr.UnitID != d.Unit.ID {
-			out.Href = "/dashboard?" + dashboardQuery(dr.UnitID, d.Year, d.AsOf)
+	for _, sec := range dashboardSections {
+		ts := web.DashboardTable{Title: sec.title}
+		for _, col := range sec.columns {
+			ts.Headers = append(ts.Headers, web.DashboardCell{Text: col.header, Title: col.formula})
 		}
-		for _, col := range dashboardColumns {
-			cell := web.DashboardCell{Text: cellText(col.value(dr)), Title: col.formula}
-			if col.header == "% chỉ tiêu" {
-				cell.Class = string(dr.Progress.Status)
-				cell.Title += " · " + dr.Progress.Status.Label()
+		row := func(dr dashboard.Row) web.DashboardRow {
+			out := web.DashboardRow{Name: dr.Name}
+			if dr.UnitID != d.Unit.ID && dr.UnitID != 0 {
+				out.Href = "/dashboard?" + dashboardQuery(dr.UnitID, d.Year, d.AsOf)
 			}
-			out.Cells = append(out.Cells, cell)
+			for _, col := range sec.columns {
+				cell := web.DashboardCell{Text: cellText(col.value(dr)), Title: col.formula}
+				if col.key == "target_pct" {
+					cell.Class = string(dr.Progress.Status)
+					cell.Title += " · " + dr.Progress.Status.Label()
+				}
+				out.Cells = append(out.Cells, cell)
+			}
+			return out
 		}
-		return out
+		for _, dr := range d.Rows {
+			ts.Rows = append(ts.Rows, row(dr))
+		}
+		ts.Total = row(d.Total)
+		ts.Total.Name = "Tổng cộng"
+		v.Tables = append(v.Tables, ts)
+		if sec.title == "Tổng quan" {
+			for _, col := range sec.columns {
+				v.Formulas = append(v.Formulas, web.Fact{Label: col.header, Value: col.formula})
+			}
+		}
 	}
-	for _, dr := range d.Rows {
-		v.Rows = append(v.Rows, row(dr))
-	}
-	v.Total = row(d.Total)
-	v.Total.Name = "Tổng cộng"
+	v.Chart = admissionsChart(d)
 	if missing := d.Total.CellsExpected - d.Total.CellsSubmitted; missing > 0 {
 		v.Incomplete = fmt.Sprintf("Chưa đủ số liệu: %s trong %s chi bộ chưa gửi báo cáo %s.",
 			format.Int(int64(missing)), format.Int(int64(d.Total.CellsExpected)), d.Reporting)
@@ -157,39 +233,47 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 	s.render(w, r, http.StatusOK, web.Dashboard(c.page("Chỉ số", "dashboard"), v))
 }
 
-// dashboardSheet is the table as exported: the same numbers as the page, unformatted.
-func dashboardSheet(d dashboard.Dashboard) exchange.Sheet {
-	t := exchange.Table{Sheet: "Chỉ số " + strconv.Itoa(d.Year), Columns: []exchange.Column{{Key: "code", Header: "Mã"}, {Key: "name", Header: "Đơn vị"}}}
-	for i, col := range dashboardColumns {
-		t.Columns = append(t.Columns, exchange.Column{Key: "c" + strconv.Itoa(i), Header: col.header})
-	}
-	sheet := exchange.Sheet{Table: t}
-	add := func(code string, r dashboard.Row) {
-		row := []any{code, r.Name}
-		for _, col := range dashboardColumns {
-			v := col.value(r)
-			if f, ok := v.(float64); ok {
-				if math.IsNaN(f) {
-					v = nil
-				} else {
-					v = math.Round(f*100) / 100
-				}
-			}
-			row = append(row, v)
+// dashboardSheets are the tables as exported, one sheet per section: the numbers of the page,
+// percentages rounded to two decimals, empty where the page shows —.
+func dashboardSheets(d dashboard.Dashboard) []exchange.Sheet {
+	var sheets []exchange.Sheet
+	for _, sec := range dashboardSections {
+		t := exchange.Table{Sheet: sec.title, Columns: []exchange.Column{{Key: "code", Header: "Mã"}, {Key: "name", Header: "Đơn vị"}}}
+		for _, col := range sec.columns {
+			t.Columns = append(t.Columns, exchange.Column{Key: col.key, Header: col.header})
 		}
-		sheet.Rows = append(sheet.Rows, row)
+		sheet := exchange.Sheet{Table: t}
+		add := func(code string, r dashboard.Row) {
+			row := []any{code, r.Name}
+			for _, col := range sec.columns {
+				row = append(row, exportValue(col.value(r)))
+			}
+			sheet.Rows = append(sheet.Rows, row)
+		}
+		for _, r := range d.Rows {
+			add(r.Code, r)
+		}
+		add("", d.Total)
+		sheets = append(sheets, sheet)
 	}
-	for _, r := range d.Rows {
-		add(r.Code, r)
+	return sheets
+}
+
+// exportValue rounds a percentage to two decimals, as the page shows it, and turns "none" into nil.
+func exportValue(v any) any {
+	if f, ok := v.(float64); ok {
+		if math.IsNaN(f) {
+			return nil
+		}
+		return math.Round(f*100) / 100
 	}
-	add("", d.Total)
-	return sheet
+	return v
 }
 
 func (s *Server) dashboardXLSX(w http.ResponseWriter, r *http.Request, c caller) {
 	d, ok := s.buildDashboard(w, r, c)
 	if ok {
-		s.sendXLSX(w, r, fmt.Sprintf("chi-so-%s-%d.xlsx", d.Unit.Code, d.Year), dashboardSheet(d))
+		s.sendXLSX(w, r, fmt.Sprintf("chi-so-%s-%d.xlsx", d.Unit.Code, d.Year), dashboardSheets(d)...)
 	}
 }
 
@@ -198,8 +282,13 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request, c caller) 
 	if !ok {
 		return
 	}
+	sheets := dashboardSheets(d)
+	i, _ := strconv.Atoi(r.URL.Query().Get("section"))
+	if i < 0 || i >= len(sheets) {
+		i = 0
+	}
 	var buf bytes.Buffer
-	if err := exchange.WriteCSV(&buf, dashboardSheet(d)); err != nil {
+	if err := exchange.WriteCSV(&buf, sheets[i]); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -231,21 +320,12 @@ func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, c caller) 
 		s.serverError(w, r, err)
 		return
 	}
-	keys := []string{"hamlets_covered", "hamlets", "coverage_pct", "committee_coverage_pct", "target", "admitted", "target_pct",
-		"expected_pct", "projection", "admitted_last_year", "yoy_pct", "sources", "conversion_pct", "admission_rate_pct",
-		"cells_submitted", "cells_expected", "on_time_pct"}
 	conv := func(dr dashboard.Row) apiRow {
 		out := apiRow{UnitID: dr.UnitID, Code: dr.Code, Name: dr.Name, Values: map[string]any{}, Status: string(dr.Progress.Status)}
-		for i, col := range dashboardColumns {
-			v := col.value(dr)
-			if f, ok := v.(float64); ok {
-				if math.IsNaN(f) {
-					v = nil
-				} else {
-					v = math.Round(f*100) / 100
-				}
+		for _, sec := range dashboardSections {
+			for _, col := range sec.columns {
+				out.Values[col.key] = exportValue(col.value(dr))
 			}
-			out.Values[keys[i]] = v
 		}
 		return out
 	}
@@ -260,4 +340,27 @@ func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, c caller) 
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(body)
+}
+
+// admissionsChart ranks the rows by admissions, with their targets, as horizontal bars.
+func admissionsChart(d dashboard.Dashboard) web.BarChart {
+	rows := slices.Clone(d.Rows)
+	slices.SortStableFunc(rows, func(a, b dashboard.Row) int { return b.Admitted - a.Admitted })
+	if len(rows) > 20 {
+		rows = rows[:20]
+	}
+	most := 1
+	for _, r := range rows {
+		most = max(most, r.Admitted, r.Target)
+	}
+	chart := web.BarChart{Title: fmt.Sprintf("Kết nạp năm %d đến %s, so với chỉ tiêu", d.Year, format.Date(d.AsOf))}
+	for _, r := range rows {
+		bar := web.Bar{Label: r.Name, Value: format.Int(int64(r.Admitted)), Width: float64(r.Admitted) / float64(most) * 100}
+		if r.Target > 0 {
+			bar.Value += " / " + format.Int(int64(r.Target))
+			bar.Target = float64(r.Target) / float64(most) * 100
+		}
+		chart.Bars = append(chart.Bars, bar)
+	}
+	return chart
 }

@@ -106,3 +106,24 @@ func TestProvinceStaffDrillsDownAndExportsTheSameNumbers(t *testing.T) {
 		t.Fatalf("exported admissions %v vs page %q", rows[1], page)
 	}
 }
+
+func TestDashboardSectionsShowMovementFromTheLatestReport(t *testing.T) {
+	s, base := newTestServer(t)
+	f := dashboardFixture(t, s, base)
+	_, raw := send(t, f.staff, "GET", base+"/api/v1/dashboard?year=2026&unit="+itoa(f.commune), nil)
+	var body struct {
+		Total struct {
+			Values map[string]any `json:"values"`
+		} `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(raw), &body); err != nil {
+		t.Fatal(err)
+	}
+	v := body.Total.Values
+	if v["members_at_start"] != float64(10) || v["members_now"] != float64(13) || v["net_growth"] != float64(3) || v["admitted_q1"] != float64(3) {
+		t.Fatalf("movement: %v", v)
+	}
+	if v["conversion_pct"] != 50.0 || v["sources"] != float64(6) {
+		t.Fatalf("conversion: %v", v)
+	}
+}
