@@ -39,8 +39,8 @@ type Row struct {
 	Sum map[string]int
 	// Stock at the end of each cell's latest quarter reported in the year, by report field key.
 	Stock map[string]int
-	// AdmittedByQuarter are the admissions of each quarter of the year.
-	AdmittedByQuarter [4]int
+	// AdmittedByQuarter are the admissions of each quarter of the year, and of last year.
+	AdmittedByQuarter, LastYearByQuarter [4]int
 	// Congresses held in the year's reports, and cells due to hold one (see congresses).
 	CongressHeld, CongressDue int
 
@@ -160,8 +160,9 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 		d.Total.CellsApproved += r.CellsApproved
 		d.Total.CongressHeld += r.CongressHeld
 		d.Total.CongressDue += r.CongressDue
-		for i, n := range r.AdmittedByQuarter {
-			d.Total.AdmittedByQuarter[i] += n
+		for i := range 4 {
+			d.Total.AdmittedByQuarter[i] += r.AdmittedByQuarter[i]
+			d.Total.LastYearByQuarter[i] += r.LastYearByQuarter[i]
 		}
 		d.Total.Sum, d.Total.Stock = addInto(d.Total.Sum, r.Sum), addInto(d.Total.Stock, r.Stock)
 	}
@@ -293,8 +294,10 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 		}
 		sel = append(sel, fmt.Sprintf("round(sum(r.%s * rs.share) FILTER (WHERE r.year = $3 AND r.latest = 1))::int", k))
 	}
-	for qq := 1; qq <= 4; qq++ {
-		sel = append(sel, fmt.Sprintf("round(sum(r.admitted * rs.share) FILTER (WHERE r.year = $3 AND r.quarter = %d))::int", qq))
+	for _, y := range []string{"$3", "$3 - 1"} {
+		for qq := 1; qq <= 4; qq++ {
+			sel = append(sel, fmt.Sprintf("round(sum(r.admitted * rs.share) FILTER (WHERE r.year = %s AND r.quarter = %d))::int", y, qq))
+		}
 	}
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+subtreeCTE+`,
@@ -356,6 +359,7 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 		}
 		for qq := range 4 {
 			row.AdmittedByQuarter[qq] = deref(vals[len(SumKeys)+len(StockKeys)+qq])
+			row.LastYearByQuarter[qq] = deref(vals[len(SumKeys)+len(StockKeys)+4+qq])
 		}
 		row.Admitted, row.Sources = row.Sum["admitted"], row.Sum["outstanding"]
 	}

@@ -96,6 +96,7 @@ var routeAccess = map[string]string{
 	"GET /dashboard.xlsx":                                  string(account.ReadStructure),
 	"GET /dashboard.csv":                                   string(account.ReadStructure),
 	"GET /api/v1/dashboard":                                string(account.ReadStructure),
+	"GET /dashboard/trend.svg":                             string(account.ReadStructure),
 	"GET /admin/audit":                                     string(account.ReadAudit),
 	"GET /admin/audit.csv":                                 string(account.ReadAudit),
 }

@@ -2,9 +2,11 @@ package server
 
 import (
 	"bytes"
+
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/go-analyze/charts"
 	"math"
 	"net/http"
 	"net/url"
@@ -226,6 +228,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 		}
 	}
 	v.Chart = admissionsChart(d)
+	v.TrendHref = "/dashboard/trend.svg?" + q
 	if missing := d.Total.CellsExpected - d.Total.CellsSubmitted; missing > 0 {
 		v.Incomplete = fmt.Sprintf("Chưa đủ số liệu: %s trong %s chi bộ chưa gửi báo cáo %s.",
 			format.Int(int64(missing)), format.Int(int64(d.Total.CellsExpected)), d.Reporting)
@@ -363,4 +366,36 @@ func admissionsChart(d dashboard.Dashboard) web.BarChart {
 		chart.Bars = append(chart.Bars, bar)
 	}
 	return chart
+}
+
+// dashboardTrend draws the unit's admissions by quarter, this year against last year, as an
+// SVG line chart (go-analyze/charts), shown on the page as an image.
+func (s *Server) dashboardTrend(w http.ResponseWriter, r *http.Request, c caller) {
+	d, ok := s.buildDashboard(w, r, c)
+	if !ok {
+		return
+	}
+	this, last := make([]float64, 4), make([]float64, 4)
+	for i := range 4 {
+		this[i], last[i] = float64(d.Total.AdmittedByQuarter[i]), float64(d.Total.LastYearByQuarter[i])
+	}
+	p, err := charts.LineRender([][]float64{this, last},
+		charts.SVGOutputOptionFunc(),
+		charts.DimensionsOptionFunc(720, 300),
+		charts.TitleTextOptionFunc("Kết nạp theo quý: "+d.Unit.Name),
+		charts.XAxisLabelsOptionFunc([]string{"Quý 1", "Quý 2", "Quý 3", "Quý 4"}),
+		charts.LegendLabelsOptionFunc([]string{strconv.Itoa(d.Year), strconv.Itoa(d.Year - 1)}),
+	)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	svg, err := p.Bytes()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "private, max-age=60")
+	_, _ = w.Write(svg)
 }

@@ -127,3 +127,12 @@ func TestDashboardSectionsShowMovementFromTheLatestReport(t *testing.T) {
 		t.Fatalf("conversion: %v", v)
 	}
 }
+
+func TestTrendChartIsAnSVGImage(t *testing.T) {
+	s, base := newTestServer(t)
+	f := dashboardFixture(t, s, base)
+	resp, body := send(t, f.staff, "GET", base+"/dashboard/trend.svg?year=2026&unit="+itoa(f.province), nil)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(body, "<svg") || !strings.Contains(body, "Quý 1") {
+		t.Fatalf("trend: %d %s %.200s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}

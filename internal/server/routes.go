@@ -40,6 +40,7 @@ func (s *Server) router() chi.Router {
 	r.Get("/dashboard", read(s.dashboardPage))
 	r.Get("/dashboard.xlsx", read(s.dashboardXLSX))
 	r.Get("/dashboard.csv", read(s.dashboardCSV))
+	r.Get("/dashboard/trend.svg", read(s.dashboardTrend))
 	r.Get("/api/v1/dashboard", read(s.dashboardAPI))
 	r.Get("/org", read(s.orgBrowse))
 	r.Get("/org/export.xlsx", read(s.orgExport))
