@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/exchange"
@@ -62,6 +63,7 @@ var dashboardSections = []section{
 		{"cells_submitted", "Chi bộ đã gửi báo cáo", "chi bộ đã gửi báo cáo quý gần nhất", func(r dashboard.Row) any { return r.CellsSubmitted }},
 		{"cells_expected", "Chi bộ phải báo cáo", "chi bộ có trong cơ cấu", func(r dashboard.Row) any { return r.CellsExpected }},
 		{"on_time_pct", "Gửi đúng hạn", "chi bộ gửi đúng hạn / chi bộ phải báo cáo", func(r dashboard.Row) any { return dashboard.Percent(r.CellsOnTime, r.CellsExpected) }},
+		{"cells_approved", "Đã được duyệt", "chi bộ có báo cáo quý gần nhất đã được duyệt", func(r dashboard.Row) any { return r.CellsApproved }},
 	}},
 	{"Tạo nguồn, chuyển hóa", []column{
 		{"sources", "Quần chúng ưu tú (tạo nguồn)", "quần chúng ưu tú được giới thiệu trong năm", sum("outstanding")},
@@ -232,6 +234,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 	if missing := d.Total.CellsExpected - d.Total.CellsSubmitted; missing > 0 {
 		v.Incomplete = fmt.Sprintf("Chưa đủ số liệu: %s trong %s chi bộ chưa gửi báo cáo %s.",
 			format.Int(int64(missing)), format.Int(int64(d.Total.CellsExpected)), d.Reporting)
+		if c.Can(account.ReviewReports) {
+			v.IncompleteHref = fmt.Sprintf("/reports/status?unit=%d&year=%d&quarter=%d", d.Unit.ID, d.Reporting.Year, d.Reporting.Quarter)
+		}
 	}
 	s.render(w, r, http.StatusOK, web.Dashboard(c.page("Chỉ số", "dashboard"), v))
 }
