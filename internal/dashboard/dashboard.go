@@ -14,6 +14,7 @@ import (
 
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/quality"
 	"ptdang/internal/report"
 	"ptdang/internal/target"
 )
@@ -50,6 +51,9 @@ type Row struct {
 	// Target is the year's admission target (0: none set); Progress judges Admitted against it.
 	Target   int
 	Progress target.Progress
+
+	// Quality sums the annual quality ratings of the cells of the subtree (of QualityYear).
+	Quality quality.Summary
 }
 
 // Dashboard is the table of a unit's children for a year, with the totals.
@@ -59,7 +63,10 @@ type Dashboard struct {
 	AsOf      time.Time
 	Quarters  int           // quarters of the year ended by the as-of date, whose reports count
 	Reporting report.Period // the quarter whose reporting is shown
-	Rows      []Row
+	// QualityYear is the year whose quality ratings are shown: the dashboard's year once it has
+	// ended, the year before while it runs (ratings are made at the end of a year).
+	QualityYear int
+	Rows        []Row
 	Total     Row
 }
 
@@ -145,6 +152,17 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 	if err := congresses(ctx, q, ids, year, asOf, rows); err != nil {
 		return Dashboard{}, err
 	}
+	d.QualityYear = year
+	if asOf.Before(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)) {
+		d.QualityYear = year - 1
+	}
+	ratings, err := quality.Summarise(ctx, q, scope, ids, d.QualityYear, asOf)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	for id, r := range rows {
+		r.Quality = ratings[id]
+	}
 	for _, r := range d.Rows {
 		d.Total.Hamlets += r.Hamlets
 		d.Total.Covered += r.Covered
@@ -165,6 +183,7 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 			d.Total.LastYearByQuarter[i] += r.LastYearByQuarter[i]
 		}
 		d.Total.Sum, d.Total.Stock = addInto(d.Total.Sum, r.Sum), addInto(d.Total.Stock, r.Stock)
+		d.Total.Quality = addQuality(d.Total.Quality, r.Quality)
 	}
 	d.Total.Name = "Tổng cộng"
 	if err := progress(ctx, q, scope, &d); err != nil {
@@ -364,6 +383,26 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 		row.Admitted, row.Sources = row.Sum["admitted"], row.Sum["outstanding"]
 	}
 	return r.Err()
+}
+
+func addQuality(total, part quality.Summary) quality.Summary {
+	total.Excellent += part.Excellent
+	total.Good += part.Good
+	total.Satisfactory += part.Satisfactory
+	total.Unsatisfactory += part.Unsatisfactory
+	total.Exempt += part.Exempt
+	total.UnsatisfactoryTwoYears += part.UnsatisfactoryTwoYears
+	total.Cells += part.Cells
+	total.CellsExpected += part.CellsExpected
+	total.CellsOverCap += part.CellsOverCap
+	total.OrganisationsNotRated += part.OrganisationsNotRated
+	if total.Organisations == nil {
+		total.Organisations = map[quality.Category]int{}
+	}
+	for c, n := range part.Organisations {
+		total.Organisations[c] += n
+	}
+	return total
 }
 
 func addInto(total, part map[string]int) map[string]int {

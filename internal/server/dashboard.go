@@ -19,6 +19,7 @@ import (
 	"ptdang/internal/dashboard"
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
+	"ptdang/internal/quality"
 	"ptdang/web"
 )
 
@@ -113,6 +114,18 @@ var dashboardSections = []section{
 		{"admitted_q4", "Quý 4", "kết nạp trong quý", func(r dashboard.Row) any { return r.AdmittedByQuarter[3] }},
 		{"admitted", "Cả năm đến nay", "tổng các quý", func(r dashboard.Row) any { return r.Admitted }},
 	}},
+	{"Xếp loại chất lượng", []column{
+		{"rated", "Đảng viên được xếp loại", "không tính đảng viên miễn sinh hoạt", func(r dashboard.Row) any { return r.Quality.Rated() }},
+		{"rated_excellent", "Hoàn thành xuất sắc", "số đảng viên", func(r dashboard.Row) any { return r.Quality.Excellent }},
+		{"rated_good", "Hoàn thành tốt", "số đảng viên", func(r dashboard.Row) any { return r.Quality.Good }},
+		{"rated_satisfactory", "Hoàn thành", "số đảng viên", func(r dashboard.Row) any { return r.Quality.Satisfactory }},
+		{"rated_unsatisfactory", "Không hoàn thành", "số đảng viên", func(r dashboard.Row) any { return r.Quality.Unsatisfactory }},
+		{"satisfactory_or_better_pct", "Hoàn thành nhiệm vụ trở lên", "đảng viên hoàn thành nhiệm vụ trở lên / đảng viên được xếp loại", func(r dashboard.Row) any { return r.Quality.ShareSatisfactoryOrBetter() }},
+		{"unsatisfactory_two_years", "Không hoàn thành 2 năm liền", "đảng viên không hoàn thành nhiệm vụ năm nay và năm trước", func(r dashboard.Row) any { return r.Quality.UnsatisfactoryTwoYears }},
+		{"cells_over_cap", "Chi bộ vượt tỷ lệ xuất sắc", "chi bộ có số hoàn thành xuất sắc vượt mức quy định (20 % số hoàn thành tốt trở lên)", func(r dashboard.Row) any { return r.Quality.CellsOverCap }},
+		{"organisations_excellent", "Tổ chức đảng hoàn thành xuất sắc", "chi bộ tự xếp loại", func(r dashboard.Row) any { return r.Quality.Organisations[quality.Excellent] }},
+		{"cells_rated", "Chi bộ đã xếp loại", "chi bộ có số liệu xếp loại", func(r dashboard.Row) any { return r.Quality.Cells }},
+	}},
 	{"Đại hội chi bộ", []column{
 		{"congress_held", "Đã đại hội", "chi bộ báo cáo đã tổ chức đại hội trong năm", func(r dashboard.Row) any { return r.CongressHeld }},
 		{"congress_due", "Phải đại hội", "chi bộ hết nhiệm kỳ trong năm (tính từ lần đại hội gần nhất có báo cáo), hoặc chưa có lần nào", func(r dashboard.Row) any { return r.CongressDue }},
@@ -199,6 +212,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 	}
 	for _, sec := range dashboardSections {
 		ts := web.DashboardTable{Title: sec.title}
+		if sec.title == "Xếp loại chất lượng" {
+			ts.Title += " năm " + strconv.Itoa(d.QualityYear)
+		}
 		for _, col := range sec.columns {
 			ts.Headers = append(ts.Headers, web.DashboardCell{Text: col.header, Title: col.formula})
 		}

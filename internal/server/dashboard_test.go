@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -11,6 +12,9 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/browsertest"
+	"ptdang/internal/exchange"
+	"ptdang/internal/org"
+	"ptdang/internal/quality"
 	"ptdang/internal/report"
 )
 
@@ -134,5 +138,41 @@ func TestTrendChartIsAnSVGImage(t *testing.T) {
 	resp, body := send(t, f.staff, "GET", base+"/dashboard/trend.svg?year=2026&unit="+itoa(f.province), nil)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(body, "<svg") || !strings.Contains(body, "Quý 1") {
 		t.Fatalf("trend: %d %s %.200s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}
+
+func TestDashboardShowsLastYearsQualityRatings(t *testing.T) {
+	s, base := newTestServer(t)
+	f := dashboardFixture(t, s, base)
+	sheet := exchange.Sheet{Table: quality.Table}
+	vals := map[string]any{"cell_code": "TU.X01.A01", "year": 2025, "excellent": 1, "good": 9, "satisfactory": 3, "unsatisfactory": 1}
+	row := make([]any, len(quality.Table.Columns))
+	for i, c := range quality.Table.Columns {
+		row[i] = vals[c.Key]
+	}
+	sheet.Rows = append(sheet.Rows, row)
+	var buf bytes.Buffer
+	if err := exchange.WriteXLSX(&buf, sheet); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := quality.Import(t.Context(), s.DB, org.Everything(), &buf, "xep-loai.xlsx", false); err != nil || len(res.Problems) > 0 {
+		t.Fatalf("import: %v %v", res.Problems, err)
+	}
+	_, raw := send(t, f.staff, "GET", base+"/api/v1/dashboard?year=2026&unit="+itoa(f.province), nil)
+	var body struct {
+		Total struct {
+			Values map[string]any `json:"values"`
+		} `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(raw), &body); err != nil {
+		t.Fatal(err)
+	}
+	// 13 of 14 rated members satisfactory or better = 92,86 %, ratings of 2025 while 2026 runs.
+	if v := body.Total.Values; v["rated"] != float64(14) || v["satisfactory_or_better_pct"] != 92.86 {
+		t.Fatalf("quality: %v", v)
+	}
+	_, page := send(t, f.staff, "GET", base+"/dashboard?year=2026&unit="+itoa(f.province), nil)
+	if !strings.Contains(page, "Xếp loại chất lượng năm 2025") || !strings.Contains(page, "92,86 %") {
+		t.Fatal("the page does not show 2025's ratings")
 	}
 }

@@ -467,6 +467,11 @@ func (s *Server) reportStatus(w http.ResponseWriter, r *http.Request, c caller) 
 		next = report.Period{Year: p.Year + 1, Quarter: 1}
 	}
 	v.Next = fmt.Sprintf("/reports/status?unit=%d&year=%d&quarter=%d", unit, next.Year, next.Quarter)
+	v.Actions = []web.Link{{Label: "Nhập báo cáo từ tệp", Href: "/reports/import"}, {Label: "Nhập xếp loại chất lượng", Href: "/quality/import"},
+		{Label: "Chỉ số", Href: fmt.Sprintf("/dashboard?unit=%d&year=%d", unit, p.Year)}}
+	if c.Can(account.AcceptReports) {
+		v.Actions = append(v.Actions, web.Link{Label: "Thời hạn báo cáo", Href: "/reports/settings"})
+	}
 	counts := map[report.State]int{}
 	late := 0
 	for _, row := range rows {

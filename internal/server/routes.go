@@ -102,6 +102,7 @@ func (s *Server) router() chi.Router {
 	r.Get("/admin/audit", s.need(account.ReadAudit, s.auditPage))
 	r.Get("/admin/audit.csv", s.need(account.ReadAudit, s.auditCSV))
 	s.targetRoutes(r)
+	s.qualityRoutes(r)
 	return r
 }
 

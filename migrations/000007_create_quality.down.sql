@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS quality_rule;
+DROP TABLE IF EXISTS quality_rating;
