@@ -67,7 +67,7 @@ type Dashboard struct {
 	// ended, the year before while it runs (ratings are made at the end of a year).
 	QualityYear int
 	Rows        []Row
-	Total     Row
+	Total       Row
 }
 
 // Percent is part/whole × 100, NaN when whole is 0 (shown as "—").
