@@ -20,7 +20,7 @@ type Part struct {
 }
 
 // Parts lists the parts in load order; later parts may rely on earlier ones.
-var Parts = []Part{provincePart, accountsPart, reportsPart, targetsPart}
+var Parts = []Part{provincePart, accountsPart, reportsPart, targetsPart, qualityPart}
 
 // Load loads every part not yet loaded and reports each on out. A part that fails leaves
 // nothing behind, and the parts after it are not tried.
