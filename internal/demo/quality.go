@@ -42,7 +42,7 @@ var qualityPart = Part{Name: "quality", Load: func(ctx context.Context, tx pgx.T
 		good := c.members * 6 / 10
 		excellent := good / 5 // within the cap of 20 % of those rated good or better
 		unsatisfactory := 0
-		if (i+c.year)%17 == 0 {
+		if (i+c.year)%17 == 0 && c.members > 3 {
 			unsatisfactory = 1
 		}
 		satisfactory := c.members - excellent - good - unsatisfactory
