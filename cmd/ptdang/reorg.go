@@ -19,7 +19,7 @@ import (
 
 const reorgUsage = `ptdang reorg: record a reorganisation (sắp xếp tổ chức) in either tree
 
-  ptdang reorg rename -tree party|admin -code CODE -name "New name" -effective DATE [-note TEXT]
+  ptdang reorg rename -tree party|admin -code CODE -name "New name" [-local-word WORD] -effective DATE [-note TEXT]
   ptdang reorg move   -tree party|admin -code CODE -parent CODE -effective DATE [-note TEXT]
   ptdang reorg merge  -tree party|admin -into NEWCODE -name "Name" -effective DATE [-parent CODE] [-note TEXT] CODE CODE...
   ptdang reorg split  -tree party|admin -code CODE -effective DATE [-note TEXT] NEWCODE:SHARE:Name NEWCODE:SHARE:Name...
@@ -40,6 +40,7 @@ func reorg(ctx context.Context, db *pgxpool.Pool, args []string, stdout io.Write
 	tree := fs.String("tree", "party", "party or admin")
 	code := fs.String("code", "", "code of the unit to change")
 	name := fs.String("name", "", "new name")
+	localWord := fs.String("local-word", "", "admin tree: what the unit is now called (xã, thị trấn, khu phố…)")
 	parent := fs.String("parent", "", "code of the new parent")
 	into := fs.String("into", "", "code of the unit a merge creates")
 	effective := fs.String("effective", "", "first day of the new shape")
@@ -79,7 +80,11 @@ func reorg(ctx context.Context, db *pgxpool.Pool, args []string, stdout io.Write
 
 	switch verb {
 	case "rename":
-		err = org.RenameUnit(ctx, db, all, t, r, id, *name)
+		if t == org.AdminTree {
+			err = org.RenameAdminUnit(ctx, db, all, r, id, *name, *localWord)
+		} else {
+			err = org.RenameUnit(ctx, db, all, t, r, id, *name)
+		}
 	case "move":
 		err = org.MoveUnit(ctx, db, all, t, r, id, parentID)
 	case "merge":

@@ -433,3 +433,21 @@ func TestLinksAndChildrenStartingOnTheEffectiveDayFollowTheMerge(t *testing.T) {
 		t.Fatalf("the hamlet linked on the merge day: %+v", served)
 	}
 }
+
+func TestACommuneBecomesATownOnADate(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := t.Context()
+	province, _ := org.CreateAdminUnit(ctx, db, all, org.AdminUnitInput{Code: "P", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
+	commune, _ := org.CreateAdminUnit(ctx, db, all, org.AdminUnitInput{Code: "C", Name: "Trảng Bom", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
+	if err := org.RenameAdminUnit(ctx, db, all, org.Reorg{Effective: day("2020-01-01")}, commune, "Trảng Bom", "xã"); apperr.Field(err, "name") == "" {
+		t.Fatalf("a rename that changes nothing: %v", err)
+	}
+	if err := org.RenameAdminUnit(ctx, db, all, org.Reorg{Effective: day("2020-01-01"), Note: "NQ 869"}, commune, "Trảng Bom", "Thị trấn"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := org.GetAdminUnit(ctx, db, all, commune, day("2019-12-31"))
+	after, _ := org.GetAdminUnit(ctx, db, all, commune, day("2020-01-01"))
+	if before.LocalWord != "xã" || after.LocalWord != "thị trấn" || after.Name != "Trảng Bom" {
+		t.Fatalf("local word before %q, after %q (%q)", before.LocalWord, after.LocalWord, after.Name)
+	}
+}

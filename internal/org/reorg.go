@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/unicode/norm"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
@@ -450,20 +451,38 @@ func SplitAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, u
 
 // RenameUnit gives unit a new name from r.Effective on; it stays the same unit.
 func RenameUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r Reorg, unit int64, name string) error {
-	t := tablesOf(tree)
-	name = strings.Join(strings.Fields(name), " ")
+	return rename(ctx, db, scope, tablesOf(tree), r, unit, name, "")
+}
+
+// RenameAdminUnit is RenameUnit for an administrative unit that may also change what it is
+// called (xã → thị trấn, ấp → khu phố): localWord "" keeps the word it had.
+func RenameAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, name, localWord string) error {
+	return rename(ctx, db, scope, adminTables, r, unit, name, localWord)
+}
+
+func rename(ctx context.Context, db pg.Beginner, scope Scope, t tables, r Reorg, unit int64, name, localWord string) error {
+	name = norm.NFC.String(strings.Join(strings.Fields(name), " "))
+	localWord = norm.NFC.String(strings.ToLower(strings.Join(strings.Fields(localWord), " ")))
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
 		r.check(inv)
 		if name == "" {
 			inv.Add("name", "Nhập tên mới.")
+		} else if len([]rune(name)) > 200 {
+			inv.Add("name", "Tên đơn vị dài quá 200 ký tự.")
 		}
 		if !r.Effective.IsZero() {
 			old, err := t.checkOpen(ctx, tx, scope, unit, r.Effective, "unit_id", inv)
 			if err != nil {
 				return err
 			}
-			if old == name {
+			var oldWord string
+			if localWord != "" {
+				if err := tx.QueryRow(ctx, `SELECT local_word FROM admin_version_at($1, $2)`, unit, r.Effective).Scan(&oldWord); err != nil {
+					return err
+				}
+			}
+			if old == name && (localWord == "" || localWord == oldWord) {
 				inv.Add("name", "Tên mới trùng với tên hiện tại.")
 			}
 		}
@@ -474,7 +493,14 @@ func RenameUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r R
 		if err != nil {
 			return err
 		}
-		return t.newVersion(ctx, tx, scope, Rename, r.Note, unit, r.Effective, event, name, false, 0)
+		if err := t.newVersion(ctx, tx, scope, Rename, r.Note, unit, r.Effective, event, name, false, 0); err != nil {
+			return err
+		}
+		if localWord == "" {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `UPDATE admin_unit_version SET local_word = $3 WHERE unit_id = $1 AND valid_from = $2`, unit, r.Effective, localWord)
+		return err
 	})
 }
 

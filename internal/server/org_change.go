@@ -127,6 +127,9 @@ func renameChange(tree org.Tree) change {
 		intro: "Đơn vị vẫn là đơn vị cũ, chỉ mang tên mới từ ngày có hiệu lực; tên cũ được giữ trong lịch sử.",
 		fields: func(f *fields) {
 			f.add("text", "name", "Tên mới", "")
+			if tree == org.AdminTree {
+				f.add("text", "local_word", "Gọi là (nếu đổi)", "Ví dụ xã thành thị trấn, ấp thành khu phố; để trống nếu không đổi.")
+			}
 			f.add("date", "effective", "Ngày có hiệu lực", "")
 			noteField(f)
 		},
@@ -134,6 +137,9 @@ func renameChange(tree org.Tree) change {
 			re := org.Reorg{Effective: f.date("effective"), Note: f.text("note")}
 			if f.inv.Err() != nil {
 				return nil
+			}
+			if tree == org.AdminTree {
+				return org.RenameAdminUnit(r.Context(), s.DB, c.Scope, re, u.id, f.text("name"), f.text("local_word"))
 			}
 			return org.RenameUnit(r.Context(), s.DB, c.Scope, tree, re, u.id, f.text("name"))
 		},
