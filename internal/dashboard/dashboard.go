@@ -186,7 +186,7 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 		d.Total.Quality = addQuality(d.Total.Quality, r.Quality)
 	}
 	d.Total.Name = "Tổng cộng"
-	if err := progress(ctx, q, scope, &d); err != nil {
+	if err := progress(ctx, q, &d); err != nil {
 		return Dashboard{}, err
 	}
 	return d, nil
@@ -197,28 +197,23 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 //
 // Formula (DOMAIN.md): admitted since 1 January / annual target — Đồng Tháp, 30/6/2022:
 // 934 / 1.300 = 71,85 %.
-func progress(ctx context.Context, q pg.Querier, scope org.Scope, d *Dashboard) error {
-	alloc, err := target.GetAllocation(ctx, q, scope, d.Unit.ID, d.Year)
+func progress(ctx context.Context, q pg.Querier, d *Dashboard) error {
+	units := []int64{d.Unit.ID}
+	for _, r := range d.Rows {
+		units = append(units, r.UnitID)
+	}
+	targets, settings, err := target.Targets(ctx, q, units, d.Year)
 	if err != nil {
 		return err
 	}
-	byUnit := map[int64]int{}
-	for _, c := range alloc.Children {
-		if c.Target.Set() {
-			byUnit[c.Unit.ID] = c.Target.Number
-		}
-	}
-	if alloc.Total.Set() {
-		byUnit[d.Unit.ID] = alloc.Total.Number
-		d.Total.Target = alloc.Total.Number
-	}
+	d.Total.Target = targets[d.Unit.ID]
 	judge := func(r *Row) {
 		last := r.AdmittedLastYear
 		r.Progress = target.Compute(target.ProgressInput{Target: r.Target, Admitted: r.Admitted, AsOf: d.AsOf,
-			Profile: alloc.Settings.Profile, Thresholds: alloc.Settings.Thresholds, LastYear: &last})
+			Profile: settings.Profile, Thresholds: settings.Thresholds, LastYear: &last})
 	}
 	for i := range d.Rows {
-		d.Rows[i].Target = byUnit[d.Rows[i].UnitID]
+		d.Rows[i].Target = targets[d.Rows[i].UnitID]
 		judge(&d.Rows[i])
 	}
 	judge(&d.Total)

@@ -216,3 +216,36 @@ func SetSettings(ctx context.Context, db pg.Beginner, scope org.Scope, unit int6
 func sameDate(a, b *time.Time) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && a.Equal(*b))
 }
+
+// Targets returns the targets of year recorded for units (absent: none set) and the settings
+// of the province the first unit belongs to, to judge progress with. The caller has checked
+// that units are in its scope: a unit's target and its province's pace are shown to anyone
+// who may see the unit.
+func Targets(ctx context.Context, q pg.Querier, units []int64, year int) (map[int64]int, Settings, error) {
+	out := map[int64]int{}
+	if len(units) == 0 {
+		return out, Settings{}, nil
+	}
+	rows, err := q.Query(ctx, `SELECT unit_id, target FROM admission_target WHERE year = $1 AND unit_id = ANY ($2)`, year, units)
+	if err != nil {
+		return nil, Settings{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var unit int64
+		var n int
+		if err := rows.Scan(&unit, &n); err != nil {
+			return nil, Settings{}, err
+		}
+		out[unit] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, Settings{}, err
+	}
+	province, err := provinceOf(ctx, q, units[0], yearStart(year))
+	if err != nil {
+		return nil, Settings{}, err
+	}
+	s, err := settingsFor(ctx, q, province, year)
+	return out, s, err
+}
