@@ -3,7 +3,12 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +19,7 @@ import (
 	"ptdang/internal/browsertest"
 	"ptdang/internal/exchange"
 	"ptdang/internal/org"
+	"ptdang/internal/pg"
 	"ptdang/internal/quality"
 	"ptdang/internal/report"
 )
@@ -174,5 +180,56 @@ func TestDashboardShowsLastYearsQualityRatings(t *testing.T) {
 	_, page := send(t, f.staff, "GET", base+"/dashboard?year=2026&unit="+itoa(f.province), nil)
 	if !strings.Contains(page, "Xếp loại chất lượng năm 2025") || !strings.Contains(page, "92,86 %") {
 		t.Fatal("the page does not show 2025's ratings")
+	}
+}
+
+// Two servers on one database: a session opened on one is valid on the other, and a report
+// submitted through one shows on the other's dashboard at the next request (no cache, no batch).
+func TestTwoServersShareSessionsAndLiveFigures(t *testing.T) {
+	a, baseA := newTestServer(t)
+	f := newOrgFixture(t, a, baseA)
+	addUser(t, a, "bithu", account.CellSecretary, f.cell)
+	a.Now = func() time.Time { return time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC) }
+	poolB, err := pg.Open(t.Context(), a.DB.Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(poolB.Close)
+	b := New(poolB, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	tsB := httptest.NewServer(b.Routes())
+	t.Cleanup(tsB.Close)
+
+	admitted := func() any {
+		t.Helper()
+		// f.staff signed in on server A; its cookie is sent to server B.
+		u, _ := url.Parse(baseA)
+		jar, _ := cookiejar.New(nil)
+		uB, _ := url.Parse(tsB.URL)
+		jar.SetCookies(uB, f.staff.Jar.Cookies(u))
+		resp, raw := send(t, &http.Client{Jar: jar}, "GET", tsB.URL+"/api/v1/dashboard?year=2026&date=2026-04-05&unit="+itoa(f.province), nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("server B with server A's session: %d", resp.StatusCode)
+		}
+		var body struct {
+			Total struct {
+				Values map[string]any `json:"values"`
+			} `json:"total"`
+		}
+		if err := json.Unmarshal([]byte(raw), &body); err != nil {
+			t.Fatal(err)
+		}
+		return body.Total.Values["admitted"]
+	}
+	if got := admitted(); got != float64(0) {
+		t.Fatalf("before the report: %v", got)
+	}
+	sec := signIn(t, baseA, "bithu")
+	resp, body := send(t, sec, "POST", baseA+reportHref(f.cell, report.Period{Year: 2026, Quarter: 1}), url.Values{"action": {"submit"}, "version": {"0"},
+		"opening": {"14"}, "admitted": {"2"}, "closing": {"16"}, "full_members": {"14"}, "probationary": {"2"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit on server A: %d\n%s", resp.StatusCode, body)
+	}
+	if got := admitted(); got != float64(2) {
+		t.Fatalf("server B's dashboard after the report on server A: %v", got)
 	}
 }
