@@ -95,3 +95,16 @@ func GrantException(ctx context.Context, db pg.Beginner, scope org.Scope, cell i
 			Label: r.CellName + " " + p.String(), New: map[string]any{"until": until}})
 	})
 }
+
+// ProvinceOf returns the provincial committee unit belongs to on d; apperr.ErrNotFound when
+// it lies under none.
+func ProvinceOf(ctx context.Context, q pg.Querier, unit int64, d time.Time) (int64, error) {
+	var province *int64
+	if err := q.QueryRow(ctx, `SELECT party_province_of($1, $2)`, unit, d).Scan(&province); err != nil {
+		return 0, err
+	}
+	if province == nil {
+		return 0, apperr.ErrNotFound
+	}
+	return *province, nil
+}

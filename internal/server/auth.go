@@ -98,3 +98,21 @@ func safeNext(next string) string {
 	}
 	return next
 }
+
+// homeUnit is the unit a page opens on when the URL names none: the caller's first granted unit
+// whose role allows p, or for a system administrator the top of the tree.
+func (s *Server) homeUnit(r *http.Request, c caller, p account.Permission) (int64, error) {
+	for _, g := range c.Grants {
+		if g.UnitID != 0 && g.Role.Allows(p) {
+			return g.UnitID, nil
+		}
+	}
+	tops, err := org.PartyChildren(r.Context(), s.DB, c.Scope, 0, s.today())
+	if err != nil {
+		return 0, err
+	}
+	if len(tops) == 0 {
+		return 0, apperr.ErrNotFound
+	}
+	return tops[0].ID, nil
+}

@@ -19,6 +19,7 @@ import (
 	"ptdang/internal/dashboard"
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
+	"ptdang/internal/org"
 	"ptdang/internal/quality"
 	"ptdang/web"
 )
@@ -146,15 +147,8 @@ func (s *Server) dashboardParams(r *http.Request, c caller) (unit int64, year in
 	}
 	unit, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
 	if unit == 0 {
-		for _, g := range c.Grants {
-			if g.UnitID != 0 {
-				unit = g.UnitID
-				break
-			}
-		}
-	}
-	if unit == 0 {
-		if err := s.DB.QueryRow(r.Context(), `SELECT unit_id FROM party_unit_version WHERE parent_id IS NULL AND valid_to IS NULL ORDER BY unit_id LIMIT 1`).Scan(&unit); err != nil {
+		var err error
+		if unit, err = s.homeUnit(r, c, account.ReadStructure); err != nil {
 			return 0, 0, asOf, false
 		}
 	}
@@ -206,7 +200,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 	q := dashboardQuery(d.Unit.ID, d.Year, d.AsOf)
 	v.XLSXHref, v.CSVHref, v.APIHref = "/dashboard.xlsx?"+q, "/dashboard.csv?"+q, "/api/v1/dashboard?"+q
 	if d.Unit.ParentID != 0 {
-		if _, err := dashboard.Build(r.Context(), s.DB, c.Scope, d.Unit.ParentID, d.Year, d.AsOf); err == nil {
+		if _, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, d.Unit.ParentID, d.AsOf); err == nil {
 			v.UpHref = "/dashboard?" + dashboardQuery(d.Unit.ParentID, d.Year, d.AsOf)
 		}
 	}

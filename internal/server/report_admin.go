@@ -46,17 +46,14 @@ func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, c caller
 	s.sendXLSX(w, r, "mau-bao-cao-quy.xlsx", exchange.Sheet{Table: report.FiguresTable})
 }
 
-// provinceOf is the provincial committee a user's settings page is about: the first grant's.
+// provinceOf is the provincial committee a user's settings page is about: that of the unit
+// they accept reports for.
 func (s *Server) provinceOf(r *http.Request, c caller) (int64, error) {
-	var province int64
-	for _, g := range c.Grants {
-		if g.Role.Allows(account.AcceptReports) && g.UnitID != 0 {
-			err := s.DB.QueryRow(r.Context(), `SELECT COALESCE(party_province_of($1, now()::date), 0)`, g.UnitID).Scan(&province)
-			return province, err
-		}
+	unit, err := s.homeUnit(r, c, account.AcceptReports)
+	if err != nil {
+		return 0, err
 	}
-	err := s.DB.QueryRow(r.Context(), `SELECT unit_id FROM party_unit_version WHERE kind = 'province_committee' AND valid_to IS NULL ORDER BY unit_id LIMIT 1`).Scan(&province)
-	return province, err
+	return report.ProvinceOf(r.Context(), s.DB, unit, s.today())
 }
 
 func (s *Server) reportSettingsView(r *http.Request, c caller, province int64, set report.Settings, sf, ef *form) (web.ReportSettingsView, error) {

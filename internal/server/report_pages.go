@@ -47,20 +47,10 @@ func (s *Server) reports(w http.ResponseWriter, r *http.Request, c caller) {
 			return
 		}
 	}
-	unit := int64(0)
-	for _, g := range c.Grants {
-		if g.UnitID != 0 && g.Role.Allows(account.ReviewReports) {
-			unit = g.UnitID
-			break
-		}
-	}
-	if unit == 0 {
-		// A system administrator: the first top unit of the tree.
-		var err error
-		if err = s.DB.QueryRow(r.Context(), `SELECT unit_id FROM party_unit_version WHERE parent_id IS NULL ORDER BY unit_id LIMIT 1`).Scan(&unit); err != nil {
-			s.notFound(w, r)
-			return
-		}
+	unit, err := s.homeUnit(r, c, account.ReviewReports)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/reports/status?unit=%d&year=%d&quarter=%d", unit, p.Year, p.Quarter), http.StatusSeeOther)
 }
@@ -439,14 +429,13 @@ func (s *Server) reportStatus(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	unit, _ := strconv.ParseInt(q.Get("unit"), 10, 64)
 	if unit == 0 {
-		for _, g := range c.Grants {
-			if g.UnitID != 0 {
-				unit = g.UnitID
-				break
-			}
+		var err error
+		if unit, err = s.homeUnit(r, c, account.ReviewReports); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 	}
-	if !p.Valid() || unit == 0 {
+	if !p.Valid() {
 		s.notFound(w, r)
 		return
 	}
