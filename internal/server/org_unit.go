@@ -140,16 +140,13 @@ func (s *Server) adminUnit(w http.ResponseWriter, r *http.Request, c caller) {
 			s.fail(w, r, err)
 			return
 		}
-		current := "Chưa có đảng viên (trắng đảng viên)"
+		served := web.Fact{Label: "Chi bộ phụ trách", Value: "Chưa có đảng viên (trắng đảng viên)"}
 		for _, l := range links {
 			if l.Span.Contains(asOf) {
-				current = l.Mode.Label() + ": " + l.CellName
-				v.Facts = append(v.Facts, web.Fact{Label: "Chi bộ phụ trách", Value: current, Href: unitHref(org.PartyTree, l.CellID, asOf)})
+				served.Value, served.Href = l.Mode.Label()+": "+l.CellName, unitHref(org.PartyTree, l.CellID, asOf)
 			}
 		}
-		if current == "Chưa có đảng viên (trắng đảng viên)" {
-			v.Facts = append(v.Facts, web.Fact{Label: "Chi bộ phụ trách", Value: current})
-		}
+		v.Facts = append(v.Facts, served)
 		v.LinksTitle, v.Links = "Các chi bộ đã phụ trách", linkRows(links, asOf)
 	} else {
 		children, err := org.AdminChildren(ctx, s.DB, scope, id, asOf)
