@@ -12,10 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/config"
+	"ptdang/internal/dashboard"
 	"ptdang/internal/demo"
 	"ptdang/internal/pg"
 	"ptdang/internal/server"
@@ -30,6 +32,8 @@ Usage:
   ptdang migrate version           print the database's schema version
   ptdang migrate force VERSION     mark VERSION as applied and clean, after a manual repair
   ptdang demo                      load the demo data set (each part once)
+  ptdang gen [-scale province|national] [-years N] [-seed S]   load a synthetic data set for
+                                   measuring into an empty database (docs/performance.md)
   ptdang reorg rename|move|merge|split ...   record a reorganisation ('ptdang reorg' for details)
   ptdang user add|password ...     accounts ('ptdang user' for details)
   ptdang import [-dry-run] [-table party|admin|links] FILE   import the structure (docs/import.md)
@@ -60,11 +64,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "demo", "reorg", "import", "user":
+	case "serve", "migrate", "demo", "gen", "reorg", "import", "user":
 	default:
 		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
 	}
 	imp := newImportFlags(fs)
+	gf := newGenFlags(fs)
 	cfg, err := config.Load(fs, args, os.Getenv)
 	if err != nil {
 		return err
@@ -94,6 +99,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return importStructure(ctx, db, imp, fs.Args(), stdout)
 	case "user":
 		return userCommand(ctx, db, fs.Args(), stdout)
+	case "gen":
+		return generate(ctx, db, gf, time.Now(), stdout)
 	}
 	if err := demo.Load(ctx, db, demo.Parts, stdout); err != nil {
 		return err
@@ -122,7 +129,17 @@ func serve(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
-	return server.Run(ctx, l, server.New(db, log, cfg.SecureCookies).Routes(), cfg.ShutdownTimeout, log)
+	s := server.New(db, log, cfg.SecureCookies)
+	s.Dashboards = dashboard.NewCache(cfg.CacheRows)
+	if cfg.ReplicaURL != "" {
+		replica, err := pg.Open(ctx, cfg.ReplicaURL)
+		if err != nil {
+			return fmt.Errorf("replica: %w", err)
+		}
+		defer replica.Close()
+		s.ReadDB = replica
+	}
+	return server.Run(ctx, l, s.Routes(), cfg.ShutdownTimeout, log)
 }
 
 func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {

@@ -16,6 +16,8 @@ import (
 // Config is the typed configuration of `ptdang serve` and the other subcommands.
 type Config struct {
 	DatabaseURL     string        // DATABASE_URL
+	ReplicaURL      string        // DATABASE_REPLICA_URL: dashboards read from it when set
+	CacheRows       int           // PTDANG_DASHBOARD_CACHE_ROWS
 	ListenAddr      string        // PTDANG_LISTEN_ADDR
 	BaseURL         string        // PTDANG_BASE_URL
 	LogLevel        slog.Level    // PTDANG_LOG_LEVEL
@@ -38,8 +40,11 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		level    string
 		secure   string
 		shutdown string
+		rows     string
 	)
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL)")
+	fs.StringVar(&c.ReplicaURL, "database-replica-url", env("DATABASE_REPLICA_URL", ""), "PostgreSQL read replica for the dashboards, optional (DATABASE_REPLICA_URL)")
+	fs.StringVar(&rows, "dashboard-cache-rows", env("PTDANG_DASHBOARD_CACHE_ROWS", "20000"), "dashboard rows each server remembers, about 3 KB each (PTDANG_DASHBOARD_CACHE_ROWS)")
 	fs.StringVar(&c.ListenAddr, "listen", env("PTDANG_LISTEN_ADDR", ":8080"), "listen address (PTDANG_LISTEN_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", env("PTDANG_BASE_URL", "http://localhost:8080"), "public base URL (PTDANG_BASE_URL)")
 	fs.StringVar(&level, "log-level", env("PTDANG_LOG_LEVEL", "info"), "debug, info, warn or error (PTDANG_LOG_LEVEL)")
@@ -62,6 +67,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(shutdown); err != nil || c.ShutdownTimeout < 0 {
 		return Config{}, fmt.Errorf("shutdown timeout %q: want a duration such as 30s", shutdown)
+	}
+	if c.CacheRows, err = strconv.Atoi(rows); err != nil || c.CacheRows < 1 {
+		return Config{}, fmt.Errorf("dashboard cache rows %q: want a positive number such as 20000", rows)
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Config{}, fmt.Errorf("base URL %q: want http(s)://host[:port]", c.BaseURL)
@@ -89,13 +97,17 @@ func (c Config) Logger() *slog.Logger {
 
 // String dumps the configuration with the database password masked, for the start-up log.
 func (c Config) String() string {
-	db := c.DatabaseURL
+	return fmt.Sprintf("database=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d",
+		masked(c.DatabaseURL), masked(c.ReplicaURL), c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout, c.CacheRows)
+}
+
+// masked is a database URL with its password hidden.
+func masked(db string) string {
 	if u, err := url.Parse(db); err == nil && u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")
 		}
-		db = u.String()
+		return u.String()
 	}
-	return fmt.Sprintf("database=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s",
-		db, c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout)
+	return db
 }

@@ -1,30 +1,144 @@
-package dashboard_test
+package dashboard
 
 import (
+	"context"
 	"io"
+	"math/rand/v2"
+	"os"
 	"testing"
+	"time"
 
-	"ptdang/internal/dashboard"
-	"ptdang/internal/demo"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"ptdang/internal/gen"
+	"ptdang/internal/org"
+	"ptdang/internal/pg"
 	"ptdang/internal/pgtest"
+	"ptdang/internal/quality"
+	"ptdang/internal/report"
 )
 
-// BenchmarkProvinceDashboard builds the demo province's dashboard (91 communes, 1.383 cells,
-// reports of 2025–2026): `make bench` or
-// go test -run '^$' -bench ProvinceDashboard ./internal/dashboard/
-func BenchmarkProvinceDashboard(b *testing.B) {
-	db := pgtest.New(b)
-	if err := demo.Load(b.Context(), db, demo.Parts, io.Discard); err != nil {
-		b.Fatal(err)
-	}
-	var province int64
-	if err := db.QueryRow(b.Context(), `SELECT unit_id FROM party_unit_version WHERE kind = 'province_committee' AND valid_to IS NULL`).Scan(&province); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := dashboard.Build(b.Context(), db, all, province, 2026, day("2026-09-30")); err != nil {
+// benchAsOf is the day the benchmarks look from: after the last quarter generated.
+var benchAsOf = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+
+// BenchData returns a database holding a generated data set (package gen) to 2026 Q3:
+// PTDANG_BENCH_DATABASE_URL when set (it must hold one, made by `ptdang gen`), else a new
+// database loaded with the scale PTDANG_BENCH_SCALE (default province; national takes some
+// minutes to load).
+func benchData(b *testing.B) *pgxpool.Pool {
+	if url := os.Getenv("PTDANG_BENCH_DATABASE_URL"); url != "" {
+		db, err := pg.Open(b.Context(), url)
+		if err != nil {
 			b.Fatal(err)
+		}
+		b.Cleanup(db.Close)
+		return db
+	}
+	scale := gen.Scales[os.Getenv("PTDANG_BENCH_SCALE")]
+	if scale.Name == "" {
+		scale = gen.Scales["province"]
+	}
+	db := pgtest.New(b)
+	opt := gen.Options{Scale: scale, Years: 10, Seed: 1, Last: report.Period{Year: 2026, Quarter: 3}}
+	if err := gen.Load(b.Context(), db, opt, io.Discard); err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+// BenchmarkDashboard measures the dashboard of the nation and of its largest province, whole
+// and query by query: `make bench`, or
+// go test -run '^$' -bench Dashboard -benchtime 20x ./internal/dashboard/
+func BenchmarkDashboard(b *testing.B) {
+	db := benchData(b)
+	ctx := b.Context()
+	var province int64
+	err := db.QueryRow(ctx, `
+		SELECT v.unit_id FROM party_unit_version v
+		WHERE v.kind = 'province_committee' AND v.valid_to IS NULL
+		ORDER BY (SELECT count(*) FROM party_unit_version c WHERE c.parent_id = v.unit_id AND c.valid_to IS NULL) DESC
+		LIMIT 1`).Scan(&province)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var commune int64
+	err = db.QueryRow(ctx, `SELECT unit_id FROM party_unit_version WHERE parent_id = $1 AND kind = 'commune_committee'
+		AND valid_to IS NULL ORDER BY unit_id LIMIT 1`, province).Scan(&commune)
+	if err != nil {
+		b.Fatal(err)
+	}
+	all := org.Everything()
+	for _, level := range []struct {
+		name string
+		unit int64
+	}{{"nation", Nation}, {"province", province}, {"commune", commune}} {
+		d, err := Build(ctx, db, all, level.unit, 2026, benchAsOf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids := make([]int64, len(d.Rows))
+		rows := map[int64]*Row{}
+		for i := range d.Rows {
+			ids[i], rows[d.Rows[i].UnitID] = d.Rows[i].UnitID, &d.Rows[i]
+		}
+		cache := NewCache(20000)
+		var cells []int64
+		rows2, err := db.Query(ctx, `SELECT r.cell_id FROM quarterly_report r WHERE r.year = 2026 AND r.quarter = 2
+			AND ($1 = 0 OR $1 IN (SELECT dashboard_units_above(r.cell_id))) LIMIT 2000`, level.unit)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if cells, err = pgx.CollectRows(rows2, pgx.RowTo[int64]); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s: %d rows, %d cells, %d hamlets, %d admitted", level.name, len(d.Rows), d.Total.CellsExpected, d.Total.Hamlets, d.Total.Admitted)
+		parts := []struct {
+			name string
+			run  func(context.Context) error
+		}{
+			{"build", func(ctx context.Context) error {
+				_, err := Build(ctx, db, all, level.unit, 2026, benchAsOf)
+				return err
+			}},
+			{"coverage", func(ctx context.Context) error { return coverage(ctx, db, ids, benchAsOf, rows) }},
+			{"figures", func(ctx context.Context) error { return figures(ctx, db, ids, 2026, 3, benchAsOf, rows) }},
+			{"reporting", func(ctx context.Context) error {
+				return reporting(ctx, db, ids, report.Period{Year: 2026, Quarter: 3}, benchAsOf, rows)
+			}},
+			{"congresses", func(ctx context.Context) error { return congresses(ctx, db, ids, 2026, benchAsOf, rows) }},
+			{"quality", func(ctx context.Context) error {
+				_, err := quality.Summarise(ctx, db, all, ids, 2025, benchAsOf)
+				return err
+			}},
+			{"progress", func(ctx context.Context) error { return progress(ctx, db, &d) }},
+			{"cached", func(ctx context.Context) error {
+				_, err := cache.Build(ctx, db, all, level.unit, 2026, benchAsOf)
+				return err
+			}},
+			// A report approved somewhere below, then the dashboard: the rows above the cell
+			// are computed again, the others reused.
+			{"cached-after-report", func(ctx context.Context) error {
+				cell := cells[rand.IntN(len(cells))]
+				if _, err := db.Exec(ctx, `UPDATE quarterly_report SET thematic_meetings = thematic_meetings + 1
+					WHERE cell_id = $1 AND year = 2026 AND quarter = 2`, cell); err != nil {
+					return err
+				}
+				_, err := cache.Build(ctx, db, all, level.unit, 2026, benchAsOf)
+				return err
+			}},
+		}
+		if _, err := cache.Build(ctx, db, all, level.unit, 2026, benchAsOf); err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range parts {
+			b.Run(level.name+"/"+p.name, func(b *testing.B) {
+				for b.Loop() {
+					if err := p.run(b.Context()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"ptdang/internal/apperr"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/quality"
@@ -111,9 +112,34 @@ func quartersEnded(year int, asOf time.Time) int {
 	return 0
 }
 
-// Build computes the dashboard of unit (in scope) for year as of asOf.
+// Nation is the unit of the whole country's dashboard: its rows are the units at the top of
+// the Party tree. Only a user who sees everything may open it.
+const Nation = 0
+
+// nationUnit stands for the whole tree.
+var nationUnit = org.PartyUnit{ID: Nation, Code: "VN", Name: "Toàn quốc"}
+
+// unitOf returns unit (in scope) on asOf, or the nation.
+func unitOf(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf time.Time) (org.PartyUnit, error) {
+	if unit != Nation {
+		return org.GetPartyUnit(ctx, q, scope, unit, asOf)
+	}
+	if !scope.All() {
+		return org.PartyUnit{}, apperr.ErrNotFound
+	}
+	return nationUnit, nil
+}
+
+// Build computes the dashboard of unit (in scope; Nation for the whole tree) for year as of
+// asOf, every row from the database. Cache.Build gives the same, faster.
 func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
-	u, err := org.GetPartyUnit(ctx, q, scope, unit, asOf)
+	return (*Cache)(nil).Build(ctx, q, scope, unit, year, asOf)
+}
+
+// Build is the package's Build, reusing the rows c computed before whose data has not changed
+// since. A nil Cache computes every row.
+func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
+	u, err := unitOf(ctx, q, scope, unit, asOf)
 	if err != nil {
 		return Dashboard{}, err
 	}
@@ -122,46 +148,20 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 	if d.Quarters == 0 {
 		d.Reporting = report.Period{Year: year - 1, Quarter: 4}
 	}
-	children, err := org.PartyChildren(ctx, q, scope, unit, asOf)
-	if err != nil {
-		return Dashboard{}, err
-	}
-	rows := map[int64]*Row{}
-	if len(children) == 0 || u.Kind.IsCell() {
-		children = []org.PartyUnit{u}
-	}
-	for _, c := range children {
-		d.Rows = append(d.Rows, Row{UnitID: c.ID, Code: c.Code, Name: c.Name, Children: c.Children})
-	}
-	for i := range d.Rows {
-		rows[d.Rows[i].UnitID] = &d.Rows[i]
-	}
-	ids := make([]int64, len(d.Rows))
-	for i, r := range d.Rows {
-		ids[i] = r.UnitID
-	}
-	if err := coverage(ctx, q, ids, asOf, rows); err != nil {
-		return Dashboard{}, err
-	}
-	if err := figures(ctx, q, ids, year, d.Quarters, asOf, rows); err != nil {
-		return Dashboard{}, err
-	}
-	if err := reporting(ctx, q, ids, d.Reporting, asOf, rows); err != nil {
-		return Dashboard{}, err
-	}
-	if err := congresses(ctx, q, ids, year, asOf, rows); err != nil {
-		return Dashboard{}, err
-	}
 	d.QualityYear = year
 	if asOf.Before(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)) {
 		d.QualityYear = year - 1
 	}
-	ratings, err := quality.Summarise(ctx, q, scope, ids, d.QualityYear, asOf)
+	// The unit is in scope, so are the units under it: they are listed (and remembered) for all.
+	children, err := c.children(ctx, q, unit, asOf)
 	if err != nil {
 		return Dashboard{}, err
 	}
-	for id, r := range rows {
-		r.Quality = ratings[id]
+	if len(children) == 0 || u.Kind.IsCell() {
+		children = []org.PartyUnit{u}
+	}
+	if d.Rows, err = c.rows(ctx, q, children, &d); err != nil {
+		return Dashboard{}, err
 	}
 	for _, r := range d.Rows {
 		d.Total.Hamlets += r.Hamlets
@@ -186,10 +186,39 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 		d.Total.Quality = addQuality(d.Total.Quality, r.Quality)
 	}
 	d.Total.Name = "Tổng cộng"
+	// Targets are read at each request: they are few, and change apart from the figures.
 	if err := progress(ctx, q, &d); err != nil {
 		return Dashboard{}, err
 	}
 	return d, nil
+}
+
+// compute fills the figures of rows (by unit id) for the dashboard d.
+func compute(ctx context.Context, q pg.Querier, rows map[int64]*Row, d *Dashboard) error {
+	ids := make([]int64, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	if err := coverage(ctx, q, ids, d.AsOf, rows); err != nil {
+		return err
+	}
+	if err := figures(ctx, q, ids, d.Year, d.Quarters, d.AsOf, rows); err != nil {
+		return err
+	}
+	if err := reporting(ctx, q, ids, d.Reporting, d.AsOf, rows); err != nil {
+		return err
+	}
+	if err := congresses(ctx, q, ids, d.Year, d.AsOf, rows); err != nil {
+		return err
+	}
+	ratings, err := quality.Summarise(ctx, q, org.Everything(), ids, d.QualityYear, d.AsOf)
+	if err != nil {
+		return err
+	}
+	for id, r := range rows {
+		r.Quality = ratings[id]
+	}
+	return nil
 }
 
 // progress sets each row's target and judges its admissions against it, with the province's
@@ -198,6 +227,22 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 // Formula (DOMAIN.md): admitted since 1 January / annual target — Đồng Tháp, 30/6/2022:
 // 934 / 1.300 = 71,85 %.
 func progress(ctx context.Context, q pg.Querier, d *Dashboard) error {
+	if d.Unit.ID == Nation {
+		// Each top unit is judged by its own province's pace; the nation's target is theirs
+		// summed, judged by the default pace.
+		for i := range d.Rows {
+			top := Dashboard{Unit: org.PartyUnit{ID: d.Rows[i].UnitID}, Year: d.Year, AsOf: d.AsOf, Total: d.Rows[i]}
+			if err := progress(ctx, q, &top); err != nil {
+				return err
+			}
+			d.Rows[i] = top.Total
+			d.Total.Target += top.Total.Target
+		}
+		last := d.Total.AdmittedLastYear
+		d.Total.Progress = target.Compute(target.ProgressInput{Target: d.Total.Target, Admitted: d.Total.Admitted, AsOf: d.AsOf,
+			Profile: target.DefaultProfile, Thresholds: target.DefaultThresholds, LastYear: &last})
+		return nil
+	}
 	units := []int64{d.Unit.ID}
 	for _, r := range d.Rows {
 		units = append(units, r.UnitID)
@@ -220,16 +265,19 @@ func progress(ctx context.Context, q pg.Querier, d *Dashboard) error {
 	return nil
 }
 
-// subtreeCTE lists, for each unit in $1, the units of its subtree on $2 as (top, id).
+// subtreeCTE lists, for each unit in $1, the units of its subtree on $2 as (top, id, kind).
 const subtreeCTE = `
-	sub (top, id, depth) AS (
-		SELECT unnest($1::bigint[]), unnest($1::bigint[]), 0
+	sub (top, id, kind, depth) AS (
+		SELECT t, t, (SELECT kind FROM party_version_at(t, $2)), 0 FROM unnest($1::bigint[]) t
 		UNION ALL
-		SELECT sub.top, v.unit_id, sub.depth + 1
+		SELECT sub.top, v.unit_id, v.kind, sub.depth + 1
 		FROM sub JOIN party_unit_version v ON v.parent_id = sub.id
 			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
 		WHERE sub.depth < 16
 	)`
+
+// cellKinds are the kinds of unit that are cells, in SQL.
+const cellKinds = `('grassroots_cell', 'affiliated_cell')`
 
 // coverage counts the hamlets of each unit's territory on asOf (the territories its subtree
 // leads, so a province counts all its communes' hamlets once), and how they are served.
@@ -240,8 +288,9 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+subtreeCTE+`,
 		territory AS (
-			SELECT DISTINCT sub.top, p.territory_id AS admin_id
-			FROM sub JOIN party_unit p ON p.id = sub.id WHERE p.territory_id IS NOT NULL
+			SELECT DISTINCT top, admin_id
+			FROM (SELECT sub.top, (SELECT territory_id FROM party_unit p WHERE p.id = sub.id) AS admin_id FROM sub) t
+			WHERE admin_id IS NOT NULL
 		),
 		area (top, id, depth) AS (
 			SELECT top, admin_id, 0 FROM territory
@@ -252,17 +301,23 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 			WHERE area.depth < 16
 		),
 		hamlet AS (
-			SELECT DISTINCT area.top, a.id
-			FROM area JOIN admin_unit a ON a.id = area.id AND a.level = 'hamlet'
-			WHERE EXISTS (SELECT 1 FROM admin_unit_version v WHERE v.unit_id = a.id
-				AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2))
+			SELECT DISTINCT area.top, area.id FROM area
+			WHERE (SELECT level FROM admin_unit a WHERE a.id = area.id) = 'hamlet'
+				-- the walk reached the others through a version in force on $2
+				AND (area.depth > 0 OR EXISTS (SELECT 1 FROM admin_unit_version v WHERE v.unit_id = area.id
+					AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)))
 		)
+		-- Lookups by key, not joins: the planner cannot tell how few rows the walks return, and
+		-- would hash whole tables for a handful.
 		SELECT h.top, count(*),
 			count(l.hamlet_id),
-			count(*) FILTER (WHERE l.mode = 'own' AND p.committee_since IS NOT NULL AND p.committee_since <= $2)
+			count(*) FILTER (WHERE l.mode = 'own' AND l.committee_since IS NOT NULL AND l.committee_since <= $2)
 		FROM hamlet h
-		LEFT JOIN hamlet_cell_link l ON l.hamlet_id = h.id AND l.valid_from <= $2 AND (l.valid_to IS NULL OR l.valid_to > $2)
-		LEFT JOIN party_unit p ON p.id = l.cell_id
+		LEFT JOIN LATERAL (
+			SELECT l.hamlet_id, l.mode, p.committee_since FROM hamlet_cell_link l JOIN party_unit p ON p.id = l.cell_id
+			WHERE l.hamlet_id = h.id AND l.valid_from <= $2 AND (l.valid_to IS NULL OR l.valid_to > $2)
+			OFFSET 0 -- keeps it a lookup per hamlet
+		) l ON true
 		GROUP BY h.top`, ids, asOf)
 	if err != nil {
 		return err
@@ -300,50 +355,53 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 	var cols, sel []string
 	for _, k := range SumKeys {
 		cols = append(cols, k)
-		sel = append(sel, fmt.Sprintf("round(sum(r.%s * rs.share) FILTER (WHERE r.year = $3))::int", k))
+		sel = append(sel, fmt.Sprintf("round(sum(r.%s * r.share) FILTER (WHERE r.year = $3))::int", k))
 	}
 	for _, k := range StockKeys {
 		if !slices.Contains(cols, k) {
 			cols = append(cols, k)
 		}
-		sel = append(sel, fmt.Sprintf("round(sum(r.%s * rs.share) FILTER (WHERE r.year = $3 AND r.latest = 1))::int", k))
+		sel = append(sel, fmt.Sprintf("round(sum(r.%s * r.share) FILTER (WHERE r.year = $3 AND r.latest = 1))::int", k))
 	}
 	for _, y := range []string{"$3", "$3 - 1"} {
 		for qq := 1; qq <= 4; qq++ {
-			sel = append(sel, fmt.Sprintf("round(sum(r.admitted * rs.share) FILTER (WHERE r.year = %s AND r.quarter = %d))::int", y, qq))
+			sel = append(sel, fmt.Sprintf("round(sum(r.admitted * r.share) FILTER (WHERE r.year = %s AND r.quarter = %d))::int", y, qq))
 		}
 	}
+	// origin lists, for each top, the units of its subtree and, back through the successions
+	// in force on asOf, the units they succeeded, with the share of their figures they took.
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+subtreeCTE+`,
-		reported AS (
-			SELECT cell_id, year, quarter, opening, congress_held, `+strings.Join(cols, ", ")+`,
-				rank() OVER (PARTITION BY cell_id, year ORDER BY quarter DESC) AS latest
-			FROM quarterly_report
-			WHERE state <> 'draft' AND (year = $3 OR year = $3 - 1) AND quarter <= $4
-		),
-		chain (orig, cur, share, depth) AS (
-			SELECT DISTINCT cell_id, cell_id, 1::numeric, 0 FROM reported
+		origin (top, cell_id, share, depth) AS (
+			SELECT top, id, 1::numeric, 0 FROM sub
 			UNION ALL
-			SELECT chain.orig, s.successor_id, chain.share * s.share, chain.depth + 1
-			FROM chain
-			JOIN party_unit_succession s ON s.predecessor_id = chain.cur
-			JOIN reorg_event e ON e.id = s.event_id AND e.effective <= $2
-			WHERE chain.depth < 16
+			SELECT o.top, s.predecessor_id, o.share * s.share, o.depth + 1
+			FROM origin o
+			CROSS JOIN LATERAL (
+				SELECT s.predecessor_id, s.share FROM party_unit_succession s
+				JOIN reorg_event e ON e.id = s.event_id AND e.effective <= $2
+				WHERE s.successor_id = o.cell_id
+				OFFSET 0 -- a lookup per unit, not a hash of every succession
+			) s
+			WHERE o.depth < 16
 		),
-		restated AS (
-			SELECT chain.orig, chain.cur, chain.share FROM chain
-			WHERE NOT EXISTS (SELECT 1 FROM party_unit_succession s JOIN reorg_event e ON e.id = s.event_id
-				WHERE s.predecessor_id = chain.cur AND e.effective <= $2)
+		r AS (
+			SELECT o.top, o.share, r.*
+			FROM origin o
+			CROSS JOIN LATERAL (
+				SELECT cell_id, year, quarter, opening, congress_held, `+strings.Join(cols, ", ")+`,
+					rank() OVER (PARTITION BY year ORDER BY quarter DESC) AS latest
+				FROM quarterly_report
+				WHERE cell_id = o.cell_id AND year IN ($3, $3 - 1) AND quarter <= $4 AND state <> 'draft'
+			) r
 		)
-		SELECT sub.top,
-			round(sum(r.admitted * rs.share) FILTER (WHERE r.year = $3 - 1))::int,
-			round(sum(r.opening * rs.share) FILTER (WHERE r.year = $3 AND r.quarter = 1))::int,
+		SELECT r.top,
+			round(sum(r.admitted * r.share) FILTER (WHERE r.year = $3 - 1))::int,
+			round(sum(r.opening * r.share) FILTER (WHERE r.year = $3 AND r.quarter = 1))::int,
 			count(DISTINCT r.cell_id) FILTER (WHERE r.year = $3 AND r.congress_held > 0),
 			`+strings.Join(sel, ",\n\t\t\t")+`
-		FROM reported r
-		JOIN restated rs ON rs.orig = r.cell_id
-		JOIN sub ON sub.id = rs.cur
-		GROUP BY sub.top`, ids, asOf, year, quarters)
+		FROM r
+		GROUP BY r.top`, ids, asOf, year, quarters)
 	if err != nil {
 		return err
 	}
@@ -418,19 +476,17 @@ func addInto(total, part map[string]int) map[string]int {
 // 1.793 / 2.900 = 61,83 % (the report printed 61,85).
 func congresses(ctx context.Context, q pg.Querier, ids []int64, year int, asOf time.Time, rows map[int64]*Row) error {
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+subtreeCTE+`,
-		last AS (
-			SELECT cell_id, max(make_date(year, quarter * 3, 1)) AS at
-			FROM quarterly_report WHERE congress_held > 0 AND state <> 'draft' AND year < $3
-			GROUP BY cell_id
-		)
+		WITH RECURSIVE `+subtreeCTE+`
 		SELECT sub.top, count(*) FILTER (WHERE last.at IS NULL
 			OR last.at + make_interval(months => u.term_months) < make_date($3 + 1, 1, 1))
 		FROM sub
-		JOIN party_unit_version v ON v.unit_id = sub.id AND v.kind IN ('grassroots_cell', 'affiliated_cell')
-			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
 		JOIN party_unit u ON u.id = sub.id
-		LEFT JOIN last ON last.cell_id = sub.id
+		LEFT JOIN LATERAL (
+			SELECT make_date(r.year, r.quarter * 3, 1) AS at FROM quarterly_report r
+			WHERE r.cell_id = sub.id AND r.congress_held > 0 AND r.state <> 'draft' AND r.year < $3
+			ORDER BY r.year DESC, r.quarter DESC LIMIT 1
+		) last ON true
+		WHERE sub.kind IN `+cellKinds+`
 		GROUP BY sub.top`, ids, asOf, year)
 	if err != nil {
 		return err
@@ -469,9 +525,8 @@ func reporting(ctx context.Context, q pg.Querier, ids []int64, p report.Period, 
 			count(r.id) FILTER (WHERE r.state IN ('submitted', 'approved', 'accepted') AND NOT r.late),
 			count(r.id) FILTER (WHERE r.state IN ('approved', 'accepted'))
 		FROM sub
-		JOIN party_unit_version v ON v.unit_id = sub.id AND v.kind IN ('grassroots_cell', 'affiliated_cell')
-			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
 		LEFT JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = $3 AND r.quarter = $4
+		WHERE sub.kind IN `+cellKinds+`
 		GROUP BY sub.top`, ids, asOf, p.Year, p.Quarter)
 	if err != nil {
 		return err

@@ -34,11 +34,11 @@ type Summary struct {
 // subtree on $2 as (top, id). It is the dashboard's subtree walk (internal/dashboard), with the
 // scope in its anchor.
 const subtreeCTE = `
-	sub (top, id, depth) AS (
-		SELECT t, t, 0 FROM unnest($1::bigint[]) t
+	sub (top, id, kind, depth) AS (
+		SELECT t, t, (SELECT kind FROM party_version_at(t, $2)), 0 FROM unnest($1::bigint[]) t
 		WHERE $3::bigint[] IS NULL OR party_in_scope(t, $3, $2)
 		UNION ALL
-		SELECT sub.top, v.unit_id, sub.depth + 1
+		SELECT sub.top, v.unit_id, v.kind, sub.depth + 1
 		FROM sub JOIN party_unit_version v ON v.parent_id = sub.id
 			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
 		WHERE sub.depth < 16
@@ -79,9 +79,7 @@ func Summarise(ctx context.Context, q pg.Querier, scope org.Scope, units []int64
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+subtreeCTE+`,
 		cell AS (
-			SELECT DISTINCT sub.top, sub.id
-			FROM sub JOIN party_unit_version v ON v.unit_id = sub.id AND v.kind IN ('grassroots_cell', 'affiliated_cell')
-				AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+			SELECT DISTINCT sub.top, sub.id FROM sub WHERE sub.kind IN ('grassroots_cell', 'affiliated_cell')
 		)
 		SELECT cell.top, count(*), count(r.id),
 			COALESCE(sum(r.excellent), 0), COALESCE(sum(r.good), 0), COALESCE(sum(r.satisfactory), 0),

@@ -145,14 +145,23 @@ func (s *Server) dashboardParams(r *http.Request, c caller) (unit int64, year in
 			asOf = minTime(s.today(), time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC))
 		}
 	}
-	unit, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
-	if unit == 0 {
-		var err error
-		if unit, err = s.homeUnit(r, c, account.ReadStructure); err != nil {
+	if q.Get("unit") != "" {
+		unit, err := strconv.ParseInt(q.Get("unit"), 10, 64)
+		return unit, year, asOf, err == nil // unit=0 is the nation (dashboard.Nation)
+	}
+	// One who sees everything lands on the nation, unless the tree has a single top.
+	if c.Scope.All() {
+		tops, err := org.PartyChildren(r.Context(), s.ReadDB, c.Scope, 0, asOf)
+		if err != nil || len(tops) == 0 {
 			return 0, 0, asOf, false
 		}
+		if len(tops) > 1 {
+			return dashboard.Nation, year, asOf, true
+		}
+		return tops[0].ID, year, asOf, true
 	}
-	return unit, year, asOf, true
+	unit, err := s.homeUnit(r, c, account.ReadStructure)
+	return unit, year, asOf, err == nil
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -168,7 +177,7 @@ func (s *Server) buildDashboard(w http.ResponseWriter, r *http.Request, c caller
 		s.notFound(w, r)
 		return dashboard.Dashboard{}, false
 	}
-	d, err := dashboard.Build(r.Context(), s.DB, c.Scope, unit, year, asOf)
+	d, err := s.Dashboards.Build(r.Context(), s.ReadDB, c.Scope, unit, year, asOf)
 	if err != nil {
 		s.fail(w, r, err)
 		return dashboard.Dashboard{}, false
@@ -199,10 +208,13 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 		Unit: strconv.FormatInt(d.Unit.ID, 10)}
 	q := dashboardQuery(d.Unit.ID, d.Year, d.AsOf)
 	v.XLSXHref, v.CSVHref, v.APIHref = "/dashboard.xlsx?"+q, "/dashboard.csv?"+q, "/api/v1/dashboard?"+q
-	if d.Unit.ParentID != 0 {
-		if _, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, d.Unit.ParentID, d.AsOf); err == nil {
+	switch {
+	case d.Unit.ParentID != 0:
+		if _, err := org.GetPartyUnit(r.Context(), s.ReadDB, c.Scope, d.Unit.ParentID, d.AsOf); err == nil {
 			v.UpHref = "/dashboard?" + dashboardQuery(d.Unit.ParentID, d.Year, d.AsOf)
 		}
+	case d.Unit.ID != dashboard.Nation && c.Scope.All():
+		v.UpHref = "/dashboard?" + dashboardQuery(dashboard.Nation, d.Year, d.AsOf)
 	}
 	for _, sec := range dashboardSections {
 		ts := web.DashboardTable{Title: sec.title}
@@ -244,7 +256,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 	if missing := d.Total.CellsExpected - d.Total.CellsSubmitted; missing > 0 {
 		v.Incomplete = fmt.Sprintf("Chưa đủ số liệu: %s trong %s chi bộ chưa gửi báo cáo %s.",
 			format.Int(int64(missing)), format.Int(int64(d.Total.CellsExpected)), d.Reporting)
-		if c.Can(account.ReviewReports) {
+		if c.Can(account.ReviewReports) && d.Unit.ID != dashboard.Nation {
 			v.IncompleteHref = fmt.Sprintf("/reports/status?unit=%d&year=%d&quarter=%d", d.Unit.ID, d.Reporting.Year, d.Reporting.Quarter)
 		}
 	}
@@ -329,7 +341,7 @@ func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, c caller) 
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
 		return
 	}
-	d, err := dashboard.Build(r.Context(), s.DB, c.Scope, unit, year, asOf)
+	d, err := s.Dashboards.Build(r.Context(), s.ReadDB, c.Scope, unit, year, asOf)
 	if err != nil {
 		if errors.Is(err, apperr.ErrNotFound) {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})

@@ -16,15 +16,23 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"ptdang/internal/dashboard"
 )
 
 // Server holds what the handlers need.
 type Server struct {
-	DB       *pgxpool.Pool
-	Log      *slog.Logger
-	Sessions *scs.SessionManager
-	Now      func() time.Time // the clock, replaceable in tests
+	DB *pgxpool.Pool
+	// ReadDB serves the dashboards: DB, or a read replica of it.
+	ReadDB     *pgxpool.Pool
+	Dashboards *dashboard.Cache
+	Log        *slog.Logger
+	Sessions   *scs.SessionManager
+	Now        func() time.Time // the clock, replaceable in tests
 }
+
+// DefaultCacheRows is how many dashboard rows a server remembers unless configured otherwise.
+const DefaultCacheRows = 20000
 
 // Session lifetimes: an idle session ends after IdleTimeout, any session after SessionLifetime.
 const (
@@ -44,7 +52,7 @@ func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
 	sm.Cookie.Secure = secureCookies
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Persist = false // a shared computer forgets the session when the browser closes
-	return &Server{DB: db, Log: log, Sessions: sm, Now: time.Now}
+	return &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), Log: log, Sessions: sm, Now: time.Now}
 }
 
 // Run serves h on l until the process gets SIGINT or SIGTERM or ctx ends, then stops accepting

@@ -1,0 +1,14 @@
+DROP TRIGGER dashboard_generation ON quality_rule;
+DROP TRIGGER dashboard_generation ON reorg_event;
+DROP TRIGGER dashboard_generation ON hamlet_cell_link;
+DROP TRIGGER dashboard_generation ON admin_unit_version;
+DROP TRIGGER dashboard_generation ON admin_unit;
+DROP TRIGGER dashboard_generation ON party_unit_succession;
+DROP TRIGGER dashboard_generation ON party_unit_version;
+DROP TRIGGER dashboard_generation ON party_unit;
+DROP TRIGGER dashboard_generation ON quality_rating;
+DROP TRIGGER dashboard_generation ON quarterly_report;
+DROP FUNCTION dashboard_bump_structure();
+DROP FUNCTION dashboard_bump_cell();
+DROP FUNCTION dashboard_units_above(bigint);
+DROP TABLE dashboard_generation;
