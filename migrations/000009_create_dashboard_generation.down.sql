@@ -1,3 +1,6 @@
+DROP TRIGGER dashboard_generation ON target_year;
+DROP TRIGGER dashboard_generation ON target_setting;
+DROP TRIGGER dashboard_generation ON admission_target;
 DROP TRIGGER dashboard_generation ON quality_rule;
 DROP TRIGGER dashboard_generation ON reorg_event;
 DROP TRIGGER dashboard_generation ON hamlet_cell_link;
@@ -8,6 +11,7 @@ DROP TRIGGER dashboard_generation ON party_unit_version;
 DROP TRIGGER dashboard_generation ON party_unit;
 DROP TRIGGER dashboard_generation ON quality_rating;
 DROP TRIGGER dashboard_generation ON quarterly_report;
+DROP FUNCTION dashboard_bump_targets();
 DROP FUNCTION dashboard_bump_structure();
 DROP FUNCTION dashboard_bump_cell();
 DROP FUNCTION dashboard_units_above(bigint);

@@ -2,14 +2,15 @@
 -- the generations it was computed at stand: the unit's own, bumped in the same transaction as
 -- any change to a report or rating of a cell that is, was or succeeded into a unit below it,
 -- and the structure's (unit_id 0), bumped by any change to the trees, their links and events,
--- or the rating rule. Every server reads them at each request, so a change made through one
--- server shows on the next request to any other.
+-- or the rating rule. The targets they judge progress by have their own (unit_id -1). Every
+-- server reads them at each request, so a change made through one server shows on the next
+-- request to any other.
 CREATE TABLE dashboard_generation (
     unit_id bigint PRIMARY KEY,
     gen     bigint NOT NULL
 );
 COMMENT ON TABLE dashboard_generation IS 'version of the figures under a Party unit (0: of the structure), for the dashboards'' cache';
-INSERT INTO dashboard_generation VALUES (0, 1);
+INSERT INTO dashboard_generation VALUES (0, 1), (-1, 1);
 
 -- The units whose figures a change to cell's data may alter: the cell, the units that succeeded
 -- it, and every unit that was ever above one of them.
@@ -57,6 +58,14 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION dashboard_bump_targets() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE dashboard_generation SET gen = gen + 1 WHERE unit_id = -1;
+    RETURN NULL;
+END
+$$;
+
 CREATE TRIGGER dashboard_generation AFTER INSERT OR UPDATE OR DELETE ON quarterly_report
     FOR EACH ROW EXECUTE FUNCTION dashboard_bump_cell();
 CREATE TRIGGER dashboard_generation AFTER INSERT OR UPDATE OR DELETE ON quality_rating
@@ -78,3 +87,10 @@ CREATE TRIGGER dashboard_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
     FOR EACH STATEMENT EXECUTE FUNCTION dashboard_bump_structure();
 CREATE TRIGGER dashboard_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON quality_rule
     FOR EACH STATEMENT EXECUTE FUNCTION dashboard_bump_structure();
+
+CREATE TRIGGER dashboard_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON admission_target
+    FOR EACH STATEMENT EXECUTE FUNCTION dashboard_bump_targets();
+CREATE TRIGGER dashboard_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON target_setting
+    FOR EACH STATEMENT EXECUTE FUNCTION dashboard_bump_targets();
+CREATE TRIGGER dashboard_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON target_year
+    FOR EACH STATEMENT EXECUTE FUNCTION dashboard_bump_targets();

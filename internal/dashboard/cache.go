@@ -3,8 +3,14 @@ package dashboard
 import (
 	"container/list"
 	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
@@ -22,7 +28,11 @@ type Cache struct {
 	mu          sync.Mutex
 	rowLRU      *lru[rowKey, cachedRow]
 	childrenLRU *lru[childrenKey, cachedChildren]
+	paceLRU     *lru[paceKey, pace]
 	stats       Stats
+	// computing shares one computation among requests that miss the same rows at once (many
+	// staff open the province's dashboard when a quarter's figures come in).
+	computing singleflight.Group
 }
 
 // Stats count the rows a cache served and those it had to compute.
@@ -35,10 +45,12 @@ func (c *Cache) Stats() Stats {
 	return c.stats
 }
 
-// NewCache returns a cache holding up to maxRows rows (about 3 KB each) and the children of
-// up to maxRows/10 units.
+// NewCache returns a cache holding up to maxRows rows (about 3 KB each), and the children and
+// the targets of up to maxRows/10 units.
 func NewCache(maxRows int) *Cache {
-	return &Cache{rowLRU: newLRU[rowKey, cachedRow](maxRows), childrenLRU: newLRU[childrenKey, cachedChildren](max(maxRows/10, 1))}
+	units := max(maxRows/10, 1)
+	return &Cache{rowLRU: newLRU[rowKey, cachedRow](maxRows), childrenLRU: newLRU[childrenKey, cachedChildren](units),
+		paceLRU: newLRU[paceKey, pace](units)}
 }
 
 type rowKey struct {
@@ -61,23 +73,50 @@ type childrenKey struct {
 
 type cachedChildren []org.PartyUnit
 
-// structureGeneration is the generation of the trees; 0 without a cache.
-func (c *Cache) structureGeneration(ctx context.Context, q pg.Querier) (int64, error) {
+type paceKey struct {
+	unit               int64
+	year               int
+	structure, targets int64 // generations
+}
+
+// generations are those of the structure (unit_id 0) and of the targets (unit_id −1), read at
+// the start of each request; all 0 without a cache.
+type generations struct{ structure, targets int64 }
+
+func (c *Cache) generations(ctx context.Context, q pg.Querier) (generations, error) {
+	var g generations
 	if c == nil {
-		return 0, nil
+		return g, nil
 	}
-	var g int64
-	err := q.QueryRow(ctx, `SELECT gen FROM dashboard_generation WHERE unit_id = 0`).Scan(&g)
+	err := q.QueryRow(ctx, `SELECT max(gen) FILTER (WHERE unit_id = 0), max(gen) FILTER (WHERE unit_id = -1)
+		FROM dashboard_generation WHERE unit_id IN (0, -1)`).Scan(&g.structure, &g.targets)
 	return g, err
 }
 
-// children lists the units under unit on asOf (the tops of the tree for the Nation).
-func (c *Cache) children(ctx context.Context, q pg.Querier, unit int64, asOf time.Time) ([]org.PartyUnit, error) {
-	g, err := c.structureGeneration(ctx, q)
-	if err != nil {
-		return nil, err
+// pace returns the pace of d (see paceOf).
+func (c *Cache) pace(ctx context.Context, q pg.Querier, d *Dashboard, g generations) (pace, error) {
+	if c == nil {
+		return paceOf(ctx, q, d)
 	}
-	key := childrenKey{unit, asOf, g}
+	key := paceKey{d.Unit.ID, d.Year, g.structure, g.targets}
+	c.mu.Lock()
+	p, ok := c.paceLRU.get(key)
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := paceOf(ctx, q, d)
+	if err == nil {
+		c.mu.Lock()
+		c.paceLRU.put(key, p)
+		c.mu.Unlock()
+	}
+	return p, err
+}
+
+// children lists the units under unit on asOf (the tops of the tree for the Nation).
+func (c *Cache) children(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, g generations) ([]org.PartyUnit, error) {
+	key := childrenKey{unit, asOf, g.structure}
 	if c != nil {
 		c.mu.Lock()
 		list, ok := c.childrenLRU.get(key)
@@ -100,13 +139,14 @@ func (c *Cache) children(ctx context.Context, q pg.Querier, unit int64, asOf tim
 
 // rows returns a row for each of units, for d: those remembered at the current generations,
 // the others computed (and remembered).
-func (c *Cache) rows(ctx context.Context, q pg.Querier, units []org.PartyUnit, d *Dashboard) ([]Row, error) {
+func (c *Cache) rows(ctx context.Context, q pg.Querier, units []org.PartyUnit, d *Dashboard, g generations) ([]Row, error) {
 	out := make([]Row, len(units))
 	for i, u := range units {
 		out[i] = Row{UnitID: u.ID, Code: u.Code, Name: u.Name, Children: u.Children}
 	}
 	missing := map[int64]*Row{}
-	structure, own, err := c.generations(ctx, q, units)
+	structure := g.structure
+	own, err := c.unitGenerations(ctx, q, units)
 	if err != nil {
 		return nil, err
 	}
@@ -132,49 +172,70 @@ func (c *Cache) rows(ctx context.Context, q pg.Querier, units []org.PartyUnit, d
 	if len(missing) == 0 {
 		return out, nil
 	}
-	if err := compute(ctx, q, missing, d); err != nil {
-		return nil, err
+	if c == nil {
+		return out, compute(ctx, q, missing, d)
 	}
-	if c != nil {
-		c.mu.Lock()
+	// Requests that miss the same rows at the same generations compute them once.
+	ids := slices.Sorted(maps.Keys(missing))
+	var key strings.Builder
+	fmt.Fprintf(&key, "%d %s %d", d.Year, d.AsOf.Format(time.DateOnly), structure)
+	for _, id := range ids {
+		fmt.Fprintf(&key, " %d:%d", id, own[id])
+	}
+	computed, err, _ := c.computing.Do(key.String(), func() (any, error) {
+		rows := make(map[int64]*Row, len(missing))
 		for id, r := range missing {
+			cp := *r
+			rows[id] = &cp
+		}
+		// The computation serves every request waiting on it: the first one leaving does not
+		// cancel it.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		if err := compute(ctx, q, rows, d); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		for id, r := range rows {
 			c.rowLRU.put(rowKey{id, d.Year, d.AsOf, structure}, cachedRow{own[id], *r})
 		}
 		c.mu.Unlock()
+		return rows, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for id, r := range computed.(map[int64]*Row) {
+		*missing[id] = *r
 	}
 	return out, nil
 }
 
-// generations reads the structure's generation and each unit's; all 0 without a cache. They
-// are read before the rows are computed, so a row may be remembered under a generation older
-// than its data (a recomputation too many), never under a newer one (a stale row).
-func (c *Cache) generations(ctx context.Context, q pg.Querier, units []org.PartyUnit) (int64, map[int64]int64, error) {
+// unitGenerations reads each unit's generation (absent: 0); none without a cache. They are
+// read before the rows are computed, so a row may be remembered under a generation older than
+// its data (a recomputation too many), never under a newer one (a stale row).
+func (c *Cache) unitGenerations(ctx context.Context, q pg.Querier, units []org.PartyUnit) (map[int64]int64, error) {
 	own := map[int64]int64{}
 	if c == nil {
-		return 0, own, nil
+		return own, nil
 	}
 	ids := make([]int64, len(units))
 	for i, u := range units {
 		ids[i] = u.ID
 	}
-	rows, err := q.Query(ctx, `SELECT unit_id, gen FROM dashboard_generation WHERE unit_id = ANY ($1) OR unit_id = 0`, ids)
+	rows, err := q.Query(ctx, `SELECT unit_id, gen FROM dashboard_generation WHERE unit_id = ANY ($1)`, ids)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	defer rows.Close()
-	var structure int64
 	for rows.Next() {
 		var id, g int64
 		if err := rows.Scan(&id, &g); err != nil {
-			return 0, nil, err
+			return nil, err
 		}
-		if id == 0 {
-			structure = g
-		} else {
-			own[id] = g
-		}
+		own[id] = g
 	}
-	return structure, own, rows.Err()
+	return own, rows.Err()
 }
 
 // lru is a map that forgets its least recently used entries beyond max.

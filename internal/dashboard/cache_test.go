@@ -81,6 +81,13 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 		{"rating corrected", func() {
 			exec(`UPDATE quality_rating SET excellent = excellent + 5 WHERE id = $1`, pick(`SELECT id FROM quality_rating WHERE year = 2025`))
 		}},
+		{"target changed", func() {
+			exec(`UPDATE admission_target SET target = target + 3 WHERE id = $1`, pick(`SELECT id FROM admission_target WHERE year IN (2025, 2026)`))
+		}},
+		{"province's milestones changed", func() {
+			exec(`INSERT INTO target_year (province_id, year, milestones) VALUES ($1, 2026, '{10,30,60,100}')
+				ON CONFLICT (province_id, year) DO UPDATE SET milestones = '{5,20,70,100}'`, pick(`SELECT province_id FROM target_setting`))
+		}},
 		{"cell moved", func() {
 			cell := pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'affiliated_cell' AND valid_to IS NULL AND valid_from < '2026-01-01'`)
 			to := pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'commune_committee' AND valid_to IS NULL`)

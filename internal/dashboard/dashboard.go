@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -152,15 +151,19 @@ func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit i
 	if asOf.Before(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)) {
 		d.QualityYear = year - 1
 	}
+	gens, err := c.generations(ctx, q)
+	if err != nil {
+		return Dashboard{}, err
+	}
 	// The unit is in scope, so are the units under it: they are listed (and remembered) for all.
-	children, err := c.children(ctx, q, unit, asOf)
+	children, err := c.children(ctx, q, unit, asOf, gens)
 	if err != nil {
 		return Dashboard{}, err
 	}
 	if len(children) == 0 || u.Kind.IsCell() {
 		children = []org.PartyUnit{u}
 	}
-	if d.Rows, err = c.rows(ctx, q, children, &d); err != nil {
+	if d.Rows, err = c.rows(ctx, q, children, &d, gens); err != nil {
 		return Dashboard{}, err
 	}
 	for _, r := range d.Rows {
@@ -186,10 +189,11 @@ func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit i
 		d.Total.Quality = addQuality(d.Total.Quality, r.Quality)
 	}
 	d.Total.Name = "Tổng cộng"
-	// Targets are read at each request: they are few, and change apart from the figures.
-	if err := progress(ctx, q, &d); err != nil {
+	p, err := c.pace(ctx, q, &d, gens)
+	if err != nil {
 		return Dashboard{}, err
 	}
+	p.judge(&d)
 	return d, nil
 }
 
@@ -221,48 +225,63 @@ func compute(ctx context.Context, q pg.Querier, rows map[int64]*Row, d *Dashboar
 	return nil
 }
 
-// progress sets each row's target and judges its admissions against it, with the province's
+// judge sets each row's target and judges its admissions against it, with the province's
 // milestones and thresholds; the totals row uses the unit's own target.
 //
 // Formula (DOMAIN.md): admitted since 1 January / annual target — Đồng Tháp, 30/6/2022:
 // 934 / 1.300 = 71,85 %.
-func progress(ctx context.Context, q pg.Querier, d *Dashboard) error {
+func (p pace) judge(d *Dashboard) {
+	judge := func(r *Row, s target.Settings) {
+		last := r.AdmittedLastYear
+		r.Progress = target.Compute(target.ProgressInput{Target: r.Target, Admitted: r.Admitted, AsOf: d.AsOf,
+			Profile: s.Profile, Thresholds: s.Thresholds, LastYear: &last})
+	}
+	for i := range d.Rows {
+		r := &d.Rows[i]
+		r.Target = p.targets[r.UnitID]
+		judge(r, p.settings[r.UnitID])
+	}
+	d.Total.Target = p.targets[d.Unit.ID]
+	judge(&d.Total, p.settings[d.Unit.ID])
+}
+
+// pace is what judging the rows' progress takes: the targets of the year, by unit, and the
+// settings (the province's milestones and thresholds) each row and the unit are judged by.
+type pace struct {
+	targets  map[int64]int
+	settings map[int64]target.Settings
+}
+
+// paceOf reads the pace of d's unit and rows. A unit and the units under it are judged by
+// their province's settings; the nation's rows, the top units, each by their own, and the
+// nation's target is theirs summed, judged by the default settings.
+func paceOf(ctx context.Context, q pg.Querier, d *Dashboard) (pace, error) {
+	p := pace{targets: map[int64]int{}, settings: map[int64]target.Settings{}}
 	if d.Unit.ID == Nation {
-		// Each top unit is judged by its own province's pace; the nation's target is theirs
-		// summed, judged by the default pace.
-		for i := range d.Rows {
-			top := Dashboard{Unit: org.PartyUnit{ID: d.Rows[i].UnitID}, Year: d.Year, AsOf: d.AsOf, Total: d.Rows[i]}
-			if err := progress(ctx, q, &top); err != nil {
-				return err
+		for _, r := range d.Rows {
+			targets, s, err := target.Targets(ctx, q, []int64{r.UnitID}, d.Year)
+			if err != nil {
+				return pace{}, err
 			}
-			d.Rows[i] = top.Total
-			d.Total.Target += top.Total.Target
+			p.targets[r.UnitID], p.settings[r.UnitID] = targets[r.UnitID], s
+			p.targets[Nation] += targets[r.UnitID]
 		}
-		last := d.Total.AdmittedLastYear
-		d.Total.Progress = target.Compute(target.ProgressInput{Target: d.Total.Target, Admitted: d.Total.Admitted, AsOf: d.AsOf,
-			Profile: target.DefaultProfile, Thresholds: target.DefaultThresholds, LastYear: &last})
-		return nil
+		p.settings[Nation] = target.Settings{Profile: target.DefaultProfile, Thresholds: target.DefaultThresholds}
+		return p, nil
 	}
 	units := []int64{d.Unit.ID}
 	for _, r := range d.Rows {
 		units = append(units, r.UnitID)
 	}
-	targets, settings, err := target.Targets(ctx, q, units, d.Year)
+	targets, s, err := target.Targets(ctx, q, units, d.Year)
 	if err != nil {
-		return err
+		return pace{}, err
 	}
-	d.Total.Target = targets[d.Unit.ID]
-	judge := func(r *Row) {
-		last := r.AdmittedLastYear
-		r.Progress = target.Compute(target.ProgressInput{Target: r.Target, Admitted: r.Admitted, AsOf: d.AsOf,
-			Profile: settings.Profile, Thresholds: settings.Thresholds, LastYear: &last})
+	p.targets = targets
+	for _, u := range units {
+		p.settings[u] = s
 	}
-	for i := range d.Rows {
-		d.Rows[i].Target = targets[d.Rows[i].UnitID]
-		judge(&d.Rows[i])
-	}
-	judge(&d.Total)
-	return nil
+	return p, nil
 }
 
 // subtreeCTE lists, for each unit in $1, the units of its subtree on $2 as (top, id, kind).
@@ -352,24 +371,32 @@ var (
 // last) / last — 2021 vs 2018: −48,02 %; admission rate = admitted / members at the start of
 // the year — Đồng Nai 2018: 2.270 / 76.174 = 2,98 %.
 func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int, asOf time.Time, rows map[int64]*Row) error {
-	var cols, sel []string
-	for _, k := range SumKeys {
-		cols = append(cols, k)
-		sel = append(sel, fmt.Sprintf("round(sum(r.%s * r.share) FILTER (WHERE r.year = $3))::int", k))
+	// Each unit's reports are summed where they are read (inner), once per unit; the units'
+	// sums are then restated by share and summed per top (outer).
+	var inner, outer []string
+	add := func(name, expr string) {
+		inner = append(inner, expr+" AS "+name)
+		outer = append(outer, fmt.Sprintf("round(sum(c.%s * c.share))::int", name))
 	}
-	for _, k := range StockKeys {
-		if !slices.Contains(cols, k) {
-			cols = append(cols, k)
-		}
-		sel = append(sel, fmt.Sprintf("round(sum(r.%s * r.share) FILTER (WHERE r.year = $3 AND r.latest = 1))::int", k))
+	add("last_year", "sum(admitted) FILTER (WHERE year = $3 - 1)")
+	add("at_start", "sum(opening) FILTER (WHERE year = $3 AND quarter = 1)")
+	for _, k := range SumKeys {
+		add("s_"+k, fmt.Sprintf("sum(%s) FILTER (WHERE year = $3)", k))
 	}
 	for _, y := range []string{"$3", "$3 - 1"} {
 		for qq := 1; qq <= 4; qq++ {
-			sel = append(sel, fmt.Sprintf("round(sum(r.admitted * r.share) FILTER (WHERE r.year = %s AND r.quarter = %d))::int", y, qq))
+			add(fmt.Sprintf("q_%d", len(inner)), fmt.Sprintf("sum(admitted) FILTER (WHERE year = %s AND quarter = %d)", y, qq))
 		}
+	}
+	var stock []string
+	for _, k := range StockKeys {
+		stock = append(stock, k+" AS t_"+k)
+		outer = append(outer, fmt.Sprintf("round(sum(c.t_%s * c.share))::int", k))
 	}
 	// origin lists, for each top, the units of its subtree and, back through the successions
 	// in force on asOf, the units they succeeded, with the share of their figures they took.
+	// Reports are read by unit (lateral lookups): the planner would otherwise hash a table
+	// of millions for a subtree's few thousand cells.
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+subtreeCTE+`,
 		origin (top, cell_id, share, depth) AS (
@@ -377,43 +404,41 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 			UNION ALL
 			SELECT o.top, s.predecessor_id, o.share * s.share, o.depth + 1
 			FROM origin o
-			CROSS JOIN LATERAL (
-				SELECT s.predecessor_id, s.share FROM party_unit_succession s
-				JOIN reorg_event e ON e.id = s.event_id AND e.effective <= $2
-				WHERE s.successor_id = o.cell_id
-				OFFSET 0 -- a lookup per unit, not a hash of every succession
-			) s
+			JOIN party_unit_succession s ON s.successor_id = o.cell_id
+			JOIN reorg_event e ON e.id = s.event_id AND e.effective <= $2
 			WHERE o.depth < 16
 		),
-		r AS (
-			SELECT o.top, o.share, r.*
+		c AS (
+			SELECT o.top, o.cell_id, o.share, a.*, l.*
 			FROM origin o
 			CROSS JOIN LATERAL (
-				SELECT cell_id, year, quarter, opening, congress_held, `+strings.Join(cols, ", ")+`,
-					rank() OVER (PARTITION BY year ORDER BY quarter DESC) AS latest
+				SELECT count(*) AS reports, bool_or(congress_held > 0 AND year = $3) AS held, `+strings.Join(inner, ", ")+`
 				FROM quarterly_report
 				WHERE cell_id = o.cell_id AND year IN ($3, $3 - 1) AND quarter <= $4 AND state <> 'draft'
-			) r
+			) a
+			LEFT JOIN LATERAL (
+				SELECT `+strings.Join(stock, ", ")+`
+				FROM quarterly_report
+				WHERE cell_id = o.cell_id AND year = $3 AND quarter <= $4 AND state <> 'draft'
+				ORDER BY quarter DESC LIMIT 1
+			) l ON true
+			WHERE a.reports > 0
 		)
-		SELECT r.top,
-			round(sum(r.admitted * r.share) FILTER (WHERE r.year = $3 - 1))::int,
-			round(sum(r.opening * r.share) FILTER (WHERE r.year = $3 AND r.quarter = 1))::int,
-			count(DISTINCT r.cell_id) FILTER (WHERE r.year = $3 AND r.congress_held > 0),
-			`+strings.Join(sel, ",\n\t\t\t")+`
-		FROM r
-		GROUP BY r.top`, ids, asOf, year, quarters)
+		SELECT c.top, count(DISTINCT c.cell_id) FILTER (WHERE c.held),
+			`+strings.Join(outer, ",\n\t\t\t")+`
+		FROM c
+		GROUP BY c.top`, ids, asOf, year, quarters)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	for r.Next() {
 		var (
-			top           int64
-			last, members *int
-			held          int
+			top  int64
+			held int
 		)
-		vals := make([]*int, len(sel))
-		dest := []any{&top, &last, &members, &held}
+		vals := make([]*int, len(outer))
+		dest := []any{&top, &held}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
@@ -421,17 +446,21 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 			return err
 		}
 		row := rows[top]
-		row.AdmittedLastYear, row.MembersAtStart, row.CongressHeld = deref(last), deref(members), held
+		row.CongressHeld = held
+		row.AdmittedLastYear, row.MembersAtStart = deref(vals[0]), deref(vals[1])
+		vals = vals[2:]
 		row.Sum, row.Stock = map[string]int{}, map[string]int{}
 		for i, k := range SumKeys {
 			row.Sum[k] = deref(vals[i])
 		}
-		for i, k := range StockKeys {
-			row.Stock[k] = deref(vals[len(SumKeys)+i])
-		}
+		vals = vals[len(SumKeys):]
 		for qq := range 4 {
-			row.AdmittedByQuarter[qq] = deref(vals[len(SumKeys)+len(StockKeys)+qq])
-			row.LastYearByQuarter[qq] = deref(vals[len(SumKeys)+len(StockKeys)+4+qq])
+			row.AdmittedByQuarter[qq] = deref(vals[qq])
+			row.LastYearByQuarter[qq] = deref(vals[4+qq])
+		}
+		vals = vals[8:]
+		for i, k := range StockKeys {
+			row.Stock[k] = deref(vals[i])
 		}
 		row.Admitted, row.Sources = row.Sum["admitted"], row.Sum["outstanding"]
 	}
