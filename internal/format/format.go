@@ -5,6 +5,7 @@ package format
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +16,12 @@ import (
 var printer = message.NewPrinter(language.Vietnamese)
 
 // Int writes n with dots between thousands: 1827 → "1.827".
-func Int(n int64) string { return printer.Sprintf("%d", n) }
+func Int(n int64) string {
+	if n > -1000 && n < 1000 {
+		return strconv.FormatInt(n, 10) // no thousands to separate: the same, without the printer's cost
+	}
+	return printer.Sprintf("%d", n)
+}
 
 // Percent writes p (already multiplied by 100) with two decimals after a comma and a spaced
 // percent sign: 71.8461 → "71,85 %". NaN and infinities, from a zero denominator, write "—".

@@ -216,6 +216,14 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 	case d.Unit.ID != dashboard.Nation && c.Scope.All():
 		v.UpHref = "/dashboard?" + dashboardQuery(dashboard.Nation, d.Year, d.AsOf)
 	}
+	// Each row links to its own dashboard, in every table: the link is made once.
+	hrefs := make(map[int64]string, len(d.Rows))
+	rowQuery := url.Values{"year": {strconv.Itoa(d.Year)}, "date": {format.ISODate(d.AsOf)}}.Encode()
+	for _, dr := range d.Rows {
+		if dr.UnitID != d.Unit.ID && dr.UnitID != 0 {
+			hrefs[dr.UnitID] = "/dashboard?unit=" + strconv.FormatInt(dr.UnitID, 10) + "&" + rowQuery
+		}
+	}
 	for _, sec := range dashboardSections {
 		ts := web.DashboardTable{Title: sec.title}
 		if sec.title == "Xếp loại chất lượng" {
@@ -225,15 +233,13 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 			ts.Headers = append(ts.Headers, web.DashboardCell{Text: col.header, Title: col.formula})
 		}
 		row := func(dr dashboard.Row) web.DashboardRow {
-			out := web.DashboardRow{Name: dr.Name}
-			if dr.UnitID != d.Unit.ID && dr.UnitID != 0 {
-				out.Href = "/dashboard?" + dashboardQuery(dr.UnitID, d.Year, d.AsOf)
-			}
+			out := web.DashboardRow{Name: dr.Name, Href: hrefs[dr.UnitID]}
 			for _, col := range sec.columns {
-				cell := web.DashboardCell{Text: cellText(col.value(dr)), Title: col.formula}
+				// The formula is the column header's title; a cell's own title says only what
+				// its number alone does not (a page of a hundred rows stays light).
+				cell := web.DashboardCell{Text: cellText(col.value(dr))}
 				if col.key == "target_pct" {
-					cell.Class = string(dr.Progress.Status)
-					cell.Title += " · " + dr.Progress.Status.Label()
+					cell.Class, cell.Title = string(dr.Progress.Status), dr.Progress.Status.Label()
 				}
 				out.Cells = append(out.Cells, cell)
 			}

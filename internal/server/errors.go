@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -28,6 +29,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 // error text never reaches the browser.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	id := middleware.GetReqID(r.Context())
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away (closed the tab, a load test ended): nothing went wrong here.
+		s.Log.Info("request abandoned", "id", id, "method", r.Method, "path", r.URL.Path)
+		return
+	}
 	s.Log.Error("server error", "id", id, "method", r.Method, "path", r.URL.Path, "err", err)
 	s.errorPage(w, r, web.ErrorView{
 		Status:    http.StatusInternalServerError,
