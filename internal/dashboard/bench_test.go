@@ -2,19 +2,14 @@ package dashboard
 
 import (
 	"context"
-	"io"
 	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
-	"ptdang/internal/gen"
+	"ptdang/internal/gen/gentest"
 	"ptdang/internal/org"
-	"ptdang/internal/pg"
-	"ptdang/internal/pgtest"
 	"ptdang/internal/quality"
 	"ptdang/internal/report"
 )
@@ -22,36 +17,11 @@ import (
 // benchAsOf is the day the benchmarks look from: after the last quarter generated.
 var benchAsOf = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
-// BenchData returns a database holding a generated data set (package gen) to 2026 Q3:
-// PTDANG_BENCH_DATABASE_URL when set (it must hold one, made by `ptdang gen`), else a new
-// database loaded with the scale PTDANG_BENCH_SCALE (default province; national takes some
-// minutes to load).
-func benchData(b *testing.B) *pgxpool.Pool {
-	if url := os.Getenv("PTDANG_BENCH_DATABASE_URL"); url != "" {
-		db, err := pg.Open(b.Context(), url)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(db.Close)
-		return db
-	}
-	scale := gen.Scales[os.Getenv("PTDANG_BENCH_SCALE")]
-	if scale.Name == "" {
-		scale = gen.Scales["province"]
-	}
-	db := pgtest.New(b)
-	opt := gen.Options{Scale: scale, Years: 10, Seed: 1, Last: report.Period{Year: 2026, Quarter: 3}}
-	if err := gen.Load(b.Context(), db, opt, io.Discard); err != nil {
-		b.Fatal(err)
-	}
-	return db
-}
-
 // BenchmarkDashboard measures the dashboard of the nation and of its largest province, whole
 // and query by query: `make bench`, or
 // go test -run '^$' -bench Dashboard -benchtime 20x ./internal/dashboard/
 func BenchmarkDashboard(b *testing.B) {
-	db := benchData(b)
+	db := gentest.Data(b)
 	ctx := b.Context()
 	var province int64
 	err := db.QueryRow(ctx, `
@@ -111,7 +81,10 @@ func BenchmarkDashboard(b *testing.B) {
 				_, err := quality.Summarise(ctx, db, all, ids, 2025, benchAsOf)
 				return err
 			}},
-			{"progress", func(ctx context.Context) error { return progress(ctx, db, &d) }},
+			{"targets", func(ctx context.Context) error {
+				_, err := paceOf(ctx, db, &d)
+				return err
+			}},
 			{"cached", func(ctx context.Context) error {
 				_, err := cache.Build(ctx, db, all, level.unit, 2026, benchAsOf)
 				return err

@@ -52,7 +52,9 @@ type unit struct {
 	from, to       time.Time
 	members        int
 	hamlets, cells []int64 // a commune's, moved when it merges
-	organisations  []int64 // a district's, moved up when it closes
+	organisations  []int64 // a district's, moved when it closes
+	first          *unit   // a district's first commune
+	after          *unit   // the commune a commune of before became on Reform
 }
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -207,15 +209,24 @@ func (m *model) province(p, n int, r *rand.Rand) {
 			}
 			inDistrict++
 			olds = append(olds, m.oldCommune(p, districtOf, len(olds), c, r, ethnic))
+			if districtOf.first == nil {
+				districtOf.first = olds[len(olds)-1]
+			}
 		}
 		communes = append(communes, olds...)
-		if n := m.reform(p, c, province, olds, r); n != olds[0] {
+		n := m.reform(p, c, province, olds, r)
+		if n != olds[0] {
 			communes = append(communes, n)
 		}
+		for _, o := range olds {
+			o.after = n
+		}
 	}
+	// A district's schools, hospitals and companies go to the commune that took its first
+	// commune (the provincial blocs are left out of the shape).
 	for _, d := range districts {
 		for _, id := range d.organisations {
-			m.moveParty(id, tu, 0)
+			m.moveParty(id, d.first.after.party, 0)
 		}
 		province.members += d.members
 	}
@@ -289,8 +300,7 @@ func capitalFirst(s string) string {
 }
 
 // districtOrganisations builds a district's grassroots committees (schools, hospitals,
-// companies) with their cells, and its grassroots cells; on Reform they move under the
-// province committee.
+// companies) with their cells, and its grassroots cells; on Reform they move under a commune.
 func (m *model) districtOrganisations(p int, d *unit, r *rand.Rand, ethnic float64) {
 	var zero time.Time
 	for i := range 5 + r.IntN(5) {
