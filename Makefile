@@ -63,10 +63,15 @@ vet:
 	@unformatted=$$(gofmt -l cmd internal migrations web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 
-## bench: run the benchmarks
+## bench: run the benchmarks on a generated province (PTDANG_BENCH_SCALE=national for the nation; docs/performance.md)
 .PHONY: bench
 bench: postgresql
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## load: serve a generated data set on loopback and drive it with wrk (SCALE=national; docs/performance.md)
+.PHONY: load
+load:
+	.ci/load
 
 # postgresql and chromium install the system packages the tests and make run need, once.
 .PHONY: postgresql
