@@ -45,12 +45,15 @@ func (c *Cache) Stats() Stats {
 	return c.stats
 }
 
-// NewCache returns a cache holding up to maxRows rows (about 3 KB each), and the children and
+// NewCache returns a cache holding up to maxRows rows (about 2 KB each), and the children and
 // the targets of up to maxRows/10 units.
 func NewCache(maxRows int) *Cache {
 	units := max(maxRows/10, 1)
-	return &Cache{rowLRU: newLRU[rowKey, cachedRow](maxRows), childrenLRU: newLRU[childrenKey, cachedChildren](units),
-		paceLRU: newLRU[paceKey, pace](units)}
+	// A row costs about as much to compute as its subtree has cells: a province's hundreds of
+	// times a commune's. Browsing many small dashboards must not push the large rows out.
+	cost := func(r cachedRow) int { return r.row.CellsExpected }
+	return &Cache{rowLRU: newLRU[rowKey](maxRows, cost), childrenLRU: newLRU[childrenKey, cachedChildren](units, nil),
+		paceLRU: newLRU[paceKey, pace](units, nil)}
 }
 
 type rowKey struct {
@@ -238,20 +241,35 @@ func (c *Cache) unitGenerations(ctx context.Context, q pg.Querier, units []org.P
 	return own, rows.Err()
 }
 
-// lru is a map that forgets its least recently used entries beyond max.
+// lru is a map that forgets its least recently used entries beyond max. With a cost, an entry
+// that comes up for eviction is given another round for each creditCost of its cost: what is
+// costly to recompute stays longer (a province's row, thousands of cells, survives many
+// rounds of cells' rows).
 type lru[K comparable, V any] struct {
 	max     int
-	order   *list.List // of *lruEntry, most recent first
+	cost    func(V) int // nil: every entry costs the same
+	order   *list.List  // of *lruEntry, most recent first
 	entries map[K]*list.Element
 }
 
 type lruEntry[K comparable, V any] struct {
-	key   K
-	value V
+	key    K
+	value  V
+	credit int // rounds left before eviction
 }
 
-func newLRU[K comparable, V any](max int) *lru[K, V] {
-	return &lru[K, V]{max: max, order: list.New(), entries: map[K]*list.Element{}}
+// creditCost is the cost that buys an entry one more round.
+const creditCost = 50
+
+func newLRU[K comparable, V any](max int, cost func(V) int) *lru[K, V] {
+	return &lru[K, V]{max: max, cost: cost, order: list.New(), entries: map[K]*list.Element{}}
+}
+
+func (l *lru[K, V]) credit(v V) int {
+	if l.cost == nil {
+		return 0
+	}
+	return l.cost(v) / creditCost
 }
 
 func (l *lru[K, V]) get(k K) (V, bool) {
@@ -261,19 +279,28 @@ func (l *lru[K, V]) get(k K) (V, bool) {
 		return zero, false
 	}
 	l.order.MoveToFront(e)
-	return e.Value.(*lruEntry[K, V]).value, true
+	entry := e.Value.(*lruEntry[K, V])
+	entry.credit = l.credit(entry.value)
+	return entry.value, true
 }
 
 func (l *lru[K, V]) put(k K, v V) {
 	if e, ok := l.entries[k]; ok {
-		e.Value.(*lruEntry[K, V]).value = v
+		entry := e.Value.(*lruEntry[K, V])
+		entry.value, entry.credit = v, l.credit(v)
 		l.order.MoveToFront(e)
 		return
 	}
-	l.entries[k] = l.order.PushFront(&lruEntry[K, V]{k, v})
+	l.entries[k] = l.order.PushFront(&lruEntry[K, V]{k, v, l.credit(v)})
 	for l.order.Len() > l.max {
-		last := l.order.Back()
-		l.order.Remove(last)
-		delete(l.entries, last.Value.(*lruEntry[K, V]).key)
+		victim := l.order.Back()
+		entry := victim.Value.(*lruEntry[K, V])
+		if entry.credit > 0 {
+			entry.credit--
+			l.order.MoveToFront(victim)
+			continue
+		}
+		l.order.Remove(victim)
+		delete(l.entries, entry.key)
 	}
 }

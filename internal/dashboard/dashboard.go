@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
+
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
@@ -197,27 +200,38 @@ func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit i
 	return d, nil
 }
 
-// compute fills the figures of rows (by unit id) for the dashboard d.
+// compute fills the figures of rows (by unit id) for the dashboard d. On a pool its five
+// queries run at once, each on its own connection; each fills its own fields of the rows.
 func compute(ctx context.Context, q pg.Querier, rows map[int64]*Row, d *Dashboard) error {
 	ids := make([]int64, 0, len(rows))
 	for id := range rows {
 		ids = append(ids, id)
 	}
-	if err := coverage(ctx, q, ids, d.AsOf, rows); err != nil {
-		return err
+	var ratings map[int64]quality.Summary
+	parts := []func(context.Context) error{
+		func(ctx context.Context) error { return coverage(ctx, q, ids, d.AsOf, rows) },
+		func(ctx context.Context) error { return figures(ctx, q, ids, d.Year, d.Quarters, d.AsOf, rows) },
+		func(ctx context.Context) error { return reporting(ctx, q, ids, d.Reporting, d.AsOf, rows) },
+		func(ctx context.Context) error { return congresses(ctx, q, ids, d.Year, d.AsOf, rows) },
+		func(ctx context.Context) (err error) {
+			ratings, err = quality.Summarise(ctx, q, org.Everything(), ids, d.QualityYear, d.AsOf)
+			return err
+		},
 	}
-	if err := figures(ctx, q, ids, d.Year, d.Quarters, d.AsOf, rows); err != nil {
-		return err
-	}
-	if err := reporting(ctx, q, ids, d.Reporting, d.AsOf, rows); err != nil {
-		return err
-	}
-	if err := congresses(ctx, q, ids, d.Year, d.AsOf, rows); err != nil {
-		return err
-	}
-	ratings, err := quality.Summarise(ctx, q, org.Everything(), ids, d.QualityYear, d.AsOf)
-	if err != nil {
-		return err
+	if _, pool := q.(*pgxpool.Pool); pool {
+		g, ctx := errgroup.WithContext(ctx)
+		for _, part := range parts {
+			g.Go(func() error { return part(ctx) })
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	} else {
+		for _, part := range parts {
+			if err := part(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	for id, r := range rows {
 		r.Quality = ratings[id]

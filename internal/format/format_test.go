@@ -2,6 +2,7 @@ package format
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -63,5 +64,29 @@ func TestTodayIsVietnamsDate(t *testing.T) {
 	late := time.Date(2026, 11, 23, 18, 30, 0, 0, time.UTC) // 01:30 on the 24th in Hà Nội
 	if got := Today(late); !got.Equal(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("Today = %v", got)
+	}
+}
+
+// TestFastPathsWriteWhatThePrinterWrites holds Int and Percent to x/text's Vietnamese printer,
+// which they stand in for.
+func TestFastPathsWriteWhatThePrinterWrites(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ints := []int64{0, 9, -9, 999, 1000, -1000, 1827, 76174, 999999, 1000000, -1234567, math.MaxInt64, math.MinInt64 + 1}
+	for range 20000 {
+		ints = append(ints, rng.Int64N(2e9)-1e9, rng.Int64N(20000)-10000)
+	}
+	for _, n := range ints {
+		if got, want := Int(n), printer.Sprintf("%d", n); got != want {
+			t.Fatalf("Int(%d) = %q, the printer writes %q", n, got, want)
+		}
+	}
+	floats := []float64{0, -0.0, 0.004, 0.005, 0.015, 0.125, 2.675, 71.84615384615385, 96.15384615384616, -48.02, 99.995, 999.49, 999.4999, -999.49, 1e-9, -1e-9}
+	for range 20000 {
+		floats = append(floats, rng.Float64()*2000-1000, float64(rng.IntN(100000))/1000)
+	}
+	for _, p := range floats {
+		if got, want := Percent(p), printer.Sprintf("%.2f", p)+" %"; got != want {
+			t.Fatalf("Percent(%v) = %q, the printer writes %q", p, got, want)
+		}
 	}
 }
