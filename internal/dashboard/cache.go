@@ -16,12 +16,13 @@ import (
 	"ptdang/internal/pg"
 )
 
-// Cache remembers the rows dashboards computed, and the units listed under each unit, for as
-// long as the data they came from stands. The database keeps generations (table
-// dashboard_generation): one per unit, bumped with any change to a report or rating below it,
-// and one for the structure, bumped with any change to the trees. A row is reused only while
-// both it was computed at are current; they are read at every request, so a change made
-// through any server, or straight in the database, shows on the next request.
+// Cache remembers the rows dashboards computed, the units listed under each unit and the
+// targets, for as long as the data they came from stands. The database keeps generations
+// (table dashboard_generation, migration 000009): one per unit, bumped with any change to the
+// reports, ratings or trees below it; one for the whole structure, bumped by changes at the top
+// of the tree; one for the targets. A row is reused only while the generations it was computed
+// at are current; they are read at every request, so a change made through any server, or
+// straight in the database, shows on the next request.
 //
 // A Cache is safe for concurrent use. Its rows share their maps: callers only read them.
 type Cache struct {
@@ -71,28 +72,29 @@ type cachedRow struct {
 type childrenKey struct {
 	unit       int64
 	asOf       time.Time
-	generation int64 // of the structure
+	generation generations
 }
 
 type cachedChildren []org.PartyUnit
 
 type paceKey struct {
-	unit               int64
-	year               int
-	structure, targets int64 // generations
+	unit       int64
+	year       int
+	generation generations
 }
 
-// generations are those of the structure (unit_id 0) and of the targets (unit_id −1), read at
-// the start of each request; all 0 without a cache.
-type generations struct{ structure, targets int64 }
+// generations are those of the structure (unit_id 0), of the targets (unit_id −1) and of the
+// dashboard's unit, read at the start of each request; all 0 without a cache.
+type generations struct{ structure, targets, unit int64 }
 
-func (c *Cache) generations(ctx context.Context, q pg.Querier) (generations, error) {
+func (c *Cache) generations(ctx context.Context, q pg.Querier, unit int64) (generations, error) {
 	var g generations
 	if c == nil {
 		return g, nil
 	}
-	err := q.QueryRow(ctx, `SELECT max(gen) FILTER (WHERE unit_id = 0), max(gen) FILTER (WHERE unit_id = -1)
-		FROM dashboard_generation WHERE unit_id IN (0, -1)`).Scan(&g.structure, &g.targets)
+	err := q.QueryRow(ctx, `SELECT max(gen) FILTER (WHERE unit_id = 0), max(gen) FILTER (WHERE unit_id = -1),
+			COALESCE(max(gen) FILTER (WHERE unit_id = $1), 0)
+		FROM dashboard_generation WHERE unit_id IN (0, -1, $1)`, unit).Scan(&g.structure, &g.targets, &g.unit)
 	return g, err
 }
 
@@ -101,7 +103,7 @@ func (c *Cache) pace(ctx context.Context, q pg.Querier, d *Dashboard, g generati
 	if c == nil {
 		return paceOf(ctx, q, d)
 	}
-	key := paceKey{d.Unit.ID, d.Year, g.structure, g.targets}
+	key := paceKey{d.Unit.ID, d.Year, g}
 	c.mu.Lock()
 	p, ok := c.paceLRU.get(key)
 	c.mu.Unlock()
@@ -119,7 +121,7 @@ func (c *Cache) pace(ctx context.Context, q pg.Querier, d *Dashboard, g generati
 
 // children lists the units under unit on asOf (the tops of the tree for the Nation).
 func (c *Cache) children(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, g generations) ([]org.PartyUnit, error) {
-	key := childrenKey{unit, asOf, g.structure}
+	key := childrenKey{unit, asOf, g}
 	if c != nil {
 		c.mu.Lock()
 		list, ok := c.childrenLRU.get(key)

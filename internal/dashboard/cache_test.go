@@ -88,6 +88,34 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 			exec(`INSERT INTO target_year (province_id, year, milestones) VALUES ($1, 2026, '{10,30,60,100}')
 				ON CONFLICT (province_id, year) DO UPDATE SET milestones = '{5,20,70,100}'`, pick(`SELECT province_id FROM target_setting`))
 		}},
+		{"commune renamed", func() {
+			unit := pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'commune_committee' AND valid_to IS NULL AND valid_from < '2026-01-01'`)
+			if err := org.RenameUnit(ctx, db, scope, org.PartyTree, org.Reorg{Effective: day("2026-03-01"), Note: "thử"}, unit, "Đảng bộ xã Đổi Tên"); err != nil {
+				t.Fatalf("rename: %v", err)
+			}
+		}},
+		{"cell elected a committee", func() {
+			exec(`UPDATE party_unit SET committee_since = CASE WHEN committee_since IS NULL THEN date '2026-01-15' END WHERE id = $1`,
+				pick(`SELECT c.cell_id FROM hamlet_cell_link c WHERE c.mode = 'own' AND c.valid_to IS NULL`))
+		}},
+		{"hamlet served by another cell", func() {
+			hamlet := pick(`SELECT hamlet_id FROM hamlet_cell_link WHERE valid_to IS NULL AND valid_from < '2026-01-01'`)
+			cell := pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'affiliated_cell' AND valid_to IS NULL AND valid_from < '2026-01-01'`)
+			if err := org.SetLink(ctx, db, scope, hamlet, cell, org.CombinedCell, day("2026-02-01")); err != nil {
+				t.Logf("link refused (%v): nothing changed", err)
+			}
+		}},
+		{"hamlet moved to another commune", func() {
+			hamlet := pick(`SELECT a.id FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id AND v.valid_to IS NULL
+				WHERE a.level = 'hamlet' AND v.valid_from < '2026-01-01'`)
+			to := pick(`SELECT a.id FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id AND v.valid_to IS NULL WHERE a.level = 'commune'`)
+			if err := org.MoveUnit(ctx, db, scope, org.AdminTree, org.Reorg{Effective: day("2026-04-01"), Note: "thử"}, hamlet, to); err != nil {
+				t.Logf("move refused (%v): nothing changed", err)
+			}
+		}},
+		{"a merge's date corrected", func() {
+			exec(`UPDATE reorg_event SET effective = effective + 10 WHERE id = $1`, pick(`SELECT id FROM reorg_event WHERE kind = 'merge' AND tree = 'party'`))
+		}},
 		{"cell moved", func() {
 			cell := pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'affiliated_cell' AND valid_to IS NULL AND valid_from < '2026-01-01'`)
 			to := pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'commune_committee' AND valid_to IS NULL`)
@@ -113,7 +141,7 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 	}
 	cache := dashboard.NewCache(1000)
 	provinces := ids(`SELECT unit_id FROM party_unit_version WHERE kind = 'province_committee'`)
-	for step := range 40 {
+	for step := range 60 {
 		c := changes[rng.IntN(len(changes))]
 		if step > 0 {
 			c.do()

@@ -154,7 +154,7 @@ func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit i
 	if asOf.Before(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)) {
 		d.QualityYear = year - 1
 	}
-	gens, err := c.generations(ctx, q)
+	gens, err := c.generations(ctx, q, unit)
 	if err != nil {
 		return Dashboard{}, err
 	}

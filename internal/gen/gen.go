@@ -77,9 +77,9 @@ func Load(ctx context.Context, db *pgxpool.Pool, opt Options, out io.Writer) err
 		return err
 	}
 	defer tx.Rollback(ctx)
-	// The rows copied are new to every dashboard: one bump of the structure's generation (by
-	// the statement triggers) invalidates all, instead of a bump per report.
-	for _, t := range []string{"quarterly_report", "quality_rating"} {
+	// The rows copied are new to every dashboard: one bump of the structure's generation
+	// invalidates all, instead of a bump per row.
+	for _, t := range triggered {
 		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER dashboard_generation`); err != nil {
 			return err
 		}
@@ -94,10 +94,13 @@ func Load(ctx context.Context, db *pgxpool.Pool, opt Options, out io.Writer) err
 		total += n
 		fmt.Fprintf(out, "  %-28s %10d rows  %6.1f s\n", t.name, n, time.Since(t0).Seconds())
 	}
-	for _, t := range []string{"quarterly_report", "quality_rating"} {
+	for _, t := range triggered {
 		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER dashboard_generation`); err != nil {
 			return err
 		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE dashboard_generation SET gen = gen + 1 WHERE unit_id IN (0, -1)`); err != nil {
+		return err
 	}
 	for _, t := range []string{"reorg_event", "admin_unit", "admin_unit_version", "party_unit", "party_unit_version",
 		"hamlet_cell_link", "quarterly_report", "admission_target", "quality_rating"} {
@@ -115,6 +118,10 @@ func Load(ctx context.Context, db *pgxpool.Pool, opt Options, out io.Writer) err
 	fmt.Fprintf(out, "gen: %d rows in %.1f s (%.0f rows/s)\n", total, secs, float64(total)/secs)
 	return nil
 }
+
+// triggered are the tables whose changes bump the dashboards' generations, row by row.
+var triggered = []string{"party_unit", "party_unit_version", "party_unit_succession", "admin_unit", "admin_unit_version",
+	"hamlet_cell_link", "quarterly_report", "quality_rating", "admission_target", "target_setting"}
 
 // table is one COPY: its columns and its rows, made as they are read.
 type table struct {
