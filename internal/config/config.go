@@ -44,7 +44,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	)
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL)")
 	fs.StringVar(&c.ReplicaURL, "database-replica-url", env("DATABASE_REPLICA_URL", ""), "PostgreSQL read replica for the dashboards, optional (DATABASE_REPLICA_URL)")
-	fs.StringVar(&rows, "dashboard-cache-rows", env("PTDANG_DASHBOARD_CACHE_ROWS", "20000"), "dashboard rows each server remembers, about 3 KB each (PTDANG_DASHBOARD_CACHE_ROWS)")
+	fs.StringVar(&rows, "dashboard-cache-rows", env("PTDANG_DASHBOARD_CACHE_ROWS", "20000"), "dashboard rows each server remembers, about 2 KB each (PTDANG_DASHBOARD_CACHE_ROWS)")
 	fs.StringVar(&c.ListenAddr, "listen", env("PTDANG_LISTEN_ADDR", ":8080"), "listen address (PTDANG_LISTEN_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", env("PTDANG_BASE_URL", "http://localhost:8080"), "public base URL (PTDANG_BASE_URL)")
 	fs.StringVar(&level, "log-level", env("PTDANG_LOG_LEVEL", "info"), "debug, info, warn or error (PTDANG_LOG_LEVEL)")
