@@ -67,6 +67,20 @@ func TestDashboardAndAPIHoldOnlyTheCallersSubtree(t *testing.T) {
 	if resp, _ := send(t, f.clients["commune_staff"], "GET", base+"/dashboard?year=2026&unit="+itoa(f.otherCommune), nil); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("commune staff opening the other commune's dashboard: %d", resp.StatusCode)
 	}
+	// The nation (unit 0) is for whoever sees the whole tree: its rows are the provinces.
+	if resp, _ := send(t, f.staff, "GET", base+"/api/v1/dashboard?year=2026&unit=0", nil); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("province staff asking for the nation: %d", resp.StatusCode)
+	}
+	addUser(t, s, "quocgia", account.SystemAdmin, 0)
+	national := signIn(t, base, "quocgia")
+	resp, raw = send(t, national, "GET", base+"/api/v1/dashboard?year=2026&unit=0", nil)
+	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &body) != nil || body.Total.Values["admitted"] != float64(8) ||
+		len(body.Rows) != 1 || body.Rows[0].Code != "TU" {
+		t.Fatalf("the nation's API: %d %s", resp.StatusCode, raw)
+	}
+	if _, page := send(t, national, "GET", base+"/dashboard?year=2026&unit="+itoa(f.province), nil); !strings.Contains(page, `href="/dashboard?date=2026-07-15&amp;unit=0&amp;year=2026"`) {
+		t.Fatal("the province's dashboard has no link up to the nation's for one who sees it")
+	}
 }
 
 func TestProvinceStaffDrillsDownAndExportsTheSameNumbers(t *testing.T) {
