@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"container/list"
 	"context"
 	"fmt"
 	"maps"
@@ -12,6 +11,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"ptdang/internal/lru"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 )
@@ -27,9 +27,9 @@ import (
 // A Cache is safe for concurrent use. Its rows share their maps: callers only read them.
 type Cache struct {
 	mu          sync.Mutex
-	rowLRU      *lru[rowKey, cachedRow]
-	childrenLRU *lru[childrenKey, cachedChildren]
-	paceLRU     *lru[paceKey, pace]
+	rowLRU      *lru.Cache[rowKey, cachedRow]
+	childrenLRU *lru.Cache[childrenKey, cachedChildren]
+	paceLRU     *lru.Cache[paceKey, pace]
 	stats       Stats
 	// computing shares one computation among requests that miss the same rows at once (many
 	// staff open the province's dashboard when a quarter's figures come in).
@@ -53,8 +53,8 @@ func NewCache(maxRows int) *Cache {
 	// A row costs about as much to compute as its subtree has cells: a province's hundreds of
 	// times a commune's. Browsing many small dashboards must not push the large rows out.
 	cost := func(r cachedRow) int { return r.row.CellsExpected }
-	return &Cache{rowLRU: newLRU[rowKey](maxRows, cost), childrenLRU: newLRU[childrenKey, cachedChildren](units, nil),
-		paceLRU: newLRU[paceKey, pace](units, nil)}
+	return &Cache{rowLRU: lru.New[rowKey](maxRows, cost), childrenLRU: lru.New[childrenKey, cachedChildren](units, nil),
+		paceLRU: lru.New[paceKey, pace](units, nil)}
 }
 
 type rowKey struct {
@@ -105,7 +105,7 @@ func (c *Cache) pace(ctx context.Context, q pg.Querier, d *Dashboard, g generati
 	}
 	key := paceKey{d.Unit.ID, d.Year, g}
 	c.mu.Lock()
-	p, ok := c.paceLRU.get(key)
+	p, ok := c.paceLRU.Get(key)
 	c.mu.Unlock()
 	if ok {
 		return p, nil
@@ -113,7 +113,7 @@ func (c *Cache) pace(ctx context.Context, q pg.Querier, d *Dashboard, g generati
 	p, err := paceOf(ctx, q, d)
 	if err == nil {
 		c.mu.Lock()
-		c.paceLRU.put(key, p)
+		c.paceLRU.Put(key, p)
 		c.mu.Unlock()
 	}
 	return p, err
@@ -124,7 +124,7 @@ func (c *Cache) children(ctx context.Context, q pg.Querier, unit int64, asOf tim
 	key := childrenKey{unit, asOf, g}
 	if c != nil {
 		c.mu.Lock()
-		list, ok := c.childrenLRU.get(key)
+		list, ok := c.childrenLRU.Get(key)
 		c.mu.Unlock()
 		if ok {
 			return list, nil
@@ -136,7 +136,7 @@ func (c *Cache) children(ctx context.Context, q pg.Querier, unit int64, asOf tim
 	}
 	if c != nil {
 		c.mu.Lock()
-		c.childrenLRU.put(key, list)
+		c.childrenLRU.Put(key, list)
 		c.mu.Unlock()
 	}
 	return list, nil
@@ -145,6 +145,21 @@ func (c *Cache) children(ctx context.Context, q pg.Querier, unit int64, asOf tim
 // rows returns a row for each of units, for d: those remembered at the current generations,
 // the others computed (and remembered).
 func (c *Cache) rows(ctx context.Context, q pg.Querier, units []org.PartyUnit, d *Dashboard, g generations) ([]Row, error) {
+	rows, own, err := c.rowsAt(ctx, q, units, d, g)
+	if err == nil && c != nil {
+		// The version names the generations the dashboard was made at: a page rendered from
+		// it may be reused under the same version (see Dashboard.Version).
+		var v strings.Builder
+		fmt.Fprintf(&v, "%d %d %s %d %d %d", d.Unit.ID, d.Year, d.AsOf.Format(time.DateOnly), g.structure, g.targets, g.unit)
+		for _, r := range rows {
+			fmt.Fprintf(&v, " %d:%d", r.UnitID, own[r.UnitID])
+		}
+		d.Version = v.String()
+	}
+	return rows, err
+}
+
+func (c *Cache) rowsAt(ctx context.Context, q pg.Querier, units []org.PartyUnit, d *Dashboard, g generations) ([]Row, map[int64]int64, error) {
 	out := make([]Row, len(units))
 	for i, u := range units {
 		out[i] = Row{UnitID: u.ID, Code: u.Code, Name: u.Name, Children: u.Children}
@@ -153,13 +168,13 @@ func (c *Cache) rows(ctx context.Context, q pg.Querier, units []org.PartyUnit, d
 	structure := g.structure
 	own, err := c.unitGenerations(ctx, q, units)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if c != nil {
 		c.mu.Lock()
 		for i := range out {
 			r := &out[i]
-			if hit, ok := c.rowLRU.get(rowKey{r.UnitID, d.Year, d.AsOf, structure}); ok && hit.generation == own[r.UnitID] {
+			if hit, ok := c.rowLRU.Get(rowKey{r.UnitID, d.Year, d.AsOf, structure}); ok && hit.generation == own[r.UnitID] {
 				hit.row.UnitID, hit.row.Code, hit.row.Name, hit.row.Children = r.UnitID, r.Code, r.Name, r.Children
 				*r = hit.row
 				c.stats.Hits++
@@ -175,10 +190,10 @@ func (c *Cache) rows(ctx context.Context, q pg.Querier, units []org.PartyUnit, d
 		}
 	}
 	if len(missing) == 0 {
-		return out, nil
+		return out, own, nil
 	}
 	if c == nil {
-		return out, compute(ctx, q, missing, d)
+		return out, own, compute(ctx, q, missing, d)
 	}
 	// Requests that miss the same rows at the same generations compute them once.
 	ids := slices.Sorted(maps.Keys(missing))
@@ -202,18 +217,18 @@ func (c *Cache) rows(ctx context.Context, q pg.Querier, units []org.PartyUnit, d
 		}
 		c.mu.Lock()
 		for id, r := range rows {
-			c.rowLRU.put(rowKey{id, d.Year, d.AsOf, structure}, cachedRow{own[id], *r})
+			c.rowLRU.Put(rowKey{id, d.Year, d.AsOf, structure}, cachedRow{own[id], *r})
 		}
 		c.mu.Unlock()
 		return rows, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for id, r := range computed.(map[int64]*Row) {
 		*missing[id] = *r
 	}
-	return out, nil
+	return out, own, nil
 }
 
 // unitGenerations reads each unit's generation (absent: 0); none without a cache. They are
@@ -241,68 +256,4 @@ func (c *Cache) unitGenerations(ctx context.Context, q pg.Querier, units []org.P
 		own[id] = g
 	}
 	return own, rows.Err()
-}
-
-// lru is a map that forgets its least recently used entries beyond max. With a cost, an entry
-// that comes up for eviction is given another round for each creditCost of its cost: what is
-// costly to recompute stays longer (a province's row, thousands of cells, survives many
-// rounds of cells' rows).
-type lru[K comparable, V any] struct {
-	max     int
-	cost    func(V) int // nil: every entry costs the same
-	order   *list.List  // of *lruEntry, most recent first
-	entries map[K]*list.Element
-}
-
-type lruEntry[K comparable, V any] struct {
-	key    K
-	value  V
-	credit int // rounds left before eviction
-}
-
-// creditCost is the cost that buys an entry one more round.
-const creditCost = 50
-
-func newLRU[K comparable, V any](max int, cost func(V) int) *lru[K, V] {
-	return &lru[K, V]{max: max, cost: cost, order: list.New(), entries: map[K]*list.Element{}}
-}
-
-func (l *lru[K, V]) credit(v V) int {
-	if l.cost == nil {
-		return 0
-	}
-	return l.cost(v) / creditCost
-}
-
-func (l *lru[K, V]) get(k K) (V, bool) {
-	e, ok := l.entries[k]
-	if !ok {
-		var zero V
-		return zero, false
-	}
-	l.order.MoveToFront(e)
-	entry := e.Value.(*lruEntry[K, V])
-	entry.credit = l.credit(entry.value)
-	return entry.value, true
-}
-
-func (l *lru[K, V]) put(k K, v V) {
-	if e, ok := l.entries[k]; ok {
-		entry := e.Value.(*lruEntry[K, V])
-		entry.value, entry.credit = v, l.credit(v)
-		l.order.MoveToFront(e)
-		return
-	}
-	l.entries[k] = l.order.PushFront(&lruEntry[K, V]{k, v, l.credit(v)})
-	for l.order.Len() > l.max {
-		victim := l.order.Back()
-		entry := victim.Value.(*lruEntry[K, V])
-		if entry.credit > 0 {
-			entry.credit--
-			l.order.MoveToFront(victim)
-			continue
-		}
-		l.order.Remove(victim)
-		delete(l.entries, entry.key)
-	}
 }

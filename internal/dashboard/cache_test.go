@@ -165,6 +165,17 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 	}
 }
 
+type versionKey struct {
+	unit int64
+	year int
+	asOf time.Time
+}
+
+type versioned struct{ version, dashboard string }
+
+// versions are the last version seen of each dashboard, and what it showed.
+var versions = map[versionKey]versioned{}
+
 func compare(t *testing.T, db *pgxpool.Pool, cache *dashboard.Cache, scope org.Scope, unit int64, year int, asOf time.Time, after string) {
 	t.Helper()
 	ctx := t.Context()
@@ -177,6 +188,19 @@ func compare(t *testing.T, db *pgxpool.Pool, cache *dashboard.Cache, scope org.S
 		t.Fatalf("cached build %d: %v", unit, err)
 	}
 	// %+v prints maps in key order and NaN as NaN, so equal dashboards print alike.
+	// Version names the data: pages rendered for one version serve every dashboard of it.
+	again, err := cache.Build(ctx, db, scope, unit, year, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cached.Version == "" || again.Version != cached.Version {
+		t.Fatalf("after %q, unit %d: versions %q then %q with nothing changed between", after, unit, cached.Version, again.Version)
+	}
+	if v, ok := versions[versionKey{unit, year, asOf}]; ok && v.version == cached.Version && v.dashboard != fmt.Sprintf("%+v", cached) {
+		t.Fatalf("after %q, unit %d: the same version %q for different dashboards", after, unit, cached.Version)
+	}
+	versions[versionKey{unit, year, asOf}] = versioned{cached.Version, fmt.Sprintf("%+v", cached)}
+	cached.Version = "" // the fresh build, without a cache, has none
 	if f, c := fmt.Sprintf("%+v", fresh), fmt.Sprintf("%+v", cached); f != c {
 		t.Fatalf("after %q, unit %d, %d as of %s: the cache differs from a recomputation\nfresh:  %s\ncached: %s",
 			after, unit, year, asOf.Format(time.DateOnly), f, c)

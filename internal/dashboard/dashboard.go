@@ -71,6 +71,10 @@ type Dashboard struct {
 	QualityYear int
 	Rows        []Row
 	Total       Row
+	// Version names the data the dashboard was made from, when it came through a Cache: two
+	// dashboards of the same version are the same, so what is made from one (a rendered page)
+	// serves for the other. Empty without a cache.
+	Version string
 }
 
 // Percent is part/whole × 100, NaN when whole is 0 (shown as "—").

@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"context"
 
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/a-h/templ"
 	"github.com/go-analyze/charts"
 	"math"
 	"net/http"
@@ -216,6 +218,54 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 	case d.Unit.ID != dashboard.Nation && c.Scope.All():
 		v.UpHref = "/dashboard?" + dashboardQuery(dashboard.Nation, d.Year, d.AsOf)
 	}
+	tables, err := s.dashboardTables(r.Context(), d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Tables = tables
+	for _, col := range dashboardSections[0].columns {
+		v.Formulas = append(v.Formulas, web.Fact{Label: col.header, Value: col.formula})
+	}
+	v.Chart = admissionsChart(d)
+	v.TrendHref = "/dashboard/trend.svg?" + q
+	if missing := d.Total.CellsExpected - d.Total.CellsSubmitted; missing > 0 {
+		v.Incomplete = fmt.Sprintf("Chưa đủ số liệu: %s trong %s chi bộ chưa gửi báo cáo %s.",
+			format.Int(int64(missing)), format.Int(int64(d.Total.CellsExpected)), d.Reporting)
+		if c.Can(account.ReviewReports) && d.Unit.ID != dashboard.Nation {
+			v.IncompleteHref = fmt.Sprintf("/reports/status?unit=%d&year=%d&quarter=%d", d.Unit.ID, d.Reporting.Year, d.Reporting.Quarter)
+		}
+	}
+	s.render(w, r, http.StatusOK, web.Dashboard(c.page("Chỉ số", "dashboard"), v))
+}
+
+// dashboardTables renders the page's tables, or reuses those rendered for a dashboard of the
+// same version: they depend on the figures alone, not on who asks (a drill-down link out of
+// the caller's scope answers 404).
+func (s *Server) dashboardTables(ctx context.Context, d dashboard.Dashboard) (templ.Component, error) {
+	if d.Version != "" {
+		s.pagesMu.Lock()
+		html, ok := s.pages.Get(d.Version)
+		s.pagesMu.Unlock()
+		if ok {
+			return templ.Raw(html), nil
+		}
+	}
+	var buf bytes.Buffer
+	if err := web.DashboardTables(dashboardTableViews(d)).Render(ctx, &buf); err != nil {
+		return nil, err
+	}
+	html := buf.String()
+	if d.Version != "" {
+		s.pagesMu.Lock()
+		s.pages.Put(d.Version, html)
+		s.pagesMu.Unlock()
+	}
+	return templ.Raw(html), nil
+}
+
+// dashboardTableViews are the page's tables: one per section, a row per unit and the totals.
+func dashboardTableViews(d dashboard.Dashboard) []web.DashboardTable {
 	// Each row links to its own dashboard, in every table: the link is made once.
 	hrefs := make(map[int64]string, len(d.Rows))
 	rowQuery := url.Values{"year": {strconv.Itoa(d.Year)}, "date": {format.ISODate(d.AsOf)}}.Encode()
@@ -224,6 +274,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 			hrefs[dr.UnitID] = "/dashboard?unit=" + strconv.FormatInt(dr.UnitID, 10) + "&" + rowQuery
 		}
 	}
+	var tables []web.DashboardTable
 	for _, sec := range dashboardSections {
 		ts := web.DashboardTable{Title: sec.title}
 		if sec.title == "Xếp loại chất lượng" {
@@ -250,23 +301,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 		}
 		ts.Total = row(d.Total)
 		ts.Total.Name = "Tổng cộng"
-		v.Tables = append(v.Tables, ts)
-		if sec.title == "Tổng quan" {
-			for _, col := range sec.columns {
-				v.Formulas = append(v.Formulas, web.Fact{Label: col.header, Value: col.formula})
-			}
-		}
+		tables = append(tables, ts)
 	}
-	v.Chart = admissionsChart(d)
-	v.TrendHref = "/dashboard/trend.svg?" + q
-	if missing := d.Total.CellsExpected - d.Total.CellsSubmitted; missing > 0 {
-		v.Incomplete = fmt.Sprintf("Chưa đủ số liệu: %s trong %s chi bộ chưa gửi báo cáo %s.",
-			format.Int(int64(missing)), format.Int(int64(d.Total.CellsExpected)), d.Reporting)
-		if c.Can(account.ReviewReports) && d.Unit.ID != dashboard.Nation {
-			v.IncompleteHref = fmt.Sprintf("/reports/status?unit=%d&year=%d&quarter=%d", d.Unit.ID, d.Reporting.Year, d.Reporting.Quarter)
-		}
-	}
-	s.render(w, r, http.StatusOK, web.Dashboard(c.page("Chỉ số", "dashboard"), v))
+	return tables
 }
 
 // dashboardSheets are the tables as exported, one sheet per section: the numbers of the page,

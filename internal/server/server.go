@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/dashboard"
+	"ptdang/internal/lru"
 )
 
 // Server holds what the handlers need.
@@ -26,13 +28,20 @@ type Server struct {
 	// ReadDB serves the dashboards: DB, or a read replica of it.
 	ReadDB     *pgxpool.Pool
 	Dashboards *dashboard.Cache
-	Log        *slog.Logger
-	Sessions   *scs.SessionManager
-	Now        func() time.Time // the clock, replaceable in tests
+	// pages are dashboards' tables rendered, by dashboard version (under pagesMu).
+	pages    *lru.Cache[string, string]
+	pagesMu  sync.Mutex
+	Log      *slog.Logger
+	Sessions *scs.SessionManager
+	Now      func() time.Time // the clock, replaceable in tests
 }
 
 // DefaultCacheRows is how many dashboard rows a server remembers unless configured otherwise.
 const DefaultCacheRows = 20000
+
+// renderedPages is how many dashboards' rendered tables a server keeps (a province's are some
+// 240 KB: 64 are at most 16 MB).
+const renderedPages = 64
 
 // Session lifetimes: an idle session ends after IdleTimeout, any session after SessionLifetime.
 const (
@@ -52,7 +61,8 @@ func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
 	sm.Cookie.Secure = secureCookies
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Persist = false // a shared computer forgets the session when the browser closes
-	return &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), Log: log, Sessions: sm, Now: time.Now}
+	return &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), pages: lru.New[string, string](renderedPages, nil),
+		Log: log, Sessions: sm, Now: time.Now}
 }
 
 // Run serves h on l until the process gets SIGINT or SIGTERM or ctx ends, then stops accepting
