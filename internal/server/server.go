@@ -39,8 +39,8 @@ type Server struct {
 // DefaultCacheRows is how many dashboard rows a server remembers unless configured otherwise.
 const DefaultCacheRows = 20000
 
-// renderedPages is how many dashboards' rendered tables a server keeps (a province's are some
-// 240 KB: 64 are at most 16 MB).
+// renderedPages is how many dashboards' rendered tables a server keeps (a large province's are
+// some 400 KB: 64 are at most 26 MB).
 const renderedPages = 64
 
 // Session lifetimes: an idle session ends after IdleTimeout, any session after SessionLifetime.
