@@ -56,6 +56,7 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		"secure cookies":   {"PTDANG_SECURE_COOKIES": "maybe"},
 		"shutdown timeout": {"PTDANG_SHUTDOWN_TIMEOUT": "soon"},
 		"base URL":         {"PTDANG_BASE_URL": "localhost"},
+		"cache rows":       {"PTDANG_DASHBOARD_CACHE_ROWS": "0"},
 	} {
 		if _, err := load(nil, env); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v", name, err)
@@ -64,11 +65,13 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 }
 
 func TestStringMasksDatabasePassword(t *testing.T) {
-	c, err := load(nil, map[string]string{"DATABASE_URL": "postgres://ptdang:s3cret@db:5432/ptdang"})
+	c, err := load(nil, map[string]string{"DATABASE_URL": "postgres://ptdang:s3cret@db:5432/ptdang",
+		"DATABASE_REPLICA_URL": "postgres://ptdang:r3plica@replica:5432/ptdang"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := c.String(); strings.Contains(s, "s3cret") || !strings.Contains(s, "ptdang:xxxxx@db") {
+	if s := c.String(); strings.Contains(s, "s3cret") || strings.Contains(s, "r3plica") ||
+		!strings.Contains(s, "ptdang:xxxxx@db") || !strings.Contains(s, "ptdang:xxxxx@replica") {
 		t.Fatalf("String() = %s", s)
 	}
 }

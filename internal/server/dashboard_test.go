@@ -20,6 +20,7 @@ import (
 	"ptdang/internal/exchange"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/pgtest"
 	"ptdang/internal/quality"
 	"ptdang/internal/report"
 )
@@ -251,5 +252,23 @@ func TestTwoServersShareSessionsAndLiveFigures(t *testing.T) {
 	}
 	if got := admitted(); got != float64(2) {
 		t.Fatalf("server B's dashboard after the report on server A: %v", got)
+	}
+}
+
+// Dashboards read from ReadDB (DATABASE_REPLICA_URL), the rest of the site from the primary: with
+// a "replica" that lacks the province, its dashboard is not found while its page still is.
+func TestDashboardsReadTheReplica(t *testing.T) {
+	s, base := newTestServer(t)
+	f := dashboardFixture(t, s, base)
+	dashboard := base + "/api/v1/dashboard?year=2026&unit=" + itoa(f.province)
+	if resp, raw := send(t, f.staff, "GET", dashboard, nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the province's dashboard on the primary: %d %s", resp.StatusCode, raw)
+	}
+	s.ReadDB = pgtest.New(t) // the schema, none of the data
+	if resp, _ := send(t, f.staff, "GET", dashboard, nil); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("the province's dashboard read from a replica without it: %d", resp.StatusCode)
+	}
+	if resp, _ := send(t, f.staff, "GET", base+"/org/party/"+itoa(f.province), nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the province's page, read from the primary: %d", resp.StatusCode)
 	}
 }
