@@ -10,7 +10,7 @@ SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ## help: list the targets
 .PHONY: help
 help:
-	@sed -n 's/^## //p' $(MAKEFILE_LIST) | column -t -s ':'
+	@awk '/^## / { sub(/^## /, ""); n = index($$0, ": "); printf "%-9s %s\n", substr($$0, 1, n - 1), substr($$0, n + 2) }' $(MAKEFILE_LIST)
 
 ## run: serve http://localhost:8080 with demo data (a private PostgreSQL under ./.data unless DATABASE_URL is set)
 .PHONY: run
@@ -68,7 +68,7 @@ vet:
 bench: postgresql
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## load: serve a generated data set on loopback and drive it with wrk (SCALE=national; docs/performance.md)
+## load: serve a generated data set on loopback and drive it with wrk and vegeta (SCALE=national; docs/performance.md)
 .PHONY: load
 load:
 	.ci/load
