@@ -40,10 +40,5 @@ func generate(ctx context.Context, db *pgxpool.Pool, f genFlags, today time.Time
 		slices.Sort(names)
 		return fmt.Errorf("gen: unknown scale %q, want %s", *f.scale, strings.Join(names, " or "))
 	}
-	return gen.Load(ctx, db, gen.Options{Scale: scale, Years: *f.years, Seed: *f.seed, Last: lastQuarterEnded(today)}, stdout)
-}
-
-// lastQuarterEnded is the last quarter that ended before today.
-func lastQuarterEnded(today time.Time) report.Period {
-	return report.Period{Year: today.Year(), Quarter: (int(today.Month())-1)/3 + 1}.Previous()
+	return gen.Load(ctx, db, gen.Options{Scale: scale, Years: *f.years, Seed: *f.seed, Last: report.LastEnded(today)}, stdout)
 }

@@ -59,6 +59,11 @@ func (p Period) End() time.Time {
 	return time.Date(p.Year, time.Month(3*p.Quarter+1), 1, 0, 0, 0, 0, time.UTC)
 }
 
+// LastEnded is the quarter cells report on today: the latest one that has ended.
+func LastEnded(today time.Time) Period {
+	return Period{Year: today.Year(), Quarter: (int(today.Month())-1)/3 + 1}.Previous()
+}
+
 // Previous is the quarter before p.
 func (p Period) Previous() Period {
 	if p.Quarter == 1 {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -18,11 +17,6 @@ import (
 	"ptdang/internal/report"
 	"ptdang/web"
 )
-
-// lastEndedQuarter is the quarter cells report on today: the latest one that has ended.
-func lastEndedQuarter(today time.Time) report.Period {
-	return report.Period{Year: today.Year(), Quarter: (int(today.Month())-1)/3 + 1}.Previous()
-}
 
 // periodParams reads {cell}, {year} and {quarter}.
 func periodParams(r *http.Request) (int64, report.Period, bool) {
@@ -40,7 +34,7 @@ func reportHref(cell int64, p report.Period) string {
 // reports sends a user to what they report on: a cell secretary to their cell's latest
 // quarter, others to the status of their unit.
 func (s *Server) reports(w http.ResponseWriter, r *http.Request, c caller) {
-	p := lastEndedQuarter(s.today())
+	p := report.LastEnded(s.today())
 	for _, g := range c.Grants {
 		if g.Role == account.CellSecretary {
 			http.Redirect(w, r, reportHref(g.UnitID, p), http.StatusSeeOther)
@@ -420,7 +414,7 @@ func (s *Server) reportHistory(w http.ResponseWriter, r *http.Request, c caller)
 // reportStatus shows, for a unit and a quarter, where each cell's report stands.
 func (s *Server) reportStatus(w http.ResponseWriter, r *http.Request, c caller) {
 	q := r.URL.Query()
-	p := lastEndedQuarter(s.today())
+	p := report.LastEnded(s.today())
 	if y, err := strconv.Atoi(q.Get("year")); err == nil {
 		p.Year = y
 	}
