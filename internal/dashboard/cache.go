@@ -28,7 +28,7 @@ import (
 type Cache struct {
 	mu          sync.Mutex
 	rowLRU      *lru.Cache[rowKey, cachedRow]
-	childrenLRU *lru.Cache[childrenKey, cachedChildren]
+	childrenLRU *lru.Cache[childrenKey, []org.PartyUnit]
 	paceLRU     *lru.Cache[paceKey, pace]
 	stats       Stats
 	// computing shares one computation among requests that miss the same rows at once (many
@@ -53,7 +53,7 @@ func NewCache(maxRows int) *Cache {
 	// A row costs about as much to compute as its subtree has cells: a province's hundreds of
 	// times a commune's. Browsing many small dashboards must not push the large rows out.
 	cost := func(r cachedRow) int { return r.row.CellsExpected }
-	return &Cache{rowLRU: lru.New[rowKey](maxRows, cost), childrenLRU: lru.New[childrenKey, cachedChildren](units, nil),
+	return &Cache{rowLRU: lru.New[rowKey](maxRows, cost), childrenLRU: lru.New[childrenKey, []org.PartyUnit](units, nil),
 		paceLRU: lru.New[paceKey, pace](units, nil)}
 }
 
@@ -74,8 +74,6 @@ type childrenKey struct {
 	asOf       time.Time
 	generation generations
 }
-
-type cachedChildren []org.PartyUnit
 
 type paceKey struct {
 	unit       int64
@@ -100,46 +98,37 @@ func (c *Cache) generations(ctx context.Context, q pg.Querier, unit int64) (gene
 
 // pace returns the pace of d (see paceOf).
 func (c *Cache) pace(ctx context.Context, q pg.Querier, d *Dashboard, g generations) (pace, error) {
+	fresh := func() (pace, error) { return paceOf(ctx, q, d) }
 	if c == nil {
-		return paceOf(ctx, q, d)
+		return fresh()
 	}
-	key := paceKey{d.Unit.ID, d.Year, g}
-	c.mu.Lock()
-	p, ok := c.paceLRU.Get(key)
-	c.mu.Unlock()
-	if ok {
-		return p, nil
-	}
-	p, err := paceOf(ctx, q, d)
-	if err == nil {
-		c.mu.Lock()
-		c.paceLRU.Put(key, p)
-		c.mu.Unlock()
-	}
-	return p, err
+	return remembered(c, c.paceLRU, paceKey{d.Unit.ID, d.Year, g}, fresh)
 }
 
 // children lists the units under unit on asOf (the tops of the tree for the Nation).
 func (c *Cache) children(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, g generations) ([]org.PartyUnit, error) {
-	key := childrenKey{unit, asOf, g}
-	if c != nil {
+	fresh := func() ([]org.PartyUnit, error) { return org.PartyChildren(ctx, q, org.Everything(), unit, asOf) }
+	if c == nil {
+		return fresh()
+	}
+	return remembered(c, c.childrenLRU, childrenKey{unit, asOf, generations{structure: g.structure, unit: g.unit}}, fresh) // targets do not change the list
+}
+
+// remembered returns what l holds under key, or makes it and remembers it.
+func remembered[K comparable, V any](c *Cache, l *lru.Cache[K, V], key K, fresh func() (V, error)) (V, error) {
+	c.mu.Lock()
+	v, ok := l.Get(key)
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := fresh()
+	if err == nil {
 		c.mu.Lock()
-		list, ok := c.childrenLRU.Get(key)
-		c.mu.Unlock()
-		if ok {
-			return list, nil
-		}
-	}
-	list, err := org.PartyChildren(ctx, q, org.Everything(), unit, asOf)
-	if err != nil {
-		return nil, err
-	}
-	if c != nil {
-		c.mu.Lock()
-		c.childrenLRU.Put(key, list)
+		l.Put(key, v)
 		c.mu.Unlock()
 	}
-	return list, nil
+	return v, err
 }
 
 // rows returns a row for each of units, for d: those remembered at the current generations,
