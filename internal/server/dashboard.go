@@ -266,12 +266,11 @@ func (s *Server) dashboardTables(ctx context.Context, d dashboard.Dashboard) (te
 
 // dashboardTableViews are the page's tables: one per section, a row per unit and the totals.
 func dashboardTableViews(d dashboard.Dashboard) []web.DashboardTable {
-	// Each row links to its own dashboard, in every table: the link is made once.
+	// Each row links to its own dashboard, in every table.
 	hrefs := make(map[int64]string, len(d.Rows))
-	rowQuery := url.Values{"year": {strconv.Itoa(d.Year)}, "date": {format.ISODate(d.AsOf)}}.Encode()
 	for _, dr := range d.Rows {
-		if dr.UnitID != d.Unit.ID && dr.UnitID != 0 {
-			hrefs[dr.UnitID] = "/dashboard?unit=" + strconv.FormatInt(dr.UnitID, 10) + "&" + rowQuery
+		if dr.UnitID != d.Unit.ID && dr.UnitID != dashboard.Nation {
+			hrefs[dr.UnitID] = "/dashboard?" + dashboardQuery(dr.UnitID, d.Year, d.AsOf)
 		}
 	}
 	var tables []web.DashboardTable
