@@ -302,20 +302,6 @@ func paceOf(ctx context.Context, q pg.Querier, d *Dashboard) (pace, error) {
 	return p, nil
 }
 
-// subtreeCTE lists, for each unit in $1, the units of its subtree on $2 as (top, id, kind).
-const subtreeCTE = `
-	sub (top, id, kind, depth) AS (
-		SELECT t, t, (SELECT kind FROM party_version_at(t, $2)), 0 FROM unnest($1::bigint[]) t
-		UNION ALL
-		SELECT sub.top, v.unit_id, v.kind, sub.depth + 1
-		FROM sub JOIN party_unit_version v ON v.parent_id = sub.id
-			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
-		WHERE sub.depth < 16
-	)`
-
-// cellKinds are the kinds of unit that are cells, in SQL.
-const cellKinds = `('grassroots_cell', 'affiliated_cell')`
-
 // coverage counts the hamlets of each unit's territory on asOf (the territories its subtree
 // leads, so a province counts all its communes' hamlets once), and how they are served.
 //
@@ -323,7 +309,7 @@ const cellKinds = `('grassroots_cell', 'affiliated_cell')`
 // 934 / 934 = 100 %; hamlets whose own cell has a chi ủy / all hamlets — 2018: 925 / 962 = 96,15 %.
 func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, rows map[int64]*Row) error {
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+subtreeCTE+`,
+		WITH RECURSIVE `+org.SubtreeCTE+`,
 		territory AS (
 			SELECT DISTINCT top, admin_id
 			FROM (SELECT sub.top, (SELECT territory_id FROM party_unit p WHERE p.id = sub.id) AS admin_id FROM sub) t
@@ -416,7 +402,7 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 	// Reports are read by unit (lateral lookups): the planner would otherwise hash a table
 	// of millions for a subtree's few thousand cells.
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+subtreeCTE+`,
+		WITH RECURSIVE `+org.SubtreeCTE+`,
 		origin (top, cell_id, share, depth) AS (
 			SELECT top, id, 1::numeric, 0 FROM sub
 			UNION ALL
@@ -523,7 +509,7 @@ func addInto(total, part map[string]int) map[string]int {
 // 1.793 / 2.900 = 61,83 % (the report printed 61,85).
 func congresses(ctx context.Context, q pg.Querier, ids []int64, year int, asOf time.Time, rows map[int64]*Row) error {
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+subtreeCTE+`
+		WITH RECURSIVE `+org.SubtreeCTE+`
 		SELECT sub.top, count(*) FILTER (WHERE last.at IS NULL
 			OR last.at + make_interval(months => u.term_months) < make_date($3 + 1, 1, 1))
 		FROM sub
@@ -533,7 +519,7 @@ func congresses(ctx context.Context, q pg.Querier, ids []int64, year int, asOf t
 			WHERE r.cell_id = sub.id AND r.congress_held > 0 AND r.state <> 'draft' AND r.year < $3
 			ORDER BY r.year DESC, r.quarter DESC LIMIT 1
 		) last ON true
-		WHERE sub.kind IN `+cellKinds+`
+		WHERE sub.kind IN `+org.CellKindsSQL+`
 		GROUP BY sub.top`, ids, asOf, year)
 	if err != nil {
 		return err
@@ -566,14 +552,14 @@ func deref(n *int) int {
 // Formula: cells whose quarterly report was submitted (on time) / cells expected.
 func reporting(ctx context.Context, q pg.Querier, ids []int64, p report.Period, asOf time.Time, rows map[int64]*Row) error {
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+subtreeCTE+`
+		WITH RECURSIVE `+org.SubtreeCTE+`
 		SELECT sub.top, count(*),
 			count(r.id) FILTER (WHERE r.state IN ('submitted', 'approved', 'accepted')),
 			count(r.id) FILTER (WHERE r.state IN ('submitted', 'approved', 'accepted') AND NOT r.late),
 			count(r.id) FILTER (WHERE r.state IN ('approved', 'accepted'))
 		FROM sub
 		LEFT JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = $3 AND r.quarter = $4
-		WHERE sub.kind IN `+cellKinds+`
+		WHERE sub.kind IN `+org.CellKindsSQL+`
 		GROUP BY sub.top`, ids, asOf, p.Year, p.Quarter)
 	if err != nil {
 		return err

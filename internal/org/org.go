@@ -57,6 +57,22 @@ func (k Kind) Valid() bool { _, ok := kindLabels[k]; return ok }
 // committee (chi ủy), serve hamlets and file quarterly reports, but have no child units.
 func (k Kind) IsCell() bool { return k == GrassrootsCell || k == AffiliatedCell }
 
+// CellKindsSQL lists the kinds that are cells, as SQL: "kind IN " + CellKindsSQL.
+const CellKindsSQL = `('grassroots_cell', 'affiliated_cell')`
+
+// SubtreeCTE is a recursive CTE, sub (top, id, kind, depth), listing for each unit in $1
+// (bigint[]) the units of its subtree on $2 (date), itself included. It does not check scope:
+// callers check the units in $1 first.
+const SubtreeCTE = `
+	sub (top, id, kind, depth) AS (
+		SELECT t, t, (SELECT kind FROM party_version_at(t, $2)), 0 FROM unnest($1::bigint[]) t
+		UNION ALL
+		SELECT sub.top, v.unit_id, v.kind, sub.depth + 1
+		FROM sub JOIN party_unit_version v ON v.parent_id = sub.id
+			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+		WHERE sub.depth < 16
+	)`
+
 // OrgType is the organisation type (loại hình) that reports break figures down by.
 type OrgType string
 

@@ -30,20 +30,6 @@ type Summary struct {
 	Cap CapRule
 }
 
-// subtreeCTE lists, for each unit in $1 that is in the scope $3 on $2, the units of its
-// subtree on $2 as (top, id). It is the dashboard's subtree walk (internal/dashboard), with the
-// scope in its anchor.
-const subtreeCTE = `
-	sub (top, id, kind, depth) AS (
-		SELECT t, t, (SELECT kind FROM party_version_at(t, $2)), 0 FROM unnest($1::bigint[]) t
-		WHERE $3::bigint[] IS NULL OR party_in_scope(t, $3, $2)
-		UNION ALL
-		SELECT sub.top, v.unit_id, v.kind, sub.depth + 1
-		FROM sub JOIN party_unit_version v ON v.parent_id = sub.id
-			AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
-		WHERE sub.depth < 16
-	)`
-
 // Summarise sums year's ratings, for each of units (Party units in scope on asOf), over the
 // cells of the unit's subtree on asOf; a unit that is itself a cell sums its own rating. Every
 // unit gets a Summary, zero when nothing is rated. A unit that does not exist or is out of
@@ -77,23 +63,23 @@ func Summarise(ctx context.Context, q pg.Querier, scope org.Scope, units []int64
 		out[u] = Summary{UnitID: u, Year: year, Cap: rule, Organisations: map[Category]int{}}
 	}
 	rows, err := q.Query(ctx, `
-		WITH RECURSIVE `+subtreeCTE+`,
+		WITH RECURSIVE `+org.SubtreeCTE+`,
 		cell AS (
-			SELECT DISTINCT sub.top, sub.id FROM sub WHERE sub.kind IN ('grassroots_cell', 'affiliated_cell')
+			SELECT DISTINCT sub.top, sub.id FROM sub WHERE sub.kind IN `+org.CellKindsSQL+`
 		)
 		SELECT cell.top, count(*), count(r.id),
 			COALESCE(sum(r.excellent), 0), COALESCE(sum(r.good), 0), COALESCE(sum(r.satisfactory), 0),
 			COALESCE(sum(r.unsatisfactory), 0), COALESCE(sum(r.exempt), 0), COALESCE(sum(r.unsatisfactory_two_years), 0),
 			count(r.id) FILTER (WHERE r.excellent::bigint * 10000 >
-				$5::bigint * (r.good + CASE WHEN $6 THEN r.excellent ELSE 0 END)),
+				$4::bigint * (r.good + CASE WHEN $5 THEN r.excellent ELSE 0 END)),
 			count(r.id) FILTER (WHERE r.own_rating = 'excellent'),
 			count(r.id) FILTER (WHERE r.own_rating = 'good'),
 			count(r.id) FILTER (WHERE r.own_rating = 'satisfactory'),
 			count(r.id) FILTER (WHERE r.own_rating = 'unsatisfactory'),
 			count(r.id) FILTER (WHERE r.own_rating IS NULL)
 		FROM cell
-		LEFT JOIN quality_rating r ON r.cell_id = cell.id AND r.year = $4
-		GROUP BY cell.top`, units, asOf, scope.SQLRoots(), year, rule.hundredths(), rule.Base != GoodOnly)
+		LEFT JOIN quality_rating r ON r.cell_id = cell.id AND r.year = $3
+		GROUP BY cell.top`, units, asOf, year, rule.hundredths(), rule.Base != GoodOnly)
 	if err != nil {
 		return nil, err
 	}
