@@ -86,17 +86,12 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", time.Now())
 	v := web.FormView{Title: "Thêm người dùng", Action: "/admin/users/new", Submit: "Tạo tài khoản", Cancel: "/admin/users"}
-	if f.inv.Err() == nil {
+	if s.saveForm(w, r, f, &v, func() (string, error) {
 		id, err := account.CreateUser(r.Context(), s.DB, c.Scope, account.NewUser{Login: f.text("login"), Name: f.text("name"),
 			Password: f.values.Get("password"), Role: account.Role(f.text("role")), UnitID: unit})
-		if err == nil {
-			http.Redirect(w, r, fmt.Sprintf("/admin/users/%d", id), http.StatusSeeOther)
-			return
-		}
-		if !formFailure(err, f, &v) {
-			s.fail(w, r, err)
-			return
-		}
+		return fmt.Sprintf("/admin/users/%d", id), err
+	}) {
+		return
 	}
 	v.Error = msgFixErrors
 	v.Fields = newUserFields(c, valuesOf(f), f)

@@ -84,6 +84,25 @@ func formFailure(err error, f *form, v *web.FormView) bool {
 	return false
 }
 
+// saveForm runs save when the form holds no error yet and, when it succeeds, redirects to the
+// page save returns. It reports whether it answered (that redirect, or an error page); when it
+// did not, the form shows again with the save's field errors in f or its conflict message in v.
+func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f *form, v *web.FormView, save func() (string, error)) bool {
+	if f.inv.Err() != nil {
+		return false
+	}
+	next, err := save()
+	switch {
+	case err == nil:
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return true
+	case formFailure(err, f, v):
+		return false
+	}
+	s.fail(w, r, err)
+	return true
+}
+
 // renameKey moves a domain field's message onto the form field that feeds it.
 func renameKey(inv *apperr.Invalid, from, to string) {
 	if msg, ok := inv.Fields[from]; ok {
@@ -185,16 +204,11 @@ func (s *Server) partyCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	in.ParentID = s.unitByCode(r, c.Scope, org.PartyTree, f, "parent_code", in.From)
 	in.TerritoryID = s.unitByCode(r, c.Scope, org.AdminTree, f, "territory_code", in.From)
 	v := web.FormView{Title: "Thêm tổ chức đảng", Action: "/org/party/new", Submit: "Lưu", Cancel: "/org"}
-	if f.inv.Err() == nil {
+	if s.saveForm(w, r, f, &v, func() (string, error) {
 		id, _, err := org.CreatePartyUnit(r.Context(), s.DB, c.Scope, in)
-		if err == nil {
-			http.Redirect(w, r, unitHref(org.PartyTree, id, s.today()), http.StatusSeeOther)
-			return
-		}
-		if !formFailure(err, f, &v) {
-			s.fail(w, r, err)
-			return
-		}
+		return unitHref(org.PartyTree, id, s.today()), err
+	}) {
+		return
 	}
 	v.Error = msgFixErrors
 	renameKey(&f.inv, "parent_id", "parent_code")
@@ -251,16 +265,11 @@ func (s *Server) partyUpdate(w http.ResponseWriter, r *http.Request, c caller) {
 		FullMembers: f.int("full_members"), CommitteeSince: f.optDate("committee_since"), TermMonths: f.int("term_months")}
 	in.TerritoryID = s.unitByCode(r, c.Scope, org.AdminTree, f, "territory_code", s.today())
 	v := s.partyEditView(u, nil, nil, "")
-	if f.inv.Err() == nil {
+	if s.saveForm(w, r, f, &v, func() (string, error) {
 		_, err := org.UpdatePartyUnit(r.Context(), s.DB, c.Scope, id, f.int("version"), in)
-		if err == nil {
-			http.Redirect(w, r, unitHref(org.PartyTree, id, s.today()), http.StatusSeeOther)
-			return
-		}
-		if !formFailure(err, f, &v) {
-			s.fail(w, r, err)
-			return
-		}
+		return unitHref(org.PartyTree, id, s.today()), err
+	}) {
+		return
 	}
 	msg := v.Error
 	if msg == "" {
@@ -333,16 +342,11 @@ func (s *Server) adminCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	in := s.readAdminInput(r, f)
 	in.ParentID = s.unitByCode(r, c.Scope, org.AdminTree, f, "parent_code", in.From)
 	v := web.FormView{Title: "Thêm đơn vị hành chính", Action: "/org/admin/new", Submit: "Lưu", Cancel: "/org"}
-	if f.inv.Err() == nil {
+	if s.saveForm(w, r, f, &v, func() (string, error) {
 		id, err := org.CreateAdminUnit(r.Context(), s.DB, c.Scope, in)
-		if err == nil {
-			http.Redirect(w, r, unitHref(org.AdminTree, id, s.today()), http.StatusSeeOther)
-			return
-		}
-		if !formFailure(err, f, &v) {
-			s.fail(w, r, err)
-			return
-		}
+		return unitHref(org.AdminTree, id, s.today()), err
+	}) {
+		return
 	}
 	v.Error = msgFixErrors
 	renameKey(&f.inv, "parent_id", "parent_code")
@@ -391,16 +395,10 @@ func (s *Server) adminUpdate(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	in := s.readAdminInput(r, f)
 	v := s.adminEditView(u, nil, nil, "")
-	if f.inv.Err() == nil {
-		err := org.UpdateAdminUnit(r.Context(), s.DB, c.Scope, id, f.int("version"), in)
-		if err == nil {
-			http.Redirect(w, r, unitHref(org.AdminTree, id, s.today()), http.StatusSeeOther)
-			return
-		}
-		if !formFailure(err, f, &v) {
-			s.fail(w, r, err)
-			return
-		}
+	if s.saveForm(w, r, f, &v, func() (string, error) {
+		return unitHref(org.AdminTree, id, s.today()), org.UpdateAdminUnit(r.Context(), s.DB, c.Scope, id, f.int("version"), in)
+	}) {
+		return
 	}
 	msg := v.Error
 	if msg == "" {

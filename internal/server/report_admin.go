@@ -128,19 +128,13 @@ func (s *Server) reportSettingsSave(w http.ResponseWriter, r *http.Request, c ca
 		return
 	}
 	in := report.Settings{DeadlineDays: f.int("deadline_days"), GraceDays: f.int("grace_days"), TwoStep: f.text("two_step") == "true", Version: f.int("version")}
-	if f.inv.Err() == nil {
-		err = report.SaveSettings(r.Context(), s.DB, c.Scope, province, in)
-		if err == nil {
-			http.Redirect(w, r, "/reports/settings?done=1", http.StatusSeeOther)
-			return
-		}
-		if !formFailure(err, f, &web.FormView{}) {
-			s.fail(w, r, err)
-			return
-		}
-		if len(f.inv.Fields) == 0 {
-			f.inv.Add("deadline_days", "Người khác vừa sửa thời hạn; xin mở lại trang.")
-		}
+	if s.saveForm(w, r, f, &web.FormView{}, func() (string, error) {
+		return "/reports/settings?done=1", report.SaveSettings(r.Context(), s.DB, c.Scope, province, in)
+	}) {
+		return
+	}
+	if len(f.inv.Fields) == 0 { // a conflict: this page shows messages by field
+		f.inv.Add("deadline_days", "Người khác vừa sửa thời hạn; xin mở lại trang.")
 	}
 	set, _ := report.GetSettings(r.Context(), s.DB, c.Scope, province)
 	v, err := s.reportSettingsView(r, c, province, set, f, nil)
