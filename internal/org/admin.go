@@ -219,11 +219,7 @@ func GetAdminUnit(ctx context.Context, q pg.Querier, scope Scope, id int64, asOf
 
 // GetAdminUnitByCode is GetAdminUnit by the unit's code.
 func GetAdminUnitByCode(ctx context.Context, q pg.Querier, scope Scope, code string, asOf time.Time) (AdminUnit, error) {
-	var id int64
-	err := q.QueryRow(ctx, `SELECT id FROM admin_unit WHERE code = $1`, strings.TrimSpace(code)).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return AdminUnit{}, apperr.ErrNotFound
-	}
+	id, err := adminTables.idByCode(ctx, q, code)
 	if err != nil {
 		return AdminUnit{}, err
 	}

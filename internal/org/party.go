@@ -259,11 +259,7 @@ func GetPartyUnit(ctx context.Context, q pg.Querier, scope Scope, id int64, asOf
 
 // GetPartyUnitByCode is GetPartyUnit by the unit's code.
 func GetPartyUnitByCode(ctx context.Context, q pg.Querier, scope Scope, code string, asOf time.Time) (PartyUnit, error) {
-	var id int64
-	err := q.QueryRow(ctx, `SELECT id FROM party_unit WHERE code = $1`, strings.TrimSpace(code)).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return PartyUnit{}, apperr.ErrNotFound
-	}
+	id, err := partyTables.idByCode(ctx, q, code)
 	if err != nil {
 		return PartyUnit{}, err
 	}

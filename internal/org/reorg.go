@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -56,6 +57,16 @@ type tables struct {
 	version, unit, succession    string
 	attrs                        string // version columns other than name and parent_id
 	versionAt, life, inScopeFunc string
+}
+
+// idByCode returns the id of the unit with code, or apperr.ErrNotFound.
+func (t tables) idByCode(ctx context.Context, q pg.Querier, code string) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM `+t.unit+` WHERE code = $1`, strings.TrimSpace(code)).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, apperr.ErrNotFound
+	}
+	return id, err
 }
 
 var (
