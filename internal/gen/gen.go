@@ -135,9 +135,6 @@ func rowFunc(next func() []any) pgx.CopyFromSource {
 	return pgx.CopyFromFunc(func() ([]any, error) { return next(), nil })
 }
 
-// listRows serves rows already made.
-func listRows(rows [][]any) pgx.CopyFromSource { return pgx.CopyFromRows(rows) }
-
 // rng returns the generator for one named stream of the data set, so that each part is the
 // same whatever else changes.
 func rng(seed uint64, stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, stream)) }
