@@ -93,7 +93,6 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	}) {
 		return
 	}
-	v.Error = msgFixErrors
 	v.Fields = newUserFields(c, valuesOf(f), f)
 	s.renderForm(w, r, c, v)
 }

@@ -86,8 +86,9 @@ func formFailure(err error, f *form, v *web.FormView) bool {
 
 // saveForm runs save when the form holds no error yet and, when it succeeds, redirects to the
 // page save returns. It reports whether it answered (that redirect, or an error page); when it
-// did not, the form shows again with the save's field errors in f or its conflict message in v.
+// did not, the form shows again with the field errors in f and the message to show in v.
 func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f *form, v *web.FormView, save func() (string, error)) bool {
+	v.Error = msgFixErrors
 	if f.inv.Err() != nil {
 		return false
 	}
@@ -210,7 +211,6 @@ func (s *Server) partyCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	}) {
 		return
 	}
-	v.Error = msgFixErrors
 	renameKey(&f.inv, "parent_id", "parent_code")
 	v.Fields = partyFormFields(valuesOf(f), &f.inv, true)
 	s.renderForm(w, r, c, v)
@@ -271,11 +271,7 @@ func (s *Server) partyUpdate(w http.ResponseWriter, r *http.Request, c caller) {
 	}) {
 		return
 	}
-	msg := v.Error
-	if msg == "" {
-		msg = msgFixErrors
-	}
-	s.renderForm(w, r, c, s.partyEditView(u, valuesOf(f), &f.inv, msg))
+	s.renderForm(w, r, c, s.partyEditView(u, valuesOf(f), &f.inv, v.Error))
 }
 
 // valuesOf returns what was typed, to put back into the form.
@@ -348,7 +344,6 @@ func (s *Server) adminCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	}) {
 		return
 	}
-	v.Error = msgFixErrors
 	renameKey(&f.inv, "parent_id", "parent_code")
 	v.Fields = adminFormFields(valuesOf(f), &f.inv, true)
 	s.renderForm(w, r, c, v)
@@ -400,9 +395,5 @@ func (s *Server) adminUpdate(w http.ResponseWriter, r *http.Request, c caller) {
 	}) {
 		return
 	}
-	msg := v.Error
-	if msg == "" {
-		msg = msgFixErrors
-	}
-	s.renderForm(w, r, c, s.adminEditView(u, valuesOf(f), &f.inv, msg))
+	s.renderForm(w, r, c, s.adminEditView(u, valuesOf(f), &f.inv, v.Error))
 }
