@@ -27,6 +27,22 @@ func periodParams(r *http.Request) (int64, report.Period, bool) {
 	return cell, p, ok && err1 == nil && err2 == nil && p.Valid()
 }
 
+// reportOf reads the report the URL names, within the caller's scope; it answers the request
+// itself (404, or the error page) when it cannot.
+func (s *Server) reportOf(w http.ResponseWriter, r *http.Request, c caller) (report.Report, bool) {
+	cell, p, ok := periodParams(r)
+	if !ok {
+		s.notFound(w, r)
+		return report.Report{}, false
+	}
+	rep, err := report.Get(r.Context(), s.DB, c.Scope, cell, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return report.Report{}, false
+	}
+	return rep, true
+}
+
 func reportHref(cell int64, p report.Period) string {
 	return fmt.Sprintf("/reports/%d/%d/%d", cell, p.Year, p.Quarter)
 }
@@ -51,14 +67,8 @@ func (s *Server) reports(w http.ResponseWriter, r *http.Request, c caller) {
 
 // reportPage shows a cell's report for a quarter.
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, c caller) {
-	cell, p, ok := periodParams(r)
+	rep, ok := s.reportOf(w, r, c)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	rep, err := report.Get(r.Context(), s.DB, c.Scope, cell, p)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	v, err := s.reportView(r, c, rep)
@@ -202,21 +212,15 @@ func figureValues(f report.Figures) map[string]string {
 
 // reportSave handles the form's buttons: save a draft, submit, or fill "no movement".
 func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c caller) {
-	cell, p, ok := periodParams(r)
+	cur, ok := s.reportOf(w, r, c)
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
 	f, ok := s.parseForm(w, r)
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	cur, err := report.Get(ctx, s.DB, c.Scope, cell, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	ctx, cell, p := r.Context(), cur.CellID, cur.Period
 	figs, fieldErrs := readFigures(f)
 	action := f.text("action")
 	if action == "no_movement" {
@@ -242,6 +246,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c caller) {
 		return
 	}
 	entry := report.Entry{Version: f.int("version"), Figures: figs, OnBehalf: !isSecretaryOf(c, cell), Confirm: f.text("confirm") != ""}
+	var err error
 	if len(fieldErrs) == 0 {
 		if action == "submit" {
 			_, err = report.Submit(ctx, s.DB, c.Scope, cell, p, entry, s.today())
@@ -300,13 +305,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c caller) {
 
 // reportCheck is the live check htmx asks for as the user types; it saves nothing.
 func (s *Server) reportCheck(w http.ResponseWriter, r *http.Request, c caller) {
-	cell, p, ok := periodParams(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	if _, err := report.Get(r.Context(), s.DB, c.Scope, cell, p); err != nil {
-		s.fail(w, r, err)
+	if _, ok := s.reportOf(w, r, c); !ok {
 		return
 	}
 	f, ok := s.parseForm(w, r)
@@ -385,22 +384,16 @@ func (s *Server) reportStep(step string) callerHandler {
 
 // reportHistory lists a report's revisions with what changed at each.
 func (s *Server) reportHistory(w http.ResponseWriter, r *http.Request, c caller) {
-	cell, p, ok := periodParams(r)
+	rep, ok := s.reportOf(w, r, c)
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
-	rep, err := report.Get(r.Context(), s.DB, c.Scope, cell, p)
+	revs, err := report.Revisions(r.Context(), s.DB, c.Scope, rep.CellID, rep.Period)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	revs, err := report.Revisions(r.Context(), s.DB, c.Scope, cell, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := web.ReportHistoryView{CellName: rep.CellName, Period: p.String(), BackHref: reportHref(cell, p)}
+	v := web.ReportHistoryView{CellName: rep.CellName, Period: rep.Period.String(), BackHref: reportHref(rep.CellID, rep.Period)}
 	prev := report.Figures{}
 	for _, rv := range revs {
 		v.Revisions = append(v.Revisions, web.RevisionView{At: format.DateTime(rv.At.In(format.Zone)), By: rv.By,
