@@ -210,13 +210,8 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 		Unit: strconv.FormatInt(d.Unit.ID, 10)}
 	q := dashboardQuery(d.Unit.ID, d.Year, d.AsOf)
 	v.XLSXHref, v.CSVHref, v.APIHref = "/dashboard.xlsx?"+q, "/dashboard.csv?"+q, "/api/v1/dashboard?"+q
-	switch {
-	case d.Unit.ParentID != 0:
-		if _, err := org.GetPartyUnit(r.Context(), s.ReadDB, c.Scope, d.Unit.ParentID, d.AsOf); err == nil {
-			v.UpHref = "/dashboard?" + dashboardQuery(d.Unit.ParentID, d.Year, d.AsOf)
-		}
-	case d.Unit.ID != dashboard.Nation && c.Scope.All():
-		v.UpHref = "/dashboard?" + dashboardQuery(dashboard.Nation, d.Year, d.AsOf)
+	if up, ok := s.dashboardAbove(r, c, d); ok {
+		v.UpHref = "/dashboard?" + dashboardQuery(up, d.Year, d.AsOf)
 	}
 	tables, err := s.dashboardTables(r.Context(), d)
 	if err != nil {
@@ -237,6 +232,21 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 		}
 	}
 	s.render(w, r, http.StatusOK, web.Dashboard(c.page("Chỉ số", "dashboard"), v))
+}
+
+// dashboardAbove is the dashboard one level up, if the caller may open it: the unit's parent's,
+// or the nation's above a top unit.
+func (s *Server) dashboardAbove(r *http.Request, c caller, d dashboard.Dashboard) (int64, bool) {
+	switch {
+	case d.Unit.ID == dashboard.Nation:
+		return 0, false
+	case d.Unit.ParentID == 0:
+		return dashboard.Nation, c.Scope.All()
+	case c.Scope.All(): // whoever sees everything sees the parent: no query for it
+		return d.Unit.ParentID, true
+	}
+	_, err := org.GetPartyUnit(r.Context(), s.ReadDB, c.Scope, d.Unit.ParentID, d.AsOf)
+	return d.Unit.ParentID, err == nil
 }
 
 // dashboardTables renders the page's tables, or reuses those rendered for a dashboard of the
