@@ -108,6 +108,16 @@ func (r Row) YearOverYear() float64 { return Change(r.Admitted, r.AdmittedLastYe
 // AdmissionRate is admitted in the year over members at the start of the year.
 func (r Row) AdmissionRate() float64 { return Percent(r.Admitted, r.MembersAtStart) }
 
+// FiguresOn is the day the year's figures stand on: the last day of the last quarter whose
+// reports they count (31/12 of the year before when none has ended). Admissions and their pace
+// are both judged on it, whatever the as-of date.
+func (d Dashboard) FiguresOn() time.Time {
+	if d.Quarters == 0 {
+		return time.Date(d.Year-1, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	return report.Period{Year: d.Year, Quarter: d.Quarters}.End().AddDate(0, 0, -1)
+}
+
 // quartersEnded is how many quarters of year have ended by asOf.
 func quartersEnded(year int, asOf time.Time) int {
 	for q := 4; q >= 1; q-- {
@@ -251,7 +261,7 @@ func compute(ctx context.Context, q pg.Querier, rows map[int64]*Row, d *Dashboar
 func (p pace) judge(d *Dashboard) {
 	judge := func(r *Row, s target.Settings) {
 		last := r.AdmittedLastYear
-		r.Progress = target.Compute(target.ProgressInput{Target: r.Target, Admitted: r.Admitted, AsOf: d.AsOf,
+		r.Progress = target.Compute(target.ProgressInput{Target: r.Target, Admitted: r.Admitted, Quarters: d.Quarters,
 			Profile: s.Profile, Thresholds: s.Thresholds, LastYear: &last})
 	}
 	for i := range d.Rows {

@@ -265,6 +265,30 @@ func TestProgressAgainstTheTarget(t *testing.T) {
 	if d.Total.Admitted != 934 || d.Total.Target != 1300 || format.Percent(d.Total.Progress.Percent) != "71,85 %" {
 		t.Fatalf("progress %d / %d = %s", d.Total.Admitted, d.Total.Target, format.Percent(d.Total.Progress.Percent))
 	}
+
+	// On 29/09, before Q3 has ended, the count still stands on 30/06: so does the pace, and the
+	// judgement is the one of 30/06, not a pace run on to 29/09 against a count that was not.
+	late, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-09-29"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !late.FiguresOn().Equal(day("2022-06-30")) || !d.FiguresOn().Equal(day("2022-06-30")) {
+		t.Errorf("figures stand on %s and %s, want 30/06/2022", format.Date(late.FiguresOn()), format.Date(d.FiguresOn()))
+	}
+	if fmt.Sprintf("%+v", late.Total.Progress) != fmt.Sprintf("%+v", d.Total.Progress) { // NaN ≠ NaN
+		t.Errorf("the same figures are judged differently on 29/09 (%+v) and 30/06 (%+v)", late.Total.Progress, d.Total.Progress)
+	}
+	if late.Total.Progress.Expected != 50 || late.Total.Progress.Status != target.Ahead {
+		t.Errorf("on 29/09: expected %v %%, status %s; want 50 %%, ahead", late.Total.Progress.Expected, late.Total.Progress.Status)
+	}
+	// Before the first quarter ends nothing is counted and nothing is expected yet.
+	early, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-03-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !early.FiguresOn().Equal(day("2021-12-31")) || early.Total.Admitted != 0 || early.Total.Progress.Expected != 0 {
+		t.Errorf("on 30/03: figures on %s, admitted %d, expected %v %%", format.Date(early.FiguresOn()), early.Total.Admitted, early.Total.Progress.Expected)
+	}
 }
 
 func TestCongressProgressSeed(t *testing.T) {

@@ -151,6 +151,16 @@ func WriteCSV(w io.Writer, s Sheet) error {
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
+	for _, line := range s.Title {
+		if err := cw.Write([]string{line}); err != nil {
+			return err
+		}
+	}
+	if len(s.Title) > 0 {
+		if err := cw.Write([]string{""}); err != nil {
+			return err
+		}
+	}
 	record := make([]string, len(s.Columns))
 	for i, c := range s.Columns {
 		record[i] = c.Header

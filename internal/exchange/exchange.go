@@ -299,7 +299,11 @@ func fold(s string) string {
 // Sheet is a table with its values, to write.
 type Sheet struct {
 	Table
-	Rows [][]any // values: string, int, int64, float64, bool, time.Time, nil
+	// Title lines are written above the header, each in its own row, then a blank row: what a
+	// printed report says first (the unit, the date). Only for files that are not read back:
+	// Read takes the first row that is not blank for the header.
+	Title []string
+	Rows  [][]any // values: string, int, int64, float64, bool, time.Time, nil
 }
 
 // dateValue is a time.Time to write, as a date and time in UTC with the wall clock of the original, so

@@ -171,6 +171,36 @@ func TestWriteXLSXLaysOutTheSheet(t *testing.T) {
 	}
 }
 
+func TestTitleLinesStandAboveTheHeader(t *testing.T) {
+	titled := figures
+	titled.Title = []string{"Chỉ số năm 2026: Tỉnh ủy Đồng Nai", "Số liệu đến 30/06/2026"}
+	var c bytes.Buffer
+	if err := WriteCSV(&c, titled); err != nil {
+		t.Fatal(err)
+	}
+	if want := bom + "Chỉ số năm 2026: Tỉnh ủy Đồng Nai\r\nSố liệu đến 30/06/2026\r\n\r\nMã chi bộ,"; !strings.HasPrefix(c.String(), want) {
+		t.Errorf("CSV starts %q, want %q", c.String()[:min(c.Len(), len(want))], want)
+	}
+	var x bytes.Buffer
+	if err := WriteXLSX(&x, titled); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const sheet = "Số liệu quý"
+	for cell, want := range map[string]string{"A1": titled.Title[0], "A2": titled.Title[1], "A3": "", "A4": "Mã chi bộ", "C5": "1827"} {
+		if got, _ := f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true}); got != want {
+			t.Errorf("%s = %q, want %q", cell, got, want)
+		}
+	}
+	if panes, err := f.GetPanes(sheet); err != nil || !panes.Freeze || panes.YSplit != 4 {
+		t.Errorf("the header below the title is not frozen: %+v, %v", panes, err)
+	}
+}
+
 func TestWriteXLSXKeepsTheDateOfTimesInOtherZones(t *testing.T) {
 	ict := time.FixedZone("ICT", 7*60*60)
 	var b bytes.Buffer

@@ -159,16 +159,28 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
 			return err
 		}
 	}
-	err = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}})
+	header := 1 // the header's row number, below the title and its blank row
+	if len(s.Title) > 0 {
+		header = len(s.Title) + 2
+	}
+	first, _ := excelize.CoordinatesToCellName(1, header+1)
+	err = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: header, TopLeftCell: first, ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: first, ActiveCell: first, Pane: "bottomLeft"}}})
 	if err != nil {
 		return err
+	}
+	for i, line := range s.Title {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, []any{line}); err != nil { // text, never a formula
+			return err
+		}
 	}
 	cells := make([]any, len(s.Columns))
 	for i, c := range s.Columns {
 		cells[i] = excelize.Cell{StyleID: headerStyle, Value: c.Header}
 	}
-	if err := sw.SetRow("A1", cells); err != nil {
+	cell, _ := excelize.CoordinatesToCellName(1, header)
+	if err := sw.SetRow(cell, cells); err != nil {
 		return err
 	}
 	for r, row := range s.Rows {
@@ -190,7 +202,7 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
 				cells[i] = v
 			}
 		}
-		cell, err := excelize.CoordinatesToCellName(1, r+2)
+		cell, err := excelize.CoordinatesToCellName(1, header+r+1)
 		if err != nil {
 			return err
 		}

@@ -207,7 +207,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 		return
 	}
 	v := web.DashboardView{UnitName: d.Unit.Name, Year: strconv.Itoa(d.Year), AsOf: format.ISODate(d.AsOf), AsOfText: format.Date(d.AsOf),
-		Unit: strconv.FormatInt(d.Unit.ID, 10)}
+		FiguresOnText: format.Date(d.FiguresOn()), Unit: strconv.FormatInt(d.Unit.ID, 10)}
 	q := dashboardQuery(d.Unit.ID, d.Year, d.AsOf)
 	v.XLSXHref, v.CSVHref, v.APIHref = "/dashboard.xlsx?"+q, "/dashboard.csv?"+q, "/api/v1/dashboard?"+q
 	if up, ok := s.dashboardAbove(r, c, d); ok {
@@ -324,7 +324,7 @@ func dashboardSheets(d dashboard.Dashboard) []exchange.Sheet {
 		for _, col := range sec.columns {
 			t.Columns = append(t.Columns, exchange.Column{Key: col.key, Header: col.header})
 		}
-		sheet := exchange.Sheet{Table: t}
+		sheet := exchange.Sheet{Table: t, Title: dashboardTitle(d, sec.title)}
 		add := func(code string, r dashboard.Row) {
 			row := []any{code, r.Name}
 			for _, col := range sec.columns {
@@ -339,6 +339,14 @@ func dashboardSheets(d dashboard.Dashboard) []exchange.Sheet {
 		sheets = append(sheets, sheet)
 	}
 	return sheets
+}
+
+// dashboardTitle heads an exported section: what, whose, and the two days the page also states.
+func dashboardTitle(d dashboard.Dashboard, section string) []string {
+	return []string{
+		fmt.Sprintf("Chỉ số năm %d: %s — %s", d.Year, d.Unit.Name, section),
+		fmt.Sprintf("Cơ cấu tổ chức tại ngày %s; số liệu đến %s", format.Date(d.AsOf), format.Date(d.FiguresOn())),
+	}
 }
 
 // exportValue rounds a percentage to two decimals, as the page shows it, and turns "none" into nil.
@@ -412,7 +420,7 @@ func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, c caller) 
 		return out
 	}
 	body := map[string]any{"unit": map[string]any{"id": d.Unit.ID, "code": d.Unit.Code, "name": d.Unit.Name},
-		"year": d.Year, "as_of": format.ISODate(d.AsOf), "reporting_quarter": d.Reporting.String(), "total": conv(d.Total)}
+		"year": d.Year, "as_of": format.ISODate(d.AsOf), "figures_on": format.ISODate(d.FiguresOn()), "reporting_quarter": d.Reporting.String(), "total": conv(d.Total)}
 	rows := []apiRow{}
 	for _, dr := range d.Rows {
 		rows = append(rows, conv(dr))
@@ -435,7 +443,7 @@ func admissionsChart(d dashboard.Dashboard) web.BarChart {
 	for _, r := range rows {
 		most = max(most, r.Admitted, r.Target)
 	}
-	chart := web.BarChart{Title: fmt.Sprintf("Kết nạp năm %d đến %s, so với chỉ tiêu", d.Year, format.Date(d.AsOf))}
+	chart := web.BarChart{Title: fmt.Sprintf("Kết nạp năm %d đến %s, so với chỉ tiêu", d.Year, format.Date(d.FiguresOn()))}
 	for _, r := range rows {
 		bar := web.Bar{Label: r.Name, Value: format.Int(int64(r.Admitted)), Width: float64(r.Admitted) / float64(most) * 100}
 		if r.Target > 0 {

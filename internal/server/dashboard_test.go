@@ -58,6 +58,14 @@ func TestDashboardAndAPIHoldOnlyTheCallersSubtree(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &body) != nil || body.Total.Values["admitted"] != float64(8) {
 		t.Fatalf("province API: %d %s", resp.StatusCode, raw)
 	}
+	// On 15/07 the year's figures stand on 30/06, the end of the last quarter ended: the API
+	// and the page say so.
+	if !strings.Contains(raw, `"figures_on": "2026-06-30"`) {
+		t.Errorf("the API does not say the day the figures stand on: %s", raw)
+	}
+	if _, page := send(t, f.staff, "GET", base+"/dashboard?year=2026&unit="+itoa(f.province), nil); !strings.Contains(page, `data-testid="figures-on">30/06/2026<`) {
+		t.Error("the page does not say the day the figures stand on")
+	}
 	resp, raw = send(t, f.clients["commune_staff"], "GET", base+"/api/v1/dashboard?year=2026", nil)
 	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &body) != nil || body.Total.Values["admitted"] != float64(3) || strings.Contains(raw, "TU.X02") {
 		t.Fatalf("commune API: %d %s", resp.StatusCode, raw)
@@ -117,9 +125,13 @@ func TestProvinceStaffDrillsDownAndExportsTheSameNumbers(t *testing.T) {
 		t.Fatalf("export is not an xlsx file: %v", err)
 	}
 	rows, err := wb.GetRows(wb.GetSheetList()[0])
-	if err != nil || len(rows) != 3 {
-		t.Fatalf("exported rows: %v %v", rows, err)
+	// A title (the unit, the day of the structure and the day the figures stand on), a blank
+	// row, then the table: the header, the cell's row and the totals.
+	if err != nil || len(rows) != 6 || !strings.Contains(rows[0][0], "Đảng bộ xã Xuân Lộc") ||
+		rows[1][0] != "Cơ cấu tổ chức tại ngày 15/07/2026; số liệu đến 30/06/2026" {
+		t.Fatalf("exported rows: %q %v", rows, err)
 	}
+	rows = rows[3:]
 	cells := strings.Fields(page)
 	admittedCol := -1
 	for i, h := range rows[0] {

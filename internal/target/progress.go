@@ -48,6 +48,18 @@ func (p Profile) Expected(d time.Time) float64 {
 	return prev + (p[q]-prev)*elapsed/length
 }
 
+// ExpectedBy is the percent of the year's target expected once quarters (0–4) of the year have
+// ended: the milestone of the last of them, 0 before the first.
+func (p Profile) ExpectedBy(quarters int) float64 {
+	if p == (Profile{}) {
+		p = DefaultProfile
+	}
+	if quarters <= 0 {
+		return 0
+	}
+	return p[min(quarters, 4)-1]
+}
+
 // Thresholds place progress against the expected pace, in percentage points of the target:
 // ahead from Expected + Ahead; on track down to Expected − OnTrack; behind down to
 // Expected − Behind; far behind below.
@@ -92,22 +104,24 @@ var statusLabels = map[Status]string{
 // Label is the status's Vietnamese name.
 func (s Status) Label() string { return statusLabels[s] }
 
-// ProgressInput is what Compute judges: the numbers come from the quarterly reports.
+// ProgressInput is what Compute judges: the numbers come from the quarterly reports, so they
+// stand on the last day of a quarter, and the pace is judged on that day, not on the day someone
+// looks (on 29/09, before Q3's reports, the count stands on 30/06 and so does the pace).
 type ProgressInput struct {
-	Target     int       // the year's target; 0 when none is set
-	Admitted   int       // admitted from 1 January to AsOf, inclusive
-	AsOf       time.Time // the day the count runs to
-	Profile    Profile   // the year's milestones; zero is DefaultProfile
+	Target   int // the year's target; 0 when none is set
+	Admitted int // admitted in the first Quarters quarters of the year
+	// Quarters are the quarters of the year (0–4) whose reports Admitted counts.
+	Quarters   int
+	Profile    Profile // the year's milestones; zero is DefaultProfile
 	Thresholds Thresholds
-	// LastYear is the number admitted from 1 January to the same day a year before (28/02
-	// for 29/02); nil when unknown.
+	// LastYear is the number admitted in the same quarters of last year; nil when unknown.
 	LastYear *int
 }
 
 // Progress is the judgement of one unit's admissions against its target.
 type Progress struct {
 	Percent  float64 // admitted / target × 100; NaN without a target
-	Expected float64 // percent of the target the profile expects by AsOf
+	Expected float64 // percent of the target the profile expects by the end of the Quarters
 	Gap      float64 // Percent − Expected, in points; NaN without a target
 	Status   Status
 	// Projection is the year's admissions if the pace so far holds to 31 December, following
@@ -124,7 +138,7 @@ type Progress struct {
 // a target of 1.300 with 934 admitted by 30/06/2022 is 71,85 %, 21,85 points ahead of the
 // 50 % an even pace expects.
 func Compute(in ProgressInput) Progress {
-	p := Progress{Expected: in.Profile.Expected(in.AsOf), Percent: math.NaN(), Gap: math.NaN(),
+	p := Progress{Expected: in.Profile.ExpectedBy(in.Quarters), Percent: math.NaN(), Gap: math.NaN(),
 		ProjectedPercent: math.NaN(), YoY: math.NaN(), Status: NoTarget}
 	p.Projection = in.Admitted
 	if p.Expected > 0 {

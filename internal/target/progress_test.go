@@ -66,7 +66,7 @@ func day(s string) time.Time {
 
 func TestProgressReproducesDongThapFirstHalfOf2022(t *testing.T) {
 	last := 1164
-	p := target.Compute(target.ProgressInput{Target: 1300, Admitted: 934, AsOf: day("2022-06-30"),
+	p := target.Compute(target.ProgressInput{Target: 1300, Admitted: 934, Quarters: 2,
 		Thresholds: target.DefaultThresholds, LastYear: &last})
 	if got := format.Percent(p.Percent); got != "71,85 %" {
 		t.Errorf("934 / 1.300 shows %q, want 71,85 %% (DOMAIN.md)", got)
@@ -87,14 +87,14 @@ func TestProgressReproducesDongThapFirstHalfOf2022(t *testing.T) {
 
 func TestYearOverYearReproducesDongNai2021Against2018(t *testing.T) {
 	last := 1164
-	p := target.Compute(target.ProgressInput{Admitted: 605, AsOf: day("2021-12-31"), LastYear: &last})
+	p := target.Compute(target.ProgressInput{Admitted: 605, Quarters: 4, LastYear: &last})
 	if got := format.Percent(p.YoY); got != "-48,02 %" {
 		t.Errorf("(605 − 1.164) / 1.164 shows %q, want −48,02 %% (DOMAIN.md)", got)
 	}
 	if p.Status != target.NoTarget || !math.IsNaN(p.Percent) || format.Percent(p.Percent) != "—" {
 		t.Errorf("without a target: status %q, percent %v", p.Status, p.Percent)
 	}
-	if p := target.Compute(target.ProgressInput{Admitted: 5, AsOf: day("2021-12-31")}); !math.IsNaN(p.YoY) {
+	if p := target.Compute(target.ProgressInput{Admitted: 5, Quarters: 4}); !math.IsNaN(p.YoY) {
 		t.Errorf("YoY without last year's figure: %v", p.YoY)
 	}
 }
@@ -125,6 +125,18 @@ func TestExpectedPaceFollowsTheMilestonesLinearlyWithinEachQuarter(t *testing.T)
 	}
 }
 
+func TestExpectedByEndedQuartersIsTheLastMilestone(t *testing.T) {
+	profile := target.Profile{20, 45, 70, 100}
+	for quarters, want := range []float64{0, 20, 45, 70, 100} {
+		if got := profile.ExpectedBy(quarters); got != want {
+			t.Errorf("expected once %d quarters ended: %v, want %v", quarters, got, want)
+		}
+	}
+	if got := (target.Profile{}).ExpectedBy(2); got != 50 {
+		t.Errorf("the zero profile is the even one: %v", got)
+	}
+}
+
 func TestStatusFollowsTheThresholds(t *testing.T) {
 	th := target.Thresholds{Ahead: 5, OnTrack: 5, Behind: 15}
 	// Target 1.000, 30/06, even pace: 50 % (500) expected.
@@ -137,13 +149,13 @@ func TestStatusFollowsTheThresholds(t *testing.T) {
 		349: target.FarBehind, // −15,1
 		0:   target.FarBehind,
 	} {
-		p := target.Compute(target.ProgressInput{Target: 1000, Admitted: admitted, AsOf: day("2022-06-30"), Thresholds: th})
+		p := target.Compute(target.ProgressInput{Target: 1000, Admitted: admitted, Quarters: 2, Thresholds: th})
 		if p.Status != want {
 			t.Errorf("%d of 1.000 by 30/06: %s, want %s", admitted, p.Status, want)
 		}
 	}
 	// Behind a profile that expects little early on, the same count is ahead.
-	p := target.Compute(target.ProgressInput{Target: 1000, Admitted: 300, AsOf: day("2022-06-30"), Profile: target.Profile{10, 25, 60, 100}, Thresholds: th})
+	p := target.Compute(target.ProgressInput{Target: 1000, Admitted: 300, Quarters: 2, Profile: target.Profile{10, 25, 60, 100}, Thresholds: th})
 	if p.Status != target.Ahead || p.Projection != 1200 {
 		t.Errorf("300 of 1.000 against a 25 %% milestone: %s, projection %d", p.Status, p.Projection)
 	}
