@@ -1,0 +1,179 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"ptdang/internal/account"
+	"ptdang/internal/target"
+)
+
+// table is one dashboard section as a reader sees it: by row name, by column key, the value in
+// one canonical spelling (a number with two decimals, "" for none).
+type table map[string]map[string]string
+
+// canonical spells a number the same way whatever wrote it: the page's "1.827" or "71,85 %", the
+// CSV's "71,85", the workbook's raw "71.85", the API's 71.85; "—", "" and null are "".
+func canonical(t *testing.T, text string, vietnamese bool) string {
+	t.Helper()
+	text = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "%"))
+	if text == "" || text == "—" || text == "null" {
+		return ""
+	}
+	if vietnamese {
+		text = strings.ReplaceAll(strings.ReplaceAll(text, ".", ""), ",", ".")
+	}
+	text = strings.Replace(text, "−", "-", 1)
+	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	if err != nil {
+		t.Fatalf("%q is not a number", text)
+	}
+	return fmt.Sprintf("%.2f", f)
+}
+
+var (
+	pageSection = regexp.MustCompile(`(?s)<section class="dashboard-section">.*?</section>`)
+	pageRow     = regexp.MustCompile(`(?s)<tr[^>]*>\s*<td>(.*?)</td>(.*?)</tr>`)
+	pageCell    = regexp.MustCompile(`(?s)<td class="num[^"]*"[^>]*>(.*?)</td>`)
+	tags        = regexp.MustCompile(`<[^>]+>`)
+)
+
+// pageTables reads every section of the dashboard page.
+func pageTables(t *testing.T, page string) []table {
+	t.Helper()
+	var out []table
+	for i, sec := range pageSection.FindAllString(page, -1) {
+		tb := table{}
+		for _, m := range pageRow.FindAllStringSubmatch(sec, -1) {
+			name := html.UnescapeString(strings.TrimSpace(tags.ReplaceAllString(m[1], "")))
+			cells := pageCell.FindAllStringSubmatch(m[2], -1)
+			if len(cells) != len(dashboardSections[i].columns) {
+				t.Fatalf("section %d row %q: %d cells for %d columns", i, name, len(cells), len(dashboardSections[i].columns))
+			}
+			tb[name] = map[string]string{}
+			for j, c := range cells {
+				tb[name][dashboardSections[i].columns[j].key] = canonical(t, html.UnescapeString(c[1]), true)
+			}
+		}
+		out = append(out, tb)
+	}
+	return out
+}
+
+// sheetTable reads one exported section: title rows, a blank row, the header, then the rows.
+func sheetTable(t *testing.T, i int, records [][]string, vietnamese bool) table {
+	t.Helper()
+	tb := table{}
+	header := -1
+	for r, rec := range records {
+		if len(rec) > 1 && rec[0] == "Mã" {
+			header = r
+			break
+		}
+	}
+	if header < 0 {
+		t.Fatalf("section %d: no header in %q", i, records)
+	}
+	for _, rec := range records[header+1:] {
+		rec = append(rec, make([]string, len(dashboardSections[i].columns)+2-len(rec))...) // trailing empties
+		tb[rec[1]] = map[string]string{}
+		for j, col := range dashboardSections[i].columns {
+			tb[rec[1]][col.key] = canonical(t, rec[j+2], vietnamese)
+		}
+	}
+	return tb
+}
+
+// TestPageAPICSVAndWorkbookShowTheSameNumbers holds the four ways out of a dashboard to one
+// another, for every section, row and column, at a province and at a commune.
+func TestPageAPICSVAndWorkbookShowTheSameNumbers(t *testing.T) {
+	s, base := newTestServer(t)
+	f := dashboardFixture(t, s, base)
+	id, _ := account.UserIDByLogin(t.Context(), s.DB, "tinh")
+	u, _ := account.UserByID(t.Context(), s.DB, id)
+	// A target for the commune, so that the progress columns hold percentages too.
+	in := target.AllocationInput{Unit: f.province, Year: 2026, Children: []target.Entry{{UnitID: f.commune, Basis: target.Number, Number: 7}}}
+	if _, _, err := target.Allocate(t.Context(), s.DB, u.Scope(account.ManageTargets, "127.0.0.1"), in, s.today()); err != nil {
+		t.Fatal(err)
+	}
+	for _, unit := range []int64{f.province, f.commune} {
+		q := fmt.Sprintf("year=2026&date=2026-07-15&unit=%d", unit)
+		_, page := send(t, f.staff, "GET", base+"/dashboard?"+q, nil)
+		want := pageTables(t, page)
+		if len(want) != len(dashboardSections) || len(want[0]) < 2 {
+			t.Fatalf("unit %d: the page has %d sections, the first with %d rows", unit, len(want), len(want[0]))
+		}
+
+		var api struct {
+			Total apiRow   `json:"total"`
+			Rows  []apiRow `json:"rows"`
+		}
+		if _, raw := send(t, f.staff, "GET", base+"/api/v1/dashboard?"+q, nil); json.Unmarshal([]byte(raw), &api) != nil {
+			t.Fatalf("API: %s", raw)
+		}
+		fromAPI := make([]table, len(dashboardSections))
+		for i, sec := range dashboardSections {
+			fromAPI[i] = table{}
+			for _, r := range append(api.Rows, api.Total) {
+				fromAPI[i][r.Name] = map[string]string{}
+				for _, col := range sec.columns {
+					raw, _ := json.Marshal(r.Values[col.key])
+					fromAPI[i][r.Name][col.key] = canonical(t, string(raw), false)
+				}
+			}
+		}
+
+		resp, err := f.staff.Get(base + "/dashboard.xlsx?" + q)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("xlsx: %v %v", resp, err)
+		}
+		wb, err := excelize.OpenReader(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range dashboardSections {
+			rows, err := wb.GetRows(wb.GetSheetList()[i], excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromXLSX := sheetTable(t, i, rows, false)
+
+			_, body := send(t, f.staff, "GET", base+"/dashboard.csv?"+q+"&section="+strconv.Itoa(i), nil)
+			r := csv.NewReader(bytes.NewReader([]byte(strings.TrimPrefix(body, "\ufeff"))))
+			r.FieldsPerRecord = -1
+			records, err := r.ReadAll()
+			if err != nil {
+				t.Fatalf("section %d CSV: %v", i, err)
+			}
+			fromCSV := sheetTable(t, i, records, true)
+
+			for name, cols := range want[i] {
+				for key, v := range cols {
+					for way, got := range map[string]table{"API": fromAPI[i], "xlsx": fromXLSX, "CSV": fromCSV} {
+						if got[name] == nil {
+							t.Errorf("unit %d %s: the %s has no row %q", unit, dashboardSections[i].title, way, name)
+							continue
+						}
+						if got[name][key] != v {
+							t.Errorf("unit %d %s, %q, %s: page %q, %s %q", unit, dashboardSections[i].title, name, key, v, way, got[name][key])
+						}
+					}
+				}
+			}
+			if len(fromXLSX) != len(want[i]) || len(fromCSV) != len(want[i]) {
+				t.Errorf("unit %d section %d: rows page %d, xlsx %d, CSV %d", unit, i, len(want[i]), len(fromXLSX), len(fromCSV))
+			}
+		}
+	}
+}
