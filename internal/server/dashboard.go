@@ -59,7 +59,7 @@ var dashboardSections = []section{
 		}},
 		{"admitted", "Đã kết nạp", "đảng viên kết nạp từ 1/1 đến hết quý gần nhất đã kết thúc, theo báo cáo quý đã gửi", func(r dashboard.Row) any { return r.Admitted }},
 		{"target_pct", "% chỉ tiêu", "đã kết nạp / chỉ tiêu năm", func(r dashboard.Row) any { return r.Progress.Percent }},
-		{"expected_pct", "% theo tiến độ", "phần chỉ tiêu lẽ ra đạt được đến ngày xem, theo các mốc quý của tỉnh", func(r dashboard.Row) any { return r.Progress.Expected }},
+		{"expected_pct", "% theo tiến độ", "phần chỉ tiêu lẽ ra đạt được đến ngày số liệu (hết quý gần nhất đã kết thúc), theo các mốc quý của tỉnh", func(r dashboard.Row) any { return r.Progress.Expected }},
 		{"projection", "Dự kiến cả năm", "đã kết nạp × 100 / % theo tiến độ", func(r dashboard.Row) any { return r.Progress.Projection }},
 		{"admitted_last_year", "Cùng kỳ năm trước", "kết nạp cùng kỳ năm trước", func(r dashboard.Row) any { return r.AdmittedLastYear }},
 		{"yoy_pct", "Tăng, giảm so cùng kỳ", "(năm nay − năm trước) / năm trước", func(r dashboard.Row) any { return r.YearOverYear() }},
