@@ -31,7 +31,7 @@ run: build
 stop: build
 	@$(BIN) localdb stop
 
-## test: install what is missing, check generated code, vet, run every test (browser tests too) with -race
+## test: install what is missing, check generated code, vet (staticcheck too), run every test (browser tests too) with -race
 .PHONY: test
 test: postgresql chromium generate-check vet
 	$(GO) test -race -count=1 ./...
@@ -56,10 +56,11 @@ generate-check:
 		echo "generated templ files were stale: commit the regenerated *_templ.go"; exit 1; \
 	fi
 
-## vet: go vet and gofmt
+## vet: go vet, staticcheck and gofmt
 .PHONY: vet
 vet:
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	@unformatted=$$(gofmt -l cmd internal migrations web); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 

@@ -33,7 +33,8 @@ figures the new one takes (0.4 or 40%), and the shares add up to 1.
 // operator's tool.
 func reorg(ctx context.Context, db *pgxpool.Pool, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("reorg: want rename, move, merge or split\n" + reorgUsage)
+		fmt.Fprint(stdout, reorgUsage)
+		return errors.New("reorg: want rename, move, merge or split")
 	}
 	verb := args[0]
 	fs := flag.NewFlagSet("ptdang reorg "+verb, flag.ContinueOnError)
@@ -99,15 +100,12 @@ func reorg(ctx context.Context, db *pgxpool.Pool, args []string, stdout io.Write
 		if len(preds) == 0 {
 			return errors.New("merge: list the codes of the units to merge")
 		}
-		id, err = mergeLike(ctx, db, t, r, preds, *into, *name, parentID)
+		_, err = mergeLike(ctx, db, t, r, preds, *into, *name, parentID)
 	case "split":
-		var ids []int64
-		ids, err = split(ctx, db, t, r, id, fs.Args())
-		if len(ids) > 0 {
-			id = ids[0]
-		}
+		_, err = split(ctx, db, t, r, id, fs.Args())
 	default:
-		return fmt.Errorf("reorg %q: want rename, move, merge or split\n%s", verb, reorgUsage)
+		fmt.Fprint(stdout, reorgUsage)
+		return fmt.Errorf("reorg %q: want rename, move, merge or split", verb)
 	}
 	if err != nil {
 		return explain(err)

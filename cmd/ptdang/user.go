@@ -39,7 +39,8 @@ func cliActor() audit.Actor {
 
 func userCommand(ctx context.Context, db *pgxpool.Pool, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("user: want add or password\n" + userUsage)
+		fmt.Fprint(stdout, userUsage)
+		return errors.New("user: want add or password")
 	}
 	fs := flag.NewFlagSet("ptdang user "+args[0], flag.ContinueOnError)
 	login := fs.String("login", "", "sign-in name")
@@ -77,7 +78,8 @@ func userCommand(ctx context.Context, db *pgxpool.Pool, args []string, stdout io
 			return explain(err)
 		}
 	default:
-		return fmt.Errorf("user %q: want add or password\n%s", args[0], userUsage)
+		fmt.Fprint(stdout, userUsage)
+		return fmt.Errorf("user %q: want add or password", args[0])
 	}
 	fmt.Fprintf(stdout, "Đăng nhập: %s / %s (phải đổi mật khẩu khi đăng nhập lần đầu)\n", strings.ToLower(*login), *password)
 	return nil

@@ -80,7 +80,7 @@ func TestFastPathsWriteWhatThePrinterWrites(t *testing.T) {
 			t.Fatalf("Int(%d) = %q, the printer writes %q", n, got, want)
 		}
 	}
-	floats := []float64{0, -0.0, 0.004, 0.005, 0.015, 0.125, 2.675, 71.84615384615385, 96.15384615384616, -48.02, 99.995, 999.49, 999.4999, -999.49, 1e-9, -1e-9}
+	floats := []float64{0, math.Copysign(0, -1), 0.004, 0.005, 0.015, 0.125, 2.675, 71.84615384615385, 96.15384615384616, -48.02, 99.995, 999.49, 999.4999, -999.49, 1e-9, -1e-9}
 	for range 20000 {
 		floats = append(floats, rng.Float64()*2000-1000, float64(rng.IntN(100000))/1000)
 	}

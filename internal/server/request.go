@@ -12,12 +12,7 @@ import (
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/format"
-	"ptdang/internal/org"
 )
-
-// scope is the part of the Party tree the caller may see and change.
-// Until accounts land (issue 4) every visitor is treated as the system administrator.
-func (s *Server) scope(r *http.Request) org.Scope { return org.Everything() }
 
 // today is the current date in Vietnam.
 func (s *Server) today() time.Time { return format.Today(s.Now()) }
@@ -97,17 +92,6 @@ func (f *form) optPercent(name string) *float64 {
 	}
 	share := p / 100
 	return &share
-}
-
-func (f *form) id(name string) int64 {
-	if f.text(name) == "" {
-		return 0
-	}
-	n, err := strconv.ParseInt(f.text(name), 10, 64)
-	if err != nil || n < 0 {
-		f.inv.Add(name, "Lựa chọn không hợp lệ.")
-	}
-	return n
 }
 
 // date reads a required date.
