@@ -74,7 +74,11 @@ func userCommand(ctx context.Context, db *pgxpool.Pool, args []string, stdout io
 		if err != nil {
 			return fmt.Errorf("-login %s: %w", *login, err)
 		}
-		if err := account.ResetPassword(ctx, db, scope, id, *password); err != nil {
+		u, err := account.GetUser(ctx, db, scope, id)
+		if err != nil {
+			return fmt.Errorf("-login %s: %w", *login, err)
+		}
+		if err := account.ResetPassword(ctx, db, scope, id, u.Version, *password); err != nil {
 			return explain(err)
 		}
 	default:

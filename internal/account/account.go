@@ -93,8 +93,19 @@ type User struct {
 	Disabled           bool
 	MustChangePassword bool
 	Version            int
-	Grants             []Grant
+	// SessionEpoch is the account's generation of sessions: a session signed in under an
+	// earlier epoch has ended. ResetPassword, SetDisabled and ChangePassword move it on.
+	SessionEpoch int64
+	Grants       []Grant
+	// OutsideScope: the account was read through a scope (GetUser, ListUsers) and holds grants
+	// outside it, which Grants leaves out.
+	OutsideScope bool
 }
+
+// Manageable reports whether the scope u was read through may act on the whole account (reset
+// its password, disable or re-enable it): only when every grant of the account lies within that
+// scope. A system administrator's grant lies within the system administrator's scope only.
+func (u User) Manageable() bool { return !u.OutsideScope }
 
 // Can reports whether any of u's grants allows p somewhere.
 func (u User) Can(p Permission) bool {
@@ -219,8 +230,22 @@ func checkGrant(ctx context.Context, tx pgx.Tx, by org.Scope, role Role, unit in
 	return nil
 }
 
-// AddGrant gives user the role on unit.
-func AddGrant(ctx context.Context, db pg.Beginner, by org.Scope, user int64, role Role, unit int64) error {
+// Who may do what to an account. A caller with ManageUsers over a scope
+//   - sees an account when at least one of its grants lies within the scope (GetUser, ListUsers),
+//     and sees only those grants: the others are neither shown nor changed;
+//   - grants and revokes roles on units within the scope only (AddGrant, RevokeGrant);
+//   - manages the account (ResetPassword, SetDisabled) only when every one of its grants lies
+//     within the scope (User.Manageable): otherwise a staff member of one commune could take
+//     over the account of someone who also works elsewhere, or of a system administrator who
+//     also holds a grant in the commune.
+// A system administrator's scope holds every grant. Every change to an account moves its
+// version on, and is made only from the version the caller saw: any change made in between,
+// a grant given elsewhere included, makes it apperr.ErrConflict.
+
+// AddGrant gives user the role on unit, from the account's version. by must see the user and
+// hold the unit. Errors: apperr.ErrNotFound (by does not see the user), *apperr.Invalid (role or
+// unit), apperr.ErrConflict (version is stale).
+func AddGrant(ctx context.Context, db pg.Beginner, by org.Scope, user int64, version int, role Role, unit int64) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		u, err := GetUser(ctx, tx, by, user)
 		if err != nil {
@@ -236,6 +261,9 @@ func AddGrant(ctx context.Context, db pg.Beginner, by org.Scope, user int64, rol
 		if role == SystemAdmin {
 			unit = 0
 		}
+		if err := update(ctx, tx, user, version, ``); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO role_grant (user_id, role, unit_id) VALUES ($1, $2, NULLIF($3, 0)) ON CONFLICT DO NOTHING`, user, role, unit); err != nil {
 			return err
 		}
@@ -244,83 +272,117 @@ func AddGrant(ctx context.Context, db pg.Beginner, by org.Scope, user int64, rol
 	})
 }
 
-// RevokeGrant takes grant away from user; the grant's unit must be within by.
-func RevokeGrant(ctx context.Context, db pg.Beginner, by org.Scope, user, grant int64) error {
+// RevokeGrant takes grant away from user, from the account's version. Errors: apperr.ErrNotFound
+// (by does not see the user, or the grant is not one of theirs within by), apperr.ErrConflict.
+func RevokeGrant(ctx context.Context, db pg.Beginner, by org.Scope, user int64, version int, grant int64) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		u, err := GetUser(ctx, tx, by, user)
 		if err != nil {
 			return err
 		}
-		for _, g := range u.Grants {
-			if g.ID != grant {
-				continue
-			}
-			if g.Role == SystemAdmin && !by.All() {
-				return apperr.ErrForbidden
-			}
-			if g.Role != SystemAdmin {
-				if _, err := org.GetPartyUnit(ctx, tx, by, g.UnitID, time.Now()); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.Exec(ctx, `DELETE FROM role_grant WHERE id = $1`, grant); err != nil {
-				return err
-			}
-			return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "revoke", Entity: "user", EntityID: user, Label: u.Login, UnitID: g.UnitID,
-				Old: map[string]any{"role": g.Role, "unit_id": g.UnitID}})
+		i := slices.IndexFunc(u.Grants, func(g Grant) bool { return g.ID == grant })
+		if i < 0 {
+			return apperr.ErrNotFound
 		}
-		return apperr.ErrNotFound
+		g := u.Grants[i]
+		if err := update(ctx, tx, user, version, ``); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM role_grant WHERE id = $1 AND user_id = $2`, grant, user); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "revoke", Entity: "user", EntityID: user, Label: u.Login, UnitID: g.UnitID,
+			Old: map[string]any{"role": g.Role, "unit_id": g.UnitID}})
 	})
 }
 
-// GetUser returns user id with its grants, or apperr.ErrNotFound when it does not exist or has
-// no grant within by (a user's administrators are those above one of its units).
+// GetUser returns user id as by sees it: only its grants within by, OutsideScope set when it
+// holds others. apperr.ErrNotFound when it does not exist or has no grant within by.
 func GetUser(ctx context.Context, q pg.Querier, by org.Scope, id int64) (User, error) {
-	u, err := loadUser(ctx, q, `id = $1`, id)
+	u, err := readUser(ctx, q, by, `id = $1`, id)
 	if err != nil {
 		return User{}, err
 	}
-	if by.All() {
-		return u, nil
+	if len(u.Grants) == 0 && !by.All() {
+		return User{}, apperr.ErrNotFound
 	}
-	for _, g := range u.Grants {
-		if g.Role == SystemAdmin {
-			continue // only system administrators manage system administrators
-		}
-		if _, err := org.GetPartyUnit(ctx, q, by, g.UnitID, time.Now()); err == nil {
-			return u, nil
-		}
-	}
-	return User{}, apperr.ErrNotFound
+	return u, nil
 }
 
-// loadUser reads one user and its grants, with no scope: for sign-in and the session.
-func loadUser(ctx context.Context, q pg.Querier, where string, arg any) (User, error) {
+// manage reads user for a change to the whole account: apperr.ErrNotFound when by does not see
+// it, apperr.ErrForbidden when it holds grants outside by.
+func manage(ctx context.Context, tx pgx.Tx, by org.Scope, user int64) (User, error) {
+	u, err := GetUser(ctx, tx, by, user)
+	if err != nil {
+		return User{}, err
+	}
+	if !u.Manageable() {
+		return User{}, apperr.ErrForbidden
+	}
+	return u, nil
+}
+
+// update moves user on from version to the next, with set's changes (assignments from $3 on,
+// each followed by a comma): apperr.ErrConflict when the account is no longer at version. The
+// version is checked in the UPDATE's own WHERE, so of concurrent changes from one version
+// exactly one is made.
+func update(ctx context.Context, tx pgx.Tx, user int64, version int, set string, args ...any) error {
+	tag, err := tx.Exec(ctx, `UPDATE app_user SET `+set+` version = version + 1 WHERE id = $1 AND version = $2`,
+		append([]any{user, version}, args...)...)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return apperr.ErrConflict
+	}
+	return nil
+}
+
+// readUser reads one user and its grants within by.
+func readUser(ctx context.Context, q pg.Querier, by org.Scope, where string, arg any) (User, error) {
 	var u User
-	err := q.QueryRow(ctx, `SELECT id, login, name, disabled, must_change_password, version FROM app_user WHERE `+where, arg).
-		Scan(&u.ID, &u.Login, &u.Name, &u.Disabled, &u.MustChangePassword, &u.Version)
+	err := q.QueryRow(ctx, `SELECT id, login, name, disabled, must_change_password, version, session_epoch FROM app_user WHERE `+where, arg).
+		Scan(&u.ID, &u.Login, &u.Name, &u.Disabled, &u.MustChangePassword, &u.Version, &u.SessionEpoch)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, apperr.ErrNotFound
 	}
 	if err != nil {
 		return User{}, err
 	}
+	// A system administrator's grant names no unit: it lies within everything only.
 	rows, err := q.Query(ctx, `
-		SELECT g.id, g.role, COALESCE(g.unit_id, 0), COALESCE(p.code, ''), COALESCE(v.name, 'Toàn hệ thống')
+		SELECT g.id, g.role, COALESCE(g.unit_id, 0), COALESCE(p.code, ''), COALESCE(v.name, 'Toàn hệ thống'),
+			$2::bigint[] IS NULL OR (g.unit_id IS NOT NULL AND party_in_scope(g.unit_id, $2, now()::date))
 		FROM role_grant g
 		LEFT JOIN party_unit p ON p.id = g.unit_id
 		LEFT JOIN LATERAL party_version_at(g.unit_id, now()::date) v ON true
 		WHERE g.user_id = $1
-		ORDER BY array_position(ARRAY['sysadmin','province_staff','commune_staff','cell_secretary','viewer'], g.role), v.name COLLATE "vi-x-icu"`, u.ID)
+		ORDER BY array_position(ARRAY['sysadmin','province_staff','commune_staff','cell_secretary','viewer'], g.role), v.name COLLATE "vi-x-icu"`,
+		u.ID, by.SQLRoots())
 	if err != nil {
 		return User{}, err
 	}
-	u.Grants, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Grant, error) {
-		var g Grant
-		err := row.Scan(&g.ID, &g.Role, &g.UnitID, &g.UnitCode, &g.UnitName)
-		return g, err
-	})
-	return u, err
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			g  Grant
+			in bool
+		)
+		if err := rows.Scan(&g.ID, &g.Role, &g.UnitID, &g.UnitCode, &g.UnitName, &in); err != nil {
+			return User{}, err
+		}
+		if in {
+			u.Grants = append(u.Grants, g)
+		} else {
+			u.OutsideScope = true
+		}
+	}
+	return u, rows.Err()
+}
+
+// loadUser reads one user and all its grants, with no scope: for sign-in and the session.
+func loadUser(ctx context.Context, q pg.Querier, where string, arg any) (User, error) {
+	return readUser(ctx, q, org.Everything(), where, arg)
 }
 
 // UserByID reads a signed-in user's account for their session; apperr.ErrNotFound once deleted.
@@ -334,11 +396,12 @@ func UserIDByLogin(ctx context.Context, q pg.Querier, login string) (int64, erro
 	return u.ID, err
 }
 
-// ListUsers lists the users with a grant within by, in Vietnamese order of their names.
+// ListUsers lists the users with a grant within by, as GetUser reads them, in Vietnamese order
+// of their names.
 func ListUsers(ctx context.Context, q pg.Querier, by org.Scope) ([]User, error) {
 	rows, err := q.Query(ctx, `SELECT u.id FROM app_user u
-		WHERE EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = u.id
-			AND ($1::bigint[] IS NULL OR (g.unit_id IS NOT NULL AND party_in_scope(g.unit_id, $1, now()::date))))
+		WHERE $1::bigint[] IS NULL OR EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = u.id
+			AND g.unit_id IS NOT NULL AND party_in_scope(g.unit_id, $1, now()::date))
 		ORDER BY u.name COLLATE "vi-x-icu", u.id`, by.SQLRoots())
 	if err != nil {
 		return nil, err
@@ -349,7 +412,7 @@ func ListUsers(ctx context.Context, q pg.Querier, by org.Scope) ([]User, error) 
 	}
 	users := make([]User, 0, len(ids))
 	for _, id := range ids {
-		u, err := loadUser(ctx, q, `id = $1`, id)
+		u, err := readUser(ctx, q, by, `id = $1`, id)
 		if err != nil {
 			return nil, err
 		}
@@ -358,38 +421,43 @@ func ListUsers(ctx context.Context, q pg.Querier, by org.Scope) ([]User, error) 
 	return users, nil
 }
 
-// ResetPassword sets user's password to password, to be changed at the next sign-in, and
-// unlocks the account. by must manage the user.
-func ResetPassword(ctx context.Context, db pg.Beginner, by org.Scope, user int64, password string) error {
+// ResetPassword sets user's password to password, to be changed at the next sign-in, unlocks the
+// account and ends every session of it, from the account's version. Errors: *apperr.Invalid (the
+// password), apperr.ErrNotFound (by does not see the user), apperr.ErrForbidden (the user holds
+// grants outside by), apperr.ErrConflict (version is stale).
+func ResetPassword(ctx context.Context, db pg.Beginner, by org.Scope, user int64, version int, password string) error {
+	inv := &apperr.Invalid{}
+	checkPassword("password", password, inv)
+	if err := inv.Err(); err != nil {
+		return err
+	}
+	h, err := hash(password) // outside the transaction: it takes a while and much memory
+	if err != nil {
+		return err
+	}
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		u, err := GetUser(ctx, tx, by, user)
+		u, err := manage(ctx, tx, by, user)
 		if err != nil {
 			return err
 		}
-		inv := &apperr.Invalid{}
-		checkPassword("password", password, inv)
-		if err := inv.Err(); err != nil {
-			return err
-		}
-		h, err := hash(password)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE app_user SET password_hash = $2, must_change_password = true, version = version + 1 WHERE id = $1`, user, h); err != nil {
+		if err := update(ctx, tx, user, version, `password_hash = $3, must_change_password = true, session_epoch = session_epoch + 1,`, h); err != nil {
 			return err
 		}
 		// A reset also lifts a lockout: the administrator has checked who is asking.
 		if _, err := tx.Exec(ctx, `INSERT INTO login_attempt (login, addr, ok) VALUES ($1, 'reset', true)`, u.Login); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "reset_password", Entity: "user", EntityID: user, Label: u.Login})
+		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "reset_password", Entity: "user", EntityID: user, Label: u.Login,
+			New: map[string]any{"sessions_ended": true}})
 	})
 }
 
-// SetDisabled disables or re-enables user's account.
-func SetDisabled(ctx context.Context, db pg.Beginner, by org.Scope, user int64, disabled bool) error {
+// SetDisabled disables or re-enables user's account, from the account's version. Disabling ends
+// every session of it, for good: re-enabling does not bring them back. Errors as ResetPassword's,
+// and *apperr.Invalid when by's actor would disable themself.
+func SetDisabled(ctx context.Context, db pg.Beginner, by org.Scope, user int64, version int, disabled bool) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		u, err := GetUser(ctx, tx, by, user)
+		u, err := manage(ctx, tx, by, user)
 		if err != nil {
 			return err
 		}
@@ -398,41 +466,60 @@ func SetDisabled(ctx context.Context, db pg.Beginner, by org.Scope, user int64, 
 			inv.Add("disabled", "Không thể tự khóa tài khoản của mình.")
 			return inv
 		}
-		if _, err := tx.Exec(ctx, `UPDATE app_user SET disabled = $2, version = version + 1 WHERE id = $1`, user, disabled); err != nil {
+		set := `disabled = $3,`
+		if disabled {
+			set += ` session_epoch = session_epoch + 1,`
+		}
+		if err := update(ctx, tx, user, version, set, disabled); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "set_disabled", Entity: "user", EntityID: user, Label: u.Login,
-			Old: map[string]any{"disabled": u.Disabled}, New: map[string]any{"disabled": disabled}})
+			Old: map[string]any{"disabled": u.Disabled}, New: map[string]any{"disabled": disabled, "sessions_ended": disabled}})
 	})
 }
 
-// ChangePassword changes the signed-in user's own password after checking the current one.
-func ChangePassword(ctx context.Context, db pg.Beginner, actor audit.Actor, current, next string) error {
-	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		var h string
-		if err := tx.QueryRow(ctx, `SELECT password_hash FROM app_user WHERE id = $1`, actor.UserID).Scan(&h); err != nil {
-			return err
+// ChangePassword changes the signed-in user's own password after checking the current one, and
+// ends every session of the account; it returns the account's new session epoch, for the
+// session the change was made in to carry on. Errors: *apperr.Invalid, apperr.ErrConflict (the
+// password was changed meanwhile, from another session).
+func ChangePassword(ctx context.Context, db pg.DB, actor audit.Actor, current, next string) (int64, error) {
+	// The hashes are compared and made outside the transaction: they take a while and much memory.
+	var h string
+	if err := db.QueryRow(ctx, `SELECT password_hash FROM app_user WHERE id = $1`, actor.UserID).Scan(&h); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return 0, apperr.ErrNotFound
 		}
-		inv := &apperr.Invalid{}
-		if ok, err := argon2id.ComparePasswordAndHash(normalisePassword(current), h); err != nil {
-			return err
-		} else if !ok {
-			inv.Add("current", "Mật khẩu hiện tại không đúng.")
+		return 0, err
+	}
+	inv := &apperr.Invalid{}
+	if ok, err := argon2id.ComparePasswordAndHash(normalisePassword(current), h); err != nil {
+		return 0, err
+	} else if !ok {
+		inv.Add("current", "Mật khẩu hiện tại không đúng.")
+	}
+	checkPassword("next", next, inv)
+	if current == next {
+		inv.Add("next", "Mật khẩu mới phải khác mật khẩu hiện tại.")
+	}
+	if err := inv.Err(); err != nil {
+		return 0, err
+	}
+	nh, err := hash(next)
+	if err != nil {
+		return 0, err
+	}
+	var epoch int64
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE app_user SET password_hash = $3, must_change_password = false, version = version + 1,
+			session_epoch = session_epoch + 1 WHERE id = $1 AND password_hash = $2 RETURNING session_epoch`, actor.UserID, h, nh).Scan(&epoch)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.ErrConflict
 		}
-		checkPassword("next", next, inv)
-		if current == next {
-			inv.Add("next", "Mật khẩu mới phải khác mật khẩu hiện tại.")
-		}
-		if err := inv.Err(); err != nil {
-			return err
-		}
-		nh, err := hash(next)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE app_user SET password_hash = $2, must_change_password = false, version = version + 1 WHERE id = $1`, actor.UserID, nh); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "change_password", Entity: "user", EntityID: actor.UserID, Label: actor.Login})
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "change_password", Entity: "user", EntityID: actor.UserID, Label: actor.Login,
+			New: map[string]any{"other_sessions_ended": true}})
 	})
+	return epoch, err
 }

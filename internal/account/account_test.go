@@ -50,7 +50,7 @@ func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 
 	// Locked a few minutes ago: an administrator's reset opens the account now.
 	lock(now.Add(-10 * time.Minute))
-	if err := account.ResetPassword(ctx, db, org.Everything(), id, "mật khẩu mới tinh"); err != nil {
+	if err := account.ResetPassword(ctx, db, org.Everything(), id, 1, "mật khẩu mới tinh"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := account.SignIn(ctx, db, "bich.ngoc", "mật khẩu mới tinh", "192.0.2.1", now.Add(time.Second)); err != nil {
@@ -81,7 +81,7 @@ func TestUnknownLoginAndDisabledAccountAreRefusedAlike(t *testing.T) {
 	if _, err := account.SignIn(ctx, db, "khongco", "0123456789", "192.0.2.2", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
 		t.Fatalf("unknown login: %v", err)
 	}
-	if err := account.SetDisabled(ctx, db, org.Everything(), id, true); err != nil {
+	if err := account.SetDisabled(ctx, db, org.Everything(), id, 1, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := account.SignIn(ctx, db, "viewer1", "0123456789", "192.0.2.2", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
@@ -112,7 +112,7 @@ func TestStaffManageOnlyUsersOfTheirSubtree(t *testing.T) {
 	if _, err := account.GetUser(ctx, db, scopeA, inB); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("reading a user of another subtree: %v", err)
 	}
-	if err := account.ResetPassword(ctx, db, scopeA, inB, "9876543210"); !errors.Is(err, apperr.ErrNotFound) {
+	if err := account.ResetPassword(ctx, db, scopeA, inB, 1, "9876543210"); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("resetting a user of another subtree: %v", err)
 	}
 	users, err := account.ListUsers(ctx, db, scopeA)

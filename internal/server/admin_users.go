@@ -97,12 +97,28 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	s.renderForm(w, r, c, v)
 }
 
-// userDetail shows one user; message and f carry the outcome of an action on the page.
+// userDetail shows one user as the caller sees them.
 func (s *Server) userDetail(w http.ResponseWriter, r *http.Request, c caller) {
-	s.showUser(w, r, c, "", nil)
+	s.showUser(w, r, c, userOutcome{status: http.StatusOK})
 }
 
-func (s *Server) showUser(w http.ResponseWriter, r *http.Request, c caller, message string, f *form) {
+// userOutcome is what an action on the user page leaves to show: a message when it was done,
+// otherwise the form with its field errors, or a problem the page states, under status.
+type userOutcome struct {
+	message, problem string
+	f                *form
+	status           int
+}
+
+// The problems of an action on the whole account, stated on the user page.
+const (
+	msgUserConflict = "Tài khoản này vừa được người khác thay đổi trong lúc đồng chí thao tác, nên thao tác chưa được thực hiện. " +
+		"Trang dưới đây là thông tin mới nhất; xin xem lại rồi làm lại nếu vẫn cần."
+	msgUserNotManaged = "Người dùng này còn vai trò ở tổ chức ngoài phạm vi đồng chí quản lý, nên đồng chí không cấp lại mật khẩu, " +
+		"khóa hay mở khóa được tài khoản. Xin đề nghị cấp quản lý chung hoặc quản trị hệ thống."
+)
+
+func (s *Server) showUser(w http.ResponseWriter, r *http.Request, c caller, o userOutcome) {
 	id, ok := idParam(r, "id")
 	if !ok {
 		s.notFound(w, r)
@@ -113,40 +129,36 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, c caller, mess
 		s.fail(w, r, err)
 		return
 	}
-	v := web.UserDetailView{ID: strconv.FormatInt(u.ID, 10), Login: u.Login, Name: u.Name, Status: statusText(u), Disabled: u.Disabled, Message: message}
-	for _, g := range u.Grants {
-		row := web.GrantRow{Role: g.Role.Label(), Unit: g.UnitName}
+	v := web.UserDetailView{ID: strconv.FormatInt(u.ID, 10), Version: strconv.Itoa(u.Version), Login: u.Login, Name: u.Name,
+		Status: statusText(u), Disabled: u.Disabled, Manageable: u.Manageable(), Message: o.message, Error: o.problem}
+	if !u.Manageable() {
+		v.NotManaged = msgUserNotManaged
+	}
+	for _, g := range u.Grants { // those within the caller's scope: each may be revoked
+		row := web.GrantRow{Role: g.Role.Label(), Unit: g.UnitName, RevokeAction: fmt.Sprintf("/admin/users/%d/grants/%d/revoke", u.ID, g.ID)}
 		if g.UnitCode != "" {
 			row.Unit += " (" + g.UnitCode + ")"
-		}
-		revocable := c.Scope.All()
-		if g.Role != account.SystemAdmin {
-			_, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, g.UnitID, time.Now())
-			revocable = err == nil
-		}
-		if revocable {
-			row.RevokeAction = fmt.Sprintf("/admin/users/%d/grants/%d/revoke", u.ID, g.ID)
 		}
 		v.Grants = append(v.Grants, row)
 	}
 	grant := fields{}
 	pw := fields{vals: map[string]string{"password": newPassword()}}
-	status := http.StatusOK
-	if f != nil {
-		grant.vals, grant.inv, pw.inv = valuesOf(f), &f.inv, &f.inv
-		if len(f.inv.Fields) > 0 {
-			v.Error, status = msgFixErrors, http.StatusUnprocessableEntity
+	if o.f != nil {
+		grant.vals, grant.inv, pw.inv = valuesOf(o.f), &o.f.inv, &o.f.inv
+		if len(o.f.inv.Fields) > 0 {
+			v.Error, o.status = msgFixErrors, http.StatusUnprocessableEntity
 		}
 	}
 	grant.add("select", "role", "Vai trò", "", roleOptions(c)...)
 	grant.add("text", "unit_code", "Mã tổ chức đảng", "")
 	pw.add("text", "password", "Mật khẩu mới", "Ít nhất 10 ký tự.")
 	v.AddGrant, v.Password = grant.list, pw.list
-	s.render(w, r, status, web.UserDetail(c.page(u.Name, "users"), v))
+	s.render(w, r, o.status, web.UserDetail(c.page(u.Name, "users"), v))
 }
 
-// userAction runs one administrator's action on a user and shows the user page again.
-func (s *Server) userAction(do func(r *http.Request, c caller, f *form, user int64) (string, error)) callerHandler {
+// userAction runs one administrator's action on a user, from the version of the account the
+// page showed, and shows the user page again.
+func (s *Server) userAction(do func(r *http.Request, c caller, f *form, user int64, version int) (string, error)) callerHandler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) {
 		id, ok := idParam(r, "id")
 		if !ok {
@@ -157,50 +169,54 @@ func (s *Server) userAction(do func(r *http.Request, c caller, f *form, user int
 		if !ok {
 			return
 		}
-		msg, err := do(r, c, f, id)
+		// A missing or malformed version is a stale one: the action is refused as a conflict.
+		version, _ := strconv.Atoi(f.text("version"))
+		msg, err := do(r, c, f, id, version)
+		o := userOutcome{message: msg, f: f, status: http.StatusOK}
 		var inv *apperr.Invalid
 		switch {
 		case errors.As(err, &inv):
 			f.merge(err)
-			msg = ""
+			o.message = ""
+		case errors.Is(err, apperr.ErrConflict):
+			o = userOutcome{problem: msgUserConflict, status: http.StatusConflict}
 		case errors.Is(err, apperr.ErrForbidden):
-			f.inv.Add("role", "Đồng chí không được bỏ vai trò này.")
-			msg = ""
+			o = userOutcome{problem: msgUserNotManaged, status: http.StatusForbidden}
 		case err != nil:
 			s.fail(w, r, err)
 			return
 		}
-		s.showUser(w, r, c, msg, f)
+		s.showUser(w, r, c, o)
 	}
 }
 
-func (s *Server) userAddGrant(r *http.Request, c caller, f *form, user int64) (string, error) {
+func (s *Server) userAddGrant(r *http.Request, c caller, f *form, user int64, version int) (string, error) {
 	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", time.Now())
 	if f.inv.Err() != nil {
 		return "", nil
 	}
-	return "Đã giao vai trò.", account.AddGrant(r.Context(), s.DB, c.Scope, user, account.Role(f.text("role")), unit)
+	return "Đã giao vai trò.", account.AddGrant(r.Context(), s.DB, c.Scope, user, version, account.Role(f.text("role")), unit)
 }
 
-func (s *Server) userRevokeGrant(r *http.Request, c caller, f *form, user int64) (string, error) {
+func (s *Server) userRevokeGrant(r *http.Request, c caller, f *form, user int64, version int) (string, error) {
 	grant, ok := idParam(r, "grant")
 	if !ok {
 		return "", apperr.ErrNotFound
 	}
-	return "Đã bỏ vai trò.", account.RevokeGrant(r.Context(), s.DB, c.Scope, user, grant)
+	return "Đã bỏ vai trò.", account.RevokeGrant(r.Context(), s.DB, c.Scope, user, version, grant)
 }
 
-func (s *Server) userResetPassword(r *http.Request, c caller, f *form, user int64) (string, error) {
+func (s *Server) userResetPassword(r *http.Request, c caller, f *form, user int64, version int) (string, error) {
 	pw := f.values.Get("password")
-	return "Đã cấp lại mật khẩu: " + pw + " — xin báo cho người dùng; họ sẽ phải đổi khi đăng nhập.",
-		account.ResetPassword(r.Context(), s.DB, c.Scope, user, pw)
+	return "Đã cấp lại mật khẩu: " + pw + " — xin báo cho người dùng; họ sẽ phải đổi khi đăng nhập. Mọi phiên đăng nhập của tài khoản đã kết thúc.",
+		account.ResetPassword(r.Context(), s.DB, c.Scope, user, version, pw)
 }
 
-func (s *Server) userSetDisabled(r *http.Request, c caller, f *form, user int64) (string, error) {
+func (s *Server) userSetDisabled(r *http.Request, c caller, f *form, user int64, version int) (string, error) {
 	disabled := f.text("disabled") == "true"
 	msg := "Đã mở khóa tài khoản."
 	if disabled {
-		msg = "Đã khóa tài khoản."
+		msg = "Đã khóa tài khoản; mọi phiên đăng nhập của tài khoản đã kết thúc."
 	}
-	return msg, account.SetDisabled(r.Context(), s.DB, c.Scope, user, disabled)
+	return msg, account.SetDisabled(r.Context(), s.DB, c.Scope, user, version, disabled)
 }

@@ -13,8 +13,11 @@ import (
 	"ptdang/web"
 )
 
-// sessionUserKey holds the signed-in user's id in the session.
-const sessionUserKey = "user_id"
+// The session holds the signed-in user's id and the account's session epoch at sign-in.
+const (
+	sessionUserKey  = "user_id"
+	sessionEpochKey = "session_epoch"
+)
 
 // caller is the signed-in user of a request and the scope the route's permission gives them.
 // Handlers receive it as a parameter: identity never travels in the context.
@@ -45,15 +48,17 @@ func clientAddr(r *http.Request) string {
 }
 
 // signedIn returns the signed-in user, reading the account afresh so that a disabled account
-// or a revoked grant takes effect on the next request.
+// or a revoked grant takes effect on the next request. A session signed in before the account's
+// session epoch moved on (a password changed or reset, the account disabled) has ended: it is
+// destroyed, and the request is a visitor's.
 func (s *Server) signedIn(r *http.Request) (account.User, bool, error) {
 	id := s.Sessions.GetInt64(r.Context(), sessionUserKey)
 	if id == 0 {
 		return account.User{}, false, nil
 	}
 	u, err := account.UserByID(r.Context(), s.DB, id)
-	if errors.Is(err, apperr.ErrNotFound) || (err == nil && u.Disabled) {
-		return account.User{}, false, nil
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && (u.Disabled || u.SessionEpoch != s.Sessions.GetInt64(r.Context(), sessionEpochKey))) {
+		return account.User{}, false, s.Sessions.Destroy(r.Context())
 	}
 	return u, err == nil, err
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"ptdang/internal/account"
+	"ptdang/internal/apperr"
 	"ptdang/internal/format"
 	"ptdang/web"
 )
@@ -42,6 +43,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Sessions.Put(r.Context(), sessionUserKey, u.ID)
+	s.Sessions.Put(r.Context(), sessionEpochKey, u.SessionEpoch)
 	next := v.Next
 	if u.MustChangePassword {
 		next = "/account/password"
@@ -80,20 +82,25 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller
 	if !ok {
 		return
 	}
-	err := account.ChangePassword(r.Context(), s.DB, c.Scope.Actor, f.values.Get("current"), f.values.Get("next"))
+	epoch, err := account.ChangePassword(r.Context(), s.DB, c.Scope.Actor, f.values.Get("current"), f.values.Get("next"))
 	if err == nil {
-		// A new password ends every other session's claim to the old one.
+		// The change ended every session of the account; this one carries on, under a new token.
 		if err := s.Sessions.RenewToken(r.Context()); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
+		s.Sessions.Put(r.Context(), sessionEpochKey, epoch)
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	v := web.FormView{}
-	if !formFailure(err, f, &v) {
+	var inv *apperr.Invalid
+	switch {
+	case errors.As(err, &inv):
+		f.merge(err)
+		s.renderForm(w, r, c, passwordView(c, nil, f, msgFixErrors))
+	case errors.Is(err, apperr.ErrConflict):
+		s.renderForm(w, r, c, passwordView(c, nil, f, "Mật khẩu vừa được đổi ở một phiên đăng nhập khác. Xin đăng nhập lại bằng mật khẩu mới."))
+	default:
 		s.fail(w, r, err)
-		return
 	}
-	s.renderForm(w, r, c, passwordView(c, nil, f, msgFixErrors))
 }
