@@ -325,9 +325,9 @@ func manage(ctx context.Context, tx pgx.Tx, by org.Scope, user int64) (User, err
 // update moves user on from version to the next, with set's changes (assignments from $3 on,
 // each followed by a comma): apperr.ErrConflict when the account is no longer at version. The
 // version is checked in the UPDATE's own WHERE, so of concurrent changes from one version
-// exactly one is made.
+// exactly one is made; compared as a bigint, a version no account reaches is only stale.
 func update(ctx context.Context, tx pgx.Tx, user int64, version int, set string, args ...any) error {
-	tag, err := tx.Exec(ctx, `UPDATE app_user SET `+set+` version = version + 1 WHERE id = $1 AND version = $2`,
+	tag, err := tx.Exec(ctx, `UPDATE app_user SET `+set+` version = version + 1 WHERE id = $1 AND version = $2::bigint`,
 		append([]any{user, version}, args...)...)
 	if err != nil {
 		return err

@@ -170,7 +170,10 @@ func (s *Server) userAction(do func(r *http.Request, c caller, f *form, user int
 			return
 		}
 		// A missing or malformed version is a stale one: the action is refused as a conflict.
-		version, _ := strconv.Atoi(f.text("version"))
+		version, err := strconv.Atoi(f.text("version"))
+		if err != nil {
+			version = 0
+		}
 		msg, err := do(r, c, f, id, version)
 		o := userOutcome{message: msg, f: f, status: http.StatusOK}
 		var inv *apperr.Invalid
