@@ -150,4 +150,17 @@ func TestUserAddCreatesTheFirstAdministrator(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "unit_code") {
 		t.Fatalf("commune staff without a unit: %v", err)
 	}
+
+	// The operator's reset gives a new password and ends the account's sessions.
+	out.Reset()
+	if err := run(t.Context(), []string{"user", "-database-url=" + url, "password", "-login", "admin"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fmt.Sscanf(out.String(), "Đăng nhập: %s / %s", &login, &password); err != nil {
+		t.Fatalf("output %q: %v", out.String(), err)
+	}
+	reset, err := account.SignIn(t.Context(), db, "admin", password, "127.0.0.1", time.Now())
+	if err != nil || reset.SessionEpoch == u.SessionEpoch {
+		t.Fatalf("signing in after the operator's reset: %+v %v", reset, err)
+	}
 }
