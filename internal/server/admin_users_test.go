@@ -116,6 +116,11 @@ func TestStaffOfOneCommuneCannotTakeOverAccountsHeldAlsoElsewhere(t *testing.T) 
 	if resp, body := send(t, f.staff, "POST", base+"/admin/users/"+itoa(both)+"/password", url.Values{"version": {version}, "password": {"mật khẩu mới tinh"}}); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Đã cấp lại mật khẩu") {
 		t.Errorf("province staff reset hai.noi's password: %d", resp.StatusCode)
 	}
+	// A system administrator's account, though, only a system administrator manages.
+	_, _, version = userPage(t, f.staff, base, root)
+	if resp, _ := send(t, f.staff, "POST", base+"/admin/users/"+itoa(root)+"/password", url.Values{"version": {version}, "password": {"mật khẩu mới tinh"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("province staff reset a system administrator's password: %d", resp.StatusCode)
+	}
 }
 
 func TestStaleUserPageAnswersAConflictNotAnError(t *testing.T) {
