@@ -12,7 +12,7 @@ SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@awk '/^## / { sub(/^## /, ""); n = index($$0, ": "); printf "%-9s %s\n", substr($$0, 1, n - 1), substr($$0, n + 2) }' $(MAKEFILE_LIST)
 
-## run: serve http://localhost:8080 with demo data (a private PostgreSQL under ./.data unless DATABASE_URL is set)
+## run: serve http://localhost:8080 with demo data (a private PostgreSQL in ./.data/pg unless DATABASE_URL is set)
 .PHONY: run
 run: build
 	@set -e; \

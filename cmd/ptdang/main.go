@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ptdang "+cmd, flag.ContinueOnError)
 	switch cmd {
 	case "localdb":
-		return localDB(fs, args, stdout)
+		return localDB(fs, args, stdout, os.Stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -188,7 +188,9 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 
 // localDB manages the private cluster of `make run`: `start` creates it on first use, starts it,
 // makes sure the ptdang database exists and prints its URL; `url` prints the URL; `stop` stops it.
-func localDB(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+// The cluster is in <dir>/pg, or, as root when the postgres user cannot reach <dir>, in a
+// directory of the postgres user's (pg.PrivateDir) that the symbolic link <dir>/pg names.
+func localDB(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", ".data", "directory holding the cluster")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -196,11 +198,14 @@ func localDB(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	if fs.NArg() != 1 {
 		return errors.New("localdb: want start, stop or url")
 	}
-	abs, err := filepath.Abs(filepath.Join(*dir, "pg"))
+	link, err := filepath.Abs(filepath.Join(*dir, "pg"))
 	if err != nil {
 		return err
 	}
-	c := &pg.Cluster{Dir: abs}
+	c := &pg.Cluster{Dir: link}
+	if target, err := os.Readlink(link); err == nil {
+		c.Dir = target
+	}
 	switch fs.Arg(0) {
 	case "stop":
 		if !c.Exists() {
@@ -209,11 +214,14 @@ func localDB(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return c.Stop()
 	case "url":
 		if !c.Exists() {
-			return fmt.Errorf("no local cluster in %s: run `ptdang localdb start`", abs)
+			return fmt.Errorf("no local cluster in %s: run `ptdang localdb start`", c.Dir)
 		}
 	case "start":
-		if err := startLocalDB(c); err != nil {
+		if err := startLocalDB(c, link); err != nil {
 			return err
+		}
+		if c.Dir != link {
+			fmt.Fprintf(stderr, "PostgreSQL data: %s (the postgres user cannot reach %s; %s links to it)\n", c.Dir, filepath.Dir(link), link)
 		}
 	default:
 		return fmt.Errorf("localdb %q: want start, stop or url", fs.Arg(0))
@@ -226,17 +234,34 @@ func localDB(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func startLocalDB(c *pg.Cluster) error {
+// startLocalDB starts the cluster c recorded at link, creating it first when it does not exist.
+func startLocalDB(c *pg.Cluster, link string) error {
 	if !c.Exists() {
 		if entries, _ := os.ReadDir(c.Dir); len(entries) > 0 {
 			return fmt.Errorf("%s holds an unfinished cluster: remove it and run again", c.Dir)
 		}
-		// 5432 is the system server's; take a port of our own.
-		port, err := pg.FreePort(54329)
+		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+			return err
+		}
+		place, err := pg.PrivateDir(link)
 		if err != nil {
 			return err
 		}
-		if err := os.MkdirAll(filepath.Dir(c.Dir), 0o755); err != nil {
+		if place != link {
+			// Record the place, replacing a stale link or the empty directory a failed start left.
+			if err := os.Remove(link); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			if err := os.Symlink(place, link); err != nil {
+				return err
+			}
+			c.Dir = place
+		}
+	}
+	if !c.Exists() {
+		// 5432 is the system server's; take a port of our own.
+		port, err := pg.FreePort(54329)
+		if err != nil {
 			return err
 		}
 		if err := c.Init(port); err != nil {

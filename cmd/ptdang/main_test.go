@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +164,57 @@ func TestUserAddCreatesTheFirstAdministrator(t *testing.T) {
 	reset, err := account.SignIn(t.Context(), db, "admin", password, "127.0.0.1", time.Now())
 	if err != nil || reset.SessionEpoch == u.SessionEpoch {
 		t.Fatalf("signing in after the operator's reset: %+v %v", reset, err)
+	}
+}
+
+// TestLocalDBWorksInACheckoutBelowAPrivateDirectory starts the cluster of `make run` from a
+// checkout below a 0700 directory, as /root is (issue #19). As root the postgres user cannot
+// reach it, so the cluster lives in the postgres user's home and .data/pg links to it.
+func TestLocalDBWorksInACheckoutBelowAPrivateDirectory(t *testing.T) {
+	private := t.TempDir()
+	if err := os.Chmod(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(private, "ptdang", ".data")
+	localdb := func(cmd string) string {
+		t.Helper()
+		var out, errs bytes.Buffer
+		if err := localDB(flag.NewFlagSet("localdb", flag.ContinueOnError), []string{"-dir", data, cmd}, &out, &errs); err != nil {
+			t.Fatalf("localdb %s: %v\n%s", cmd, err, errs.String())
+		}
+		return strings.TrimSpace(out.String())
+	}
+	t.Cleanup(func() {
+		localdb("stop")
+		if target, err := os.Readlink(filepath.Join(data, "pg")); err == nil {
+			os.RemoveAll(target)
+			os.Remove(filepath.Dir(target)) // the postgres user's ptdang directory, when no other cluster is in it
+		}
+	})
+	url := localdb("start")
+	if target, err := os.Readlink(filepath.Join(data, "pg")); os.Geteuid() == 0 {
+		if err != nil || !strings.HasPrefix(target, "/var/lib/postgresql/ptdang/ptdang-") {
+			t.Fatalf("as root: .data/pg links to %q (%v), want a directory under the postgres user's home", target, err)
+		}
+	} else if err == nil {
+		t.Fatalf("not root: .data/pg links to %s, want the cluster in it", target)
+	}
+	db, err := pg.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var one int
+	err = db.QueryRow(t.Context(), `SELECT 1`).Scan(&one)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second start finds the same cluster, and so does url.
+	localdb("stop")
+	if again := localdb("start"); again != url {
+		t.Fatalf("second start: %s, first %s", again, url)
+	}
+	if got := localdb("url"); got != url {
+		t.Fatalf("url: %s, start printed %s", got, url)
 	}
 }

@@ -2,6 +2,8 @@ package pg
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -61,7 +63,7 @@ func (c *Cluster) Init(port int) error {
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
 		return err
 	}
-	if err := c.chownToServerUser(c.Dir); err != nil {
+	if err := chownToServerUser(c.Dir); err != nil {
 		return err
 	}
 	if err := c.run("initdb", "-D", c.Dir, "--auth=trust", "--username=postgres",
@@ -178,8 +180,50 @@ func (c *Cluster) run(program string, args ...string) error {
 	return nil
 }
 
+// PrivateDir returns where a new private cluster meant for dir (such as ./.data/pg) can live.
+// That is dir itself, unless we are root and the postgres user, which runs the server, cannot
+// reach dir's parent: a checkout under /root or under a directory made by mktemp -d (mode 0700).
+// Then it is a directory of the postgres user's own, ptdang/<checkout's name>-<hash of dir>
+// under its home (/var/lib/postgresql on Debian), so no permission outside the project changes;
+// the same dir always gives the same place. PrivateDir creates that ptdang directory, not the
+// cluster's own.
+func PrivateDir(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if os.Geteuid() != 0 || serverUserCanReach(filepath.Dir(dir)) {
+		return dir, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return "", fmt.Errorf("running as root needs the postgres user (apt-get install postgresql): %w", err)
+	}
+	if u.HomeDir == "" || !serverUserCanReach(u.HomeDir) {
+		return "", fmt.Errorf("the postgres user can reach neither %s nor its home %q", filepath.Dir(dir), u.HomeDir)
+	}
+	base := filepath.Join(u.HomeDir, "ptdang")
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return "", err
+	}
+	if err := chownToServerUser(base); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(dir))
+	checkout := filepath.Base(filepath.Dir(filepath.Dir(dir))) // /root/ptdang/.data/pg: ptdang
+	if checkout == "/" || checkout == "." {
+		checkout = "cluster"
+	}
+	return filepath.Join(base, checkout+"-"+hex.EncodeToString(sum[:4])), nil
+}
+
+// serverUserCanReach reports whether the postgres user may search dir and every directory above it.
+func serverUserCanReach(dir string) bool {
+	return exec.Command("runuser", "-u", "postgres", "--", "test", "-x", dir).Run() == nil
+}
+
 // chownToServerUser gives dir to the postgres user when we are root.
-func (c *Cluster) chownToServerUser(dir string) error {
+func chownToServerUser(dir string) error {
 	if os.Geteuid() != 0 {
 		return nil
 	}
@@ -197,5 +241,5 @@ func (c *Cluster) writeAsServerUser(name, content string) error {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		return err
 	}
-	return c.chownToServerUser(path)
+	return chownToServerUser(path)
 }
