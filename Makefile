@@ -19,7 +19,8 @@ run: build
 	if [ -z "$$DATABASE_URL" ]; then \
 		$(MAKE) --no-print-directory postgresql; \
 		DATABASE_URL=$$($(BIN) localdb start); export DATABASE_URL; \
-		echo "PostgreSQL: $$DATABASE_URL (make stop stops it)"; \
+		DATABASE_MIGRATE_URL=$$($(BIN) localdb -owner url); export DATABASE_MIGRATE_URL; \
+		echo "PostgreSQL: $$DATABASE_URL, migrated as $$DATABASE_MIGRATE_URL (make stop stops it)"; \
 	fi; \
 	$(BIN) migrate up; \
 	$(BIN) demo; \

@@ -37,7 +37,8 @@ Usage:
   ptdang reorg rename|move|merge|split ...   record a reorganisation ('ptdang reorg' for details)
   ptdang user add|password ...     accounts ('ptdang user' for details)
   ptdang import [-dry-run] [-table party|admin|links] FILE   import the structure (docs/import.md)
-  ptdang localdb start|stop|url    the private PostgreSQL cluster of 'make run' (-dir .data)
+  ptdang localdb [-owner] start|stop|url   the private PostgreSQL cluster of 'make run' (-dir .data);
+                                   prints the server's URL, or with -owner the migrations' URL
 
 Every command takes the flags of 'ptdang serve -h'; each flag has an environment variable.
 `
@@ -100,7 +101,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "user":
 		return userCommand(ctx, db, fs.Args(), stdout)
 	case "gen":
-		return generate(ctx, db, gf, time.Now(), stdout)
+		// gen switches the dashboards' triggers off for its load and analyses the tables after:
+		// both are the owner's rights.
+		owner, err := pg.Open(ctx, cfg.OwnerURL())
+		if err != nil {
+			return err
+		}
+		defer owner.Close()
+		return generate(ctx, owner, gf, time.Now(), stdout)
 	}
 	if err := demo.Load(ctx, db, demo.Parts, stdout); err != nil {
 		return err
@@ -112,7 +120,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 func serve(ctx context.Context, cfg config.Config) error {
 	log := cfg.Logger()
 	log.Info("starting", "config", cfg.String())
-	if err := pg.MigrateUp(cfg.DatabaseURL); err != nil {
+	if err := migrateUp(ctx, cfg); err != nil {
 		return err
 	}
 	db, err := pg.Open(ctx, cfg.DatabaseURL)
@@ -148,7 +156,7 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	}
 	switch args[0] {
 	case "up":
-		return pg.MigrateUp(cfg.DatabaseURL)
+		return migrateUp(ctx, cfg)
 	case "down":
 		steps := 1
 		if len(args) > 1 {
@@ -160,7 +168,7 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 				return fmt.Errorf("migrate down %q: want a positive number or all", args[1])
 			}
 		}
-		return pg.MigrateDown(cfg.DatabaseURL, steps)
+		return pg.MigrateDown(cfg.OwnerURL(), steps)
 	case "version":
 		db, err := pg.Open(ctx, cfg.DatabaseURL)
 		if err != nil {
@@ -181,17 +189,38 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 		if err != nil {
 			return fmt.Errorf("migrate force %q: want a number", args[1])
 		}
-		return pg.MigrateForce(cfg.DatabaseURL, v)
+		return pg.MigrateForce(cfg.OwnerURL(), v)
 	}
 	return fmt.Errorf("migrate %q: want up, down, version or force", args[0])
 }
 
+// migrateUp applies the pending migrations as the schema's owner (DATABASE_MIGRATE_URL, or
+// DATABASE_URL when unset) and then grants the server's role (DATABASE_URL's) what it needs.
+func migrateUp(ctx context.Context, cfg config.Config) error {
+	if err := pg.MigrateUp(cfg.OwnerURL()); err != nil {
+		if cfg.MigrateURL == "" && pg.IsInsufficientPrivilege(err) {
+			return fmt.Errorf("%w (DATABASE_URL's role may not change the schema: set DATABASE_MIGRATE_URL to the owner's URL)", err)
+		}
+		return err
+	}
+	return pg.GrantApp(ctx, cfg.OwnerURL(), cfg.DatabaseURL)
+}
+
+// The roles of the private cluster: the owner of the ptdang database, which migrates it, and the
+// role the server connects as, which owns nothing (docs/deployment.md).
+const (
+	localOwner = "ptdang_owner"
+	localApp   = "ptdang_app"
+)
+
 // localDB manages the private cluster of `make run`: `start` creates it on first use, starts it,
-// makes sure the ptdang database exists and prints its URL; `url` prints the URL; `stop` stops it.
+// makes sure the roles and the ptdang database exist and prints the server's URL; `url` prints
+// that URL; `stop` stops the cluster. With -owner, start and url print the owner's URL instead.
 // The cluster is in <dir>/pg, or, as root when the postgres user cannot reach <dir>, in a
 // directory of the postgres user's (pg.PrivateDir) that the symbolic link <dir>/pg names.
 func localDB(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", ".data", "directory holding the cluster")
+	owner := fs.Bool("owner", false, "print the URL of the role that owns the database, for migrations")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -226,12 +255,37 @@ func localDB(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	default:
 		return fmt.Errorf("localdb %q: want start, stop or url", fs.Arg(0))
 	}
-	url, err := c.URL("ptdang")
+	role := localApp
+	if *owner {
+		var err error
+		if role, err = localDBOwner(c); err != nil {
+			return err
+		}
+	}
+	url, err := c.RoleURL(role, "ptdang")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, url)
 	return nil
+}
+
+// localDBOwner returns the role that owns the ptdang database: ptdang_owner, or postgres in a
+// cluster made before the roles were split, whose tables postgres owns.
+func localDBOwner(c *pg.Cluster) (string, error) {
+	url, err := c.URL("postgres")
+	if err != nil {
+		return "", err
+	}
+	ctx := context.Background()
+	db, err := pg.Open(ctx, url)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var owner string
+	err = db.QueryRow(ctx, `SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'ptdang'`).Scan(&owner)
+	return owner, err
 }
 
 // startLocalDB starts the cluster c recorded at link, creating it first when it does not exist.
@@ -281,12 +335,17 @@ func startLocalDB(c *pg.Cluster, link string) error {
 		return err
 	}
 	defer db.Close()
+	for _, role := range []string{localOwner, localApp} {
+		if err := pg.CreateRole(ctx, db, role, ""); err != nil {
+			return err
+		}
+	}
 	var exists bool
 	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ptdang')`).Scan(&exists); err != nil {
 		return err
 	}
 	if !exists {
-		_, err = db.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{"ptdang"}.Sanitize())
+		_, err = db.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{"ptdang"}.Sanitize()+" OWNER "+pgx.Identifier{localOwner}.Sanitize())
 	}
 	return err
 }

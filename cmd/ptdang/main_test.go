@@ -19,11 +19,17 @@ import (
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 func TestMigrateCommandsRoundTrip(t *testing.T) {
-	db := "-database-url=" + pgtest.EmptyURL(t)
+	app := pgtest.EmptyURL(t)
+	// The server's role may not create the schema; the hint names the setting that fixes it.
+	err := run(t.Context(), []string{"migrate", "-database-url=" + app, "up"}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_MIGRATE_URL") {
+		t.Fatalf("migrate up as the server's role: %v, want a hint at DATABASE_MIGRATE_URL", err)
+	}
+	dbs := []string{"-database-url=" + app, "-database-migrate-url=" + pgtest.OwnerURL(app)}
 	ptdang := func(args ...string) string {
 		t.Helper()
 		var out bytes.Buffer
-		if err := run(t.Context(), append(args[:1:1], append([]string{db}, args[1:]...)...), &out); err != nil {
+		if err := run(t.Context(), append(args[:1:1], append(dbs, args[1:]...)...), &out); err != nil {
 			t.Fatalf("ptdang %s: %v", strings.Join(args, " "), err)
 		}
 		return out.String()
@@ -176,11 +182,11 @@ func TestLocalDBWorksInACheckoutBelowAPrivateDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := filepath.Join(private, "ptdang", ".data")
-	localdb := func(cmd string) string {
+	localdb := func(args ...string) string {
 		t.Helper()
 		var out, errs bytes.Buffer
-		if err := localDB(flag.NewFlagSet("localdb", flag.ContinueOnError), []string{"-dir", data, cmd}, &out, &errs); err != nil {
-			t.Fatalf("localdb %s: %v\n%s", cmd, err, errs.String())
+		if err := localDB(flag.NewFlagSet("localdb", flag.ContinueOnError), append([]string{"-dir", data}, args...), &out, &errs); err != nil {
+			t.Fatalf("localdb %s: %v\n%s", args, err, errs.String())
 		}
 		return strings.TrimSpace(out.String())
 	}
@@ -192,6 +198,14 @@ func TestLocalDBWorksInACheckoutBelowAPrivateDirectory(t *testing.T) {
 		}
 	})
 	url := localdb("start")
+	owner := localdb("-owner", "url")
+	if !strings.Contains(url, "//ptdang_app@") || !strings.Contains(owner, "//ptdang_owner@") {
+		t.Fatalf("start printed %s, -owner url %s: want the roles ptdang_app and ptdang_owner", url, owner)
+	}
+	// The owner migrates, then the server's role reads the schema.
+	if err := run(t.Context(), []string{"migrate", "-database-url=" + url, "-database-migrate-url=" + owner, "up"}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
 	if target, err := os.Readlink(filepath.Join(data, "pg")); os.Geteuid() == 0 {
 		if err != nil || !strings.HasPrefix(target, "/var/lib/postgresql/ptdang/ptdang-") {
 			t.Fatalf("as root: .data/pg links to %q (%v), want a directory under the postgres user's home", target, err)
@@ -203,8 +217,7 @@ func TestLocalDBWorksInACheckoutBelowAPrivateDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var one int
-	err = db.QueryRow(t.Context(), `SELECT 1`).Scan(&one)
+	err = pg.CheckSchema(t.Context(), db)
 	db.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,8 @@ import (
 
 // Config is the typed configuration of `ptdang serve` and the other subcommands.
 type Config struct {
-	DatabaseURL     string        // DATABASE_URL
+	DatabaseURL     string        // DATABASE_URL: the server's role, which owns nothing
+	MigrateURL      string        // DATABASE_MIGRATE_URL: the schema owner's, for migrations; see OwnerURL
 	ReplicaURL      string        // DATABASE_REPLICA_URL: dashboards read from it when set
 	CacheRows       int           // PTDANG_DASHBOARD_CACHE_ROWS
 	ListenAddr      string        // PTDANG_LISTEN_ADDR
@@ -43,6 +44,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		rows     string
 	)
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL)")
+	fs.StringVar(&c.MigrateURL, "database-migrate-url", env("DATABASE_MIGRATE_URL", ""), "PostgreSQL URL of the role that owns the schema, for migrations; DATABASE_URL when unset (DATABASE_MIGRATE_URL)")
 	fs.StringVar(&c.ReplicaURL, "database-replica-url", env("DATABASE_REPLICA_URL", ""), "PostgreSQL read replica for the dashboards, optional (DATABASE_REPLICA_URL)")
 	fs.StringVar(&rows, "dashboard-cache-rows", env("PTDANG_DASHBOARD_CACHE_ROWS", "20000"), "dashboard rows each server remembers, about 2 KB each (PTDANG_DASHBOARD_CACHE_ROWS)")
 	fs.StringVar(&c.ListenAddr, "listen", env("PTDANG_LISTEN_ADDR", ":8080"), "listen address (PTDANG_LISTEN_ADDR)")
@@ -86,6 +88,15 @@ func (c Config) RequireDatabase() error {
 	return nil
 }
 
+// OwnerURL is the URL that migrations and bulk loads (ptdang gen) connect with: MigrateURL, or
+// DatabaseURL when it is unset, for installations where one role both owns the schema and serves.
+func (c Config) OwnerURL() string {
+	if c.MigrateURL != "" {
+		return c.MigrateURL
+	}
+	return c.DatabaseURL
+}
+
 // Logger builds the process logger the configuration asks for.
 func (c Config) Logger() *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
@@ -97,8 +108,8 @@ func (c Config) Logger() *slog.Logger {
 
 // String dumps the configuration with the database password masked, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("database=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d",
-		masked(c.DatabaseURL), masked(c.ReplicaURL), c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout, c.CacheRows)
+	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d",
+		masked(c.DatabaseURL), masked(c.MigrateURL), masked(c.ReplicaURL), c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout, c.CacheRows)
 }
 
 // masked is a database URL with its password hidden.

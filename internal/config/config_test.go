@@ -66,12 +66,30 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 
 func TestStringMasksDatabasePassword(t *testing.T) {
 	c, err := load(nil, map[string]string{"DATABASE_URL": "postgres://ptdang:s3cret@db:5432/ptdang",
-		"DATABASE_REPLICA_URL": "postgres://ptdang:r3plica@replica:5432/ptdang"})
+		"DATABASE_REPLICA_URL": "postgres://ptdang:r3plica@replica:5432/ptdang",
+		"DATABASE_MIGRATE_URL": "postgres://ptdang_owner:0wner@db:5432/ptdang"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := c.String(); strings.Contains(s, "s3cret") || strings.Contains(s, "r3plica") ||
-		!strings.Contains(s, "ptdang:xxxxx@db") || !strings.Contains(s, "ptdang:xxxxx@replica") {
+	if s := c.String(); strings.Contains(s, "s3cret") || strings.Contains(s, "r3plica") || strings.Contains(s, "0wner") ||
+		!strings.Contains(s, "ptdang:xxxxx@db") || !strings.Contains(s, "ptdang:xxxxx@replica") || !strings.Contains(s, "ptdang_owner:xxxxx@db") {
 		t.Fatalf("String() = %s", s)
+	}
+}
+
+func TestMigrationsUseTheOwnerURLOrElseTheDatabaseURL(t *testing.T) {
+	c, err := load(nil, map[string]string{"DATABASE_URL": "postgres://ptdang_app@db/ptdang"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OwnerURL() != "postgres://ptdang_app@db/ptdang" {
+		t.Errorf("one URL: migrations use %q, want DATABASE_URL", c.OwnerURL())
+	}
+	c, err = load([]string{"-database-migrate-url", "postgres://ptdang_owner@db/ptdang"}, map[string]string{"DATABASE_URL": "postgres://ptdang_app@db/ptdang"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OwnerURL() != "postgres://ptdang_owner@db/ptdang" || c.DatabaseURL != "postgres://ptdang_app@db/ptdang" {
+		t.Errorf("two URLs: migrations use %q, the server %q", c.OwnerURL(), c.DatabaseURL)
 	}
 }

@@ -24,7 +24,7 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
 	opt := gen.Options{Scale: gen.Scale{Name: "test", Provinces: 2, Communes: 5}, Years: 2, Seed: 7, Last: report.Period{Year: 2026, Quarter: 3}}
-	if err := gen.Load(ctx, db, opt, io.Discard); err != nil {
+	if err := gen.Load(ctx, pgtest.Owner(t, db), opt, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))

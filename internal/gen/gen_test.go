@@ -22,7 +22,7 @@ func TestGeneratedDataHasTheRealShape(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
 	var out bytes.Buffer
-	if err := gen.Load(ctx, db, small, &out); err != nil {
+	if err := gen.Load(ctx, pgtest.Owner(t, db), small, &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"2 provinces, 7 communes", "quarterly_report", "rows/s"} {
@@ -110,7 +110,7 @@ func TestSameSeedSameData(t *testing.T) {
 		db := pgtest.New(t)
 		opt := small
 		opt.Seed = seed
-		if err := gen.Load(ctx, db, opt, &bytes.Buffer{}); err != nil {
+		if err := gen.Load(ctx, pgtest.Owner(t, db), opt, &bytes.Buffer{}); err != nil {
 			t.Fatal(err)
 		}
 		digests = append(digests, digest(db))
@@ -125,10 +125,10 @@ func TestSameSeedSameData(t *testing.T) {
 
 func TestRefusesADatabaseWithUnits(t *testing.T) {
 	db := pgtest.New(t)
-	if err := gen.Load(t.Context(), db, small, &bytes.Buffer{}); err != nil {
+	if err := gen.Load(t.Context(), pgtest.Owner(t, db), small, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
-	err := gen.Load(t.Context(), db, small, &bytes.Buffer{})
+	err := gen.Load(t.Context(), pgtest.Owner(t, db), small, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "empty database") {
 		t.Fatalf("a second load: %v, want a refusal", err)
 	}

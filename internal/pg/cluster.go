@@ -129,13 +129,19 @@ func (c *Cluster) Stop() error {
 	return c.run("pg_ctl", "stop", "-w", "-m", mode, "-D", c.Dir)
 }
 
-// URL is the connection URL of database db in the cluster.
+// URL is the connection URL of database db in the cluster, as the superuser postgres.
 func (c *Cluster) URL(db string) (string, error) {
+	return c.RoleURL("postgres", db)
+}
+
+// RoleURL is the connection URL of database db in the cluster, as role (no password: the
+// cluster trusts connections from 127.0.0.1).
+func (c *Cluster) RoleURL(role, db string) (string, error) {
 	port, err := c.Port()
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", port, db), nil
+	return fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", role, port, db), nil
 }
 
 // FreePort asks the kernel for a port on 127.0.0.1 that nothing listens on, preferring

@@ -13,7 +13,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 func TestMigrateDownThenUpRoundTrips(t *testing.T) {
-	url := pgtest.EmptyURL(t)
+	url := pgtest.OwnerURL(pgtest.EmptyURL(t))
 	ctx := t.Context()
 	if err := pg.MigrateUp(url); err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func TestMigrateDownThenUpRoundTrips(t *testing.T) {
 }
 
 func TestConcurrentMigrateUpAppliesEachMigrationOnce(t *testing.T) {
-	url := pgtest.EmptyURL(t)
+	url := pgtest.OwnerURL(pgtest.EmptyURL(t))
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
@@ -80,7 +80,7 @@ func TestConcurrentMigrateUpAppliesEachMigrationOnce(t *testing.T) {
 }
 
 func TestMigrateUpRefusesDirtySchema(t *testing.T) {
-	url := pgtest.URL(t)
+	url := pgtest.OwnerURL(pgtest.URL(t))
 	pool, err := pg.Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package pg
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -31,4 +32,14 @@ type Beginner interface {
 type DB interface {
 	Querier
 	Beginner
+}
+
+// IsInsufficientPrivilege reports whether err is PostgreSQL's "permission denied" or "must be
+// owner" (SQLSTATE 42501), also when it comes through golang-migrate, which keeps only the text.
+func IsInsufficientPrivilege(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "42501"
+	}
+	return err != nil && strings.Contains(err.Error(), "(SQLSTATE 42501)")
 }

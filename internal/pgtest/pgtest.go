@@ -2,6 +2,12 @@
 // database migrated once per test binary. It uses DATABASE_URL when set; otherwise it starts
 // a throwaway cluster from the system's binaries. When no database can be had, tests fail.
 //
+// As in production (docs/deployment.md), each database is owned and migrated by one role,
+// ptdang_test_owner, and the tests' URLs and pools connect as another, ptdang_test_app, that
+// owns nothing and holds only what pg.GrantApp gives it. Owner gives a test the owner's rights.
+// Both roles are created on the server the first time and left there; DATABASE_URL's role must
+// be allowed to create roles and databases (a superuser is simplest).
+//
 // A package that uses it runs its tests through Main:
 //
 //	func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -32,6 +38,7 @@ var (
 	admin       *pgxpool.Pool // on the server's maintenance database
 	serverURL   string        // any database of the server; only the path changes
 	template    string        // name of the migrated template database
+	password    string        // the test roles': DATABASE_URL's, when it has one
 	cluster     *pg.Cluster   // nil when DATABASE_URL was given
 )
 
@@ -49,13 +56,21 @@ func Main(m *testing.M) int {
 	return code
 }
 
-// URL returns the URL of a new database holding the full schema, dropped when t ends.
+// The tests' roles, as in docs/deployment.md.
+const (
+	ownerRole = "ptdang_test_owner"
+	appRole   = "ptdang_test_app"
+)
+
+// URL returns the URL of a new database holding the full schema, dropped when t ends. It
+// connects as the role the server runs as, which owns nothing.
 func URL(t testing.TB) string {
 	t.Helper()
 	return newDatabase(t, true)
 }
 
-// EmptyURL returns the URL of a new database with no schema at all, dropped when t ends.
+// EmptyURL returns the URL of a new database with no schema at all, dropped when t ends, as the
+// server's role: migrate it through OwnerURL.
 func EmptyURL(t testing.TB) string {
 	t.Helper()
 	return newDatabase(t, false)
@@ -70,6 +85,24 @@ func New(t testing.TB) *pgxpool.Pool {
 	}
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// OwnerURL returns url (a URL from this package) connecting as the role that owns the database
+// and migrates it.
+func OwnerURL(url string) string {
+	return withRole(url, ownerRole)
+}
+
+// Owner returns a new pool on pool's database connecting as the role that owns it, for what
+// the server may not do (change the schema, bulk loads); it is closed when t ends.
+func Owner(t testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	owner, err := pg.Open(t.Context(), OwnerURL(pool.Config().ConnString()))
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(owner.Close)
+	return owner
 }
 
 func newDatabase(t testing.TB, migrated bool) string {
@@ -87,7 +120,8 @@ func newDatabase(t testing.TB, migrated bool) string {
 	}
 	name := "ptdang_test_" + strings.ToLower(rand.Text()[:12])
 	ctx := context.Background()
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{from}.Sanitize()); err != nil {
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{from}.Sanitize()+
+		" OWNER "+pgx.Identifier{ownerRole}.Sanitize()); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -95,7 +129,7 @@ func newDatabase(t testing.TB, migrated bool) string {
 			t.Errorf("pgtest: drop database %s: %v", name, err)
 		}
 	})
-	return withDatabase(serverURL, name)
+	return withRole(withDatabase(serverURL, name), appRole)
 }
 
 func setup() error {
@@ -111,11 +145,24 @@ func setup() error {
 	if admin, err = pg.Open(ctx, withDatabase(serverURL, "postgres")); err != nil {
 		return err
 	}
+	if u, err := url.Parse(serverURL); err == nil && u.User != nil {
+		// The server may want passwords; DATABASE_URL's is no new secret.
+		password, _ = u.User.Password()
+	}
+	for _, role := range []string{ownerRole, appRole} {
+		if err := pg.CreateRole(ctx, admin, role, password); err != nil {
+			return err
+		}
+	}
 	template = "ptdang_template_" + strings.ToLower(rand.Text()[:12])
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{template}.Sanitize()); err != nil {
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{template}.Sanitize()+" OWNER "+pgx.Identifier{ownerRole}.Sanitize()); err != nil {
 		return fmt.Errorf("create template database: %w", err)
 	}
-	return pg.MigrateUp(withDatabase(serverURL, template))
+	owner := withRole(withDatabase(serverURL, template), ownerRole)
+	if err := pg.MigrateUp(owner); err != nil {
+		return err
+	}
+	return pg.GrantApp(ctx, owner, withRole(owner, appRole))
 }
 
 func startCluster() error {
@@ -160,6 +207,20 @@ func teardown() error {
 		return os.RemoveAll(filepath.Dir(cluster.Dir))
 	}
 	return nil
+}
+
+// withRole returns u connecting as role, with the test roles' password.
+func withRole(u, role string) string {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return u // pg.Open reports the malformed URL
+	}
+	if password != "" {
+		parsed.User = url.UserPassword(role, password)
+	} else {
+		parsed.User = url.User(role)
+	}
+	return parsed.String()
 }
 
 // withDatabase returns serverURL pointing at database db.

@@ -186,7 +186,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 
 	// A schema one migration behind (another server's older binary) is not ready.
-	if _, err := s.DB.Exec(t.Context(), `UPDATE schema_migrations SET version = $1`, pg.LatestVersion()-1); err != nil {
+	if _, err := pgtest.Owner(t, s.DB).Exec(t.Context(), `UPDATE schema_migrations SET version = $1`, pg.LatestVersion()-1); err != nil {
 		t.Fatal(err)
 	}
 	if resp, body := get(t, url+"/readyz"); resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "schema") {

@@ -35,7 +35,7 @@ func Data(tb testing.TB) *pgxpool.Pool {
 		scale = gen.Scales["province"]
 	}
 	db := pgtest.New(tb)
-	if err := gen.Load(tb.Context(), db, gen.Options{Scale: scale, Years: 10, Seed: 1, Last: Last}, io.Discard); err != nil {
+	if err := gen.Load(tb.Context(), pgtest.Owner(tb, db), gen.Options{Scale: scale, Years: 10, Seed: 1, Last: Last}, io.Discard); err != nil {
 		tb.Fatal(err)
 	}
 	return db
