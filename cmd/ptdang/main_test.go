@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/account"
 	"ptdang/internal/org"
@@ -230,4 +234,52 @@ func TestLocalDBWorksInACheckoutBelowAPrivateDirectory(t *testing.T) {
 	if got := localdb("url"); got != url {
 		t.Fatalf("url: %s, start printed %s", got, url)
 	}
+}
+
+// TestServeAsTheServerRoleAlone: with DATABASE_URL only, naming a role that owns nothing, serve
+// checks the schema and serves; on a schema behind its binary it stops and says how to migrate.
+func TestServeAsTheServerRoleAlone(t *testing.T) {
+	url := pgtest.URL(t)
+	port, err := pg.FreePort(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	serve := func(ctx context.Context) error {
+		return run(ctx, []string{"serve", "-database-url=" + url, "-listen=" + addr, "-log-level=error"}, &bytes.Buffer{})
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- serve(ctx) }()
+	ready := false
+	for range 100 {
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if ready = resp.StatusCode == http.StatusOK; ready {
+				break
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	if err := <-served; err != nil || !ready {
+		t.Fatalf("serve as the server's role: ready %t, %v", ready, err)
+	}
+
+	if _, err := pgtest.Owner(t, mustOpen(t, url)).Exec(t.Context(), `UPDATE schema_migrations SET version = $1`, pg.LatestVersion()-1); err != nil {
+		t.Fatal(err)
+	}
+	if err := serve(t.Context()); err == nil || !strings.Contains(err.Error(), "DATABASE_MIGRATE_URL") {
+		t.Fatalf("serve on a stale schema without the owner's URL: %v, want a hint at DATABASE_MIGRATE_URL", err)
+	}
+}
+
+func mustOpen(t *testing.T, url string) *pgxpool.Pool {
+	t.Helper()
+	db, err := pg.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
 }
