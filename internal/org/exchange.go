@@ -259,8 +259,21 @@ func (im *importer) party(row *exchange.Row) error {
 	in := PartyUnitInput{Code: row.Text("code"), Name: row.Text("name"), Kind: Kind(kind), OrgType: OrgType(orgType),
 		From: from, FullMembers: int(members), TermMonths: int(term), CommitteeSince: optDate(row, "committee_since")}
 	to := optDate(row, "to")
+	id, err := partyTables.idByCode(ctx, tx, in.Code)
+	exists := err == nil
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return err
+	}
 	if code := row.Text("parent_code"); code != "" {
-		p, err := GetPartyUnitByCode(ctx, tx, im.scope, code, from)
+		// An existing unit's parent is only compared, never changed: found by code alone, as
+		// the unit may have moved under it long after its founding date.
+		var p PartyUnit
+		var err error
+		if exists {
+			p.ID, err = partyTables.idByCode(ctx, tx, code)
+		} else {
+			p, err = GetPartyUnitByCode(ctx, tx, im.scope, code, from)
+		}
 		if err == nil {
 			in.ParentID = p.ID
 		} else if errors.Is(err, apperr.ErrNotFound) {
@@ -282,8 +295,37 @@ func (im *importer) party(row *exchange.Row) error {
 	if len(row.Problems()) > 0 {
 		return nil
 	}
-	cur, err := GetPartyUnitByCode(ctx, tx, im.scope, in.Code, from)
-	if errors.Is(err, apperr.ErrNotFound) {
+	in.normalise()
+	// The row describes one version of an existing unit: the current one, or, in an export as
+	// of a past date, the one of then, with its parent, name and kind of then.
+	var (
+		cur        PartyUnit
+		latest     = true
+		latestFrom time.Time
+	)
+	if exists {
+		vs, err := versionsOf(ctx, tx, partyTables, id)
+		if err != nil {
+			return err
+		}
+		v, isLatest, ok := describedVersion(vs, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)))
+		if !ok {
+			now, err := GetPartyUnit(ctx, tx, im.scope, id, vs[0].from)
+			if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+				return err
+			}
+			row.Problemf("parent_code", "khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc", now.ParentName)
+			return nil
+		}
+		latest, latestFrom = isLatest, vs[0].from
+		cur, err = GetPartyUnit(ctx, tx, im.scope, id, v.from)
+		if errors.Is(err, apperr.ErrNotFound) {
+			exists = false // out of scope: creating it is refused as a used code
+		} else if err != nil {
+			return err
+		}
+	}
+	if !exists {
 		ok, err := im.step(row, partyFieldColumns, func() error {
 			id, _, err := CreatePartyUnit(ctx, tx, im.scope, in)
 			if err == nil && to != nil {
@@ -297,18 +339,25 @@ func (im *importer) party(row *exchange.Row) error {
 		}
 		return err
 	}
-	if err != nil {
-		return err
-	}
-	in.normalise()
 	if !cur.Life.From.Equal(from) {
 		row.Problemf("from", "khác ngày thành lập đã ghi (%s); ngày thành lập không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
 	}
-	if cur.ParentID != in.ParentID {
-		row.Problemf("parent_code", "khác cấp trên hiện nay (%s); để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc", cur.ParentName)
+	if !latest && (cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType) {
+		row.Problemf("name", "khác tên, cấp tổ chức hoặc loại hình đã ghi từ %s (%s, %s); nhập tệp chỉ sửa phiên bản hiện nay của đơn vị",
+			cur.Span.From.Format("02/01/2006"), cur.Name, strings.ToLower(cur.Kind.Label()))
 	}
 	if len(row.Problems()) > 0 {
 		return nil
+	}
+	if !latest {
+		// The versioned fields are those of an earlier version; a correction of the undated
+		// ones keeps the current version as it is.
+		now, err := GetPartyUnit(ctx, tx, im.scope, cur.ID, latestFrom)
+		if err != nil {
+			return err
+		}
+		cur.Name, cur.Kind, cur.OrgType = now.Name, now.Kind, now.OrgType
+		in.Name, in.Kind, in.OrgType = now.Name, now.Kind, now.OrgType
 	}
 	changed := cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType || cur.FullMembers != in.FullMembers ||
 		cur.TermMonths != in.TermMonths || !sameDate(cur.CommitteeSince, in.CommitteeSince) || cur.TerritoryID != in.TerritoryID
@@ -382,8 +431,20 @@ func (im *importer) admin(row *exchange.Row) error {
 		HamletFacts: HamletFacts{Population: optInt(row, "population"), Households: optInt(row, "households"),
 			ReligiousShare: optShare(row, "religious_share"), EthnicMinorityShare: optShare(row, "ethnic_minority_share")}}
 	to := optDate(row, "to")
+	id, err := adminTables.idByCode(ctx, tx, in.Code)
+	exists := err == nil
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return err
+	}
 	if code := row.Text("parent_code"); code != "" {
-		p, err := GetAdminUnitByCode(ctx, tx, im.scope, code, from)
+		// As for Party units: an existing unit's parent is found by code alone.
+		var p AdminUnit
+		var err error
+		if exists {
+			p.ID, err = adminTables.idByCode(ctx, tx, code)
+		} else {
+			p, err = GetAdminUnitByCode(ctx, tx, im.scope, code, from)
+		}
 		if err == nil {
 			in.ParentID = p.ID
 		} else if errors.Is(err, apperr.ErrNotFound) {
@@ -395,8 +456,35 @@ func (im *importer) admin(row *exchange.Row) error {
 	if len(row.Problems()) > 0 {
 		return nil
 	}
-	cur, err := GetAdminUnitByCode(ctx, tx, im.scope, in.Code, from)
-	if errors.Is(err, apperr.ErrNotFound) {
+	in.normalise()
+	var (
+		cur        AdminUnit
+		latest     = true
+		latestFrom time.Time
+	)
+	if exists {
+		vs, err := versionsOf(ctx, tx, adminTables, id)
+		if err != nil {
+			return err
+		}
+		v, isLatest, ok := describedVersion(vs, in.ParentID, versionKey(in.Name, in.LocalWord))
+		if !ok {
+			now, err := GetAdminUnit(ctx, tx, im.scope, id, vs[0].from)
+			if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+				return err
+			}
+			row.Problemf("parent_code", "khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên", now.ParentName)
+			return nil
+		}
+		latest, latestFrom = isLatest, vs[0].from
+		cur, err = GetAdminUnit(ctx, tx, im.scope, id, v.from)
+		if errors.Is(err, apperr.ErrNotFound) {
+			exists = false // out of scope: creating it is refused as a used code
+		} else if err != nil {
+			return err
+		}
+	}
+	if !exists {
 		ok, err := im.step(row, adminFieldColumns, func() error {
 			id, err := CreateAdminUnit(ctx, tx, im.scope, in)
 			if err == nil && to != nil {
@@ -410,21 +498,26 @@ func (im *importer) admin(row *exchange.Row) error {
 		}
 		return err
 	}
-	if err != nil {
-		return err
-	}
-	in.normalise()
 	if !cur.Life.From.Equal(from) {
 		row.Problemf("from", "khác ngày hiệu lực đã ghi (%s); ngày này không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
-	}
-	if cur.ParentID != in.ParentID {
-		row.Problemf("parent_code", "khác đơn vị cấp trên hiện nay (%s); để chuyển, dùng chức năng Chuyển đơn vị cấp trên", cur.ParentName)
 	}
 	if cur.Level != in.Level {
 		row.Problemf("level", "khác cấp đã ghi (%s); cấp hành chính không đổi được", cur.Level.Label())
 	}
+	if !latest && (cur.Name != in.Name || cur.LocalWord != in.LocalWord) {
+		row.Problemf("name", "khác tên hoặc tên gọi đã ghi từ %s (%s); nhập tệp chỉ sửa phiên bản hiện nay của đơn vị",
+			cur.Span.From.Format("02/01/2006"), cur.Name)
+	}
 	if len(row.Problems()) > 0 {
 		return nil
+	}
+	if !latest {
+		now, err := GetAdminUnit(ctx, tx, im.scope, cur.ID, latestFrom)
+		if err != nil {
+			return err
+		}
+		cur.Name, cur.LocalWord = now.Name, now.LocalWord
+		in.Name, in.LocalWord = now.Name, now.LocalWord
 	}
 	changed := cur.Name != in.Name || cur.LocalWord != in.LocalWord || !sameInt(cur.Population, in.Population) ||
 		!sameInt(cur.Households, in.Households) || !sameShare(cur.ReligiousShare, in.ReligiousShare) ||
@@ -633,4 +726,58 @@ func optFloat(f *float64) any {
 		return nil
 	}
 	return *f
+}
+
+// unitVersion is one dated version of a unit, reduced to what a structure row carries of it:
+// the parent and a key of the versioned attributes (name, then kind and org type, or local word).
+type unitVersion struct {
+	from   time.Time
+	parent int64
+	key    string
+}
+
+// versionKey joins the versioned attributes of a row as versionsOf keys them.
+func versionKey(attrs ...string) string { return strings.Join(attrs, "\x1f") }
+
+// versionsOf lists unit id's versions, latest first.
+func versionsOf(ctx context.Context, q pg.Querier, t tables, id int64) ([]unitVersion, error) {
+	rows, err := q.Query(ctx, `
+		SELECT valid_from, COALESCE(parent_id, 0), concat_ws(chr(31), name, `+t.attrs+`)
+		FROM `+t.version+` WHERE unit_id = $1 ORDER BY valid_from DESC`, id)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (unitVersion, error) {
+		var v unitVersion
+		err := row.Scan(&v.from, &v.parent, &v.key)
+		return v, err
+	})
+}
+
+// describedVersion picks, among a unit's versions (latest first), the one a row with this
+// parent and attribute key describes. An export as of a past date writes the parent and names
+// of then, so a row may describe an earlier version: the latest version with the row's parent
+// and attributes is the one; failing that, the latest version when it has the row's parent (the
+// row corrects it); failing that, the latest version with the row's parent (whose attributes the
+// row then contradicts). ok is false when no version had the row's parent.
+func describedVersion(vs []unitVersion, parent int64, key string) (v unitVersion, latest, ok bool) {
+	match := -1
+	for i, v := range vs {
+		if v.parent != parent {
+			continue
+		}
+		if v.key == key {
+			return v, i == 0, true
+		}
+		if match < 0 {
+			match = i
+		}
+	}
+	switch {
+	case match < 0:
+		return unitVersion{}, false, false
+	case vs[0].parent == parent:
+		return vs[0], true, true
+	}
+	return vs[match], false, true
 }
