@@ -12,6 +12,9 @@ import (
 	"ptdang/internal/exchange"
 	"ptdang/internal/org"
 	"ptdang/internal/pgtest"
+	"ptdang/internal/quality"
+	"ptdang/internal/report"
+	"ptdang/internal/target"
 )
 
 // roundTripTables are the tables an import may write; a dump of each, row by row with every
@@ -128,6 +131,102 @@ func TestEveryExportOfTheDemoProvinceImportsBackUnchanged(t *testing.T) {
 		}
 		sameDump(t, before, dump(t, db))
 	}
+
+	// Targets: a district's file before the merge and in the merge year, a new commune's after
+	// it (the whole province's would take a minute a file).
+	for _, c := range []struct {
+		code    string
+		year    int
+		formats []string
+	}{{"TU.H02", 2024, []string{"xlsx"}}, {"TU.H02", 2025, []string{"dry"}}, {"TU.X54", 2026, []string{"dry", "xlsx", "csv"}}} {
+		year := c.year
+		u, err := org.GetPartyUnitByCode(ctx, db, all, c.code, day("2025-01-01"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet, err := target.Export(ctx, db, all, u.ID, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range c.formats {
+			f := struct {
+				name   string
+				data   []byte
+				dryRun bool
+			}{"chi-tieu.xlsx", xlsxFile(t, sheet), format == "dry"}
+			if format == "csv" {
+				f.name, f.data = "chi-tieu.csv", csvFile(t, sheet)
+			}
+			start := time.Now()
+			rep, err := target.Import(ctx, db, all, bytes.NewReader(f.data), f.name, f.dryRun, day("2026-11-30"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("targets %d, %s (%d rows), dry run %v: %v", year, f.name, len(sheet.Rows), f.dryRun, time.Since(start).Round(time.Millisecond))
+			if len(rep.Problems) > 0 || rep.Created+rep.Updated+rep.Removed != 0 || rep.Unchanged != len(sheet.Rows) {
+				t.Errorf("targets %d, %s, dry run %v: %d problems (first: %v), %d created, %d updated, %d removed, %d of %d unchanged; changes %q",
+					year, f.name, f.dryRun, len(rep.Problems), first(rep.Problems), rep.Created, rep.Updated, rep.Removed, rep.Unchanged, len(sheet.Rows), firstN(rep.Changes, 5))
+			}
+		}
+	}
+	sameDump(t, before, dump(t, db))
+
+	// Quality ratings of both demo years.
+	for _, year := range []int{2024, 2025} {
+		sheet, err := quality.Export(ctx, db, all, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sheet.Rows) == 0 {
+			t.Fatalf("no ratings exported for %d", year)
+		}
+		for _, f := range []struct {
+			name   string
+			data   []byte
+			dryRun bool
+		}{{"xep-loai.xlsx", xlsxFile(t, sheet), true}, {"xep-loai.xlsx", xlsxFile(t, sheet), false}, {"xep-loai.csv", csvFile(t, sheet), false}} {
+			res, err := quality.Import(ctx, db, all, bytes.NewReader(f.data), f.name, f.dryRun)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Problems) > 0 || res.Created+res.Updated != 0 || res.Unchanged != len(sheet.Rows) {
+				t.Errorf("ratings %d, %s, dry run %v: %d problems (first: %v), %d created, %d updated, %d of %d unchanged",
+					year, f.name, f.dryRun, len(res.Problems), first(res.Problems), res.Created, res.Updated, res.Unchanged, len(sheet.Rows))
+			}
+		}
+	}
+	sameDump(t, before, dump(t, db))
+
+	// Quarterly reports: a quarter before the merge, and one after it in every format.
+	for _, c := range []struct {
+		p       report.Period
+		formats []string
+	}{{report.Period{Year: 2025, Quarter: 2}, []string{"xlsx"}}, {report.Period{Year: 2026, Quarter: 3}, []string{"xlsx", "dry", "csv"}}} {
+		sheet, err := report.ExportFigures(ctx, db, all, c.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sheet.Rows) == 0 {
+			t.Fatalf("no reports exported for %s", c.p)
+		}
+		for _, format := range c.formats {
+			name, data, dryRun := "bao-cao.xlsx", xlsxFile(t, sheet), format == "dry"
+			if format == "csv" {
+				name, data = "bao-cao.csv", csvFile(t, sheet)
+			}
+			start := time.Now()
+			res, err := report.ImportFigures(ctx, db, all, bytes.NewReader(data), name, dryRun, day("2026-11-30"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("reports %s, %s (%d rows), dry run %v: %v", c.p, name, len(sheet.Rows), dryRun, time.Since(start).Round(time.Millisecond))
+			if len(res.Problems) > 0 || res.Submitted != 0 || res.Unchanged != len(sheet.Rows) {
+				t.Errorf("reports %s, %s, dry run %v: %d problems (first: %v), %d submitted, %d of %d unchanged",
+					c.p, name, dryRun, len(res.Problems), first(res.Problems), res.Submitted, res.Unchanged, len(sheet.Rows))
+			}
+		}
+	}
+	sameDump(t, before, dump(t, db))
 }
 
 func firstN(s []string, n int) []string { return s[:min(n, len(s))] }

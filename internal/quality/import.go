@@ -252,3 +252,44 @@ func (im *importer) audit(action string, id int64, cell org.PartyUnit, year int,
 	}
 	return audit.Record(im.ctx, im.tx, im.scope.Actor, e)
 }
+
+// Export returns the ratings of year of every cell within scope on 31 December of the year, in
+// the layout of Table and in Vietnamese order of the cells' names: the file Import reads back
+// unchanged.
+func Export(ctx context.Context, q pg.Querier, scope org.Scope, year int) (exchange.Sheet, error) {
+	sheet := exchange.Sheet{Table: Table}
+	counts := make([]string, len(memberFields))
+	for i, f := range memberFields {
+		counts[i] = "r." + f.key
+	}
+	rows, err := q.Query(ctx, `
+		SELECT u.code, v.name, `+strings.Join(counts, ", ")+`, COALESCE(r.own_rating, '')
+		FROM quality_rating r
+		JOIN party_unit u ON u.id = r.cell_id
+		CROSS JOIN LATERAL party_version_at(u.id, $1) v
+		WHERE r.year = $2 AND ($3::bigint[] IS NULL OR party_in_scope(u.id, $3, $1))
+		ORDER BY v.name COLLATE "vi-x-icu", u.code`, yearEnd(year), year, scope.SQLRoots())
+	if err != nil {
+		return sheet, err
+	}
+	for rows.Next() {
+		var (
+			code, name string
+			own        Category
+			n          = make([]int, len(memberFields))
+		)
+		dest := []any{&code, &name}
+		for i := range n {
+			dest = append(dest, &n[i])
+		}
+		if err := rows.Scan(append(dest, &own)...); err != nil {
+			return sheet, err
+		}
+		cells := []any{code, name, year}
+		for _, v := range n {
+			cells = append(cells, v)
+		}
+		sheet.Rows = append(sheet.Rows, append(cells, own.Label()))
+	}
+	return sheet, rows.Err()
+}

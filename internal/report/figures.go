@@ -104,6 +104,16 @@ var columns = func() string {
 // Figures are a report's numbers by field key; a missing key reads as 0.
 type Figures map[string]int
 
+// Equal reports whether f and g hold the same value in every field; a missing key reads as 0.
+func (f Figures) Equal(g Figures) bool {
+	for _, fl := range Fields {
+		if f[fl.Key] != g[fl.Key] {
+			return false
+		}
+	}
+	return true
+}
+
 // movement lists the balance's terms with their signs.
 var movement = []struct {
 	key  string

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/exchange"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 )
@@ -43,6 +45,7 @@ func columnHeader(s Section, f Field) string {
 type ImportResult struct {
 	DryRun    bool
 	Submitted int
+	Unchanged int               // rows equal to a report already submitted or approved
 	Problems  exchange.Problems // when not empty, nothing was written
 }
 
@@ -64,8 +67,13 @@ func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Re
 	}
 	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		for _, row := range rows {
-			if err := importRow(ctx, tx, scope, row, today); err != nil {
+			unchanged, err := importRow(ctx, tx, scope, row, today)
+			if err != nil {
 				return err
+			}
+			if unchanged {
+				res.Unchanged++
+				continue
 			}
 			for _, p := range row.Problems() {
 				p.Sheet = FiguresTable.Sheet
@@ -84,12 +92,14 @@ func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Re
 		err = nil
 	}
 	if len(res.Problems) > 0 {
-		res.Submitted = 0
+		res.Submitted, res.Unchanged = 0, 0
 	}
 	return res, err
 }
 
-func importRow(ctx context.Context, tx pgx.Tx, scope org.Scope, row *exchange.Row, today time.Time) error {
+// importRow submits one row's report; unchanged tells that the row equals the report already
+// submitted or approved (as an export of it does), which is left alone.
+func importRow(ctx context.Context, tx pgx.Tx, scope org.Scope, row *exchange.Row, today time.Time) (unchanged bool, err error) {
 	year, _ := row.Int("year")
 	quarter, _ := row.Int("quarter")
 	p := Period{Year: int(year), Quarter: int(quarter)}
@@ -105,28 +115,31 @@ func importRow(ctx context.Context, tx pgx.Tx, scope org.Scope, row *exchange.Ro
 		figs[f.Key] = int(n)
 	}
 	if len(row.Problems()) > 0 {
-		return nil
+		return false, nil
 	}
 	code := row.Text("cell_code")
 	cell, err := org.GetPartyUnitByCode(ctx, tx, scope, code, p.End().AddDate(0, 0, -1))
 	if errors.Is(err, apperr.ErrNotFound) {
 		row.Problemf("cell_code", "không có chi bộ mã %q trong phạm vi đồng chí quản lý", code)
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	cur, err := Get(ctx, tx, scope, cell.ID, p)
 	if errors.Is(err, apperr.ErrNotFound) {
 		row.Problemf("cell_code", "%q không phải là chi bộ", code)
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
+	}
+	if !cur.State.Editable() && cur.Figures.Equal(figs) {
+		return true, nil
 	}
 	if !cur.State.Editable() {
 		row.Problemf("", "báo cáo %s của %s đã gửi hoặc đã duyệt (%s); không ghi đè", p, cell.Name, cur.State.Label())
-		return nil
+		return false, nil
 	}
 	// write runs in a savepoint of tx: a refused row leaves nothing behind.
 	_, err = write(ctx, tx, scope, cell.ID, p, Entry{Version: cur.Version, Figures: figs, OnBehalf: true, Confirm: true}, today, "import", Submitted)
@@ -140,7 +153,54 @@ func importRow(ctx context.Context, tx pgx.Tx, scope org.Scope, row *exchange.Ro
 	case errors.Is(err, ErrLocked):
 		row.Problemf("", "%s đã khóa sổ với %s", p, cell.Name)
 	default:
-		return fmt.Errorf("row %d: %w", row.Number(), err)
+		return false, fmt.Errorf("row %d: %w", row.Number(), err)
 	}
-	return nil
+	return false, nil
+}
+
+// ExportFigures returns the reports of p already submitted, approved or accepted, of every cell
+// within scope on the quarter's last day, in the layout of FiguresTable and in Vietnamese order
+// of the cells' names: the file ImportFigures reads back unchanged. Drafts and returned reports
+// are left out: imported, a row is a submission. The submission date is the day it was made,
+// in Vietnam.
+func ExportFigures(ctx context.Context, q pg.Querier, scope org.Scope, p Period) (exchange.Sheet, error) {
+	sheet := exchange.Sheet{Table: FiguresTable}
+	if !p.Valid() {
+		return sheet, apperr.ErrNotFound
+	}
+	rows, err := q.Query(ctx, `
+		SELECT u.code, r.submitted_at, r.`+strings.ReplaceAll(columns, ", ", ", r.")+`
+		FROM quarterly_report r
+		JOIN party_unit u ON u.id = r.cell_id
+		CROSS JOIN LATERAL party_version_at(u.id, $1) v
+		WHERE r.year = $2 AND r.quarter = $3 AND r.state IN ('submitted', 'approved', 'accepted')
+			AND ($4::bigint[] IS NULL OR party_in_scope(u.id, $4, $1))
+		ORDER BY v.name COLLATE "vi-x-icu", u.code`, p.End().AddDate(0, 0, -1), p.Year, p.Quarter, scope.SQLRoots())
+	if err != nil {
+		return sheet, err
+	}
+	for rows.Next() {
+		var (
+			code      string
+			submitted *time.Time
+			vals      = make([]int, len(Fields))
+		)
+		dest := []any{&code, &submitted}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return sheet, err
+		}
+		cells := []any{code, p.Year, p.Quarter, nil}
+		if submitted != nil {
+			d := submitted.In(format.Zone)
+			cells[3] = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+		}
+		for _, v := range vals {
+			cells = append(cells, v)
+		}
+		sheet.Rows = append(sheet.Rows, cells)
+	}
+	return sheet, rows.Err()
 }
