@@ -254,3 +254,58 @@ func TestSplittingAHamletFromThePage(t *testing.T) {
 		t.Fatalf("the cell serves %d hamlets after the split", len(served))
 	}
 }
+
+// The workbook the page offers ("Tải tệp Excel", as of today) passes a dry run unchanged, also
+// when a cell and a hamlet moved to a commune founded after their own founding (the 2025 merge).
+func TestDownloadedStructureFilePassesADryRunUnchanged(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newOrgFixture(t, s, base)
+	ctx, all := t.Context(), org.Everything()
+	merged := day("2025-07-01")
+	commune, _, err := org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Xuân Định", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: merged})
+	if err != nil {
+		t.Fatal(err)
+	}
+	province, err := org.GetAdminUnitByCode(ctx, s.DB, all, "DN", merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminCommune, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN.X02", Name: "Xuân Định", Level: org.Commune, LocalWord: "xã", ParentID: province.ID, From: merged})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := org.Reorg{Effective: merged, Note: "Nghị quyết 1662/NQ-UBTVQH15"}
+	if err := org.MoveUnit(ctx, s.DB, all, org.PartyTree, r, f.cell, commune); err != nil {
+		t.Fatal(err)
+	}
+	if err := org.MoveUnit(ctx, s.DB, all, org.AdminTree, r, f.hamlet, adminCommune); err != nil {
+		t.Fatal(err)
+	}
+
+	resp, err := f.staff.Get(base + "/org/export.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("export: %d %v", resp.StatusCode, err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, _ := mw.CreateFormFile("file", "co-cau-to-chuc.xlsx")
+	part.Write(file)
+	mw.WriteField("dry_run", "1")
+	mw.Close()
+	resp, err = f.staff.Post(base+"/org/import", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	html, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{"không có lỗi", "thêm 0 đơn vị", "sửa 0 đơn vị", "giải thể 0 đơn vị", "giữ nguyên 9 dòng"} {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(html), want) {
+			t.Fatalf("status %d, no %q:\n%s", resp.StatusCode, want, html)
+		}
+	}
+}
