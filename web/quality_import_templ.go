@@ -243,7 +243,7 @@ func QualityImport(p Page, v QualityImportView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, ".</p><div class=\"field\"><label for=\"file\">Tệp Excel (.xlsx) hoặc CSV</label> <input type=\"file\" id=\"file\" name=\"file\" accept=\".xlsx,.csv\" required></div><div class=\"field checkbox\"><input type=\"checkbox\" id=\"dry_run\" name=\"dry_run\" value=\"1\" checked> <label for=\"dry_run\">Chỉ kiểm tra, chưa ghi vào hệ thống</label></div><p class=\"actions\"><button type=\"submit\" data-testid=\"import-submit\">Tải lên</button></p></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, ". <a href=\"/quality/export.xlsx\" data-testid=\"export\">Tải xếp loại năm trước đã nhập</a> (nhập lại tệp này không thay đổi gì).</p><div class=\"field\"><label for=\"file\">Tệp Excel (.xlsx) hoặc CSV</label> <input type=\"file\" id=\"file\" name=\"file\" accept=\".xlsx,.csv\" required></div><div class=\"field checkbox\"><input type=\"checkbox\" id=\"dry_run\" name=\"dry_run\" value=\"1\" checked> <label for=\"dry_run\">Chỉ kiểm tra, chưa ghi vào hệ thống</label></div><p class=\"actions\"><button type=\"submit\" data-testid=\"import-submit\">Tải lên</button></p></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -73,6 +73,7 @@ func (s *Server) router() chi.Router {
 	r.Get("/reports/import", review(s.reportImportPage))
 	r.Post("/reports/import", review(s.reportImport))
 	r.Get("/reports/template.xlsx", review(s.reportTemplate))
+	r.Get("/reports/export.xlsx", review(s.reportExport))
 	settings := func(h callerHandler) http.HandlerFunc { return s.need(account.AcceptReports, h) }
 	r.Get("/reports/settings", settings(s.reportSettingsPage))
 	r.Post("/reports/settings", settings(s.reportSettingsSave))
