@@ -3,6 +3,7 @@ package org_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +132,65 @@ func TestImportOneCSVTable(t *testing.T) {
 	u, err := org.GetPartyUnitByCode(t.Context(), f.db, all, "DN-B-2", time.Now())
 	if err != nil || u.Kind != org.GrassrootsCell || u.FullMembers != 11 || u.ParentID != f.communeB {
 		t.Fatalf("imported cell: %+v %v", u, err)
+	}
+}
+
+// A row of an export as of a past date describes the version of then: imported back it changes
+// nothing; its undated figures may be corrected, leaving today's name alone; a different name
+// for that earlier version, or a parent the unit never had, is refused.
+func TestPastExportRowIsMatchedToTheVersionItDescribes(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	if err := org.MoveUnit(ctx, f.db, all, org.PartyTree, org.Reorg{Effective: day("2020-01-01")}, f.cellB, f.communeA); err != nil {
+		t.Fatal(err)
+	}
+	if err := org.RenameUnit(ctx, f.db, all, org.PartyTree, org.Reorg{Effective: day("2022-01-01")}, f.cellB, "Chi bộ ấp Bàu Cạn Mới"); err != nil {
+		t.Fatal(err)
+	}
+	sheets, err := org.ExportStructure(ctx, f.db, all, day("2015-06-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	party := sheets[1]
+	row := slices.IndexFunc(party.Rows, func(r []any) bool { return r[0] == "DN-B-1" })
+	if row < 0 || party.Rows[row][1] != "Chi bộ ấp Bàu Cạn" || party.Rows[row][4] != "DN-B" {
+		t.Fatalf("2015 export: %v", party.Rows)
+	}
+	importParty := func(dryRun bool) org.ImportReport {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := exchange.WriteCSV(&buf, party); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := org.ImportStructure(ctx, f.db, all, &buf, "to-chuc.csv", org.PartyTable, dryRun)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	if rep := importParty(false); len(rep.Problems) != 0 || rep.Unchanged != len(party.Rows) || len(rep.Changes) != 0 {
+		t.Fatalf("2015 export imported back: %+v", rep)
+	}
+
+	party.Rows[row][1] = "Chi bộ ấp Bàu Cạn (sửa)"
+	if rep := importParty(true); len(rep.Problems) != 1 || rep.Problems[0].Column != "Tên" || !strings.Contains(rep.Problems[0].Message, "01/01/2012") {
+		t.Fatalf("renaming the 2012 version: %+v", rep.Problems)
+	}
+	party.Rows[row][1], party.Rows[row][4] = "Chi bộ ấp Bàu Cạn", "DN"
+	if rep := importParty(true); len(rep.Problems) != 1 || rep.Problems[0].Column != "Mã cấp trên" {
+		t.Fatalf("a parent it never had: %+v", rep.Problems)
+	}
+
+	party.Rows[row][4], party.Rows[row][7] = "DN-B", 6
+	if rep := importParty(false); len(rep.Problems) != 0 || rep.Updated != 1 {
+		t.Fatalf("correcting the members through a 2015 row: %+v", rep)
+	}
+	now, err := org.GetPartyUnit(ctx, f.db, all, f.cellB, time.Now())
+	if err != nil || now.Name != "Chi bộ ấp Bàu Cạn Mới" || now.ParentID != f.communeA || now.FullMembers != 6 {
+		t.Fatalf("cell B today: %+v %v", now, err)
+	}
+	then, err := org.GetPartyUnit(ctx, f.db, all, f.cellB, day("2015-06-01"))
+	if err != nil || then.Name != "Chi bộ ấp Bàu Cạn" || then.ParentID != f.communeB {
+		t.Fatalf("cell B in 2015: %+v %v", then, err)
 	}
 }
