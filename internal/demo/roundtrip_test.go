@@ -132,6 +132,30 @@ func TestEveryExportOfTheDemoProvinceImportsBackUnchanged(t *testing.T) {
 		sameDump(t, before, dump(t, db))
 	}
 
+	// The staff of a commune founded in the merge export and import their part of the tree;
+	// most of its units and links date from before the commune.
+	x54, err := org.GetPartyUnitByCode(ctx, db, all, "TU.X54", day("2026-01-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commune := org.Under(x54.ID)
+	sheets, err := org.ExportStructure(ctx, db, commune, day("2026-11-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := len(sheets[0].Rows) + len(sheets[1].Rows) + len(sheets[2].Rows)
+	for _, dryRun := range []bool{true, false} {
+		rep, err := org.ImportStructure(ctx, db, commune, bytes.NewReader(xlsxFile(t, sheets...)), "co-cau.xlsx", exchange.Table{}, dryRun)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sheets[2].Rows) == 0 || len(rep.Problems) > 0 || rep.Created+rep.Updated+rep.Closed != 0 || rep.Unchanged != rows {
+			t.Errorf("commune TU.X54, dry run %v: %d links exported, %d problems (first: %v), %d created, %d updated, %d closed, %d of %d unchanged",
+				dryRun, len(sheets[2].Rows), len(rep.Problems), first(rep.Problems), rep.Created, rep.Updated, rep.Closed, rep.Unchanged, rows)
+		}
+	}
+	sameDump(t, before, dump(t, db))
+
 	// Targets: a district's file before the merge and in the merge year, a new commune's after
 	// it (the whole province's would take a minute a file).
 	for _, c := range []struct {

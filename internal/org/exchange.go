@@ -557,6 +557,12 @@ func (im *importer) link(row *exchange.Row) error {
 	ctx, tx := im.ctx, im.tx
 	mode, _ := row.Choice("mode", modeChoices())
 	from, _ := row.Date("from")
+	if len(row.Problems()) == 0 {
+		same, err := im.storedLink(row, LinkMode(mode), from)
+		if err != nil || same {
+			return err
+		}
+	}
 	var hamlet, cell int64
 	if code := row.Text("hamlet_code"); code != "" {
 		h, err := GetAdminUnitByCode(ctx, tx, im.scope, code, from)
@@ -610,6 +616,31 @@ func (im *importer) link(row *exchange.Row) error {
 		im.change(row, LinkTable.Sheet, "thôn %s: %s %s từ %s", row.Text("hamlet_code"), LinkMode(mode).Label(), row.Text("cell_code"), from.Format("02/01/2006"))
 	}
 	return err
+}
+
+// storedLink reports whether the row repeats a stored link, as an export does, with its hamlet in
+// scope on its first or last day: a link exported by a commune founded after it began dates from
+// before the commune, when the hamlet was not yet under it.
+func (im *importer) storedLink(row *exchange.Row, mode LinkMode, from time.Time) (bool, error) {
+	if mode == "none" || row.Text("cell_code") == "" {
+		return false, nil
+	}
+	var same bool
+	err := im.tx.QueryRow(im.ctx, `
+		SELECT admin_in_scope(l.hamlet_id, $5, l.valid_from) OR admin_in_scope(l.hamlet_id, $5, COALESCE(l.valid_to - 1, current_date))
+		FROM hamlet_cell_link l
+		JOIN admin_unit h ON h.id = l.hamlet_id
+		JOIN party_unit c ON c.id = l.cell_id
+		WHERE h.code = $1 AND c.code = $2 AND l.mode = $3 AND l.valid_from = $4`,
+		row.Text("hamlet_code"), row.Text("cell_code"), mode, from, im.scope.SQLRoots()).Scan(&same)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil || !same {
+		return false, err
+	}
+	im.rep.Unchanged++
+	return true, nil
 }
 
 // ExportStructure returns the three structure sheets as the tree stood on asOf, within scope:
