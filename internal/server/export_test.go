@@ -1,10 +1,17 @@
 package server
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"ptdang/internal/org"
+	"ptdang/internal/report"
 )
 
 // The ratings and reports exports are workbooks in their import's layout; bad periods are 404.
@@ -29,5 +36,41 @@ func TestRatingsAndReportsExportsAreWorkbooksOfTheirImports(t *testing.T) {
 		if resp, _ := send(t, f.staff, "GET", base+path, nil); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d", path, resp.StatusCode)
 		}
+	}
+}
+
+// The reports exported for a quarter, imported back on the import page, are left as they are.
+func TestExportedReportsImportBackUnchangedOnThePage(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	resp, err := f.xa.Get(base + "/reports/export.xlsx?year=2026&quarter=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("export: %d %v", resp.StatusCode, err)
+	}
+	for _, dryRun := range []string{"1", ""} {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		part, _ := mw.CreateFormFile("file", "bao-cao-quy-1-2026.xlsx")
+		part.Write(file)
+		mw.WriteField("dry_run", dryRun)
+		mw.Close()
+		resp, err = f.xa.Post(base+"/reports/import", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		html, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(html), "1 dòng trùng với báo cáo đã gửi") {
+			t.Fatalf("dry run %q: status %d:\n%s", dryRun, resp.StatusCode, html)
+		}
+	}
+	r, err := report.Get(t.Context(), s.DB, org.Everything(), f.cell, report.Period{Year: 2026, Quarter: 1})
+	if err != nil || r.Version != 1 || r.State != report.Submitted {
+		t.Fatalf("report after the import: version %d, %s, %v", r.Version, r.State, err)
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, c caller) 
 		s.fail(w, r, err)
 		return
 	}
-	v := web.ReportImportView{Done: true, FileName: header.Filename, DryRun: res.DryRun, Submitted: res.Submitted}
+	v := web.ReportImportView{Done: true, FileName: header.Filename, DryRun: res.DryRun, Submitted: res.Submitted, Unchanged: res.Unchanged}
 	v.Problems = problemRows(res.Problems)
 	status := http.StatusOK
 	if len(v.Problems) > 0 {
