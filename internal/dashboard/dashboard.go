@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,8 +30,12 @@ type Row struct {
 	Name     string
 	Children int // child units, for drill-down
 
-	// Coverage of hamlets on the as-of date (units that lead a territory only).
-	Hamlets, Covered, WithCommittee, NoMember int
+	// Coverage of hamlets on the as-of date: the hamlets of the territories led by a unit of
+	// the subtree, and those its cells serve (a hamlet cell's row counts the hamlets it
+	// serves). Covered = OwnCell + Combined: hamlets served by their own cell (chi bộ riêng),
+	// or meeting with a neighbouring hamlet's cell (sinh hoạt ghép); NoMember the others
+	// (trắng đảng viên). WithCommittee: hamlets whose own cell has a chi ủy.
+	Hamlets, Covered, OwnCell, Combined, WithCommittee, NoMember int
 
 	// Admissions from 1 January to the as-of date, and the same period last year.
 	Admitted, AdmittedLastYear int
@@ -99,6 +104,13 @@ func (r Row) Coverage() float64 { return Percent(r.Covered, r.Hamlets) }
 // CommitteeCoverage is the share of hamlets whose own cell has a committee (chi ủy).
 func (r Row) CommitteeCoverage() float64 { return Percent(r.WithCommittee, r.Hamlets) }
 
+// OwnCellCoverage is the share of hamlets served by their own cell (thôn có chi bộ riêng).
+func (r Row) OwnCellCoverage() float64 { return Percent(r.OwnCell, r.Hamlets) }
+
+// CommitteeOfOwnCells is the share of hamlets with their own cell whose cell has a committee:
+// the committee coverage some provinces publish over hamlets with their own cell.
+func (r Row) CommitteeOfOwnCells() float64 { return Percent(r.WithCommittee, r.OwnCell) }
+
 // Conversion is admitted in the year over sources created in the year.
 func (r Row) Conversion() float64 { return Percent(r.Admitted, r.Sources) }
 
@@ -152,13 +164,8 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 	return (*Cache)(nil).Build(ctx, q, scope, unit, year, asOf)
 }
 
-// Build is the package's Build, reusing the rows c computed before whose data has not changed
-// since. A nil Cache computes every row.
-func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
-	u, err := unitOf(ctx, q, scope, unit, asOf)
-	if err != nil {
-		return Dashboard{}, err
-	}
+// newDashboard is the dashboard of u for year as of asOf, before its rows.
+func newDashboard(u org.PartyUnit, year int, asOf time.Time) Dashboard {
 	d := Dashboard{Unit: u, Year: year, AsOf: asOf, Quarters: quartersEnded(year, asOf)}
 	d.Reporting = report.Period{Year: year, Quarter: max(d.Quarters, 1)}
 	if d.Quarters == 0 {
@@ -168,6 +175,41 @@ func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit i
 	if asOf.Before(time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)) {
 		d.QualityYear = year - 1
 	}
+	return d
+}
+
+// UnitRow returns the row of unit (in scope) for year as of asOf: the totals of its own
+// dashboard and its row in its parent's, from the same cache, without computing its
+// children's rows. Its target and progress are not judged. ErrNotFound when the unit is out
+// of scope or did not exist on asOf.
+func (c *Cache) UnitRow(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Row, error) {
+	if unit == Nation {
+		return Row{}, apperr.ErrNotFound
+	}
+	u, err := org.GetPartyUnit(ctx, q, scope, unit, asOf)
+	if err != nil {
+		return Row{}, err
+	}
+	d := newDashboard(u, year, asOf)
+	gens, err := c.generations(ctx, q, unit)
+	if err != nil {
+		return Row{}, err
+	}
+	rows, err := c.rows(ctx, q, []org.PartyUnit{u}, &d, gens)
+	if err != nil {
+		return Row{}, err
+	}
+	return rows[0], nil
+}
+
+// Build is the package's Build, reusing the rows c computed before whose data has not changed
+// since. A nil Cache computes every row.
+func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
+	u, err := unitOf(ctx, q, scope, unit, asOf)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d := newDashboard(u, year, asOf)
 	gens, err := c.generations(ctx, q, unit)
 	if err != nil {
 		return Dashboard{}, err
@@ -180,31 +222,28 @@ func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit i
 	if len(children) == 0 || u.Kind.IsCell() {
 		children = []org.PartyUnit{u}
 	}
-	if d.Rows, err = c.rows(ctx, q, children, &d, gens); err != nil {
+	// The totals are the unit's own row, as its parent's dashboard shows it (its territory
+	// once, its reports once, and the same cached row): a sum of the child rows would miss
+	// what the unit leads itself, such as a commune's territory above its hamlet cells. The
+	// nation, which is no unit, sums its rows.
+	units := children
+	ownRow := unit != Nation && children[0].ID != u.ID
+	if ownRow {
+		units = append(slices.Clip(children), u)
+	}
+	rows, err := c.rows(ctx, q, units, &d, gens)
+	if err != nil {
 		return Dashboard{}, err
 	}
-	for _, r := range d.Rows {
-		d.Total.Hamlets += r.Hamlets
-		d.Total.Covered += r.Covered
-		d.Total.WithCommittee += r.WithCommittee
-		d.Total.NoMember += r.NoMember
-		d.Total.Admitted += r.Admitted
-		d.Total.AdmittedLastYear += r.AdmittedLastYear
-		d.Total.Sources += r.Sources
-		d.Total.MembersAtStart += r.MembersAtStart
-		d.Total.CellsExpected += r.CellsExpected
-		d.Total.CellsSubmitted += r.CellsSubmitted
-		d.Total.CellsOnTime += r.CellsOnTime
-		d.Total.CellsApproved += r.CellsApproved
-		d.Total.CongressHeld += r.CongressHeld
-		d.Total.CongressDue += r.CongressDue
-		for i := range 4 {
-			d.Total.AdmittedByQuarter[i] += r.AdmittedByQuarter[i]
-			d.Total.LastYearByQuarter[i] += r.LastYearByQuarter[i]
-		}
-		d.Total.Sum, d.Total.Stock = addInto(d.Total.Sum, r.Sum), addInto(d.Total.Stock, r.Stock)
-		d.Total.Quality = addQuality(d.Total.Quality, r.Quality)
+	switch {
+	case ownRow:
+		d.Rows, d.Total = rows[:len(children)], rows[len(children)]
+	case unit != Nation:
+		d.Rows, d.Total = rows, rows[0]
+	default:
+		d.Rows, d.Total = rows, sumRows(rows)
 	}
+	d.Total.UnitID, d.Total.Code, d.Total.Children = 0, "", 0
 	d.Total.Name = "Tổng cộng"
 	p, err := c.pace(ctx, q, &d, gens)
 	if err != nil {
@@ -212,6 +251,36 @@ func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit i
 	}
 	p.judge(&d)
 	return d, nil
+}
+
+// sumRows adds up rows: the nation's totals.
+func sumRows(rows []Row) Row {
+	var t Row
+	for _, r := range rows {
+		t.Hamlets += r.Hamlets
+		t.Covered += r.Covered
+		t.OwnCell += r.OwnCell
+		t.Combined += r.Combined
+		t.WithCommittee += r.WithCommittee
+		t.NoMember += r.NoMember
+		t.Admitted += r.Admitted
+		t.AdmittedLastYear += r.AdmittedLastYear
+		t.Sources += r.Sources
+		t.MembersAtStart += r.MembersAtStart
+		t.CellsExpected += r.CellsExpected
+		t.CellsSubmitted += r.CellsSubmitted
+		t.CellsOnTime += r.CellsOnTime
+		t.CellsApproved += r.CellsApproved
+		t.CongressHeld += r.CongressHeld
+		t.CongressDue += r.CongressDue
+		for i := range 4 {
+			t.AdmittedByQuarter[i] += r.AdmittedByQuarter[i]
+			t.LastYearByQuarter[i] += r.LastYearByQuarter[i]
+		}
+		t.Sum, t.Stock = addInto(t.Sum, r.Sum), addInto(t.Stock, r.Stock)
+		t.Quality = addQuality(t.Quality, r.Quality)
+	}
+	return t
 }
 
 // compute fills the figures of rows (by unit id) for the dashboard d. On a pool its five
@@ -312,11 +381,14 @@ func paceOf(ctx context.Context, q pg.Querier, d *Dashboard) (pace, error) {
 	return p, nil
 }
 
-// coverage counts the hamlets of each unit's territory on asOf (the territories its subtree
-// leads, so a province counts all its communes' hamlets once), and how they are served.
+// coverage counts, for each unit on asOf, the hamlets of the territories its subtree leads (so
+// a province counts all its communes' hamlets once) and the hamlets the cells of its subtree
+// serve (so a hamlet cell counts the hamlets it serves), and how they are served.
 //
 // Formula (DOMAIN.md): hamlets with a cell, own or combined / all hamlets — Đồng Nai 2022:
-// 934 / 934 = 100 %; hamlets whose own cell has a chi ủy / all hamlets — 2018: 925 / 962 = 96,15 %.
+// 934 / 934 = 100 %; hamlets whose own cell has a chi ủy / all hamlets — 2018: 925 / 962 = 96,15 %;
+// hamlets with their own cell / all hamlets — 1.702 / 1.718 = 99,07 %; hamlets whose own cell has
+// a chi ủy / hamlets with their own cell — 1.132 / 1.702 = 66,51 %.
 func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, rows map[int64]*Row) error {
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
@@ -334,20 +406,30 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 			WHERE area.depth < 16
 		),
 		hamlet AS (
-			SELECT DISTINCT area.top, area.id FROM area
+			SELECT area.top, area.id FROM area
 			WHERE (SELECT level FROM admin_unit a WHERE a.id = area.id) = 'hamlet'
 				-- the walk reached the others through a version in force on $2
 				AND (area.depth > 0 OR EXISTS (SELECT 1 FROM admin_unit_version v WHERE v.unit_id = area.id
 					AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)))
+			UNION
+			-- the hamlets the subtree's cells serve on $2, wherever they lie
+			SELECT sub.top, l.hamlet_id FROM sub
+			CROSS JOIN LATERAL (
+				SELECT l.hamlet_id FROM hamlet_cell_link l
+				WHERE l.cell_id = sub.id AND l.valid_from <= $2 AND (l.valid_to IS NULL OR l.valid_to > $2)
+				OFFSET 0
+			) l
+			WHERE sub.kind IN `+org.CellKindsSQL+`
 		)
 		-- Lookups by key, not joins: the planner cannot tell how few rows the walks return, and
 		-- would hash whole tables for a handful.
 		SELECT h.top, count(*),
-			count(l.hamlet_id),
+			count(*) FILTER (WHERE l.mode = 'own'),
+			count(*) FILTER (WHERE l.mode = 'combined'),
 			count(*) FILTER (WHERE l.mode = 'own' AND l.committee_since IS NOT NULL AND l.committee_since <= $2)
 		FROM hamlet h
 		LEFT JOIN LATERAL (
-			SELECT l.hamlet_id, l.mode, p.committee_since FROM hamlet_cell_link l JOIN party_unit p ON p.id = l.cell_id
+			SELECT l.mode, p.committee_since FROM hamlet_cell_link l JOIN party_unit p ON p.id = l.cell_id
 			WHERE l.hamlet_id = h.id AND l.valid_from <= $2 AND (l.valid_to IS NULL OR l.valid_to > $2)
 			OFFSET 0 -- keeps it a lookup per hamlet
 		) l ON true
@@ -358,12 +440,14 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 	defer r.Close()
 	for r.Next() {
 		var top int64
-		var hamlets, covered, committee int
-		if err := r.Scan(&top, &hamlets, &covered, &committee); err != nil {
+		var hamlets, own, combined, committee int
+		if err := r.Scan(&top, &hamlets, &own, &combined, &committee); err != nil {
 			return err
 		}
 		row := rows[top]
-		row.Hamlets, row.Covered, row.WithCommittee, row.NoMember = hamlets, covered, committee, hamlets-covered
+		row.Hamlets, row.OwnCell, row.Combined, row.WithCommittee = hamlets, own, combined, committee
+		row.Covered = own + combined
+		row.NoMember = hamlets - row.Covered
 	}
 	return r.Err()
 }
