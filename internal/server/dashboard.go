@@ -49,8 +49,13 @@ var dashboardSections = []section{
 		{"hamlets_covered", "Thôn, tổ có tổ chức đảng", "thôn, tổ dân phố có chi bộ (riêng hoặc sinh hoạt ghép)", func(r dashboard.Row) any { return r.Covered }},
 		{"hamlets", "Tổng số thôn, tổ", "thôn, ấp, bản, tổ dân phố, khu phố còn hiệu lực", func(r dashboard.Row) any { return r.Hamlets }},
 		{"coverage_pct", "Tỷ lệ có tổ chức đảng", "thôn có tổ chức đảng / tổng số thôn", func(r dashboard.Row) any { return r.Coverage() }},
-		{"committee_coverage_pct", "Tỷ lệ có chi ủy", "thôn có chi bộ riêng đã bầu chi ủy / tổng số thôn", func(r dashboard.Row) any { return r.CommitteeCoverage() }},
+		{"own_cell_hamlets", "Thôn có chi bộ riêng", "thôn, tổ dân phố có chi bộ của riêng mình", func(r dashboard.Row) any { return r.OwnCell }},
+		{"own_cell_pct", "Tỷ lệ có chi bộ riêng", "thôn có chi bộ riêng / tổng số thôn", func(r dashboard.Row) any { return r.OwnCellCoverage() }},
+		{"combined_hamlets", "Thôn sinh hoạt ghép", "thôn, tổ dân phố chưa có chi bộ riêng, đảng viên sinh hoạt ghép với chi bộ thôn khác", func(r dashboard.Row) any { return r.Combined }},
 		{"no_member_hamlets", "Thôn chưa có đảng viên", "thôn, tổ dân phố không có chi bộ phụ trách", func(r dashboard.Row) any { return r.NoMember }},
+		{"committee_hamlets", "Thôn có chi ủy", "thôn có chi bộ riêng đã bầu chi ủy", func(r dashboard.Row) any { return r.WithCommittee }},
+		{"committee_coverage_pct", "Tỷ lệ có chi ủy", "thôn có chi bộ riêng đã bầu chi ủy / tổng số thôn", func(r dashboard.Row) any { return r.CommitteeCoverage() }},
+		{"committee_own_cell_pct", "Tỷ lệ có chi ủy trên thôn có chi bộ riêng", "thôn có chi bộ riêng đã bầu chi ủy / thôn có chi bộ riêng", func(r dashboard.Row) any { return r.CommitteeOfOwnCells() }},
 		{"target", "Chỉ tiêu kết nạp", "chỉ tiêu năm do cấp trên giao", func(r dashboard.Row) any {
 			if r.Target == 0 {
 				return nil // no target set: shown as —, exported empty
