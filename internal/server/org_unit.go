@@ -1,13 +1,16 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
+	"ptdang/internal/apperr"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
+	"ptdang/internal/report"
 	"ptdang/web"
 )
 
@@ -44,9 +47,23 @@ func (s *Server) partyUnit(w http.ResponseWriter, r *http.Request, c caller) {
 	if u.ParentID != 0 {
 		v.Facts = append(v.Facts, web.Fact{Label: "Trực thuộc", Value: u.ParentName, Href: unitHref(org.PartyTree, u.ParentID, asOf)})
 	}
-	v.Facts = append(v.Facts,
-		web.Fact{Label: "Số đảng viên chính thức (hiện nay)", Value: format.Int(int64(u.FullMembers))},
-		web.Fact{Label: "Nhiệm kỳ đại hội", Value: strconv.Itoa(u.TermMonths) + " tháng"})
+	// The members are the dashboard's: the full members at the end of each cell's latest
+	// quarter reported in the year of the last quarter ended, over the unit's subtree.
+	year := report.LastEnded(asOf).Year
+	members := "—" // not on the dashboards' database yet (a replica behind), or not alive on asOf
+	row, err := s.Dashboards.UnitRow(ctx, s.ReadDB, scope, id, year, asOf)
+	switch {
+	case err == nil:
+		members = format.Int(int64(row.Stock["full_members"]))
+	case !errors.Is(err, apperr.ErrNotFound):
+		s.fail(w, r, err)
+		return
+	}
+	v.Facts = append(v.Facts, web.Fact{Label: fmt.Sprintf("Số đảng viên chính thức (theo báo cáo quý gần nhất năm %d)", year), Value: members})
+	if u.Kind.IsCell() {
+		v.Facts = append(v.Facts, web.Fact{Label: "Số đảng viên chính thức (khai báo khi lập, sửa chi bộ)", Value: format.Int(int64(u.FullMembers))})
+	}
+	v.Facts = append(v.Facts, web.Fact{Label: "Nhiệm kỳ đại hội", Value: strconv.Itoa(u.TermMonths) + " tháng"})
 	if u.Kind.IsCell() {
 		committee := "Chưa có chi ủy"
 		if u.CommitteeSince != nil {
