@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -423,5 +425,20 @@ func (ref *reference) check(t *testing.T, asOf time.Time, unit int64, row dashbo
 	if got != want {
 		t.Errorf("%s: unit %d (%s): hamlets, covered, own cell, combined, no member, committee, admitted: dashboard %v, reference %v",
 			asOf.Format(time.DateOnly), unit, row.Name, got, want)
+	}
+}
+
+// TestAPIDocumentsEveryKey: docs/api.md names every key the dashboard API gives.
+func TestAPIDocumentsEveryKey(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sec := range dashboardSections {
+		for _, col := range sec.columns {
+			if !strings.Contains(string(doc), "`"+col.key+"`") {
+				t.Errorf("docs/api.md does not document %s (%s)", col.key, col.header)
+			}
+		}
 	}
 }
