@@ -186,3 +186,42 @@ func TestOwnCellAndCombinedHamletsSeed(t *testing.T) {
 		t.Fatalf("commune %v, province %v", coverageOf(commune), coverageOf(tot))
 	}
 }
+
+// A hamlet that meets with another cell from a date leaves the first cell's row and joins the
+// second's, through the cache too: a link change bumps the cells' generations (migration 000015).
+func TestCachedCellRowsFollowTheHamletsTheyServe(t *testing.T) {
+	db := pgtest.New(t)
+	insertServed(t, db, 3, 1, 1, 1)
+	cache := dashboard.NewCache(100)
+	commune, asOf := unit(t, db, "TU.X1"), day("2026-11-24")
+	before, err := cache.Build(t.Context(), db, all, commune, 2026, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := coverageOf(rowOf(t, before, "TU.X1.A0001")); got != [6]int{2, 2, 1, 1, 1, 0} {
+		t.Fatalf("the first cell before: %v", got)
+	}
+	var hamlet int64 // the one meeting with the first cell
+	if err := db.QueryRow(t.Context(), `SELECT id FROM admin_unit WHERE code = 'DN.X1.A0004'`).Scan(&hamlet); err != nil {
+		t.Fatal(err)
+	}
+	if err := org.SetLink(t.Context(), db, all, hamlet, unit(t, db, "TU.X1.A0002"), org.CombinedCell, day("2026-02-01")); err != nil {
+		t.Fatal(err)
+	}
+	cached, err := cache.Build(t.Context(), db, all, commune, 2026, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := dashboard.Build(t.Context(), db, all, commune, 2026, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"TU.X1.A0001", "TU.X1.A0002"} {
+		if c, f := coverageOf(rowOf(t, cached, code)), coverageOf(rowOf(t, fresh, code)); c != f {
+			t.Errorf("%s: cached %v, computed afresh %v", code, c, f)
+		}
+	}
+	if got := coverageOf(rowOf(t, fresh, "TU.X1.A0002")); got != [6]int{2, 2, 1, 1, 0, 0} {
+		t.Fatalf("the second cell after: %v", got)
+	}
+}
