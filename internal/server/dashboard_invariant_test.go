@@ -25,8 +25,8 @@ import (
 // reports), small enough to check every unit: four communes after the reform.
 
 // invariantDates are the as-of dates checked: the day before the reform, the reform (communes
-// merged, districts closed), mid-quarter, the end of a year, and a day of the last quarter.
-var invariantDates = []string{"2025-06-30", "2025-07-01", "2025-08-15", "2025-12-31", "2026-11-24"}
+// merged, districts closed), mid-quarter, and the end of a year.
+var invariantDates = []string{"2025-06-30", "2025-07-01", "2025-08-15", "2025-12-31"}
 
 // generatedProvince loads a small generated province into a new database.
 func generatedProvince(t *testing.T, seed uint64) *pgxpool.Pool {
