@@ -33,7 +33,7 @@ func generatedProvince(t *testing.T, seed uint64) *pgxpool.Pool {
 	t.Helper()
 	db := pgtest.New(t)
 	opt := gen.Options{Scale: gen.Scale{Name: "test", Provinces: 1, Communes: 4}, Years: 3, Seed: seed, Last: report.Period{Year: 2026, Quarter: 3}}
-	if err := gen.Load(t.Context(), db, opt, io.Discard); err != nil {
+	if err := gen.Load(t.Context(), pgtest.Owner(t, db), opt, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	return db
