@@ -45,6 +45,9 @@ func Percent(p float64) string {
 	if math.IsNaN(p) || math.IsInf(p, 0) {
 		return "—"
 	}
+	if p == 0 {
+		p = 0 // negative zero too: "0,00 %", as the printer writes it
+	}
 	if math.Abs(p) < 999.5 {
 		return strings.Replace(strconv.FormatFloat(p, 'f', 2, 64), ".", ",", 1) + " %"
 	}
