@@ -188,7 +188,7 @@ func TestOwnCellAndCombinedHamletsSeed(t *testing.T) {
 }
 
 // A hamlet that meets with another cell from a date leaves the first cell's row and joins the
-// second's, through the cache too: a link change bumps the cells' generations (migration 000015).
+// second's, through the cache too: a link change bumps the cells' generations (migration 000011).
 func TestCachedCellRowsFollowTheHamletsTheyServe(t *testing.T) {
 	db := pgtest.New(t)
 	insertServed(t, db, 3, 1, 1, 1)

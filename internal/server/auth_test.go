@@ -84,6 +84,7 @@ var routeAccess = map[string]string{
 	"GET /reports/import":                                  string(account.ReviewReports),
 	"POST /reports/import":                                 string(account.ReviewReports),
 	"GET /reports/template.xlsx":                           string(account.ReviewReports),
+	"GET /reports/export.xlsx":                             string(account.ReviewReports),
 	"GET /reports/settings":                                string(account.AcceptReports),
 	"POST /reports/settings":                               string(account.AcceptReports),
 	"POST /reports/settings/exception":                     string(account.AcceptReports),

@@ -20,6 +20,7 @@ func init() {
 		"GET /quality/import":        account.ReviewReports,
 		"POST /quality/import":       account.ReviewReports,
 		"GET /quality/template.xlsx": account.ReviewReports,
+		"GET /quality/export.xlsx":   account.ReviewReports,
 	} {
 		routeAccess[route] = string(p)
 	}
