@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"ptdang/internal/format"
 )
 
 // bom is the UTF-8 byte order mark. Excel needs it to read a CSV file as UTF-8; it writes one in
@@ -34,6 +36,10 @@ func readCSV(data []byte, t Table) ([]*Row, Problems) {
 			b.problems = append(b.problems, Problem{Sheet: t.Sheet, Row: n,
 				Message: `có dấu ngoặc kép (") mở mà không đóng; phần còn lại của tệp bị bỏ qua`})
 			break
+		}
+		if sc.wide {
+			return nil, append(b.problems, Problem{Sheet: t.Sheet, Row: n,
+				Message: "dòng này có hơn " + format.Int(maxColumns) + " cột, nhiều hơn Excel cho phép; tệp không phải là một bảng"})
 		}
 		if !validUTF8(fields) {
 			if b.header == 0 {
@@ -90,11 +96,17 @@ type csvScanner struct {
 	s     string
 	pos   int
 	delim byte
+	wide  bool // the last record had more than maxColumns fields
 }
+
+// maxColumns is the most columns a row may have: Excel's own limit (column XFD). A longer row would
+// otherwise cost memory for nothing: one line of 20 MB of commas is ten million fields.
+const maxColumns = 16384
 
 // next returns the next record; ok is false at the end of the text. unclosed reports a quoted field that
 // runs to the end of the text.
 func (c *csvScanner) next() (fields []string, unclosed, ok bool) {
+	c.wide = false
 	if c.pos >= len(c.s) {
 		return nil, false, false
 	}
@@ -124,7 +136,11 @@ func (c *csvScanner) next() (fields []string, unclosed, ok bool) {
 			end++
 		}
 		field.WriteString(c.s[c.pos:end])
-		fields = append(fields, field.String())
+		if len(fields) < maxColumns {
+			fields = append(fields, field.String())
+		} else {
+			c.wide = true // the columns past Excel's last are dropped, and readCSV reports the row
+		}
 		c.pos = end
 		if c.pos == len(c.s) {
 			return fields, false, true

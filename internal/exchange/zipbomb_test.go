@@ -204,3 +204,20 @@ func TestRealWorkbookWithinTheBoundsIsRead(t *testing.T) {
 		t.Errorf("last row: name = %q", got)
 	}
 }
+
+func TestCSVLineOfTenMillionFieldsIsRefusedWithinBoundedMemory(t *testing.T) {
+	csv := "Mã đơn vị,Tên đơn vị\n" + strings.Repeat(",", 10_000_000) + "\n"
+	var rows []*Row
+	var ps Problems
+	total, inUse := allocated(func() {
+		rows, ps = Read(strings.NewReader(csv), "don-vi.csv", units, uploadMax)
+	})
+	t.Logf("file %s: allocated %d MB, heap in use %+d MB", sizeText(int64(len(csv))), total>>20, inUse>>20)
+	if rows != nil || len(ps) != 1 {
+		t.Fatalf("want one problem and no rows, got %d rows, problems:\n%s", len(rows), list(ps))
+	}
+	wantProblem(t, ps, Problem{Sheet: "Đơn vị", Row: 2}, "dòng này có hơn 16.384 cột")
+	if total > 100<<20 {
+		t.Errorf("allocated %d MB; want at most 100 MB", total>>20)
+	}
+}
