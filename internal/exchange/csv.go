@@ -48,6 +48,9 @@ func readCSV(data []byte, t Table) ([]*Row, Problems) {
 			b.problems = append(b.problems, Problem{Sheet: t.Sheet, Row: n, Message: utf8Message})
 			continue
 		}
+		for i, f := range fields {
+			fields[i] = unneutralise(f)
+		}
 		if !b.add(n, fields) {
 			return nil, b.problems
 		}
@@ -159,8 +162,9 @@ func (c *csvScanner) next() (fields []string, unclosed, ok bool) {
 
 // WriteCSV writes s as CSV for Excel: UTF-8 with a BOM (without it Excel garbles Vietnamese), fields
 // separated by commas, lines ended by CRLF, numbers without thousands separators and with a decimal comma
-// (0,5), dates as dd/mm/yyyy, booleans as có/không. Values are string, int, int64, float64, bool, time.Time
-// or nil; any other type, a row longer than the columns or a NaN or infinite number is an error.
+// (0,5), dates as dd/mm/yyyy, booleans as có/không. A text that Excel would run as a formula gets a
+// leading quote (see neutralise); Read takes it off again. Values are string, int, int64, float64, bool,
+// time.Time or nil; any other type, a row longer than the columns or a NaN or infinite number is an error.
 func WriteCSV(w io.Writer, s Sheet) error {
 	if _, err := io.WriteString(w, bom); err != nil {
 		return err
@@ -194,6 +198,9 @@ func WriteCSV(w io.Writer, s Sheet) error {
 				text, err := csvValue(row[i])
 				if err != nil {
 					return fmt.Errorf("exchange: row %d column %d: %w", r+1, i+1, err)
+				}
+				if _, isText := row[i].(string); isText {
+					text = neutralise(text)
 				}
 				record[i] = text
 			}
@@ -230,4 +237,31 @@ func csvValue(v any) (string, error) {
 		return v.t.Format("02/01/2006"), nil
 	}
 	return "", fmt.Errorf("unexpected value %T", v) // checkValue returns no other type
+}
+
+// formulaStarts are the first characters that make Excel, LibreOffice or Google Sheets read a CSV cell
+// as a formula (OWASP's list): "=1+1", "+1", "-1+1", "@SUM(1)", and tab or carriage return before one.
+const formulaStarts = "=+-@\t\r"
+
+// neutralise defuses a text cell Excel would run as a formula, the OWASP way: a leading single quote,
+// which Excel shows as text. Anyone can put such a text in an export, for instance as the login name of
+// a failed sign-in, which the audit log keeps. A text that is a plain number, such as "-5" or
+// "-48,02 %", is no formula and stays as it is, readable.
+func neutralise(text string) string {
+	if text == "" || !strings.ContainsRune(formulaStarts, rune(text[0])) {
+		return text
+	}
+	if _, isNumber := parseDecimal(text); isNumber {
+		return text
+	}
+	return "'" + text
+}
+
+// unneutralise takes off the quote neutralise puts before a text, so that a file exported and imported
+// again keeps its names. A quote before anything else is kept.
+func unneutralise(field string) string {
+	if len(field) > 1 && field[0] == '\'' && strings.ContainsRune(formulaStarts, rune(field[1])) {
+		return field[1:]
+	}
+	return field
 }
