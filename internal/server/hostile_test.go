@@ -13,6 +13,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/org"
+	"ptdang/internal/report"
 )
 
 // plainNumber is a cell that is a number as we write them: -5, 0,125, -48,02 %.
@@ -136,4 +137,90 @@ func TestNoCSVExportHoldsAFormula(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestHostileInputGetsAVietnameseMessageNeverA500(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	addUser(t, s, "quantri", account.SystemAdmin, 0)
+	admin := signIn(t, base, "quantri")
+	q1 := report.Period{Year: 2026, Quarter: 1}
+	form := func(kv ...string) url.Values {
+		v := url.Values{}
+		for i := 0; i < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	party := func(name, members string) url.Values {
+		return form("code", "TU.X01.A09", "name", name, "kind", "affiliated_cell", "org_type", "territorial",
+			"parent_code", "TU.X01", "from", "01/01/2024", "full_members", members, "term_months", "60")
+	}
+	const (
+		int32Over = "2147483648"          // 2^31
+		int64Max  = "9223372036854775807" // 2^63-1
+	)
+	for _, c := range []struct {
+		name   string
+		client *http.Client
+		method string
+		path   string
+		form   url.Values
+		status int
+		want   []string // in the page, HTML-escaped as it is there
+	}{
+		{"report figure 2^31", f.sec, "POST", reportHref(f.cell, q2026), form("action", "save", "version", "0", "opening", int32Over),
+			422, []string{"Đầu quý: số quá lớn; một chi bộ không có quá 100.000 đảng viên."}},
+		{"report figure 2^63-1", f.sec, "POST", reportHref(f.cell, q2026), form("action", "submit", "version", "0", "opening", int64Max, "closing", int64Max, "full_members", int64Max),
+			422, []string{"Cuối quý: số quá lớn"}},
+		{"report figure beyond 2^63", f.sec, "POST", reportHref(f.cell, q2026), form("action", "save", "version", "0", "admitted", "99999999999999999999"),
+			422, []string{"Kết nạp mới: số quá lớn"}},
+		{"a billion admitted, confirmed", f.sec, "POST", reportHref(f.cell, q2026), form("action", "submit", "version", "0", "confirm", "1",
+			"opening", "14", "admitted", "1.000.000.000", "closing", "1.000.000.014", "full_members", "14", "probationary", "1.000.000.000"),
+			422, []string{"Kết nạp mới: số quá lớn"}},
+		{"report autosave 2^40", f.sec, "POST", reportHref(f.cell, q2026) + "/autosave", form("version", "0", "opening", "1099511627776"),
+			200, []string{"Chưa tự lưu: có ô chưa phải là số nguyên từ 0 đến 100.000."}},
+		{"report live check 2^63-1", f.sec, "POST", reportHref(f.cell, q2026) + "/check", form("closing", int64Max),
+			200, []string{"Cuối quý: số quá lớn"}},
+		{"report figure with NUL", f.sec, "POST", reportHref(f.cell, q2026), form("action", "save", "version", "0", "opening", "1\x004"),
+			422, []string{"Đầu quý: Ô này có ký tự không hợp lệ (ký tự NUL"}},
+		{"return reason with NUL", f.xa, "POST", reportHref(f.cell, q1) + "/return", form("version", "1", "reason", "Sai số\x00 liệu"),
+			422, []string{"Ô này có ký tự không hợp lệ (ký tự NUL"}},
+		{"unit name with NUL, members 2^40", f.staff, "POST", "/org/party/new", party("Chi bộ\x00 ấp 9", "1099511627776"),
+			422, []string{`data-testid="error-name">Ô này có ký tự không hợp lệ`, `data-testid="error-full_members">Số quá lớn`}},
+		{"a cell of a billion members", f.staff, "POST", "/org/party/new", party("Chi bộ ấp 9", "1.000.000.000"),
+			422, []string{`data-testid="error-full_members">Số đảng viên chính thức quá lớn: một chi bộ không có quá 100.000 đảng viên.`}},
+		{"search with NUL", f.staff, "GET", "/org?q=B%00%C3%A0u", nil, 200, []string{"Ấp Bàu Cạn"}},
+		{"search with invalid UTF-8", f.staff, "GET", "/org?q=B%C3%A0u%ff%fe", nil, 200, []string{"Ấp Bàu Cạn"}},
+		{"audit filters with NUL", admin, "GET", "/admin/audit?by=tinh%00&label=%00TU&from=%00", nil, 200, []string{"Nhật ký thay đổi"}},
+		{"audit CSV filters with NUL", admin, "GET", "/admin/audit.csv?by=%00", nil, 200, []string{"Người thực hiện"}},
+		{"login with NUL", &http.Client{}, "POST", "/login", form("login", "tinh\x00", "password", testPassword),
+			422, []string{"Tên đăng nhập hoặc mật khẩu có ký tự không hợp lệ (ký tự NUL). Xin gõ lại."}},
+		{"login of 900 KB", &http.Client{}, "POST", "/login", form("login", strings.Repeat("a", 900<<10), "password", "x"),
+			422, []string{"Tên đăng nhập dài quá: tên đăng nhập có nhiều nhất 40 ký tự."}},
+		{"login of 2 MB", &http.Client{}, "POST", "/login", form("login", strings.Repeat("a", 2<<20), "password", "x"),
+			400, []string{"Biểu mẫu gửi lên không đọc được hoặc quá dài (quá 1.024 KB)."}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, body := send(t, c.client, c.method, base+c.path, c.form)
+			if resp.StatusCode != c.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, c.status)
+			}
+			for _, want := range c.want {
+				if !strings.Contains(body, want) {
+					t.Errorf("no %q in the page:\n%s", want, pageText(body))
+				}
+			}
+		})
+	}
+}
+
+// pageText is the text of an HTML page's main part, for failure messages.
+func pageText(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	body = regexp.MustCompile(`<[^>]*>`).ReplaceAllString(body, " ")
+	body = regexp.MustCompile(`\s+`).ReplaceAllString(body, " ")
+	return body[:min(len(body), 1500)]
 }
