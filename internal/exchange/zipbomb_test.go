@@ -22,7 +22,7 @@ type part struct {
 	deflated   []byte
 	size       uint64 // declared uncompressed size
 	crc        uint32
-	compressed bool
+	compressed bool // deflated, else stored
 }
 
 // repeatedPart deflates prefix, then chunk repeated n times, then suffix, without ever holding the
@@ -86,7 +86,11 @@ func withParts(t *testing.T, base []byte, parts ...part) []byte {
 		}
 	}
 	for _, p := range parts {
-		w, err := zw.CreateRaw(&zip.FileHeader{Name: p.name, Method: zip.Deflate, CRC32: p.crc,
+		method := zip.Store
+		if p.compressed {
+			method = zip.Deflate
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: p.name, Method: method, CRC32: p.crc,
 			CompressedSize64: uint64(len(p.deflated)), UncompressedSize64: p.size})
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"ptdang/internal/format"
 )
 
 // Bounds on what an .xlsx file may unzip to, against zip bombs. An .xlsx file is a zip archive, and
@@ -145,17 +147,101 @@ func streamedPart(name string) bool {
 	return strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml"
 }
 
-// checkPartSize reads the part f whole, through a limit one byte past its declared size.
+// checkPartSize reads the part f whole, through a limit one byte past its declared size. The XML of
+// sheets and shared strings is checked for its shape on the way (see xmlShape).
 func checkPartSize(f *zip.File) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	n, err := io.Copy(io.Discard, io.LimitReader(rc, int64(f.UncompressedSize64)+1))
+	var sink io.Writer = io.Discard
+	if streamedPart(strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))) {
+		sink = &xmlShape{}
+	}
+	n, err := io.Copy(sink, io.LimitReader(rc, int64(f.UncompressedSize64)+1))
+	var refused errZipRefused
+	if errors.As(err, &refused) {
+		return refused
+	}
 	if errors.Is(err, zip.ErrFormat) || err == nil && uint64(n) != f.UncompressedSize64 {
 		return errZipRefused(fmt.Sprintf("phần %s của tệp có kích thước thật khác với kích thước ghi trong tệp; "+
 			"tệp bị hỏng hoặc bị sửa bằng tay", quote(f.Name)))
 	}
 	return err
+}
+
+// Bounds on the shape of a sheet's XML, which excelize would otherwise take whole into memory: a row
+// of ten million cells within the size bounds above cost 6,5 GB of allocation and 100 seconds.
+const (
+	maxSheetRows = 1_048_576 // Excel's own limit
+	maxTextBytes = 256 << 10 // a cell holds at most 32 767 characters, up to 6 bytes each escaped
+	maxTagBytes  = 64 << 10  // one element's start tag with its attributes
+)
+
+// xmlShape is an io.Writer that scans XML bytes, without parsing them, for rows of more than
+// maxColumns cells, more than maxSheetRows rows, and texts or tags beyond maxTextBytes or maxTagBytes.
+// It returns an errZipRefused at the first. Element names are compared without their namespace prefix.
+type xmlShape struct {
+	inTag, nameDone bool
+	name            []byte
+	tagLen, textLen int
+	rows, cells     int
+}
+
+func (s *xmlShape) Write(p []byte) (int, error) {
+	for _, c := range p {
+		if !s.inTag {
+			if c == '<' {
+				s.inTag, s.nameDone, s.name, s.tagLen = true, false, s.name[:0], 0
+				continue
+			}
+			if s.textLen++; s.textLen > maxTextBytes {
+				return 0, errZipRefused("trang tính có một ô dài bất thường (hơn " + sizeText(maxTextBytes) + "); tệp bảng tính thật không như vậy")
+			}
+			continue
+		}
+		if s.tagLen++; s.tagLen > maxTagBytes {
+			return 0, errZipRefused("trang tính có một thẻ XML dài bất thường; tệp bị hỏng hoặc bị sửa bằng tay")
+		}
+		switch {
+		case c == '>':
+			s.inTag, s.textLen = false, 0
+			if err := s.endName(); err != nil {
+				return 0, err
+			}
+		case s.nameDone:
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/' && len(s.name) > 0:
+			if err := s.endName(); err != nil {
+				return 0, err
+			}
+		case len(s.name) < 16:
+			s.name = append(s.name, c)
+		}
+	}
+	return len(p), nil
+}
+
+// endName counts the element whose name has just been read.
+func (s *xmlShape) endName() error {
+	if s.nameDone {
+		return nil
+	}
+	s.nameDone = true
+	name := s.name
+	if i := bytes.LastIndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	switch string(name) {
+	case "row":
+		s.rows, s.cells = s.rows+1, 0
+		if s.rows > maxSheetRows {
+			return errZipRefused("trang tính có hơn " + format.Int(maxSheetRows) + " dòng, nhiều hơn Excel cho phép; tệp bị hỏng hoặc bị sửa bằng tay")
+		}
+	case "c":
+		if s.cells++; s.cells > maxColumns {
+			return errZipRefused("trang tính có một dòng hơn " + format.Int(maxColumns) + " ô, nhiều hơn Excel cho phép; tệp bị hỏng hoặc bị sửa bằng tay")
+		}
+	}
+	return nil
 }
