@@ -1,8 +1,10 @@
 package exchange
 
 import (
+	"bytes"
 	"crypto/rand"
 	"hash/crc32"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -31,3 +33,32 @@ func TestOneCellOfAHundredMegabytesWithinTheBudgetIsRefused(t *testing.T) {
 	t.Logf("sheet %s in a file of %s", sizeText(int64(p.size)), sizeText(int64(len(b))))
 	readBomb(t, b, "một ô dài bất thường")
 }
+
+func TestLargestTableReadsWithinBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes and reads 100 000 rows")
+	}
+	data := make([][]any, maxRows)
+	for i := range data {
+		data[i] = []any{"CB" + strings.Repeat("0", 6-len(itoa(i))) + itoa(i), "Chi bộ ấp số " + itoa(i), i % 300, "24/11/2026"}
+	}
+	var b bytes.Buffer
+	if err := WriteXLSX(&b, Sheet{Table: units, Rows: data}); err != nil {
+		t.Fatal(err)
+	}
+	data = nil
+	var rows []*Row
+	var ps Problems
+	total, inUse := allocated(func() {
+		rows, ps = Read(bytes.NewReader(b.Bytes()), "don-vi.xlsx", units, uploadMax)
+	})
+	t.Logf("file %s, %d rows: allocated %d MB, heap in use %+d MB", sizeText(int64(b.Len())), len(rows), total>>20, inUse>>20)
+	if len(ps) != 0 || len(rows) != maxRows {
+		t.Fatalf("%d rows, problems:\n%s", len(rows), list(ps))
+	}
+	if inUse > memoryBound {
+		t.Errorf("heap in use %+d MB with the rows read; want at most %d MB", inUse>>20, memoryBound>>20)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
