@@ -199,7 +199,7 @@ func TestHostileInputGetsAVietnameseMessageNeverA500(t *testing.T) {
 		{"login of 900 KB", &http.Client{}, "POST", "/login", form("login", strings.Repeat("a", 900<<10), "password", "x"),
 			422, []string{"Tên đăng nhập dài quá: tên đăng nhập có nhiều nhất 40 ký tự."}},
 		{"login of 2 MB", &http.Client{}, "POST", "/login", form("login", strings.Repeat("a", 2<<20), "password", "x"),
-			400, []string{"Biểu mẫu gửi lên không đọc được hoặc quá dài (quá 1.024 KB)."}},
+			400, []string{"Biểu mẫu gửi lên không đọc được hoặc quá dài (hơn 1 MB)."}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			resp, body := send(t, c.client, c.method, base+c.path, c.form)

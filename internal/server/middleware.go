@@ -89,7 +89,7 @@ func (s *Server) cleanText(next http.Handler) http.Handler {
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Method == http.MethodPost && mt == "application/x-www-form-urlencoded" {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			if err := r.ParseForm(); err != nil {
-				s.errorPage(w, r, badRequest("Biểu mẫu gửi lên không đọc được hoặc quá dài (quá "+format.Int(maxFormBytes/1024)+" KB)."))
+				s.errorPage(w, r, badRequest("Biểu mẫu gửi lên không đọc được hoặc quá dài (hơn "+format.Int(maxFormBytes>>20)+" MB)."))
 				return
 			}
 			dirty = append(dirty, cleanValues(r.PostForm)...)
