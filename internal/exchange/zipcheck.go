@@ -38,13 +38,14 @@ const (
 // xlsxFolders are the folders of the parts Excel, LibreOffice and other spreadsheet programs write.
 // A part elsewhere has no business in a workbook.
 var xlsxFolders = []string{
-	"_rels/", "docprops/", "customxml/",
+	"_rels/", "docprops/", "customxml/", "docmetadata/",
 	"xl/_rels/", "xl/worksheets/", "xl/theme/", "xl/media/", "xl/drawings/", "xl/charts/",
 	"xl/printersettings/", "xl/tables/", "xl/pivottables/", "xl/pivotcache/", "xl/externallinks/",
 	"xl/persons/", "xl/threadedcomments/", "xl/richdata/", "xl/ctrlprops/", "xl/activex/",
 	"xl/embeddings/", "xl/querytables/", "xl/slicers/", "xl/slicercaches/", "xl/timelines/",
 	"xl/timelinecaches/", "xl/customproperty/", "xl/chartsheets/", "xl/dialogsheets/",
-	"xl/macrosheets/", "xl/webextensions/",
+	"xl/macrosheets/", "xl/webextensions/", "xl/revisions/", "xl/model/", "xl/customdata/",
+	"xl/featurepropertybag/", "xl/namedsheetviews/",
 }
 
 // xlsxTopParts are the parts at the top of the archive and of xl/ (names compared in lower case).
