@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"ptdang/internal/format"
 )
 
 // bom is the UTF-8 byte order mark. Excel needs it to read a CSV file as UTF-8; it writes one in
@@ -35,12 +37,19 @@ func readCSV(data []byte, t Table) ([]*Row, Problems) {
 				Message: `có dấu ngoặc kép (") mở mà không đóng; phần còn lại của tệp bị bỏ qua`})
 			break
 		}
+		if sc.wide {
+			return nil, append(b.problems, Problem{Sheet: t.Sheet, Row: n,
+				Message: "dòng này có hơn " + format.Int(maxColumns) + " cột, nhiều hơn Excel cho phép; tệp không phải là một bảng"})
+		}
 		if !validUTF8(fields) {
 			if b.header == 0 {
 				return nil, append(b.problems, Problem{Sheet: t.Sheet, Row: n, Message: utf8Message})
 			}
 			b.problems = append(b.problems, Problem{Sheet: t.Sheet, Row: n, Message: utf8Message})
 			continue
+		}
+		for i, f := range fields {
+			fields[i] = unneutralise(f)
 		}
 		if !b.add(n, fields) {
 			return nil, b.problems
@@ -90,11 +99,17 @@ type csvScanner struct {
 	s     string
 	pos   int
 	delim byte
+	wide  bool // the last record had more than maxColumns fields
 }
+
+// maxColumns is the most columns a row may have: Excel's own limit (column XFD). A longer row would
+// otherwise cost memory for nothing: one line of 20 MB of commas is ten million fields.
+const maxColumns = 16384
 
 // next returns the next record; ok is false at the end of the text. unclosed reports a quoted field that
 // runs to the end of the text.
 func (c *csvScanner) next() (fields []string, unclosed, ok bool) {
+	c.wide = false
 	if c.pos >= len(c.s) {
 		return nil, false, false
 	}
@@ -124,7 +139,11 @@ func (c *csvScanner) next() (fields []string, unclosed, ok bool) {
 			end++
 		}
 		field.WriteString(c.s[c.pos:end])
-		fields = append(fields, field.String())
+		if len(fields) < maxColumns {
+			fields = append(fields, field.String())
+		} else {
+			c.wide = true // the columns past Excel's last are dropped, and readCSV reports the row
+		}
 		c.pos = end
 		if c.pos == len(c.s) {
 			return fields, false, true
@@ -143,8 +162,9 @@ func (c *csvScanner) next() (fields []string, unclosed, ok bool) {
 
 // WriteCSV writes s as CSV for Excel: UTF-8 with a BOM (without it Excel garbles Vietnamese), fields
 // separated by commas, lines ended by CRLF, numbers without thousands separators and with a decimal comma
-// (0,5), dates as dd/mm/yyyy, booleans as có/không. Values are string, int, int64, float64, bool, time.Time
-// or nil; any other type, a row longer than the columns or a NaN or infinite number is an error.
+// (0,5), dates as dd/mm/yyyy, booleans as có/không. A text that Excel would run as a formula gets a
+// leading quote (see neutralise); Read takes it off again. Values are string, int, int64, float64, bool,
+// time.Time or nil; any other type, a row longer than the columns or a NaN or infinite number is an error.
 func WriteCSV(w io.Writer, s Sheet) error {
 	if _, err := io.WriteString(w, bom); err != nil {
 		return err
@@ -178,6 +198,9 @@ func WriteCSV(w io.Writer, s Sheet) error {
 				text, err := csvValue(row[i])
 				if err != nil {
 					return fmt.Errorf("exchange: row %d column %d: %w", r+1, i+1, err)
+				}
+				if _, isText := row[i].(string); isText {
+					text = neutralise(text)
 				}
 				record[i] = text
 			}
@@ -214,4 +237,31 @@ func csvValue(v any) (string, error) {
 		return v.t.Format("02/01/2006"), nil
 	}
 	return "", fmt.Errorf("unexpected value %T", v) // checkValue returns no other type
+}
+
+// formulaStarts are the first characters that make Excel, LibreOffice or Google Sheets read a CSV cell
+// as a formula (OWASP's list): "=1+1", "+1", "-1+1", "@SUM(1)", and tab or carriage return before one.
+const formulaStarts = "=+-@\t\r"
+
+// neutralise defuses a text cell Excel would run as a formula, the OWASP way: a leading single quote,
+// which Excel shows as text. Anyone can put such a text in an export, for instance as the login name of
+// a failed sign-in, which the audit log keeps. A text that is a plain number, such as "-5" or
+// "-48,02 %", is no formula and stays as it is, readable.
+func neutralise(text string) string {
+	if text == "" || !strings.ContainsRune(formulaStarts, rune(text[0])) {
+		return text
+	}
+	if _, isNumber := parseDecimal(text); isNumber {
+		return text
+	}
+	return "'" + text
+}
+
+// unneutralise takes off the quote neutralise puts before a text, so that a file exported and imported
+// again keeps its names. A quote before anything else is kept.
+func unneutralise(field string) string {
+	if len(field) > 1 && field[0] == '\'' && strings.ContainsRune(formulaStarts, rune(field[1])) {
+		return field[1:]
+	}
+	return field
 }

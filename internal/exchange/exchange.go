@@ -130,7 +130,7 @@ func Read(r io.Reader, filename string, t Table, maxBytes int64) ([]*Row, Proble
 	if ext == ".csv" {
 		return readCSV(data, t)
 	}
-	return readXLSX(data, t, maxBytes)
+	return readXLSX(data, t)
 }
 
 // readAll reads r, but no more than one byte past maxBytes, which is enough to know it is too large.

@@ -79,7 +79,7 @@ func (r *Row) Text(key string) string {
 	return v
 }
 
-// Int returns the cell in column key as a whole number (0 or more): "1827", "1.827" (Vietnamese
+// Int returns the cell in column key as a whole number from 0 to 2 147 483 647: "1827", "1.827" (Vietnamese
 // thousands), "1 827", or an Excel number cell. Decimals such as "1,5" or "1.5", signs and words are
 // problems. (0, false) when empty or bad.
 func (r *Row) Int(key string) (int64, bool) {
@@ -207,8 +207,12 @@ func (e intError) Error() string { return string(e) }
 
 const (
 	errNotInt   intError = "không phải là số nguyên không âm"
-	errIntLarge intError = "quá lớn"
+	errIntLarge intError = "quá lớn: nhiều nhất là 2.147.483.647"
 )
+
+// maxInt bounds what Int reads: the integer columns hold no more. Callers check their own, tighter
+// bounds (no cell has 100 000 members), but a number beyond this must never reach the database.
+const maxInt = math.MaxInt32
 
 // parseInt reads a whole number written with or without thousands separators (dots or spaces, between
 // groups of three digits). An Excel number cell written by other programs as "1827.0" is also whole.
@@ -222,7 +226,7 @@ func parseInt(s string) (int64, error) {
 		digits = whole
 	}
 	n, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil {
+	if err != nil || n > maxInt {
 		return 0, errIntLarge
 	}
 	return n, nil

@@ -37,14 +37,14 @@ func wantCellProblem(t *testing.T, r *Row, value, message string) {
 
 func TestIntAcceptsVietnameseThousands(t *testing.T) {
 	for value, want := range map[string]int64{
-		"1827":                1827,
-		"1.827":               1827,
-		"1 827":               1827,
-		"1\u00a0827":          1827,
-		"1.827.000":           1827000,
-		"  0  ":               0,
-		"1827.0":              1827, // Excel cells written by other programs
-		"9223372036854775807": 9223372036854775807,
+		"1827":       1827,
+		"1.827":      1827,
+		"1 827":      1827,
+		"1\u00a0827": 1827,
+		"1.827.000":  1827000,
+		"  0  ":      0,
+		"1827.0":     1827, // Excel cells written by other programs
+		"2147483647": 2147483647,
 	} {
 		r := cellRow(t, value, false)
 		if got, ok := r.Int("v"); got != want || !ok {
@@ -65,6 +65,20 @@ func TestIntRejectsDecimalsSignsAndWords(t *testing.T) {
 	r := cellRow(t, "99999999999999999999", false)
 	r.Int("v")
 	wantCellProblem(t, r, "99999999999999999999", "quá lớn")
+}
+
+func TestIntRefusesWhatNoIntegerColumnHolds(t *testing.T) {
+	// From 2^31 to 2^63-1: read as numbers before, and a database error (a 500) on writing.
+	for _, value := range []string{"2147483648", "2.147.483.648", "9223372036854775807", "1 000 000 000 000"} {
+		r := cellRow(t, value, false)
+		if got, ok := r.Int("v"); got != 0 || ok {
+			t.Errorf("Int(%q) = %d, %v; want a problem", value, got, ok)
+		}
+		wantCellProblem(t, r, value, "quá lớn: nhiều nhất là 2.147.483.647")
+	}
+	if got, ok := cellRow(t, "2.147.483.647", false).Int("v"); got != 2147483647 || !ok {
+		t.Errorf("Int(2.147.483.647) = %d, %v", got, ok)
+	}
 }
 
 func TestDecimalAcceptsCommaPointAndPercent(t *testing.T) {

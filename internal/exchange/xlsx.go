@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -16,24 +15,25 @@ import (
 const corruptXLSX = "không đọc được tệp Excel: tệp bị hỏng, có đặt mật khẩu, hoặc không phải định dạng .xlsx; " +
 	"hãy mở tệp bằng Excel và lưu lại dưới dạng Excel Workbook (.xlsx)"
 
-// unzipRatio bounds how much larger than the file its unzipped parts may be, against zip bombs. Real
-// workbooks unzip to 5 to 30 times their size.
-const unzipRatio = 100
-
 // readXLSX parses the sheet t.Sheet ("" = the first) of an .xlsx file, streaming its rows. Cells are read
 // raw, not as Excel shows them: a number is "1827" whatever its format ("1,827" in English settings),
 // a percentage 50 % is "0.5" and a date is its serial number, which Date turns back into a date.
-func readXLSX(data []byte, t Table, maxBytes int64) (rows []*Row, problems Problems) {
+// The archive is checked against zip bombs (checkZip) before excelize opens it.
+func readXLSX(data []byte, t Table) (rows []*Row, problems Problems) {
 	defer func() {
 		// excelize is large and reads untrusted files: a panic there must be a bad file, not a crash.
 		if recover() != nil {
 			rows, problems = nil, Problems{{Message: corruptXLSX}}
 		}
 	}()
-	var opts excelize.Options
-	if maxBytes > 0 && maxBytes < math.MaxInt64/unzipRatio {
-		opts.UnzipSizeLimit = max(unzipRatio*maxBytes, excelize.StreamChunkSize)
+	var refused errZipRefused
+	if err := checkZip(data); errors.As(err, &refused) {
+		return nil, Problems{{Message: string(refused)}}
+	} else if err != nil {
+		return nil, Problems{{Message: corruptXLSX}}
 	}
+	// checkZip bounds the parts more tightly; these are excelize's own guards, kept as a second line.
+	opts := excelize.Options{UnzipSizeLimit: unzipMost, UnzipXMLSizeLimit: inMemoryXML}
 	f, err := excelize.OpenReader(bytes.NewReader(data), opts)
 	if err != nil {
 		return nil, Problems{{Message: corruptXLSX}}

@@ -13,6 +13,7 @@ import (
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
+	"ptdang/internal/format"
 	"ptdang/internal/pg"
 )
 
@@ -57,6 +58,10 @@ func (in *AdminUnitInput) normalise() {
 	in.LocalWord = norm.NFC.String(strings.ToLower(strings.Join(strings.Fields(in.LocalWord), " ")))
 }
 
+// MaxPopulation bounds the population and the households of an administrative unit: more than the
+// whole country, and within the integer columns that hold them.
+const MaxPopulation = 200_000_000
+
 func (in AdminUnitInput) validate(creating bool) *apperr.Invalid {
 	inv := &apperr.Invalid{}
 	if creating && !codePattern.MatchString(in.Code) {
@@ -75,12 +80,16 @@ func (in AdminUnitInput) validate(creating bool) *apperr.Invalid {
 	}
 	if in.Population != nil && *in.Population < 0 {
 		inv.Add("population", "Số dân không được âm.")
+	} else if in.Population != nil && *in.Population > MaxPopulation {
+		inv.Add("population", "Số dân quá lớn: nhiều nhất "+format.Int(MaxPopulation)+".")
 	}
 	if in.Households != nil && *in.Households < 0 {
 		inv.Add("households", "Số hộ không được âm.")
+	} else if in.Households != nil && *in.Households > MaxPopulation {
+		inv.Add("households", "Số hộ quá lớn: nhiều nhất "+format.Int(MaxPopulation)+".")
 	}
 	for field, share := range map[string]*float64{"religious_share": in.ReligiousShare, "ethnic_minority_share": in.EthnicMinorityShare} {
-		if share != nil && (*share < 0 || *share > 1) {
+		if share != nil && !(*share >= 0 && *share <= 1) { // NaN too
 			inv.Add(field, "Tỷ lệ phải từ 0 % đến 100 %.")
 		}
 	}

@@ -118,6 +118,7 @@ func ImportStructure(ctx context.Context, db pg.Beginner, scope Scope, r io.Read
 	for i, t := range tables {
 		rows, problems := exchange.Read(bytes.NewReader(data), filename, t, MaxImportBytes)
 		rep.Problems = append(rep.Problems, problems...)
+		rep.Problems = append(rep.Problems, repeatedRows(t, rows)...)
 		parsed[i] = rows
 	}
 	if len(rep.Problems) > 0 {
@@ -162,6 +163,39 @@ func ImportStructure(ctx context.Context, db pg.Beginner, scope Scope, r io.Read
 		rep.Created, rep.Updated, rep.Unchanged, rep.Closed, rep.Changes = 0, 0, 0, 0, nil
 	}
 	return rep, err
+}
+
+// repeatedRows finds the rows of t that repeat an earlier row's code (a link: its hamlet and date).
+// Such a file was merged silently, the last row winning; now it is refused, naming both rows.
+func repeatedRows(t exchange.Table, rows []*exchange.Row) exchange.Problems {
+	var ps exchange.Problems
+	first := map[string]int{} // key → row number where it first appears
+	for _, row := range rows {
+		var column, key, what string
+		if t.Sheet == LinkTable.Sheet {
+			column, key = "hamlet_code", row.Text("hamlet_code")+"\x00"+row.Text("from")
+			what = fmt.Sprintf("thôn %q từ ngày %s", row.Text("hamlet_code"), row.Text("from"))
+		} else {
+			column, key = "code", row.Text("code")
+			what = fmt.Sprintf("mã %q", key)
+		}
+		if row.Text(column) == "" {
+			continue // the row's own problem says the cell is empty
+		}
+		if n, seen := first[key]; seen {
+			header := column
+			for _, c := range t.Columns {
+				if c.Key == column {
+					header = c.Header
+				}
+			}
+			ps = append(ps, exchange.Problem{Sheet: t.Sheet, Row: row.Number(), Column: header,
+				Message: fmt.Sprintf("%s trùng với dòng %d; mỗi đơn vị chỉ ghi một dòng", what, n)})
+			continue
+		}
+		first[key] = row.Number()
+	}
+	return ps
 }
 
 type importer struct {

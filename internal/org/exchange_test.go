@@ -194,3 +194,46 @@ func TestPastExportRowIsMatchedToTheVersionItDescribes(t *testing.T) {
 		t.Fatalf("cell B in 2015: %+v %v", then, err)
 	}
 }
+
+func TestRepeatedCodeInOneFileIsRefusedNamingBothRows(t *testing.T) {
+	f := newFixture(t)
+	csv := "Mã;Tên;Cấp tổ chức;Loại hình;Mã cấp trên;Ngày thành lập;Số đảng viên chính thức\r\n" +
+		"DN-B-2;Chi bộ Trường Tiểu học Bình Sơn;chi bo co so;Đơn vị sự nghiệp công lập;DN-B;05/09/2020;11\r\n" +
+		"DN-B-3;Chi bộ Trạm Y tế;chi bo co so;Đơn vị sự nghiệp công lập;DN-B;05/09/2020;7\r\n" +
+		"DN-B-2;Chi bộ Trường Tiểu học Bình Sơn B;chi bo co so;Đơn vị sự nghiệp công lập;DN-B;05/09/2020;12\r\n"
+	rep, err := org.ImportStructure(t.Context(), f.db, all, strings.NewReader(csv), "to-chuc.csv", org.PartyTable, false)
+	if err != nil || len(rep.Problems) != 1 || rep.Created != 0 {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	if got, want := rep.Problems[0].String(), `Trang "Tổ chức đảng", dòng 4, cột "Mã": mã "DN-B-2" trùng với dòng 2; mỗi đơn vị chỉ ghi một dòng`; got != want {
+		t.Errorf("problem:\n%s\nwant\n%s", got, want)
+	}
+	if _, err := org.GetPartyUnitByCode(t.Context(), f.db, all, "DN-B-3", time.Now()); err == nil {
+		t.Error("a row of a refused file was written")
+	}
+
+	links := "Mã thôn,Mã chi bộ,Hình thức,Từ ngày\r\n" +
+		"DN-A-1,DN-B-1,Có chi bộ riêng,01/01/2021\r\n" +
+		"DN-A-1,DN-B-1,Chưa có đảng viên,01/01/2021\r\n"
+	rep, err = org.ImportStructure(t.Context(), f.db, all, strings.NewReader(links), "thon.csv", org.LinkTable, true)
+	if err != nil || len(rep.Problems) == 0 || !strings.Contains(rep.Problems[0].String(), `dòng 3, cột "Mã thôn": thôn "DN-A-1" từ ngày 01/01/2021 trùng với dòng 2`) {
+		t.Fatalf("links: %+v %v", rep, err)
+	}
+}
+
+func TestAbsurdNumbersInAStructureFileAreRefusedByRow(t *testing.T) {
+	f := newFixture(t)
+	csv := "Mã,Tên,Cấp tổ chức,Loại hình,Mã cấp trên,Ngày thành lập,Số đảng viên chính thức\r\n" +
+		"DN-B-2,Chi bộ Trường Tiểu học,chi bo co so,Đơn vị sự nghiệp công lập,DN-B,05/09/2020,1.000.000.000\r\n" +
+		"DN-B-3,Chi bộ Trạm Y tế,chi bo co so,Đơn vị sự nghiệp công lập,DN-B,05/09/2020,9223372036854775807\r\n"
+	rep, err := org.ImportStructure(t.Context(), f.db, all, strings.NewReader(csv), "to-chuc.csv", org.PartyTable, false)
+	if err != nil || len(rep.Problems) != 2 {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	for i, want := range []string{"dòng 2, cột \"Số đảng viên chính thức\": Số đảng viên chính thức quá lớn: một chi bộ không có quá 100.000",
+		"dòng 3, cột \"Số đảng viên chính thức\": \"9223372036854775807\" quá lớn"} {
+		if !strings.Contains(rep.Problems[i].String(), want) {
+			t.Errorf("problem %d: %s\nwant %s", i, rep.Problems[i], want)
+		}
+	}
+}

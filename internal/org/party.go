@@ -14,6 +14,7 @@ import (
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
+	"ptdang/internal/format"
 	"ptdang/internal/pg"
 )
 
@@ -65,6 +66,13 @@ func (in *PartyUnitInput) normalise() {
 	}
 }
 
+// Bounds on the members of a unit: no cell has more than MaxCellMembers, no unit more than
+// MaxMembers (more than the whole Party); both within the integer columns that hold them.
+const (
+	MaxCellMembers = 100_000
+	MaxMembers     = 10_000_000
+)
+
 // validate checks the fields on their own; rules that need the database come later.
 func (in PartyUnitInput) validate(creating bool) *apperr.Invalid {
 	inv := &apperr.Invalid{}
@@ -88,8 +96,13 @@ func (in PartyUnitInput) validate(creating bool) *apperr.Invalid {
 	if in.TermMonths < 1 || in.TermMonths > 120 {
 		inv.Add("term_months", "Nhiệm kỳ đại hội phải từ 1 đến 120 tháng (thường là 30 hoặc 60).")
 	}
-	if in.FullMembers < 0 {
+	switch {
+	case in.FullMembers < 0:
 		inv.Add("full_members", "Số đảng viên chính thức không được âm.")
+	case in.Kind.IsCell() && in.FullMembers > MaxCellMembers:
+		inv.Add("full_members", "Số đảng viên chính thức quá lớn: một chi bộ không có quá "+format.Int(MaxCellMembers)+" đảng viên.")
+	case in.FullMembers > MaxMembers:
+		inv.Add("full_members", "Số đảng viên chính thức quá lớn: nhiều nhất "+format.Int(MaxMembers)+".")
 	}
 	if in.CommitteeSince != nil && !in.Kind.IsCell() {
 		inv.Add("committee_since", "Chỉ chi bộ mới bầu chi ủy; đảng bộ có ban chấp hành riêng.")

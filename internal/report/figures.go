@@ -6,6 +6,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"ptdang/internal/format"
 )
 
 // Field is one figure of the report; Key is also its column in quarterly_report.
@@ -151,14 +153,19 @@ var partOf = []struct{ part, whole, why string }{
 	{"course_completed", "sympathisers", "không thể lớn hơn số đối tượng cảm tình Đảng"},
 }
 
-// Check applies the hard rules: whole non-negative numbers in range, the balance equation,
+// MaxFigure bounds every figure of a report: no cell has more than this many members, let alone
+// admits or loses them in a quarter. It keeps absurd numbers (a billion members) from passing as merely
+// "unusual", and every figure well within the integer columns that hold them.
+const MaxFigure = 100_000
+
+// Check applies the hard rules: whole numbers from 0 to MaxFigure, the balance equation,
 // full + probationary = closing, and no breakdown above its total. It returns a Vietnamese
 // message per offending field, naming the field; an empty map means the figures hold.
 func (f Figures) Check() map[string]string {
-	errs := map[string]string{}
+	errs := f.rangeErrors()
 	for _, fl := range Fields {
-		if f[fl.Key] < 0 {
-			errs[fl.Key] = fmt.Sprintf("%s: không được âm.", fl.Label)
+		if f[fl.Key] > MaxFigure {
+			return errs // the sums below mean nothing, and could overflow, with figures out of range
 		}
 	}
 	if f["monthly_meetings"] > 3 {
@@ -176,6 +183,20 @@ func (f Figures) Check() map[string]string {
 	for _, p := range partOf {
 		if _, done := errs[p.part]; !done && f[p.part] > f[p.whole] {
 			errs[p.part] = fmt.Sprintf("%s (%d) %s (%d).", Label(p.part), f[p.part], p.why, f[p.whole])
+		}
+	}
+	return errs
+}
+
+// rangeErrors names each figure below 0 or above MaxFigure: what even a draft may not hold.
+func (f Figures) rangeErrors() map[string]string {
+	errs := map[string]string{}
+	for _, fl := range Fields {
+		switch n := f[fl.Key]; {
+		case n < 0:
+			errs[fl.Key] = fmt.Sprintf("%s: không được âm.", fl.Label)
+		case n > MaxFigure:
+			errs[fl.Key] = fmt.Sprintf("%s: %s là quá lớn; một chi bộ không có quá %s đảng viên.", fl.Label, format.Int(int64(n)), format.Int(MaxFigure))
 		}
 	}
 	return errs

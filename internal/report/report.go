@@ -259,10 +259,8 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 			return ErrLocked
 		}
 		inv := &apperr.Invalid{}
-		for _, f := range Fields {
-			if e.Figures[f.Key] < 0 {
-				inv.Add(f.Key, f.Label+": không được âm.")
-			}
+		for k, msg := range e.Figures.rangeErrors() {
+			inv.Add(k, msg)
 		}
 		if to == Submitted {
 			for k, msg := range e.Figures.Check() {

@@ -297,3 +297,34 @@ func mustCell(t *testing.T, f fixture, code string) int64 {
 	}
 	return u.ID
 }
+
+func TestAbsurdFiguresAreRefusedNotMerelyUnusual(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	opening := 20
+	for q := 1; q <= 4; q++ {
+		figs := quarterFigures(opening)
+		if _, err := report.Submit(ctx, f.db, f.secretary, f.cell, report.Period{Year: 2021, Quarter: q}, report.Entry{Figures: figs}, day("2021-01-01").AddDate(0, 3*q, 1)); err != nil {
+			t.Fatal(err)
+		}
+		opening = figs["closing"]
+	}
+	p := report.Period{Year: 2022, Quarter: 1}
+	// A billion members admitted, the balance kept: before, only "unusual", passed with a tick.
+	billion := report.Figures{"opening": opening, "admitted": 1_000_000_000, "closing": opening + 1_000_000_000,
+		"full_members": opening, "probationary": 1_000_000_000}
+	for _, e := range []report.Entry{{Figures: billion}, {Figures: billion, Confirm: true}} {
+		_, err := report.Submit(ctx, f.db, f.secretary, f.cell, p, e, day("2022-04-02"))
+		if msg := apperr.Field(err, "admitted"); !strings.Contains(msg, "1.000.000.000 là quá lớn") {
+			t.Fatalf("confirm %v: admitted: %q (%v)", e.Confirm, msg, err)
+		}
+	}
+	// Beyond the integer columns, in a draft too: a field error, not a database error.
+	huge := report.Figures{"opening": 1 << 40, "closing": 1 << 40, "full_members": 1 << 40}
+	if _, err := report.SaveDraft(ctx, f.db, f.secretary, f.cell, p, report.Entry{Figures: huge}, day("2022-04-02")); !strings.Contains(apperr.Field(err, "opening"), "quá lớn") {
+		t.Fatalf("draft of 2^40: %v", err)
+	}
+	if _, err := report.Submit(ctx, f.db, f.secretary, f.cell, p, report.Entry{Figures: huge}, day("2022-04-02")); !strings.Contains(apperr.Field(err, "closing"), "quá lớn") {
+		t.Fatalf("submission of 2^40: %v", err)
+	}
+}

@@ -1,12 +1,19 @@
 package server
 
 import (
+	"context"
 	"fmt"
+	"mime"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
+
+	"ptdang/internal/format"
 )
 
 // logRequests writes one structured line per request, with its request id.
@@ -57,4 +64,61 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// maxFormBytes bounds an url-encoded form: the longest real one, a report, is a few kilobytes.
+const maxFormBytes = 1 << 20
+
+// dirtyFieldsKey is the request context key of the names of the fields cleanText cleaned.
+type dirtyFieldsKey struct{}
+
+// cleanText takes NUL bytes and invalid UTF-8 out of the query and of url-encoded forms, once for
+// every handler: PostgreSQL's text holds neither, and a search, filter, reason or login holding one
+// failed with a 500. The names of the fields it cleaned go into the request's context, and parseForm
+// reports each as a field error. A form larger than maxFormBytes, or unreadable, is refused here.
+func (s *Server) cleanText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var dirty []string
+		if r.URL.RawQuery != "" {
+			q := r.URL.Query()
+			if names := cleanValues(q); len(names) > 0 {
+				r.URL.RawQuery = q.Encode()
+				dirty = append(dirty, names...)
+			}
+		}
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Method == http.MethodPost && mt == "application/x-www-form-urlencoded" {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				s.errorPage(w, r, badRequest("Biểu mẫu gửi lên không đọc được hoặc quá dài (hơn "+format.Int(maxFormBytes>>20)+" MB)."))
+				return
+			}
+			dirty = append(dirty, cleanValues(r.PostForm)...)
+			cleanValues(r.Form)
+		}
+		if len(dirty) > 0 {
+			r = r.WithContext(context.WithValue(r.Context(), dirtyFieldsKey{}, dirty))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cleanValues takes NUL bytes and invalid UTF-8 out of vs in place, and returns the names of the
+// values it changed.
+func cleanValues(vs url.Values) []string {
+	var names []string
+	for name, values := range vs {
+		for i, v := range values {
+			if strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v) {
+				values[i] = strings.ReplaceAll(strings.ToValidUTF8(v, ""), "\x00", "")
+				names = append(names, name)
+			}
+		}
+	}
+	return names
+}
+
+// dirtyFields returns the names of the fields of r that cleanText cleaned.
+func dirtyFields(r *http.Request) []string {
+	names, _ := r.Context().Value(dirtyFieldsKey{}).([]string)
+	return names
 }

@@ -182,18 +182,26 @@ func changeRows(cs []report.Change) []web.ChangeRow {
 	return rows
 }
 
-// readFigures reads the form's figures: empty is 0; anything but a whole number ≥ 0 is an
-// error on its field.
+// readFigures reads the form's figures: empty is 0; anything but a whole number from 0 to
+// report.MaxFigure is an error on its field.
 func readFigures(f *form) (report.Figures, map[string]string) {
 	figs, errs := report.Figures{}, map[string]string{}
 	for _, fl := range report.Fields {
+		if msg, dirty := f.inv.Fields[fl.Key]; dirty {
+			errs[fl.Key] = fl.Label + ": " + msg
+			continue
+		}
 		raw := strings.ReplaceAll(strings.TrimSpace(f.values.Get(fl.Key)), ".", "")
 		if raw == "" {
 			continue
 		}
 		n, err := strconv.Atoi(raw)
-		if err != nil || n < 0 {
+		if err != nil && !errors.Is(err, strconv.ErrRange) || n < 0 {
 			errs[fl.Key] = fl.Label + ": nhập số nguyên từ 0 trở lên."
+			continue
+		}
+		if err != nil || n > report.MaxFigure {
+			errs[fl.Key] = fl.Label + ": số quá lớn; một chi bộ không có quá " + format.Int(report.MaxFigure) + " đảng viên."
 			continue
 		}
 		figs[fl.Key] = n
@@ -335,17 +343,18 @@ func (s *Server) reportStep(step string) callerHandler {
 			return
 		}
 		ctx, version, reason := r.Context(), f.int("version"), f.text("reason")
-		var err error
-		switch step {
-		case "return":
+		err := f.inv.Err()
+		switch {
+		case err != nil: // a malformed field (see parseForm): no step is taken
+		case step == "return":
 			_, err = report.Return(ctx, s.DB, c.Scope, cell, p, version, reason)
-		case "approve":
+		case step == "approve":
 			_, err = report.Approve(ctx, s.DB, c.Scope, cell, p, version)
-		case "accept":
+		case step == "accept":
 			_, err = report.Accept(ctx, s.DB, c.Scope, cell, p, version)
-		case "reopen":
+		case step == "reopen":
 			_, err = report.Reopen(ctx, s.DB, c.Scope, cell, p, version, reason)
-		case "request-reopen":
+		case step == "request-reopen":
 			if !isSecretaryOf(c, cell) {
 				err = apperr.ErrForbidden
 			} else {
@@ -370,6 +379,9 @@ func (s *Server) reportStep(step string) callerHandler {
 		switch {
 		case errors.As(err, &inv):
 			v.Error = inv.Fields["reason"]
+			if v.Error == "" {
+				v.Error = inv.Fields["version"]
+			}
 		case errors.Is(err, apperr.ErrConflict):
 			v.Error = "Báo cáo vừa thay đổi; xin xem lại rồi thao tác lần nữa."
 		case errors.Is(err, apperr.ErrForbidden):
@@ -493,7 +505,7 @@ func (s *Server) reportAutosave(w http.ResponseWriter, r *http.Request, c caller
 	figs, fieldErrs := readFigures(f)
 	msg, version := "", ""
 	if len(fieldErrs) > 0 {
-		msg = "Chưa tự lưu: có ô chưa phải là số nguyên từ 0 trở lên."
+		msg = "Chưa tự lưu: có ô chưa phải là số nguyên từ 0 đến " + format.Int(report.MaxFigure) + "."
 	} else {
 		rep, err := report.SaveDraft(r.Context(), s.DB, c.Scope, cell, p,
 			report.Entry{Version: f.int("version"), Figures: figs, OnBehalf: !isSecretaryOf(c, cell)}, s.today())

