@@ -66,7 +66,9 @@ func (p Period) Ended(today time.Time) bool { return !today.Before(p.End()) }
 // NotEndedError: a report was written for a quarter that has not ended on the day of the attempt.
 type NotEndedError struct{ Period Period }
 
-func (e NotEndedError) Error() string { return fmt.Sprintf("%d Q%d has not ended", e.Period.Year, e.Period.Quarter) }
+func (e NotEndedError) Error() string {
+	return fmt.Sprintf("%d Q%d has not ended", e.Period.Year, e.Period.Quarter)
+}
 
 // Message is the Vietnamese explanation, naming the quarter and the first day it may be reported.
 func (e NotEndedError) Message() string {
@@ -238,8 +240,8 @@ func (r *Report) loadDeadlines(ctx context.Context, q pg.Querier) error {
 type Entry struct {
 	Version  int // the version the user edited; 0 for a report not started
 	Figures  Figures
-	OnBehalf bool // entered by the commune for the cell
-	Confirm  bool // the user confirmed the unusual values
+	OnBehalf bool   // entered by the commune for the cell
+	Confirm  bool   // the user confirmed the unusual values
 	Note     string // kept with the revision, e.g. the paper date of an imported report
 }
 
