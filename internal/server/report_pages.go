@@ -386,18 +386,20 @@ func (s *Server) reportStep(step string) callerHandler {
 			return
 		}
 		var inv *apperr.Invalid
+		status := http.StatusUnprocessableEntity
 		switch {
 		case errors.As(err, &inv):
 			v.Error = inv.Fields["reason"]
 		case errors.Is(err, apperr.ErrConflict):
-			v.Error = "Báo cáo vừa thay đổi; xin xem lại rồi thao tác lần nữa."
+			status = http.StatusConflict
+			v.Error = "Báo cáo vừa được người khác thay đổi (trạng thái hiện nay: " + cur.State.Label() + "); xin xem lại rồi thao tác lần nữa."
 		case errors.Is(err, apperr.ErrForbidden):
 			v.Error = "Báo cáo đang ở trạng thái không cho phép thao tác này."
 		default:
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, web.Report(c.page(v.Period, "reports"), v))
+		s.render(w, r, status, web.Report(c.page(v.Period, "reports"), v))
 	}
 }
 
