@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
+	"ptdang/internal/org"
 	"ptdang/internal/report"
 )
 
@@ -192,5 +194,24 @@ func TestApproveAndReturnAtOnceExactlyOneApplies(t *testing.T) {
 	}
 	if n := revisions(t, f, q2); n["approve"]+n["return"] != 1 {
 		t.Fatalf("history %v, want one approval or one return", n)
+	}
+}
+
+func TestSimultaneousSettingsSavesOneWinsTheOthersConflict(t *testing.T) {
+	f := newFixture(t)
+	db := racePool(t, f)
+	staff := org.Under(f.province).As(audit.Actor{Login: "tinh"})
+	for _, from := range []int{0, 1} { // the first save (no row yet), then a change of the saved row
+		oneWinner(t, race(racers, func(i int) error {
+			return report.SaveSettings(t.Context(), db, staff, f.province, report.Settings{DeadlineDays: 5 + i, GraceDays: 10, Version: from})
+		}))
+		got, err := report.GetSettings(t.Context(), f.db, staff, f.province)
+		if err != nil || got.Version != from+1 {
+			t.Fatalf("after racing from version %d: %+v %v", from, got, err)
+		}
+	}
+	var audited int
+	if err := f.db.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE action = 'report_settings'`).Scan(&audited); err != nil || audited != 2 {
+		t.Fatalf("%d settings changes audited, want 2 (%v)", audited, err)
 	}
 }

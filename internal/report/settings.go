@@ -42,7 +42,8 @@ func GetSettings(ctx context.Context, q pg.Querier, scope org.Scope, province in
 	return s, err
 }
 
-// SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults).
+// SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults). A
+// stale version, or a save that races another one, is apperr.ErrConflict.
 func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province int64, in Settings) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		cur, err := GetSettings(ctx, tx, scope, province)
@@ -62,12 +63,18 @@ func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province
 		if err := inv.Err(); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `
+		// Only over the version that was read: a row someone else inserted or changed since is a
+		// conflict, never overwritten.
+		tag, err := tx.Exec(ctx, `
 			INSERT INTO report_setting (province_id, deadline_days, grace_days, two_step) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (province_id) DO UPDATE SET deadline_days = $2, grace_days = $3, two_step = $4,
-				version = report_setting.version + 1`, province, in.DeadlineDays, in.GraceDays, in.TwoStep)
+				version = report_setting.version + 1
+			WHERE report_setting.version = $5`, province, in.DeadlineDays, in.GraceDays, in.TwoStep, in.Version)
 		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return apperr.ErrConflict
 		}
 		return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "report_settings", Entity: "report_setting", EntityID: province, UnitID: province,
 			Old: cur, New: in})
