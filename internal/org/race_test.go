@@ -2,6 +2,7 @@ package org_test
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -168,5 +169,26 @@ func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
 	var links int
 	if err := f.db.QueryRow(ctx, `SELECT count(*) FROM hamlet_cell_link WHERE hamlet_id = $1`, hamlet).Scan(&links); err != nil || links != 2 {
 		t.Fatalf("%d links, want the first and the one change (%v)", links, err)
+	}
+}
+
+// A merge carries no version: of simultaneous merges of the same units, the first applies and
+// the others are told, on "predecessors", that the units are no longer open on that day. The
+// units are named in either order: holding them never deadlocks.
+func TestSimultaneousMergesOfTheSameUnitsOneApplies(t *testing.T) {
+	f := newFixture(t)
+	db := racePool(t, f)
+	oneWinner(t, race(func(i int) error {
+		units := []int64{f.communeA, f.communeB}
+		if i%2 == 1 {
+			units = []int64{f.communeB, f.communeA}
+		}
+		_, err := org.MergePartyUnits(t.Context(), db, all, org.Reorg{Effective: day("2025-07-01")}, units,
+			org.PartyUnitInput{Code: fmt.Sprintf("DN-AB-%d", i), Name: "Đảng bộ xã An Bình", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province})
+		return err
+	}), func(err error) bool { return apperr.Field(err, "predecessors") != "" })
+	var events int
+	if err := f.db.QueryRow(t.Context(), `SELECT count(*) FROM reorg_event`).Scan(&events); err != nil || events != 1 {
+		t.Fatalf("%d reorganisation events, want 1 (%v)", events, err)
 	}
 }
