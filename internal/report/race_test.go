@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -213,5 +214,48 @@ func TestSimultaneousSettingsSavesOneWinsTheOthersConflict(t *testing.T) {
 	var audited int
 	if err := f.db.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE action = 'report_settings'`).Scan(&audited); err != nil || audited != 2 {
 		t.Fatalf("%d settings changes audited, want 2 (%v)", audited, err)
+	}
+}
+
+// An extension carries no version: simultaneous grants all apply, one after the other, and the
+// audit log names, for each, the day it replaced, so no grant is lost from the record.
+func TestSimultaneousExtensionsEachRecordWhatTheyReplaced(t *testing.T) {
+	f := newFixture(t)
+	db := racePool(t, f)
+	staff := org.Under(f.province).As(audit.Actor{Login: "tinh"})
+	errs := race(racers, func(i int) error {
+		return report.GrantException(t.Context(), db, staff, f.cell, q2, day("2022-11-01").AddDate(0, 0, i))
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("grant %d: %v", i, err)
+		}
+	}
+	rows, err := f.db.Query(t.Context(), `SELECT old_value->>'until', new_value->>'until' FROM audit_log WHERE action = 'report_exception' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chain [][2]*string
+	for rows.Next() {
+		var old, nw *string
+		if err := rows.Scan(&old, &nw); err != nil {
+			t.Fatal(err)
+		}
+		chain = append(chain, [2]*string{old, nw})
+	}
+	if err := rows.Err(); err != nil || len(chain) != racers {
+		t.Fatalf("%d grants audited, want %d (%v)", len(chain), racers, err)
+	}
+	if chain[0][0] != nil {
+		t.Fatalf("the first grant replaced %s, want nothing", *chain[0][0])
+	}
+	for i := 1; i < len(chain); i++ {
+		if chain[i][0] == nil || *chain[i][0] != *chain[i-1][1] {
+			t.Fatalf("grant %d replaced %v, want the day grant %d set (%s)", i, chain[i][0], i-1, *chain[i-1][1])
+		}
+	}
+	var stored string
+	if err := f.db.QueryRow(t.Context(), `SELECT to_char(until, 'YYYY-MM-DD') FROM report_exception WHERE cell_id = $1`, f.cell).Scan(&stored); err != nil || !strings.HasPrefix(*chain[len(chain)-1][1], stored) {
+		t.Fatalf("stored %s, want the last grant's %s (%v)", stored, *chain[len(chain)-1][1], err)
 	}
 }
