@@ -241,7 +241,7 @@ func TestEveryExportOfTheDemoProvinceImportsBackUnchanged(t *testing.T) {
 				name, data = "bao-cao.csv", csvFile(t, sheet)
 			}
 			start := time.Now()
-			res, err := report.ImportFigures(ctx, db, all, bytes.NewReader(data), name, dryRun, day("2026-11-30"))
+			res, err := report.ImportFigures(ctx, db, all, bytes.NewReader(data), name, dryRun, true, day("2026-11-30"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -354,8 +354,8 @@ func CloseAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, 
 		if err != nil {
 			return err
 		}
-		if cur.Version != version {
-			return apperr.ErrConflict
+		if err := holdVersion(ctx, tx, "admin_unit", id, version); err != nil {
+			return err
 		}
 		inv := &apperr.Invalid{}
 		if !cur.Life.Contains(on) || on.Equal(cur.Life.From) {

@@ -64,6 +64,12 @@ func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mo
 			inv.Add("mode", "Chọn hình thức: chi bộ riêng hoặc sinh hoạt ghép.")
 		}
 	}
+	// One change of a hamlet's links at a time: the hamlet's row is held until the end of tx, so
+	// a second change made at once waits and then sees the first (and is refused below) instead
+	// of breaking the no-overlap constraint.
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM admin_unit WHERE id = $1 FOR UPDATE`, hamlet); err != nil {
+		return err
+	}
 	var later *time.Time
 	if err := tx.QueryRow(ctx, `SELECT max(valid_from) FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from >= $2`, hamlet, from).Scan(&later); err != nil {
 		return err

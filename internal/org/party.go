@@ -414,8 +414,8 @@ func ClosePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, 
 		if err != nil {
 			return err
 		}
-		if cur.Version != version {
-			return apperr.ErrConflict
+		if err := holdVersion(ctx, tx, "party_unit", id, version); err != nil {
+			return err
 		}
 		inv := &apperr.Invalid{}
 		if !cur.Life.Contains(on) || on.Equal(cur.Life.From) {
@@ -468,6 +468,18 @@ func closeVersions(ctx context.Context, tx pgx.Tx, table string, unit int64, on 
 		return err
 	}
 	_, err = tx.Exec(ctx, `UPDATE `+strings.TrimSuffix(table, "_version")+` SET version = version + 1 WHERE id = $1`, unit)
+	return err
+}
+
+// holdVersion locks unit's row (table party_unit or admin_unit) for the rest of tx if it is still
+// at version; otherwise, or when another transaction changes it first, apperr.ErrConflict. A
+// check on a plain read would let two closes of one version both apply.
+func holdVersion(ctx context.Context, tx pgx.Tx, table string, id int64, version int) error {
+	var one int
+	err := tx.QueryRow(ctx, `SELECT 1 FROM `+table+` WHERE id = $1 AND version = $2 FOR UPDATE`, id, version).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return apperr.ErrConflict
+	}
 	return err
 }
 

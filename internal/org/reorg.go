@@ -86,6 +86,9 @@ func (t tables) newEvent(ctx context.Context, tx pgx.Tx, kind EventKind, effecti
 // checkOpen checks that unit is in scope and was open on the day before on and on on, so a
 // change can take effect on on. field names the form field in messages.
 func (t tables) checkOpen(ctx context.Context, tx pgx.Tx, scope Scope, unit int64, on time.Time, field string, inv *apperr.Invalid) (name string, err error) {
+	if err := t.hold(ctx, tx, []int64{unit}); err != nil {
+		return "", err
+	}
 	var (
 		life    Span
 		inScope bool
@@ -103,6 +106,15 @@ func (t tables) checkOpen(ctx context.Context, tx pgx.Tx, scope Scope, unit int6
 		inv.Add(field, fmt.Sprintf("%s không còn hiệu lực vào ngày %s, hoặc mới thành lập đúng ngày đó.", name, on.Format("02/01/2006")))
 	}
 	return name, nil
+}
+
+// hold locks the rows of units until the end of tx, in id order (two merges of the same units
+// never deadlock). Reorganisations carry no version: holding the units makes a second change
+// made at once wait, then check against the first (a merged unit is no longer open) instead of
+// applying twice.
+func (t tables) hold(ctx context.Context, tx pgx.Tx, units []int64) error {
+	_, err := tx.Exec(ctx, `SELECT 1 FROM `+t.unit+` WHERE id = ANY ($1) ORDER BY id FOR UPDATE`, units)
+	return err
 }
 
 // newVersion opens a version of unit from on, copying the one in force and changing its name
@@ -570,6 +582,9 @@ func checkPredecessors(ctx context.Context, tx pgx.Tx, t tables, scope Scope, r 
 	}
 	if r.Effective.IsZero() {
 		return nil
+	}
+	if err := t.hold(ctx, tx, units); err != nil {
+		return err
 	}
 	for _, u := range units {
 		if _, err := t.checkOpen(ctx, tx, scope, u, r.Effective, "predecessors", inv); err != nil {

@@ -165,8 +165,15 @@ func (im *importer) row(row *exchange.Row) error {
 		err = tx.QueryRow(ctx, `
 			INSERT INTO quality_rating (cell_id, year, excellent, good, satisfactory, unsatisfactory, exempt, unsatisfactory_two_years, own_rating, updated_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, 0))
+			ON CONFLICT (cell_id, year) DO NOTHING
 			RETURNING id`, cell.ID, year, m.Excellent, m.Good, m.Satisfactory, m.Unsatisfactory, m.Exempt, m.UnsatisfactoryTwoYears,
 			string(own), im.scope.Actor.UserID).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Another import stored this cell's year after this one looked: never overwrite what
+			// this import did not see.
+			row.Problemf("cell_code", "xếp loại năm %d của %s vừa được người khác nhập cùng lúc; xin xem lại rồi nhập lại tệp", year, cell.Name)
+			return nil
+		}
 		if err != nil {
 			return err
 		}

@@ -53,9 +53,14 @@ var errRollback = errors.New("rollback")
 
 // ImportFigures reads a quarter's figures for many cells and submits each report on the cell's
 // behalf, checked as a submission is (unusual values are taken as confirmed: the paper was
-// signed). All or nothing: any problem, or a dry run, writes nothing. An optional submission
-// date decides lateness; without it, today does.
-func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Reader, filename string, dryRun bool, today time.Time) (ImportResult, error) {
+// signed). All or nothing: any problem, or a dry run, writes nothing.
+//
+// An import is recorded as what it is: a revision "import" by the importing user at the real
+// time of the import. Lateness is decided by today, the day of the import, never by the
+// "Ngày nộp" a file states (that date is only kept in the revision's note). A quarter that has
+// not ended on today is refused. A locked period is refused too, unless historic is set: province
+// staff loading past years' paper reports, which are then marked late (docs/import.md).
+func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Reader, filename string, dryRun, historic bool, today time.Time) (ImportResult, error) {
 	res := ImportResult{DryRun: dryRun}
 	data, err := io.ReadAll(io.LimitReader(r, org.MaxImportBytes+1))
 	if err != nil {
@@ -67,7 +72,7 @@ func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Re
 	}
 	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		for _, row := range rows {
-			unchanged, err := importRow(ctx, tx, scope, row, today)
+			unchanged, err := importRow(ctx, tx, scope, row, historic, today)
 			if err != nil {
 				return err
 			}
@@ -99,16 +104,19 @@ func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Re
 
 // importRow submits one row's report; unchanged tells that the row equals the report already
 // submitted or approved (as an export of it does), which is left alone.
-func importRow(ctx context.Context, tx pgx.Tx, scope org.Scope, row *exchange.Row, today time.Time) (unchanged bool, err error) {
+func importRow(ctx context.Context, tx pgx.Tx, scope org.Scope, row *exchange.Row, historic bool, today time.Time) (unchanged bool, err error) {
 	year, _ := row.Int("year")
 	quarter, _ := row.Int("quarter")
 	p := Period{Year: int(year), Quarter: int(quarter)}
 	if !p.Valid() && len(row.Problems()) == 0 {
 		row.Problemf("quarter", "quý phải từ 1 đến 4 và năm hợp lệ")
 	}
-	if d, ok := row.Date("submitted_on"); ok {
-		today = d
+	if len(row.Problems()) == 0 {
+		if err := CheckEnded(p, today); err != nil {
+			row.Problemf("quarter", "%s", err.(NotEndedError).Message())
+		}
 	}
+	paperDate, hasPaperDate := row.Date("submitted_on")
 	figs := Figures{}
 	for _, f := range Fields {
 		n, _ := row.Int(f.Key)
@@ -141,8 +149,23 @@ func importRow(ctx context.Context, tx pgx.Tx, scope org.Scope, row *exchange.Ro
 		row.Problemf("", "báo cáo %s của %s đã gửi hoặc đã duyệt (%s); không ghi đè", p, cell.Name, cur.State.Label())
 		return false, nil
 	}
+	// The paper's date decides nothing (a file could back-date it); it is kept as a note, and
+	// only a date that could be true is taken. (A row left unchanged above is not checked: an
+	// export states the day the report was really submitted.)
+	var note string
+	if hasPaperDate {
+		switch d := paperDate; {
+		case d.Before(p.End()):
+			row.Problemf("submitted_on", "ngày nộp %s trước khi %s kết thúc", d.Format("02/01/2006"), p)
+			return false, nil
+		case d.After(today):
+			row.Problemf("submitted_on", "ngày nộp %s sau ngày nhập tệp", d.Format("02/01/2006"))
+			return false, nil
+		}
+		note = "Ngày nộp trên giấy: " + paperDate.Format("02/01/2006")
+	}
 	// write runs in a savepoint of tx: a refused row leaves nothing behind.
-	_, err = write(ctx, tx, scope, cell.ID, p, Entry{Version: cur.Version, Figures: figs, OnBehalf: true, Confirm: true}, today, "import", Submitted)
+	_, err = write(ctx, tx, scope, cell.ID, p, Entry{Version: cur.Version, Figures: figs, OnBehalf: true, Confirm: true, Note: note}, today, "import", Submitted, historic)
 	var inv *apperr.Invalid
 	switch {
 	case err == nil:
@@ -152,6 +175,8 @@ func importRow(ctx context.Context, tx pgx.Tx, scope org.Scope, row *exchange.Ro
 		}
 	case errors.Is(err, ErrLocked):
 		row.Problemf("", "%s đã khóa sổ với %s", p, cell.Name)
+	case errors.Is(err, apperr.ErrConflict), errors.Is(err, apperr.ErrForbidden):
+		row.Problemf("", "báo cáo %s của %s vừa được người khác sửa hoặc gửi; xin nhập lại tệp", p, cell.Name)
 	default:
 		return false, fmt.Errorf("row %d: %w", row.Number(), err)
 	}

@@ -59,6 +59,30 @@ func (p Period) End() time.Time {
 	return time.Date(p.Year, time.Month(3*p.Quarter+1), 1, 0, 0, 0, 0, time.UTC)
 }
 
+// Ended reports whether the quarter is over on today: a report may only be entered from the
+// first day after it.
+func (p Period) Ended(today time.Time) bool { return !today.Before(p.End()) }
+
+// NotEndedError: a report was written for a quarter that has not ended on the day of the attempt.
+type NotEndedError struct{ Period Period }
+
+func (e NotEndedError) Error() string {
+	return fmt.Sprintf("%d Q%d has not ended", e.Period.Year, e.Period.Quarter)
+}
+
+// Message is the Vietnamese explanation, naming the quarter and the first day it may be reported.
+func (e NotEndedError) Message() string {
+	return fmt.Sprintf("%s chưa kết thúc: chỉ nhập được báo cáo quý này từ ngày %s.", e.Period, e.Period.End().Format("02/01/2006"))
+}
+
+// CheckEnded returns a NotEndedError when p has not ended on today, and nil otherwise.
+func CheckEnded(p Period, today time.Time) error {
+	if !p.Ended(today) {
+		return NotEndedError{Period: p}
+	}
+	return nil
+}
+
 // LastEnded is the quarter cells report on today: the latest one that has ended.
 func LastEnded(today time.Time) Period {
 	return Period{Year: today.Year(), Quarter: (int(today.Month())-1)/3 + 1}.Previous()
@@ -216,8 +240,9 @@ func (r *Report) loadDeadlines(ctx context.Context, q pg.Querier) error {
 type Entry struct {
 	Version  int // the version the user edited; 0 for a report not started
 	Figures  Figures
-	OnBehalf bool // entered by the commune for the cell
-	Confirm  bool // the user confirmed the unusual values
+	OnBehalf bool   // entered by the commune for the cell
+	Confirm  bool   // the user confirmed the unusual values
+	Note     string // kept with the revision, e.g. the paper date of an imported report
 }
 
 // ErrLocked: the period is closed to entry for this cell.
@@ -230,32 +255,46 @@ type Warnings map[string]string
 func (w Warnings) Error() string { return fmt.Sprintf("%d unusual values to confirm", len(w)) }
 
 // SaveDraft stores the figures as a draft: half-typed figures are kept, only negative numbers
-// are refused. A returned report becomes a draft again, its reason kept. A stale version is
-// apperr.ErrConflict; an approved report or a locked period refuses.
+// are refused. A returned report becomes a draft again, its reason kept. A stale version, or a
+// save that races another one, is apperr.ErrConflict; an approved report refuses
+// (apperr.ErrForbidden), so does a locked period (ErrLocked) and a quarter that has not ended
+// (NotEndedError).
 func SaveDraft(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, e Entry, today time.Time) (Report, error) {
-	return write(ctx, db, scope, cell, p, e, today, "save", Draft)
+	return write(ctx, db, scope, cell, p, e, today, "save", Draft, false)
 }
 
 // Submit checks the figures (balance, breakdowns, unusual values unless confirmed), stores them
-// and sends the report to the commune: late when today is after the deadline.
+// and sends the report to the commune: late when today is after the deadline. Its errors are
+// SaveDraft's, plus *apperr.Invalid and Warnings.
 func Submit(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, e Entry, today time.Time) (Report, error) {
-	return write(ctx, db, scope, cell, p, e, today, "submit", Submitted)
+	return write(ctx, db, scope, cell, p, e, today, "submit", Submitted, false)
 }
 
-func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, e Entry, today time.Time, action string, to State) (Report, error) {
+// editableStates are the stored states whose figures may change (NotStarted is never stored).
+var editableStates = []string{string(Draft), string(Returned)}
+
+// write stores e as the report's figures in state to. The checks run on a plain read; the
+// write itself only happens if the row is still the version that was read (UPDATE … AND
+// version = $n, or INSERT … ON CONFLICT DO NOTHING for the first save), so of two saves from
+// the same version exactly one wins and the other is apperr.ErrConflict. lockExempt lets a
+// historic import write into a locked period.
+func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, e Entry, today time.Time, action string, to State, lockExempt bool) (Report, error) {
 	var out Report
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		cur, err := Get(ctx, tx, scope, cell, p)
 		if err != nil {
 			return err
 		}
-		if !cur.State.Editable() {
-			return apperr.ErrForbidden
+		if err := CheckEnded(p, today); err != nil {
+			return err
 		}
 		if cur.Version != e.Version {
 			return apperr.ErrConflict
 		}
-		if cur.Locked(today) {
+		if !cur.State.Editable() {
+			return apperr.ErrForbidden
+		}
+		if cur.Locked(today) && !lockExempt {
 			return ErrLocked
 		}
 		inv := &apperr.Invalid{}
@@ -279,8 +318,19 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 				return Warnings(w)
 			}
 		}
+		if cur.ID == 0 {
+			// The first save: whoever inserts the row first wins; the others find it there.
+			err = tx.QueryRow(ctx, `INSERT INTO quarterly_report (cell_id, year, quarter, version) VALUES ($1, $2, $3, 0)
+				ON CONFLICT (cell_id, year, quarter) DO NOTHING RETURNING id`, cell, p.Year, p.Quarter).Scan(&cur.ID)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return apperr.ErrConflict
+			}
+			if err != nil {
+				return err
+			}
+		}
 		sets := make([]string, len(Fields))
-		args := []any{cell, p.Year, p.Quarter, to, scope.Actor.UserID, e.OnBehalf}
+		args := []any{cur.ID, e.Version, editableStates, to, scope.Actor.UserID, e.OnBehalf}
 		for i, f := range Fields {
 			sets[i] = fmt.Sprintf("%s = $%d", f.Key, len(args)+1)
 			args = append(args, e.Figures[f.Key])
@@ -289,18 +339,12 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 		late := submitted && today.After(cur.Deadline)
 		args = append(args, submitted, late)
 		n := len(args)
-		if cur.ID == 0 {
-			err = tx.QueryRow(ctx, `INSERT INTO quarterly_report (cell_id, year, quarter, version) VALUES ($1, $2, $3, 0) RETURNING id`, cell, p.Year, p.Quarter).Scan(&cur.ID)
-			if err != nil {
-				return err
-			}
-		}
 		tag, err := tx.Exec(ctx, fmt.Sprintf(`
 			UPDATE quarterly_report SET state = $4, updated_by = NULLIF($5, 0), on_behalf = $6, updated_at = now(), %s,
 				submitted_at = CASE WHEN $%d THEN now() ELSE submitted_at END,
 				late = CASE WHEN $%d THEN $%d ELSE late END,
 				version = version + 1
-			WHERE cell_id = $1 AND year = $2 AND quarter = $3`, strings.Join(sets, ", "), n-1, n-1, n), args...)
+			WHERE id = $1 AND version = $2 AND state = ANY($3)`, strings.Join(sets, ", "), n-1, n-1, n), args...)
 		if err != nil {
 			return err
 		}
@@ -310,7 +354,7 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 		if out, err = Get(ctx, tx, scope, cell, p); err != nil {
 			return err
 		}
-		return logRevision(ctx, tx, scope, out, action, "", cur.Figures)
+		return logRevision(ctx, tx, scope, out, action, e.Note, cur.Figures)
 	})
 	return out, err
 }
@@ -389,10 +433,19 @@ func transition(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64
 		if action == "request_reopen" {
 			set = "reopen_requested = $5"
 		}
-		_, err = tx.Exec(ctx, `UPDATE quarterly_report SET state = $4, `+set+`, version = version + 1, updated_at = now()
-			WHERE cell_id = $1 AND year = $2 AND quarter = $3`, cell, p.Year, p.Quarter, to, reason)
+		// Only from the version and state that were read: of two steps taken at once (approve and
+		// return), exactly one applies.
+		fromStates := make([]string, len(from))
+		for i, st := range from {
+			fromStates[i] = string(st)
+		}
+		tag, err := tx.Exec(ctx, `UPDATE quarterly_report SET state = $4, `+set+`, version = version + 1, updated_at = now()
+			WHERE id = $1 AND version = $2 AND state = ANY($3)`, cur.ID, version, fromStates, to, reason)
 		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return apperr.ErrConflict
 		}
 		if out, err = Get(ctx, tx, scope, cell, p); err != nil {
 			return err

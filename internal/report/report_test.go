@@ -262,7 +262,7 @@ func TestImportWithOneBadRowChangesNothingAndNamesTheRow(t *testing.T) {
 		return b.String()
 	}
 	staff := org.Under(f.province).As(audit.Actor{Login: "tinh"})
-	res, err := report.ImportFigures(ctx, f.db, staff, strings.NewReader(file(17)), "quy2.csv", false, day("2022-07-20"))
+	res, err := report.ImportFigures(ctx, f.db, staff, strings.NewReader(file(17)), "quy2.csv", false, true, day("2022-07-09"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestImportWithOneBadRowChangesNothingAndNamesTheRow(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("%d reports written despite the bad row", n)
 	}
-	res, err = report.ImportFigures(ctx, f.db, staff, strings.NewReader(file(-1)), "quy2.csv", false, day("2022-07-20"))
+	res, err = report.ImportFigures(ctx, f.db, staff, strings.NewReader(file(-1)), "quy2.csv", false, true, day("2022-07-09"))
 	if err != nil || len(res.Problems) != 0 || res.Submitted != 30 {
 		t.Fatalf("mended import: %+v %v", res, err)
 	}

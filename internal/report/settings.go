@@ -42,7 +42,8 @@ func GetSettings(ctx context.Context, q pg.Querier, scope org.Scope, province in
 	return s, err
 }
 
-// SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults).
+// SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults). A
+// stale version, or a save that races another one, is apperr.ErrConflict.
 func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province int64, in Settings) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		cur, err := GetSettings(ctx, tx, scope, province)
@@ -62,12 +63,18 @@ func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province
 		if err := inv.Err(); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `
+		// Only over the version that was read: a row someone else inserted or changed since is a
+		// conflict, never overwritten.
+		tag, err := tx.Exec(ctx, `
 			INSERT INTO report_setting (province_id, deadline_days, grace_days, two_step) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (province_id) DO UPDATE SET deadline_days = $2, grace_days = $3, two_step = $4,
-				version = report_setting.version + 1`, province, in.DeadlineDays, in.GraceDays, in.TwoStep)
+				version = report_setting.version + 1
+			WHERE report_setting.version = $5`, province, in.DeadlineDays, in.GraceDays, in.TwoStep, in.Version)
 		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return apperr.ErrConflict
 		}
 		return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "report_settings", Entity: "report_setting", EntityID: province, UnitID: province,
 			Old: cur, New: in})
@@ -86,14 +93,48 @@ func GrantException(ctx context.Context, db pg.Beginner, scope org.Scope, cell i
 			inv.Add("until", "Nhập ngày hết gia hạn.")
 			return inv
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO report_exception (cell_id, year, quarter, until) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (cell_id, year, quarter) DO UPDATE SET until = $4`, cell, p.Year, p.Quarter, until)
+		old, err := setException(ctx, tx, cell, p, until)
 		if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "report_exception", Entity: "quarterly_report", EntityID: r.ID, UnitID: cell,
-			Label: r.CellName + " " + p.String(), New: map[string]any{"until": until}})
+		e := audit.Entry{Action: "report_exception", Entity: "quarterly_report", EntityID: r.ID, UnitID: cell,
+			Label: r.CellName + " " + p.String(), New: map[string]any{"until": until}}
+		if old != nil {
+			e.Old = map[string]any{"until": *old}
+		}
+		return audit.Record(ctx, tx, scope.Actor, e)
 	})
+}
+
+// setException sets the day until which cell may enter p and returns the day it replaced (nil
+// when there was none). An extension carries no version (the form states a new day, not an
+// edit of the old one): grants made at once apply one after the other, the last one stays, and
+// each returns the day it really replaced, so the audit log tells the whole story.
+func setException(ctx context.Context, tx pgx.Tx, cell int64, p Period, until time.Time) (*time.Time, error) {
+	for range 2 {
+		var old time.Time
+		err := tx.QueryRow(ctx, `
+			UPDATE report_exception e SET until = $4
+			FROM (SELECT until FROM report_exception WHERE cell_id = $1 AND year = $2 AND quarter = $3 FOR UPDATE) o
+			WHERE e.cell_id = $1 AND e.year = $2 AND e.quarter = $3
+			RETURNING o.until`, cell, p.Year, p.Quarter, until).Scan(&old)
+		if err == nil {
+			return &old, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return nil, err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO report_exception (cell_id, year, quarter, until) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (cell_id, year, quarter) DO NOTHING`, cell, p.Year, p.Quarter, until)
+		if err != nil {
+			return nil, err
+		}
+		if tag.RowsAffected() == 1 {
+			return nil, nil
+		}
+		// Another grant inserted it meanwhile: replace that one, knowing it.
+	}
+	return nil, apperr.ErrConflict
 }
 
 // ProvinceOf returns the provincial committee unit belongs to on d; apperr.ErrNotFound when

@@ -28,7 +28,7 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, c caller) 
 		return
 	}
 	defer file.Close()
-	res, err := report.ImportFigures(r.Context(), s.DB, c.Scope, file, header.Filename, r.FormValue("dry_run") != "", s.today())
+	res, err := report.ImportFigures(r.Context(), s.DB, c.Scope, file, header.Filename, r.FormValue("dry_run") != "", c.Can(account.AcceptReports), s.today())
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -102,7 +102,7 @@ func (s *Server) reportView(r *http.Request, c caller, rep report.Report) (web.R
 		Action: reportHref(rep.CellID, rep.Period), CellName: rep.CellName, Period: rep.Period.String(),
 		State: rep.State.Label(), StateKey: string(rep.State), Deadline: format.Date(rep.Deadline),
 		LocksOn: format.Date(rep.LocksOn), Late: rep.Late, Version: strconv.Itoa(rep.Version),
-		Editable:      rep.State.Editable() && !rep.Locked(today) && c.Can(account.EnterReports),
+		Editable:      rep.State.Editable() && !rep.Locked(today) && rep.Ended(today) && c.Can(account.EnterReports),
 		CanReview:     c.Can(account.ReviewReports) && !isSecretaryOf(c, rep.CellID),
 		CanAccept:     c.Can(account.AcceptReports) && rep.TwoStep,
 		CanAskReopen:  isSecretaryOf(c, rep.CellID),
@@ -115,6 +115,8 @@ func (s *Server) reportView(r *http.Request, c caller, rep report.Report) (web.R
 		v.StatusHref = fmt.Sprintf("/reports/status?year=%d&quarter=%d", rep.Year, rep.Quarter)
 	}
 	switch {
+	case !rep.Ended(today):
+		v.Notice = report.NotEndedError{Period: rep.Period}.Message()
 	case rep.State.Editable() && rep.Locked(today):
 		v.Notice = "Đã quá thời hạn nhập báo cáo quý này. Nếu cần nhập, xin Ban Tổ chức gia hạn cho chi bộ."
 	case rep.State == report.Submitted:
@@ -281,6 +283,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c caller) {
 		inv      *apperr.Invalid
 		warnings report.Warnings
 		warns    map[string]string
+		notEnded report.NotEndedError
 	)
 	status := http.StatusUnprocessableEntity
 	switch {
@@ -294,10 +297,22 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c caller) {
 		v.NeedConfirm = true
 		v.Error = "Có số liệu khác thường (đánh dấu vàng). Xin kiểm tra; nếu đúng, đánh dấu ô xác nhận ở cuối rồi bấm Gửi lần nữa."
 	case errors.Is(err, apperr.ErrConflict):
+		// Show what is stored now (read after the failed save: cur may predate the other save),
+		// beside what the user typed, which the form keeps.
+		stored, gerr := report.Get(ctx, s.DB, c.Scope, cell, p)
+		if gerr != nil {
+			s.fail(w, r, gerr)
+			return
+		}
+		if v, verr = s.reportView(r, c, stored); verr != nil {
+			s.fail(w, r, verr)
+			return
+		}
 		status = http.StatusConflict
-		v.Error = "Báo cáo vừa được người khác lưu."
-		v.Conflict = changeRows(report.Diff(figs, cur.Figures))
-		v.Version = strconv.Itoa(cur.Version) // a second save now overwrites, knowingly
+		v.Error = "Báo cáo vừa được người khác lưu. Số đồng chí nhập vẫn còn trên trang; bảng dưới so với số đã lưu."
+		v.Conflict = changeRows(report.Diff(figs, stored.Figures)) // v.Version is stored's: a second save overwrites, knowingly
+	case errors.As(err, &notEnded):
+		v.Error = notEnded.Message()
 	case errors.Is(err, report.ErrLocked):
 		v.Error = "Đã quá thời hạn nhập báo cáo quý này."
 	case errors.Is(err, apperr.ErrForbidden):
@@ -313,7 +328,8 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c caller) {
 
 // reportCheck is the live check htmx asks for as the user types; it saves nothing.
 func (s *Server) reportCheck(w http.ResponseWriter, r *http.Request, c caller) {
-	if _, ok := s.reportOf(w, r, c); !ok {
+	rep, ok := s.reportOf(w, r, c)
+	if !ok {
 		return
 	}
 	f, ok := s.parseForm(w, r)
@@ -322,6 +338,9 @@ func (s *Server) reportCheck(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	figs, errs := readFigures(f)
 	checks := checkList(figs)
+	if err := report.CheckEnded(rep.Period, s.today()); err != nil {
+		checks = append([]string{err.(report.NotEndedError).Message()}, checks...)
+	}
 	for _, fl := range report.Fields {
 		if msg, ok := errs[fl.Key]; ok {
 			checks = append(checks, msg)
@@ -376,6 +395,7 @@ func (s *Server) reportStep(step string) callerHandler {
 			return
 		}
 		var inv *apperr.Invalid
+		status := http.StatusUnprocessableEntity
 		switch {
 		case errors.As(err, &inv):
 			v.Error = inv.Fields["reason"]
@@ -383,14 +403,15 @@ func (s *Server) reportStep(step string) callerHandler {
 				v.Error = inv.Fields["version"]
 			}
 		case errors.Is(err, apperr.ErrConflict):
-			v.Error = "Báo cáo vừa thay đổi; xin xem lại rồi thao tác lần nữa."
+			status = http.StatusConflict
+			v.Error = "Báo cáo vừa được người khác thay đổi (trạng thái hiện nay: " + cur.State.Label() + "); xin xem lại rồi thao tác lần nữa."
 		case errors.Is(err, apperr.ErrForbidden):
 			v.Error = "Báo cáo đang ở trạng thái không cho phép thao tác này."
 		default:
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, web.Report(c.page(v.Period, "reports"), v))
+		s.render(w, r, status, web.Report(c.page(v.Period, "reports"), v))
 	}
 }
 
@@ -504,6 +525,7 @@ func (s *Server) reportAutosave(w http.ResponseWriter, r *http.Request, c caller
 	}
 	figs, fieldErrs := readFigures(f)
 	msg, version := "", ""
+	var notEnded report.NotEndedError
 	if len(fieldErrs) > 0 {
 		msg = "Chưa tự lưu: có ô chưa phải là số nguyên từ 0 đến " + format.Int(report.MaxFigure) + "."
 	} else {
@@ -516,6 +538,8 @@ func (s *Server) reportAutosave(w http.ResponseWriter, r *http.Request, c caller
 			msg = "Chưa tự lưu: người khác vừa lưu báo cáo này. Bấm “Lưu nháp” để xem hai bản."
 		case errors.Is(err, report.ErrLocked), errors.Is(err, apperr.ErrForbidden):
 			msg = "Không lưu được: báo cáo đã khóa hoặc đã gửi."
+		case errors.As(err, &notEnded):
+			msg = "Không lưu được: " + notEnded.Message()
 		case errors.Is(err, apperr.ErrNotFound):
 			s.notFound(w, r)
 			return

@@ -214,3 +214,33 @@ func TestAutosaveKeepsTheDraftAndTheFormsVersion(t *testing.T) {
 		t.Fatalf("stale autosave: %s", body)
 	}
 }
+
+func TestAQuarterNotEndedCannotBeEnteredThroughThePage(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base) // today is 03/07/2026
+	for _, p := range []report.Period{{Year: 2026, Quarter: 3}, {Year: 2027, Quarter: 3}} {
+		path := base + reportHref(f.cell, p)
+		resp, body := send(t, f.sec, "GET", path, nil)
+		if resp.StatusCode != http.StatusOK || strings.Contains(body, `name="admitted"`) || !strings.Contains(body, p.String()+" chưa kết thúc") {
+			t.Fatalf("page of %s: %d, an editable form or no notice naming the quarter", p, resp.StatusCode)
+		}
+		figures := url.Values{"version": {"0"}, "opening": {"14"}, "closing": {"14"}, "full_members": {"14"}}
+		for _, action := range []string{"save", "submit"} {
+			figures.Set("action", action)
+			resp, body := send(t, f.sec, "POST", path, figures)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, p.String()+" chưa kết thúc") {
+				t.Fatalf("%s of %s: %d", action, p, resp.StatusCode)
+			}
+		}
+		if _, body := send(t, f.sec, "POST", path+"/check", figures); !strings.Contains(body, p.String()+" chưa kết thúc") {
+			t.Fatalf("the live check of %s does not say the quarter has not ended:\n%s", p, body)
+		}
+		if _, body := send(t, f.sec, "POST", path+"/autosave", figures); !strings.Contains(body, p.String()+" chưa kết thúc") {
+			t.Fatalf("autosave of %s:\n%s", p, body)
+		}
+	}
+	var n int
+	if err := s.DB.QueryRow(t.Context(), `SELECT count(*) FROM quarterly_report WHERE year > 2026 OR quarter > 2`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d reports stored for quarters not ended (%v)", n, err)
+	}
+}

@@ -1,0 +1,97 @@
+package target_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/target"
+)
+
+const racers = 8
+
+// race runs attempt racers times at once on a pool with a connection each, behind a start
+// barrier, and fails t unless exactly one succeeded and the others are apperr.ErrConflict.
+func race(t *testing.T, f fixture, attempt func(db *pgxpool.Pool, i int) error) {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(f.db.Config().ConnString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = racers + 2
+	db, err := pgxpool.NewWithConfig(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	errs := make([]error, racers)
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	for i := range racers {
+		ready.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-start
+			errs[i] = attempt(db, i)
+		}()
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+	wins := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case errors.Is(err, apperr.ErrConflict):
+		default:
+			t.Errorf("attempt %d: %v, want success or a conflict", i, err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d of %d simultaneous attempts from one version succeeded, want exactly 1 (errors: %v)", wins, racers, errs)
+	}
+}
+
+func auditCount(t *testing.T, f fixture, entity string) int {
+	t.Helper()
+	var n int
+	if err := f.db.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE entity = $1`, entity).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestSimultaneousAllocationsFromOneVersionOneWins(t *testing.T) {
+	f := newFixture(t)
+	for _, from := range []int{0, 1} { // first targets, then a change of them
+		race(t, f, func(db *pgxpool.Pool, i int) error {
+			_, _, err := target.Allocate(t.Context(), db, f.provinceStaff, target.AllocationInput{Unit: f.province, Year: 2022,
+				Children: []target.Entry{number(f.communeA, 700+10*from+i, from), number(f.communeB, 500+10*from+i, from)}}, spring2022)
+			return err
+		})
+	}
+	if n := auditCount(t, f, "admission_target"); n != 4 {
+		t.Fatalf("%d target changes audited, want 2 creates and 2 updates", n)
+	}
+}
+
+func TestSimultaneousSettingsSavesFromOneVersionOneWins(t *testing.T) {
+	f := newFixture(t)
+	for _, from := range []int{0, 1} {
+		race(t, f, func(db *pgxpool.Pool, i int) error {
+			th := target.DefaultThresholds
+			th.Behind += float64(from*10 + i + 1)
+			return target.SetSettings(t.Context(), db, f.provinceStaff, f.province, 2022, target.SettingsInput{Thresholds: th,
+				Profile: target.DefaultProfile, Version: from})
+		})
+	}
+	if n := auditCount(t, f, "target_setting"); n != 2 {
+		t.Fatalf("%d settings changes audited, want 2", n)
+	}
+}
