@@ -270,6 +270,23 @@ func GetPartyUnit(ctx context.Context, q pg.Querier, scope Scope, id int64, asOf
 	return u, err
 }
 
+// HoldsLatest reports whether scope holds the unit where it stands in its latest version: its
+// place in the tree today, or its last place if it has closed. A unit that moved belongs to its
+// new parent from then on, whatever it did before (report.Get uses this for a cell's reports).
+func HoldsLatest(ctx context.Context, q pg.Querier, scope Scope, id int64) (bool, error) {
+	if scope.All() {
+		return true, nil
+	}
+	var in bool
+	err := q.QueryRow(ctx, `
+		SELECT party_in_scope($1, $2, v.valid_from) FROM party_unit_version v
+		WHERE v.unit_id = $1 ORDER BY v.valid_from DESC LIMIT 1`, id, scope.SQLRoots()).Scan(&in)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return in, err
+}
+
 // GetPartyUnitByCode is GetPartyUnit by the unit's code.
 func GetPartyUnitByCode(ctx context.Context, q pg.Querier, scope Scope, code string, asOf time.Time) (PartyUnit, error) {
 	id, err := partyTables.idByCode(ctx, q, code)

@@ -118,25 +118,38 @@ type Report struct {
 	LocksOn         time.Time // from this day the cell can no longer enter, unless granted more time
 	TwoStep         bool      // the province accepts after the commune approves
 	ProvinceID      int64
+	// Held: the caller's scope holds the cell where it stands now, so the caller may change the
+	// report. A cell that moved belongs to its new parent for every quarter, open or reopened;
+	// the parent it had at a quarter's end keeps reading that quarter, and only reading.
+	Held bool
 }
 
 // Locked reports whether the period is closed to entry on today.
 func (r Report) Locked(today time.Time) bool { return !today.Before(r.LocksOn) }
 
 // Get returns the cell's report for p, or a new one (NotStarted) whose opening is last
-// quarter's closing. The cell must be a cell in scope.
+// quarter's closing. The cell must be a cell in scope on the quarter's last day, or where it
+// stands now (Report.Held); otherwise apperr.ErrNotFound.
 func Get(ctx context.Context, q pg.Querier, scope org.Scope, cell int64, p Period) (Report, error) {
 	if !p.Valid() {
 		return Report{}, apperr.ErrNotFound
 	}
-	u, err := org.GetPartyUnit(ctx, q, scope, cell, p.End().AddDate(0, 0, -1))
+	held, err := org.HoldsLatest(ctx, q, scope, cell)
+	if err != nil {
+		return Report{}, err
+	}
+	readAs := scope
+	if held {
+		readAs = org.Everything()
+	}
+	u, err := org.GetPartyUnit(ctx, q, readAs, cell, p.End().AddDate(0, 0, -1))
 	if err != nil {
 		return Report{}, err
 	}
 	if !u.Kind.IsCell() {
 		return Report{}, apperr.ErrNotFound
 	}
-	r := Report{CellID: cell, CellName: u.Name, Period: p, State: NotStarted}
+	r := Report{CellID: cell, CellName: u.Name, Period: p, State: NotStarted, Held: held}
 	figs := make([]any, len(Fields))
 	vals := make([]int, len(Fields))
 	for i := range vals {
@@ -285,6 +298,9 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 		if err != nil {
 			return err
 		}
+		if !cur.Held {
+			return apperr.ErrForbidden
+		}
 		if err := CheckEnded(p, today); err != nil {
 			return err
 		}
@@ -400,6 +416,9 @@ func transition(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64
 		cur, err := Get(ctx, tx, scope, cell, p)
 		if err != nil {
 			return err
+		}
+		if !cur.Held {
+			return apperr.ErrForbidden
 		}
 		if cur.Version != version {
 			return apperr.ErrConflict

@@ -88,6 +88,9 @@ func GrantException(ctx context.Context, db pg.Beginner, scope org.Scope, cell i
 		if err != nil {
 			return err
 		}
+		if !r.Held {
+			return apperr.ErrForbidden
+		}
 		if until.IsZero() {
 			inv := &apperr.Invalid{}
 			inv.Add("until", "Nhập ngày hết gia hạn.")

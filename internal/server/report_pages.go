@@ -102,10 +102,10 @@ func (s *Server) reportView(r *http.Request, c caller, rep report.Report) (web.R
 		Action: reportHref(rep.CellID, rep.Period), CellName: rep.CellName, Period: rep.Period.String(),
 		State: rep.State.Label(), StateKey: string(rep.State), Deadline: format.Date(rep.Deadline),
 		LocksOn: format.Date(rep.LocksOn), Late: rep.Late, Version: strconv.Itoa(rep.Version),
-		Editable:      rep.State.Editable() && !rep.Locked(today) && rep.Ended(today) && c.Can(account.EnterReports),
-		CanReview:     c.Can(account.ReviewReports) && !isSecretaryOf(c, rep.CellID),
-		CanAccept:     c.Can(account.AcceptReports) && rep.TwoStep,
-		CanAskReopen:  isSecretaryOf(c, rep.CellID),
+		Editable:      rep.Held && rep.State.Editable() && !rep.Locked(today) && rep.Ended(today) && c.Can(account.EnterReports),
+		CanReview:     rep.Held && c.Can(account.ReviewReports) && !isSecretaryOf(c, rep.CellID),
+		CanAccept:     rep.Held && c.Can(account.AcceptReports) && rep.TwoStep,
+		CanAskReopen:  rep.Held && isSecretaryOf(c, rep.CellID),
 		ReopenRequest: rep.ReopenRequested,
 	}
 	if rep.ID != 0 {
@@ -115,6 +115,8 @@ func (s *Server) reportView(r *http.Request, c caller, rep report.Report) (web.R
 		v.StatusHref = fmt.Sprintf("/reports/status?year=%d&quarter=%d", rep.Year, rep.Quarter)
 	}
 	switch {
+	case !rep.Held:
+		v.Notice = "Chi bộ nay thuộc đơn vị khác: đồng chí chỉ xem được báo cáo của quý chi bộ còn trực thuộc; đơn vị cấp trên hiện nay của chi bộ nhập, duyệt và mở lại báo cáo."
 	case !rep.Ended(today):
 		v.Notice = report.NotEndedError{Period: rep.Period}.Message()
 	case rep.State.Editable() && rep.Locked(today):
