@@ -154,7 +154,7 @@ func TestUserAddCreatesTheFirstAdministrator(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	u, err := account.SignIn(t.Context(), db, "admin", password, "127.0.0.1", time.Now())
+	u, err := account.SignIn(t.Context(), db, account.NewHasher(1, 0), "admin", password, "127.0.0.1", time.Now())
 	if err != nil || !u.Can(account.ManageUsers) || !u.MustChangePassword {
 		t.Fatalf("signing in with the printed password: %+v %v", u, err)
 	}

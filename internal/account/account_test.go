@@ -30,18 +30,18 @@ func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 	}
 	now := time.Now()
 	// The password is NFC-normalised: the same letters typed decomposed sign in too.
-	u, err := account.SignIn(ctx, db, "bich.ngoc", "m\u00e2\u0323t kh\u00e2\u0309u \u0111\u00e2\u0300u ti\u00ean", "192.0.2.1", now.Add(-time.Hour))
+	u, err := account.SignIn(ctx, db, hasher, "bich.ngoc", "m\u00e2\u0323t kh\u00e2\u0309u \u0111\u00e2\u0300u ti\u00ean", "192.0.2.1", now.Add(-time.Hour))
 	if err != nil || u.ID != id || !u.MustChangePassword || len(u.Grants) != 1 {
 		t.Fatalf("sign-in: %+v %v", u, err)
 	}
 	lock := func(at time.Time) {
 		t.Helper()
 		for i := range account.AccountFailures {
-			if _, err := account.SignIn(ctx, db, "bich.ngoc", "sai", "192.0.2.1", at.Add(time.Duration(i)*time.Second)); !errors.Is(err, account.ErrBadCredentials) {
+			if _, err := account.SignIn(ctx, db, hasher, "bich.ngoc", "sai", "192.0.2.1", at.Add(time.Duration(i)*time.Second)); !errors.Is(err, account.ErrBadCredentials) {
 				t.Fatalf("failure %d: %v", i, err)
 			}
 		}
-		_, err = account.SignIn(ctx, db, "bich.ngoc", "mật khẩu đầu tiên", "192.0.2.1", at.Add(time.Minute))
+		_, err = account.SignIn(ctx, db, hasher, "bich.ngoc", "mật khẩu đầu tiên", "192.0.2.1", at.Add(time.Minute))
 		var locked *account.LockedError
 		if !errors.As(err, &locked) || locked.Until.Before(at.Add(account.Window)) {
 			t.Fatalf("right password during lockout: %v", err)
@@ -53,13 +53,13 @@ func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 	if err := account.ResetPassword(ctx, db, org.Everything(), id, 1, "mật khẩu mới tinh"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := account.SignIn(ctx, db, "bich.ngoc", "mật khẩu mới tinh", "192.0.2.1", now.Add(time.Second)); err != nil {
+	if _, err := account.SignIn(ctx, db, hasher, "bich.ngoc", "mật khẩu mới tinh", "192.0.2.1", now.Add(time.Second)); err != nil {
 		t.Fatalf("after reset: %v", err)
 	}
 
 	// Locked again: it opens by itself once the window has passed.
 	lock(now.Add(time.Minute))
-	if _, err := account.SignIn(ctx, db, "bich.ngoc", "mật khẩu mới tinh", "192.0.2.1", now.Add(2*time.Minute+account.Window)); err != nil {
+	if _, err := account.SignIn(ctx, db, hasher, "bich.ngoc", "mật khẩu mới tinh", "192.0.2.1", now.Add(2*time.Minute+account.Window)); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 
@@ -78,13 +78,13 @@ func TestUnknownLoginAndDisabledAccountAreRefusedAlike(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := account.SignIn(ctx, db, "khongco", "0123456789", "192.0.2.2", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
+	if _, err := account.SignIn(ctx, db, hasher, "khongco", "0123456789", "192.0.2.2", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
 		t.Fatalf("unknown login: %v", err)
 	}
 	if err := account.SetDisabled(ctx, db, org.Everything(), id, 1, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := account.SignIn(ctx, db, "viewer1", "0123456789", "192.0.2.2", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
+	if _, err := account.SignIn(ctx, db, hasher, "viewer1", "0123456789", "192.0.2.2", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
 		t.Fatalf("disabled account: %v", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -15,6 +17,10 @@ import (
 
 // ErrBadCredentials: the login or the password is wrong (the two are not told apart).
 var ErrBadCredentials = errors.New("wrong login or password")
+
+// ErrBusy: too many sign-ins already wait for a password check; the caller should ask the user
+// to try again a little later.
+var ErrBusy = errors.New("too many sign-ins waiting")
 
 // LockedError: too many failed sign-ins; sign-in is refused until Until.
 type LockedError struct{ Until time.Time }
@@ -33,63 +39,166 @@ const (
 // long as a wrong password.
 var dummyHash, _ = argon2id.CreateHash("không có tài khoản này", argon2id.DefaultParams)
 
-// SignIn checks login and password from addr at now. It returns the user, ErrBadCredentials or
-// *LockedError. Every attempt is recorded; failures and lockouts are audited.
-func SignIn(ctx context.Context, db pg.Beginner, login, password, addr string, now time.Time) (User, error) {
+// Hasher bounds the password checks that run at once. An argon2id check takes about 64 MiB and
+// all the CPUs for tens of milliseconds: unbounded, a flood of sign-ins exhausts memory and
+// starves every other request. A Hasher is safe for concurrent use; share one per process.
+type Hasher struct {
+	slots      chan struct{}
+	waiting    atomic.Int64
+	maxWaiting int64
+	compare    func(password, hash string) (bool, error) // argon2id's; replaced in tests
+}
+
+// NewHasher returns a Hasher that runs at most slots checks at once (at least one) and lets at
+// most waiting callers queue for a slot; the next one gets ErrBusy at once.
+func NewHasher(slots, waiting int) *Hasher {
+	return &Hasher{slots: make(chan struct{}, max(slots, 1)), maxWaiting: int64(max(waiting, 0)),
+		compare: argon2id.ComparePasswordAndHash}
+}
+
+// Acquire takes a slot, waiting while ctx allows. It returns ErrBusy when the queue is full, or
+// ctx's error; otherwise a release function, safe to call more than once.
+func (h *Hasher) Acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case h.slots <- struct{}{}:
+		return h.releaser(), nil
+	default:
+	}
+	if h.waiting.Add(1) > h.maxWaiting {
+		h.waiting.Add(-1)
+		return nil, ErrBusy
+	}
+	defer h.waiting.Add(-1)
+	select {
+	case h.slots <- struct{}{}:
+		return h.releaser(), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (h *Hasher) releaser() func() {
+	var once sync.Once
+	return func() { once.Do(func() { <-h.slots }) }
+}
+
+// Waiting is how many callers wait for a slot now.
+func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
+
+// Advisory lock classes (the two-key form of pg_advisory_xact_lock, which never meets the
+// one-key locks golang-migrate takes): one sign-in at a time per login and per address decides
+// whether it may guess.
+const (
+	lockSignInLogin int32 = 0x5349_0001
+	lockSignInAddr  int32 = 0x5349_0002
+)
+
+// attempt is a sign-in admitted to check its password: its login_attempt row, already counted
+// as a failure, and what the check needs.
+type attempt struct {
+	row      int64
+	userID   int64
+	hash     string
+	disabled bool
+	locks    time.Time // when this attempt fails, the lockout it starts (zero: none)
+}
+
+// SignIn checks login and password from addr at now, with at most h's slots of password checks
+// running at once. It returns the user, ErrBadCredentials, *LockedError, ErrBusy, or ctx's error
+// while it waits for a slot. Every checked attempt is recorded; failures and lockouts are audited.
+//
+// The password is checked outside any transaction, so a queue of sign-ins holds no database
+// connection. Each attempt is counted as a failure before its check, under a lock on its login
+// and address, so N simultaneous guesses check at most AccountFailures passwords.
+func SignIn(ctx context.Context, db pg.Beginner, h *Hasher, login, password, addr string, now time.Time) (User, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
-	var (
-		user   User
-		result error
-	)
+	release, err := h.Acquire(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	defer release()
+	a, err := admit(ctx, db, login, addr, now)
+	if err != nil {
+		return User{}, err
+	}
+	hash := a.hash
+	if a.userID == 0 {
+		hash = dummyHash
+	}
+	ok, err := h.compare(normalisePassword(password), hash)
+	release()
+	if err != nil {
+		return User{}, err
+	}
+	ok = ok && a.userID != 0 && !a.disabled
+	// The attempt was counted: record its outcome even if the client has gone meanwhile.
+	return settle(context.WithoutCancel(ctx), db, a, ok, login, addr)
+}
+
+// admit decides, in one short transaction, whether login may guess from addr: it returns
+// *LockedError, or an attempt recorded as a failure until settle says otherwise.
+func admit(ctx context.Context, db pg.Beginner, login, addr string, now time.Time) (attempt, error) {
+	var a attempt
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		// Without these locks N simultaneous guesses all read the same count of failures and all
+		// go on to check a password. Login before address in every sign-in: no deadlock.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockSignInLogin, login); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockSignInAddr, addr); err != nil {
+			return err
+		}
 		if until, err := lockedUntil(ctx, tx, login, addr, now); err != nil {
 			return err
 		} else if !until.IsZero() {
-			result = &LockedError{Until: until}
-			return nil
+			return &LockedError{Until: until}
 		}
-		var (
-			id       int64
-			h        string
-			disabled bool
-		)
-		err := tx.QueryRow(ctx, `SELECT id, password_hash, disabled FROM app_user WHERE login = $1`, login).Scan(&id, &h, &disabled)
-		if errors.Is(err, pgx.ErrNoRows) {
-			h = dummyHash
-		} else if err != nil {
+		err := tx.QueryRow(ctx, `SELECT id, password_hash, disabled FROM app_user WHERE login = $1`, login).Scan(&a.userID, &a.hash, &a.disabled)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
-		ok, err := argon2id.ComparePasswordAndHash(normalisePassword(password), h)
-		if err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO login_attempt (login, addr, ok, at) VALUES ($1, $2, false, $3) RETURNING id`,
+			login, addr, now).Scan(&a.row); err != nil {
 			return err
 		}
-		ok = ok && id != 0 && !disabled
-		if _, err := tx.Exec(ctx, `INSERT INTO login_attempt (login, addr, ok, at) VALUES ($1, $2, $3, $4)`, login, addr, ok, now); err != nil {
-			return err
-		}
-		actor := audit.Actor{UserID: id, Login: login, Addr: addr}
+		a.locks, err = lockedUntil(ctx, tx, login, addr, now)
+		return err
+	})
+	return a, err
+}
+
+// settle records a's outcome: a success clears its failure and signs the user in; a failure is
+// audited, and so is the lockout it starts.
+func settle(ctx context.Context, db pg.Beginner, a attempt, ok bool, login, addr string) (User, error) {
+	var user User
+	actor := audit.Actor{UserID: a.userID, Login: login, Addr: addr}
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		if !ok {
-			result = ErrBadCredentials
-			if err := audit.Record(ctx, tx, actor, audit.Entry{Action: "sign_in_failed", Entity: "user", EntityID: id, Label: login}); err != nil {
+			if err := audit.Record(ctx, tx, actor, audit.Entry{Action: "sign_in_failed", Entity: "user", EntityID: a.userID, Label: login}); err != nil {
 				return err
 			}
-			if until, err := lockedUntil(ctx, tx, login, addr, now); err != nil {
-				return err
-			} else if !until.IsZero() {
-				return audit.Record(ctx, tx, actor, audit.Entry{Action: "lockout", Entity: "user", EntityID: id, Label: login,
-					New: map[string]any{"until": until}})
+			if a.locks.IsZero() {
+				return nil
 			}
-			return nil
+			return audit.Record(ctx, tx, actor, audit.Entry{Action: "lockout", Entity: "user", EntityID: a.userID, Label: login,
+				New: map[string]any{"until": a.locks}})
 		}
-		if user, err = loadUser(ctx, tx, `id = $1`, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE login_attempt SET ok = true WHERE id = $1`, a.row); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "sign_in", Entity: "user", EntityID: id, Label: login})
+		var err error
+		if user, err = loadUser(ctx, tx, `id = $1`, a.userID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "sign_in", Entity: "user", EntityID: a.userID, Label: login})
 	})
 	if err != nil {
 		return User{}, err
 	}
-	return user, result
+	if !ok {
+		return User{}, ErrBadCredentials
+	}
+	return user, nil
 }
 
 // lockedUntil returns when sign-in for login or from addr unlocks, or zero when it is open.

@@ -43,6 +43,17 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	})
 }
 
+// busy tells the user the server is too busy for their request now (too many sign-ins wait).
+func (s *Server) busy(w http.ResponseWriter, r *http.Request) {
+	s.Log.Warn("busy: request refused", "id", middleware.GetReqID(r.Context()), "method", r.Method, "path", r.URL.Path)
+	w.Header().Set("Retry-After", "5")
+	s.errorPage(w, r, web.ErrorView{
+		Status:  http.StatusServiceUnavailable,
+		Heading: "Hệ thống đang bận",
+		Message: "Đang có quá nhiều người đăng nhập cùng lúc. Xin đợi một lát rồi thử lại sau.",
+	})
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, web.ErrorView{
 		Status:  http.StatusNotFound,

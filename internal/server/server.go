@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"ptdang/internal/account"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/lru"
 )
@@ -33,8 +35,14 @@ type Server struct {
 	pagesMu  sync.Mutex
 	Log      *slog.Logger
 	Sessions *scs.SessionManager
+	// Hashes bounds the password checks of sign-ins running at once.
+	Hashes *account.Hasher
 	Now      func() time.Time // the clock, replaceable in tests
 }
+
+// SignInQueue is how many sign-ins per CPU may wait for a password check; the next one is told
+// to try again later (an argon2id check takes some 64 MiB and tens of milliseconds of every CPU).
+const SignInQueue = 16
 
 // DefaultCacheRows is how many dashboard rows a server remembers unless configured otherwise.
 const DefaultCacheRows = 20000
@@ -62,7 +70,7 @@ func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Persist = false // a shared computer forgets the session when the browser closes
 	return &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), pages: lru.New[string, string](renderedPages, nil),
-		Log: log, Sessions: sm, Now: time.Now}
+		Log: log, Sessions: sm, Now: time.Now, Hashes: account.NewHasher(runtime.NumCPU(), SignInQueue*runtime.NumCPU())}
 }
 
 // Run serves h on l until the process gets SIGINT or SIGTERM or ctx ends, then stops accepting

@@ -35,9 +35,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, web.Login(web.Page{Title: "Đăng nhập"}, v))
 		return
 	}
-	u, err := account.SignIn(r.Context(), s.DB, f.text("login"), f.values.Get("password"), clientAddr(r), s.Now())
+	u, err := account.SignIn(r.Context(), s.DB, s.Hashes, f.text("login"), f.values.Get("password"), clientAddr(r), s.Now())
 	var locked *account.LockedError
 	switch {
+	case errors.Is(err, account.ErrBusy):
+		s.busy(w, r)
+		return
 	case errors.Is(err, account.ErrBadCredentials):
 		v.Error = "Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt)."
 	case errors.As(err, &locked):
