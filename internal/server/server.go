@@ -35,9 +35,9 @@ type Server struct {
 	pagesMu  sync.Mutex
 	Log      *slog.Logger
 	Sessions *scs.SessionManager
+	Now      func() time.Time // the clock, replaceable in tests
 	// Hashes bounds the password checks of sign-ins running at once.
 	Hashes *account.Hasher
-	Now      func() time.Time // the clock, replaceable in tests
 }
 
 // SignInQueue is how many sign-ins per CPU may wait for a password check; the next one is told
