@@ -98,6 +98,9 @@ func TestQueuedSignInsHoldNoConnectionAndAFullQueueIsBusy(t *testing.T) {
 	// One check at a time, two may wait; the check runs only when the test lets it.
 	h := account.NewHasher(1, 2)
 	hashing, proceed := make(chan struct{}, 10), make(chan struct{})
+	var proceeding sync.Once
+	letThrough := func() { proceeding.Do(func() { close(proceed) }) }
+	t.Cleanup(letThrough) // a failed test must not leave a check holding a connection
 	h.SetCompare(func(password, hash string) (bool, error) {
 		hashing <- struct{}{}
 		<-proceed
@@ -147,7 +150,7 @@ func TestQueuedSignInsHoldNoConnectionAndAFullQueueIsBusy(t *testing.T) {
 	}
 	waitFor("the cancelled sign-in leaves the queue", func() bool { return h.Waiting() == 1 })
 
-	close(proceed)
+	letThrough()
 	if r := <-first; r.err != nil || r.u.Login != "bich.ngoc" {
 		t.Fatalf("first sign-in: %+v %v", r.u, r.err)
 	}
