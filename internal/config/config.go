@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Config is the typed configuration of `ptdang serve` and the other subcommands.
@@ -25,6 +27,9 @@ type Config struct {
 	LogFormat       string        // PTDANG_LOG_FORMAT: text or json
 	SecureCookies   bool          // PTDANG_SECURE_COOKIES
 	ShutdownTimeout time.Duration // PTDANG_SHUTDOWN_TIMEOUT
+	// TrustedProxies (PTDANG_TRUSTED_PROXIES) are the reverse proxies whose X-Forwarded-For
+	// names the client; from anyone else the header is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Load fills a Config from the environment (getenv) and then from args parsed by fs, so a flag
@@ -42,6 +47,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		secure   string
 		shutdown string
 		rows     string
+		proxies  string
 	)
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL)")
 	fs.StringVar(&c.MigrateURL, "database-migrate-url", env("DATABASE_MIGRATE_URL", ""), "PostgreSQL URL of the role that owns the schema, for migrations; DATABASE_URL when unset (DATABASE_MIGRATE_URL)")
@@ -53,6 +59,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.LogFormat, "log-format", env("PTDANG_LOG_FORMAT", "text"), "text or json (PTDANG_LOG_FORMAT)")
 	fs.StringVar(&secure, "secure-cookies", env("PTDANG_SECURE_COOKIES", "false"), "send cookies over HTTPS only (PTDANG_SECURE_COOKIES)")
 	fs.StringVar(&shutdown, "shutdown-timeout", env("PTDANG_SHUTDOWN_TIMEOUT", "30s"), "how long in-flight requests may run after SIGTERM (PTDANG_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&proxies, "trusted-proxies", env("PTDANG_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, as CIDRs or addresses separated by commas (PTDANG_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -77,7 +84,29 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		return Config{}, fmt.Errorf("base URL %q: want http(s)://host[:port]", c.BaseURL)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.TrustedProxies, err = ParsePrefixes(proxies); err != nil {
+		return Config{}, fmt.Errorf("trusted proxies %q: %w", proxies, err)
+	}
 	return c, nil
+}
+
+// ParsePrefixes reads a list of CIDRs (10.0.0.0/8) or single addresses (10.0.0.5, ::1),
+// separated by commas or spaces. It returns an error naming the first entry it cannot read.
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var ps []netip.Prefix
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			ps = append(ps, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil || a.Zone() != "" {
+			return nil, fmt.Errorf("%q is neither a CIDR such as 10.0.0.0/8 nor an address", f)
+		}
+		a = a.Unmap()
+		ps = append(ps, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return ps, nil
 }
 
 // RequireDatabase returns an error when no database URL was configured.
@@ -108,8 +137,13 @@ func (c Config) Logger() *slog.Logger {
 
 // String dumps the configuration with the database password masked, for the start-up log.
 func (c Config) String() string {
-	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d",
-		masked(c.DatabaseURL), masked(c.MigrateURL), masked(c.ReplicaURL), c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout, c.CacheRows)
+	proxies := make([]string, len(c.TrustedProxies))
+	for i, p := range c.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d trusted_proxies=%s",
+		masked(c.DatabaseURL), masked(c.MigrateURL), masked(c.ReplicaURL), c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout, c.CacheRows,
+		strings.Join(proxies, ","))
 }
 
 // masked is a database URL with its password hidden.

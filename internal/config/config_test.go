@@ -93,3 +93,47 @@ func TestMigrationsUseTheOwnerURLOrElseTheDatabaseURL(t *testing.T) {
 		t.Errorf("two URLs: migrations use %q, the server %q", c.OwnerURL(), c.DatabaseURL)
 	}
 }
+
+func TestTrustedProxiesAreCIDRsOrAddresses(t *testing.T) {
+	for _, tc := range []struct {
+		env, flag string
+		want      string // the prefixes, joined by spaces; "error" for a refused value
+	}{
+		{"", "", ""},
+		{"10.0.0.0/8", "", "10.0.0.0/8"},
+		{"10.0.0.11, 10.0.0.12 ,192.168.1.7/24", "", "10.0.0.11/32 10.0.0.12/32 192.168.1.0/24"},
+		{"::1 fd00::/8", "", "::1/128 fd00::/8"},
+		{"::ffff:10.0.0.1", "", "10.0.0.1/32"},
+		{"10.0.0.0/8", "127.0.0.1", "127.0.0.1/32"},
+		{"10.0.0.0/33", "", "error"},
+		{"proxy.example.vn", "", "error"},
+		{"10.0.0.1:8080", "", "error"},
+		{"fe80::1%eth0", "", "error"},
+	} {
+		var args []string
+		if tc.flag != "" {
+			args = []string{"-trusted-proxies", tc.flag}
+		}
+		c, err := load(args, map[string]string{"PTDANG_TRUSTED_PROXIES": tc.env})
+		if tc.want == "error" {
+			if err == nil || !strings.Contains(err.Error(), "trusted proxies") {
+				t.Errorf("%q: error %v, want one naming the setting", tc.env, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.env, err)
+			continue
+		}
+		var got []string
+		for _, p := range c.TrustedProxies {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%q %q: %v, want %s", tc.env, tc.flag, got, tc.want)
+		}
+		if !strings.Contains(c.String(), "trusted_proxies="+strings.ReplaceAll(tc.want, " ", ",")) {
+			t.Errorf("String() = %s", c.String())
+		}
+	}
+}
