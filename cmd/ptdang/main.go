@@ -138,6 +138,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	s := server.New(db, log, cfg.SecureCookies)
+	s.TrustedProxies = cfg.TrustedProxies
 	s.Dashboards = dashboard.NewCache(cfg.CacheRows)
 	if cfg.ReplicaURL != "" {
 		replica, err := pg.Open(ctx, cfg.ReplicaURL)

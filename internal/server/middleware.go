@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"mime"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -23,7 +25,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		ww.Header().Set("X-Request-Id", middleware.GetReqID(r.Context()))
 		next.ServeHTTP(ww, r)
-		s.Log.Info("request",
+		attrs := []any{
 			"id", middleware.GetReqID(r.Context()),
 			"method", r.Method,
 			"path", r.URL.Path,
@@ -31,8 +33,85 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			"bytes", ww.BytesWritten(),
 			"duration", time.Since(start),
 			"remote", r.RemoteAddr,
-		)
+		}
+		if proxy, ok := r.Context().Value(proxyKey{}).(string); ok {
+			attrs = append(attrs, "proxy", proxy)
+		}
+		s.Log.Info("request", attrs...)
 	})
+}
+
+// proxyKey holds, in a request's context, the address of the trusted proxy it came through.
+type proxyKey struct{}
+
+// trustProxies makes RemoteAddr the client's address when the request comes from one of
+// s.TrustedProxies, which name the client in X-Forwarded-For; the lockout, the audit log and
+// the request log all read it from there. The header of anyone else is ignored: a client
+// could write any address in it.
+func (s *Server) trustProxies(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if client, ok := forwardedClient(r, s.TrustedProxies); ok {
+			peer := r.RemoteAddr
+			r = r.WithContext(context.WithValue(r.Context(), proxyKey{}, peer))
+			r.RemoteAddr = client
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// forwardedClient returns the client address r was forwarded for, when its socket peer is
+// one of trusted: the right-most address of X-Forwarded-For that is not itself a trusted proxy
+// (every proxy appends the address it got the request from, so the addresses left of the last
+// untrusted one are whatever the client chose to send).
+func forwardedClient(r *http.Request, trusted []netip.Prefix) (string, bool) {
+	if len(trusted) == 0 {
+		return "", false
+	}
+	peer, ok := parseHop(r.RemoteAddr)
+	if !ok || !isTrusted(peer, trusted) {
+		return "", false
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	client := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, ok := parseHop(hops[i])
+		if !ok {
+			break // a proxy wrote nonsense: the last address we could trust is the best we have
+		}
+		client = a
+		if !isTrusted(a, trusted) {
+			break
+		}
+	}
+	if client == peer {
+		return "", false
+	}
+	return client.String(), true
+}
+
+// parseHop reads an address as written in RemoteAddr or X-Forwarded-For, with or without a port.
+func parseHop(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if host, _, err := net.SplitHostPort(s); err == nil {
+		s = host
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return a.Unmap().WithZone(""), true
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // recoverPanics turns a panic in a handler into the Vietnamese error page and a logged stack.

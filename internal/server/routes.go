@@ -18,7 +18,7 @@ func (s *Server) Routes() http.Handler {
 
 func (s *Server) router() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, securityHeaders, s.cleanText, s.Sessions.LoadAndSave)
+	r.Use(middleware.RequestID, s.trustProxies, s.logRequests, s.recoverPanics, securityHeaders, s.cleanText, s.Sessions.LoadAndSave)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime"
@@ -38,6 +39,8 @@ type Server struct {
 	Now      func() time.Time // the clock, replaceable in tests
 	// Hashes bounds the password checks of sign-ins running at once.
 	Hashes *account.Hasher
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 }
 
 // SignInQueue is how many sign-ins per CPU may wait for a password check; the next one is told
