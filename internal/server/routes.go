@@ -12,20 +12,22 @@ import (
 
 // Routes is the whole URL space of the application. Every route but the public ones names
 // the permission it needs (auth_test.go walks them all, for every role).
-func (s *Server) Routes() http.Handler {
-	return http.NewCrossOriginProtection().Handler(s.router())
-}
+func (s *Server) Routes() http.Handler { return s.router() }
 
 func (s *Server) router() chi.Router {
-	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.trustProxies, s.logRequests, s.recoverPanics, securityHeaders, s.cleanText, s.Sessions.LoadAndSave)
-	r.NotFound(s.notFound)
-	r.MethodNotAllowed(s.methodNotAllowed)
+	root := chi.NewRouter()
+	root.Use(middleware.RequestID, s.trustProxies, s.logRequests, s.recoverPanics, s.securityHeaders, s.crossOrigin, s.cleanText)
+	root.NotFound(s.notFound)
+	root.MethodNotAllowed(s.methodNotAllowed)
 
+	// Probes and assets need no session: they answer while the database, which holds the
+	// sessions, is gone.
+	root.Get("/healthz", s.healthz)
+	root.Get("/readyz", s.readyz)
+	root.Get("/static/*", staticFiles().ServeHTTP)
+
+	r := root.With(s.Sessions.LoadAndSave)
 	// Public.
-	r.Get("/healthz", s.healthz)
-	r.Get("/readyz", s.readyz)
-	r.Get("/static/*", staticFiles().ServeHTTP)
 	r.Get("/", s.home)
 	r.Get("/login", s.loginPage)
 	r.Post("/login", s.login)
@@ -104,7 +106,7 @@ func (s *Server) router() chi.Router {
 	r.Get("/admin/audit.csv", s.need(account.ReadAudit, s.auditCSV))
 	s.targetRoutes(r)
 	s.qualityRoutes(r)
-	return r
+	return root
 }
 
 // unitChanges routes the pages both trees share.

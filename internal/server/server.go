@@ -41,6 +41,8 @@ type Server struct {
 	Hashes *account.Hasher
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies []netip.Prefix
+	// HSTS tells browsers to reach the site over HTTPS only; on with secure cookies.
+	HSTS bool
 }
 
 // SignInQueue is how many sign-ins per CPU may wait for a password check; the next one is told
@@ -61,7 +63,8 @@ const (
 )
 
 // New returns a Server on db that logs to log. Sessions live in PostgreSQL, so every server
-// on the database shares them; secureCookies sends the session cookie over HTTPS only.
+// on the database shares them; secureCookies sends the session cookie over HTTPS only and
+// turns HSTS on.
 func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(db, 30*time.Minute)
@@ -72,8 +75,12 @@ func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
 	sm.Cookie.Secure = secureCookies
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Persist = false // a shared computer forgets the session when the browser closes
-	return &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), pages: lru.New[string, string](renderedPages, nil),
-		Log: log, Sessions: sm, Now: time.Now, Hashes: account.NewHasher(runtime.NumCPU(), SignInQueue*runtime.NumCPU())}
+	s := &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), pages: lru.New[string, string](renderedPages, nil),
+		Log: log, Sessions: sm, Now: time.Now, Hashes: account.NewHasher(runtime.NumCPU(), SignInQueue*runtime.NumCPU()), HSTS: secureCookies}
+	// A session that cannot be read or saved (the database is gone) gets the Vietnamese 500
+	// page, not scs's English one with the error's text.
+	sm.ErrorFunc = s.serverError
+	return s
 }
 
 // Run serves h on l until the process gets SIGINT or SIGTERM or ctx ends, then stops accepting
