@@ -5,7 +5,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
@@ -98,9 +101,24 @@ func (s *Server) need(p account.Permission, h callerHandler) http.HandlerFunc {
 // signedInOnly is need without a permission: any signed-in user.
 func (s *Server) signedInOnly(h callerHandler) http.HandlerFunc { return s.need("", h) }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: next must be an absolute path on it,
+// or the redirect goes to "/". Browsers drop tabs and newlines from a URL and read a
+// backslash as a slash, so "/<tab>/evil.example" or "/<backslash>evil.example" would leave
+// the site: any control character or backslash is refused, and so is anything a URL parser
+// reads with a scheme or a host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > 2048 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		!utf8.ValidString(next) || strings.ContainsRune(next, '\\') {
+		return "/"
+	}
+	for _, c := range next {
+		if unicode.IsControl(c) || unicode.Is(unicode.Zl, c) || unicode.Is(unicode.Zp, c) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") ||
+		strings.HasPrefix(path.Clean(u.Path), "//") {
 		return "/"
 	}
 	return next

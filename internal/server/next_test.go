@@ -1,0 +1,44 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestSafeNextKeepsRedirectsOnThisSite(t *testing.T) {
+	s, base := newTestServer(t)
+	newOrgFixture(t, s, base)
+	for _, tc := range []struct{ next, want string }{
+		{"/org", "/org"},
+		{"/reports/12/2025/3/?tab=a#b", "/reports/12/2025/3/?tab=a#b"},
+		{"/org?q=%C4%90%E1%BB%93ng", "/org?q=%C4%90%E1%BB%93ng"},
+		{"/%2F%2Fevil.example", "/%2F%2Fevil.example"}, // a path on this site, however odd
+		{"", "/"},
+		{"org", "/"},
+		{"//evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"/a\\b", "/"},
+		{"https://evil.example/", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/\t/evil.example", "/"},
+		{"/\n/evil.example", "/"},
+		{"/\r\nSet-Cookie: x=1", "/"},
+		{"/\x00", "/"},
+		{"/\x7f", "/"},
+		{"/\u0085/evil.example", "/"},
+		{"/\u2028/evil.example", "/"},
+		{"/\xff", "/"},
+		{"/" + strings.Repeat("a", 3000), "/"},
+	} {
+		if got := safeNext(tc.next); got != tc.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tc.next, got, tc.want)
+		}
+		// The same through the sign-in form.
+		resp, _ := send(t, &http.Client{}, "POST", base+"/login", url.Values{"login": {"tinh"}, "password": {testPassword}, "next": {tc.next}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tc.want {
+			t.Errorf("sign-in with next %q: %d to %q, want %q", tc.next, resp.StatusCode, resp.Header.Get("Location"), tc.want)
+		}
+	}
+}
