@@ -68,11 +68,9 @@ func (s *Server) signedIn(r *http.Request) (account.User, bool, error) {
 
 // need lets through signed-in users whose grants allow p, giving h their scope for p. A visitor
 // goes to the sign-in page; a user without p gets 403; a user who must change their password
-// goes to that page first. What it answers is never stored by a browser or a proxy: pages,
-// exports and the API all carry someone's data.
+// goes to that page first.
 func (s *Server) need(p account.Permission, h callerHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
 		u, ok, err := s.signedIn(r)
 		switch {
 		case err != nil:

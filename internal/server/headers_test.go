@@ -35,8 +35,10 @@ func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
 		noStore bool
 		body    string // in the Vietnamese page
 	}{
-		{"public page", base, &http.Client{}, "GET", "/login", nil, http.StatusOK, false, false, "Đăng nhập"},
-		{"public page over HTTPS", secureBase, &http.Client{}, "GET", "/login", nil, http.StatusOK, true, false, "Đăng nhập"},
+		{"sign-in page", base, &http.Client{}, "GET", "/login", nil, http.StatusOK, false, true, "Đăng nhập"},
+		{"home page signed in", base, f.staff, "GET", "/", nil, http.StatusOK, false, true, ""},
+		{"sign-in page over HTTPS", secureBase, &http.Client{}, "GET", "/login", nil, http.StatusOK, true, true, "Đăng nhập"},
+		{"static asset", base, f.staff, "GET", "/static/app.css", nil, http.StatusOK, false, false, ""},
 		{"signed-in page", base, f.staff, "GET", "/org", nil, http.StatusOK, false, true, ""},
 		{"export", base, f.staff, "GET", "/org/export.xlsx", nil, http.StatusOK, false, true, ""},
 		{"API", base, f.staff, "GET", "/api/v1/dashboard?unit=" + itoa(f.province), nil, http.StatusOK, false, true, ""},
@@ -70,8 +72,8 @@ func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
 		if got := h.Get("Strict-Transport-Security"); (got != "") != tc.hsts || tc.hsts && !strings.HasPrefix(got, "max-age=") {
 			t.Errorf("%s: Strict-Transport-Security %q, want it: %t", tc.name, got, tc.hsts)
 		}
-		if got := h.Get("Cache-Control"); tc.noStore && got != "no-store" {
-			t.Errorf("%s: Cache-Control %q, want no-store", tc.name, got)
+		if got := h.Get("Cache-Control"); tc.noStore != (got == "no-store") {
+			t.Errorf("%s: Cache-Control %q, want no-store: %t", tc.name, got, tc.noStore)
 		}
 		if !strings.Contains(string(b), tc.body) {
 			t.Errorf("%s: body lacks %q:\n%.300s", tc.name, tc.body, b)

@@ -210,6 +210,16 @@ func dirtyFields(r *http.Request) []string {
 	return names
 }
 
+// noStore keeps answers out of browser and proxy caches: pages, exports and the API carry
+// someone's data (even the home page names who is signed in, the sign-in form the login
+// typed), and a shared computer must not show them to the next person.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // crossOrigin refuses unsafe requests that a browser says come from another site (a forged
 // form), with the Vietnamese 403 page; the security headers are set before it runs.
 func (s *Server) crossOrigin(next http.Handler) http.Handler {

@@ -26,7 +26,8 @@ func (s *Server) router() chi.Router {
 	root.Get("/readyz", s.readyz)
 	root.Get("/static/*", staticFiles().ServeHTTP)
 
-	r := root.With(s.Sessions.LoadAndSave)
+	// Everything else may carry a session's data: never cached.
+	r := root.With(noStore, s.Sessions.LoadAndSave)
 	// Public.
 	r.Get("/", s.home)
 	r.Get("/login", s.loginPage)
