@@ -171,7 +171,7 @@ func TestUserAddCreatesTheFirstAdministrator(t *testing.T) {
 	if _, err := fmt.Sscanf(out.String(), "Đăng nhập: %s / %s", &login, &password); err != nil {
 		t.Fatalf("output %q: %v", out.String(), err)
 	}
-	reset, err := account.SignIn(t.Context(), db, "admin", password, "127.0.0.1", time.Now())
+	reset, err := account.SignIn(t.Context(), db, account.NewHasher(1, 0), "admin", password, "127.0.0.1", time.Now())
 	if err != nil || reset.SessionEpoch == u.SessionEpoch {
 		t.Fatalf("signing in after the operator's reset: %+v %v", reset, err)
 	}

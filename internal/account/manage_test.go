@@ -122,7 +122,7 @@ func TestStaffCannotResetOrDisableAccountsHeldAlsoOutsideTheirScope(t *testing.T
 		if err := account.SetDisabled(ctx, db, f.scopeA, id, u.Version, true); !errors.Is(err, apperr.ErrForbidden) {
 			t.Errorf("staff of A disables %s: %v, want ErrForbidden", u.Login, err)
 		}
-		if _, err := account.SignIn(ctx, db, u.Login, "mật khẩu của kẻ chiếm", "192.0.2.9", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
+		if _, err := account.SignIn(ctx, db, hasher, u.Login, "mật khẩu của kẻ chiếm", "192.0.2.9", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
 			t.Errorf("%s signs in with the password staff of A chose: %v", u.Login, err)
 		}
 		after, _ := account.GetUser(ctx, db, org.Everything(), id)
@@ -187,7 +187,7 @@ func TestResetDisableAndOwnPasswordChangeMoveTheSessionEpochOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	e3 := epoch()
-	u, err := account.SignIn(ctx, db, "chi.a", "mật khẩu mới tinh", "192.0.2.9", time.Now())
+	u, err := account.SignIn(ctx, db, hasher, "chi.a", "mật khẩu mới tinh", "192.0.2.9", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
