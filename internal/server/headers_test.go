@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/account"
+	"ptdang/internal/pgtest"
 )
 
 func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
@@ -87,23 +89,26 @@ func TestWhileTheDatabaseIsGoneProbesSay503AndPagesAreVietnamese500(t *testing.T
 	var logs syncBuffer
 	s.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx := t.Context()
-	cfg := s.DB.Config().ConnConfig.Copy()
-	name := cfg.Database
-	cfg.Database = "postgres"
-	admin, err := pgx.ConnectConfig(ctx, cfg)
+	// The database's owner refuses and then allows connections to it, and the server's pool drops
+	// the ones it has, so the server finds the database gone.
+	cfg, err := pgx.ParseConfig(pgtest.OwnerURL(s.DB.Config().ConnString()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close(ctx)
+	cfg.Database = "postgres" // a database cannot close its own door
+	owner, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(context.WithoutCancel(ctx))
+	name := s.DB.Config().ConnConfig.Database
 	setReachable := func(ok bool) {
 		t.Helper()
-		if _, err := admin.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{name}.Sanitize()+" ALLOW_CONNECTIONS "+map[bool]string{true: "true", false: "false"}[ok]); err != nil {
+		if _, err := owner.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{name}.Sanitize()+" ALLOW_CONNECTIONS "+map[bool]string{true: "true", false: "false"}[ok]); err != nil {
 			t.Fatal(err)
 		}
 		if !ok {
-			if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, name); err != nil {
-				t.Fatal(err)
-			}
+			s.DB.Reset()
 		}
 	}
 	type check struct {
