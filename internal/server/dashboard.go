@@ -488,6 +488,5 @@ func (s *Server) dashboardTrend(w http.ResponseWriter, r *http.Request, c caller
 		return
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Cache-Control", "private, max-age=60")
 	_, _ = w.Write(svg)
 }
