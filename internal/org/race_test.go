@@ -1,85 +1,13 @@
 package org_test
 
 import (
-	"errors"
 	"fmt"
-	"sync"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
 )
-
-const racers = 8
-
-// racePool is a pool on f's database with a connection per racer, all opened before the race.
-func racePool(t *testing.T, f fixture) *pgxpool.Pool {
-	t.Helper()
-	cfg, err := pgxpool.ParseConfig(f.db.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = racers + 2
-	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	conns := make([]*pgxpool.Conn, racers)
-	for i := range conns {
-		if conns[i], err = pool.Acquire(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, c := range conns {
-		c.Release()
-	}
-	return pool
-}
-
-// race runs attempt racers times at once (behind a start barrier) and returns each error.
-func race(attempt func(i int) error) []error {
-	errs := make([]error, racers)
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for i := range racers {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			errs[i] = attempt(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-	return errs
-}
-
-// oneWinner fails t unless exactly one attempt succeeded and every other one was refused as lost
-// says.
-func oneWinner(t *testing.T, errs []error, lost func(error) bool) {
-	t.Helper()
-	wins := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			wins++
-		case lost(err):
-		default:
-			t.Errorf("attempt %d: %v", i, err)
-		}
-	}
-	if wins != 1 {
-		t.Fatalf("%d of %d simultaneous attempts succeeded, want exactly 1 (errors: %v)", wins, len(errs), errs)
-	}
-}
-
-func isConflict(err error) bool { return errors.Is(err, apperr.ErrConflict) }
 
 func countAudit(t *testing.T, f fixture, action, entity string, id int64) int {
 	t.Helper()
@@ -92,14 +20,14 @@ func countAudit(t *testing.T, f fixture, action, entity string, id int64) int {
 
 func TestSimultaneousClosesOfAPartyUnitOneWins(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
+	db := pgtest.RacePool(t, f.db)
 	u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	oneWinner(t, race(func(i int) error {
+	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 		return org.ClosePartyUnit(t.Context(), db, all, f.cellB, u.Version, day("2020-01-01").AddDate(0, i, 0))
-	}), isConflict)
+	}), nil)
 	if n := countAudit(t, f, "close", "party_unit", f.cellB); n != 1 {
 		t.Fatalf("%d closes recorded, want 1", n)
 	}
@@ -107,16 +35,16 @@ func TestSimultaneousClosesOfAPartyUnitOneWins(t *testing.T) {
 
 func TestSimultaneousUpdatesOfAPartyUnitOneWins(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
+	db := pgtest.RacePool(t, f.db)
 	u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	oneWinner(t, race(func(i int) error {
+	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 		_, err := org.UpdatePartyUnit(t.Context(), db, all, f.cellB, u.Version, org.PartyUnitInput{Name: u.Name, Kind: u.Kind, OrgType: u.OrgType,
 			FullMembers: 5 + i, TermMonths: u.TermMonths})
 		return err
-	}), isConflict)
+	}), nil)
 	if n := countAudit(t, f, "update", "party_unit", f.cellB); n != 1 {
 		t.Fatalf("%d updates recorded, want 1", n)
 	}
@@ -124,7 +52,7 @@ func TestSimultaneousUpdatesOfAPartyUnitOneWins(t *testing.T) {
 
 func TestSimultaneousClosesOfAnAdminUnitOneWins(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
+	db := pgtest.RacePool(t, f.db)
 	ctx := t.Context()
 	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
 	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
@@ -136,9 +64,9 @@ func TestSimultaneousClosesOfAnAdminUnitOneWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oneWinner(t, race(func(i int) error {
+	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 		return org.CloseAdminUnit(ctx, db, all, hamlet, h.Version, day("2020-01-01").AddDate(0, i, 0))
-	}), isConflict)
+	}), nil)
 	if n := countAudit(t, f, "close", "admin_unit", hamlet); n != 1 {
 		t.Fatalf("%d closes recorded, want 1", n)
 	}
@@ -148,7 +76,7 @@ func TestSimultaneousClosesOfAnAdminUnitOneWins(t *testing.T) {
 // the others are told, on "from", that the hamlet already changed from that day.
 func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
+	db := pgtest.RacePool(t, f.db)
 	ctx := t.Context()
 	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
 	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
@@ -159,7 +87,7 @@ func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
 	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
 		t.Fatal(err)
 	}
-	oneWinner(t, race(func(i int) error {
+	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 		cell := f.cellA
 		if i%2 == 1 {
 			cell = f.cellB
@@ -177,8 +105,8 @@ func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
 // units are named in either order: holding them never deadlocks.
 func TestSimultaneousMergesOfTheSameUnitsOneApplies(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
-	oneWinner(t, race(func(i int) error {
+	db := pgtest.RacePool(t, f.db)
+	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 		units := []int64{f.communeA, f.communeB}
 		if i%2 == 1 {
 			units = []int64{f.communeB, f.communeA}

@@ -2,87 +2,14 @@ package report_test
 
 import (
 	"context"
-	"errors"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
 	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
 	"ptdang/internal/report"
 )
-
-const racers = 8
-
-// racePool is a pool on f's database with a connection per racer, all opened before the race, so
-// the attempts really run at once (the default pool has 4 connections on this machine).
-func racePool(t *testing.T, f fixture) *pgxpool.Pool {
-	t.Helper()
-	cfg, err := pgxpool.ParseConfig(f.db.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = racers + 2
-	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	conns := make([]*pgxpool.Conn, racers)
-	for i := range conns {
-		if conns[i], err = pool.Acquire(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, c := range conns {
-		c.Release()
-	}
-	return pool
-}
-
-// race runs attempt n times at once (behind a start barrier) and returns each error.
-func race(n int, attempt func(i int) error) []error {
-	errs := make([]error, n)
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			errs[i] = attempt(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-	return errs
-}
-
-// oneWinner fails t unless exactly one attempt succeeded and every other one is apperr.ErrConflict.
-func oneWinner(t *testing.T, errs []error) int {
-	t.Helper()
-	winner, wins := -1, 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			winner = i
-			wins++
-		case errors.Is(err, apperr.ErrConflict):
-		default:
-			t.Errorf("attempt %d: %v, want success or a conflict", i, err)
-		}
-	}
-	if wins != 1 {
-		t.Fatalf("%d of %d simultaneous attempts from one version succeeded, want exactly 1 (errors: %v)", wins, len(errs), errs)
-	}
-	return winner
-}
 
 // revisions counts the report's history entries by action.
 func revisions(t *testing.T, f fixture, p report.Period) map[string]int {
@@ -100,14 +27,14 @@ func revisions(t *testing.T, f fixture, p report.Period) map[string]int {
 
 func TestSimultaneousFirstSavesOneWinsTheOthersConflict(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
-	errs := race(racers, func(i int) error {
+	db := pgtest.RacePool(t, f.db)
+	errs := pgtest.Race(func(i int) error {
 		figs := quarterFigures(20)
 		figs["women"] = i
 		_, err := report.SaveDraft(t.Context(), db, f.secretary, f.cell, q2, report.Entry{Figures: figs}, day("2022-07-02"))
 		return err
 	})
-	winner := oneWinner(t, errs)
+	winner := pgtest.OneWinner(t, errs, nil)
 	got, err := report.Get(t.Context(), f.db, f.secretary, f.cell, q2)
 	if err != nil || got.Version != 1 || got.Figures["women"] != winner {
 		t.Fatalf("stored: version %d, women %d, want version 1 with the winner's %d (%v)", got.Version, got.Figures["women"], winner, err)
@@ -119,18 +46,18 @@ func TestSimultaneousFirstSavesOneWinsTheOthersConflict(t *testing.T) {
 
 func TestSimultaneousSavesOfADraftOneWinsTheOthersConflict(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
+	db := pgtest.RacePool(t, f.db)
 	first, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := race(racers, func(i int) error {
+	errs := pgtest.Race(func(i int) error {
 		figs := quarterFigures(20)
 		figs["women"] = 100 + i
 		_, err := report.SaveDraft(t.Context(), db, f.communeStaff, f.cell, q2, report.Entry{Version: first.Version, Figures: figs, OnBehalf: true}, day("2022-07-02"))
 		return err
 	})
-	winner := oneWinner(t, errs)
+	winner := pgtest.OneWinner(t, errs, nil)
 	got, _ := report.Get(t.Context(), f.db, f.secretary, f.cell, q2)
 	if got.Version != first.Version+1 || got.Figures["women"] != 100+winner {
 		t.Fatalf("stored: version %d, women %d, want version %d with the winner's %d", got.Version, got.Figures["women"], first.Version+1, 100+winner)
@@ -142,15 +69,15 @@ func TestSimultaneousSavesOfADraftOneWinsTheOthersConflict(t *testing.T) {
 
 func TestSimultaneousSubmitsRecordOneSubmission(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
+	db := pgtest.RacePool(t, f.db)
 	draft, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	oneWinner(t, race(racers, func(int) error {
+	pgtest.OneWinner(t, pgtest.Race(func(int) error {
 		_, err := report.Submit(t.Context(), db, f.secretary, f.cell, q2, report.Entry{Version: draft.Version, Figures: quarterFigures(20)}, day("2022-07-05"))
 		return err
-	}))
+	}), nil)
 	got, _ := report.Get(t.Context(), f.db, f.secretary, f.cell, q2)
 	if got.State != report.Submitted || got.Version != draft.Version+1 {
 		t.Fatalf("stored: %s version %d", got.State, got.Version)
@@ -162,12 +89,12 @@ func TestSimultaneousSubmitsRecordOneSubmission(t *testing.T) {
 
 func TestApproveAndReturnAtOnceExactlyOneApplies(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
+	db := pgtest.RacePool(t, f.db)
 	sub, err := report.Submit(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-05"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	winner := oneWinner(t, race(racers, func(i int) error {
+	winner := pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 		var err error
 		if i%2 == 0 {
 			_, err = report.Approve(t.Context(), db, f.communeStaff, f.cell, q2, sub.Version)
@@ -175,7 +102,7 @@ func TestApproveAndReturnAtOnceExactlyOneApplies(t *testing.T) {
 			_, err = report.Return(t.Context(), db, f.communeStaff, f.cell, q2, sub.Version, "Số nữ chưa đúng")
 		}
 		return err
-	}))
+	}), nil)
 	var (
 		state    report.State
 		reason   string
@@ -200,12 +127,12 @@ func TestApproveAndReturnAtOnceExactlyOneApplies(t *testing.T) {
 
 func TestSimultaneousSettingsSavesOneWinsTheOthersConflict(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
+	db := pgtest.RacePool(t, f.db)
 	staff := org.Under(f.province).As(audit.Actor{Login: "tinh"})
 	for _, from := range []int{0, 1} { // the first save (no row yet), then a change of the saved row
-		oneWinner(t, race(racers, func(i int) error {
+		pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 			return report.SaveSettings(t.Context(), db, staff, f.province, report.Settings{DeadlineDays: 5 + i, GraceDays: 10, Version: from})
-		}))
+		}), nil)
 		got, err := report.GetSettings(t.Context(), f.db, staff, f.province)
 		if err != nil || got.Version != from+1 {
 			t.Fatalf("after racing from version %d: %+v %v", from, got, err)
@@ -221,9 +148,9 @@ func TestSimultaneousSettingsSavesOneWinsTheOthersConflict(t *testing.T) {
 // audit log names, for each, the day it replaced, so no grant is lost from the record.
 func TestSimultaneousExtensionsEachRecordWhatTheyReplaced(t *testing.T) {
 	f := newFixture(t)
-	db := racePool(t, f)
+	db := pgtest.RacePool(t, f.db)
 	staff := org.Under(f.province).As(audit.Actor{Login: "tinh"})
-	errs := race(racers, func(i int) error {
+	errs := pgtest.Race(func(i int) error {
 		return report.GrantException(t.Context(), db, staff, f.cell, q2, day("2022-11-01").AddDate(0, 0, i))
 	})
 	for i, err := range errs {
@@ -243,8 +170,8 @@ func TestSimultaneousExtensionsEachRecordWhatTheyReplaced(t *testing.T) {
 		}
 		chain = append(chain, [2]*string{old, nw})
 	}
-	if err := rows.Err(); err != nil || len(chain) != racers {
-		t.Fatalf("%d grants audited, want %d (%v)", len(chain), racers, err)
+	if err := rows.Err(); err != nil || len(chain) != pgtest.Racers {
+		t.Fatalf("%d grants audited, want %d (%v)", len(chain), pgtest.Racers, err)
 	}
 	if chain[0][0] != nil {
 		t.Fatalf("the first grant replaced %s, want nothing", *chain[0][0])

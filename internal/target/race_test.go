@@ -1,61 +1,20 @@
 package target_test
 
 import (
-	"errors"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"ptdang/internal/apperr"
+	"ptdang/internal/pgtest"
 	"ptdang/internal/target"
 )
 
-const racers = 8
-
-// race runs attempt racers times at once on a pool with a connection each, behind a start
-// barrier, and fails t unless exactly one succeeded and the others are apperr.ErrConflict.
+// race runs attempt pgtest.Racers times at once on a pool with a connection each, and fails t
+// unless exactly one succeeded and the others are apperr.ErrConflict.
 func race(t *testing.T, f fixture, attempt func(db *pgxpool.Pool, i int) error) {
 	t.Helper()
-	cfg, err := pgxpool.ParseConfig(f.db.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = racers + 2
-	db, err := pgxpool.NewWithConfig(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	errs := make([]error, racers)
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for i := range racers {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			errs[i] = attempt(db, i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-	wins := 0
-	for i, err := range errs {
-		switch {
-		case err == nil:
-			wins++
-		case errors.Is(err, apperr.ErrConflict):
-		default:
-			t.Errorf("attempt %d: %v, want success or a conflict", i, err)
-		}
-	}
-	if wins != 1 {
-		t.Fatalf("%d of %d simultaneous attempts from one version succeeded, want exactly 1 (errors: %v)", wins, racers, errs)
-	}
+	db := pgtest.RacePool(t, f.db)
+	pgtest.OneWinner(t, pgtest.Race(func(i int) error { return attempt(db, i) }), nil)
 }
 
 func auditCount(t *testing.T, f fixture, entity string) int {
