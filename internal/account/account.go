@@ -166,26 +166,29 @@ func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser) (
 	in.Login = strings.ToLower(strings.TrimSpace(in.Login))
 	in.Name = norm.NFC.String(strings.Join(strings.Fields(in.Name), " "))
 	var id int64
+	inv := &apperr.Invalid{}
+	if !loginPattern.MatchString(in.Login) {
+		inv.Add("login", "Tên đăng nhập gồm 3–40 chữ thường không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới.")
+	}
+	if in.Name == "" {
+		inv.Add("name", "Nhập họ và tên.")
+	}
+	checkPassword("password", in.Password, inv)
+	var h string
+	if len(inv.Fields) == 0 {
+		var err error
+		if h, err = hash(in.Password); err != nil { // outside the transaction: it takes a while and much memory
+			return 0, err
+		}
+	}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		inv := &apperr.Invalid{}
-		if !loginPattern.MatchString(in.Login) {
-			inv.Add("login", "Tên đăng nhập gồm 3–40 chữ thường không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới.")
-		}
-		if in.Name == "" {
-			inv.Add("name", "Nhập họ và tên.")
-		}
-		checkPassword("password", in.Password, inv)
 		if err := checkGrant(ctx, tx, by, in.Role, in.UnitID, inv); err != nil {
 			return err
 		}
 		if err := inv.Err(); err != nil {
 			return err
 		}
-		h, err := hash(in.Password)
-		if err != nil {
-			return err
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO app_user (login, name, password_hash, must_change_password) VALUES ($1, $2, $3, true) RETURNING id`,
+		err := tx.QueryRow(ctx, `INSERT INTO app_user (login, name, password_hash, must_change_password) VALUES ($1, $2, $3, true) RETURNING id`,
 			in.Login, in.Name, h).Scan(&id)
 		var pgErr interface{ SQLState() string }
 		if errors.As(err, &pgErr) && pgErr.SQLState() == "23505" {
