@@ -241,12 +241,18 @@ func (r *Report) loadDeadlines(ctx context.Context, q pg.Querier) error {
 	if province != nil {
 		r.ProvinceID = *province
 	}
+	r.setDeadlines(days, grace, until)
+	return nil
+}
+
+// setDeadlines sets r's deadline and lock date from its province's deadline and grace days and
+// the cell's extension (nil when it has none).
+func (r *Report) setDeadlines(days, grace int, until *time.Time) {
 	r.Deadline = r.End().AddDate(0, 0, days-1)
 	r.LocksOn = r.Deadline.AddDate(0, 0, grace+1)
 	if until != nil && until.AddDate(0, 0, 1).After(r.LocksOn) {
 		r.LocksOn = until.AddDate(0, 0, 1)
 	}
-	return nil
 }
 
 // Entry is a save or submission of figures by a user.
@@ -313,16 +319,7 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 		if cur.Locked(today) && !lockExempt {
 			return ErrLocked
 		}
-		inv := &apperr.Invalid{}
-		for k, msg := range e.Figures.rangeErrors() {
-			inv.Add(k, msg)
-		}
-		if to == Submitted {
-			for k, msg := range e.Figures.Check() {
-				inv.Add(k, msg)
-			}
-		}
-		if err := inv.Err(); err != nil {
+		if err := checkEntry(e.Figures, to).Err(); err != nil {
 			return err
 		}
 		if to == Submitted && !e.Confirm {
@@ -375,22 +372,47 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 	return out, err
 }
 
+// checkEntry applies the rules figures must meet to be stored in state to: never negative, and
+// for a submission the hard rules of Figures.Check. The result holds a message per field.
+func checkEntry(figs Figures, to State) *apperr.Invalid {
+	inv := &apperr.Invalid{}
+	for k, msg := range figs.rangeErrors() {
+		inv.Add(k, msg)
+	}
+	if to == Submitted {
+		for k, msg := range figs.Check() {
+			inv.Add(k, msg)
+		}
+	}
+	return inv
+}
+
+// revisionLogin is the name a revision is recorded under.
+func revisionLogin(a audit.Actor) string {
+	if a.Login == "" {
+		return "hệ thống"
+	}
+	return a.Login
+}
+
 // logRevision records the report as it now is, in its history and in the audit log.
 func logRevision(ctx context.Context, tx pgx.Tx, scope org.Scope, r Report, action, reason string, old Figures) error {
 	figs, err := json.Marshal(r.Figures)
 	if err != nil {
 		return err
 	}
-	login := scope.Actor.Login
-	if login == "" {
-		login = "hệ thống"
-	}
 	if _, err := tx.Exec(ctx, `
 		INSERT INTO quarterly_report_revision (report_id, version, action, state, figures, reason, by_user, by_login, on_behalf)
 		VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, 0), $8, $9)`,
-		r.ID, r.Version, action, r.State, figs, reason, scope.Actor.UserID, login, r.OnBehalf); err != nil {
+		r.ID, r.Version, action, r.State, figs, reason, scope.Actor.UserID, revisionLogin(scope.Actor), r.OnBehalf); err != nil {
 		return err
 	}
+	return audit.Record(ctx, tx, scope.Actor, revisionAudit(r, action, reason, old))
+}
+
+// revisionAudit is the audit entry of a revision of r by action: the state, and the figures
+// that changed from old.
+func revisionAudit(r Report, action, reason string, old Figures) audit.Entry {
 	var changedOld, changedNew map[string]int
 	for _, f := range Fields {
 		if old[f.Key] != r.Figures[f.Key] {
@@ -406,7 +428,7 @@ func logRevision(ctx context.Context, tx pgx.Tx, scope org.Scope, r Report, acti
 	if changedNew != nil {
 		e.Old, e.New = changedOld, map[string]any{"state": r.State, "figures": changedNew}
 	}
-	return audit.Record(ctx, tx, scope.Actor, e)
+	return e
 }
 
 // transition moves a stored report from one of states to to, recording reason.
