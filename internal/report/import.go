@@ -278,20 +278,32 @@ func readImportReports(ctx context.Context, tx pgx.Tx, scope org.Scope, items []
 		lastDays[i] = it.period.End().AddDate(0, 0, -1)
 	}
 	// The unit as GetPartyUnit reads it (its version on the day, in scope on the day), the
-	// report as Get reads it, the deadlines as loadDeadlines reads them.
+	// report as Get reads it, the deadlines as loadDeadlines reads them. A unit is in scope when
+	// it is a root or its parent is in scope, and its province is itself or its parent's: so
+	// scope and province are worked out once per parent and day (a few hundred communes), not
+	// once per row (party_in_scope and party_province_of, for the parent).
 	rows, err := tx.Query(ctx, `
-		SELECT i.n - 1, u.id, v.name, v.kind, COALESCE(r.id, 0), COALESCE(r.state, 'not_started'), COALESCE(r.version, 0),
+		WITH c AS (
+			SELECT i.n, i.year, i.quarter, i.prev_year, i.prev_quarter, i.last_day, u.id, v.name, v.kind, v.parent_id
+			FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::date[])
+				WITH ORDINALITY AS i (code, year, quarter, prev_year, prev_quarter, last_day, n)
+			JOIN party_unit u ON u.code = i.code
+			CROSS JOIN LATERAL party_version_at(u.id, i.last_day) v
+		), parent AS (
+			SELECT parent_id, last_day, ($7::bigint[] IS NULL OR party_in_scope(parent_id, $7, last_day)) AS in_scope,
+				party_province_of(parent_id, last_day) AS province
+			FROM (SELECT DISTINCT parent_id, last_day FROM c WHERE parent_id IS NOT NULL) d
+		)
+		SELECT c.n - 1, c.id, c.name, c.kind, COALESCE(r.id, 0), COALESCE(r.state, 'not_started'), COALESCE(r.version, 0),
 			pr.closing, COALESCE(s.deadline_days, $8), COALESCE(s.grace_days, $9), e.until,
 			`+prefixed("r.", columns)+`
-		FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::date[])
-			WITH ORDINALITY AS i (code, year, quarter, prev_year, prev_quarter, last_day, n)
-		JOIN party_unit u ON u.code = i.code
-		CROSS JOIN LATERAL party_version_at(u.id, i.last_day) v
-		LEFT JOIN quarterly_report r ON r.cell_id = u.id AND r.year = i.year AND r.quarter = i.quarter
-		LEFT JOIN quarterly_report pr ON pr.cell_id = u.id AND pr.year = i.prev_year AND pr.quarter = i.prev_quarter
-		LEFT JOIN report_setting s ON s.province_id = party_province_of(u.id, i.last_day)
-		LEFT JOIN report_exception e ON e.cell_id = u.id AND e.year = i.year AND e.quarter = i.quarter
-		WHERE $7::bigint[] IS NULL OR party_in_scope(u.id, $7, i.last_day)`,
+		FROM c
+		LEFT JOIN parent p ON p.parent_id = c.parent_id AND p.last_day = c.last_day
+		LEFT JOIN quarterly_report r ON r.cell_id = c.id AND r.year = c.year AND r.quarter = c.quarter
+		LEFT JOIN quarterly_report pr ON pr.cell_id = c.id AND pr.year = c.prev_year AND pr.quarter = c.prev_quarter
+		LEFT JOIN report_setting s ON s.province_id = CASE WHEN c.kind = 'province_committee' THEN c.id ELSE p.province END
+		LEFT JOIN report_exception e ON e.cell_id = c.id AND e.year = c.year AND e.quarter = c.quarter
+		WHERE $7::bigint[] IS NULL OR c.id = ANY ($7) OR p.in_scope`,
 		codes, years, quarters, prevYears, prevQuarters, lastDays, scope.SQLRoots(),
 		DefaultSettings.DeadlineDays, DefaultSettings.GraceDays)
 	if err != nil {
