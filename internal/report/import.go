@@ -61,9 +61,10 @@ const ImportBudget = 90 * time.Second
 // importBudget is ImportBudget; tests shorten it.
 var importBudget = ImportBudget
 
-// testHookWritten, when set, runs once the reports are written and before their history, so
-// that a test can run out the time budget mid-import.
-var testHookWritten func(ctx context.Context)
+// testHook, when set, runs at each step of a set-based import: "read" once everything is read
+// and checked, "written" once the reports are written and before their history. Tests use it
+// to change a report meanwhile, or to run out the time budget mid-import.
+var testHook func(ctx context.Context, step string)
 
 // TooLargeMessage is the problem an import reports when it ran out of its time budget.
 const TooLargeMessage = "Tệp quá lớn để nhập trong một lần: chưa xong sau %d giây nên không ghi gì. Xin chia tệp thành nhiều phần (ví dụ theo xã hoặc theo quý) rồi nhập lần lượt."
@@ -209,6 +210,9 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 		if len(row.Problems()) > 0 {
 			return 0, nil // nothing will be written: no need to try
 		}
+	}
+	if testHook != nil {
+		testHook(ctx, "read")
 	}
 	if err := writeImport(ctx, tx, scope, writes); err != nil {
 		return 0, err
@@ -422,8 +426,8 @@ func writeImport(ctx context.Context, tx pgx.Tx, scope org.Scope, items []*impor
 	if conflict {
 		return nil
 	}
-	if testHookWritten != nil {
-		testHookWritten(ctx)
+	if testHook != nil {
+		testHook(ctx, "written")
 	}
 	login := revisionLogin(scope.Actor)
 	revs := make([][]any, len(items))
