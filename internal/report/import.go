@@ -3,10 +3,10 @@ package report
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -247,7 +247,7 @@ func parseImportRow(row *exchange.Row, today time.Time) *importItem {
 			note = "Ngày nộp trên giấy: " + d.Format("02/01/2006")
 		}
 	}
-	figs := Figures{}
+	figs := make(Figures, len(Fields))
 	for _, f := range Fields {
 		n, _ := row.Int(f.Key)
 		figs[f.Key] = int(n)
@@ -435,10 +435,7 @@ func writeImport(ctx context.Context, tx pgx.Tx, scope org.Scope, items []*impor
 	for n, it := range items {
 		r := it.cur
 		r.ID, r.Version, r.State, r.OnBehalf, r.Figures = ids[n], versions[n], Submitted, true, it.figs
-		figs, err := json.Marshal(r.Figures)
-		if err != nil {
-			return err
-		}
+		figs := figuresJSON(r.Figures)
 		revs[n] = []any{r.ID, r.Version, "import", string(r.State), figs, it.note, nullID(scope.Actor.UserID), login, r.OnBehalf}
 		entries[n] = revisionAudit(r, "import", it.note, it.cur.Figures)
 	}
@@ -448,6 +445,23 @@ func writeImport(ctx context.Context, tx pgx.Tx, scope org.Scope, items []*impor
 		return err
 	}
 	return audit.RecordMany(ctx, tx, scope.Actor, entries)
+}
+
+// figuresJSON is json.Marshal(f) for figures holding every field, written straight out: a
+// 100.000-row import spends a noticeable share of its time in Marshal's map reflection.
+func figuresJSON(f Figures) []byte {
+	b := make([]byte, 0, 24*len(Fields))
+	b = append(b, '{')
+	for i, fl := range Fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, fl.Key...)
+		b = append(b, '"', ':')
+		b = strconv.AppendInt(b, int64(f[fl.Key]), 10)
+	}
+	return append(b, '}')
 }
 
 // assignFrom is "a = prefix.a, b = prefix.b, …" for a comma-separated list of columns.
