@@ -97,14 +97,14 @@ func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Re
 		return res, nil
 	}
 	err = pgx.BeginFunc(budget, db, func(tx pgx.Tx) error {
-		n, err := importRows(budget, tx, scope, rows, historic, today)
+		n, unchanged, err := importRows(budget, tx, scope, rows, historic, today)
 		if err != nil {
 			return err
 		}
 		for _, row := range rows {
 			res.Problems = append(res.Problems, row.Problems()...)
 		}
-		res.Submitted = n
+		res.Submitted, res.Unchanged = n, unchanged
 		if len(res.Problems) > 0 || dryRun {
 			return errRollback
 		}
@@ -119,7 +119,7 @@ func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Re
 		err = nil
 	}
 	if len(res.Problems) > 0 {
-		res.Submitted = 0
+		res.Submitted, res.Unchanged = 0, 0
 	}
 	return res, err
 }
@@ -130,10 +130,11 @@ type importItem struct {
 	period Period
 	code   string
 	figs   Figures
-	note   string
+	paper  time.Time // the paper's date, zero when the file gives none
 
 	cur  Report // as read, with its deadlines; cur.ID 0 for a report not started
 	late bool
+	note string // kept with the revision
 }
 
 type cellPeriod struct {
@@ -142,9 +143,10 @@ type cellPeriod struct {
 }
 
 // importRows checks every row and, when none has a problem, writes them all; it returns how
-// many reports it submitted. Problems are left on the rows, in the words and on the columns the
-// form uses.
-func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchange.Row, historic bool, today time.Time) (int, error) {
+// many reports it submitted and how many rows equal a report already submitted or approved (as
+// an export of it does), which are left alone. Problems are left on the rows, in the words and
+// on the columns the form uses.
+func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchange.Row, historic bool, today time.Time) (submitted, unchanged int, err error) {
 	items := make([]*importItem, 0, len(rows))
 	for _, row := range rows {
 		if it := parseImportRow(row, today); it != nil {
@@ -153,12 +155,12 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 	}
 	found, err := readImportReports(ctx, tx, scope, items)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	// In file order, as if each row were submitted in turn: a row sees what the rows above it
 	// stored (a second row for the same report finds it submitted, a quarter opens on the
 	// closing an earlier row gave the quarter before).
-	closings := map[cellPeriod]int{}
+	stored := map[cellPeriod]Figures{}
 	var writes []*importItem
 	for i, it := range items {
 		f, ok := found[i]
@@ -172,17 +174,36 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 		}
 		cur := f.report
 		key := cellPeriod{cur.CellID, it.period}
-		if _, done := closings[key]; done {
-			cur.State = Submitted
+		if figs, done := stored[key]; done {
+			cur.State, cur.Figures = Submitted, figs
+		}
+		if !cur.State.Editable() && cur.Figures.Equal(it.figs) {
+			unchanged++
+			continue
 		}
 		if !cur.State.Editable() {
 			it.row.Problemf("", "báo cáo %s của %s đã gửi hoặc đã duyệt (%s); không ghi đè", it.period, cur.CellName, cur.State.Label())
 			continue
 		}
+		// The paper's date decides nothing (a file could back-date it); it is kept as a note, and
+		// only a date that could be true is taken. (A row left unchanged above is not checked: an
+		// export states the day the report was really submitted.)
+		if d := it.paper; !d.IsZero() {
+			switch {
+			case d.Before(it.period.End()):
+				it.row.Problemf("submitted_on", "ngày nộp %s trước khi %s kết thúc", d.Format("02/01/2006"), it.period)
+				continue
+			case d.After(today):
+				it.row.Problemf("submitted_on", "ngày nộp %s sau ngày nhập tệp", d.Format("02/01/2006"))
+				continue
+			}
+			it.note = "Ngày nộp trên giấy: " + d.Format("02/01/2006")
+		}
 		if cur.ID == 0 {
 			// A report not started opens on last quarter's closing.
 			cur.Figures = Figures{}
-			prev, ok := closings[cellPeriod{cur.CellID, it.period.Previous()}]
+			prevFigs, ok := stored[cellPeriod{cur.CellID, it.period.Previous()}]
+			prev := prevFigs["closing"]
 			if !ok && f.prevClosing != nil {
 				prev, ok = *f.prevClosing, true
 			}
@@ -203,21 +224,21 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 			continue
 		}
 		it.cur, it.late = cur, today.After(cur.Deadline)
-		closings[key] = it.figs["closing"]
+		stored[key] = it.figs
 		writes = append(writes, it)
 	}
 	for _, row := range rows {
 		if len(row.Problems()) > 0 {
-			return 0, nil // nothing will be written: no need to try
+			return 0, 0, nil // nothing will be written: no need to try
 		}
 	}
 	if testHook != nil {
 		testHook(ctx, "read")
 	}
 	if err := writeImport(ctx, tx, scope, writes); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return len(writes), nil
+	return len(writes), unchanged, nil
 }
 
 // parseImportRow reads a row's period, paper date and figures, leaving problems on the row; it
@@ -234,19 +255,7 @@ func parseImportRow(row *exchange.Row, today time.Time) *importItem {
 			row.Problemf("quarter", "%s", err.(NotEndedError).Message())
 		}
 	}
-	// The paper's date decides nothing (a file could back-date it); it is kept as a note, and
-	// only a date that could be true is taken.
-	var note string
-	if d, ok := row.Date("submitted_on"); ok {
-		switch {
-		case p.Valid() && d.Before(p.End()):
-			row.Problemf("submitted_on", "ngày nộp %s trước khi %s kết thúc", d.Format("02/01/2006"), p)
-		case d.After(today):
-			row.Problemf("submitted_on", "ngày nộp %s sau ngày nhập tệp", d.Format("02/01/2006"))
-		default:
-			note = "Ngày nộp trên giấy: " + d.Format("02/01/2006")
-		}
-	}
+	paper, _ := row.Date("submitted_on") // checked once the report is read (importRows)
 	figs := make(Figures, len(Fields))
 	for _, f := range Fields {
 		n, _ := row.Int(f.Key)
@@ -255,7 +264,7 @@ func parseImportRow(row *exchange.Row, today time.Time) *importItem {
 	if len(row.Problems()) > 0 {
 		return nil
 	}
-	return &importItem{row: row, period: p, code: row.Text("cell_code"), figs: figs, note: note}
+	return &importItem{row: row, period: p, code: row.Text("cell_code"), figs: figs, paper: paper}
 }
 
 // importFound is what the database holds for one item: its unit, and its report or, for a

@@ -149,6 +149,12 @@ func TestSetBasedImportStoresWhatThePerRowImportStored(t *testing.T) {
 		figuresRow("X.C6", 2, 15, ""), // Q2 before Q1: its opening is not yet stored
 		figuresRow("X.C6", 1, 14, ""),
 		figuresRow("Y.C1", 2, 30, ""),
+		func() map[string]string { // X.C1's first quarter as submitted: left alone
+			r := figuresRow("X.C1", 1, 20, "05/04/2022")
+			r["sympathisers"], r["course_completed"] = "4", "3"
+			return r
+		}(),
+		figuresRow("X.C4", 2, 19, ""), // the same as the row above it: left alone
 	)
 	bad := fileOf(
 		figuresRow("X.ZZ", 2, 20, ""),           // no such cell
@@ -176,7 +182,7 @@ func TestSetBasedImportStoresWhatThePerRowImportStored(t *testing.T) {
 		ctx := t.Context()
 		provinceStaff := org.Under(province).As(audit.Actor{Login: "tinh", Addr: "10.0.0.7"})
 		res, err := imp(ctx, db, provinceStaff, good, true, today)
-		if err != nil || len(res.Problems) > 0 || res.Submitted != 8 {
+		if err != nil || len(res.Problems) > 0 || res.Submitted != 8 || res.Unchanged != 2 {
 			t.Fatalf("import %d of the good file: %+v %v", i, res, err)
 		}
 		communeStaff := org.Under(commune).As(audit.Actor{Login: "xa"})
