@@ -55,8 +55,8 @@ var errRollback = errors.New("rollback")
 
 // ImportBudget is how long an import may take, its transaction included: past it the import
 // stops, writes nothing and says the file is too large. It stays under the server's 2-minute
-// write timeout; 100.000 rows (the most a file may hold) took 43 s and 75 s in two runs on the
-// loaded 2-core development machine (docs/performance.md).
+// write timeout; 100.000 rows (the most a file may hold) took 21 to 75 s on the shared 2-core
+// development machine (docs/performance.md).
 const ImportBudget = 90 * time.Second
 
 // importBudget is ImportBudget; tests shorten it.
