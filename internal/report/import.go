@@ -174,6 +174,10 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 			continue
 		}
 		cur := f.report
+		if !cur.Held {
+			it.row.Problemf("cell_code", "chi bộ %s nay thuộc đơn vị khác: báo cáo của chi bộ do cấp trên hiện nay của chi bộ nhập", cur.CellName)
+			continue
+		}
 		key := cellPeriod{cur.CellID, it.period}
 		if figs, done := stored[key]; done {
 			cur.State, cur.Figures = Submitted, figs
@@ -277,7 +281,7 @@ type importFound struct {
 }
 
 // readImportReports reads, in one query, for each item whose code names a unit in scope on the
-// last day of its quarter: the unit, its report (state, version, figures), last quarter's
+// last day of its quarter or where it stands now (Report.Held, as Get decides): the unit, its report (state, version, figures), last quarter's
 // closing, and its deadlines, as Get reads them for one report. Items are keyed by index.
 func readImportReports(ctx context.Context, tx pgx.Tx, scope org.Scope, items []*importItem) (map[int]importFound, error) {
 	codes := make([]string, len(items))
@@ -303,21 +307,34 @@ func readImportReports(ctx context.Context, tx pgx.Tx, scope org.Scope, items []
 				WITH ORDINALITY AS i (code, year, quarter, prev_year, prev_quarter, last_day, n)
 			JOIN party_unit u ON u.code = i.code
 			CROSS JOIN LATERAL party_version_at(u.id, i.last_day) v
+		), latest AS (
+			-- Where each unit stands now (its latest version), for Report.Held.
+			SELECT DISTINCT ON (d.id) d.id, lv.parent_id, lv.valid_from
+			FROM (SELECT DISTINCT id FROM c) d JOIN party_unit_version lv ON lv.unit_id = d.id
+			ORDER BY d.id, lv.valid_from DESC
+		), held AS (
+			SELECT l.id, ($7::bigint[] IS NULL OR l.id = ANY ($7) OR COALESCE(lp.in_scope, false)) AS held
+			FROM latest l
+			LEFT JOIN (
+				SELECT parent_id, valid_from, ($7::bigint[] IS NULL OR party_in_scope(parent_id, $7, valid_from)) AS in_scope
+				FROM (SELECT DISTINCT parent_id, valid_from FROM latest WHERE parent_id IS NOT NULL) d
+			) lp ON lp.parent_id = l.parent_id AND lp.valid_from = l.valid_from
 		), parent AS (
 			SELECT parent_id, last_day, ($7::bigint[] IS NULL OR party_in_scope(parent_id, $7, last_day)) AS in_scope,
 				party_province_of(parent_id, last_day) AS province
 			FROM (SELECT DISTINCT parent_id, last_day FROM c WHERE parent_id IS NOT NULL) d
 		)
-		SELECT c.n - 1, c.id, c.name, c.kind, COALESCE(r.id, 0), COALESCE(r.state, 'not_started'), COALESCE(r.version, 0),
+		SELECT c.n - 1, c.id, c.name, c.kind, h.held, COALESCE(r.id, 0), COALESCE(r.state, 'not_started'), COALESCE(r.version, 0),
 			pr.closing, COALESCE(s.deadline_days, $8), COALESCE(s.grace_days, $9), e.until,
 			`+prefixed("r.", columns)+`
 		FROM c
 		LEFT JOIN parent p ON p.parent_id = c.parent_id AND p.last_day = c.last_day
+		JOIN held h ON h.id = c.id
 		LEFT JOIN quarterly_report r ON r.cell_id = c.id AND r.year = c.year AND r.quarter = c.quarter
 		LEFT JOIN quarterly_report pr ON pr.cell_id = c.id AND pr.year = c.prev_year AND pr.quarter = c.prev_quarter
 		LEFT JOIN report_setting s ON s.province_id = CASE WHEN c.kind = 'province_committee' THEN c.id ELSE p.province END
 		LEFT JOIN report_exception e ON e.cell_id = c.id AND e.year = c.year AND e.quarter = c.quarter
-		WHERE $7::bigint[] IS NULL OR c.id = ANY ($7) OR p.in_scope`,
+		WHERE $7::bigint[] IS NULL OR c.id = ANY ($7) OR p.in_scope OR h.held`,
 		codes, years, quarters, prevYears, prevQuarters, lastDays, scope.SQLRoots(),
 		DefaultSettings.DeadlineDays, DefaultSettings.GraceDays)
 	if err != nil {
@@ -334,7 +351,7 @@ func readImportReports(ctx context.Context, tx pgx.Tx, scope org.Scope, items []
 			until       *time.Time
 		)
 		r := &f.report
-		dest := []any{&i, &r.CellID, &r.CellName, &f.kind, &r.ID, &r.State, &r.Version, &f.prevClosing, &days, &grace, &until}
+		dest := []any{&i, &r.CellID, &r.CellName, &f.kind, &r.Held, &r.ID, &r.State, &r.Version, &f.prevClosing, &days, &grace, &until}
 		for k := range vals {
 			dest = append(dest, &vals[k])
 		}

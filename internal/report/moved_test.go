@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"ptdang/internal/apperr"
@@ -48,6 +49,22 @@ func TestAMovedCellBelongsToItsNewParent(t *testing.T) {
 	}
 	if _, err := report.SaveDraft(ctx, f.db, f.communeStaff, f.cell, q3, report.Entry{Figures: quarterFigures(21), OnBehalf: true}, day("2022-10-20")); !errors.Is(err, apperr.ErrForbidden) {
 		t.Errorf("the old commune entering Q3 after the move: %v, want forbidden", err)
+	}
+
+	// Nor does it import the cell's Q3 from a file; the new commune does.
+	var head, line []string
+	vals := map[string]string{"cell_code": "X.A1", "year": "2022", "quarter": "3", "opening": "21", "admitted": "2", "transferred_out": "1",
+		"closing": "22", "full_members": "20", "probationary": "2"}
+	for _, c := range report.FiguresTable.Columns {
+		head, line = append(head, c.Header), append(line, vals[c.Key])
+	}
+	file := strings.Join(head, ";") + "\n" + strings.Join(line, ";") + "\n"
+	res, err := report.ImportFigures(ctx, f.db, f.communeStaff, strings.NewReader(file), "quy3.csv", true, false, day("2022-10-20"))
+	if err != nil || !strings.Contains(res.Problems.Error(), "nay thuộc đơn vị khác") {
+		t.Errorf("the old commune importing Q3 after the move: %+v, %v", res, err)
+	}
+	if res, err := report.ImportFigures(ctx, f.db, newStaff, strings.NewReader(file), "quy3.csv", true, false, day("2022-10-20")); err != nil || len(res.Problems) > 0 || res.Submitted != 1 {
+		t.Errorf("the new commune importing Q3 (dry run): %+v, %v", res, err)
 	}
 
 	// The new commune owns the cell for every quarter: it reads Q2, enters Q3 and reopens Q2.
