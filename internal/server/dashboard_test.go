@@ -112,6 +112,14 @@ func TestProvinceStaffDrillsDownAndExportsTheSameNumbers(t *testing.T) {
 	b.ClickToPage("[data-testid=up]")
 	page := b.Text("[data-testid=dashboard] tbody tr")
 	t.Logf("screenshot: %s", b.Screenshot("dashboard-commune"))
+	b.Open(base+"/dashboard?year=2026&unit="+itoa(f.commune), 360, 740)
+	if got := b.Text("[data-testid=figures-on]"); got != "30/06/2026" {
+		t.Errorf("on a phone, the figures stand on %q", got)
+	}
+	t.Logf("screenshot: %s", b.Screenshot("dashboard-commune-phone"))
+	b.Open(base+"/org/party/"+itoa(f.commune), 360, 740)
+	t.Logf("screenshot: %s", b.Screenshot("unit-commune-phone"))
+	b.Open(base+"/dashboard?year=2026&unit="+itoa(f.commune), 1280, 800)
 
 	// The Excel export of the commune's table holds the numbers of the page.
 	href := browsertest.Eval[string](b, `document.querySelector("[data-testid=export-xlsx]").getAttribute("href")`)

@@ -89,7 +89,7 @@ func partyRows(units []org.PartyUnit, asOf time.Time) []web.UnitRow {
 	for i, u := range units {
 		extra := ""
 		if u.Kind.IsCell() {
-			extra = format.Int(int64(u.FullMembers)) + " đảng viên chính thức"
+			extra = format.Int(int64(u.FullMembers)) + " đảng viên chính thức (khai báo)"
 			if u.HasCommittee(asOf) {
 				extra += " · có chi ủy"
 			}
