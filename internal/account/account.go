@@ -487,8 +487,11 @@ func SetDisabled(ctx context.Context, db pg.Beginner, by org.Scope, user int64, 
 // password was changed meanwhile, from another session).
 func ChangePassword(ctx context.Context, db pg.DB, actor audit.Actor, current, next string) (int64, error) {
 	// The hashes are compared and made outside the transaction: they take a while and much memory.
-	var h string
-	if err := db.QueryRow(ctx, `SELECT password_hash FROM app_user WHERE id = $1`, actor.UserID).Scan(&h); err != nil {
+	var (
+		h       string
+		version int
+	)
+	if err := db.QueryRow(ctx, `SELECT password_hash, version FROM app_user WHERE id = $1`, actor.UserID).Scan(&h, &version); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return 0, apperr.ErrNotFound
 		}
@@ -514,7 +517,7 @@ func ChangePassword(ctx context.Context, db pg.DB, actor audit.Actor, current, n
 	var epoch int64
 	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `UPDATE app_user SET password_hash = $3, must_change_password = false, version = version + 1,
-			session_epoch = session_epoch + 1 WHERE id = $1 AND password_hash = $2 RETURNING session_epoch`, actor.UserID, h, nh).Scan(&epoch)
+			session_epoch = session_epoch + 1 WHERE id = $1 AND version = $2 RETURNING session_epoch`, actor.UserID, version, nh).Scan(&epoch)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return apperr.ErrConflict
 		}
