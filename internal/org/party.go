@@ -465,7 +465,9 @@ func ClosePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, 
 
 // closeVersions ends unit's validity on the day before on. A version that starts on on itself
 // (a change made the same day) never takes effect and is removed. It refuses, naming field,
-// when the unit already changed after on: history is closed in order.
+// when the unit already changed after on: history is closed in order. It moves the unit's
+// version on without checking it: every caller holds the unit's row already (holdVersion for a
+// close, the reorganisation's lock for a merge or split), so nothing changed it since it was read.
 func closeVersions(ctx context.Context, tx pgx.Tx, table string, unit int64, on time.Time, field string) error {
 	var later *time.Time
 	if err := tx.QueryRow(ctx, `SELECT max(valid_from) FROM `+table+` WHERE unit_id = $1 AND valid_from > $2`, unit, on).Scan(&later); err != nil {

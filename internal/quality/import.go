@@ -186,14 +186,18 @@ func (im *importer) row(row *exchange.Row) error {
 	case cur.Members == m && cur.Own == own:
 		im.res.Unchanged++
 	default:
-		_, err = tx.Exec(ctx, `
+		tag, err := tx.Exec(ctx, `
 			UPDATE quality_rating SET excellent = $3, good = $4, satisfactory = $5, unsatisfactory = $6, exempt = $7,
 				unsatisfactory_two_years = $8, own_rating = NULLIF($9, ''), updated_by = NULLIF($10, 0), updated_at = now(),
 				version = version + 1
-			WHERE cell_id = $1 AND year = $2`, cell.ID, year, m.Excellent, m.Good, m.Satisfactory, m.Unsatisfactory, m.Exempt,
-			m.UnsatisfactoryTwoYears, string(own), im.scope.Actor.UserID)
+			WHERE cell_id = $1 AND year = $2 AND version = $11`, cell.ID, year, m.Excellent, m.Good, m.Satisfactory, m.Unsatisfactory, m.Exempt,
+			m.UnsatisfactoryTwoYears, string(own), im.scope.Actor.UserID, cur.Version)
 		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() == 0 { // cannot happen while getRating holds the row; never overwrite unseen
+			row.Problemf("cell_code", "xếp loại năm %d của %s vừa được người khác nhập cùng lúc; xin xem lại rồi nhập lại tệp", year, cell.Name)
+			return nil
 		}
 		im.res.Updated++
 		if err := im.audit("update", cur.ID, cell, int(year), snapshot(cur.Members, cur.Own), snapshot(m, own)); err != nil {
