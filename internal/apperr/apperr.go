@@ -4,6 +4,7 @@ package apperr
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -59,6 +60,43 @@ func Field(err error, field string) string {
 	var inv *Invalid
 	if errors.As(err, &inv) {
 		return inv.Fields[field]
+	}
+	return ""
+}
+
+// ErrLocked: the thing is closed to change for now (a reporting period past its deadline or not
+// yet ended).
+var ErrLocked = errors.New("locked")
+
+// Refusal is an error the user can act on: Kind (ErrConflict, ErrForbidden, ErrLocked or
+// ErrNotFound) says what kind of refusal it is, Message says why in Vietnamese.
+type Refusal struct {
+	Kind    error
+	Message string
+}
+
+// Refuse returns a Refusal of kind with a Vietnamese message for the user.
+func Refuse(kind error, message string) error { return &Refusal{Kind: kind, Message: message} }
+
+func (e *Refusal) Error() string { return e.Kind.Error() + ": " + e.Message }
+func (e *Refusal) Unwrap() error { return e.Kind }
+
+// Warnings is returned (with nothing saved) when input holds unusual values the user has not
+// confirmed; it maps each field to a Vietnamese message.
+type Warnings map[string]string
+
+func (w Warnings) Error() string { return fmt.Sprintf("%d unusual values to confirm", len(w)) }
+
+// Message returns the Vietnamese message err carries for the user: a Refusal's, or that of any
+// error in its chain with a Message() string method; "" when it carries none.
+func Message(err error) string {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r.Message
+	}
+	var m interface{ Message() string }
+	if errors.As(err, &m) {
+		return m.Message()
 	}
 	return ""
 }

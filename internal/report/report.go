@@ -70,6 +70,9 @@ func (e NotEndedError) Error() string {
 	return fmt.Sprintf("%d Q%d has not ended", e.Period.Year, e.Period.Quarter)
 }
 
+// Unwrap makes a quarter not yet ended an apperr.ErrLocked.
+func (e NotEndedError) Unwrap() error { return apperr.ErrLocked }
+
 // Message is the Vietnamese explanation, naming the quarter and the first day it may be reported.
 func (e NotEndedError) Message() string {
 	return fmt.Sprintf("%s chưa kết thúc: chỉ nhập được báo cáo quý này từ ngày %s.", e.Period, e.Period.End().Format("02/01/2006"))
@@ -264,14 +267,12 @@ type Entry struct {
 	Note     string // kept with the revision, e.g. the paper date of an imported report
 }
 
-// ErrLocked: the period is closed to entry for this cell.
-var ErrLocked = errors.New("the period is locked")
+// ErrLocked: the period is closed to entry for this cell (an apperr.ErrLocked).
+var ErrLocked = apperr.Refuse(apperr.ErrLocked, "Đã quá thời hạn nhập báo cáo quý này.")
 
 // Warnings is returned (with nothing saved) when a submission has unusual values the user has
 // not confirmed.
-type Warnings map[string]string
-
-func (w Warnings) Error() string { return fmt.Sprintf("%d unusual values to confirm", len(w)) }
+type Warnings = apperr.Warnings
 
 // SaveDraft stores the figures as a draft: half-typed figures are kept, only negative numbers
 // are refused. A returned report becomes a draft again, its reason kept. A stale version, or a

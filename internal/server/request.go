@@ -32,15 +32,6 @@ func idParam(r *http.Request, name string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// fail turns a domain error into its page: ErrNotFound is 404, anything else a logged 500.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, apperr.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	s.serverError(w, r, err)
-}
-
 // form reads a submitted form, collecting Vietnamese messages for malformed fields.
 type form struct {
 	values url.Values

@@ -39,7 +39,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var locked *account.LockedError
 	switch {
 	case errors.Is(err, account.ErrBusy):
-		s.busy(w, r)
+		s.fail(w, r, err)
 		return
 	case errors.Is(err, account.ErrBadCredentials):
 		v.Error = "Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt)."
