@@ -17,7 +17,6 @@ import (
 // The structure forms share one template (web.Form). Each handler lists its fields, fills
 // them from the record or from what was typed, and on POST calls one org function.
 
-
 // fields builds a form's fields, taking values from vals and errors from inv.
 type fields struct {
 	vals map[string]string
