@@ -320,7 +320,7 @@ func manage(ctx context.Context, tx pgx.Tx, by org.Scope, user int64) (User, err
 		return User{}, err
 	}
 	if !u.Manageable() {
-		return User{}, apperr.ErrForbidden
+		return User{}, ErrNotManaged
 	}
 	return u, nil
 }
@@ -336,10 +336,20 @@ func update(ctx context.Context, tx pgx.Tx, user int64, version int, set string,
 		return err
 	}
 	if tag.RowsAffected() == 0 {
-		return apperr.ErrConflict
+		return errUserChanged
 	}
 	return nil
 }
+
+// The refusals of a change to a whole account, as the account page states them.
+var (
+	errUserChanged = apperr.Refuse(apperr.ErrConflict, "Tài khoản này vừa được người khác thay đổi trong lúc đồng chí thao tác, "+
+		"nên thao tác chưa được thực hiện. Trang dưới đây là thông tin mới nhất; xin xem lại rồi làm lại nếu vẫn cần.")
+	// ErrNotManaged: the account holds grants outside the caller's scope (an apperr.ErrForbidden).
+	ErrNotManaged = apperr.Refuse(apperr.ErrForbidden, "Người dùng này còn vai trò ở tổ chức ngoài phạm vi đồng chí quản lý, "+
+		"nên đồng chí không cấp lại mật khẩu, khóa hay mở khóa được tài khoản. Xin đề nghị cấp quản lý chung hoặc quản trị hệ thống.")
+	errPasswordChanged = apperr.Refuse(apperr.ErrConflict, "Mật khẩu vừa được đổi ở một phiên đăng nhập khác. Xin đăng nhập lại bằng mật khẩu mới.")
+)
 
 // readUser reads one user and its grants within by.
 func readUser(ctx context.Context, q pg.Querier, by org.Scope, where string, arg any) (User, error) {
@@ -519,7 +529,7 @@ func ChangePassword(ctx context.Context, db pg.DB, actor audit.Actor, current, n
 		err := tx.QueryRow(ctx, `UPDATE app_user SET password_hash = $3, must_change_password = false, version = version + 1,
 			session_epoch = session_epoch + 1 WHERE id = $1 AND version = $2 RETURNING session_epoch`, actor.UserID, version, nh).Scan(&epoch)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return apperr.ErrConflict
+			return errPasswordChanged
 		}
 		if err != nil {
 			return err

@@ -11,12 +11,15 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/jackc/pgx/v5"
 
+	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
+	"ptdang/internal/format"
 	"ptdang/internal/pg"
 )
 
 // ErrBadCredentials: the login or the password is wrong (the two are not told apart).
-var ErrBadCredentials = errors.New("wrong login or password")
+var ErrBadCredentials = apperr.Refuse(apperr.ErrForbidden,
+	"Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt).")
 
 // ErrBusy: too many sign-ins already wait for a password check; the caller should ask the user
 // to try again a little later.
@@ -26,6 +29,12 @@ var ErrBusy = errors.New("too many sign-ins waiting")
 type LockedError struct{ Until time.Time }
 
 func (e *LockedError) Error() string { return "sign-in locked until " + e.Until.Format(time.RFC3339) }
+
+// Message says until when, in Vietnam's time, and who can help sooner.
+func (e *LockedError) Message() string {
+	return "Tài khoản tạm khóa vì nhập sai mật khẩu nhiều lần. Xin thử lại sau " + e.Until.In(format.Zone).Format("15:04") +
+		", hoặc nhờ cán bộ quản lý tài khoản cấp lại mật khẩu."
+}
 
 // Throttling: an account is locked after AccountFailures failures in a row within Window, a
 // client address after AddrFailures failures within Window, for Window after the last failure.

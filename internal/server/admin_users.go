@@ -2,12 +2,10 @@ package server
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
@@ -84,7 +82,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	if !ok {
 		return
 	}
-	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", time.Now())
+	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", s.today())
 	v := web.FormView{Title: "Thêm người dùng", Action: "/admin/users/new", Submit: "Tạo tài khoản", Cancel: "/admin/users"}
 	if s.saveForm(w, r, f, &v, func() (string, error) {
 		id, err := account.CreateUser(r.Context(), s.DB, c.Scope, account.NewUser{Login: f.text("login"), Name: f.text("name"),
@@ -110,14 +108,6 @@ type userOutcome struct {
 	status           int
 }
 
-// The problems of an action on the whole account, stated on the user page.
-const (
-	msgUserConflict = "Tài khoản này vừa được người khác thay đổi trong lúc đồng chí thao tác, nên thao tác chưa được thực hiện. " +
-		"Trang dưới đây là thông tin mới nhất; xin xem lại rồi làm lại nếu vẫn cần."
-	msgUserNotManaged = "Người dùng này còn vai trò ở tổ chức ngoài phạm vi đồng chí quản lý, nên đồng chí không cấp lại mật khẩu, " +
-		"khóa hay mở khóa được tài khoản. Xin đề nghị cấp quản lý chung hoặc quản trị hệ thống."
-)
-
 func (s *Server) showUser(w http.ResponseWriter, r *http.Request, c caller, o userOutcome) {
 	id, ok := idParam(r, "id")
 	if !ok {
@@ -132,7 +122,7 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, c caller, o us
 	v := web.UserDetailView{ID: strconv.FormatInt(u.ID, 10), Version: strconv.Itoa(u.Version), Login: u.Login, Name: u.Name,
 		Status: statusText(u), Disabled: u.Disabled, Manageable: u.Manageable(), Message: o.message, Error: o.problem}
 	if !u.Manageable() {
-		v.NotManaged = msgUserNotManaged
+		v.NotManaged = apperr.Message(account.ErrNotManaged)
 	}
 	for _, g := range u.Grants { // those within the caller's scope: each may be revoked
 		row := web.GrantRow{Role: g.Role.Label(), Unit: g.UnitName, RevokeAction: fmt.Sprintf("/admin/users/%d/grants/%d/revoke", u.ID, g.ID)}
@@ -145,7 +135,7 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, c caller, o us
 	pw := fields{vals: map[string]string{"password": newPassword()}}
 	if o.f != nil {
 		grant.vals, grant.inv, pw.inv = valuesOf(o.f), &o.f.inv, &o.f.inv
-		if len(o.f.inv.Fields) > 0 {
+		if len(o.f.inv.Fields) > 0 && o.problem == "" {
 			v.Error, o.status = msgFixErrors, http.StatusUnprocessableEntity
 		}
 	}
@@ -176,25 +166,23 @@ func (s *Server) userAction(do func(r *http.Request, c caller, f *form, user int
 		}
 		msg, err := do(r, c, f, id, version)
 		o := userOutcome{message: msg, f: f, status: http.StatusOK}
-		var inv *apperr.Invalid
-		switch {
-		case errors.As(err, &inv):
-			f.merge(err)
-			o.message = ""
-		case errors.Is(err, apperr.ErrConflict):
-			o = userOutcome{problem: msgUserConflict, status: http.StatusConflict}
-		case errors.Is(err, apperr.ErrForbidden):
-			o = userOutcome{problem: msgUserNotManaged, status: http.StatusForbidden}
-		case err != nil:
-			s.fail(w, r, err)
-			return
+		if err != nil {
+			problem, status, ok := f.refused(err)
+			if !ok {
+				s.fail(w, r, err)
+				return
+			}
+			o = userOutcome{f: f, problem: problem, status: status}
+			if len(f.inv.Fields) == 0 { // the account changed or is not the caller's: show it as it is now
+				o.f = nil
+			}
 		}
 		s.showUser(w, r, c, o)
 	}
 }
 
 func (s *Server) userAddGrant(r *http.Request, c caller, f *form, user int64, version int) (string, error) {
-	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", time.Now())
+	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", s.today())
 	if f.inv.Err() != nil {
 		return "", nil
 	}

@@ -1,12 +1,10 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
-	"ptdang/internal/format"
 	"ptdang/web"
 )
 
@@ -36,22 +34,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := account.SignIn(r.Context(), s.DB, s.Hashes, f.text("login"), f.values.Get("password"), clientAddr(r), s.Now())
-	var locked *account.LockedError
-	switch {
-	case errors.Is(err, account.ErrBusy):
-		s.fail(w, r, err)
-		return
-	case errors.Is(err, account.ErrBadCredentials):
-		v.Error = "Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (chú ý chữ hoa, chữ thường và bộ gõ tiếng Việt)."
-	case errors.As(err, &locked):
-		s.Log.Warn("sign-in locked", "login", v.Login, "addr", clientAddr(r), "until", locked.Until)
-		v.Error = "Tài khoản tạm khóa vì nhập sai mật khẩu nhiều lần. Xin thử lại sau " +
-			locked.Until.In(format.Zone).Format("15:04") + ", hoặc nhờ cán bộ quản lý tài khoản cấp lại mật khẩu."
-	case err != nil:
-		s.serverError(w, r, err)
-		return
-	}
-	if v.Error != "" {
+	if err != nil {
+		// A wrong password or a locked account is told on the sign-in page; being busy or broken is not.
+		if v.Error = apperr.Message(err); v.Error == "" {
+			s.fail(w, r, err)
+			return
+		}
+		s.Log.Warn("sign-in refused", "login", v.Login, "addr", clientAddr(r), "err", err)
 		s.render(w, r, http.StatusUnauthorized, web.Login(web.Page{Title: "Đăng nhập"}, v))
 		return
 	}
@@ -110,14 +99,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	var inv *apperr.Invalid
-	switch {
-	case errors.As(err, &inv):
-		f.merge(err)
-		s.renderForm(w, r, c, passwordView(c, nil, f, msgFixErrors))
-	case errors.Is(err, apperr.ErrConflict):
-		s.renderForm(w, r, c, passwordView(c, nil, f, "Mật khẩu vừa được đổi ở một phiên đăng nhập khác. Xin đăng nhập lại bằng mật khẩu mới."))
-	default:
+	msg, _, ok := f.refused(err)
+	if !ok {
 		s.fail(w, r, err)
+		return
 	}
+	s.renderForm(w, r, c, passwordView(c, nil, f, msg))
 }
