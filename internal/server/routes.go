@@ -105,8 +105,24 @@ func (s *Server) router() chi.Router {
 	r.Post("/admin/users/{id}/disabled", users(s.userAction(s.userSetDisabled)))
 	r.Get("/admin/audit", s.need(account.ReadAudit, s.auditPage))
 	r.Get("/admin/audit.csv", s.need(account.ReadAudit, s.auditCSV))
-	s.targetRoutes(r)
-	s.qualityRoutes(r)
+
+	// Admission targets (docs/targets.md): the unit and the year travel as parameters (unit, year)
+	// so that every page of a unit and year links to the others alike.
+	targets := func(h callerHandler) http.HandlerFunc { return s.need(account.ManageTargets, h) }
+	r.Get("/targets", read(s.targetPage))
+	r.Post("/targets", targets(s.targetSave))
+	r.Get("/targets/export.xlsx", read(s.targetExport))
+	r.Get("/targets/export.csv", read(s.targetExportCSV))
+	r.Get("/targets/import", targets(s.targetImportPage))
+	r.Post("/targets/import", targets(s.targetImport))
+	r.Get("/targets/settings", targets(s.targetSettingsPage))
+	r.Post("/targets/settings", targets(s.targetSettingsSave))
+
+	// Annual quality ratings (docs/import.md), kept by the staff who review the cells' reports.
+	r.Get("/quality/import", review(s.qualityImportPage))
+	r.Post("/quality/import", review(s.qualityImport))
+	r.Get("/quality/template.xlsx", review(s.qualityTemplate))
+	r.Get("/quality/export.xlsx", review(s.qualityExport))
 	return root
 }
 

@@ -6,28 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
 )
-
-// targetRoutes routes the admission targets (docs/targets.md): the allocation page, the
-// province's rules, import and export. The unit and the year travel as parameters (unit, year)
-// so that every page of a unit and year links to the others alike.
-func (s *Server) targetRoutes(r chi.Router) {
-	read := func(h callerHandler) http.HandlerFunc { return s.need(account.ReadStructure, h) }
-	manage := func(h callerHandler) http.HandlerFunc { return s.need(account.ManageTargets, h) }
-	r.Get("/targets", read(s.targetPage))
-	r.Post("/targets", manage(s.targetSave))
-	r.Get("/targets/export.xlsx", read(s.targetExport))
-	r.Get("/targets/export.csv", read(s.targetExportCSV))
-	r.Get("/targets/import", manage(s.targetImportPage))
-	r.Post("/targets/import", manage(s.targetImport))
-	r.Get("/targets/settings", manage(s.targetSettingsPage))
-	r.Post("/targets/settings", manage(s.targetSettingsSave))
-}
 
 // targetUnitYear reads the unit and year parameters. A missing year is the current one; a
 // missing unit is the first unit the scope is granted on, unless required. A malformed or
