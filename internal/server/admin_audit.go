@@ -6,17 +6,65 @@ import (
 	"net/url"
 	"time"
 
+	"ptdang/internal/account"
 	"ptdang/internal/audit"
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
+	"ptdang/internal/org"
+	"ptdang/internal/quality"
+	"ptdang/internal/report"
 	"ptdang/web"
 )
 
 var auditTable = exchange.Table{Sheet: "Nhật ký thay đổi", Columns: []exchange.Column{
 	{Key: "at", Header: "Thời điểm"}, {Key: "login", Header: "Người thực hiện"}, {Key: "addr", Header: "Địa chỉ"},
 	{Key: "action", Header: "Thao tác"}, {Key: "entity", Header: "Loại đối tượng"}, {Key: "label", Header: "Đối tượng"},
-	{Key: "old", Header: "Trước"}, {Key: "new", Header: "Sau"}, {Key: "reason", Header: "Lý do"},
+	{Key: "changes", Header: "Thay đổi"}, {Key: "reason", Header: "Lý do"},
+	{Key: "old", Header: "Trước (dữ liệu gốc)"}, {Key: "new", Header: "Sau (dữ liệu gốc)"},
 }}
+
+// auditWords names what the packages record in their own Vietnamese: the report's figures
+// (with their section where a label repeats, as "Nữ" does) and enumerated values.
+var auditWords = audit.Words{
+	Field: func(key string) string { return reportFieldLabels[key] },
+	Value: func(key, v string) string {
+		switch key {
+		case "state":
+			return report.State(v).Label()
+		case "role":
+			return account.Role(v).Label()
+		case "kind":
+			return org.Kind(v).Label()
+		case "org_type":
+			return org.OrgType(v).Label()
+		case "level":
+			return org.Level(v).Label()
+		case "mode":
+			return org.LinkMode(v).Label()
+		case "own_rating":
+			return quality.Category(v).Label()
+		}
+		return ""
+	},
+}
+
+var reportFieldLabels = func() map[string]string {
+	seen, labels := map[string]int{}, map[string]string{}
+	for _, sec := range report.Sections {
+		for _, f := range sec.Fields {
+			seen[f.Label]++
+		}
+	}
+	for _, sec := range report.Sections {
+		for _, f := range sec.Fields {
+			labels[f.Key] = f.Label
+			if seen[f.Label] > 1 {
+				labels[f.Key] = f.Label + " (" + sec.Title + ")"
+			}
+		}
+	}
+	return labels
+}()
 
 // auditFilter reads the page's filters, scoped to the caller's subtree.
 func (s *Server) auditFilter(r *http.Request, c caller) audit.Filter {
@@ -44,8 +92,12 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c caller) {
 		CSVHref: "/admin/audit.csv?" + url.Values{"label": {q.Get("label")}, "by": {q.Get("by")}, "from": {q.Get("from")}, "to": {q.Get("to")}}.Encode(),
 		Limited: len(rows) == f.Limit}
 	for _, a := range rows {
-		v.Rows = append(v.Rows, web.AuditRowView{At: format.DateTime(a.At.In(format.Zone)), Login: a.Login, Addr: a.Addr,
-			Action: a.Action, Entity: a.Entity, Label: a.Label, Old: a.Old, New: a.New, Reason: a.Reason})
+		row := web.AuditRowView{At: format.DateTime(a.At.In(format.Zone)), Login: a.Login, Addr: a.Addr,
+			Action: audit.ActionLabel(a.Action), Entity: audit.EntityLabel(a.Entity), Label: a.Label, Reason: a.Reason}
+		for _, ch := range auditWords.Changes(a.Old, a.New) {
+			row.Changes = append(row.Changes, web.AuditChange(ch))
+		}
+		v.Rows = append(v.Rows, row)
 	}
 	s.render(w, r, http.StatusOK, web.Audit(c.page("Nhật ký thay đổi", "audit"), v))
 }
@@ -60,7 +112,8 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	sheet := exchange.Sheet{Table: auditTable}
 	for _, a := range rows {
-		sheet.Rows = append(sheet.Rows, []any{format.DateTime(a.At.In(format.Zone)), a.Login, a.Addr, a.Action, a.Entity, a.Label, a.Old, a.New, a.Reason})
+		sheet.Rows = append(sheet.Rows, []any{format.DateTime(a.At.In(format.Zone)), a.Login, a.Addr, audit.ActionLabel(a.Action),
+			audit.EntityLabel(a.Entity), a.Label, auditWords.Text(a.Old, a.New), a.Reason, a.Old, a.New})
 	}
 	var buf bytes.Buffer
 	if err := exchange.WriteCSV(&buf, sheet); err != nil {

@@ -1,0 +1,38 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"ptdang/internal/account"
+)
+
+// The change log reads in Vietnamese: actions, kinds of object, field labels and values, on the
+// page and in the CSV, with the recorded JSON kept only as the CSV's last columns.
+func TestChangeLogSpeaksVietnamese(t *testing.T) {
+	s, base := newTestServer(t)
+	newOrgFixture(t, s, base) // renames the cell TU.X01.A01 from 01/01/2020
+	addUser(t, s, "quantri", account.SystemAdmin, 0)
+	admin := signIn(t, base, "quantri")
+
+	_, page := send(t, admin, "GET", base+"/admin/audit?label=TU.X01.A01", nil)
+	for _, want := range []string{"Đổi tên", "Tổ chức đảng: TU.X01.A01", "<del>Chi bộ ấp Bàu Cạn</del>", "<ins>Chi bộ ấp Bàu Cạn Mới</ins>",
+		"Từ ngày:", "01/01/2020", "Quyết định 12-QĐ/ĐU"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the change log page lacks %q", want)
+		}
+	}
+	for _, raw := range []string{"party_unit", ">rename<", `"name"`, "parent_id", "2020-01-01T"} {
+		if strings.Contains(page, raw) {
+			t.Errorf("the change log page shows the raw %q", raw)
+		}
+	}
+
+	_, csv := send(t, admin, "GET", base+"/admin/audit.csv?label=TU.X01.A01", nil)
+	if want := "Tên: Chi bộ ấp Bàu Cạn → Chi bộ ấp Bàu Cạn Mới"; !strings.Contains(csv, want) {
+		t.Errorf("the change log CSV lacks %q:\n%s", want, csv)
+	}
+	if !strings.Contains(csv, "Đổi tên,Tổ chức đảng,TU.X01.A01") {
+		t.Errorf("the change log CSV does not name the action and the kind in Vietnamese:\n%s", csv)
+	}
+}
