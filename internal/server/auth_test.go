@@ -21,6 +21,7 @@ var routeAccess = map[string]string{
 	"GET /healthz":                                         "public",
 	"GET /readyz":                                          "public",
 	"GET /static/*":                                        "public",
+	"GET /favicon.ico":                                     "public",
 	"GET /login":                                           "public",
 	"POST /login":                                          "public",
 	"POST /logout":                                         "public",

@@ -41,6 +41,7 @@ func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
 		{"home page signed in", base, f.staff, "GET", "/", nil, http.StatusOK, false, true, ""},
 		{"sign-in page over HTTPS", secureBase, &http.Client{}, "GET", "/login", nil, http.StatusOK, true, true, "Đăng nhập"},
 		{"static asset", base, f.staff, "GET", "/static/app.css", nil, http.StatusOK, false, false, ""},
+		{"favicon, for browsers that ask whatever the page says", base, &http.Client{}, "GET", "/favicon.ico", nil, http.StatusOK, false, false, "<svg"},
 		{"signed-in page", base, f.staff, "GET", "/org", nil, http.StatusOK, false, true, ""},
 		{"export", base, f.staff, "GET", "/org/export.xlsx", nil, http.StatusOK, false, true, ""},
 		{"API", base, f.staff, "GET", "/api/v1/dashboard?unit=" + itoa(f.province), nil, http.StatusOK, false, true, ""},

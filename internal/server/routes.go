@@ -24,7 +24,12 @@ func (s *Server) router() chi.Router {
 	// sessions, is gone.
 	root.Get("/healthz", s.healthz)
 	root.Get("/readyz", s.readyz)
-	root.Get("/static/*", staticFiles().ServeHTTP)
+	static := staticFiles()
+	root.Get("/static/*", static.ServeHTTP)
+	root.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { // asked for by browsers whatever the page says
+		r.URL.Path = "/static/favicon.svg"
+		static.ServeHTTP(w, r)
+	})
 
 	// Everything else may carry a session's data: never cached.
 	r := root.With(noStore, s.Sessions.LoadAndSave)
