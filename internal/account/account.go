@@ -147,8 +147,30 @@ func checkPassword(field, p string, inv *apperr.Invalid) {
 	}
 }
 
-func hash(password string) (string, error) {
+// changeHashes bounds the hashes that account changes make or compare (creating an account,
+// resetting or changing a password): one at a time, a short queue, the rest told to retry.
+// They are rare, but any signed-in user can change their password, and each hash takes some
+// 64 MiB and all the CPUs for a moment; sign-ins have their own Hasher.
+var changeHashes = NewHasher(1, 32)
+
+// hash makes password's hash with a slot of changeHashes: ErrBusy when too many wait.
+func hash(ctx context.Context, password string) (string, error) {
+	release, err := changeHashes.Acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	return argon2id.CreateHash(normalisePassword(password), argon2id.DefaultParams)
+}
+
+// matches compares password with hash with a slot of changeHashes: ErrBusy when too many wait.
+func matches(ctx context.Context, password, hash string) (bool, error) {
+	release, err := changeHashes.Acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return argon2id.ComparePasswordAndHash(normalisePassword(password), hash)
 }
 
 // NewUser is what an administrator enters to create an account.
@@ -161,7 +183,8 @@ type NewUser struct {
 }
 
 // CreateUser creates an account with one grant. by must allow ManageUsers on the unit, and only
-// a system administrator creates system administrators.
+// a system administrator creates system administrators. Errors: *apperr.Invalid (a field, the
+// login taken, a unit outside by), ErrBusy (too many password hashes wait), ctx's error.
 func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser) (int64, error) {
 	in.Login = strings.ToLower(strings.TrimSpace(in.Login))
 	in.Name = norm.NFC.String(strings.Join(strings.Fields(in.Name), " "))
@@ -177,7 +200,7 @@ func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser) (
 	var h string
 	if len(inv.Fields) == 0 {
 		var err error
-		if h, err = hash(in.Password); err != nil { // outside the transaction: it takes a while and much memory
+		if h, err = hash(ctx, in.Password); err != nil { // outside the transaction: it takes a while and much memory
 			return 0, err
 		}
 	}
@@ -437,14 +460,15 @@ func ListUsers(ctx context.Context, q pg.Querier, by org.Scope) ([]User, error) 
 // ResetPassword sets user's password to password, to be changed at the next sign-in, unlocks the
 // account and ends every session of it, from the account's version. Errors: *apperr.Invalid (the
 // password), apperr.ErrNotFound (by does not see the user), apperr.ErrForbidden (the user holds
-// grants outside by), apperr.ErrConflict (version is stale).
+// grants outside by), apperr.ErrConflict (version is stale), ErrBusy (too many password hashes
+// wait), ctx's error.
 func ResetPassword(ctx context.Context, db pg.Beginner, by org.Scope, user int64, version int, password string) error {
 	inv := &apperr.Invalid{}
 	checkPassword("password", password, inv)
 	if err := inv.Err(); err != nil {
 		return err
 	}
-	h, err := hash(password) // outside the transaction: it takes a while and much memory
+	h, err := hash(ctx, password) // outside the transaction: it takes a while and much memory
 	if err != nil {
 		return err
 	}
@@ -494,7 +518,8 @@ func SetDisabled(ctx context.Context, db pg.Beginner, by org.Scope, user int64, 
 // ChangePassword changes the signed-in user's own password after checking the current one, and
 // ends every session of the account; it returns the account's new session epoch, for the
 // session the change was made in to carry on. Errors: *apperr.Invalid, apperr.ErrConflict (the
-// password was changed meanwhile, from another session).
+// password was changed meanwhile, from another session), ErrBusy (too many password hashes
+// wait), ctx's error.
 func ChangePassword(ctx context.Context, db pg.DB, actor audit.Actor, current, next string) (int64, error) {
 	// The hashes are compared and made outside the transaction: they take a while and much memory.
 	var (
@@ -508,7 +533,7 @@ func ChangePassword(ctx context.Context, db pg.DB, actor audit.Actor, current, n
 		return 0, err
 	}
 	inv := &apperr.Invalid{}
-	if ok, err := argon2id.ComparePasswordAndHash(normalisePassword(current), h); err != nil {
+	if ok, err := matches(ctx, current, h); err != nil {
 		return 0, err
 	} else if !ok {
 		inv.Add("current", "Mật khẩu hiện tại không đúng.")
@@ -520,7 +545,7 @@ func ChangePassword(ctx context.Context, db pg.DB, actor audit.Actor, current, n
 	if err := inv.Err(); err != nil {
 		return 0, err
 	}
-	nh, err := hash(next)
+	nh, err := hash(ctx, next)
 	if err != nil {
 		return 0, err
 	}
