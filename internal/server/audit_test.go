@@ -28,6 +28,17 @@ func TestChangeLogSpeaksVietnamese(t *testing.T) {
 		}
 	}
 
+	// Its date filters read and type as dd/mm/yyyy whatever the browser's language.
+	_, filtered := send(t, admin, "GET", base+"/admin/audit?label=TU.X01.A01&from=2019-12-31&to=31/12/2100", nil)
+	for _, want := range []string{`value="31/12/2019"`, `value="31/12/2100"`, `placeholder="dd/mm/yyyy"`, "Đổi tên"} {
+		if !strings.Contains(filtered, want) {
+			t.Errorf("the filtered change log lacks %q", want)
+		}
+	}
+	if strings.Contains(filtered, `type="date"`) {
+		t.Error("the change log's date filters follow the browser's language (type=date)")
+	}
+
 	_, csv := send(t, admin, "GET", base+"/admin/audit.csv?label=TU.X01.A01", nil)
 	if want := "Tên: Chi bộ ấp Bàu Cạn → Chi bộ ấp Bàu Cạn Mới"; !strings.Contains(csv, want) {
 		t.Errorf("the change log CSV lacks %q:\n%s", want, csv)
