@@ -70,17 +70,17 @@ func orSelf(m map[string]string, k string) string {
 type Change struct{ Field, Old, New string }
 
 // Words turns recorded values into Vietnamese. The packages that own a field or a kind of value
-// name it: Field labels keys the log does not know, Value labels enumerated values (a state, a
-// role); either may be nil or answer "".
+// name it: Field labels an entity's keys (a report's figures), Value labels enumerated values (a
+// state, a role); either may be nil or answer "" for what the log's own words name.
 type Words struct {
-	Field func(key string) string
+	Field func(entity, key string) string
 	Value func(key, value string) string
 }
 
-// Changes lists the fields of an entry's old and new values (JSON objects, "" for none) that
+// Changes lists the fields of an entity's entry's old and new values (JSON objects, "" for none) that
 // differ, labelled and formatted, in label order. Values nested in an object (a report's figures)
 // are listed as fields of their own; what is not a JSON object is one field, "Giá trị".
-func (w Words) Changes(old, new string) []Change {
+func (w Words) Changes(entity, old, new string) []Change {
 	o, n := flatten(old), flatten(new)
 	var out []Change
 	for k := range union(o, n) {
@@ -89,7 +89,7 @@ func (w Words) Changes(old, new string) []Change {
 		if oldOK && newOK && fmt.Sprint(ov) == fmt.Sprint(nv) {
 			continue
 		}
-		c := Change{Field: w.label(k)}
+		c := Change{Field: w.label(entity, k)}
 		if oldOK {
 			c.Old = w.value(k, ov)
 		}
@@ -104,9 +104,9 @@ func (w Words) Changes(old, new string) []Change {
 }
 
 // Text is Changes in one line: "Tên: Trảng Mỹ → Lộc An; Năm: 2024".
-func (w Words) Text(old, new string) string {
+func (w Words) Text(entity, old, new string) string {
 	var parts []string
-	for _, c := range w.Changes(old, new) {
+	for _, c := range w.Changes(entity, old, new) {
 		switch {
 		case c.Old == "":
 			parts = append(parts, c.Field+": "+c.New)
@@ -121,9 +121,9 @@ func (w Words) Text(old, new string) string {
 	return strings.Join(parts, "; ")
 }
 
-func (w Words) label(key string) string {
+func (w Words) label(entity, key string) string {
 	if w.Field != nil {
-		if l := w.Field(key); l != "" {
+		if l := w.Field(entity, key); l != "" {
 			return l
 		}
 	}

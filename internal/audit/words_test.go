@@ -7,7 +7,7 @@ import (
 
 func TestWordsSayWhatChangedInVietnamese(t *testing.T) {
 	w := Words{
-		Field: func(k string) string { return map[string]string{"women": "Nữ (Cuối quý)"}[k] },
+		Field: func(e, k string) string { return map[string]string{"quarterly_report women": "Nữ (Cuối quý)"}[e+" "+k] },
 		Value: func(k, v string) string { return map[string]string{"submitted": "Đã gửi"}[v] },
 	}
 	cases := []struct {
@@ -30,13 +30,16 @@ func TestWordsSayWhatChangedInVietnamese(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := w.Changes(c.old, c.new); !reflect.DeepEqual(got, c.want) {
+			if got := w.Changes("quarterly_report", c.old, c.new); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("Changes(%s, %s)\n got %q\nwant %q", c.old, c.new, got, c.want)
 			}
 		})
 	}
-	if got, want := w.Text(`{"name": "A"}`, `{"name": "B", "year": 2024}`), "Năm: 2024; Tên: A → B"; got != want {
+	if got, want := w.Text("party_unit", `{"name": "A"}`, `{"name": "B", "year": 2024}`), "Năm: 2024; Tên: A → B"; got != want {
 		t.Errorf("Text = %q, want %q", got, want)
+	}
+	if got := w.Changes("party_unit", ``, `{"women": 3}`); got[0].Field != "women" {
+		t.Errorf("a report's label named another entity's field: %q", got)
 	}
 	if ActionLabel("report_submit") != "Gửi báo cáo" || EntityLabel("quarterly_report") != "Báo cáo quý" || ActionLabel("new_thing") != "new_thing" {
 		t.Error("action and entity names")

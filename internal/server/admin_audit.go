@@ -26,7 +26,12 @@ var auditTable = exchange.Table{Sheet: "Nhật ký thay đổi", Columns: []exch
 // auditWords names what the packages record in their own Vietnamese: the report's figures
 // (with their section where a label repeats, as "Nữ" does) and enumerated values.
 var auditWords = audit.Words{
-	Field: func(key string) string { return reportFieldLabels[key] },
+	Field: func(entity, key string) string {
+		if entity == "quarterly_report" {
+			return reportFieldLabels[key]
+		}
+		return ""
+	},
 	Value: func(key, v string) string {
 		switch key {
 		case "state":
@@ -94,7 +99,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c caller) {
 	for _, a := range rows {
 		row := web.AuditRowView{At: format.DateTime(a.At.In(format.Zone)), Login: a.Login, Addr: a.Addr,
 			Action: audit.ActionLabel(a.Action), Entity: audit.EntityLabel(a.Entity), Label: a.Label, Reason: a.Reason}
-		for _, ch := range auditWords.Changes(a.Old, a.New) {
+		for _, ch := range auditWords.Changes(a.Entity, a.Old, a.New) {
 			row.Changes = append(row.Changes, web.AuditChange(ch))
 		}
 		v.Rows = append(v.Rows, row)
@@ -113,7 +118,7 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, c caller) {
 	sheet := exchange.Sheet{Table: auditTable}
 	for _, a := range rows {
 		sheet.Rows = append(sheet.Rows, []any{format.DateTime(a.At.In(format.Zone)), a.Login, a.Addr, audit.ActionLabel(a.Action),
-			audit.EntityLabel(a.Entity), a.Label, auditWords.Text(a.Old, a.New), a.Reason, a.Old, a.New})
+			audit.EntityLabel(a.Entity), a.Label, auditWords.Text(a.Entity, a.Old, a.New), a.Reason, a.Old, a.New})
 	}
 	var buf bytes.Buffer
 	if err := exchange.WriteCSV(&buf, sheet); err != nil {

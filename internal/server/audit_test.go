@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ptdang/internal/account"
+	"ptdang/internal/browsertest"
 )
 
 // The change log reads in Vietnamese: actions, kinds of object, field labels and values, on the
@@ -45,5 +46,31 @@ func TestChangeLogSpeaksVietnamese(t *testing.T) {
 	}
 	if !strings.Contains(csv, "Đổi tên,Tổ chức đảng,TU.X01.A01") {
 		t.Errorf("the change log CSV does not name the action and the kind in Vietnamese:\n%s", csv)
+	}
+}
+
+// The change log in a browser, on a phone and a desktop: the page never scrolls sideways (the
+// table scrolls in its box), and a change reads as a field with its old and new value.
+func TestChangeLogInTheBrowser(t *testing.T) {
+	s, base := newTestServer(t)
+	newOrgFixture(t, s, base)
+	addUser(t, s, "quantri", account.SystemAdmin, 0)
+	b := browsertest.New(t)
+	for _, vp := range []struct {
+		name          string
+		width, height int64
+	}{{"phone", 360, 740}, {"desktop", 1366, 768}} {
+		t.Run(vp.name, func(t *testing.T) {
+			browserSignIn(t, b, base, "quantri", vp.width, vp.height)
+			b.Open(base+"/admin/audit?label=TU.X01.A01", vp.width, vp.height)
+			if got := b.Text("[data-testid=audit] tbody"); !strings.Contains(got, "Tên: Chi bộ ấp Bàu Cạn → Chi bộ ấp Bàu Cạn Mới") {
+				t.Errorf("the change reads %q", got)
+			}
+			if w := browsertest.Eval[int64](b, `document.documentElement.scrollWidth`); w > vp.width {
+				t.Errorf("page is %d px wide in a %d px viewport", w, vp.width)
+			}
+			t.Logf("screenshot: %s", b.Screenshot("audit-"+vp.name))
+			b.ClickToPage("[data-testid=logout]")
+		})
 	}
 }
