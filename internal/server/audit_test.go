@@ -69,6 +69,14 @@ func TestChangeLogInTheBrowser(t *testing.T) {
 			if w := browsertest.Eval[int64](b, `document.documentElement.scrollWidth`); w > vp.width {
 				t.Errorf("page is %d px wide in a %d px viewport", w, vp.width)
 			}
+			if vp.name == "phone" { // header and menu leave the screen to the page: two short lines
+				if h := browsertest.Eval[float64](b, `document.querySelector('.site-header').getBoundingClientRect().height`); h > 110 {
+					t.Errorf("the header takes %.0f px of a %d px screen", h, vp.height)
+				}
+				if r := browsertest.Eval[float64](b, `document.querySelector('.site-nav [aria-current=page]').getBoundingClientRect().right`); r > float64(vp.width) {
+					t.Errorf("the current page's menu item ends at %.0f px, off the %d px screen", r, vp.width)
+				}
+			}
 			t.Logf("screenshot: %s", b.Screenshot("audit-"+vp.name))
 			b.ClickToPage("[data-testid=logout]")
 		})

@@ -1,0 +1,5 @@
+// On a phone the menu is one line that scrolls sideways: bring the current page into view.
+document.addEventListener("DOMContentLoaded", () => {
+  const current = document.querySelector(".site-nav [aria-current=page]");
+  if (current) current.scrollIntoView({ block: "nearest", inline: "center" });
+});
