@@ -7,7 +7,9 @@ import (
 
 func TestWordsSayWhatChangedInVietnamese(t *testing.T) {
 	w := Words{
-		Field: func(e, k string) string { return map[string]string{"quarterly_report women": "Nữ (Cuối quý)"}[e+" "+k] },
+		Field: func(e, k string) string {
+			return map[string]string{"quarterly_report women": "Nữ (Cuối quý)"}[e+" "+k]
+		},
 		Value: func(k, v string) string { return map[string]string{"submitted": "Đã gửi"}[v] },
 	}
 	cases := []struct {
