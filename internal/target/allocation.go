@@ -144,7 +144,7 @@ func GetAllocation(ctx context.Context, q pg.Querier, scope org.Scope, unit int6
 
 // getAllocation is GetAllocation; lock takes row locks on the targets, for a save.
 func getAllocation(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, lock bool) (Allocation, error) {
-	if year < 2000 || year > 2100 {
+	if !ValidYear(year) {
 		return Allocation{}, apperr.ErrNotFound
 	}
 	u, err := org.GetPartyUnit(ctx, q, scope, unit, yearStart(year))
@@ -242,7 +242,8 @@ const MaxReason = 500
 // Allocate saves in as one change: all of it or nothing. The unit must be within scope
 // (apperr.ErrNotFound), and so must each child entry's unit be one of its children on AsOf.
 // Setting the unit's own target needs the level above in scope, a child's the unit;
-// otherwise, and once the year is locked for a scope below the province, apperr.ErrForbidden.
+// otherwise, and once the year is locked for a scope below the province, apperr.ErrForbidden
+// with a message saying which.
 // A locked year needs a reason. An entry whose Version is not the current one is
 // apperr.ErrConflict. Field errors (*apperr.Invalid) are on "total", UnitField(child) and
 // "reason"; in a strict province an allocation that does not add up is refused on "total".
@@ -290,7 +291,7 @@ func allocate(ctx context.Context, tx pgx.Tx, scope org.Scope, in AllocationInpu
 		conflict = conflict || e.Version != a.Total.Version
 		if e.differs(a.Total) {
 			if !rights.Total {
-				return a, 0, apperr.ErrForbidden
+				return a, 0, Page{Allocation: a, Rights: rights}.forbidden()
 			}
 			changes = append(changes, change{e, a.Total, a.Unit})
 		}
@@ -305,7 +306,7 @@ func allocate(ctx context.Context, tx pgx.Tx, scope org.Scope, in AllocationInpu
 		conflict = conflict || e.Version != c.Target.Version
 		if e.differs(c.Target) {
 			if !rights.Children {
-				return a, 0, apperr.ErrForbidden
+				return a, 0, Page{Allocation: a, Rights: rights}.forbidden()
 			}
 			changes = append(changes, change{e, c.Target, c.Unit})
 		}
