@@ -37,8 +37,8 @@ func NewTargetAllocationView(p target.Page, typed *target.Grid, errs map[string]
 		PrevYear: Link{Label: strconv.Itoa(year - 1), Href: TargetHref("/targets", unit, year-1)},
 		NextYear: Link{Label: strconv.Itoa(year + 1), Href: TargetHref("/targets", unit, year+1)},
 		Reason:   Field{Name: "reason", Label: "Lý do điều chỉnh", Error: errs["reason"]}, ReasonRequired: p.Rights.Reason,
-		CanSave:  p.Rights.Total || (p.Rights.Children && len(p.Children) > 0),
-		Rules:    targetRules(p, today), ShareHint: shareHint(p.Members),
+		CanSave: p.Rights.Total || (p.Rights.Children && len(p.Children) > 0),
+		Rules:   targetRules(p, today), ShareHint: shareHint(p.Members),
 		Actions: []Link{{Label: "Tải tệp Excel", Href: TargetHref("/targets/export.xlsx", unit, year)},
 			{Label: "Tải tệp CSV", Href: TargetHref("/targets/export.csv", unit, year)}}}
 	if p.ParentShown {

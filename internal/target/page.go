@@ -97,8 +97,8 @@ func (e Typed) Value(members int) (set bool, n int, fromShare bool) {
 type Grid struct {
 	Unit    int64
 	Year    int
-	Basis   Basis  // whose members the typed shares count; anything but a share basis is ShareOfYear
-	Reason  string // why, required once the year is locked
+	Basis   Basis            // whose members the typed shares count; anything but a share basis is ShareOfYear
+	Reason  string           // why, required once the year is locked
 	Entries map[string]Typed // by field: "total" or UnitField(child); units left out stay as they are
 	Preview bool             // only check what was typed and save nothing ("Tính lại tổng")
 }
