@@ -272,47 +272,11 @@ func allocate(ctx context.Context, tx pgx.Tx, scope org.Scope, in AllocationInpu
 	if err != nil {
 		return a, 0, err
 	}
-	children := map[int64]Child{}
-	for _, c := range a.Children {
-		children[c.Unit.ID] = c
-	}
-	type change struct {
-		entry Entry
-		cur   Target
-		unit  org.PartyUnit
-	}
-	var changes []change
+	p := Page{Allocation: a, Rights: rights}
 	inv := &apperr.Invalid{}
-	conflict := false
-	if in.Total != nil {
-		e := in.Total.normalise()
-		e.UnitID = a.Unit.ID
-		e.validate("total", a.Unit.Name, inv)
-		conflict = conflict || e.Version != a.Total.Version
-		if e.differs(a.Total) {
-			if !rights.Total {
-				return a, 0, Page{Allocation: a, Rights: rights}.forbidden()
-			}
-			changes = append(changes, change{e, a.Total, a.Unit})
-		}
-	}
-	for _, e := range in.Children {
-		c, ok := children[e.UnitID]
-		if !ok {
-			return a, 0, apperr.ErrNotFound
-		}
-		e = e.normalise()
-		e.validate(UnitField(c.Unit.ID), c.Unit.Name, inv)
-		conflict = conflict || e.Version != c.Target.Version
-		if e.differs(c.Target) {
-			if !rights.Children {
-				return a, 0, Page{Allocation: a, Rights: rights}.forbidden()
-			}
-			changes = append(changes, change{e, c.Target, c.Unit})
-		}
-	}
-	if conflict {
-		return a, 0, apperr.ErrConflict
+	changes, err := p.changes(in, inv)
+	if err != nil {
+		return a, 0, err
 	}
 	reason := cleanReason(in.Reason)
 	if len([]rune(reason)) > MaxReason {
@@ -338,6 +302,52 @@ func allocate(ctx context.Context, tx pgx.Tx, scope org.Scope, in AllocationInpu
 		return after, 0, inv
 	}
 	return after, len(changes), nil
+}
+
+// change is one target an allocation replaces.
+type change struct {
+	entry Entry
+	cur   Target
+	unit  org.PartyUnit
+}
+
+// changes are the targets that in changes on p, its malformed entries noted in inv. An entry
+// typed over another version is apperr.ErrConflict, a change the rights do not allow
+// apperr.ErrForbidden, an entry for a unit that is not a child apperr.ErrNotFound.
+func (p Page) changes(in AllocationInput, inv *apperr.Invalid) ([]change, error) {
+	var changes []change
+	conflict, forbidden := false, false
+	consider := func(field string, e Entry, unit org.PartyUnit, cur Target, allowed bool) {
+		e = e.normalise()
+		e.UnitID = unit.ID
+		e.validate(field, unit.Name, inv)
+		conflict = conflict || e.Version != cur.Version
+		if e.differs(cur) {
+			forbidden = forbidden || !allowed
+			changes = append(changes, change{e, cur, unit})
+		}
+	}
+	if in.Total != nil {
+		consider("total", *in.Total, p.Unit, p.Total, p.Rights.Total)
+	}
+	children := map[int64]Child{}
+	for _, c := range p.Children {
+		children[c.Unit.ID] = c
+	}
+	for _, e := range in.Children {
+		c, ok := children[e.UnitID]
+		if !ok {
+			return nil, apperr.ErrNotFound
+		}
+		consider(UnitField(c.Unit.ID), e, c.Unit, c.Target, p.Rights.Children)
+	}
+	switch {
+	case forbidden:
+		return nil, p.forbidden()
+	case conflict:
+		return nil, apperr.ErrConflict
+	}
+	return changes, nil
 }
 
 func cleanReason(s string) string { return norm.NFC.String(strings.Join(strings.Fields(s), " ")) }
