@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"ptdang/internal/account"
 	"ptdang/internal/audit"
 	"ptdang/internal/browsertest"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/target"
 )
@@ -289,5 +291,46 @@ func TestProvinceStaffAllocatesAYearsTargetAcrossCommunesWithARunningSum(t *test
 	a, err := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
 	if t2 := childTarget(a, f.otherCommune); err != nil || a.Total.Number != 1300 || a.Sum != 1300 || t2.Number != 500 || t2.Share != 300 {
 		t.Fatalf("saved allocation: %+v %+v %v", a.Total, a.Children, err)
+	}
+}
+
+// Issue #15: the running sum used to come after all the rows; it stays in sight while the user
+// types into a long list, and the share hint counts the unit's own members.
+func TestRunningSumStaysInViewAlongALongListOfUnits(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newAuthFixture(t, s, base)
+	at(s, "2022-03-01")
+	var last int64
+	for i := range 40 {
+		id, _, err := org.CreatePartyUnit(t.Context(), s.DB, org.Everything(), org.PartyUnitInput{Code: fmt.Sprintf("TU.Y%02d", i),
+			Name: fmt.Sprintf("Đảng bộ xã Yên %d", i), Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = id
+	}
+	a, err := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
+	if err != nil || a.Members <= 0 {
+		t.Fatalf("the province's members: %d, %v", a.Members, err)
+	}
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, "tinh", 360, 740)
+	b.Open(targetURL(base, f.province, "2022"), 360, 740)
+	inView := `(r => r.top >= 0 && r.bottom <= innerHeight)(document.querySelector(%q).getBoundingClientRect())`
+	if browsertest.Eval[bool](b, fmt.Sprintf(inView, "tbody tr:last-child")) {
+		t.Fatal("the list fits on one screen: this test proves nothing")
+	}
+	if !browsertest.Eval[bool](b, fmt.Sprintf(inView, "[data-testid=alloc-summary]")) {
+		t.Error("the running sum is not on the first screen")
+	}
+	b.Fill("#u"+itoa(last), "17")
+	b.WaitText("[data-testid=alloc-sum]", "17")
+	if !browsertest.Eval[bool](b, fmt.Sprintf(inView, "[data-testid=alloc-summary]")) {
+		t.Error("the running sum is out of sight while typing at the end of the list")
+	}
+	t.Logf("screenshot: %s", b.Screenshot("targets-long-list-phone"))
+	hint := browsertest.Eval[string](b, `document.querySelector("[data-testid=share-hint]").textContent`)
+	if want := "3 % của " + format.Int(int64(a.Members)) + " đảng viên là "; !strings.Contains(hint, want) || strings.Contains(hint, "76.174") {
+		t.Errorf("share hint %q, want it to count the province's own members (%s)", hint, want)
 	}
 }
