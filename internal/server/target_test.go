@@ -103,13 +103,23 @@ func TestAllocationMismatchShowsTheDifferenceAndStrictProvinceRefusesIt(t *testi
 		!strings.Contains(body, "phải bằng chỉ tiêu của đơn vị") || !strings.Contains(body, `value="750"`) {
 		t.Fatalf("strict mismatch: %d\n%s", resp.StatusCode, body)
 	}
-	a, _ := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
-	if a.Sum != 1200 {
+	if a, _ := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022); a.Sum != 1200 {
 		t.Fatalf("a refused allocation was written: sum %d", a.Sum)
 	}
+}
 
+func TestPreviewRecomputesTheSumAndAStalePageShowsBothValues(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newAuthFixture(t, s, base)
+	at(s, "2022-03-01")
+	c1, c2 := "u"+itoa(f.commune), "u"+itoa(f.otherCommune)
+	saveSettings(t, f, base, url.Values{"strict": {"1"}})
+	if _, _, err := target.Allocate(t.Context(), s.DB, org.Everything(), target.AllocationInput{Unit: f.province, Year: 2022,
+		Total: &target.Entry{Number: 1300}, Children: []target.Entry{{UnitID: f.commune, Number: 700}, {UnitID: f.otherCommune, Number: 600}}}, day("2022-03-01")); err != nil {
+		t.Fatal(err)
+	}
 	// Without JavaScript, "Tính lại tổng" recomputes the sum and the difference and saves nothing.
-	resp, body = send(t, f.staff, "POST", base+"/targets", url.Values{"unit": {itoa(f.province)}, "year": {"2022"}, "action": {"preview"},
+	resp, body := send(t, f.staff, "POST", base+"/targets", url.Values{"unit": {itoa(f.province)}, "year": {"2022"}, "action": {"preview"},
 		"total": {"1.300"}, "total_version": {"1"}, c1: {"750"}, c1 + "_version": {"1"}, c2: {""}, c2 + "_share": {"3"}, c2 + "_base": {"18.334"}, c2 + "_version": {"1"}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `data-testid="alloc-sum">1.301<`) || !strings.Contains(body, `data-testid="alloc-diff">+1<`) ||
 		!strings.Contains(body, "Vượt 1 so với chỉ tiêu") || !strings.Contains(body, `value="551"`) {
@@ -120,7 +130,7 @@ func TestAllocationMismatchShowsTheDifferenceAndStrictProvinceRefusesIt(t *testi
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("an allocation that adds up in a strict province: %d", resp.StatusCode)
 	}
-	a, _ = target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
+	a, _ := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
 	if t2 := childTarget(a, f.otherCommune); a.Sum != 1300 || t2.Share != 300 || t2.Base != 18333 || t2.Number != 550 {
 		t.Fatalf("saved: %+v", a.Children)
 	}
@@ -282,11 +292,8 @@ func TestProvinceStaffAllocatesAYearsTargetAcrossCommunesWithARunningSum(t *test
 	}
 	t.Logf("screenshot: %s", b.Screenshot("targets-allocation-phone"))
 	b.ClickToPage("[data-testid=alloc-save]")
-	if got := b.Text("[data-testid=message]"); got != "Đã lưu chỉ tiêu." {
-		t.Fatalf("after saving: %q", got)
-	}
-	if sum := b.Text("[data-testid=alloc-sum]"); sum != "1.300" {
-		t.Errorf("saved sum %q", sum)
+	if got, sum := b.Text("[data-testid=message]"), b.Text("[data-testid=alloc-sum]"); got != "Đã lưu chỉ tiêu." || sum != "1.300" {
+		t.Fatalf("after saving: %q, sum %q", got, sum)
 	}
 	a, err := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
 	if t2 := childTarget(a, f.otherCommune); err != nil || a.Total.Number != 1300 || a.Sum != 1300 || t2.Number != 500 || t2.Share != 300 {
