@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"ptdang/internal/account"
 	"ptdang/internal/audit"
 	"ptdang/internal/browsertest"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/target"
 )
@@ -101,13 +103,23 @@ func TestAllocationMismatchShowsTheDifferenceAndStrictProvinceRefusesIt(t *testi
 		!strings.Contains(body, "phải bằng chỉ tiêu của đơn vị") || !strings.Contains(body, `value="750"`) {
 		t.Fatalf("strict mismatch: %d\n%s", resp.StatusCode, body)
 	}
-	a, _ := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
-	if a.Sum != 1200 {
+	if a, _ := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022); a.Sum != 1200 {
 		t.Fatalf("a refused allocation was written: sum %d", a.Sum)
 	}
+}
 
+func TestPreviewRecomputesTheSumAndAStalePageShowsBothValues(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newAuthFixture(t, s, base)
+	at(s, "2022-03-01")
+	c1, c2 := "u"+itoa(f.commune), "u"+itoa(f.otherCommune)
+	saveSettings(t, f, base, url.Values{"strict": {"1"}})
+	if _, _, err := target.Allocate(t.Context(), s.DB, org.Everything(), target.AllocationInput{Unit: f.province, Year: 2022,
+		Total: &target.Entry{Number: 1300}, Children: []target.Entry{{UnitID: f.commune, Number: 700}, {UnitID: f.otherCommune, Number: 600}}}, day("2022-03-01")); err != nil {
+		t.Fatal(err)
+	}
 	// Without JavaScript, "Tính lại tổng" recomputes the sum and the difference and saves nothing.
-	resp, body = send(t, f.staff, "POST", base+"/targets", url.Values{"unit": {itoa(f.province)}, "year": {"2022"}, "action": {"preview"},
+	resp, body := send(t, f.staff, "POST", base+"/targets", url.Values{"unit": {itoa(f.province)}, "year": {"2022"}, "action": {"preview"},
 		"total": {"1.300"}, "total_version": {"1"}, c1: {"750"}, c1 + "_version": {"1"}, c2: {""}, c2 + "_share": {"3"}, c2 + "_base": {"18.334"}, c2 + "_version": {"1"}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `data-testid="alloc-sum">1.301<`) || !strings.Contains(body, `data-testid="alloc-diff">+1<`) ||
 		!strings.Contains(body, "Vượt 1 so với chỉ tiêu") || !strings.Contains(body, `value="551"`) {
@@ -118,7 +130,7 @@ func TestAllocationMismatchShowsTheDifferenceAndStrictProvinceRefusesIt(t *testi
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("an allocation that adds up in a strict province: %d", resp.StatusCode)
 	}
-	a, _ = target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
+	a, _ := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
 	if t2 := childTarget(a, f.otherCommune); a.Sum != 1300 || t2.Share != 300 || t2.Base != 18333 || t2.Number != 550 {
 		t.Fatalf("saved: %+v", a.Children)
 	}
@@ -280,14 +292,52 @@ func TestProvinceStaffAllocatesAYearsTargetAcrossCommunesWithARunningSum(t *test
 	}
 	t.Logf("screenshot: %s", b.Screenshot("targets-allocation-phone"))
 	b.ClickToPage("[data-testid=alloc-save]")
-	if got := b.Text("[data-testid=message]"); got != "Đã lưu chỉ tiêu." {
-		t.Fatalf("after saving: %q", got)
-	}
-	if sum := b.Text("[data-testid=alloc-sum]"); sum != "1.300" {
-		t.Errorf("saved sum %q", sum)
+	if got, sum := b.Text("[data-testid=message]"), b.Text("[data-testid=alloc-sum]"); got != "Đã lưu chỉ tiêu." || sum != "1.300" {
+		t.Fatalf("after saving: %q, sum %q", got, sum)
 	}
 	a, err := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
 	if t2 := childTarget(a, f.otherCommune); err != nil || a.Total.Number != 1300 || a.Sum != 1300 || t2.Number != 500 || t2.Share != 300 {
 		t.Fatalf("saved allocation: %+v %+v %v", a.Total, a.Children, err)
+	}
+}
+
+// Issue #15: the running sum used to come after all the rows; it stays in sight while the user
+// types into a long list, and the share hint counts the unit's own members.
+func TestRunningSumStaysInViewAlongALongListOfUnits(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newAuthFixture(t, s, base)
+	at(s, "2022-03-01")
+	var last int64
+	for i := range 40 {
+		id, _, err := org.CreatePartyUnit(t.Context(), s.DB, org.Everything(), org.PartyUnitInput{Code: fmt.Sprintf("TU.Y%02d", i),
+			Name: fmt.Sprintf("Đảng bộ xã Yên %d", i), Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = id
+	}
+	a, err := target.GetAllocation(t.Context(), s.DB, org.Everything(), f.province, 2022)
+	if err != nil || a.Members <= 0 {
+		t.Fatalf("the province's members: %d, %v", a.Members, err)
+	}
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, "tinh", 360, 740)
+	b.Open(targetURL(base, f.province, "2022"), 360, 740)
+	inView := `(r => r.top >= 0 && r.bottom <= innerHeight)(document.querySelector(%q).getBoundingClientRect())`
+	if browsertest.Eval[bool](b, fmt.Sprintf(inView, "tbody tr:last-child")) {
+		t.Fatal("the list fits on one screen: this test proves nothing")
+	}
+	if !browsertest.Eval[bool](b, fmt.Sprintf(inView, "[data-testid=alloc-summary]")) {
+		t.Error("the running sum is not on the first screen")
+	}
+	b.Fill("#u"+itoa(last), "17")
+	b.WaitText("[data-testid=alloc-sum]", "17")
+	if !browsertest.Eval[bool](b, fmt.Sprintf(inView, "[data-testid=alloc-summary]")) {
+		t.Error("the running sum is out of sight while typing at the end of the list")
+	}
+	t.Logf("screenshot: %s", b.Screenshot("targets-long-list-phone"))
+	hint := browsertest.Eval[string](b, `document.querySelector("[data-testid=share-hint]").textContent`)
+	if want := "3 % của " + format.Int(int64(a.Members)) + " đảng viên là "; !strings.Contains(hint, want) || strings.Contains(hint, "76.174") {
+		t.Errorf("share hint %q, want it to count the province's own members (%s)", hint, want)
 	}
 }

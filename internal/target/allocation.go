@@ -144,7 +144,7 @@ func GetAllocation(ctx context.Context, q pg.Querier, scope org.Scope, unit int6
 
 // getAllocation is GetAllocation; lock takes row locks on the targets, for a save.
 func getAllocation(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, lock bool) (Allocation, error) {
-	if year < 2000 || year > 2100 {
+	if !ValidYear(year) {
 		return Allocation{}, apperr.ErrNotFound
 	}
 	u, err := org.GetPartyUnit(ctx, q, scope, unit, yearStart(year))
@@ -242,7 +242,8 @@ const MaxReason = 500
 // Allocate saves in as one change: all of it or nothing. The unit must be within scope
 // (apperr.ErrNotFound), and so must each child entry's unit be one of its children on AsOf.
 // Setting the unit's own target needs the level above in scope, a child's the unit;
-// otherwise, and once the year is locked for a scope below the province, apperr.ErrForbidden.
+// otherwise, and once the year is locked for a scope below the province, apperr.ErrForbidden
+// with a message saying which.
 // A locked year needs a reason. An entry whose Version is not the current one is
 // apperr.ErrConflict. Field errors (*apperr.Invalid) are on "total", UnitField(child) and
 // "reason"; in a strict province an allocation that does not add up is refused on "total".
@@ -271,47 +272,11 @@ func allocate(ctx context.Context, tx pgx.Tx, scope org.Scope, in AllocationInpu
 	if err != nil {
 		return a, 0, err
 	}
-	children := map[int64]Child{}
-	for _, c := range a.Children {
-		children[c.Unit.ID] = c
-	}
-	type change struct {
-		entry Entry
-		cur   Target
-		unit  org.PartyUnit
-	}
-	var changes []change
+	p := Page{Allocation: a, Rights: rights}
 	inv := &apperr.Invalid{}
-	conflict := false
-	if in.Total != nil {
-		e := in.Total.normalise()
-		e.UnitID = a.Unit.ID
-		e.validate("total", a.Unit.Name, inv)
-		conflict = conflict || e.Version != a.Total.Version
-		if e.differs(a.Total) {
-			if !rights.Total {
-				return a, 0, apperr.ErrForbidden
-			}
-			changes = append(changes, change{e, a.Total, a.Unit})
-		}
-	}
-	for _, e := range in.Children {
-		c, ok := children[e.UnitID]
-		if !ok {
-			return a, 0, apperr.ErrNotFound
-		}
-		e = e.normalise()
-		e.validate(UnitField(c.Unit.ID), c.Unit.Name, inv)
-		conflict = conflict || e.Version != c.Target.Version
-		if e.differs(c.Target) {
-			if !rights.Children {
-				return a, 0, apperr.ErrForbidden
-			}
-			changes = append(changes, change{e, c.Target, c.Unit})
-		}
-	}
-	if conflict {
-		return a, 0, apperr.ErrConflict
+	changes, err := p.changes(in, inv)
+	if err != nil {
+		return a, 0, err
 	}
 	reason := cleanReason(in.Reason)
 	if len([]rune(reason)) > MaxReason {
@@ -337,6 +302,52 @@ func allocate(ctx context.Context, tx pgx.Tx, scope org.Scope, in AllocationInpu
 		return after, 0, inv
 	}
 	return after, len(changes), nil
+}
+
+// change is one target an allocation replaces.
+type change struct {
+	entry Entry
+	cur   Target
+	unit  org.PartyUnit
+}
+
+// changes are the targets that in changes on p, its malformed entries noted in inv. An entry
+// typed over another version is apperr.ErrConflict, a change the rights do not allow
+// apperr.ErrForbidden, an entry for a unit that is not a child apperr.ErrNotFound.
+func (p Page) changes(in AllocationInput, inv *apperr.Invalid) ([]change, error) {
+	var changes []change
+	conflict, forbidden := false, false
+	consider := func(field string, e Entry, unit org.PartyUnit, cur Target, allowed bool) {
+		e = e.normalise()
+		e.UnitID = unit.ID
+		e.validate(field, unit.Name, inv)
+		conflict = conflict || e.Version != cur.Version
+		if e.differs(cur) {
+			forbidden = forbidden || !allowed
+			changes = append(changes, change{e, cur, unit})
+		}
+	}
+	if in.Total != nil {
+		consider("total", *in.Total, p.Unit, p.Total, p.Rights.Total)
+	}
+	children := map[int64]Child{}
+	for _, c := range p.Children {
+		children[c.Unit.ID] = c
+	}
+	for _, e := range in.Children {
+		c, ok := children[e.UnitID]
+		if !ok {
+			return nil, apperr.ErrNotFound
+		}
+		consider(UnitField(c.Unit.ID), e, c.Unit, c.Target, p.Rights.Children)
+	}
+	switch {
+	case forbidden:
+		return nil, p.forbidden()
+	case conflict:
+		return nil, apperr.ErrConflict
+	}
+	return changes, nil
 }
 
 func cleanReason(s string) string { return norm.NFC.String(strings.Join(strings.Fields(s), " ")) }

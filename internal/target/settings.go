@@ -139,12 +139,17 @@ type SettingsInput struct {
 	Version, YearVersion int
 }
 
+// errSettingsChanged answers a save over settings someone else changed meanwhile.
+var errSettingsChanged = apperr.Refuse(apperr.ErrConflict,
+	"Người khác vừa sửa quy định này trong lúc đồng chí nhập. Trang đã hiện quy định mới; xin nhập lại thay đổi của đồng chí.")
+
 // SetSettings records the rules of the province that unit belongs to: the province-wide ones
-// and those of year. The province committee must be within scope (apperr.ErrNotFound). Field
-// errors come back as *apperr.Invalid on strict, thresholds, lock_date and profile.
+// and those of year. Errors: apperr.ErrNotFound when the province committee is outside scope
+// or year outside 2000–2100; apperr.ErrConflict, with a message, when in's versions are not
+// the current ones; *apperr.Invalid on thresholds, lock_date and profile.
 func SetSettings(ctx context.Context, db pg.Beginner, scope org.Scope, unit int64, year int, in SettingsInput) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if year < 2000 || year > 2100 {
+		if !ValidYear(year) {
 			return apperr.ErrNotFound
 		}
 		cur, err := GetSettings(ctx, tx, scope, unit, year)
@@ -152,7 +157,7 @@ func SetSettings(ctx context.Context, db pg.Beginner, scope org.Scope, unit int6
 			return err
 		}
 		if cur.Version != in.Version || cur.YearVersion != in.YearVersion {
-			return apperr.ErrConflict
+			return errSettingsChanged
 		}
 		inv := &apperr.Invalid{}
 		if msg := in.Thresholds.validate(); msg != "" {
@@ -168,49 +173,55 @@ func SetSettings(ctx context.Context, db pg.Beginner, scope org.Scope, unit int6
 			return err
 		}
 		if cur.Strict != in.Strict || cur.Thresholds != in.Thresholds {
-			tag, err := tx.Exec(ctx, `
-				INSERT INTO target_setting (province_id, strict_allocation, ahead_points, on_track_points, behind_points)
-				VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (province_id) DO UPDATE SET strict_allocation = $2, ahead_points = $3, on_track_points = $4,
-					behind_points = $5, version = target_setting.version + 1
-				WHERE target_setting.version = $6`,
-				cur.Province, in.Strict, in.Thresholds.Ahead, in.Thresholds.OnTrack, in.Thresholds.Behind, in.Version)
-			if err != nil {
-				return err
-			}
-			if tag.RowsAffected() == 0 {
-				return apperr.ErrConflict
-			}
-			err = audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "update", Entity: "target_setting", EntityID: cur.Province,
-				Label: cur.ProvinceCode, UnitID: cur.Province,
-				Old: map[string]any{"strict": cur.Strict, "thresholds": cur.Thresholds},
-				New: map[string]any{"strict": in.Strict, "thresholds": in.Thresholds}})
-			if err != nil {
+			if err := saveProvinceRules(ctx, tx, scope, cur, in); err != nil {
 				return err
 			}
 		}
 		if !sameDate(cur.LockDate, in.LockDate) || cur.Profile != in.Profile {
-			tag, err := tx.Exec(ctx, `
-				INSERT INTO target_year (province_id, year, lock_date, milestones) VALUES ($1, $2, $3, $4::float8[])
-				ON CONFLICT (province_id, year) DO UPDATE SET lock_date = $3, milestones = $4::float8[], version = target_year.version + 1
-				WHERE target_year.version = $5`,
-				cur.Province, year, in.LockDate, in.Profile[:], in.YearVersion)
-			if err != nil {
-				return err
-			}
-			if tag.RowsAffected() == 0 {
-				return apperr.ErrConflict
-			}
-			err = audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "update", Entity: "target_year", EntityID: cur.Province,
-				Label: cur.ProvinceCode, UnitID: cur.Province,
-				Old: map[string]any{"year": year, "lock_date": cur.LockDate, "milestones": cur.Profile},
-				New: map[string]any{"year": year, "lock_date": in.LockDate, "milestones": in.Profile}})
-			if err != nil {
-				return err
-			}
+			return saveYearRules(ctx, tx, scope, cur, in)
 		}
 		return nil
 	})
+}
+
+// saveProvinceRules writes in's province-wide rules over cur's, unless their version changed.
+func saveProvinceRules(ctx context.Context, tx pgx.Tx, scope org.Scope, cur Settings, in SettingsInput) error {
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO target_setting (province_id, strict_allocation, ahead_points, on_track_points, behind_points)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (province_id) DO UPDATE SET strict_allocation = $2, ahead_points = $3, on_track_points = $4,
+			behind_points = $5, version = target_setting.version + 1
+		WHERE target_setting.version = $6`,
+		cur.Province, in.Strict, in.Thresholds.Ahead, in.Thresholds.OnTrack, in.Thresholds.Behind, in.Version)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return errSettingsChanged
+	}
+	return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "update", Entity: "target_setting", EntityID: cur.Province,
+		Label: cur.ProvinceCode, UnitID: cur.Province,
+		Old: map[string]any{"strict": cur.Strict, "thresholds": cur.Thresholds},
+		New: map[string]any{"strict": in.Strict, "thresholds": in.Thresholds}})
+}
+
+// saveYearRules writes in's rules for cur's year over cur's, unless their version changed.
+func saveYearRules(ctx context.Context, tx pgx.Tx, scope org.Scope, cur Settings, in SettingsInput) error {
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO target_year (province_id, year, lock_date, milestones) VALUES ($1, $2, $3, $4::float8[])
+		ON CONFLICT (province_id, year) DO UPDATE SET lock_date = $3, milestones = $4::float8[], version = target_year.version + 1
+		WHERE target_year.version = $5`,
+		cur.Province, cur.Year, in.LockDate, in.Profile[:], in.YearVersion)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return errSettingsChanged
+	}
+	return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "update", Entity: "target_year", EntityID: cur.Province,
+		Label: cur.ProvinceCode, UnitID: cur.Province,
+		Old: map[string]any{"year": cur.Year, "lock_date": cur.LockDate, "milestones": cur.Profile},
+		New: map[string]any{"year": cur.Year, "lock_date": in.LockDate, "milestones": in.Profile}})
 }
 
 func sameDate(a, b *time.Time) bool {
@@ -248,4 +259,20 @@ func Targets(ctx context.Context, q pg.Querier, units []int64, year int) (map[in
 	}
 	s, err := settingsFor(ctx, q, province, year)
 	return out, s, err
+}
+
+// ValidYear reports whether targets may be kept for year: 2000 to 2100.
+func ValidYear(year int) bool { return year >= 2000 && year <= 2100 }
+
+// TopUnit is the unit the targets pages of scope start at in year: the first unit at the top
+// of what scope holds on 1 January. apperr.ErrNotFound when scope holds none.
+func TopUnit(ctx context.Context, q pg.Querier, scope org.Scope, year int) (int64, error) {
+	tops, err := org.PartyChildren(ctx, q, scope, 0, yearStart(year))
+	if err != nil {
+		return 0, err
+	}
+	if len(tops) == 0 {
+		return 0, apperr.ErrNotFound
+	}
+	return tops[0].ID, nil
 }

@@ -218,6 +218,6 @@ func (e Entry) differs(t Target) bool {
 	return !t.Set() || e.Basis != t.Basis || e.Number != t.Number || e.Share != t.Share || e.Base != t.Base
 }
 
-// UnitField is the field name under which Allocate reports a problem with a unit's entry; the
-// unit's own target is "total".
-func UnitField(unit int64) string { return "unit-" + strconv.FormatInt(unit, 10) }
+// UnitField is the field name under which Allocate reports a problem with a unit's entry, and
+// the name of its entry on the allocation page; the unit's own target is "total".
+func UnitField(unit int64) string { return "u" + strconv.FormatInt(unit, 10) }

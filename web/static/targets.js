@@ -1,7 +1,7 @@
 // targets.js: the running sum and difference of the allocation page (docs/targets.md), updated
 // as the user types. The page works without it: the server computes the same figures with the
 // same rules on "Tính lại tổng" and on saving, so this file only saves a round trip. It must
-// agree with internal/target (FromShare) and internal/server/target_allocate.go (the texts).
+// agree with internal/target (FromShare) and web/target.go (the texts).
 (function () {
   "use strict";
 
