@@ -1,7 +1,6 @@
 package org
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -96,73 +95,52 @@ type ImportReport struct {
 	Problems                            exchange.Problems // when not empty, nothing was written
 }
 
-// errRollback ends the import's transaction without writing.
-var errRollback = errors.New("rollback")
-
 // ImportStructure upserts, by code, the units and links of a structure workbook (.xlsx with the
 // three sheets of StructureTables) or of a .csv file holding table. It is all-or-nothing: every
 // problem is reported with sheet, row and column, and with any problem, or on a dry run, nothing
 // is written. New codes create units; known codes correct them (as UpdatePartyUnit does); a
-// closing date closes them. A parent may come later in the file than its children.
+// closing date closes them. A parent may come later in the file than its children. The error
+// is the database's or the upload's.
 func ImportStructure(ctx context.Context, db pg.Beginner, scope Scope, r io.Reader, filename string, csvTable exchange.Table, dryRun bool) (ImportReport, error) {
-	rep := ImportReport{DryRun: dryRun}
-	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
-	if err != nil {
-		return rep, err
-	}
-	tables := StructureTables
-	if strings.HasSuffix(strings.ToLower(filename), ".csv") {
-		tables = []exchange.Table{csvTable}
-	}
-	parsed := make([][]*exchange.Row, len(tables))
-	for i, t := range tables {
-		rows, problems := exchange.Read(bytes.NewReader(data), filename, t, MaxImportBytes)
-		rep.Problems = append(rep.Problems, problems...)
-		rep.Problems = append(rep.Problems, repeatedRows(t, rows)...)
-		parsed[i] = rows
-	}
-	if len(rep.Problems) > 0 {
-		return rep, nil
-	}
-	im := importer{ctx: ctx, scope: scope, rep: &rep}
-	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		im.tx = tx
-		for i, t := range tables {
-			var err error
-			switch t.Sheet {
-			case AdminTable.Sheet:
-				err = im.inDependencyOrder(parsed[i], im.admin)
-			case PartyTable.Sheet:
-				err = im.inDependencyOrder(parsed[i], im.party)
-			case LinkTable.Sheet:
-				for _, row := range parsed[i] {
-					if err = im.link(row); err != nil {
-						break
-					}
-				}
+	var rep ImportReport
+	im := exchange.Import{Tables: StructureTables, CSV: csvTable, MaxBytes: MaxImportBytes, Check: repeatedRows,
+		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, p *exchange.Progress) error {
+			sheet := func(i int) string { return StructureTables[i].Sheet }
+			if len(tables) == 1 {
+				sheet = func(int) string { return csvTable.Sheet }
 			}
-			if err != nil {
-				return err
-			}
-			for _, row := range parsed[i] {
-				for _, p := range row.Problems() {
-					p.Sheet = t.Sheet
-					rep.Problems = append(rep.Problems, p)
-				}
-			}
-		}
-		if len(rep.Problems) > 0 || dryRun {
-			return errRollback
-		}
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
+			return (&importer{ctx: ctx, tx: tx, scope: scope, rep: &rep, progress: p}).tables(tables, sheet)
+		}}
+	problems, err := im.Run(ctx, db, r, filename, dryRun)
+	if len(problems) > 0 {
+		rep = ImportReport{}
 	}
-	if len(rep.Problems) > 0 {
-		rep.Created, rep.Updated, rep.Unchanged, rep.Closed, rep.Changes = 0, 0, 0, 0, nil
-	}
+	rep.DryRun, rep.Problems = dryRun, problems
 	return rep, err
+}
+
+// tables applies the rows of each table, named by sheet, in order.
+func (im *importer) tables(tables [][]*exchange.Row, sheet func(int) string) error {
+	for i, rows := range tables {
+		var err error
+		switch sheet(i) {
+		case AdminTable.Sheet:
+			err = im.inDependencyOrder(rows, im.admin)
+		case PartyTable.Sheet:
+			err = im.inDependencyOrder(rows, im.party)
+		case LinkTable.Sheet:
+			for _, row := range rows {
+				if err = im.link(row); err != nil {
+					break
+				}
+				im.progress.Checked(1)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // repeatedRows finds the rows of t that repeat an earlier row's code (a link: its hamlet and date).
@@ -199,10 +177,11 @@ func repeatedRows(t exchange.Table, rows []*exchange.Row) exchange.Problems {
 }
 
 type importer struct {
-	ctx   context.Context
-	tx    pgx.Tx
-	scope Scope
-	rep   *ImportReport
+	ctx      context.Context
+	tx       pgx.Tx
+	scope    Scope
+	rep      *ImportReport
+	progress *exchange.Progress
 }
 
 // inDependencyOrder handles each row once its parent, if the file also holds it, is done.
@@ -221,6 +200,7 @@ func (im *importer) inDependencyOrder(rows []*exchange.Row, handle func(*exchang
 			if err := handle(row); err != nil {
 				return err
 			}
+			im.progress.Checked(1)
 			done[i], progress = true, true
 			delete(pending, row.Text("code"))
 		}
@@ -338,26 +318,14 @@ func (im *importer) party(row *exchange.Row) error {
 		latestFrom time.Time
 	)
 	if exists {
-		vs, err := versionsOf(ctx, tx, partyTables, id)
-		if err != nil {
+		d, refused, err := describedUnit(ctx, tx, partyTables, id, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)),
+			func(on time.Time) (PartyUnit, error) { return GetPartyUnit(ctx, tx, im.scope, id, on) },
+			func(u PartyUnit) string { return u.ParentName }, row,
+			"khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc")
+		if err != nil || refused {
 			return err
 		}
-		v, isLatest, ok := describedVersion(vs, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)))
-		if !ok {
-			now, err := GetPartyUnit(ctx, tx, im.scope, id, vs[0].from)
-			if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-				return err
-			}
-			row.Problemf("parent_code", "khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc", now.ParentName)
-			return nil
-		}
-		latest, latestFrom = isLatest, vs[0].from
-		cur, err = GetPartyUnit(ctx, tx, im.scope, id, v.from)
-		if errors.Is(err, apperr.ErrNotFound) {
-			exists = false // out of scope: creating it is refused as a used code
-		} else if err != nil {
-			return err
-		}
+		cur, latest, latestFrom, exists = d.cur, d.latest, d.latestFrom, d.inScope
 	}
 	if !exists {
 		ok, err := im.step(row, partyFieldColumns, func() error {
@@ -497,26 +465,14 @@ func (im *importer) admin(row *exchange.Row) error {
 		latestFrom time.Time
 	)
 	if exists {
-		vs, err := versionsOf(ctx, tx, adminTables, id)
-		if err != nil {
+		d, refused, err := describedUnit(ctx, tx, adminTables, id, in.ParentID, versionKey(in.Name, in.LocalWord),
+			func(on time.Time) (AdminUnit, error) { return GetAdminUnit(ctx, tx, im.scope, id, on) },
+			func(u AdminUnit) string { return u.ParentName }, row,
+			"khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên")
+		if err != nil || refused {
 			return err
 		}
-		v, isLatest, ok := describedVersion(vs, in.ParentID, versionKey(in.Name, in.LocalWord))
-		if !ok {
-			now, err := GetAdminUnit(ctx, tx, im.scope, id, vs[0].from)
-			if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-				return err
-			}
-			row.Problemf("parent_code", "khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên", now.ParentName)
-			return nil
-		}
-		latest, latestFrom = isLatest, vs[0].from
-		cur, err = GetAdminUnit(ctx, tx, im.scope, id, v.from)
-		if errors.Is(err, apperr.ErrNotFound) {
-			exists = false // out of scope: creating it is refused as a used code
-		} else if err != nil {
-			return err
-		}
+		cur, latest, latestFrom, exists = d.cur, d.latest, d.latestFrom, d.inScope
 	}
 	if !exists {
 		ok, err := im.step(row, adminFieldColumns, func() error {
@@ -817,6 +773,42 @@ func versionsOf(ctx context.Context, q pg.Querier, t tables, id int64) ([]unitVe
 		err := row.Scan(&v.from, &v.parent, &v.key)
 		return v, err
 	})
+}
+
+// described is the version of an existing unit that a row describes, as describedUnit reads it.
+type described[U any] struct {
+	cur        U         // the version the row describes
+	latest     bool      // it is the current version
+	latestFrom time.Time // when the current version began
+	inScope    bool      // false: the unit is out of scope, and creating it is refused as a used code
+}
+
+// describedUnit reads, with get, the version of unit id that a row with this parent and
+// attribute key describes (describedVersion). When no version had the row's parent, the row
+// gets its problem, refusal worded with the current parent's name, and refused is true. It is
+// shared by administrative and Party units.
+func describedUnit[U any](ctx context.Context, q pg.Querier, t tables, id, parent int64, key string,
+	get func(on time.Time) (U, error), parentName func(U) string, row *exchange.Row, refusal string) (d described[U], refused bool, err error) {
+	vs, err := versionsOf(ctx, q, t, id)
+	if err != nil {
+		return d, false, err
+	}
+	v, isLatest, ok := describedVersion(vs, parent, key)
+	if !ok {
+		now, err := get(vs[0].from)
+		if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+			return d, false, err
+		}
+		row.Problemf("parent_code", refusal, parentName(now))
+		return d, true, nil
+	}
+	d.latest, d.latestFrom = isLatest, vs[0].from
+	d.cur, err = get(v.from)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return d, false, nil
+	}
+	d.inScope = err == nil
+	return d, false, err
 }
 
 // describedVersion picks, among a unit's versions (latest first), the one a row with this
