@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -90,13 +91,17 @@ func (js *importJobs) start(owner int64, page importPage, fileName string, run f
 	js.jobs[id] = job
 	js.running++
 	go func() {
+		defer func() {
+			if p := recover(); p != nil { // no request's recoverPanics is there to catch it
+				job.result, job.err = nil, fmt.Errorf("import panicked: %v", p)
+			}
+			close(job.done)
+			js.mu.Lock()
+			js.running--
+			js.mu.Unlock()
+		}()
 		// The job outlives the upload's request, but its time budget (exchange.Import) ends it.
-		ctx := exchange.WithProgress(context.Background(), &job.progress)
-		job.result, job.err = run(ctx)
-		close(job.done)
-		js.mu.Lock()
-		js.running--
-		js.mu.Unlock()
+		job.result, job.err = run(exchange.WithProgress(context.Background(), &job.progress))
 	}()
 	return id, job, nil
 }
