@@ -262,6 +262,67 @@ var partyFieldColumns = map[string]string{"code": "code", "name": "name", "kind"
 
 func (im *importer) party(row *exchange.Row) error {
 	ctx, tx := im.ctx, im.tx
+	in, to, id, err := im.partyInput(row)
+	if err != nil || len(row.Problems()) > 0 {
+		return err
+	}
+	in.normalise()
+	if id == 0 {
+		return im.create(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, func() error { return createParty(ctx, tx, im.scope, in, to) })
+	}
+	// The row describes one version of an existing unit: the current one, or, in an export as
+	// of a past date, the one of then, with its parent, name and kind of then.
+	d, refused, err := describedUnit(ctx, tx, partyTables, id, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)),
+		func(on time.Time) (PartyUnit, error) { return GetPartyUnit(ctx, tx, im.scope, id, on) },
+		func(u PartyUnit) string { return u.ParentName }, row,
+		"khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc")
+	if err != nil || refused {
+		return err
+	}
+	if !d.inScope { // creating it is refused as a used code
+		return im.create(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, func() error { return createParty(ctx, tx, im.scope, in, to) })
+	}
+	cur := d.cur
+	if !cur.Life.From.Equal(in.From) {
+		row.Problemf("from", "khác ngày thành lập đã ghi (%s); ngày thành lập không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
+	}
+	if !d.latest && (cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType) {
+		row.Problemf("name", "khác tên, cấp tổ chức hoặc loại hình đã ghi từ %s (%s, %s); nhập tệp chỉ sửa phiên bản hiện nay của đơn vị",
+			cur.Span.From.Format("02/01/2006"), cur.Name, strings.ToLower(cur.Kind.Label()))
+	}
+	if len(row.Problems()) > 0 {
+		return nil
+	}
+	if !d.latest {
+		// The versioned fields are those of an earlier version; a correction of the undated
+		// ones keeps the current version as it is.
+		now, err := GetPartyUnit(ctx, tx, im.scope, cur.ID, d.latestFrom)
+		if err != nil {
+			return err
+		}
+		cur.Name, cur.Kind, cur.OrgType = now.Name, now.Kind, now.OrgType
+		in.Name, in.Kind, in.OrgType = now.Name, now.Kind, now.OrgType
+	}
+	changed := cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType || cur.FullMembers != in.FullMembers ||
+		cur.TermMonths != in.TermMonths || !sameDate(cur.CommitteeSince, in.CommitteeSince) || cur.TerritoryID != in.TerritoryID
+	return im.correct(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, cur.Version, changed, cur.Life.To, to,
+		func(version int) error { _, err := UpdatePartyUnit(ctx, tx, im.scope, cur.ID, version, in); return err },
+		func(version int) error { return ClosePartyUnit(ctx, tx, im.scope, cur.ID, version, *to) })
+}
+
+// createParty creates a Party unit, closed at once when to is set.
+func createParty(ctx context.Context, tx pgx.Tx, scope Scope, in PartyUnitInput, to *time.Time) error {
+	id, _, err := CreatePartyUnit(ctx, tx, scope, in)
+	if err == nil && to != nil {
+		err = ClosePartyUnit(ctx, tx, scope, id, 1, *to)
+	}
+	return err
+}
+
+// partyInput reads a Party unit row: the unit it describes, its closing date if any, and the id
+// of the unit with its code (0 for a new code). Problems are left on the row.
+func (im *importer) partyInput(row *exchange.Row) (in PartyUnitInput, to *time.Time, id int64, err error) {
+	ctx, tx := im.ctx, im.tx
 	kind, _ := row.Choice("kind", kindChoices())
 	orgType, _ := row.Choice("org_type", orgTypeChoices())
 	from, _ := row.Date("from")
@@ -270,20 +331,17 @@ func (im *importer) party(row *exchange.Row) error {
 	if row.Text("term_months") != "" {
 		term, _ = row.Int("term_months")
 	}
-	in := PartyUnitInput{Code: row.Text("code"), Name: row.Text("name"), Kind: Kind(kind), OrgType: OrgType(orgType),
+	in = PartyUnitInput{Code: row.Text("code"), Name: row.Text("name"), Kind: Kind(kind), OrgType: OrgType(orgType),
 		From: from, FullMembers: int(members), TermMonths: int(term), CommitteeSince: optDate(row, "committee_since")}
-	to := optDate(row, "to")
-	id, err := partyTables.idByCode(ctx, tx, in.Code)
-	exists := err == nil
-	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-		return err
+	if id, err = im.idByCode(partyTables, in.Code); err != nil {
+		return in, nil, 0, err
 	}
 	if code := row.Text("parent_code"); code != "" {
 		// An existing unit's parent is only compared, never changed: found by code alone, as
 		// the unit may have moved under it long after its founding date.
 		var p PartyUnit
 		var err error
-		if exists {
+		if id != 0 {
 			p.ID, err = partyTables.idByCode(ctx, tx, code)
 		} else {
 			p, err = GetPartyUnitByCode(ctx, tx, im.scope, code, from)
@@ -293,7 +351,7 @@ func (im *importer) party(row *exchange.Row) error {
 		} else if errors.Is(err, apperr.ErrNotFound) {
 			row.Problemf("parent_code", "không có tổ chức đảng mã %q", code)
 		} else {
-			return err
+			return in, nil, 0, err
 		}
 	}
 	if code := row.Text("territory_code"); code != "" {
@@ -303,91 +361,59 @@ func (im *importer) party(row *exchange.Row) error {
 		} else if errors.Is(err, apperr.ErrNotFound) {
 			row.Problemf("territory_code", "không có đơn vị hành chính mã %q", code)
 		} else {
-			return err
+			return in, nil, 0, err
 		}
 	}
-	if len(row.Problems()) > 0 {
-		return nil
+	return in, optDate(row, "to"), id, nil
+}
+
+// idByCode is the id of the unit of t with code, or 0 when there is none.
+func (im *importer) idByCode(t tables, code string) (int64, error) {
+	id, err := t.idByCode(im.ctx, im.tx, code)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return 0, nil
 	}
-	in.normalise()
-	// The row describes one version of an existing unit: the current one, or, in an export as
-	// of a past date, the one of then, with its parent, name and kind of then.
-	var (
-		cur        PartyUnit
-		latest     = true
-		latestFrom time.Time
-	)
-	if exists {
-		d, refused, err := describedUnit(ctx, tx, partyTables, id, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)),
-			func(on time.Time) (PartyUnit, error) { return GetPartyUnit(ctx, tx, im.scope, id, on) },
-			func(u PartyUnit) string { return u.ParentName }, row,
-			"khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc")
-		if err != nil || refused {
-			return err
-		}
-		cur, latest, latestFrom, exists = d.cur, d.latest, d.latestFrom, d.inScope
+	return id, err
+}
+
+// create runs a row's creation of a unit in one step, and counts it.
+func (im *importer) create(row *exchange.Row, sheet string, fields map[string]string, code, name string, create func() error) error {
+	ok, err := im.step(row, fields, create)
+	if ok {
+		im.rep.Created++
+		im.change(row, sheet, "thêm %s %s", code, name)
 	}
-	if !exists {
-		ok, err := im.step(row, partyFieldColumns, func() error {
-			id, _, err := CreatePartyUnit(ctx, tx, im.scope, in)
-			if err == nil && to != nil {
-				err = ClosePartyUnit(ctx, tx, im.scope, id, 1, *to)
-			}
-			return err
-		})
-		if ok {
-			im.rep.Created++
-			im.change(row, PartyTable.Sheet, "thêm %s %s", in.Code, in.Name)
-		}
-		return err
-	}
-	if !cur.Life.From.Equal(from) {
-		row.Problemf("from", "khác ngày thành lập đã ghi (%s); ngày thành lập không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
-	}
-	if !latest && (cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType) {
-		row.Problemf("name", "khác tên, cấp tổ chức hoặc loại hình đã ghi từ %s (%s, %s); nhập tệp chỉ sửa phiên bản hiện nay của đơn vị",
-			cur.Span.From.Format("02/01/2006"), cur.Name, strings.ToLower(cur.Kind.Label()))
-	}
-	if len(row.Problems()) > 0 {
-		return nil
-	}
-	if !latest {
-		// The versioned fields are those of an earlier version; a correction of the undated
-		// ones keeps the current version as it is.
-		now, err := GetPartyUnit(ctx, tx, im.scope, cur.ID, latestFrom)
-		if err != nil {
-			return err
-		}
-		cur.Name, cur.Kind, cur.OrgType = now.Name, now.Kind, now.OrgType
-		in.Name, in.Kind, in.OrgType = now.Name, now.Kind, now.OrgType
-	}
-	changed := cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType || cur.FullMembers != in.FullMembers ||
-		cur.TermMonths != in.TermMonths || !sameDate(cur.CommitteeSince, in.CommitteeSince) || cur.TerritoryID != in.TerritoryID
-	closing := to != nil && !sameDate(cur.Life.To, to)
+	return err
+}
+
+// correct runs a row's correction (when changed) and closing (when to differs from the unit's
+// end, stored) of an existing unit at version in one step, and counts them.
+func (im *importer) correct(row *exchange.Row, sheet string, fields map[string]string, code, name string, version int,
+	changed bool, stored, to *time.Time, update, close func(version int) error) error {
+	closing := to != nil && !sameDate(stored, to)
 	if !changed && !closing {
 		im.rep.Unchanged++
 		return nil
 	}
-	ok, err := im.step(row, partyFieldColumns, func() error {
-		version := cur.Version
+	ok, err := im.step(row, fields, func() error {
 		if changed {
-			if _, err := UpdatePartyUnit(ctx, tx, im.scope, cur.ID, version, in); err != nil {
+			if err := update(version); err != nil {
 				return err
 			}
 			version++
 		}
 		if closing {
-			return ClosePartyUnit(ctx, tx, im.scope, cur.ID, version, *to)
+			return close(version)
 		}
 		return nil
 	})
 	if ok && changed {
 		im.rep.Updated++
-		im.change(row, PartyTable.Sheet, "sửa %s %s", in.Code, in.Name)
+		im.change(row, sheet, "sửa %s %s", code, name)
 	}
 	if ok && closing {
 		im.rep.Closed++
-		im.change(row, PartyTable.Sheet, "giải thể %s từ %s", in.Code, to.Format("02/01/2006"))
+		im.change(row, sheet, "giải thể %s từ %s", code, to.Format("02/01/2006"))
 	}
 	return err
 }
@@ -427,82 +453,40 @@ func sameShare(a, b *float64) bool {
 
 func (im *importer) admin(row *exchange.Row) error {
 	ctx, tx := im.ctx, im.tx
-	level, _ := row.Choice("level", levelChoices())
-	from, _ := row.Date("from")
-	in := AdminUnitInput{Code: row.Text("code"), Name: row.Text("name"), Level: Level(level), LocalWord: row.Text("local_word"), From: from,
-		HamletFacts: HamletFacts{Population: optInt(row, "population"), Households: optInt(row, "households"),
-			ReligiousShare: optShare(row, "religious_share"), EthnicMinorityShare: optShare(row, "ethnic_minority_share")}}
-	to := optDate(row, "to")
-	id, err := adminTables.idByCode(ctx, tx, in.Code)
-	exists := err == nil
-	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+	in, to, id, err := im.adminInput(row)
+	if err != nil || len(row.Problems()) > 0 {
 		return err
-	}
-	if code := row.Text("parent_code"); code != "" {
-		// As for Party units: an existing unit's parent is found by code alone.
-		var p AdminUnit
-		var err error
-		if exists {
-			p.ID, err = adminTables.idByCode(ctx, tx, code)
-		} else {
-			p, err = GetAdminUnitByCode(ctx, tx, im.scope, code, from)
-		}
-		if err == nil {
-			in.ParentID = p.ID
-		} else if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("parent_code", "không có đơn vị hành chính mã %q", code)
-		} else {
-			return err
-		}
-	}
-	if len(row.Problems()) > 0 {
-		return nil
 	}
 	in.normalise()
-	var (
-		cur        AdminUnit
-		latest     = true
-		latestFrom time.Time
-	)
-	if exists {
-		d, refused, err := describedUnit(ctx, tx, adminTables, id, in.ParentID, versionKey(in.Name, in.LocalWord),
-			func(on time.Time) (AdminUnit, error) { return GetAdminUnit(ctx, tx, im.scope, id, on) },
-			func(u AdminUnit) string { return u.ParentName }, row,
-			"khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên")
-		if err != nil || refused {
-			return err
-		}
-		cur, latest, latestFrom, exists = d.cur, d.latest, d.latestFrom, d.inScope
+	if id == 0 {
+		return im.create(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, func() error { return createAdmin(ctx, tx, im.scope, in, to) })
 	}
-	if !exists {
-		ok, err := im.step(row, adminFieldColumns, func() error {
-			id, err := CreateAdminUnit(ctx, tx, im.scope, in)
-			if err == nil && to != nil {
-				err = CloseAdminUnit(ctx, tx, im.scope, id, 1, *to)
-			}
-			return err
-		})
-		if ok {
-			im.rep.Created++
-			im.change(row, AdminTable.Sheet, "thêm %s %s", in.Code, in.Name)
-		}
+	d, refused, err := describedUnit(ctx, tx, adminTables, id, in.ParentID, versionKey(in.Name, in.LocalWord),
+		func(on time.Time) (AdminUnit, error) { return GetAdminUnit(ctx, tx, im.scope, id, on) },
+		func(u AdminUnit) string { return u.ParentName }, row,
+		"khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên")
+	if err != nil || refused {
 		return err
 	}
-	if !cur.Life.From.Equal(from) {
+	if !d.inScope { // creating it is refused as a used code
+		return im.create(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, func() error { return createAdmin(ctx, tx, im.scope, in, to) })
+	}
+	cur := d.cur
+	if !cur.Life.From.Equal(in.From) {
 		row.Problemf("from", "khác ngày hiệu lực đã ghi (%s); ngày này không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
 	}
 	if cur.Level != in.Level {
 		row.Problemf("level", "khác cấp đã ghi (%s); cấp hành chính không đổi được", cur.Level.Label())
 	}
-	if !latest && (cur.Name != in.Name || cur.LocalWord != in.LocalWord) {
+	if !d.latest && (cur.Name != in.Name || cur.LocalWord != in.LocalWord) {
 		row.Problemf("name", "khác tên hoặc tên gọi đã ghi từ %s (%s); nhập tệp chỉ sửa phiên bản hiện nay của đơn vị",
 			cur.Span.From.Format("02/01/2006"), cur.Name)
 	}
 	if len(row.Problems()) > 0 {
 		return nil
 	}
-	if !latest {
-		now, err := GetAdminUnit(ctx, tx, im.scope, cur.ID, latestFrom)
+	if !d.latest {
+		now, err := GetAdminUnit(ctx, tx, im.scope, cur.ID, d.latestFrom)
 		if err != nil {
 			return err
 		}
@@ -512,33 +496,48 @@ func (im *importer) admin(row *exchange.Row) error {
 	changed := cur.Name != in.Name || cur.LocalWord != in.LocalWord || !sameInt(cur.Population, in.Population) ||
 		!sameInt(cur.Households, in.Households) || !sameShare(cur.ReligiousShare, in.ReligiousShare) ||
 		!sameShare(cur.EthnicMinorityShare, in.EthnicMinorityShare)
-	closing := to != nil && !sameDate(cur.Life.To, to)
-	if !changed && !closing {
-		im.rep.Unchanged++
-		return nil
-	}
-	ok, err := im.step(row, adminFieldColumns, func() error {
-		version := cur.Version
-		if changed {
-			if err := UpdateAdminUnit(ctx, tx, im.scope, cur.ID, version, in); err != nil {
-				return err
-			}
-			version++
-		}
-		if closing {
-			return CloseAdminUnit(ctx, tx, im.scope, cur.ID, version, *to)
-		}
-		return nil
-	})
-	if ok && changed {
-		im.rep.Updated++
-		im.change(row, AdminTable.Sheet, "sửa %s %s", in.Code, in.Name)
-	}
-	if ok && closing {
-		im.rep.Closed++
-		im.change(row, AdminTable.Sheet, "giải thể %s từ %s", in.Code, to.Format("02/01/2006"))
+	return im.correct(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, cur.Version, changed, cur.Life.To, to,
+		func(version int) error { return UpdateAdminUnit(ctx, tx, im.scope, cur.ID, version, in) },
+		func(version int) error { return CloseAdminUnit(ctx, tx, im.scope, cur.ID, version, *to) })
+}
+
+// createAdmin creates an administrative unit, closed at once when to is set.
+func createAdmin(ctx context.Context, tx pgx.Tx, scope Scope, in AdminUnitInput, to *time.Time) error {
+	id, err := CreateAdminUnit(ctx, tx, scope, in)
+	if err == nil && to != nil {
+		err = CloseAdminUnit(ctx, tx, scope, id, 1, *to)
 	}
 	return err
+}
+
+// adminInput reads an administrative unit row as partyInput reads a Party unit's.
+func (im *importer) adminInput(row *exchange.Row) (in AdminUnitInput, to *time.Time, id int64, err error) {
+	level, _ := row.Choice("level", levelChoices())
+	from, _ := row.Date("from")
+	in = AdminUnitInput{Code: row.Text("code"), Name: row.Text("name"), Level: Level(level), LocalWord: row.Text("local_word"), From: from,
+		HamletFacts: HamletFacts{Population: optInt(row, "population"), Households: optInt(row, "households"),
+			ReligiousShare: optShare(row, "religious_share"), EthnicMinorityShare: optShare(row, "ethnic_minority_share")}}
+	if id, err = im.idByCode(adminTables, in.Code); err != nil {
+		return in, nil, 0, err
+	}
+	if code := row.Text("parent_code"); code != "" {
+		// As for Party units: an existing unit's parent is found by code alone.
+		var p AdminUnit
+		var err error
+		if id != 0 {
+			p.ID, err = adminTables.idByCode(im.ctx, im.tx, code)
+		} else {
+			p, err = GetAdminUnitByCode(im.ctx, im.tx, im.scope, code, from)
+		}
+		if err == nil {
+			in.ParentID = p.ID
+		} else if errors.Is(err, apperr.ErrNotFound) {
+			row.Problemf("parent_code", "không có đơn vị hành chính mã %q", code)
+		} else {
+			return in, nil, 0, err
+		}
+	}
+	return in, optDate(row, "to"), id, nil
 }
 
 var linkFieldColumns = map[string]string{"hamlet_id": "hamlet_code", "cell_id": "cell_code", "mode": "mode", "from": "from"}
