@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,8 +107,8 @@ func (ps Problems) Error() string {
 //
 // The header is the first row that is not empty (normally row 1). Every required Column's header must be
 // in it, matched case-, space- and accent-insensitively and in any order; optional columns may be left
-// out (their cells read as empty); other columns are ignored; a missing required column or a header
-// found twice is a Problem. Completely empty rows are skipped, but row numbers stay
+// out (their cells read as empty); a missing required column, a header found twice and a header that
+// names no Column (its values would be lost silently) are Problems. Completely empty rows are skipped, but row numbers stay
 // those Excel shows. Read returns the rows and the problems of the file as a whole; problems in cells arise
 // later through the Row getters, so the caller collects these problems plus each row's Problems().
 //
@@ -228,6 +229,12 @@ func (b *tableBuilder) readHeader(n int, cells []string) {
 				}
 				break
 			}
+		}
+		if f != "" && b.fileCols[i] < 0 && !slices.Contains(want, f) {
+			// Refused, not ignored: a header worded otherwise than the template's ("Đầu quý" for
+			// "Số đảng viên – Đầu quý") would leave its column's values unread, silently.
+			b.problems = append(b.problems, Problem{Sheet: b.layout.table.Sheet, Row: n, Column: strings.TrimSpace(cell),
+				Message: "cột " + columnLetter(i) + " có tiêu đề không có trong tệp mẫu nên không đọc được; sửa tiêu đề cho đúng tệp mẫu, hoặc xóa cột này"})
 		}
 	}
 	for j, c := range cols {

@@ -11,8 +11,8 @@ import (
 )
 
 func TestHeaderMatchesWithoutAccentsInAnyCaseAndOrder(t *testing.T) {
-	csv := "  so dang VIEN ,Ghi chú,TÊN ĐƠN VỊ,ma  don vi,ngày thành lập\n" +
-		"12,bỏ qua,Chi bộ Ấp 3,CB03,24/11/2026\n"
+	csv := "  so dang VIEN ,,TÊN ĐƠN VỊ,ma  don vi,ngày thành lập\n" +
+		"12,không tiêu đề: bỏ qua,Chi bộ Ấp 3,CB03,24/11/2026\n"
 	rows, ps := readCSVText(t, units, csv)
 	if len(ps) != 0 {
 		t.Fatalf("problems:\n%s", list(ps))
@@ -30,6 +30,16 @@ func TestHeaderMatchesWithoutAccentsInAnyCaseAndOrder(t *testing.T) {
 	if len(r.Problems()) != 0 {
 		t.Errorf("row problems:\n%s", list(r.Problems()))
 	}
+}
+
+// A header worded otherwise than the table's ("Đầu quý" for "Số đảng viên đầu kỳ") would leave its
+// values unread: the file is refused, naming the column, never read with the column left out.
+func TestUnrecognisedHeaderIsAProblemNamingItsColumn(t *testing.T) {
+	_, ps := readCSVText(t, units, "Mã đơn vị,Tên đơn vị,Đầu quý,Ngày thành lập\nCB03,Chi bộ 3,12,24/11/2026\n")
+	if len(ps) != 1 {
+		t.Fatalf("want 1 problem, got:\n%s", list(ps))
+	}
+	wantProblem(t, ps, Problem{Sheet: "Đơn vị", Row: 1, Column: "Đầu quý"}, "cột C có tiêu đề không có trong tệp mẫu")
 }
 
 func TestMissingColumnIsAProblemOfTheHeaderRow(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 func cellRow(t *testing.T, value string, required bool) *Row {
 	t.Helper()
 	table := Table{Sheet: "Số liệu", Columns: []Column{{Key: "v", Header: "Giá trị", Required: required}}}
-	csv := "Giá trị,Cột khác\n\"" + strings.ReplaceAll(value, `"`, `""`) + "\",x\n"
+	csv := "Giá trị,\n\"" + strings.ReplaceAll(value, `"`, `""`) + "\",x\n"
 	rows, ps := readCSVText(t, table, csv)
 	if len(ps) != 0 || len(rows) != 1 {
 		t.Fatalf("%q: %d rows, problems:\n%s", value, len(rows), list(ps))

@@ -1,7 +1,6 @@
 package org
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -96,73 +95,52 @@ type ImportReport struct {
 	Problems                            exchange.Problems // when not empty, nothing was written
 }
 
-// errRollback ends the import's transaction without writing.
-var errRollback = errors.New("rollback")
-
 // ImportStructure upserts, by code, the units and links of a structure workbook (.xlsx with the
 // three sheets of StructureTables) or of a .csv file holding table. It is all-or-nothing: every
 // problem is reported with sheet, row and column, and with any problem, or on a dry run, nothing
 // is written. New codes create units; known codes correct them (as UpdatePartyUnit does); a
-// closing date closes them. A parent may come later in the file than its children.
+// closing date closes them. A parent may come later in the file than its children. The error
+// is the database's or the upload's.
 func ImportStructure(ctx context.Context, db pg.Beginner, scope Scope, r io.Reader, filename string, csvTable exchange.Table, dryRun bool) (ImportReport, error) {
-	rep := ImportReport{DryRun: dryRun}
-	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
-	if err != nil {
-		return rep, err
-	}
-	tables := StructureTables
-	if strings.HasSuffix(strings.ToLower(filename), ".csv") {
-		tables = []exchange.Table{csvTable}
-	}
-	parsed := make([][]*exchange.Row, len(tables))
-	for i, t := range tables {
-		rows, problems := exchange.Read(bytes.NewReader(data), filename, t, MaxImportBytes)
-		rep.Problems = append(rep.Problems, problems...)
-		rep.Problems = append(rep.Problems, repeatedRows(t, rows)...)
-		parsed[i] = rows
-	}
-	if len(rep.Problems) > 0 {
-		return rep, nil
-	}
-	im := importer{ctx: ctx, scope: scope, rep: &rep}
-	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		im.tx = tx
-		for i, t := range tables {
-			var err error
-			switch t.Sheet {
-			case AdminTable.Sheet:
-				err = im.inDependencyOrder(parsed[i], im.admin)
-			case PartyTable.Sheet:
-				err = im.inDependencyOrder(parsed[i], im.party)
-			case LinkTable.Sheet:
-				for _, row := range parsed[i] {
-					if err = im.link(row); err != nil {
-						break
-					}
-				}
+	var rep ImportReport
+	im := exchange.Import{Tables: StructureTables, CSV: csvTable, MaxBytes: MaxImportBytes, Check: repeatedRows,
+		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, p *exchange.Progress) error {
+			sheet := func(i int) string { return StructureTables[i].Sheet }
+			if len(tables) == 1 {
+				sheet = func(int) string { return csvTable.Sheet }
 			}
-			if err != nil {
-				return err
-			}
-			for _, row := range parsed[i] {
-				for _, p := range row.Problems() {
-					p.Sheet = t.Sheet
-					rep.Problems = append(rep.Problems, p)
-				}
-			}
-		}
-		if len(rep.Problems) > 0 || dryRun {
-			return errRollback
-		}
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
+			return (&importer{ctx: ctx, tx: tx, scope: scope, rep: &rep, progress: p}).tables(tables, sheet)
+		}}
+	problems, err := im.Run(ctx, db, r, filename, dryRun)
+	if len(problems) > 0 {
+		rep = ImportReport{}
 	}
-	if len(rep.Problems) > 0 {
-		rep.Created, rep.Updated, rep.Unchanged, rep.Closed, rep.Changes = 0, 0, 0, 0, nil
-	}
+	rep.DryRun, rep.Problems = dryRun, problems
 	return rep, err
+}
+
+// tables applies the rows of each table, named by sheet, in order.
+func (im *importer) tables(tables [][]*exchange.Row, sheet func(int) string) error {
+	for i, rows := range tables {
+		var err error
+		switch sheet(i) {
+		case AdminTable.Sheet:
+			err = im.inDependencyOrder(rows, im.admin)
+		case PartyTable.Sheet:
+			err = im.inDependencyOrder(rows, im.party)
+		case LinkTable.Sheet:
+			for _, row := range rows {
+				if err = im.link(row); err != nil {
+					break
+				}
+				im.progress.Checked(1)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // repeatedRows finds the rows of t that repeat an earlier row's code (a link: its hamlet and date).
@@ -199,10 +177,11 @@ func repeatedRows(t exchange.Table, rows []*exchange.Row) exchange.Problems {
 }
 
 type importer struct {
-	ctx   context.Context
-	tx    pgx.Tx
-	scope Scope
-	rep   *ImportReport
+	ctx      context.Context
+	tx       pgx.Tx
+	scope    Scope
+	rep      *ImportReport
+	progress *exchange.Progress
 }
 
 // inDependencyOrder handles each row once its parent, if the file also holds it, is done.
@@ -221,6 +200,7 @@ func (im *importer) inDependencyOrder(rows []*exchange.Row, handle func(*exchang
 			if err := handle(row); err != nil {
 				return err
 			}
+			im.progress.Checked(1)
 			done[i], progress = true, true
 			delete(pending, row.Text("code"))
 		}
@@ -282,6 +262,67 @@ var partyFieldColumns = map[string]string{"code": "code", "name": "name", "kind"
 
 func (im *importer) party(row *exchange.Row) error {
 	ctx, tx := im.ctx, im.tx
+	in, to, id, err := im.partyInput(row)
+	if err != nil || len(row.Problems()) > 0 {
+		return err
+	}
+	in.normalise()
+	if id == 0 {
+		return im.create(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, func() error { return createParty(ctx, tx, im.scope, in, to) })
+	}
+	// The row describes one version of an existing unit: the current one, or, in an export as
+	// of a past date, the one of then, with its parent, name and kind of then.
+	d, refused, err := describedUnit(ctx, tx, partyTables, id, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)),
+		func(on time.Time) (PartyUnit, error) { return GetPartyUnit(ctx, tx, im.scope, id, on) },
+		func(u PartyUnit) string { return u.ParentName }, row,
+		"khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc")
+	if err != nil || refused {
+		return err
+	}
+	if !d.inScope { // creating it is refused as a used code
+		return im.create(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, func() error { return createParty(ctx, tx, im.scope, in, to) })
+	}
+	cur := d.cur
+	if !cur.Life.From.Equal(in.From) {
+		row.Problemf("from", "khác ngày thành lập đã ghi (%s); ngày thành lập không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
+	}
+	if !d.latest && (cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType) {
+		row.Problemf("name", "khác tên, cấp tổ chức hoặc loại hình đã ghi từ %s (%s, %s); nhập tệp chỉ sửa phiên bản hiện nay của đơn vị",
+			cur.Span.From.Format("02/01/2006"), cur.Name, strings.ToLower(cur.Kind.Label()))
+	}
+	if len(row.Problems()) > 0 {
+		return nil
+	}
+	if !d.latest {
+		// The versioned fields are those of an earlier version; a correction of the undated
+		// ones keeps the current version as it is.
+		now, err := GetPartyUnit(ctx, tx, im.scope, cur.ID, d.latestFrom)
+		if err != nil {
+			return err
+		}
+		cur.Name, cur.Kind, cur.OrgType = now.Name, now.Kind, now.OrgType
+		in.Name, in.Kind, in.OrgType = now.Name, now.Kind, now.OrgType
+	}
+	changed := cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType || cur.FullMembers != in.FullMembers ||
+		cur.TermMonths != in.TermMonths || !sameDate(cur.CommitteeSince, in.CommitteeSince) || cur.TerritoryID != in.TerritoryID
+	return im.correct(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, cur.Version, changed, cur.Life.To, to,
+		func(version int) error { _, err := UpdatePartyUnit(ctx, tx, im.scope, cur.ID, version, in); return err },
+		func(version int) error { return ClosePartyUnit(ctx, tx, im.scope, cur.ID, version, *to) })
+}
+
+// createParty creates a Party unit, closed at once when to is set.
+func createParty(ctx context.Context, tx pgx.Tx, scope Scope, in PartyUnitInput, to *time.Time) error {
+	id, _, err := CreatePartyUnit(ctx, tx, scope, in)
+	if err == nil && to != nil {
+		err = ClosePartyUnit(ctx, tx, scope, id, 1, *to)
+	}
+	return err
+}
+
+// partyInput reads a Party unit row: the unit it describes, its closing date if any, and the id
+// of the unit with its code (0 for a new code). Problems are left on the row.
+func (im *importer) partyInput(row *exchange.Row) (in PartyUnitInput, to *time.Time, id int64, err error) {
+	ctx, tx := im.ctx, im.tx
 	kind, _ := row.Choice("kind", kindChoices())
 	orgType, _ := row.Choice("org_type", orgTypeChoices())
 	from, _ := row.Date("from")
@@ -290,20 +331,17 @@ func (im *importer) party(row *exchange.Row) error {
 	if row.Text("term_months") != "" {
 		term, _ = row.Int("term_months")
 	}
-	in := PartyUnitInput{Code: row.Text("code"), Name: row.Text("name"), Kind: Kind(kind), OrgType: OrgType(orgType),
+	in = PartyUnitInput{Code: row.Text("code"), Name: row.Text("name"), Kind: Kind(kind), OrgType: OrgType(orgType),
 		From: from, FullMembers: int(members), TermMonths: int(term), CommitteeSince: optDate(row, "committee_since")}
-	to := optDate(row, "to")
-	id, err := partyTables.idByCode(ctx, tx, in.Code)
-	exists := err == nil
-	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-		return err
+	if id, err = im.idByCode(partyTables, in.Code); err != nil {
+		return in, nil, 0, err
 	}
 	if code := row.Text("parent_code"); code != "" {
 		// An existing unit's parent is only compared, never changed: found by code alone, as
 		// the unit may have moved under it long after its founding date.
 		var p PartyUnit
 		var err error
-		if exists {
+		if id != 0 {
 			p.ID, err = partyTables.idByCode(ctx, tx, code)
 		} else {
 			p, err = GetPartyUnitByCode(ctx, tx, im.scope, code, from)
@@ -313,7 +351,7 @@ func (im *importer) party(row *exchange.Row) error {
 		} else if errors.Is(err, apperr.ErrNotFound) {
 			row.Problemf("parent_code", "không có tổ chức đảng mã %q", code)
 		} else {
-			return err
+			return in, nil, 0, err
 		}
 	}
 	if code := row.Text("territory_code"); code != "" {
@@ -323,103 +361,59 @@ func (im *importer) party(row *exchange.Row) error {
 		} else if errors.Is(err, apperr.ErrNotFound) {
 			row.Problemf("territory_code", "không có đơn vị hành chính mã %q", code)
 		} else {
-			return err
+			return in, nil, 0, err
 		}
 	}
-	if len(row.Problems()) > 0 {
-		return nil
+	return in, optDate(row, "to"), id, nil
+}
+
+// idByCode is the id of the unit of t with code, or 0 when there is none.
+func (im *importer) idByCode(t tables, code string) (int64, error) {
+	id, err := t.idByCode(im.ctx, im.tx, code)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return 0, nil
 	}
-	in.normalise()
-	// The row describes one version of an existing unit: the current one, or, in an export as
-	// of a past date, the one of then, with its parent, name and kind of then.
-	var (
-		cur        PartyUnit
-		latest     = true
-		latestFrom time.Time
-	)
-	if exists {
-		vs, err := versionsOf(ctx, tx, partyTables, id)
-		if err != nil {
-			return err
-		}
-		v, isLatest, ok := describedVersion(vs, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)))
-		if !ok {
-			now, err := GetPartyUnit(ctx, tx, im.scope, id, vs[0].from)
-			if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-				return err
-			}
-			row.Problemf("parent_code", "khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc", now.ParentName)
-			return nil
-		}
-		latest, latestFrom = isLatest, vs[0].from
-		cur, err = GetPartyUnit(ctx, tx, im.scope, id, v.from)
-		if errors.Is(err, apperr.ErrNotFound) {
-			exists = false // out of scope: creating it is refused as a used code
-		} else if err != nil {
-			return err
-		}
+	return id, err
+}
+
+// create runs a row's creation of a unit in one step, and counts it.
+func (im *importer) create(row *exchange.Row, sheet string, fields map[string]string, code, name string, create func() error) error {
+	ok, err := im.step(row, fields, create)
+	if ok {
+		im.rep.Created++
+		im.change(row, sheet, "thêm %s %s", code, name)
 	}
-	if !exists {
-		ok, err := im.step(row, partyFieldColumns, func() error {
-			id, _, err := CreatePartyUnit(ctx, tx, im.scope, in)
-			if err == nil && to != nil {
-				err = ClosePartyUnit(ctx, tx, im.scope, id, 1, *to)
-			}
-			return err
-		})
-		if ok {
-			im.rep.Created++
-			im.change(row, PartyTable.Sheet, "thêm %s %s", in.Code, in.Name)
-		}
-		return err
-	}
-	if !cur.Life.From.Equal(from) {
-		row.Problemf("from", "khác ngày thành lập đã ghi (%s); ngày thành lập không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
-	}
-	if !latest && (cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType) {
-		row.Problemf("name", "khác tên, cấp tổ chức hoặc loại hình đã ghi từ %s (%s, %s); nhập tệp chỉ sửa phiên bản hiện nay của đơn vị",
-			cur.Span.From.Format("02/01/2006"), cur.Name, strings.ToLower(cur.Kind.Label()))
-	}
-	if len(row.Problems()) > 0 {
-		return nil
-	}
-	if !latest {
-		// The versioned fields are those of an earlier version; a correction of the undated
-		// ones keeps the current version as it is.
-		now, err := GetPartyUnit(ctx, tx, im.scope, cur.ID, latestFrom)
-		if err != nil {
-			return err
-		}
-		cur.Name, cur.Kind, cur.OrgType = now.Name, now.Kind, now.OrgType
-		in.Name, in.Kind, in.OrgType = now.Name, now.Kind, now.OrgType
-	}
-	changed := cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType || cur.FullMembers != in.FullMembers ||
-		cur.TermMonths != in.TermMonths || !sameDate(cur.CommitteeSince, in.CommitteeSince) || cur.TerritoryID != in.TerritoryID
-	closing := to != nil && !sameDate(cur.Life.To, to)
+	return err
+}
+
+// correct runs a row's correction (when changed) and closing (when to differs from the unit's
+// end, stored) of an existing unit at version in one step, and counts them.
+func (im *importer) correct(row *exchange.Row, sheet string, fields map[string]string, code, name string, version int,
+	changed bool, stored, to *time.Time, update, close func(version int) error) error {
+	closing := to != nil && !sameDate(stored, to)
 	if !changed && !closing {
 		im.rep.Unchanged++
 		return nil
 	}
-	ok, err := im.step(row, partyFieldColumns, func() error {
-		version := cur.Version
+	ok, err := im.step(row, fields, func() error {
 		if changed {
-			if _, err := UpdatePartyUnit(ctx, tx, im.scope, cur.ID, version, in); err != nil {
+			if err := update(version); err != nil {
 				return err
 			}
 			version++
 		}
 		if closing {
-			return ClosePartyUnit(ctx, tx, im.scope, cur.ID, version, *to)
+			return close(version)
 		}
 		return nil
 	})
 	if ok && changed {
 		im.rep.Updated++
-		im.change(row, PartyTable.Sheet, "sửa %s %s", in.Code, in.Name)
+		im.change(row, sheet, "sửa %s %s", code, name)
 	}
 	if ok && closing {
 		im.rep.Closed++
-		im.change(row, PartyTable.Sheet, "giải thể %s từ %s", in.Code, to.Format("02/01/2006"))
+		im.change(row, sheet, "giải thể %s từ %s", code, to.Format("02/01/2006"))
 	}
 	return err
 }
@@ -459,94 +453,40 @@ func sameShare(a, b *float64) bool {
 
 func (im *importer) admin(row *exchange.Row) error {
 	ctx, tx := im.ctx, im.tx
-	level, _ := row.Choice("level", levelChoices())
-	from, _ := row.Date("from")
-	in := AdminUnitInput{Code: row.Text("code"), Name: row.Text("name"), Level: Level(level), LocalWord: row.Text("local_word"), From: from,
-		HamletFacts: HamletFacts{Population: optInt(row, "population"), Households: optInt(row, "households"),
-			ReligiousShare: optShare(row, "religious_share"), EthnicMinorityShare: optShare(row, "ethnic_minority_share")}}
-	to := optDate(row, "to")
-	id, err := adminTables.idByCode(ctx, tx, in.Code)
-	exists := err == nil
-	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+	in, to, id, err := im.adminInput(row)
+	if err != nil || len(row.Problems()) > 0 {
 		return err
-	}
-	if code := row.Text("parent_code"); code != "" {
-		// As for Party units: an existing unit's parent is found by code alone.
-		var p AdminUnit
-		var err error
-		if exists {
-			p.ID, err = adminTables.idByCode(ctx, tx, code)
-		} else {
-			p, err = GetAdminUnitByCode(ctx, tx, im.scope, code, from)
-		}
-		if err == nil {
-			in.ParentID = p.ID
-		} else if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("parent_code", "không có đơn vị hành chính mã %q", code)
-		} else {
-			return err
-		}
-	}
-	if len(row.Problems()) > 0 {
-		return nil
 	}
 	in.normalise()
-	var (
-		cur        AdminUnit
-		latest     = true
-		latestFrom time.Time
-	)
-	if exists {
-		vs, err := versionsOf(ctx, tx, adminTables, id)
-		if err != nil {
-			return err
-		}
-		v, isLatest, ok := describedVersion(vs, in.ParentID, versionKey(in.Name, in.LocalWord))
-		if !ok {
-			now, err := GetAdminUnit(ctx, tx, im.scope, id, vs[0].from)
-			if err != nil && !errors.Is(err, apperr.ErrNotFound) {
-				return err
-			}
-			row.Problemf("parent_code", "khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên", now.ParentName)
-			return nil
-		}
-		latest, latestFrom = isLatest, vs[0].from
-		cur, err = GetAdminUnit(ctx, tx, im.scope, id, v.from)
-		if errors.Is(err, apperr.ErrNotFound) {
-			exists = false // out of scope: creating it is refused as a used code
-		} else if err != nil {
-			return err
-		}
+	if id == 0 {
+		return im.create(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, func() error { return createAdmin(ctx, tx, im.scope, in, to) })
 	}
-	if !exists {
-		ok, err := im.step(row, adminFieldColumns, func() error {
-			id, err := CreateAdminUnit(ctx, tx, im.scope, in)
-			if err == nil && to != nil {
-				err = CloseAdminUnit(ctx, tx, im.scope, id, 1, *to)
-			}
-			return err
-		})
-		if ok {
-			im.rep.Created++
-			im.change(row, AdminTable.Sheet, "thêm %s %s", in.Code, in.Name)
-		}
+	d, refused, err := describedUnit(ctx, tx, adminTables, id, in.ParentID, versionKey(in.Name, in.LocalWord),
+		func(on time.Time) (AdminUnit, error) { return GetAdminUnit(ctx, tx, im.scope, id, on) },
+		func(u AdminUnit) string { return u.ParentName }, row,
+		"khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên")
+	if err != nil || refused {
 		return err
 	}
-	if !cur.Life.From.Equal(from) {
+	if !d.inScope { // creating it is refused as a used code
+		return im.create(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, func() error { return createAdmin(ctx, tx, im.scope, in, to) })
+	}
+	cur := d.cur
+	if !cur.Life.From.Equal(in.From) {
 		row.Problemf("from", "khác ngày hiệu lực đã ghi (%s); ngày này không sửa qua nhập tệp", cur.Life.From.Format("02/01/2006"))
 	}
 	if cur.Level != in.Level {
 		row.Problemf("level", "khác cấp đã ghi (%s); cấp hành chính không đổi được", cur.Level.Label())
 	}
-	if !latest && (cur.Name != in.Name || cur.LocalWord != in.LocalWord) {
+	if !d.latest && (cur.Name != in.Name || cur.LocalWord != in.LocalWord) {
 		row.Problemf("name", "khác tên hoặc tên gọi đã ghi từ %s (%s); nhập tệp chỉ sửa phiên bản hiện nay của đơn vị",
 			cur.Span.From.Format("02/01/2006"), cur.Name)
 	}
 	if len(row.Problems()) > 0 {
 		return nil
 	}
-	if !latest {
-		now, err := GetAdminUnit(ctx, tx, im.scope, cur.ID, latestFrom)
+	if !d.latest {
+		now, err := GetAdminUnit(ctx, tx, im.scope, cur.ID, d.latestFrom)
 		if err != nil {
 			return err
 		}
@@ -556,33 +496,48 @@ func (im *importer) admin(row *exchange.Row) error {
 	changed := cur.Name != in.Name || cur.LocalWord != in.LocalWord || !sameInt(cur.Population, in.Population) ||
 		!sameInt(cur.Households, in.Households) || !sameShare(cur.ReligiousShare, in.ReligiousShare) ||
 		!sameShare(cur.EthnicMinorityShare, in.EthnicMinorityShare)
-	closing := to != nil && !sameDate(cur.Life.To, to)
-	if !changed && !closing {
-		im.rep.Unchanged++
-		return nil
-	}
-	ok, err := im.step(row, adminFieldColumns, func() error {
-		version := cur.Version
-		if changed {
-			if err := UpdateAdminUnit(ctx, tx, im.scope, cur.ID, version, in); err != nil {
-				return err
-			}
-			version++
-		}
-		if closing {
-			return CloseAdminUnit(ctx, tx, im.scope, cur.ID, version, *to)
-		}
-		return nil
-	})
-	if ok && changed {
-		im.rep.Updated++
-		im.change(row, AdminTable.Sheet, "sửa %s %s", in.Code, in.Name)
-	}
-	if ok && closing {
-		im.rep.Closed++
-		im.change(row, AdminTable.Sheet, "giải thể %s từ %s", in.Code, to.Format("02/01/2006"))
+	return im.correct(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, cur.Version, changed, cur.Life.To, to,
+		func(version int) error { return UpdateAdminUnit(ctx, tx, im.scope, cur.ID, version, in) },
+		func(version int) error { return CloseAdminUnit(ctx, tx, im.scope, cur.ID, version, *to) })
+}
+
+// createAdmin creates an administrative unit, closed at once when to is set.
+func createAdmin(ctx context.Context, tx pgx.Tx, scope Scope, in AdminUnitInput, to *time.Time) error {
+	id, err := CreateAdminUnit(ctx, tx, scope, in)
+	if err == nil && to != nil {
+		err = CloseAdminUnit(ctx, tx, scope, id, 1, *to)
 	}
 	return err
+}
+
+// adminInput reads an administrative unit row as partyInput reads a Party unit's.
+func (im *importer) adminInput(row *exchange.Row) (in AdminUnitInput, to *time.Time, id int64, err error) {
+	level, _ := row.Choice("level", levelChoices())
+	from, _ := row.Date("from")
+	in = AdminUnitInput{Code: row.Text("code"), Name: row.Text("name"), Level: Level(level), LocalWord: row.Text("local_word"), From: from,
+		HamletFacts: HamletFacts{Population: optInt(row, "population"), Households: optInt(row, "households"),
+			ReligiousShare: optShare(row, "religious_share"), EthnicMinorityShare: optShare(row, "ethnic_minority_share")}}
+	if id, err = im.idByCode(adminTables, in.Code); err != nil {
+		return in, nil, 0, err
+	}
+	if code := row.Text("parent_code"); code != "" {
+		// As for Party units: an existing unit's parent is found by code alone.
+		var p AdminUnit
+		var err error
+		if id != 0 {
+			p.ID, err = adminTables.idByCode(im.ctx, im.tx, code)
+		} else {
+			p, err = GetAdminUnitByCode(im.ctx, im.tx, im.scope, code, from)
+		}
+		if err == nil {
+			in.ParentID = p.ID
+		} else if errors.Is(err, apperr.ErrNotFound) {
+			row.Problemf("parent_code", "không có đơn vị hành chính mã %q", code)
+		} else {
+			return in, nil, 0, err
+		}
+	}
+	return in, optDate(row, "to"), id, nil
 }
 
 var linkFieldColumns = map[string]string{"hamlet_id": "hamlet_code", "cell_id": "cell_code", "mode": "mode", "from": "from"}
@@ -817,6 +772,42 @@ func versionsOf(ctx context.Context, q pg.Querier, t tables, id int64) ([]unitVe
 		err := row.Scan(&v.from, &v.parent, &v.key)
 		return v, err
 	})
+}
+
+// described is the version of an existing unit that a row describes, as describedUnit reads it.
+type described[U any] struct {
+	cur        U         // the version the row describes
+	latest     bool      // it is the current version
+	latestFrom time.Time // when the current version began
+	inScope    bool      // false: the unit is out of scope, and creating it is refused as a used code
+}
+
+// describedUnit reads, with get, the version of unit id that a row with this parent and
+// attribute key describes (describedVersion). When no version had the row's parent, the row
+// gets its problem, refusal worded with the current parent's name, and refused is true. It is
+// shared by administrative and Party units.
+func describedUnit[U any](ctx context.Context, q pg.Querier, t tables, id, parent int64, key string,
+	get func(on time.Time) (U, error), parentName func(U) string, row *exchange.Row, refusal string) (d described[U], refused bool, err error) {
+	vs, err := versionsOf(ctx, q, t, id)
+	if err != nil {
+		return d, false, err
+	}
+	v, isLatest, ok := describedVersion(vs, parent, key)
+	if !ok {
+		now, err := get(vs[0].from)
+		if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+			return d, false, err
+		}
+		row.Problemf("parent_code", refusal, parentName(now))
+		return d, true, nil
+	}
+	d.latest, d.latestFrom = isLatest, vs[0].from
+	d.cur, err = get(v.from)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return d, false, nil
+	}
+	d.inScope = err == nil
+	return d, false, err
 }
 
 // describedVersion picks, among a unit's versions (latest first), the one a row with this

@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -58,48 +57,34 @@ type ImportResult struct {
 	Problems exchange.Problems // when not empty, nothing was written
 }
 
-var errRollback = errors.New("rollback")
-
 // Import reads a year's ratings of many cells from an .xlsx file (the sheet of Table) or a
 // .csv file and upserts them by cell code and year. Every cell must be a cell in scope on 31
 // December of the year. It is all-or-nothing: every problem is reported with sheet, row and
 // column, and with any problem, or on a dry run, nothing is written. Each row written is
-// audited in the scope's actor's name.
+// audited in the scope's actor's name. The error is the database's or the upload's.
 //
 // Checks per row: whole numbers of 0 or more (empty reads as 0), a year from 2018, no more
 // members unsatisfactory two years running than unsatisfactory, the cell's category one of the
 // four labels, the cell and year once in the file, and, when the cell's fourth-quarter report
 // of the year was submitted, no more members rated or exempt than its closing count.
 func Import(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Reader, filename string, dryRun bool) (ImportResult, error) {
-	res := ImportResult{DryRun: dryRun}
-	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
-	if err != nil {
-		return res, err
-	}
-	rows, problems := exchange.Read(bytes.NewReader(data), filename, Table, MaxImportBytes)
-	if res.Problems = problems; len(problems) > 0 {
-		return res, nil
-	}
-	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		im := importer{ctx: ctx, tx: tx, scope: scope, filename: filename, res: &res,
-			seen: map[string]int{}, rules: map[int]CapRule{}}
-		for _, row := range rows {
-			if err := im.row(row); err != nil {
-				return err
+	var res ImportResult
+	im := exchange.Import{Tables: []exchange.Table{Table}, MaxBytes: MaxImportBytes,
+		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, p *exchange.Progress) error {
+			im := importer{ctx: ctx, tx: tx, scope: scope, filename: filename, res: &res, seen: map[string]int{}, rules: map[int]CapRule{}}
+			for _, row := range tables[0] {
+				if err := im.row(row); err != nil {
+					return err
+				}
+				p.Checked(1)
 			}
-			res.Problems = append(res.Problems, row.Problems()...)
-		}
-		if len(res.Problems) > 0 || dryRun {
-			return errRollback
-		}
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
+			return nil
+		}}
+	problems, err := im.Run(ctx, db, r, filename, dryRun)
+	if len(problems) > 0 {
+		res = ImportResult{}
 	}
-	if len(res.Problems) > 0 {
-		res.Created, res.Updated, res.Unchanged, res.OverCap = 0, 0, 0, nil
-	}
+	res.DryRun, res.Problems = dryRun, problems
 	return res, err
 }
 

@@ -1,10 +1,7 @@
 package report
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -51,12 +48,9 @@ type ImportResult struct {
 	Problems  exchange.Problems // when not empty, nothing was written
 }
 
-var errRollback = errors.New("rollback")
-
 // ImportBudget is how long an import may take, its transaction included: past it the import
-// stops, writes nothing and says the file is too large. It stays under the server's 2-minute
-// write timeout; 100.000 rows (the most a file may hold) took 21 to 75 s on the shared 2-core
-// development machine (docs/performance.md).
+// stops, writes nothing and says the file is too large. 100.000 rows (the most a file may hold)
+// took 13 to 75 s on the shared 2-core development machine (docs/performance.md).
 const ImportBudget = 90 * time.Second
 
 // importBudget is ImportBudget; tests shorten it.
@@ -68,7 +62,7 @@ var importBudget = ImportBudget
 var testHook func(ctx context.Context, step string)
 
 // TooLargeMessage is the problem an import reports when it ran out of its time budget.
-const TooLargeMessage = "Tệp quá lớn để nhập trong một lần: chưa xong sau %d giây nên không ghi gì. Xin chia tệp thành nhiều phần (ví dụ theo xã hoặc theo quý) rồi nhập lần lượt."
+const TooLargeMessage = exchange.TooLargeMessage
 
 // ImportFigures reads a quarter's figures for many cells and submits each report on the cell's
 // behalf, checked as a submission is (unusual values are taken as confirmed: the paper was
@@ -84,44 +78,19 @@ const TooLargeMessage = "Tệp quá lớn để nhập trong một lần: chưa 
 // of them at once, then the reports, their revisions and their audit entries are written in a
 // few statements, in one transaction. A report someone else changed between the read and the
 // write is a problem on its row. An import that takes longer than ImportBudget writes nothing
-// and reports TooLargeMessage as its problem.
+// and reports TooLargeMessage as its problem. The error is the database's or the upload's.
 func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Reader, filename string, dryRun, historic bool, today time.Time) (ImportResult, error) {
-	res := ImportResult{DryRun: dryRun}
-	budget, cancel := context.WithTimeout(ctx, importBudget)
-	defer cancel()
-	data, err := io.ReadAll(io.LimitReader(r, org.MaxImportBytes+1))
-	if err != nil {
-		return res, err
-	}
-	rows, problems := exchange.Read(bytes.NewReader(data), filename, FiguresTable, org.MaxImportBytes)
-	if res.Problems = problems; len(problems) > 0 {
-		return res, nil
-	}
-	err = pgx.BeginFunc(budget, db, func(tx pgx.Tx) error {
-		n, unchanged, err := importRows(budget, tx, scope, rows, historic, today)
-		if err != nil {
+	var res ImportResult
+	im := exchange.Import{Tables: []exchange.Table{FiguresTable}, MaxBytes: org.MaxImportBytes, Budget: importBudget,
+		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, p *exchange.Progress) (err error) {
+			res.Submitted, res.Unchanged, err = importRows(ctx, tx, scope, tables[0], historic, today, p)
 			return err
-		}
-		for _, row := range rows {
-			res.Problems = append(res.Problems, row.Problems()...)
-		}
-		res.Submitted, res.Unchanged = n, unchanged
-		if len(res.Problems) > 0 || dryRun {
-			return errRollback
-		}
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
+		}}
+	problems, err := im.Run(ctx, db, r, filename, dryRun)
+	if len(problems) > 0 {
+		res = ImportResult{}
 	}
-	if err != nil && budget.Err() != nil && ctx.Err() == nil {
-		// Out of time: the transaction was rolled back.
-		res.Problems = exchange.Problems{{Sheet: FiguresTable.Sheet, Message: fmt.Sprintf(TooLargeMessage, int(importBudget.Seconds()))}}
-		err = nil
-	}
-	if len(res.Problems) > 0 {
-		res.Submitted, res.Unchanged = 0, 0
-	}
+	res.DryRun, res.Problems = dryRun, problems
 	return res, err
 }
 
@@ -147,11 +116,13 @@ type cellPeriod struct {
 // many reports it submitted and how many rows equal a report already submitted or approved (as
 // an export of it does), which are left alone. Problems are left on the rows, in the words and
 // on the columns the form uses.
-func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchange.Row, historic bool, today time.Time) (submitted, unchanged int, err error) {
+func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchange.Row, historic bool, today time.Time, p *exchange.Progress) (submitted, unchanged int, err error) {
 	items := make([]*importItem, 0, len(rows))
 	for _, row := range rows {
 		if it := parseImportRow(row, today); it != nil {
 			items = append(items, it)
+		} else {
+			p.Checked(1)
 		}
 	}
 	found, err := readImportReports(ctx, tx, scope, items)
@@ -164,6 +135,7 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 	stored := map[cellPeriod]Figures{}
 	var writes []*importItem
 	for i, it := range items {
+		p.Checked(1)
 		f, ok := found[i]
 		if !ok {
 			it.row.Problemf("cell_code", "không có chi bộ mã %q trong phạm vi đồng chí quản lý", it.code)
@@ -240,6 +212,7 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 	if testHook != nil {
 		testHook(ctx, "read")
 	}
+	p.Writing()
 	if err := writeImport(ctx, tx, scope, writes); err != nil {
 		return 0, 0, err
 	}

@@ -223,6 +223,32 @@ func TestImportPastItsTimeBudgetWritesNothingAndSaysTheFileIsTooLarge(t *testing
 	}
 }
 
+// The import tells its progress: once every row is read and checked, it is writing, every row
+// counted; the rows checked never run past the rows read.
+func TestImportReportsItsProgress(t *testing.T) {
+	db, province, _ := importWorld(t)
+	staff := org.Under(province).As(audit.Actor{Login: "tinh"})
+	p := &exchange.Progress{}
+	var atWrite []int
+	defer report.SetImportHook(report.ImportBudget, func(_ context.Context, step string) {
+		if phase, done, total := p.State(); step == "written" {
+			atWrite = []int{int(phase), done, total}
+		}
+	})()
+	ctx := exchange.WithProgress(t.Context(), p)
+	res, err := report.ImportFigures(ctx, db, staff, strings.NewReader(fileOf(figuresRow("X.C4", 1, 18, ""), figuresRow("X.C4", 2, 19, ""), figuresRow("X.C6", 1, 14, ""))),
+		"q.csv", false, true, day("2022-07-09"))
+	if err != nil || res.Submitted != 3 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	if want := []int{int(exchange.Writing), 3, 3}; !slices.Equal(atWrite, want) {
+		t.Fatalf("progress while writing: %v, want %v", atWrite, want)
+	}
+	if phase, done, total := p.State(); phase != exchange.Finished || done != 3 || total != 3 {
+		t.Fatalf("progress once done: %v %d/%d", phase, done, total)
+	}
+}
+
 func TestReportsChangedDuringAnImportAreItsRowsProblemsAndNothingIsWritten(t *testing.T) {
 	db, province, _ := importWorld(t)
 	ctx := t.Context()

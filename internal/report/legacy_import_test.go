@@ -5,7 +5,6 @@ package report
 // stored rows, revisions, audit entries and problems.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -30,44 +29,27 @@ import (
 // not ended on today is refused. A locked period is refused too, unless historic is set: province
 // staff loading past years' paper reports, which are then marked late (docs/import.md).
 func importFiguresPerRow(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Reader, filename string, dryRun, historic bool, today time.Time) (ImportResult, error) {
-	res := ImportResult{DryRun: dryRun}
-	data, err := io.ReadAll(io.LimitReader(r, org.MaxImportBytes+1))
-	if err != nil {
-		return res, err
-	}
-	rows, problems := exchange.Read(bytes.NewReader(data), filename, FiguresTable, org.MaxImportBytes)
-	if res.Problems = problems; len(problems) > 0 {
-		return res, nil
-	}
-	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		for _, row := range rows {
-			unchanged, err := importRowPerRow(ctx, tx, scope, row, historic, today)
-			if err != nil {
-				return err
+	var res ImportResult
+	im := exchange.Import{Tables: []exchange.Table{FiguresTable}, MaxBytes: org.MaxImportBytes,
+		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, _ *exchange.Progress) error {
+			for _, row := range tables[0] {
+				unchanged, err := importRowPerRow(ctx, tx, scope, row, historic, today)
+				if err != nil {
+					return err
+				}
+				if unchanged {
+					res.Unchanged++
+				} else if len(row.Problems()) == 0 {
+					res.Submitted++
+				}
 			}
-			if unchanged {
-				res.Unchanged++
-				continue
-			}
-			for _, p := range row.Problems() {
-				p.Sheet = FiguresTable.Sheet
-				res.Problems = append(res.Problems, p)
-			}
-			if len(row.Problems()) == 0 {
-				res.Submitted++
-			}
-		}
-		if len(res.Problems) > 0 || dryRun {
-			return errRollback
-		}
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
+			return nil
+		}}
+	problems, err := im.Run(ctx, db, r, filename, dryRun)
+	if len(problems) > 0 {
+		res = ImportResult{}
 	}
-	if len(res.Problems) > 0 {
-		res.Submitted, res.Unchanged = 0, 0
-	}
+	res.DryRun, res.Problems = dryRun, problems
 	return res, err
 }
 

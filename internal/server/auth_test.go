@@ -27,6 +27,7 @@ var routeAccess = map[string]string{
 	"POST /logout":                                         "public",
 	"GET /account/password":                                "signed-in",
 	"POST /account/password":                               "signed-in",
+	"GET /imports/{id}":                                    "signed-in",
 	"GET /org":                                             string(account.ReadStructure),
 	"GET /org/export.xlsx":                                 string(account.ReadStructure),
 	"GET /org/export/{table}.csv":                          string(account.ReadStructure),

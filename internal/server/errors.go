@@ -63,7 +63,7 @@ func problemOf(err error) (p problem, ok bool) {
 	case errors.Is(err, apperr.ErrNotFound):
 		return problem{Status: http.StatusNotFound, Heading: "Không tìm thấy trang", Message: msgNotFound}, true
 	case errors.Is(err, account.ErrBusy):
-		return problem{Status: http.StatusServiceUnavailable, Heading: "Hệ thống đang bận", Message: msgBusy}, true
+		return problem{Status: http.StatusServiceUnavailable, Heading: "Hệ thống đang bận", Message: or(msgBusy)}, true
 	}
 	return problem{}, false
 }

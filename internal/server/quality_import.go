@@ -1,64 +1,43 @@
 package server
 
 import (
+	"context"
+	"io"
 	"net/http"
+	"net/url"
 
 	"ptdang/internal/exchange"
 	"ptdang/internal/quality"
 	"ptdang/web"
 )
 
-const qualityImportTitle = "Nhập xếp loại chất lượng"
-
-// qualityImportView is the page's model before any upload, with the cap on "excellent" in
-// force this year.
-func (s *Server) qualityImportView(r *http.Request) (web.QualityImportView, error) {
+// qualityCapRule is the cap on "excellent" in force this year, in words.
+func (s *Server) qualityCapRule(r *http.Request) (string, error) {
 	rule, err := quality.CapRuleFor(r.Context(), s.DB, s.today().Year())
-	if err != nil {
-		return web.QualityImportView{}, err
-	}
-	return web.QualityImportView{CapRule: rule.Describe()}, nil
+	return rule.Describe(), err
+}
+
+func qualityImports(capRule string) importPage {
+	return importPage{title: "Nhập xếp loại chất lượng", nav: "reports", view: web.QualityImportView(capRule)}
 }
 
 func (s *Server) qualityImportPage(w http.ResponseWriter, r *http.Request, c caller) {
-	v, err := s.qualityImportView(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, web.QualityImport(c.page(qualityImportTitle, "reports"), v))
+	rule, err := s.qualityCapRule(r)
+	s.showImport(w, r, c, qualityImports(rule), err)
 }
 
-// qualityImport takes a file of many cells' annual ratings; nothing is written unless every
-// row holds and the user did not ask for a dry run.
+// qualityImport imports an uploaded file of many cells' annual ratings.
 func (s *Server) qualityImport(w http.ResponseWriter, r *http.Request, c caller) {
-	page := c.page(qualityImportTitle, "reports")
-	r.Body = http.MaxBytesReader(w, r.Body, quality.MaxImportBytes+1<<20)
-	file, header, fileErr := r.FormFile("file")
-	v, err := s.qualityImportView(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if fileErr != nil {
-		v.Error = "Chọn một tệp .xlsx hoặc .csv (tối đa 20 MB) để tải lên."
-		s.render(w, r, http.StatusUnprocessableEntity, web.QualityImport(page, v))
-		return
-	}
-	defer file.Close()
-	res, err := quality.Import(r.Context(), s.DB, c.Scope, file, header.Filename, r.FormValue("dry_run") != "")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v.Done, v.FileName, v.DryRun = true, header.Filename, res.DryRun
-	v.Created, v.Updated, v.Unchanged, v.OverCap = res.Created, res.Updated, res.Unchanged, res.OverCap
-	v.Problems = problemRows(res.Problems)
-	status := http.StatusOK
-	if len(v.Problems) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
-	s.render(w, r, status, web.QualityImport(page, v))
+	rule, ruleErr := s.qualityCapRule(r)
+	s.startImport(w, r, c, func() (importPage, error) { return qualityImports(rule), ruleErr },
+		func(ctx context.Context, file io.Reader, name string, dryRun bool, _ url.Values) (*web.ImportResult, error) {
+			res, err := quality.Import(ctx, s.DB, c.Scope, file, name, dryRun)
+			out := &web.ImportResult{Counts: web.QualityImportCounts(res.Created, res.Updated, res.Unchanged), Problems: problemRows(res.Problems)}
+			if len(res.OverCap) > 0 {
+				out.Notice = web.QualityOverCap(rule, res.OverCap)
+			}
+			return out, err
+		})
 }
 
 // qualityTemplate is the empty ratings workbook, to fill in.

@@ -8,43 +8,10 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
-	"ptdang/internal/exchange"
 	"ptdang/internal/org"
 	"ptdang/internal/report"
 	"ptdang/web"
 )
-
-func (s *Server) reportImportPage(w http.ResponseWriter, r *http.Request, c caller) {
-	s.render(w, r, http.StatusOK, web.ReportImport(c.page("Nhập báo cáo quý", "reports"), web.ReportImportView{}))
-}
-
-// reportImport takes a file of many cells' figures; nothing is written unless every row holds.
-func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, c caller) {
-	page := c.page("Nhập báo cáo quý", "reports")
-	r.Body = http.MaxBytesReader(w, r.Body, org.MaxImportBytes+1<<20)
-	file, header, err := r.FormFile("file")
-	if err != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, web.ReportImport(page, web.ReportImportView{Error: "Chọn một tệp .xlsx hoặc .csv (tối đa 20 MB) để tải lên."}))
-		return
-	}
-	defer file.Close()
-	res, err := report.ImportFigures(r.Context(), s.DB, c.Scope, file, header.Filename, r.FormValue("dry_run") != "", c.Can(account.AcceptReports), s.today())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := web.ReportImportView{Done: true, FileName: header.Filename, DryRun: res.DryRun, Submitted: res.Submitted, Unchanged: res.Unchanged}
-	v.Problems = problemRows(res.Problems)
-	status := http.StatusOK
-	if len(v.Problems) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
-	s.render(w, r, status, web.ReportImport(page, v))
-}
-
-func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, c caller) {
-	s.sendXLSX(w, r, "mau-bao-cao-quy.xlsx", exchange.Sheet{Table: report.FiguresTable})
-}
 
 // provinceOf is the provincial committee a user's settings page is about: that of the unit
 // they accept reports for.

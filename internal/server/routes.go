@@ -42,6 +42,7 @@ func (s *Server) router() chi.Router {
 	// Any signed-in user.
 	r.Get("/account/password", s.signedInOnly(s.passwordPage))
 	r.Post("/account/password", s.signedInOnly(s.changePassword))
+	r.Get("/imports/{id}", s.signedInOnly(s.importJobPage)) // only the job's owner sees it
 
 	read, manage := func(h callerHandler) http.HandlerFunc { return s.need(account.ReadStructure, h) },
 		func(h callerHandler) http.HandlerFunc { return s.need(account.ManageStructure, h) }

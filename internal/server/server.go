@@ -43,6 +43,8 @@ type Server struct {
 	TrustedProxies []netip.Prefix
 	// HSTS tells browsers to reach the site over HTTPS only; on with secure cookies.
 	HSTS bool
+	// imports are the file imports running or recently done (import_jobs.go).
+	imports importJobs
 }
 
 // SignInQueue is how many sign-ins per CPU may wait for a password check; the next one is told

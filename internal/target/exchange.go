@@ -1,7 +1,6 @@
 package target
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -61,8 +60,6 @@ type ImportReport struct {
 	Problems                             exchange.Problems // when not empty, nothing was written
 }
 
-var errRollback = errors.New("rollback")
-
 // importRow is one parsed row of a targets file.
 type importRow struct {
 	row    *exchange.Row
@@ -87,46 +84,28 @@ type groupKey struct {
 // which target, the lock date and its reason, and, once the whole file is applied, strict
 // allocation. It is all-or-nothing: every problem is reported with sheet, row and column, and
 // with any problem, or on a dry run, nothing is written. An empty Chỉ tiêu and Tỷ lệ removes a
-// target; an export imported back changes nothing.
+// target; an export imported back changes nothing. The error is the database's or the upload's.
 func Import(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Reader, filename string, dryRun bool, today time.Time) (ImportReport, error) {
-	rep := ImportReport{DryRun: dryRun}
-	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
-	if err != nil {
-		return rep, err
+	var rep ImportReport
+	im := exchange.Import{Tables: []exchange.Table{Table}, MaxBytes: MaxImportBytes,
+		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, p *exchange.Progress) error {
+			return (&importer{ctx: ctx, tx: tx, scope: scope, today: today, rep: &rep, progress: p}).run(tables[0])
+		}}
+	problems, err := im.Run(ctx, db, r, filename, dryRun)
+	if len(problems) > 0 {
+		rep = ImportReport{}
 	}
-	rows, problems := exchange.Read(bytes.NewReader(data), filename, Table, MaxImportBytes)
-	rep.Problems = append(rep.Problems, problems...)
-	if len(rep.Problems) > 0 {
-		return rep, nil
-	}
-	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		im := importer{ctx: ctx, tx: tx, scope: scope, today: today, rep: &rep}
-		if err := im.run(rows); err != nil {
-			return err
-		}
-		for _, row := range rows {
-			rep.Problems = append(rep.Problems, row.Problems()...)
-		}
-		if len(rep.Problems) > 0 || dryRun {
-			return errRollback
-		}
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
-	}
-	if len(rep.Problems) > 0 {
-		rep.Created, rep.Updated, rep.Removed, rep.Unchanged, rep.Changes = 0, 0, 0, 0, nil
-	}
+	rep.DryRun, rep.Problems = dryRun, problems
 	return rep, err
 }
 
 type importer struct {
-	ctx   context.Context
-	tx    pgx.Tx
-	scope org.Scope
-	today time.Time
-	rep   *ImportReport
+	ctx      context.Context
+	tx       pgx.Tx
+	scope    org.Scope
+	today    time.Time
+	rep      *ImportReport
+	progress *exchange.Progress
 }
 
 func (im *importer) run(rows []*exchange.Row) error {
@@ -140,6 +119,7 @@ func (im *importer) run(rows []*exchange.Row) error {
 		if err != nil {
 			return err
 		}
+		im.progress.Checked(1)
 		if ir == nil {
 			continue
 		}

@@ -1,0 +1,33 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+
+	"ptdang/internal/account"
+	"ptdang/internal/exchange"
+	"ptdang/internal/report"
+	"ptdang/web"
+)
+
+var reportImports = importPage{title: "Nhập báo cáo quý", nav: "reports", view: web.ReportImportView()}
+
+func (s *Server) reportImportPage(w http.ResponseWriter, r *http.Request, c caller) {
+	s.showImport(w, r, c, reportImports, nil)
+}
+
+// reportImport imports an uploaded file of many cells' figures; province staff (who accept
+// reports) may load locked quarters as history.
+func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, c caller) {
+	s.startImport(w, r, c, func() (importPage, error) { return reportImports, nil },
+		func(ctx context.Context, file io.Reader, name string, dryRun bool, _ url.Values) (*web.ImportResult, error) {
+			res, err := report.ImportFigures(ctx, s.DB, c.Scope, file, name, dryRun, c.Can(account.AcceptReports), s.today())
+			return &web.ImportResult{Counts: web.ReportImportCounts(res.Submitted, res.Unchanged), Problems: problemRows(res.Problems)}, err
+		})
+}
+
+func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, c caller) {
+	s.sendXLSX(w, r, "mau-bao-cao-quy.xlsx", exchange.Sheet{Table: report.FiguresTable})
+}
