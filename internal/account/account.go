@@ -190,8 +190,7 @@ func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser) (
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO app_user (login, name, password_hash, must_change_password) VALUES ($1, $2, $3, true) RETURNING id`,
 			in.Login, in.Name, h).Scan(&id)
-		var pgErr interface{ SQLState() string }
-		if errors.As(err, &pgErr) && pgErr.SQLState() == "23505" {
+		if pg.IsUniqueViolation(err) {
 			inv.Add("login", fmt.Sprintf("Tên đăng nhập %q đã có người dùng.", in.Login))
 			return inv
 		}
