@@ -17,6 +17,9 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 var from = time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// today is the day the tests grant roles on.
+var today = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
 func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
@@ -24,7 +27,7 @@ func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "Bich.Ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: province})
+	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "Bich.Ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: province}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +77,7 @@ func TestUnknownLoginAndDisabledAccountAreRefusedAlike(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
 	unit, _, _ := org.CreatePartyUnit(ctx, db, org.Everything(), org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
-	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "viewer1", Name: "Người xem", Password: "0123456789", Role: account.Viewer, UnitID: unit})
+	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "viewer1", Name: "Người xem", Password: "0123456789", Role: account.Viewer, UnitID: unit}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,13 +102,13 @@ func TestStaffManageOnlyUsersOfTheirSubtree(t *testing.T) {
 	staffA := account.User{ID: 99, Login: "staff.a", Grants: []account.Grant{{Role: account.ProvinceStaff, UnitID: a}}}
 	scopeA := staffA.Scope(account.ManageUsers, "192.0.2.3")
 
-	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b}); apperr.Field(err, "unit_code") == "" {
+	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b}, today); apperr.Field(err, "unit_code") == "" {
 		t.Fatalf("granting on another subtree: %v", err)
 	}
-	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "root2", Name: "Quản trị", Password: "0123456789", Role: account.SystemAdmin, UnitID: a}); !strings.Contains(apperr.Field(err, "role"), "quản trị hệ thống") {
+	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "root2", Name: "Quản trị", Password: "0123456789", Role: account.SystemAdmin, UnitID: a}, today); !strings.Contains(apperr.Field(err, "role"), "quản trị hệ thống") {
 		t.Fatalf("making a system administrator: %v", err)
 	}
-	inB, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b})
+	inB, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +122,7 @@ func TestStaffManageOnlyUsersOfTheirSubtree(t *testing.T) {
 	if err != nil || len(users) != 0 {
 		t.Fatalf("staff A lists %d users (%v)", len(users), err)
 	}
-	if _, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "XA.B", Name: "Trùng", Password: "0123456789", Role: account.Viewer, UnitID: b}); !strings.Contains(apperr.Field(err, "login"), "đã có") {
+	if _, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "XA.B", Name: "Trùng", Password: "0123456789", Role: account.Viewer, UnitID: b}, today); !strings.Contains(apperr.Field(err, "login"), "đã có") {
 		t.Fatalf("duplicate login: %v", err)
 	}
 }

@@ -35,7 +35,7 @@ func TestSimultaneousWrongPasswordsCheckAtMostTheLimit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "bich.ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: unit}); err != nil {
+			if _, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "bich.ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: unit}, today); err != nil {
 				t.Fatal(err)
 			}
 			// Every guess may check at once: only the count can stop them.
@@ -92,7 +92,7 @@ func TestQueuedSignInsHoldNoConnectionAndAFullQueueIsBusy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "bich.ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: unit}); err != nil {
+	if _, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "bich.ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: unit}, today); err != nil {
 		t.Fatal(err)
 	}
 	// One check at a time, two may wait; the check runs only when the test lets it.

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
@@ -84,11 +83,11 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	if !ok {
 		return
 	}
-	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", time.Now())
+	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", s.today())
 	v := web.FormView{Title: "Thêm người dùng", Action: "/admin/users/new", Submit: "Tạo tài khoản", Cancel: "/admin/users"}
 	if s.saveForm(w, r, f, &v, func() (string, error) {
 		id, err := account.CreateUser(r.Context(), s.DB, c.Scope, account.NewUser{Login: f.text("login"), Name: f.text("name"),
-			Password: f.values.Get("password"), Role: account.Role(f.text("role")), UnitID: unit})
+			Password: f.values.Get("password"), Role: account.Role(f.text("role")), UnitID: unit}, s.today())
 		return fmt.Sprintf("/admin/users/%d", id), err
 	}) {
 		return
@@ -194,11 +193,11 @@ func (s *Server) userAction(do func(r *http.Request, c caller, f *form, user int
 }
 
 func (s *Server) userAddGrant(r *http.Request, c caller, f *form, user int64, version int) (string, error) {
-	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", time.Now())
+	unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", s.today())
 	if f.inv.Err() != nil {
 		return "", nil
 	}
-	return "Đã giao vai trò.", account.AddGrant(r.Context(), s.DB, c.Scope, user, version, account.Role(f.text("role")), unit)
+	return "Đã giao vai trò.", account.AddGrant(r.Context(), s.DB, c.Scope, user, version, account.Role(f.text("role")), unit, s.today())
 }
 
 func (s *Server) userRevokeGrant(r *http.Request, c caller, f *form, user int64, version int) (string, error) {

@@ -18,7 +18,7 @@ func grantMore(t *testing.T, s *Server, user int64, role account.Role, unit int6
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := account.AddGrant(t.Context(), s.DB, org.Everything(), user, u.Version, role, unit); err != nil {
+	if err := account.AddGrant(t.Context(), s.DB, org.Everything(), user, u.Version, role, unit, s.today()); err != nil {
 		t.Fatal(err)
 	}
 }
