@@ -10,6 +10,7 @@ import (
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 )
 
@@ -23,10 +24,7 @@ var today = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
-	province, _, err := org.CreatePartyUnit(ctx, db, org.Everything(), org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
-	if err != nil {
-		t.Fatal(err)
-	}
+	province := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy").ID
 	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "Bich.Ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: province}, today)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +74,7 @@ func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 func TestUnknownLoginAndDisabledAccountAreRefusedAlike(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
-	unit, _, _ := org.CreatePartyUnit(ctx, db, org.Everything(), org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
+	unit := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy").ID
 	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "viewer1", Name: "Người xem", Password: "0123456789", Role: account.Viewer, UnitID: unit}, today)
 	if err != nil {
 		t.Fatal(err)
@@ -96,9 +94,8 @@ func TestStaffManageOnlyUsersOfTheirSubtree(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
 	all := org.Everything()
-	province, _, _ := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
-	a, _, _ := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: "A", Name: "Đảng bộ xã A", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: province, From: from})
-	b, _, _ := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: "B", Name: "Đảng bộ xã B", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: province, From: from})
+	province := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy")
+	a, b := province.Commune("A", "Đảng bộ xã A").ID, province.Commune("B", "Đảng bộ xã B").ID
 	staffA := account.User{ID: 99, Login: "staff.a", Grants: []account.Grant{{Role: account.ProvinceStaff, UnitID: a}}}
 	scopeA := staffA.Scope(account.ManageUsers, "192.0.2.3")
 

@@ -12,6 +12,7 @@ import (
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 )
 
@@ -29,17 +30,8 @@ func newMultiGrantFixture(t *testing.T, db *pgxpool.Pool) multiGrantFixture {
 	t.Helper()
 	ctx, all := t.Context(), org.Everything()
 	var f multiGrantFixture
-	unit := func(code, name string, kind org.Kind, parent int64) int64 {
-		t.Helper()
-		id, _, err := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: code, Name: name, Kind: kind, OrgType: "territorial", ParentID: parent, From: from})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	f.province = unit("TU", "Tỉnh ủy", org.ProvinceCommittee, 0)
-	f.a = unit("A", "Đảng bộ xã A", org.CommuneCommittee, f.province)
-	f.b = unit("B", "Đảng bộ xã B", org.CommuneCommittee, f.province)
+	province := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy")
+	f.province, f.a, f.b = province.ID, province.Commune("A", "Đảng bộ xã A").ID, province.Commune("B", "Đảng bộ xã B").ID
 	user := func(login string, role account.Role, unit int64) int64 {
 		t.Helper()
 		id, err := account.CreateUser(ctx, db, all, account.NewUser{Login: login, Name: "Người dùng " + login, Password: "0123456789", Role: role, UnitID: unit}, today)

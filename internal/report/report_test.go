@@ -23,6 +23,7 @@ var day = orgtest.Day
 
 type fixture struct {
 	db                      *pgxpool.Pool
+	tree                    *orgtest.Tree
 	province, commune, cell int64
 	secretary, communeStaff org.Scope
 }
@@ -30,7 +31,8 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	f := fixture{db: pgtest.New(t)}
-	province := orgtest.New(t, f.db, day("2015-01-01")).Province("TU", "Tỉnh ủy Đồng Tháp")
+	f.tree = orgtest.New(t, f.db, day("2015-01-01"))
+	province := f.tree.Province("TU", "Tỉnh ủy Đồng Tháp")
 	commune := province.Commune("X", "Đảng bộ xã Mỹ An")
 	cell := commune.Cell("X.A1", "Chi bộ ấp Mỹ Hòa", 20)
 	f.province, f.commune, f.cell = province.ID, commune.ID, cell.ID

@@ -23,6 +23,7 @@ var day = orgtest.Day
 
 // orgFixture is a province with one commune, a hamlet served by a cell renamed in 2020.
 type orgFixture struct {
+	tree                            *orgtest.Tree
 	province, commune, cell, hamlet int64
 	staff                           *http.Client // signed in as province staff
 }
@@ -42,7 +43,7 @@ func newOrgFixture(t *testing.T, s *Server, base string) orgFixture {
 	hamlet := adminProvince.Admin(org.AdminUnitInput{Code: "DN.X01", Name: "Xuân Lộc", Level: org.Commune, LocalWord: "xã"}).
 		Admin(org.AdminUnitInput{Code: "DN.X01.A01", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", HamletFacts: org.HamletFacts{Population: &pop}})
 	hamlet.Link(cell, org.OwnCell)
-	f := orgFixture{province: province.ID, commune: commune.ID, cell: cell.ID, hamlet: hamlet.ID}
+	f := orgFixture{tree: tree, province: province.ID, commune: commune.ID, cell: cell.ID, hamlet: hamlet.ID}
 	addUser(t, s, "tinh", account.ProvinceStaff, f.province)
 	f.staff = signIn(t, base, "tinh")
 	return f
