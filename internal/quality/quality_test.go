@@ -53,8 +53,7 @@ func newFixture(t *testing.T) fixture {
 	unit(bloc, "TU.K.TP", "Chi bộ Sở Tư pháp", org.GrassrootsCell, "state_agency")
 	unit(bloc, "TU.K.XD", "Chi bộ Sở Xây dựng", org.GrassrootsCell, "state_agency")
 	commune := province.Commune("TU.X1", "Đảng bộ xã Phú An")
-	commune.Cell("TU.X1.A1", "Chi bộ ấp 1", 20)
-	commune.Cell("TU.X1.A2", "Chi bộ ấp 2", 20)
+	commune.Cells(2, 20) // TU.X1.A1, TU.X1.A2
 	otherCommune := province.Commune("TU.X2", "Đảng bộ xã An Tây")
 	otherCommune.Cell("TU.X2.A1", "Chi bộ ấp Bến Tranh", 20)
 	f.province, f.bloc, f.committee, f.commune, f.otherCommune = province.ID, bloc.ID, committee.ID, commune.ID, otherCommune.ID
