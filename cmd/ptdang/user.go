@@ -15,6 +15,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/audit"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 )
 
@@ -58,15 +59,16 @@ func userCommand(ctx context.Context, db *pgxpool.Pool, args []string, stdout io
 	switch args[0] {
 	case "add":
 		var unitID int64
+		today := format.Today(time.Now())
 		if *unit != "" {
-			u, err := org.GetPartyUnitByCode(ctx, db, scope, *unit, time.Now())
+			u, err := org.GetPartyUnitByCode(ctx, db, scope, *unit, today)
 			if err != nil {
 				return fmt.Errorf("-unit %s: %w", *unit, err)
 			}
 			unitID = u.ID
 		}
 		if _, err := account.CreateUser(ctx, db, scope, account.NewUser{Login: *login, Name: *name, Password: *password,
-			Role: account.Role(*role), UnitID: unitID}); err != nil {
+			Role: account.Role(*role), UnitID: unitID}, today); err != nil {
 			return explain(err)
 		}
 	case "password":

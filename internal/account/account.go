@@ -182,10 +182,11 @@ type NewUser struct {
 	UnitID   int64
 }
 
-// CreateUser creates an account with one grant. by must allow ManageUsers on the unit, and only
-// a system administrator creates system administrators. Errors: *apperr.Invalid (a field, the
-// login taken, a unit outside by), ErrBusy (too many password hashes wait), ctx's error.
-func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser) (int64, error) {
+// CreateUser creates an account with one grant. by must allow ManageUsers on the unit, which
+// must exist on today, and only a system administrator creates system administrators. Errors:
+// *apperr.Invalid (a field, a login already taken, a unit out of by's reach), ErrBusy (too many
+// password hashes wait), ctx's error.
+func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser, today time.Time) (int64, error) {
 	in.Login = strings.ToLower(strings.TrimSpace(in.Login))
 	in.Name = norm.NFC.String(strings.Join(strings.Fields(in.Name), " "))
 	var id int64
@@ -205,7 +206,7 @@ func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser) (
 		}
 	}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if err := checkGrant(ctx, tx, by, in.Role, in.UnitID, inv); err != nil {
+		if err := checkGrant(ctx, tx, by, in.Role, in.UnitID, today, inv); err != nil {
 			return err
 		}
 		if err := inv.Err(); err != nil {
@@ -213,8 +214,7 @@ func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser) (
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO app_user (login, name, password_hash, must_change_password) VALUES ($1, $2, $3, true) RETURNING id`,
 			in.Login, in.Name, h).Scan(&id)
-		var pgErr interface{ SQLState() string }
-		if errors.As(err, &pgErr) && pgErr.SQLState() == "23505" {
+		if pg.IsUniqueViolation(err) {
 			inv.Add("login", fmt.Sprintf("Tên đăng nhập %q đã có người dùng.", in.Login))
 			return inv
 		}
@@ -233,8 +233,8 @@ func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser) (
 	return id, err
 }
 
-// checkGrant checks that by may grant role on unit.
-func checkGrant(ctx context.Context, tx pgx.Tx, by org.Scope, role Role, unit int64, inv *apperr.Invalid) error {
+// checkGrant checks that by may grant role on unit, as the unit is on today.
+func checkGrant(ctx context.Context, tx pgx.Tx, by org.Scope, role Role, unit int64, today time.Time, inv *apperr.Invalid) error {
 	if !role.Valid() {
 		inv.Add("role", "Chọn vai trò.")
 	}
@@ -248,7 +248,7 @@ func checkGrant(ctx context.Context, tx pgx.Tx, by org.Scope, role Role, unit in
 		inv.Add("unit_code", "Nhập mã tổ chức đảng mà người dùng làm việc.")
 		return nil
 	}
-	if _, err := org.GetPartyUnit(ctx, tx, by, unit, time.Now()); errors.Is(err, apperr.ErrNotFound) {
+	if _, err := org.GetPartyUnit(ctx, tx, by, unit, today); errors.Is(err, apperr.ErrNotFound) {
 		inv.Add("unit_code", "Không tìm thấy tổ chức đảng này trong phạm vi đồng chí quản lý.")
 	} else if err != nil {
 		return err
@@ -269,16 +269,16 @@ func checkGrant(ctx context.Context, tx pgx.Tx, by org.Scope, role Role, unit in
 // a grant given elsewhere included, makes it apperr.ErrConflict.
 
 // AddGrant gives user the role on unit, from the account's version. by must see the user and
-// hold the unit. Errors: apperr.ErrNotFound (by does not see the user), *apperr.Invalid (role or
-// unit), apperr.ErrConflict (version is stale).
-func AddGrant(ctx context.Context, db pg.Beginner, by org.Scope, user int64, version int, role Role, unit int64) error {
+// hold the unit, as it is on today. Errors: apperr.ErrNotFound (by does not see the user),
+// *apperr.Invalid (role or unit), apperr.ErrConflict (version is stale).
+func AddGrant(ctx context.Context, db pg.Beginner, by org.Scope, user int64, version int, role Role, unit int64, today time.Time) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		u, err := GetUser(ctx, tx, by, user)
 		if err != nil {
 			return err
 		}
 		inv := &apperr.Invalid{}
-		if err := checkGrant(ctx, tx, by, role, unit, inv); err != nil {
+		if err := checkGrant(ctx, tx, by, role, unit, today, inv); err != nil {
 			return err
 		}
 		if err := inv.Err(); err != nil {

@@ -10,6 +10,7 @@ import (
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 )
 
@@ -17,14 +18,14 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 var from = time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// today is the day the tests grant roles on.
+var today = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
 func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
-	province, _, err := org.CreatePartyUnit(ctx, db, org.Everything(), org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "Bich.Ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: province})
+	province := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy").ID
+	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "Bich.Ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: province}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +74,8 @@ func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 func TestUnknownLoginAndDisabledAccountAreRefusedAlike(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
-	unit, _, _ := org.CreatePartyUnit(ctx, db, org.Everything(), org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
-	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "viewer1", Name: "Người xem", Password: "0123456789", Role: account.Viewer, UnitID: unit})
+	unit := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy").ID
+	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "viewer1", Name: "Người xem", Password: "0123456789", Role: account.Viewer, UnitID: unit}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,19 +94,18 @@ func TestStaffManageOnlyUsersOfTheirSubtree(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
 	all := org.Everything()
-	province, _, _ := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
-	a, _, _ := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: "A", Name: "Đảng bộ xã A", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: province, From: from})
-	b, _, _ := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: "B", Name: "Đảng bộ xã B", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: province, From: from})
+	province := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy")
+	a, b := province.Commune("A", "Đảng bộ xã A").ID, province.Commune("B", "Đảng bộ xã B").ID
 	staffA := account.User{ID: 99, Login: "staff.a", Grants: []account.Grant{{Role: account.ProvinceStaff, UnitID: a}}}
 	scopeA := staffA.Scope(account.ManageUsers, "192.0.2.3")
 
-	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b}); apperr.Field(err, "unit_code") == "" {
+	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b}, today); apperr.Field(err, "unit_code") == "" {
 		t.Fatalf("granting on another subtree: %v", err)
 	}
-	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "root2", Name: "Quản trị", Password: "0123456789", Role: account.SystemAdmin, UnitID: a}); !strings.Contains(apperr.Field(err, "role"), "quản trị hệ thống") {
+	if _, err := account.CreateUser(ctx, db, scopeA, account.NewUser{Login: "root2", Name: "Quản trị", Password: "0123456789", Role: account.SystemAdmin, UnitID: a}, today); !strings.Contains(apperr.Field(err, "role"), "quản trị hệ thống") {
 		t.Fatalf("making a system administrator: %v", err)
 	}
-	inB, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b})
+	inB, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "xa.b", Name: "Cán bộ xã B", Password: "0123456789", Role: account.CommuneStaff, UnitID: b}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestStaffManageOnlyUsersOfTheirSubtree(t *testing.T) {
 	if err != nil || len(users) != 0 {
 		t.Fatalf("staff A lists %d users (%v)", len(users), err)
 	}
-	if _, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "XA.B", Name: "Trùng", Password: "0123456789", Role: account.Viewer, UnitID: b}); !strings.Contains(apperr.Field(err, "login"), "đã có") {
+	if _, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "XA.B", Name: "Trùng", Password: "0123456789", Role: account.Viewer, UnitID: b}, today); !strings.Contains(apperr.Field(err, "login"), "đã có") {
 		t.Fatalf("duplicate login: %v", err)
 	}
 }

@@ -34,7 +34,7 @@ func TestPasswordHashesOfAccountChangesAreBounded(t *testing.T) {
 		t.Errorf("reset with every slot taken: %v, want ErrBusy", err)
 	}
 	if _, err := account.CreateUser(ctx, db, all, account.NewUser{Login: "moi.tao", Name: "Người mới", Password: "một mật khẩu tạm thời",
-		Role: account.Viewer, UnitID: f.a}); !errors.Is(err, account.ErrBusy) {
+		Role: account.Viewer, UnitID: f.a}, today); !errors.Is(err, account.ErrBusy) {
 		t.Errorf("new account with every slot taken: %v, want ErrBusy", err)
 	}
 	if after, err := account.UserByID(ctx, db, f.onlyA); err != nil || after.Version != u.Version {

@@ -12,6 +12,7 @@ import (
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 )
 
@@ -29,20 +30,11 @@ func newMultiGrantFixture(t *testing.T, db *pgxpool.Pool) multiGrantFixture {
 	t.Helper()
 	ctx, all := t.Context(), org.Everything()
 	var f multiGrantFixture
-	unit := func(code, name string, kind org.Kind, parent int64) int64 {
-		t.Helper()
-		id, _, err := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: code, Name: name, Kind: kind, OrgType: "territorial", ParentID: parent, From: from})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	f.province = unit("TU", "Tỉnh ủy", org.ProvinceCommittee, 0)
-	f.a = unit("A", "Đảng bộ xã A", org.CommuneCommittee, f.province)
-	f.b = unit("B", "Đảng bộ xã B", org.CommuneCommittee, f.province)
+	province := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy")
+	f.province, f.a, f.b = province.ID, province.Commune("A", "Đảng bộ xã A").ID, province.Commune("B", "Đảng bộ xã B").ID
 	user := func(login string, role account.Role, unit int64) int64 {
 		t.Helper()
-		id, err := account.CreateUser(ctx, db, all, account.NewUser{Login: login, Name: "Người dùng " + login, Password: "0123456789", Role: role, UnitID: unit})
+		id, err := account.CreateUser(ctx, db, all, account.NewUser{Login: login, Name: "Người dùng " + login, Password: "0123456789", Role: role, UnitID: unit}, today)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +46,7 @@ func newMultiGrantFixture(t *testing.T, db *pgxpool.Pool) multiGrantFixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := account.AddGrant(ctx, db, all, id, u.Version, role, unit); err != nil {
+		if err := account.AddGrant(ctx, db, all, id, u.Version, role, unit, today); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -140,7 +132,7 @@ func TestStaffCannotResetOrDisableAccountsHeldAlsoOutsideTheirScope(t *testing.T
 	if err := account.RevokeGrant(ctx, db, f.scopeA, f.root, root.Version, root.Grants[0].ID); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("staff of A revokes the system administrator's grant: %v", err)
 	}
-	if err := account.AddGrant(ctx, db, f.scopeA, f.both, all.Version, account.Viewer, f.b); apperr.Field(err, "unit_code") == "" {
+	if err := account.AddGrant(ctx, db, f.scopeA, f.both, all.Version, account.Viewer, f.b, today); apperr.Field(err, "unit_code") == "" {
 		t.Errorf("staff of A grants on B: %v", err)
 	}
 	if after, _ := account.GetUser(ctx, db, org.Everything(), f.both); len(after.Grants) != 2 || after.Version != all.Version {
@@ -211,7 +203,7 @@ func TestChangesFromAStaleVersionAreConflicts(t *testing.T) {
 	for name, err := range map[string]error{
 		"reset":   account.ResetPassword(ctx, db, all, f.onlyA, u.Version, "mật khẩu mới tinh"),
 		"disable": account.SetDisabled(ctx, db, all, f.onlyA, u.Version, false),
-		"grant":   account.AddGrant(ctx, db, all, f.onlyA, u.Version, account.Viewer, f.b),
+		"grant":   account.AddGrant(ctx, db, all, f.onlyA, u.Version, account.Viewer, f.b, today),
 		"revoke":  account.RevokeGrant(ctx, db, all, f.onlyA, u.Version, u.Grants[0].ID),
 	} {
 		if !errors.Is(err, apperr.ErrConflict) {
@@ -235,7 +227,7 @@ func TestConcurrentChangesFromOneVersionExactlyOneWins(t *testing.T) {
 	}{
 		{"disable", func(v, _ int) error { return account.SetDisabled(ctx, db, all, f.onlyA, v, true) }},
 		{"re-enable", func(v, _ int) error { return account.SetDisabled(ctx, db, all, f.onlyA, v, false) }},
-		{"grant", func(v, _ int) error { return account.AddGrant(ctx, db, all, f.onlyA, v, account.Viewer, f.b) }},
+		{"grant", func(v, _ int) error { return account.AddGrant(ctx, db, all, f.onlyA, v, account.Viewer, f.b, today) }},
 		{"reset", func(v, _ int) error { return account.ResetPassword(ctx, db, all, f.onlyA, v, password) }},
 		// The user's own change, from two tabs and more: it reads the version itself.
 		{"own change", func(_, i int) error {

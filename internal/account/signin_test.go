@@ -12,6 +12,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 )
 
@@ -31,11 +32,8 @@ func TestSimultaneousWrongPasswordsCheckAtMostTheLimit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			db := pgtest.New(t)
 			ctx := t.Context()
-			unit, _, err := org.CreatePartyUnit(ctx, db, org.Everything(), org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "bich.ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: unit}); err != nil {
+			unit := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy").ID
+			if _, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "bich.ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: unit}, today); err != nil {
 				t.Fatal(err)
 			}
 			// Every guess may check at once: only the count can stop them.
@@ -88,11 +86,8 @@ func TestSimultaneousWrongPasswordsCheckAtMostTheLimit(t *testing.T) {
 func TestQueuedSignInsHoldNoConnectionAndAFullQueueIsBusy(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
-	unit, _, err := org.CreatePartyUnit(ctx, db, org.Everything(), org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy", Kind: org.ProvinceCommittee, OrgType: "territorial", From: from})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "bich.ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: unit}); err != nil {
+	unit := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy").ID
+	if _, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "bich.ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: unit}, today); err != nil {
 		t.Fatal(err)
 	}
 	// One check at a time, two may wait; the check runs only when the test lets it.

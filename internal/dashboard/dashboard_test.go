@@ -14,6 +14,7 @@ import (
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 	"ptdang/internal/report"
 	"ptdang/internal/target"
@@ -21,13 +22,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-func day(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+var day = orgtest.Day
 
 var all = org.Everything()
 

@@ -44,6 +44,10 @@ const (
 
 var accountsPart = Part{Name: "accounts", Load: loadAccounts}
 
+// demoToday is the day the demo accounts are granted on: the end of the demo's reports, when
+// every unit they are granted on (one still open) exists.
+var demoToday = reportsTo.End()
+
 func loadAccounts(ctx context.Context, tx pgx.Tx) (string, error) {
 	scope := org.Everything()
 	for _, u := range demoUsers {
@@ -53,7 +57,7 @@ func loadAccounts(ctx context.Context, tx pgx.Tx) (string, error) {
 				return "", fmt.Errorf("unit of %s: %w", u.login, err)
 			}
 		}
-		id, err := account.CreateUser(ctx, tx, scope, account.NewUser{Login: u.login, Name: u.name, Password: DemoPassword, Role: u.role, UnitID: unit})
+		id, err := account.CreateUser(ctx, tx, scope, account.NewUser{Login: u.login, Name: u.name, Password: DemoPassword, Role: u.role, UnitID: unit}, demoToday)
 		if err != nil {
 			return "", err
 		}

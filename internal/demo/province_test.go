@@ -15,18 +15,13 @@ import (
 	"ptdang/internal/demo"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-func day(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+var day = orgtest.Day
 
 // The demo province is loaded once, on two databases at a time, and every rule below is
 // checked on the first.

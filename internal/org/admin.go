@@ -128,7 +128,7 @@ func createAdminUnit(ctx context.Context, tx pgx.Tx, scope Scope, in AdminUnitIn
 		INSERT INTO admin_unit (code, level, population, households, religious_share, ethnic_minority_share)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		in.Code, in.Level, in.Population, in.Households, in.ReligiousShare, in.EthnicMinorityShare).Scan(&id)
-	if isUniqueViolation(err) {
+	if pg.IsUniqueViolation(err) {
 		inv.Add("code", fmt.Sprintf("Mã %q đã được dùng cho một đơn vị khác.", in.Code))
 		return 0, inv
 	}

@@ -12,24 +12,20 @@ import (
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-func day(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+var day = orgtest.Day
 
 var all = org.Everything()
 
 // fixture is a small province: a provincial committee with two communes, each with a cell.
 type fixture struct {
 	db                     *pgxpool.Pool
+	tree                   *orgtest.Tree
 	province, communeA     int64
 	communeB, cellA, cellB int64
 }
@@ -37,26 +33,18 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	f := fixture{db: pgtest.New(t)}
-	f.province = mustParty(t, f.db, all, org.PartyUnitInput{Code: "DN", Name: "Tỉnh ủy Đồng Nai", Kind: org.ProvinceCommittee, OrgType: "territorial", From: day("2010-01-01")})
-	f.communeA = mustParty(t, f.db, all, org.PartyUnitInput{Code: "DN-A", Name: "Đảng bộ xã An Phước", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2010-01-01")})
-	f.communeB = mustParty(t, f.db, all, org.PartyUnitInput{Code: "DN-B", Name: "Đảng bộ xã Bình Sơn", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2010-01-01")})
-	f.cellA = mustParty(t, f.db, all, org.PartyUnitInput{Code: "DN-A-1", Name: "Chi bộ ấp 1", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.communeA, From: day("2012-01-01"), FullMembers: 12})
-	f.cellB = mustParty(t, f.db, all, org.PartyUnitInput{Code: "DN-B-1", Name: "Chi bộ ấp Bàu Cạn", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.communeB, From: day("2012-01-01"), FullMembers: 5})
+	f.tree = orgtest.New(t, f.db, day("2010-01-01"))
+	province := f.tree.Province("DN", "Tỉnh ủy Đồng Nai")
+	communeA, communeB := province.Commune("DN-A", "Đảng bộ xã An Phước"), province.Commune("DN-B", "Đảng bộ xã Bình Sơn")
+	f.province, f.communeA, f.communeB = province.ID, communeA.ID, communeB.ID
+	f.cellA = communeA.Party(org.PartyUnitInput{Code: "DN-A-1", Name: "Chi bộ ấp 1", Kind: org.AffiliatedCell, From: day("2012-01-01"), FullMembers: 12}).ID
+	f.cellB = communeB.Party(org.PartyUnitInput{Code: "DN-B-1", Name: "Chi bộ ấp Bàu Cạn", Kind: org.AffiliatedCell, From: day("2012-01-01"), FullMembers: 5}).ID
 	return f
-}
-
-func mustParty(t *testing.T, db *pgxpool.Pool, scope org.Scope, in org.PartyUnitInput) int64 {
-	t.Helper()
-	id, _, err := org.CreatePartyUnit(t.Context(), db, scope, in)
-	if err != nil {
-		t.Fatalf("create %s: %v", in.Code, err)
-	}
-	return id
 }
 
 func TestMovingUnitUnderItsOwnDescendantIsRefused(t *testing.T) {
 	f := newFixture(t)
-	intermediate := mustParty(t, f.db, all, org.PartyUnitInput{Code: "DN-A-BP", Name: "Đảng bộ bộ phận khu 1", Kind: org.IntermediateCommittee, OrgType: "territorial", ParentID: f.communeA, From: day("2015-01-01")})
+	intermediate := f.tree.Party(org.PartyUnitInput{Code: "DN-A-BP", Name: "Đảng bộ bộ phận khu 1", Kind: org.IntermediateCommittee, OrgType: "territorial", ParentID: f.communeA, From: day("2015-01-01")}).ID
 	err := org.MoveUnit(t.Context(), f.db, all, org.PartyTree, org.Reorg{Effective: day("2020-01-01")}, f.communeA, intermediate)
 	if msg := apperr.Field(err, "parent_id"); !strings.Contains(msg, "vòng lặp") {
 		t.Fatalf("move under own child: err %v, want a cycle message on parent_id", err)
@@ -148,7 +136,7 @@ func TestDuplicateCodeNamesTheField(t *testing.T) {
 func TestMergingThreeCommunesKeepsEachOldUnitAndItsHistory(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	communeC := mustParty(t, f.db, all, org.PartyUnitInput{Code: "DN-C", Name: "Đảng bộ xã Cẩm Đường", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2010-01-01")})
+	communeC := f.tree.Party(org.PartyUnitInput{Code: "DN-C", Name: "Đảng bộ xã Cẩm Đường", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2010-01-01")}).ID
 	if err := org.RenameUnit(ctx, f.db, all, org.PartyTree, org.Reorg{Effective: day("2018-01-01")}, f.communeA, "Đảng bộ thị trấn An Phước"); err != nil {
 		t.Fatal(err)
 	}

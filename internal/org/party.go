@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/text/unicode/norm"
 
 	"ptdang/internal/apperr"
@@ -165,7 +164,7 @@ func createPartyUnit(ctx context.Context, tx pgx.Tx, scope Scope, in PartyUnitIn
 		INSERT INTO party_unit (code, territory_id, term_months, committee_since, full_members)
 		VALUES ($1, NULLIF($2, 0), $3, $4, $5) RETURNING id`,
 		in.Code, in.TerritoryID, in.TermMonths, in.CommitteeSince, in.FullMembers).Scan(&id)
-	if isUniqueViolation(err) {
+	if pg.IsUniqueViolation(err) {
 		inv.Add("code", fmt.Sprintf("Mã %q đã được dùng cho một đơn vị khác.", in.Code))
 		return 0, nil, inv
 	}
@@ -500,9 +499,4 @@ func holdVersion(ctx context.Context, tx pgx.Tx, table string, id int64, version
 		return apperr.ErrConflict
 	}
 	return err
-}
-
-func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }

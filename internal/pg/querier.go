@@ -22,6 +22,13 @@ func IsUndefinedTable(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "42P01"
 }
 
+// IsUniqueViolation reports whether err is PostgreSQL's "duplicate key value violates unique
+// constraint".
+func IsUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
 // Beginner starts a transaction: a pool starts a real one, a transaction a savepoint, so a use
 // case can run alone or as one step of a larger one (an import, the demo data).
 type Beginner interface {

@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -13,6 +12,7 @@ import (
 	"ptdang/internal/audit"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 	"ptdang/internal/quality"
 	"ptdang/internal/report"
@@ -20,55 +20,44 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-func day(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+var day = orgtest.Day
 
 // fixture is a province with its agencies bloc (a grassroots committee of three cells and two
-// grassroots cells) and two communes with two cells and one cell.
+// grassroots cells) and two communes with two cells and one cell, every cell of 20 members.
 type fixture struct {
 	db                        *pgxpool.Pool
+	tree                      *orgtest.Tree // ids by code
 	province, bloc, committee int64
 	commune, otherCommune     int64
-	cells                     map[string]int64 // by code
-	staff, communeStaff       org.Scope        // province staff; the first commune's staff
+	staff, communeStaff       org.Scope // province staff; the first commune's staff
 }
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	f := fixture{db: pgtest.New(t), cells: map[string]int64{}}
-	ctx, all := t.Context(), org.Everything()
-	add := func(code, name string, kind org.Kind, orgType org.OrgType, parent int64) int64 {
+	f := fixture{db: pgtest.New(t)}
+	f.tree = orgtest.New(t, f.db, day("2015-01-01"))
+	unit := func(parent orgtest.Unit, code, name string, kind org.Kind, orgType org.OrgType) orgtest.Unit {
 		t.Helper()
-		id, _, err := org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: code, Name: name, Kind: kind, OrgType: orgType,
-			ParentID: parent, From: day("2015-01-01"), FullMembers: 20})
-		if err != nil {
-			t.Fatal(err)
-		}
+		in := org.PartyUnitInput{Code: code, Name: name, Kind: kind, OrgType: orgType}
 		if kind.IsCell() {
-			f.cells[code] = id
+			in.FullMembers = 20
 		}
-		return id
+		return parent.Party(in)
 	}
-	f.province = add("TU", "Tỉnh ủy Bình Dương", org.ProvinceCommittee, "territorial", 0)
-	f.bloc = add("TU.K", "Đảng bộ Khối các cơ quan tỉnh", org.BlocCommittee, "party_mass", f.province)
-	f.committee = add("TU.K.NV", "Đảng bộ Sở Nội vụ", org.GrassrootsCommittee, "state_agency", f.bloc)
-	add("TU.K.NV.1", "Chi bộ Văn phòng Sở", org.AffiliatedCell, "state_agency", f.committee)
-	add("TU.K.NV.2", "Chi bộ Phòng Tổ chức biên chế", org.AffiliatedCell, "state_agency", f.committee)
-	add("TU.K.NV.3", "Chi bộ Ban Thi đua – Khen thưởng", org.AffiliatedCell, "state_agency", f.committee)
-	add("TU.K.TP", "Chi bộ Sở Tư pháp", org.GrassrootsCell, "state_agency", f.bloc)
-	add("TU.K.XD", "Chi bộ Sở Xây dựng", org.GrassrootsCell, "state_agency", f.bloc)
-	f.commune = add("TU.X1", "Đảng bộ xã Phú An", org.CommuneCommittee, "territorial", f.province)
-	add("TU.X1.A1", "Chi bộ ấp 1", org.AffiliatedCell, "territorial", f.commune)
-	add("TU.X1.A2", "Chi bộ ấp 2", org.AffiliatedCell, "territorial", f.commune)
-	f.otherCommune = add("TU.X2", "Đảng bộ xã An Tây", org.CommuneCommittee, "territorial", f.province)
-	add("TU.X2.A1", "Chi bộ ấp Bến Tranh", org.AffiliatedCell, "territorial", f.otherCommune)
-	f.staff = org.Under(f.province).As(audit.Actor{Login: "tinh"})
-	f.communeStaff = org.Under(f.commune).As(audit.Actor{Login: "xa"})
+	province := f.tree.Province("TU", "Tỉnh ủy Bình Dương")
+	bloc := unit(province, "TU.K", "Đảng bộ Khối các cơ quan tỉnh", org.BlocCommittee, "party_mass")
+	committee := unit(bloc, "TU.K.NV", "Đảng bộ Sở Nội vụ", org.GrassrootsCommittee, "state_agency")
+	unit(committee, "TU.K.NV.1", "Chi bộ Văn phòng Sở", org.AffiliatedCell, "state_agency")
+	unit(committee, "TU.K.NV.2", "Chi bộ Phòng Tổ chức biên chế", org.AffiliatedCell, "state_agency")
+	unit(committee, "TU.K.NV.3", "Chi bộ Ban Thi đua – Khen thưởng", org.AffiliatedCell, "state_agency")
+	unit(bloc, "TU.K.TP", "Chi bộ Sở Tư pháp", org.GrassrootsCell, "state_agency")
+	unit(bloc, "TU.K.XD", "Chi bộ Sở Xây dựng", org.GrassrootsCell, "state_agency")
+	commune := province.Commune("TU.X1", "Đảng bộ xã Phú An")
+	commune.Cells(2, 20) // TU.X1.A1, TU.X1.A2
+	otherCommune := province.Commune("TU.X2", "Đảng bộ xã An Tây")
+	otherCommune.Cell("TU.X2.A1", "Chi bộ ấp Bến Tranh", 20)
+	f.province, f.bloc, f.committee, f.commune, f.otherCommune = province.ID, bloc.ID, committee.ID, commune.ID, otherCommune.ID
+	f.staff, f.communeStaff = province.Staff("tinh"), commune.Staff("xa")
 	return f
 }
 
@@ -129,7 +118,7 @@ func TestAgenciesBlocRatesAbove99PercentSatisfactoryOrBetterAndNoneTwoYearsRunni
 		!strings.Contains(res.OverCap[0], "vượt mức tối đa 2 (20 % số hoàn thành tốt nhiệm vụ trở lên)") {
 		t.Fatalf("import: %+v", res)
 	}
-	sums, err := quality.Summarise(t.Context(), f.db, f.staff, []int64{f.bloc, f.committee, f.commune, f.province, f.cells["TU.K.TP"]}, 2024, day("2024-12-31"))
+	sums, err := quality.Summarise(t.Context(), f.db, f.staff, []int64{f.bloc, f.committee, f.commune, f.province, f.tree.ID("TU.K.TP")}, 2024, day("2024-12-31"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +139,7 @@ func TestAgenciesBlocRatesAbove99PercentSatisfactoryOrBetterAndNoneTwoYearsRunni
 	if c := sums[f.committee]; c.Rated() != 750 || c.Cells != 3 {
 		t.Fatalf("grassroots committee: %+v", c)
 	}
-	if c := sums[f.cells["TU.K.TP"]]; c.Rated() != 250 || c.Cells != 1 || c.CellsExpected != 1 {
+	if c := sums[f.tree.ID("TU.K.TP")]; c.Rated() != 250 || c.Cells != 1 || c.CellsExpected != 1 {
 		t.Fatalf("a cell summarised on its own: %+v", c)
 	}
 	commune := sums[f.commune]
@@ -306,11 +295,11 @@ func TestCommuneStaffCannotImportRatingsOfAnotherCommunesCell(t *testing.T) {
 	if _, err := quality.Summarise(ctx, f.db, f.communeStaff, []int64{f.commune, f.otherCommune}, 2024, day("2024-12-31")); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("summary of another commune: %v", err)
 	}
-	if _, err := quality.Get(ctx, f.db, f.communeStaff, f.cells["TU.X2.A1"], 2024); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := quality.Get(ctx, f.db, f.communeStaff, f.tree.ID("TU.X2.A1"), 2024); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("rating of another commune's cell: %v", err)
 	}
 	importOK(t, f, f.communeStaff, file[:strings.LastIndex(strings.TrimSuffix(file, "\n"), "\n")+1])
-	if r, err := quality.Get(ctx, f.db, f.communeStaff, f.cells["TU.X1.A1"], 2024); err != nil || r.Good != 10 {
+	if r, err := quality.Get(ctx, f.db, f.communeStaff, f.tree.ID("TU.X1.A1"), 2024); err != nil || r.Good != 10 {
 		t.Fatalf("own cell's rating: %+v %v", r, err)
 	}
 }
@@ -318,7 +307,7 @@ func TestCommuneStaffCannotImportRatingsOfAnotherCommunesCell(t *testing.T) {
 func TestImportUpsertsByCellAndYearAndAuditsEachChange(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	cell := f.cells["TU.X1.A1"]
+	cell := f.tree.ID("TU.X1.A1")
 	first := ratingsFile(row("TU.X1.A1", "2024", "2", "10", "3", "", "", "", "Hoàn thành tốt nhiệm vụ"))
 
 	res, err := quality.Import(ctx, f.db, f.staff, strings.NewReader(first), "xep-loai.csv", true)
@@ -352,7 +341,7 @@ func TestImportUpsertsByCellAndYearAndAuditsEachChange(t *testing.T) {
 func TestMoreMembersRatedThanTheFourthQuarterClosingIsAProblem(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	cell := f.cells["TU.X1.A1"]
+	cell := f.tree.ID("TU.X1.A1")
 	q4 := report.Figures{"opening": 18, "closing": 18, "full_members": 17, "probationary": 1}
 	if _, err := report.Submit(ctx, f.db, f.staff, cell, report.Period{Year: 2024, Quarter: 4}, report.Entry{Figures: q4}, day("2025-01-05")); err != nil {
 		t.Fatal(err)

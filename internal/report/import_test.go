@@ -13,6 +13,7 @@ import (
 	"ptdang/internal/audit"
 	"ptdang/internal/exchange"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 	"ptdang/internal/report"
 )
@@ -23,13 +24,11 @@ import (
 func importWorld(t *testing.T) (db *pgxpool.Pool, province, commune int64) {
 	t.Helper()
 	db = pgtest.New(t)
-	ctx, all := t.Context(), org.Everything()
+	ctx := t.Context()
+	tree := orgtest.New(t, db, day("2015-01-01"))
 	unit := func(code, name string, kind org.Kind, parent int64) int64 {
-		id, _, err := org.CreatePartyUnit(ctx, db, all, org.PartyUnitInput{Code: code, Name: name, Kind: kind, OrgType: "territorial", ParentID: parent, From: day("2015-01-01"), FullMembers: 20})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
+		t.Helper()
+		return tree.Party(org.PartyUnitInput{Code: code, Name: name, Kind: kind, ParentID: parent, FullMembers: 20}).ID
 	}
 	province = unit("TU", "Tỉnh ủy Đồng Tháp", org.ProvinceCommittee, 0)
 	commune = unit("X", "Đảng bộ xã Mỹ An", org.CommuneCommittee, province)

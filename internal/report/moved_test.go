@@ -18,10 +18,7 @@ import (
 func TestAMovedCellBelongsToItsNewParent(t *testing.T) {
 	f := newFixture(t)
 	ctx, all := t.Context(), org.Everything()
-	other, _, err := org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "Y", Name: "Đảng bộ xã Mỹ Thọ", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := f.tree.Party(org.PartyUnitInput{Code: "Y", Name: "Đảng bộ xã Mỹ Thọ", Kind: org.CommuneCommittee, ParentID: f.province}).ID
 	newStaff := org.Under(other).As(audit.Actor{Login: "xamoi"})
 	q3 := report.Period{Year: 2022, Quarter: 3}
 
@@ -82,7 +79,7 @@ func TestAMovedCellBelongsToItsNewParent(t *testing.T) {
 		t.Errorf("the secretary after the move: %+v, %v", got, err)
 	}
 	// A commune that never held the cell sees nothing of it.
-	stranger, _, _ := org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "Z", Name: "Đảng bộ xã Mỹ Long", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")})
+	stranger := f.tree.Party(org.PartyUnitInput{Code: "Z", Name: "Đảng bộ xã Mỹ Long", Kind: org.CommuneCommittee, ParentID: f.province}).ID
 	if _, err := report.Get(ctx, f.db, org.Under(stranger), f.cell, q2); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("another commune reading the cell's report: %v", err)
 	}

@@ -131,9 +131,9 @@ func TestSimultaneousSettingsSavesOneWinsTheOthersConflict(t *testing.T) {
 	staff := org.Under(f.province).As(audit.Actor{Login: "tinh"})
 	for _, from := range []int{0, 1} { // the first save (no row yet), then a change of the saved row
 		pgtest.OneWinner(t, pgtest.Race(func(i int) error {
-			return report.SaveSettings(t.Context(), db, staff, f.province, report.Settings{DeadlineDays: 5 + i, GraceDays: 10, Version: from})
+			return report.SaveSettings(t.Context(), db, staff, f.province, report.Settings{DeadlineDays: 5 + i, GraceDays: 10, Version: from}, day("2023-01-01"))
 		}), nil)
-		got, err := report.GetSettings(t.Context(), f.db, staff, f.province)
+		got, err := report.GetSettings(t.Context(), f.db, staff, f.province, day("2023-01-01"))
 		if err != nil || got.Version != from+1 {
 			t.Fatalf("after racing from version %d: %+v %v", from, got, err)
 		}

@@ -12,22 +12,18 @@ import (
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 	"ptdang/internal/report"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-func day(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+var day = orgtest.Day
 
 type fixture struct {
 	db                      *pgxpool.Pool
+	tree                    *orgtest.Tree
 	province, commune, cell int64
 	secretary, communeStaff org.Scope
 }
@@ -35,19 +31,12 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	f := fixture{db: pgtest.New(t)}
-	ctx, all := t.Context(), org.Everything()
-	var err error
-	if f.province, _, err = org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy Đồng Tháp", Kind: org.ProvinceCommittee, OrgType: "territorial", From: day("2015-01-01")}); err != nil {
-		t.Fatal(err)
-	}
-	if f.commune, _, err = org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "X", Name: "Đảng bộ xã Mỹ An", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")}); err != nil {
-		t.Fatal(err)
-	}
-	if f.cell, _, err = org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "X.A1", Name: "Chi bộ ấp Mỹ Hòa", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.commune, From: day("2015-01-01"), FullMembers: 20}); err != nil {
-		t.Fatal(err)
-	}
-	f.secretary = org.Under(f.cell).As(audit.Actor{Login: "bithu"})
-	f.communeStaff = org.Under(f.commune).As(audit.Actor{Login: "xa"})
+	f.tree = orgtest.New(t, f.db, day("2015-01-01"))
+	province := f.tree.Province("TU", "Tỉnh ủy Đồng Tháp")
+	commune := province.Commune("X", "Đảng bộ xã Mỹ An")
+	cell := commune.Cell("X.A1", "Chi bộ ấp Mỹ Hòa", 20)
+	f.province, f.commune, f.cell = province.ID, commune.ID, cell.ID
+	f.secretary, f.communeStaff = cell.Staff("bithu"), commune.Staff("xa")
 	return f
 }
 

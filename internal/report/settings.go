@@ -24,9 +24,10 @@ type Settings struct {
 // DefaultSettings apply until a province sets its own.
 var DefaultSettings = Settings{DeadlineDays: 10, GraceDays: 20}
 
-// GetSettings returns the rules of province, a provincial committee in scope.
-func GetSettings(ctx context.Context, q pg.Querier, scope org.Scope, province int64) (Settings, error) {
-	u, err := org.GetPartyUnit(ctx, q, scope, province, time.Now())
+// GetSettings returns the rules of province, a provincial committee in scope on today. Errors:
+// apperr.ErrNotFound (no such provincial committee in scope).
+func GetSettings(ctx context.Context, q pg.Querier, scope org.Scope, province int64, today time.Time) (Settings, error) {
+	u, err := org.GetPartyUnit(ctx, q, scope, province, today)
 	if err != nil {
 		return Settings{}, err
 	}
@@ -42,11 +43,12 @@ func GetSettings(ctx context.Context, q pg.Querier, scope org.Scope, province in
 	return s, err
 }
 
-// SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults). A
-// stale version, or a save that races another one, is apperr.ErrConflict.
-func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province int64, in Settings) error {
+// SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults).
+// Errors: apperr.ErrConflict (a stale version, or a save that races another one),
+// *apperr.Invalid (a number of days out of range), apperr.ErrNotFound (as GetSettings).
+func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province int64, in Settings, today time.Time) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		cur, err := GetSettings(ctx, tx, scope, province)
+		cur, err := GetSettings(ctx, tx, scope, province, today)
 		if err != nil {
 			return err
 		}

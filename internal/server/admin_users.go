@@ -86,7 +86,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, c caller) {
 	v := web.FormView{Title: "Thêm người dùng", Action: "/admin/users/new", Submit: "Tạo tài khoản", Cancel: "/admin/users"}
 	if s.saveForm(w, r, f, &v, func() (string, error) {
 		id, err := account.CreateUser(r.Context(), s.DB, c.Scope, account.NewUser{Login: f.text("login"), Name: f.text("name"),
-			Password: f.values.Get("password"), Role: account.Role(f.text("role")), UnitID: unit})
+			Password: f.values.Get("password"), Role: account.Role(f.text("role")), UnitID: unit}, s.today())
 		return fmt.Sprintf("/admin/users/%d", id), err
 	}) {
 		return
@@ -186,7 +186,7 @@ func (s *Server) userAddGrant(r *http.Request, c caller, f *form, user int64, ve
 	if f.inv.Err() != nil {
 		return "", nil
 	}
-	return "Đã giao vai trò.", account.AddGrant(r.Context(), s.DB, c.Scope, user, version, account.Role(f.text("role")), unit)
+	return "Đã giao vai trò.", account.AddGrant(r.Context(), s.DB, c.Scope, user, version, account.Role(f.text("role")), unit, s.today())
 }
 
 func (s *Server) userRevokeGrant(r *http.Request, c caller, f *form, user int64, version int) (string, error) {

@@ -18,7 +18,7 @@ func grantMore(t *testing.T, s *Server, user int64, role account.Role, unit int6
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := account.AddGrant(t.Context(), s.DB, org.Everything(), user, u.Version, role, unit); err != nil {
+	if err := account.AddGrant(t.Context(), s.DB, org.Everything(), user, u.Version, role, unit, s.today()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -48,11 +48,7 @@ func signedOut(t *testing.T, client *http.Client, base string) bool {
 func TestStaffOfOneCommuneCannotTakeOverAccountsHeldAlsoElsewhere(t *testing.T) {
 	s, base := newTestServer(t)
 	f := newOrgFixture(t, s, base)
-	other, _, err := org.CreatePartyUnit(t.Context(), s.DB, org.Everything(), org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc",
-		Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := f.tree.Party(org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc", Kind: org.CommuneCommittee, ParentID: f.province}).ID
 	addUser(t, s, "staff.xa", account.ProvinceStaff, f.commune)
 	staff := signIn(t, base, "staff.xa")
 	both := addUser(t, s, "hai.noi", account.CommuneStaff, f.commune)

@@ -115,14 +115,8 @@ type authFixture struct {
 func newAuthFixture(t *testing.T, s *Server, base string) authFixture {
 	t.Helper()
 	f := authFixture{orgFixture: newOrgFixture(t, s, base), clients: map[string]*http.Client{"anonymous": {}}}
-	ctx, all := t.Context(), org.Everything()
-	var err error
-	if f.otherCommune, _, err = org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")}); err != nil {
-		t.Fatal(err)
-	}
-	if f.otherCell, _, err = org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X02.A01", Name: "Chi bộ ấp Bình Thạnh", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.otherCommune, From: day("2015-01-01"), FullMembers: 5}); err != nil {
-		t.Fatal(err)
-	}
+	otherCommune := f.tree.Party(org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc", Kind: org.CommuneCommittee, ParentID: f.province})
+	f.otherCommune, f.otherCell = otherCommune.ID, otherCommune.Cell("TU.X02.A01", "Chi bộ ấp Bình Thạnh", 5).ID
 	for role, unit := range map[account.Role]int64{account.SystemAdmin: f.province, account.CommuneStaff: f.commune,
 		account.CellSecretary: f.cell, account.Viewer: f.province} {
 		addUser(t, s, string(role), role, unit)
@@ -130,7 +124,7 @@ func newAuthFixture(t *testing.T, s *Server, base string) authFixture {
 	}
 	f.clients[string(account.ProvinceStaff)] = f.staff
 	f.victim = addUser(t, s, "victim", account.Viewer, f.commune)
-	if err := s.DB.QueryRow(ctx, `SELECT id FROM role_grant WHERE user_id = $1`, f.victim).Scan(&f.victimGrant); err != nil {
+	if err := s.DB.QueryRow(t.Context(), `SELECT id FROM role_grant WHERE user_id = $1`, f.victim).Scan(&f.victimGrant); err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -31,7 +31,7 @@ func BenchmarkDashboardPage(b *testing.B) {
 	b.Cleanup(ts.Close)
 	login := fmt.Sprintf("bench%d", rand.IntN(1e9))
 	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: login, Name: "Đo hiệu năng",
-		Password: testPassword, Role: account.SystemAdmin})
+		Password: testPassword, Role: account.SystemAdmin}, s.today())
 	if err != nil {
 		b.Fatal(err)
 	}

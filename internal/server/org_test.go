@@ -16,56 +16,34 @@ import (
 	"ptdang/internal/account"
 	"ptdang/internal/browsertest"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 )
 
-func day(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+var day = orgtest.Day
 
 // orgFixture is a province with one commune, a hamlet served by a cell renamed in 2020.
 type orgFixture struct {
+	tree                            *orgtest.Tree
 	province, commune, cell, hamlet int64
 	staff                           *http.Client // signed in as province staff
 }
 
 func newOrgFixture(t *testing.T, s *Server, base string) orgFixture {
 	t.Helper()
-	ctx, all := t.Context(), org.Everything()
-	var f orgFixture
-	adminProvince, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2015-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	must := func(id int64, _ []string, err error) int64 {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	f.province = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy Đồng Nai", Kind: org.ProvinceCommittee, OrgType: "territorial", From: day("2015-01-01"), TerritoryID: adminProvince}))
-	f.commune = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X01", Name: "Đảng bộ xã Xuân Lộc", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: day("2015-01-01")}))
+	tree := orgtest.New(t, s.DB, day("2015-01-01"))
+	adminProvince := tree.Admin(org.AdminUnitInput{Code: "DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh"})
+	province := tree.Party(org.PartyUnitInput{Code: "TU", Name: "Tỉnh ủy Đồng Nai", Kind: org.ProvinceCommittee, TerritoryID: adminProvince.ID})
+	commune := province.Commune("TU.X01", "Đảng bộ xã Xuân Lộc")
 	since := day("2019-03-01")
-	f.cell = must(org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X01.A01", Name: "Chi bộ ấp Bàu Cạn", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.commune, From: day("2015-01-01"), FullMembers: 14, CommitteeSince: &since}))
-	if err := org.RenameUnit(ctx, s.DB, all, org.PartyTree, org.Reorg{Effective: day("2020-01-01"), Note: "Quyết định 12-QĐ/ĐU"}, f.cell, "Chi bộ ấp Bàu Cạn Mới"); err != nil {
-		t.Fatal(err)
-	}
-	commune, err := org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN.X01", Name: "Xuân Lộc", Level: org.Commune, LocalWord: "xã", ParentID: adminProvince, From: day("2015-01-01")})
-	if err != nil {
+	cell := commune.Party(org.PartyUnitInput{Code: "TU.X01.A01", Name: "Chi bộ ấp Bàu Cạn", Kind: org.AffiliatedCell, FullMembers: 14, CommitteeSince: &since})
+	if err := org.RenameUnit(t.Context(), s.DB, org.Everything(), org.PartyTree, org.Reorg{Effective: day("2020-01-01"), Note: "Quyết định 12-QĐ/ĐU"}, cell.ID, "Chi bộ ấp Bàu Cạn Mới"); err != nil {
 		t.Fatal(err)
 	}
 	pop := 2345
-	f.hamlet, err = org.CreateAdminUnit(ctx, s.DB, all, org.AdminUnitInput{Code: "DN.X01.A01", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2015-01-01"), HamletFacts: org.HamletFacts{Population: &pop}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := org.SetLink(ctx, s.DB, all, f.hamlet, f.cell, org.OwnCell, day("2015-01-01")); err != nil {
-		t.Fatal(err)
-	}
+	hamlet := adminProvince.Admin(org.AdminUnitInput{Code: "DN.X01", Name: "Xuân Lộc", Level: org.Commune, LocalWord: "xã"}).
+		Admin(org.AdminUnitInput{Code: "DN.X01.A01", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", HamletFacts: org.HamletFacts{Population: &pop}})
+	hamlet.Link(cell, org.OwnCell)
+	f := orgFixture{tree: tree, province: province.ID, commune: commune.ID, cell: cell.ID, hamlet: hamlet.ID}
 	addUser(t, s, "tinh", account.ProvinceStaff, f.province)
 	f.staff = signIn(t, base, "tinh")
 	return f

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
@@ -24,7 +23,7 @@ func (s *Server) provinceOf(r *http.Request, c caller) (int64, error) {
 }
 
 func (s *Server) reportSettingsView(r *http.Request, c caller, province int64, set report.Settings, sf, ef *form) (web.ReportSettingsView, error) {
-	u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, province, time.Now())
+	u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, province, s.today())
 	if err != nil {
 		return web.ReportSettingsView{}, err
 	}
@@ -68,7 +67,7 @@ func (s *Server) reportSettingsPage(w http.ResponseWriter, r *http.Request, c ca
 		s.fail(w, r, apperr.ErrNotFound)
 		return
 	}
-	set, err := report.GetSettings(r.Context(), s.DB, c.Scope, province)
+	set, err := report.GetSettings(r.Context(), s.DB, c.Scope, province, s.today())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -96,14 +95,14 @@ func (s *Server) reportSettingsSave(w http.ResponseWriter, r *http.Request, c ca
 	}
 	in := report.Settings{DeadlineDays: f.int("deadline_days"), GraceDays: f.int("grace_days"), TwoStep: f.text("two_step") == "true", Version: f.int("version")}
 	if s.saveForm(w, r, f, &web.FormView{}, func() (string, error) {
-		return "/reports/settings?done=1", report.SaveSettings(r.Context(), s.DB, c.Scope, province, in)
+		return "/reports/settings?done=1", report.SaveSettings(r.Context(), s.DB, c.Scope, province, in, s.today())
 	}) {
 		return
 	}
 	if len(f.inv.Fields) == 0 { // a conflict: this page shows messages by field
 		f.inv.Add("deadline_days", "Người khác vừa sửa thời hạn; xin mở lại trang.")
 	}
-	set, _ := report.GetSettings(r.Context(), s.DB, c.Scope, province)
+	set, _ := report.GetSettings(r.Context(), s.DB, c.Scope, province, s.today())
 	v, err := s.reportSettingsView(r, c, province, set, f, nil)
 	if err != nil {
 		s.fail(w, r, err)
@@ -146,7 +145,7 @@ func (s *Server) reportExceptionSave(w http.ResponseWriter, r *http.Request, c c
 			}
 		}
 	}
-	set, _ := report.GetSettings(r.Context(), s.DB, c.Scope, province)
+	set, _ := report.GetSettings(r.Context(), s.DB, c.Scope, province, s.today())
 	v, err := s.reportSettingsView(r, c, province, set, nil, f)
 	if err != nil {
 		s.fail(w, r, err)

@@ -73,7 +73,7 @@ const testPassword = "mật khẩu thử nghiệm"
 func addUser(t *testing.T, s *Server, login string, role account.Role, unit int64) int64 {
 	t.Helper()
 	id, err := account.CreateUser(t.Context(), s.DB, org.Everything(), account.NewUser{Login: login, Name: "Người dùng " + login,
-		Password: testPassword, Role: role, UnitID: unit})
+		Password: testPassword, Role: role, UnitID: unit}, s.today())
 	if err != nil {
 		t.Fatal(err)
 	}

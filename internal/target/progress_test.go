@@ -3,9 +3,9 @@ package target_test
 import (
 	"math"
 	"testing"
-	"time"
 
 	"ptdang/internal/format"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/target"
 )
 
@@ -56,13 +56,7 @@ func TestSharesAreReadAsPeopleTypeThem(t *testing.T) {
 	}
 }
 
-func day(s string) time.Time {
-	d, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+var day = orgtest.Day
 
 func TestProgressReproducesDongThapFirstHalfOf2022(t *testing.T) {
 	last := 1164

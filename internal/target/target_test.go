@@ -15,6 +15,7 @@ import (
 	"ptdang/internal/audit"
 	"ptdang/internal/exchange"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 	"ptdang/internal/target"
 )
@@ -32,24 +33,14 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	f := fixture{db: pgtest.New(t)}
-	all := org.Everything()
-	mk := func(in org.PartyUnitInput) int64 {
-		t.Helper()
-		in.OrgType, in.From = "territorial", day("2015-01-01")
-		id, _, err := org.CreatePartyUnit(t.Context(), f.db, all, in)
-		if err != nil {
-			t.Fatalf("create %s: %v", in.Code, err)
-		}
-		return id
-	}
-	f.province = mk(org.PartyUnitInput{Code: "DT", Name: "Tỉnh ủy Đồng Tháp", Kind: org.ProvinceCommittee})
-	f.communeA = mk(org.PartyUnitInput{Code: "DT.A", Name: "Đảng bộ xã An Bình", Kind: org.CommuneCommittee, ParentID: f.province})
-	f.communeB = mk(org.PartyUnitInput{Code: "DT.B", Name: "Đảng bộ xã Bình Thành", Kind: org.CommuneCommittee, ParentID: f.province})
-	f.cellA1 = mk(org.PartyUnitInput{Code: "DT.A.1", Name: "Chi bộ ấp 1", Kind: org.AffiliatedCell, ParentID: f.communeA, FullMembers: 12})
-	f.cellA2 = mk(org.PartyUnitInput{Code: "DT.A.2", Name: "Chi bộ ấp 2", Kind: org.AffiliatedCell, ParentID: f.communeA, FullMembers: 20})
-	f.cellB1 = mk(org.PartyUnitInput{Code: "DT.B.1", Name: "Chi bộ ấp Bàu Cạn", Kind: org.AffiliatedCell, ParentID: f.communeB, FullMembers: 8})
+	province := orgtest.New(t, f.db, day("2015-01-01")).Province("DT", "Tỉnh ủy Đồng Tháp")
+	communeA, communeB := province.Commune("DT.A", "Đảng bộ xã An Bình"), province.Commune("DT.B", "Đảng bộ xã Bình Thành")
+	f.province, f.communeA, f.communeB = province.ID, communeA.ID, communeB.ID
+	f.cellA1 = communeA.Cell("DT.A.1", "Chi bộ ấp 1", 12).ID
+	f.cellA2 = communeA.Cell("DT.A.2", "Chi bộ ấp 2", 20).ID
+	f.cellB1 = communeB.Cell("DT.B.1", "Chi bộ ấp Bàu Cạn", 8).ID
 	f.provinceStaff = org.Under(f.province).As(audit.Actor{UserID: 0, Login: "tinh", Addr: "10.0.0.1"})
-	f.communeStaff = org.Under(f.communeA).As(audit.Actor{Login: "xa.an.binh"})
+	f.communeStaff = communeA.Staff("xa.an.binh")
 	return f
 }
 
