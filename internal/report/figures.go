@@ -4,10 +4,12 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"ptdang/internal/format"
+	"ptdang/internal/pg"
 )
 
 // Field is one figure of the report; Key is also its column in quarterly_report.
@@ -235,4 +237,18 @@ func NoMovement(opening int, last Figures) Figures {
 		f[k] = last[k]
 	}
 	return f
+}
+
+// NoMovementOf is r's figures for a quarter in which nothing changed (see NoMovement): the
+// stock as at the end of the cell's latest stored report. It returns only database errors.
+func NoMovementOf(ctx context.Context, q pg.Querier, r Report) (Figures, error) {
+	prev, err := Previous(ctx, q, r.CellID, r.Period)
+	if err != nil {
+		return nil, err
+	}
+	var last Figures
+	if len(prev) > 0 {
+		last = prev[0]
+	}
+	return NoMovement(r.Figures["opening"], last), nil
 }

@@ -12,7 +12,10 @@ import (
 	"ptdang/internal/browsertest"
 	"ptdang/internal/org"
 	"ptdang/internal/report"
+	"ptdang/web"
 )
+
+var reportHref = web.ReportHref
 
 // reportFixture is the org fixture with a secretary for the cell and staff for the commune,
 // and the cell's Q1/2026 report approved (closing 14), so Q2/2026 opens at 14.
@@ -74,8 +77,8 @@ func TestApprovedReportCannotBeEditedThroughTheForm(t *testing.T) {
 	if strings.Contains(body, `name="admitted"`) {
 		t.Fatal("a submitted report shows an editable form")
 	}
-	resp, _ := send(t, f.sec, "POST", path, url.Values{"action": {"save"}, "version": {"1"}, "opening": {"14"}, "closing": {"14"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity {
+	resp, body := send(t, f.sec, "POST", path, url.Values{"action": {"save"}, "version": {"1"}, "opening": {"14"}, "closing": {"14"}})
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Báo cáo đã được gửi hoặc duyệt nên không sửa được nữa.") {
 		t.Fatalf("posting to a submitted report: %d", resp.StatusCode)
 	}
 }
@@ -228,7 +231,7 @@ func TestAQuarterNotEndedCannotBeEnteredThroughThePage(t *testing.T) {
 		for _, action := range []string{"save", "submit"} {
 			figures.Set("action", action)
 			resp, body := send(t, f.sec, "POST", path, figures)
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, p.String()+" chưa kết thúc") {
+			if resp.StatusCode != http.StatusConflict || !strings.Contains(body, p.String()+" chưa kết thúc") {
 				t.Fatalf("%s of %s: %d", action, p, resp.StatusCode)
 			}
 		}
