@@ -140,11 +140,16 @@ func NewReportHistoryView(rep report.Report, revs []report.Revision) ReportHisto
 }
 
 // NewReportStatusView is the status page's model of where unit's cells stand for p: counts by
-// state, the cells still to send, and links to the quarters around p.
-func NewReportStatusView(st report.UnitStatus, unit int64, p report.Period, actions []Link) ReportStatusView {
+// state, the cells still to send, and links to the quarters around p, to the imports, and to the
+// deadlines when settings (the user sets them).
+func NewReportStatusView(st report.UnitStatus, unit int64, p report.Period, settings bool) ReportStatusView {
 	v := ReportStatusView{UnitName: st.UnitName, Period: p.String(), Unit: strconv.FormatInt(unit, 10),
-		Deadline: format.Date(st.Deadline), Actions: actions,
-		Prev: ReportStatusHref(unit, p.Previous()), Next: ReportStatusHref(unit, p.Next())}
+		Deadline: format.Date(st.Deadline), Prev: ReportStatusHref(unit, p.Previous()), Next: ReportStatusHref(unit, p.Next()),
+		Actions: []Link{{Label: "Nhập báo cáo từ tệp", Href: "/reports/import"}, {Label: "Nhập xếp loại chất lượng", Href: "/quality/import"},
+			{Label: "Chỉ số", Href: fmt.Sprintf("/dashboard?unit=%d&year=%d", unit, p.Year)}}}
+	if settings {
+		v.Actions = append(v.Actions, Link{Label: "Thời hạn báo cáo", Href: "/reports/settings"})
+	}
 	counts, late := map[report.State]int{}, 0
 	for _, c := range st.Cells {
 		counts[c.State]++
@@ -167,4 +172,77 @@ func NewReportStatusView(st report.UnitStatus, unit int64, p report.Period, acti
 	}
 	v.Counts = append(v.Counts, Fact{Label: "Trong đó nộp muộn", Value: format.Int(int64(late))})
 	return v
+}
+
+// ReportLiveChecks is the live check panel's list as the user types: first why the quarter
+// cannot be entered yet (notEnded, "" when it can), then the hard rules figs break, then the
+// fields that hold no figure (errs), in form order.
+func ReportLiveChecks(notEnded string, figs report.Figures, errs map[string]string) []string {
+	var out []string
+	if notEnded != "" {
+		out = append(out, notEnded)
+	}
+	out = append(out, ReportCheckList(figs)...)
+	for _, fl := range report.Fields {
+		if msg, ok := errs[fl.Key]; ok {
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+// NewReportSettingsView is the settings page's model: the province's rules in the main form, and
+// the extension form. posted, when not nil, is the form (the extension's when exception) shown
+// again as sent, with errs by field and msg above it.
+func NewReportSettingsView(province string, set report.Settings, posted, errs map[string]string, exception bool, msg string) ReportSettingsView {
+	main := map[string]string{"deadline_days": strconv.Itoa(set.DeadlineDays), "grace_days": strconv.Itoa(set.GraceDays),
+		"two_step": strconv.FormatBool(set.TwoStep)}
+	exc, mainErrs, excErrs := map[string]string{}, map[string]string{}, map[string]string{}
+	switch {
+	case posted != nil && exception:
+		exc, excErrs = posted, errs
+	case posted != nil:
+		main, mainErrs = posted, errs
+	}
+	field := func(vals, errs map[string]string, kind, name, label, hint string, opts ...Option) FormField {
+		return FormField{Kind: kind, Options: opts, Field: Field{Name: name, Label: label, Value: vals[name], Error: errs[name], Hint: hint}}
+	}
+	v := ReportSettingsView{ProvinceName: province,
+		Form: FormView{Title: "Thời hạn chung", Action: "/reports/settings", Submit: "Lưu",
+			Hidden: []Field{{Name: "version", Value: strconv.Itoa(set.Version)}},
+			Fields: []FormField{
+				field(main, mainErrs, "number", "deadline_days", "Hạn gửi: số ngày sau khi hết quý", "Ví dụ 10: báo cáo quý 2 hạn ngày 10/7."),
+				field(main, mainErrs, "number", "grace_days", "Khóa sổ: số ngày sau hạn gửi", "Sau thời gian này chi bộ không nhập được nữa, trừ khi được gia hạn."),
+				field(main, mainErrs, "select", "two_step", "Tỉnh tiếp nhận sau khi xã duyệt", "",
+					Option{Value: "false", Label: "Không: xã duyệt là xong"}, Option{Value: "true", Label: "Có: tỉnh tiếp nhận sau khi xã duyệt"}),
+			}},
+		Exception: FormView{Title: "Gia hạn cho một chi bộ", Action: "/reports/settings/exception", Submit: "Gia hạn",
+			Intro: "Cho một chi bộ nhập báo cáo của một quý đã khóa sổ.",
+			Fields: []FormField{
+				field(exc, excErrs, "text", "cell_code", "Mã chi bộ", ""),
+				field(exc, excErrs, "number", "year", "Năm", ""),
+				field(exc, excErrs, "number", "quarter", "Quý", ""),
+				field(exc, excErrs, "date", "until", "Được nhập đến hết ngày", ""),
+			}}}
+	if exception {
+		v.Exception.Error = msg
+	} else {
+		v.Form.Error = msg
+	}
+	return v
+}
+
+// Refused shows the form again as typed (values; the figures read from them, typed) with why it
+// was not taken: msg above, errs and warns by field. conflict, when not empty, lists the stored
+// figures that differ from the typed ones.
+func (v *ReportView) Refused(msg string, values, errs, warns map[string]string, typed report.Figures, conflict []report.Change) {
+	v.Error, v.NeedConfirm = msg, len(warns) > 0
+	v.Sections, v.Checks = ReportSections(values, errs, warns), ReportCheckList(typed)
+	v.Conflict = ChangeRows(conflict)
+}
+
+// NoMovement fills the form with figs, the figures of a quarter in which nothing changed.
+func (v *ReportView) NoMovement(figs report.Figures) {
+	v.Sections, v.Checks = ReportSections(FigureValues(figs), nil, nil), ReportCheckList(figs)
+	v.Message = "Đã điền: không có biến động, số cuối quý bằng đầu quý. Xin kiểm tra phần đảng viên cuối quý rồi bấm Gửi."
 }

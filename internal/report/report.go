@@ -489,7 +489,7 @@ type step struct {
 }
 
 var (
-	stepReturn = step{"return", []State{Submitted}, Returned, "returned_reason = $5, reopen_requested = ''", true}
+	stepReturn  = step{"return", []State{Submitted}, Returned, "returned_reason = $5, reopen_requested = ''", true}
 	stepApprove = step{"approve", []State{Submitted}, Approved,
 		"approved_at = now(), returned_reason = '', reopen_requested = CASE WHEN $5 = '' THEN reopen_requested ELSE $5 END", false}
 	stepAccept = step{"accept", []State{Approved}, Accepted,
@@ -592,4 +592,24 @@ func RequestReopen(ctx context.Context, db pg.Beginner, scope org.Scope, by acco
 // returns it. Its errors are the workflow steps' (above).
 func Reopen(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, version int, reason string) (Report, error) {
 	return transition(ctx, db, scope, cell, p, version, reason, stepReopen, nil)
+}
+
+// Take takes the workflow step the report page's address names ("return", "approve", "accept",
+// "reopen", "request-reopen") on cell's report for p, as user by acting with scope, and returns
+// the report as it now is. An unknown step is apperr.ErrNotFound; the other errors are the
+// step's own.
+func Take(ctx context.Context, db pg.Beginner, scope org.Scope, by account.User, step string, cell int64, p Period, version int, reason string) (Report, error) {
+	switch step {
+	case "return":
+		return Return(ctx, db, scope, cell, p, version, reason)
+	case "approve":
+		return Approve(ctx, db, scope, cell, p, version)
+	case "accept":
+		return Accept(ctx, db, scope, cell, p, version)
+	case "reopen":
+		return Reopen(ctx, db, scope, cell, p, version, reason)
+	case "request-reopen":
+		return RequestReopen(ctx, db, scope, by, cell, p, version, reason)
+	}
+	return Report{}, apperr.ErrNotFound
 }

@@ -46,6 +46,28 @@ func GetSettings(ctx context.Context, q pg.Querier, scope org.Scope, province in
 	return s, err
 }
 
+// ProvinceSettings are a province's reporting rules, with the province they are of.
+type ProvinceSettings struct {
+	ProvinceID   int64
+	ProvinceName string
+	Settings
+}
+
+// SettingsOf returns the rules of the province unit lies under on today; apperr.ErrNotFound when
+// it lies under none, or that province is out of scope.
+func SettingsOf(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, today time.Time) (ProvinceSettings, error) {
+	province, err := ProvinceOf(ctx, q, unit, today)
+	if err != nil {
+		return ProvinceSettings{}, err
+	}
+	u, err := org.GetPartyUnit(ctx, q, scope, province, today)
+	if err != nil {
+		return ProvinceSettings{}, err
+	}
+	set, err := GetSettings(ctx, q, scope, province)
+	return ProvinceSettings{ProvinceID: province, ProvinceName: u.Name, Settings: set}, err
+}
+
 // SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults). Its
 // errors: GetSettings's; *apperr.Invalid for days out of range; apperr.ErrConflict for a stale
 // version or a save that races another one.

@@ -3,10 +3,8 @@ package server
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -18,13 +16,18 @@ import (
 	"ptdang/web"
 )
 
-// periodParams reads {cell}, {year} and {quarter}.
-func periodParams(r *http.Request) (int64, report.Period, bool) {
+// reportAddress reads the cell and quarter the address names ({cell}, {year}, {quarter}); it
+// answers the request itself (404) when they are malformed.
+func (s *Server) reportAddress(w http.ResponseWriter, r *http.Request) (int64, report.Period, bool) {
 	cell, ok := idParam(r, "cell")
 	year, err1 := strconv.Atoi(chi.URLParam(r, "year"))
 	quarter, err2 := strconv.Atoi(chi.URLParam(r, "quarter"))
 	p := report.Period{Year: year, Quarter: quarter}
-	return cell, p, ok && err1 == nil && err2 == nil && p.Valid()
+	if !ok || err1 != nil || err2 != nil || !p.Valid() {
+		s.notFound(w, r)
+		return 0, p, false
+	}
+	return cell, p, true
 }
 
 // periodQuery reads ?year= and ?quarter=, each defaulting to that of the last quarter ended; ok is
@@ -41,36 +44,28 @@ func periodQuery(r *http.Request, today time.Time) (p report.Period, ok bool) {
 	return p, err1 == nil && err2 == nil && p.Valid()
 }
 
-// reportOf reads the report the URL names, within the caller's scope; it answers the request
-// itself (404, or the error page) when it cannot.
+// reportOf reads the report the address names, within the caller's scope; it answers the
+// request itself when it cannot.
 func (s *Server) reportOf(w http.ResponseWriter, r *http.Request, c caller) (report.Report, bool) {
-	cell, p, ok := periodParams(r)
+	cell, p, ok := s.reportAddress(w, r)
 	if !ok {
-		s.notFound(w, r)
 		return report.Report{}, false
 	}
 	rep, err := report.Get(r.Context(), s.DB, c.Scope, cell, p)
 	if err != nil {
 		s.fail(w, r, err)
-		return report.Report{}, false
 	}
-	return rep, true
+	return rep, err == nil
 }
 
 // reports sends a user to what they report on: a cell secretary to their cell's latest
 // quarter, others to the status of their unit.
 func (s *Server) reports(w http.ResponseWriter, r *http.Request, c caller) {
-	p := report.LastEnded(s.today())
+	next := "/reports/status" // the caller's unit and the last quarter ended
 	if cell, ok := report.SecretaryCell(c.User); ok {
-		http.Redirect(w, r, web.ReportHref(cell, p), http.StatusSeeOther)
-		return
+		next = web.ReportHref(cell, report.LastEnded(s.today()))
 	}
-	unit, err := s.homeUnit(r, c, account.ReviewReports)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, web.ReportStatusHref(unit, p), http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // reportPage shows a cell's report for a quarter.
@@ -98,55 +93,49 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, c caller, st
 	s.render(w, r, status, web.Report(c.page(v.Period, "reports"), v))
 }
 
-// readFigures reads the form's figures: empty is 0; anything but a whole number from 0 to
-// report.MaxFigure is an error on its field in f, named by the field's label.
-func readFigures(f *form) report.Figures {
-	figs := report.Figures{}
-	for _, fl := range report.Fields {
-		if msg, dirty := f.inv.Fields[fl.Key]; dirty {
-			f.inv.Fields[fl.Key] = fl.Label + ": " + msg
-			continue
-		}
-		raw := strings.ReplaceAll(f.text(fl.Key), ".", "")
-		if raw == "" {
-			continue
-		}
-		n, err := strconv.Atoi(raw)
-		switch {
-		case err != nil && !errors.Is(err, strconv.ErrRange) || n < 0:
-			f.inv.Add(fl.Key, fl.Label+": nhập số nguyên từ 0 trở lên.")
-		case err != nil || n > report.MaxFigure:
-			f.inv.Add(fl.Key, fl.Label+": số quá lớn; một chi bộ không có quá "+format.Int(report.MaxFigure)+" đảng viên.")
-		default:
-			figs[fl.Key] = n
+// readReportEntry reads what c typed into cell's form (report.ReadFigures). A field that holds no
+// figure, or that parseForm found dirty, is an error in f named by the field's label.
+func readReportEntry(f *form, c caller, cell int64) report.Entry {
+	for k, msg := range f.inv.Fields {
+		if label := report.Label(k); label != "" {
+			f.inv.Fields[k] = label + ": " + msg
 		}
 	}
-	return figs
+	figs, errs := report.ReadFigures(f.text)
+	for k, msg := range errs {
+		f.inv.Add(k, msg)
+	}
+	return report.Entry{Version: f.int("version"), Figures: figs, OnBehalf: report.OnBehalf(c.User, cell), Confirm: f.text("confirm") != ""}
+}
+
+// reportForm reads the report the address names and the form posted to it; it answers the
+// request itself when it cannot.
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) (int64, report.Period, *form, bool) {
+	cell, p, ok := s.reportAddress(w, r)
+	if !ok {
+		return 0, p, nil, false
+	}
+	f, ok := s.parseForm(w, r)
+	return cell, p, f, ok
 }
 
 // reportSave handles the form's buttons: save a draft, submit, or fill "no movement".
 func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c caller) {
-	cell, p, ok := periodParams(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	f, ok := s.parseForm(w, r)
+	cell, p, f, ok := s.reportForm(w, r)
 	if !ok {
 		return
 	}
-	action := f.text("action")
-	if action == "no_movement" {
+	action, save := f.text("action"), report.SaveDraft
+	switch action {
+	case "no_movement":
 		s.reportNoMovement(w, r, c)
 		return
-	}
-	save := report.SaveDraft
-	if action == "submit" {
+	case "submit":
 		save = report.Submit
-	} else {
+	default:
 		action = "save"
 	}
-	entry := report.Entry{Version: f.int("version"), Figures: readFigures(f), OnBehalf: report.OnBehalf(c.User, cell), Confirm: f.text("confirm") != ""}
+	entry := readReportEntry(f, c, cell)
 	err := f.inv.Err()
 	if err == nil {
 		if _, err = save(r.Context(), s.DB, c.Scope, cell, p, entry, s.today()); err == nil {
@@ -154,37 +143,33 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c caller) {
 			return
 		}
 	}
-	s.reportRefused(w, r, c, cell, p, f, entry.Figures, err)
+	var warns apperr.Warnings
+	errors.As(err, &warns)
+	s.reportRefused(w, r, c, cell, p, f, err, func(v *web.ReportView, stored report.Report, msg string) {
+		var conflict []report.Change
+		if errors.Is(err, apperr.ErrConflict) {
+			// The page now carries the stored version: saving again overwrites it, knowingly.
+			conflict = report.Diff(entry.Figures, stored.Figures)
+		}
+		v.Refused(msg, valuesOf(f), f.inv.Fields, warns, entry.Figures, conflict)
+	})
 }
 
-// reportRefused shows the form again with what was typed and why err did not take it. A
-// conflict shows the stored figures beside the typed ones; the form then carries the stored
-// version, so that saving again overwrites them knowingly.
-func (s *Server) reportRefused(w http.ResponseWriter, r *http.Request, c caller, cell int64, p report.Period, f *form, typed report.Figures, err error) {
+// reportRefused shows the report's page again after err refused what f asked, as stored now
+// (read after the refusal: another save may have come since the form was opened); show puts
+// the form and the refusal's message on it.
+func (s *Server) reportRefused(w http.ResponseWriter, r *http.Request, c caller, cell int64, p report.Period, f *form, err error, show func(v *web.ReportView, stored report.Report, msg string)) {
 	msg, status, ok := f.refused(err)
 	if !ok {
 		s.fail(w, r, err)
 		return
 	}
-	// Read after the failed save: another save may have come since the form was opened.
-	stored, gerr := report.Get(r.Context(), s.DB, c.Scope, cell, p)
-	if gerr != nil {
-		s.fail(w, r, gerr)
+	stored, err := report.Get(r.Context(), s.DB, c.Scope, cell, p)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	var warns apperr.Warnings
-	errors.As(err, &warns)
-	values := map[string]string{}
-	for _, fl := range report.Fields {
-		values[fl.Key] = f.text(fl.Key)
-	}
-	s.showReport(w, r, c, status, stored, "", func(v *web.ReportView) {
-		v.Error, v.NeedConfirm = msg, len(warns) > 0
-		v.Sections, v.Checks = web.ReportSections(values, f.inv.Fields, warns), web.ReportCheckList(typed)
-		if errors.Is(err, apperr.ErrConflict) {
-			v.Conflict = web.ChangeRows(report.Diff(typed, stored.Figures))
-		}
-	})
+	s.showReport(w, r, c, status, stored, "", func(v *web.ReportView) { show(v, stored, msg) })
 }
 
 // reportNoMovement fills the form for a quarter in which nothing changed; it saves nothing.
@@ -198,10 +183,7 @@ func (s *Server) reportNoMovement(w http.ResponseWriter, r *http.Request, c call
 		s.fail(w, r, err)
 		return
 	}
-	s.showReport(w, r, c, http.StatusOK, rep, "", func(v *web.ReportView) {
-		v.Sections, v.Checks = web.ReportSections(web.FigureValues(figs), nil, nil), web.ReportCheckList(figs)
-		v.Message = "Đã điền: không có biến động, số cuối quý bằng đầu quý. Xin kiểm tra phần đảng viên cuối quý rồi bấm Gửi."
-	})
+	s.showReport(w, r, c, http.StatusOK, rep, "", func(v *web.ReportView) { v.NoMovement(figs) })
 }
 
 // reportCheck is the live check htmx asks for as the user types; it saves nothing.
@@ -214,57 +196,26 @@ func (s *Server) reportCheck(w http.ResponseWriter, r *http.Request, c caller) {
 	if !ok {
 		return
 	}
-	var checks []string
-	if err := report.CheckEnded(rep.Period, s.today()); err != nil {
-		checks = append(checks, apperr.Message(err))
-	}
-	checks = append(checks, web.ReportCheckList(readFigures(f))...)
-	for _, fl := range report.Fields {
-		if msg, ok := f.inv.Fields[fl.Key]; ok {
-			checks = append(checks, msg)
-		}
-	}
-	s.render(w, r, http.StatusOK, web.ReportChecks(checks))
+	figs, notEnded := readReportEntry(f, c, rep.CellID).Figures, report.CheckEnded(rep.Period, s.today())
+	s.render(w, r, http.StatusOK, web.ReportChecks(web.ReportLiveChecks(apperr.Message(notEnded), figs, f.inv.Fields)))
 }
 
-// reportStep runs one workflow step (return, approve, accept, reopen, request reopen).
+// reportStep takes one workflow step (return, approve, accept, reopen, request reopen).
 func (s *Server) reportStep(step string) callerHandler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		cell, p, ok := periodParams(r)
-		if !ok {
-			s.notFound(w, r)
-			return
-		}
-		f, ok := s.parseForm(w, r)
+		cell, p, f, ok := s.reportForm(w, r)
 		if !ok {
 			return
 		}
-		ctx, version, reason := r.Context(), f.int("version"), f.text("reason")
+		version := f.int("version")
 		err := f.inv.Err() // a malformed field (see parseForm): no step is taken
 		if err == nil {
-			_, err = map[string]func() (report.Report, error){
-				"return":         func() (report.Report, error) { return report.Return(ctx, s.DB, c.Scope, cell, p, version, reason) },
-				"approve":        func() (report.Report, error) { return report.Approve(ctx, s.DB, c.Scope, cell, p, version) },
-				"accept":         func() (report.Report, error) { return report.Accept(ctx, s.DB, c.Scope, cell, p, version) },
-				"reopen":         func() (report.Report, error) { return report.Reopen(ctx, s.DB, c.Scope, cell, p, version, reason) },
-				"request-reopen": func() (report.Report, error) { return report.RequestReopen(ctx, s.DB, c.Scope, c.User, cell, p, version, reason) },
-			}[step]()
+			if _, err = report.Take(r.Context(), s.DB, c.Scope, c.User, step, cell, p, version, f.text("reason")); err == nil {
+				http.Redirect(w, r, web.ReportHref(cell, p)+"?done="+step, http.StatusSeeOther)
+				return
+			}
 		}
-		if err == nil {
-			http.Redirect(w, r, web.ReportHref(cell, p)+"?done="+step, http.StatusSeeOther)
-			return
-		}
-		msg, status, ok := f.refused(err)
-		if !ok {
-			s.fail(w, r, err)
-			return
-		}
-		cur, err := report.Get(ctx, s.DB, c.Scope, cell, p)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.showReport(w, r, c, status, cur, "", func(v *web.ReportView) {
+		s.reportRefused(w, r, c, cell, p, f, err, func(v *web.ReportView, _ report.Report, msg string) {
 			v.Error = cmp.Or(f.inv.Fields["reason"], f.inv.Fields["version"], msg)
 		})
 	}
@@ -291,58 +242,46 @@ func (s *Server) reportStatus(w http.ResponseWriter, r *http.Request, c caller) 
 		s.notFound(w, r)
 		return
 	}
-	unit, _ := strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64)
-	if unit == 0 {
-		var err error
-		if unit, err = s.homeUnit(r, c, account.ReviewReports); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	unit, err := strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64)
+	if err != nil || unit == 0 {
+		unit, err = s.homeUnit(r, c, account.ReviewReports)
 	}
-	st, err := report.PeriodStatus(r.Context(), s.DB, c.Scope, unit, p)
+	var st report.UnitStatus
+	if err == nil {
+		st, err = report.PeriodStatus(r.Context(), s.DB, c.Scope, unit, p)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	actions := []web.Link{{Label: "Nhập báo cáo từ tệp", Href: "/reports/import"}, {Label: "Nhập xếp loại chất lượng", Href: "/quality/import"},
-		{Label: "Chỉ số", Href: fmt.Sprintf("/dashboard?unit=%d&year=%d", unit, p.Year)}}
-	if c.Can(account.AcceptReports) {
-		actions = append(actions, web.Link{Label: "Thời hạn báo cáo", Href: "/reports/settings"})
-	}
-	s.render(w, r, http.StatusOK, web.ReportStatus(c.page("Tình hình báo cáo", "reports"), web.NewReportStatusView(st, unit, p, actions)))
+	s.render(w, r, http.StatusOK, web.ReportStatus(c.page("Tình hình báo cáo", "reports"), web.NewReportStatusView(st, unit, p, c.Can(account.AcceptReports))))
 }
 
 // reportAutosave saves the draft as the user types (htmx, on each change). It never shows an
 // error page but a 404: the status line says what happened.
 func (s *Server) reportAutosave(w http.ResponseWriter, r *http.Request, c caller) {
-	cell, p, ok := periodParams(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	f, ok := s.parseForm(w, r)
+	cell, p, f, ok := s.reportForm(w, r)
 	if !ok {
 		return
 	}
-	entry := report.Entry{Version: f.int("version"), Figures: readFigures(f), OnBehalf: report.OnBehalf(c.User, cell)}
-	if f.inv.Err() != nil {
-		s.render(w, r, http.StatusOK, web.AutosaveStatus("Chưa tự lưu: có ô chưa phải là số nguyên từ 0 đến "+format.Int(report.MaxFigure)+".", ""))
-		return
-	}
-	rep, err := report.SaveDraft(r.Context(), s.DB, c.Scope, cell, p, entry, s.today())
+	entry, rep := readReportEntry(f, c, cell), report.Report{}
+	err := f.inv.Err()
 	if err == nil {
-		s.render(w, r, http.StatusOK, web.AutosaveStatus("Đã tự lưu nháp lúc "+s.Now().In(format.Zone).Format("15:04")+".", strconv.Itoa(rep.Version)))
-		return
+		rep, err = report.SaveDraft(r.Context(), s.DB, c.Scope, cell, p, entry, s.today())
 	}
-	msg := "Chưa tự lưu được; số liệu vẫn còn trên trang, bấm “Lưu nháp” để lưu."
-	switch pr, ok := problemOf(err); {
-	case !ok:
-		s.Log.Error("autosave", "err", err)
-	case pr.Status == http.StatusNotFound:
+	msg, version := "Chưa tự lưu được; số liệu vẫn còn trên trang, bấm “Lưu nháp” để lưu.", ""
+	switch pr, known := problemOf(err); {
+	case err == nil:
+		msg, version = "Đã tự lưu nháp lúc "+s.Now().In(format.Zone).Format("15:04")+".", strconv.Itoa(rep.Version)
+	case len(pr.Fields) > 0:
+		msg = "Chưa tự lưu: có ô chưa phải là số nguyên từ 0 đến " + format.Int(report.MaxFigure) + "."
+	case known && pr.Status == http.StatusNotFound:
 		s.notFound(w, r)
 		return
-	default:
+	case known:
 		msg = "Chưa tự lưu: " + pr.Message
+	default:
+		s.Log.Error("autosave", "err", err)
 	}
-	s.render(w, r, http.StatusOK, web.AutosaveStatus(msg, ""))
+	s.render(w, r, http.StatusOK, web.AutosaveStatus(msg, version))
 }
