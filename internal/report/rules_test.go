@@ -212,3 +212,21 @@ func TestTheStatusOfAQuarterCarriesItsDeadlineAndWhatChangedSinceAReturn(t *test
 		t.Fatalf("no movement: %v %v", figs, err)
 	}
 }
+
+func TestTypedFiguresAreWholeNumbersFromZeroToTheMaximum(t *testing.T) {
+	typed := map[string]string{"opening": "1.234", "admitted": " 2 ", "closing": "", "deceased": "-1", "expelled": "abc",
+		"removed": "100.001", "withdrew": "99999999999999999999", "women": "100.000"}
+	figs, errs := report.ReadFigures(func(k string) string { return typed[k] })
+	if figs["opening"] != 1234 || figs["admitted"] != 2 || figs["women"] != 100000 || len(figs) != 3 {
+		t.Errorf("figures read: %v", figs)
+	}
+	for k, want := range map[string]string{"deceased": "Từ trần: nhập số nguyên từ 0 trở lên.", "expelled": "Khai trừ: nhập số nguyên từ 0 trở lên.",
+		"removed": "Xóa tên: số quá lớn; một chi bộ không có quá 100.000 đảng viên.", "withdrew": "Xin ra khỏi Đảng: số quá lớn; một chi bộ không có quá 100.000 đảng viên."} {
+		if errs[k] != want {
+			t.Errorf("%s: %q, want %q", k, errs[k], want)
+		}
+	}
+	if len(errs) != 4 {
+		t.Errorf("errors: %v", errs)
+	}
+}
