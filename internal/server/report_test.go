@@ -113,46 +113,45 @@ func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
 		t.Errorf("the report form is %d px wide on a 360 px phone", w)
 	}
 	t.Logf("screenshot: %s", b.Screenshot("report-form-phone"))
-	b.ClickToPage("[data-testid=submit]")
-	if got := b.Text("[data-testid=state]"); got != "Đã gửi, chờ duyệt" {
-		t.Fatalf("after submitting: %q", got)
-	}
+	clickToState(t, b, "[data-testid=submit]", "Đã gửi, chờ duyệt")
 
 	// The commune returns it with a reason.
-	b.ClickToPage("[data-testid=logout]")
-	browserSignIn(t, b, base, "xa.myan", 360, 740)
-	b.Open(base+reportHref(f.cell, q2026), 360, 740)
+	phoneSignInAgain(t, b, base, "xa.myan", reportHref(f.cell, q2026))
 	b.Fill("#reason", "Thiếu số nữ cuối quý")
-	b.ClickToPage("[data-testid=return]")
-	if got := b.Text("[data-testid=state]"); got != "Bị trả lại" {
-		t.Fatalf("after returning: %q", got)
-	}
+	clickToState(t, b, "[data-testid=return]", "Bị trả lại")
 
 	// The secretary sees the reason, corrects and resubmits.
-	b.ClickToPage("[data-testid=logout]")
-	browserSignIn(t, b, base, "bithu", 360, 740)
-	b.Open(base+"/reports", 360, 740)
+	phoneSignInAgain(t, b, base, "bithu", "/reports")
 	if got := b.Text("[data-testid=returned-reason]"); !strings.Contains(got, "Thiếu số nữ cuối quý") {
 		t.Fatalf("returned reason shown: %q", got)
 	}
 	b.Fill("#women", "6")
-	b.ClickToPage("[data-testid=submit]")
-	if got := b.Text("[data-testid=state]"); got != "Đã gửi, chờ duyệt" {
-		t.Fatalf("after resubmitting: %q", got)
-	}
+	clickToState(t, b, "[data-testid=submit]", "Đã gửi, chờ duyệt")
 
 	// The commune approves.
-	b.ClickToPage("[data-testid=logout]")
-	browserSignIn(t, b, base, "xa.myan", 360, 740)
-	b.Open(base+reportHref(f.cell, q2026), 360, 740)
-	b.ClickToPage("[data-testid=approve]")
-	if got := b.Text("[data-testid=state]"); got != "Đã duyệt" {
-		t.Fatalf("after approving: %q", got)
-	}
+	phoneSignInAgain(t, b, base, "xa.myan", reportHref(f.cell, q2026))
+	clickToState(t, b, "[data-testid=approve]", "Đã duyệt")
 	rep, err := report.Get(t.Context(), s.DB, f.staffScope(t, s), f.cell, q2026)
 	if err != nil || rep.State != report.Approved || rep.Figures["women"] != 6 || rep.Figures["closing"] != 16 || rep.OnBehalf {
 		t.Fatalf("stored report: %+v %v", rep, err)
 	}
+}
+
+// clickToState clicks button and expects the report page it leads to to show the state want.
+func clickToState(t *testing.T, b *browsertest.Browser, button, want string) {
+	t.Helper()
+	b.ClickToPage(button)
+	if got := b.Text("[data-testid=state]"); got != want {
+		t.Fatalf("after %s: state %q, want %q", button, got, want)
+	}
+}
+
+// phoneSignInAgain signs the browser out, and in as login on a 360 px phone, and opens path.
+func phoneSignInAgain(t *testing.T, b *browsertest.Browser, base, login, path string) {
+	t.Helper()
+	b.ClickToPage("[data-testid=logout]")
+	browserSignIn(t, b, base, login, 360, 740)
+	b.Open(base+path, 360, 740)
 }
 
 func (f reportFixture) staffScope(t *testing.T, s *Server) org.Scope {
