@@ -4,10 +4,14 @@
 package report
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"ptdang/internal/format"
+	"ptdang/internal/pg"
 )
 
 // Field is one figure of the report; Key is also its column in quarterly_report.
@@ -235,4 +239,41 @@ func NoMovement(opening int, last Figures) Figures {
 		f[k] = last[k]
 	}
 	return f
+}
+
+// NoMovementOf is r's figures for a quarter in which nothing changed (see NoMovement): the
+// stock as at the end of the cell's latest stored report. It returns only database errors.
+func NoMovementOf(ctx context.Context, q pg.Querier, r Report) (Figures, error) {
+	prev, err := Previous(ctx, q, r.CellID, r.Period)
+	if err != nil {
+		return nil, err
+	}
+	var last Figures
+	if len(prev) > 0 {
+		last = prev[0]
+	}
+	return NoMovement(r.Figures["opening"], last), nil
+}
+
+// ReadFigures reads figures as typed into the form, value giving each field's text: empty is 0,
+// dots group thousands ("1.234"). A field holding anything but a whole number from 0 to
+// MaxFigure is left out of the figures and gets a message, naming it, in errs.
+func ReadFigures(value func(key string) string) (figs Figures, errs map[string]string) {
+	figs, errs = Figures{}, map[string]string{}
+	for _, fl := range Fields {
+		raw := strings.ReplaceAll(strings.TrimSpace(value(fl.Key)), ".", "")
+		if raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(raw)
+		switch {
+		case err != nil && !errors.Is(err, strconv.ErrRange) || n < 0:
+			errs[fl.Key] = fl.Label + ": nhập số nguyên từ 0 trở lên."
+		case err != nil || n > MaxFigure:
+			errs[fl.Key] = fl.Label + ": số quá lớn; một chi bộ không có quá " + format.Int(MaxFigure) + " đảng viên."
+		default:
+			figs[fl.Key] = n
+		}
+	}
+	return figs, errs
 }

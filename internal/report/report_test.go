@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
 	"ptdang/internal/org"
@@ -103,7 +104,10 @@ func TestWorkflowReturnApproveAndLock(t *testing.T) {
 		t.Fatalf("editing an approved report: %v", err)
 	}
 	// The cell asks to reopen, the commune reopens, the cell can edit again.
-	r, err = report.RequestReopen(ctx, f.db, f.secretary, f.cell, q2, r.Version, "Sót một đồng chí chuyển đến")
+	if _, err := report.RequestReopen(ctx, f.db, f.communeStaff, account.User{}, f.cell, q2, r.Version, "Xã xin thay"); !errors.Is(err, apperr.ErrForbidden) {
+		t.Fatalf("a request to reopen by someone other than the cell's secretary: %v", err)
+	}
+	r, err = report.RequestReopen(ctx, f.db, f.secretary, secretaryOf(f.cell), f.cell, q2, r.Version, "Sót một đồng chí chuyển đến")
 	if err != nil || r.ReopenRequested == "" {
 		t.Fatalf("request reopen: %+v %v", r, err)
 	}
@@ -213,7 +217,7 @@ func TestReportsOutsideScopeAreNotFound(t *testing.T) {
 		t.Fatalf("a report for a commune committee: %v", err)
 	}
 	status, err := report.PeriodStatus(t.Context(), f.db, f.communeStaff, f.commune, q2)
-	if err != nil || len(status) != 2 || status[0].State != report.NotStarted {
+	if err != nil || len(status.Cells) != 2 || status.Cells[0].State != report.NotStarted || status.UnitName != "Đảng bộ xã Mỹ An" {
 		t.Fatalf("status: %+v %v", status, err)
 	}
 }

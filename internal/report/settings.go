@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,6 +21,8 @@ type Settings struct {
 	TwoStep      bool // the province accepts reports after the commune approves them
 	Version      int
 }
+
+var errSettingsChanged = apperr.Refuse(apperr.ErrConflict, "Người khác vừa sửa thời hạn; xin mở lại trang.")
 
 // DefaultSettings apply until a province sets its own.
 var DefaultSettings = Settings{DeadlineDays: 10, GraceDays: 20}
@@ -43,9 +46,31 @@ func GetSettings(ctx context.Context, q pg.Querier, scope org.Scope, province in
 	return s, err
 }
 
-// SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults).
-// Errors: apperr.ErrConflict (a stale version, or a save that races another one),
-// *apperr.Invalid (a number of days out of range), apperr.ErrNotFound (as GetSettings).
+// ProvinceSettings are a province's reporting rules, with the province they are of.
+type ProvinceSettings struct {
+	ProvinceID   int64
+	ProvinceName string
+	Settings
+}
+
+// SettingsOf returns the rules of the province unit lies under on today; apperr.ErrNotFound when
+// it lies under none, or that province is out of scope.
+func SettingsOf(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, today time.Time) (ProvinceSettings, error) {
+	province, err := ProvinceOf(ctx, q, unit, today)
+	if err != nil {
+		return ProvinceSettings{}, err
+	}
+	u, err := org.GetPartyUnit(ctx, q, scope, province, today)
+	if err != nil {
+		return ProvinceSettings{}, err
+	}
+	set, err := GetSettings(ctx, q, scope, province, today)
+	return ProvinceSettings{ProvinceID: province, ProvinceName: u.Name, Settings: set}, err
+}
+
+// SaveSettings sets province's rules; in.Version is the version edited (0 for the defaults). Its
+// errors: GetSettings's; *apperr.Invalid for days out of range; apperr.ErrConflict for a stale
+// version or a save that races another one.
 func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province int64, in Settings, today time.Time) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		cur, err := GetSettings(ctx, tx, scope, province, today)
@@ -53,7 +78,7 @@ func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province
 			return err
 		}
 		if cur.Version != in.Version {
-			return apperr.ErrConflict
+			return errSettingsChanged
 		}
 		inv := &apperr.Invalid{}
 		if in.DeadlineDays < 0 || in.DeadlineDays > 90 {
@@ -76,39 +101,67 @@ func SaveSettings(ctx context.Context, db pg.Beginner, scope org.Scope, province
 			return err
 		}
 		if tag.RowsAffected() != 1 {
-			return apperr.ErrConflict
+			return errSettingsChanged
 		}
 		return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "report_settings", Entity: "report_setting", EntityID: province, UnitID: province,
 			Old: cur, New: in})
 	})
 }
 
-// GrantException lets cell enter p until the given day, though the period has locked.
-func GrantException(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p Period, until time.Time) error {
+// GrantException lets the cell of the given code enter p until the given day, though the
+// period has locked. Its errors: *apperr.Invalid for a quarter that does not exist, a missing
+// day, or a code that names no cell in scope (fields "quarter", "until", "cell_code");
+// apperr.ErrForbidden for a cell that has moved out of the caller's hands.
+func GrantException(ctx context.Context, db pg.Beginner, scope org.Scope, code string, p Period, until time.Time) error {
+	inv := &apperr.Invalid{}
+	if !p.Valid() {
+		inv.Add("quarter", "Nhập năm và quý (1 đến 4).")
+	}
+	if code == "" {
+		inv.Add("cell_code", "Nhập mã chi bộ.")
+	}
+	if until.IsZero() {
+		inv.Add("until", "Nhập ngày hết gia hạn.")
+	}
+	if err := inv.Err(); err != nil {
+		return err
+	}
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		r, err := Get(ctx, tx, scope, cell, p)
+		r, err := cellReport(ctx, tx, scope, code, p)
 		if err != nil {
 			return err
 		}
 		if !r.Held {
-			return apperr.ErrForbidden
+			return errNotHeld
 		}
-		if until.IsZero() {
-			inv := &apperr.Invalid{}
-			inv.Add("until", "Nhập ngày hết gia hạn.")
-			return inv
-		}
-		old, err := setException(ctx, tx, cell, p, until)
+		old, err := setException(ctx, tx, r.CellID, p, until)
 		if err != nil {
 			return err
 		}
-		e := audit.Entry{Action: "report_exception", Entity: "quarterly_report", EntityID: r.ID, UnitID: cell,
+		e := audit.Entry{Action: "report_exception", Entity: "quarterly_report", EntityID: r.ID, UnitID: r.CellID,
 			Label: r.CellName + " " + p.String(), New: map[string]any{"until": until}}
 		if old != nil {
 			e.Old = map[string]any{"until": *old}
 		}
 		return audit.Record(ctx, tx, scope.Actor, e)
 	})
+}
+
+// cellReport is the report for p of the cell of the given code; a code that names no cell in
+// scope is an *apperr.Invalid on "cell_code".
+func cellReport(ctx context.Context, q pg.Querier, scope org.Scope, code string, p Period) (Report, error) {
+	u, err := org.GetPartyUnitByCode(ctx, q, scope, code, p.LastDay())
+	if errors.Is(err, apperr.ErrNotFound) {
+		return Report{}, &apperr.Invalid{Fields: map[string]string{"cell_code": fmt.Sprintf("Không tìm thấy đơn vị có mã %q.", code)}}
+	}
+	if err != nil {
+		return Report{}, err
+	}
+	r, err := Get(ctx, q, scope, u.ID, p)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return Report{}, &apperr.Invalid{Fields: map[string]string{"cell_code": fmt.Sprintf("%q không phải là chi bộ.", code)}}
+	}
+	return r, err
 }
 
 // setException sets the day until which cell may enter p and returns the day it replaced (nil

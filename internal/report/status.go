@@ -24,13 +24,34 @@ type CellStatus struct {
 	OnBehalf    bool
 }
 
+// UnitStatus is where the reports of a unit's cells stand for a quarter.
+type UnitStatus struct {
+	UnitName string
+	Deadline time.Time // the cells' last day to send on time: their province's rule
+	Cells    []CellStatus
+}
+
 // PeriodStatus lists every cell under unit (itself included if a cell) that existed at the end of
-// p, with its report's state, in Vietnamese order. unit must be in scope.
-func PeriodStatus(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Period) ([]CellStatus, error) {
-	last := p.End().AddDate(0, 0, -1)
-	if _, err := org.GetPartyUnit(ctx, q, scope, unit, last); err != nil {
-		return nil, err
+// p, with its report's state, in Vietnamese order. unit must be in scope on p's last day;
+// otherwise apperr.ErrNotFound.
+func PeriodStatus(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Period) (UnitStatus, error) {
+	u, err := org.GetPartyUnit(ctx, q, scope, unit, p.LastDay())
+	if err != nil {
+		return UnitStatus{}, err
 	}
+	// The deadline is the province's, the same for every cell under unit; a cell's extension
+	// moves only its lock date.
+	r := Report{CellID: unit, Period: p}
+	if err := r.loadDeadlines(ctx, q); err != nil {
+		return UnitStatus{}, err
+	}
+	cells, err := cellStatuses(ctx, q, unit, p)
+	return UnitStatus{UnitName: u.Name, Deadline: r.Deadline, Cells: cells}, err
+}
+
+// cellStatuses lists the cells under unit on p's last day with their reports' states.
+func cellStatuses(ctx context.Context, q pg.Querier, unit int64, p Period) ([]CellStatus, error) {
+	last := p.LastDay()
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE sub (id) AS (
 			SELECT $1::bigint
@@ -69,7 +90,8 @@ type Revision struct {
 	At       time.Time
 }
 
-// Revisions lists a report's history, oldest first.
+// Revisions lists a report's history, oldest first; none for a report never saved. Its errors
+// are Get's (apperr.ErrNotFound for a cell out of scope).
 func Revisions(ctx context.Context, q pg.Querier, scope org.Scope, cell int64, p Period) ([]Revision, error) {
 	r, err := Get(ctx, q, scope, cell, p)
 	if err != nil || r.ID == 0 {
@@ -90,6 +112,25 @@ func Revisions(ctx context.Context, q pg.Querier, scope org.Scope, cell int64, p
 		}
 		return v, json.Unmarshal(raw, &v.Figures)
 	})
+}
+
+// SinceReturn lists what changed in r since it was last returned or reopened: empty unless r is
+// back with the cell, editable and with a reason. Its errors are Get's (apperr.ErrNotFound for
+// a cell out of scope).
+func SinceReturn(ctx context.Context, q pg.Querier, scope org.Scope, r Report) ([]Change, error) {
+	if r.ReturnedReason == "" || !r.State.Editable() {
+		return nil, nil
+	}
+	history, err := Revisions(ctx, q, scope, r.CellID, r.Period)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(history) - 1; i >= 0; i-- {
+		if history[i].Action == "return" || history[i].Action == "reopen" {
+			return Diff(history[i].Figures, r.Figures), nil
+		}
+	}
+	return nil, nil
 }
 
 // Change is one field that differs between two versions.

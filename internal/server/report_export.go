@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"ptdang/internal/report"
 )
@@ -12,15 +11,10 @@ import (
 // quarter ended) of the cells in the caller's scope, in the layout the import reads back
 // unchanged.
 func (s *Server) reportExport(w http.ResponseWriter, r *http.Request, c caller) {
-	p := report.LastEnded(s.today())
-	if q := r.URL.Query(); q.Get("year") != "" || q.Get("quarter") != "" {
-		year, err1 := strconv.Atoi(q.Get("year"))
-		quarter, err2 := strconv.Atoi(q.Get("quarter"))
-		p = report.Period{Year: year, Quarter: quarter}
-		if err1 != nil || err2 != nil || !p.Valid() {
-			s.notFound(w, r)
-			return
-		}
+	p, ok := periodQuery(r, s.today())
+	if !ok {
+		s.notFound(w, r)
+		return
 	}
 	sheet, err := report.ExportFigures(r.Context(), s.DB, c.Scope, p)
 	if err != nil {

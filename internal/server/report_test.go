@@ -12,7 +12,10 @@ import (
 	"ptdang/internal/browsertest"
 	"ptdang/internal/org"
 	"ptdang/internal/report"
+	"ptdang/web"
 )
+
+var reportHref = web.ReportHref
 
 // reportFixture is the org fixture with a secretary for the cell and staff for the commune,
 // and the cell's Q1/2026 report approved (closing 14), so Q2/2026 opens at 14.
@@ -74,8 +77,8 @@ func TestApprovedReportCannotBeEditedThroughTheForm(t *testing.T) {
 	if strings.Contains(body, `name="admitted"`) {
 		t.Fatal("a submitted report shows an editable form")
 	}
-	resp, _ := send(t, f.sec, "POST", path, url.Values{"action": {"save"}, "version": {"1"}, "opening": {"14"}, "closing": {"14"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity {
+	resp, body := send(t, f.sec, "POST", path, url.Values{"action": {"save"}, "version": {"1"}, "opening": {"14"}, "closing": {"14"}})
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Báo cáo đã được gửi hoặc duyệt nên không sửa được nữa.") {
 		t.Fatalf("posting to a submitted report: %d", resp.StatusCode)
 	}
 }
@@ -110,46 +113,45 @@ func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
 		t.Errorf("the report form is %d px wide on a 360 px phone", w)
 	}
 	t.Logf("screenshot: %s", b.Screenshot("report-form-phone"))
-	b.ClickToPage("[data-testid=submit]")
-	if got := b.Text("[data-testid=state]"); got != "Đã gửi, chờ duyệt" {
-		t.Fatalf("after submitting: %q", got)
-	}
+	clickToState(t, b, "[data-testid=submit]", "Đã gửi, chờ duyệt")
 
 	// The commune returns it with a reason.
-	b.ClickToPage("[data-testid=logout]")
-	browserSignIn(t, b, base, "xa.myan", 360, 740)
-	b.Open(base+reportHref(f.cell, q2026), 360, 740)
+	phoneSignInAgain(t, b, base, "xa.myan", reportHref(f.cell, q2026))
 	b.Fill("#reason", "Thiếu số nữ cuối quý")
-	b.ClickToPage("[data-testid=return]")
-	if got := b.Text("[data-testid=state]"); got != "Bị trả lại" {
-		t.Fatalf("after returning: %q", got)
-	}
+	clickToState(t, b, "[data-testid=return]", "Bị trả lại")
 
 	// The secretary sees the reason, corrects and resubmits.
-	b.ClickToPage("[data-testid=logout]")
-	browserSignIn(t, b, base, "bithu", 360, 740)
-	b.Open(base+"/reports", 360, 740)
+	phoneSignInAgain(t, b, base, "bithu", "/reports")
 	if got := b.Text("[data-testid=returned-reason]"); !strings.Contains(got, "Thiếu số nữ cuối quý") {
 		t.Fatalf("returned reason shown: %q", got)
 	}
 	b.Fill("#women", "6")
-	b.ClickToPage("[data-testid=submit]")
-	if got := b.Text("[data-testid=state]"); got != "Đã gửi, chờ duyệt" {
-		t.Fatalf("after resubmitting: %q", got)
-	}
+	clickToState(t, b, "[data-testid=submit]", "Đã gửi, chờ duyệt")
 
 	// The commune approves.
-	b.ClickToPage("[data-testid=logout]")
-	browserSignIn(t, b, base, "xa.myan", 360, 740)
-	b.Open(base+reportHref(f.cell, q2026), 360, 740)
-	b.ClickToPage("[data-testid=approve]")
-	if got := b.Text("[data-testid=state]"); got != "Đã duyệt" {
-		t.Fatalf("after approving: %q", got)
-	}
+	phoneSignInAgain(t, b, base, "xa.myan", reportHref(f.cell, q2026))
+	clickToState(t, b, "[data-testid=approve]", "Đã duyệt")
 	rep, err := report.Get(t.Context(), s.DB, f.staffScope(t, s), f.cell, q2026)
 	if err != nil || rep.State != report.Approved || rep.Figures["women"] != 6 || rep.Figures["closing"] != 16 || rep.OnBehalf {
 		t.Fatalf("stored report: %+v %v", rep, err)
 	}
+}
+
+// clickToState clicks button and expects the report page it leads to to show the state want.
+func clickToState(t *testing.T, b *browsertest.Browser, button, want string) {
+	t.Helper()
+	b.ClickToPage(button)
+	if got := b.Text("[data-testid=state]"); got != want {
+		t.Fatalf("after %s: state %q, want %q", button, got, want)
+	}
+}
+
+// phoneSignInAgain signs the browser out, and in as login on a 360 px phone, and opens path.
+func phoneSignInAgain(t *testing.T, b *browsertest.Browser, base, login, path string) {
+	t.Helper()
+	b.ClickToPage("[data-testid=logout]")
+	browserSignIn(t, b, base, login, 360, 740)
+	b.Open(base+path, 360, 740)
 }
 
 func (f reportFixture) staffScope(t *testing.T, s *Server) org.Scope {
@@ -228,7 +230,7 @@ func TestAQuarterNotEndedCannotBeEnteredThroughThePage(t *testing.T) {
 		for _, action := range []string{"save", "submit"} {
 			figures.Set("action", action)
 			resp, body := send(t, f.sec, "POST", path, figures)
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, p.String()+" chưa kết thúc") {
+			if resp.StatusCode != http.StatusConflict || !strings.Contains(body, p.String()+" chưa kết thúc") {
 				t.Fatalf("%s of %s: %d", action, p, resp.StatusCode)
 			}
 		}
