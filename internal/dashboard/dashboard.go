@@ -159,7 +159,8 @@ func unitOf(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf
 }
 
 // Build computes the dashboard of unit (in scope; Nation for the whole tree) for year as of
-// asOf, every row from the database. Cache.Build gives the same, faster.
+// asOf, every row from the database. Cache.Build gives the same, faster. Errors: those of
+// Cache.Build.
 func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
 	return (*Cache)(nil).Build(ctx, q, scope, unit, year, asOf)
 }
@@ -203,7 +204,9 @@ func (c *Cache) UnitRow(ctx context.Context, q pg.Querier, scope org.Scope, unit
 }
 
 // Build is the package's Build, reusing the rows c computed before whose data has not changed
-// since. A nil Cache computes every row.
+// since. A nil Cache computes every row. Errors: apperr.ErrNotFound when unit is out of scope
+// or did not exist on asOf, and Nation for one who does not see the whole tree; any other is
+// the database's.
 func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
 	u, err := unitOf(ctx, q, scope, unit, asOf)
 	if err != nil {
