@@ -70,7 +70,7 @@ func (d Dashboard) Sheet(i int) exchange.Sheet {
 func (d Dashboard) sheet(sec Section) exchange.Sheet {
 	t := exchange.Table{Sheet: sec.Title, Columns: []exchange.Column{{Key: "code", Header: "Mã"}, {Key: "name", Header: "Đơn vị"}}}
 	for _, ind := range sec.Indicators {
-		t.Columns = append(t.Columns, exchange.Column{Key: ind.Key, Header: ind.Label})
+		t.Columns = append(t.Columns, exchange.Column{Key: ind.Key, Header: ind.Label, Percent: ind.Kind == Percentage})
 	}
 	sheet := exchange.Sheet{Table: t, Title: d.exportTitle(sec)}
 	for _, r := range append(d.Rows[:len(d.Rows):len(d.Rows)], d.Total) {

@@ -103,9 +103,9 @@ func missingSheet(sheets []string, name string) string {
 
 // WriteXLSX writes the sheets as one workbook, in order: a bold header row, frozen so that it stays in
 // view, columns as wide as their contents (within limits), numbers as numbers, times as dates shown
-// dd/mm/yyyy, booleans as có/không. Values are string, int, int64, float64, bool, time.Time or nil; any
-// other type, a row longer than the columns, a NaN or infinite number, a missing, invalid or repeated
-// sheet name, or no sheet at all is an error.
+// dd/mm/yyyy, booleans as có/không, the float64s of a Percent column as percentages (0.00%). Values are
+// string, int, int64, float64, bool, time.Time or nil; any other type, a row longer than the columns, a
+// NaN or infinite number, a missing, invalid or repeated sheet name, or no sheet at all is an error.
 func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 	if len(sheets) == 0 {
 		return errors.New("exchange: no sheet to write")
@@ -125,6 +125,10 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 	if err != nil {
 		return err
 	}
+	percentStyle, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	if err != nil {
+		return err
+	}
 	seen := make(map[string]bool)
 	for i, s := range sheets {
 		// Excel tells sheets apart without regard to case.
@@ -138,7 +142,7 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 			_, err = f.NewSheet(s.Sheet)
 		}
 		if err == nil {
-			err = writeSheet(f, s, headerStyle, dateStyle)
+			err = writeSheet(f, s, headerStyle, dateStyle, percentStyle)
 		}
 		if err != nil {
 			return fmt.Errorf("exchange: sheet %q: %w", s.Sheet, err)
@@ -149,7 +153,7 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 	return f.Write(w)
 }
 
-func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
+func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle, percentStyle int) error {
 	sw, err := f.NewStreamWriter(s.Sheet)
 	if err != nil {
 		return err
@@ -198,6 +202,11 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
 				cells[i] = excelize.Cell{StyleID: dateStyle, Value: v.t}
 			case bool:
 				cells[i], _ = csvValue(v)
+			case float64:
+				cells[i] = v
+				if s.Columns[i].Percent {
+					cells[i] = excelize.Cell{StyleID: percentStyle, Value: fraction(v)}
+				}
 			default:
 				cells[i] = v
 			}
@@ -211,6 +220,13 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
 		}
 	}
 	return sw.Flush()
+}
+
+// fraction is percent / 100, the nearest number to the decimal shift (71.85 → 0.7185, where
+// 71.85 / 100 is 0.7184999999999999).
+func fraction(percent float64) float64 {
+	f, _ := strconv.ParseFloat(strconv.FormatFloat(percent, 'g', -1, 64)+"e-2", 64)
+	return f
 }
 
 // columnWidths sizes each column of s to its longest text, header included, between 8 and 50 characters.
