@@ -142,7 +142,7 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 			_, err = f.NewSheet(s.Sheet)
 		}
 		if err == nil {
-			err = writeSheet(f, s, headerStyle, dateStyle, percentStyle)
+			err = writeSheet(f, s, styles{header: headerStyle, date: dateStyle, percent: percentStyle})
 		}
 		if err != nil {
 			return fmt.Errorf("exchange: sheet %q: %w", s.Sheet, err)
@@ -153,7 +153,7 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 	return f.Write(w)
 }
 
-func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle, percentStyle int) error {
+func writeSheet(f *excelize.File, s Sheet, st styles) error {
 	sw, err := f.NewStreamWriter(s.Sheet)
 	if err != nil {
 		return err
@@ -181,7 +181,7 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle, percentStyle 
 	}
 	cells := make([]any, len(s.Columns))
 	for i, c := range s.Columns {
-		cells[i] = excelize.Cell{StyleID: headerStyle, Value: c.Header}
+		cells[i] = excelize.Cell{StyleID: st.header, Value: c.Header}
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, header)
 	if err := sw.SetRow(cell, cells); err != nil {
@@ -193,22 +193,8 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle, percentStyle 
 		}
 		cells = cells[:len(row)]
 		for i, v := range row {
-			v, err := checkValue(v)
-			if err != nil {
+			if cells[i], err = st.cell(v, s.Columns[i]); err != nil {
 				return fmt.Errorf("row %d column %d: %w", r+1, i+1, err)
-			}
-			switch v := v.(type) {
-			case dateValue:
-				cells[i] = excelize.Cell{StyleID: dateStyle, Value: v.t}
-			case bool:
-				cells[i], _ = csvValue(v)
-			case float64:
-				cells[i] = v
-				if s.Columns[i].Percent {
-					cells[i] = excelize.Cell{StyleID: percentStyle, Value: fraction(v)}
-				}
-			default:
-				cells[i] = v
 			}
 		}
 		cell, err := excelize.CoordinatesToCellName(1, header+r+1)
@@ -220,6 +206,25 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle, percentStyle 
 		}
 	}
 	return sw.Flush()
+}
+
+// styles are the cell styles of a workbook being written.
+type styles struct{ header, date, percent int }
+
+// cell is v as written in column c.
+func (st styles) cell(v any, c Column) (any, error) {
+	v, err := checkValue(v)
+	switch v := v.(type) {
+	case dateValue:
+		return excelize.Cell{StyleID: st.date, Value: v.t}, nil
+	case bool:
+		return csvValue(v)
+	case float64:
+		if c.Percent {
+			return excelize.Cell{StyleID: st.percent, Value: fraction(v)}, nil
+		}
+	}
+	return v, err
 }
 
 // fraction is percent / 100, the nearest number to the decimal shift (71.85 → 0.7185, where
