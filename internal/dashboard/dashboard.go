@@ -159,7 +159,8 @@ func unitOf(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf
 }
 
 // Build computes the dashboard of unit (in scope; Nation for the whole tree) for year as of
-// asOf, every row from the database. Cache.Build gives the same, faster.
+// asOf, every row from the database. Cache.Build gives the same, faster. Errors: those of
+// Cache.Build.
 func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
 	return (*Cache)(nil).Build(ctx, q, scope, unit, year, asOf)
 }
@@ -203,7 +204,9 @@ func (c *Cache) UnitRow(ctx context.Context, q pg.Querier, scope org.Scope, unit
 }
 
 // Build is the package's Build, reusing the rows c computed before whose data has not changed
-// since. A nil Cache computes every row.
+// since. A nil Cache computes every row. Errors: apperr.ErrNotFound when unit is out of scope
+// or did not exist on asOf, and Nation for one who does not see the whole tree; any other is
+// the database's.
 func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
 	u, err := unitOf(ctx, q, scope, unit, asOf)
 	if err != nil {
@@ -389,6 +392,9 @@ func paceOf(ctx context.Context, q pg.Querier, d *Dashboard) (pace, error) {
 // 934 / 934 = 100 %; hamlets whose own cell has a chi ủy / all hamlets — 2018: 925 / 962 = 96,15 %;
 // hamlets with their own cell / all hamlets — 1.702 / 1.718 = 99,07 %; hamlets whose own cell has
 // a chi ủy / hamlets with their own cell — 1.132 / 1.702 = 66,51 %.
+//
+// The hamlets' cells are lookups by key, not joins: the planner cannot tell how few rows the
+// walks return, and would hash whole tables for a handful.
 func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, rows map[int64]*Row) error {
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
@@ -421,8 +427,6 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 			) l
 			WHERE sub.kind IN `+org.CellKindsSQL+`
 		)
-		-- Lookups by key, not joins: the planner cannot tell how few rows the walks return, and
-		-- would hash whole tables for a handful.
 		SELECT h.top, count(*),
 			count(*) FILTER (WHERE l.mode = 'own'),
 			count(*) FILTER (WHERE l.mode = 'combined'),
@@ -446,8 +450,7 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 		}
 		row := rows[top]
 		row.Hamlets, row.OwnCell, row.Combined, row.WithCommittee = hamlets, own, combined, committee
-		row.Covered = own + combined
-		row.NoMember = hamlets - row.Covered
+		row.Covered, row.NoMember = own+combined, hamlets-own-combined
 	}
 	return r.Err()
 }
@@ -461,17 +464,10 @@ var (
 	StockKeys = []string{"closing", "full_members", "probationary", "sympathisers", "working_away", "exempt", "women"}
 )
 
-// figures sums the reports of the year (and of last year) over each unit's subtree on asOf,
-// restating a report of a unit that since merged or split on its successors by share.
-//
-// Formulas (DOMAIN.md): admitted since 1 January; conversion = admitted in year / sources
-// created in year — Đồng Nai hamlets 2018: 1.164 / 1.827 = 63,71 %; year-over-year = (this −
-// last) / last — 2021 vs 2018: −48,02 %; admission rate = admitted / members at the start of
-// the year — Đồng Nai 2018: 2.270 / 76.174 = 2,98 %.
-func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int, asOf time.Time, rows map[int64]*Row) error {
-	// Each unit's reports are summed where they are read (inner), once per unit; the units'
-	// sums are then restated by share and summed per top (outer).
-	var inner, outer []string
+// figuresColumns are the columns of figures' query. Each unit's reports are summed where they
+// are read (inner; stock: the latest quarter's), once per unit; the units' sums are then
+// restated by share and summed per top (outer), in the order setFigures reads them.
+func figuresColumns() (inner, stock, outer []string) {
 	add := func(name, expr string) {
 		inner = append(inner, expr+" AS "+name)
 		outer = append(outer, fmt.Sprintf("round(sum(c.%s * c.share))::int", name))
@@ -486,11 +482,22 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 			add(fmt.Sprintf("q_%d", len(inner)), fmt.Sprintf("sum(admitted) FILTER (WHERE year = %s AND quarter = %d)", y, qq))
 		}
 	}
-	var stock []string
 	for _, k := range StockKeys {
 		stock = append(stock, k+" AS t_"+k)
 		outer = append(outer, fmt.Sprintf("round(sum(c.t_%s * c.share))::int", k))
 	}
+	return inner, stock, outer
+}
+
+// figures sums the reports of the year (and of last year) over each unit's subtree on asOf,
+// restating a report of a unit that since merged or split on its successors by share.
+//
+// Formulas (DOMAIN.md): admitted since 1 January; conversion = admitted in year / sources
+// created in year — Đồng Nai hamlets 2018: 1.164 / 1.827 = 63,71 %; year-over-year = (this −
+// last) / last — 2021 vs 2018: −48,02 %; admission rate = admitted / members at the start of
+// the year — Đồng Nai 2018: 2.270 / 76.174 = 2,98 %.
+func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int, asOf time.Time, rows map[int64]*Row) error {
+	inner, stock, outer := figuresColumns()
 	// origin lists, for each top, the units of its subtree and, back through the successions
 	// in force on asOf, the units they succeeded, with the share of their figures they took.
 	// Reports are read by unit (lateral lookups): the planner would otherwise hash a table
@@ -543,26 +550,30 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 		if err := r.Scan(dest...); err != nil {
 			return err
 		}
-		row := rows[top]
-		row.CongressHeld = held
-		row.AdmittedLastYear, row.MembersAtStart = deref(vals[0]), deref(vals[1])
-		vals = vals[2:]
-		row.Sum, row.Stock = map[string]int{}, map[string]int{}
-		for i, k := range SumKeys {
-			row.Sum[k] = deref(vals[i])
-		}
-		vals = vals[len(SumKeys):]
-		for qq := range 4 {
-			row.AdmittedByQuarter[qq] = deref(vals[qq])
-			row.LastYearByQuarter[qq] = deref(vals[4+qq])
-		}
-		vals = vals[8:]
-		for i, k := range StockKeys {
-			row.Stock[k] = deref(vals[i])
-		}
-		row.Admitted, row.Sources = row.Sum["admitted"], row.Sum["outstanding"]
+		rows[top].CongressHeld = held
+		rows[top].setFigures(vals)
 	}
 	return r.Err()
+}
+
+// setFigures sets r's figures from the sums figures reads, in the order of its columns.
+func (r *Row) setFigures(vals []*int) {
+	r.AdmittedLastYear, r.MembersAtStart = deref(vals[0]), deref(vals[1])
+	vals = vals[2:]
+	r.Sum, r.Stock = map[string]int{}, map[string]int{}
+	for i, k := range SumKeys {
+		r.Sum[k] = deref(vals[i])
+	}
+	vals = vals[len(SumKeys):]
+	for qq := range 4 {
+		r.AdmittedByQuarter[qq] = deref(vals[qq])
+		r.LastYearByQuarter[qq] = deref(vals[4+qq])
+	}
+	vals = vals[8:]
+	for i, k := range StockKeys {
+		r.Stock[k] = deref(vals[i])
+	}
+	r.Admitted, r.Sources = r.Sum["admitted"], r.Sum["outstanding"]
 }
 
 func addQuality(total, part quality.Summary) quality.Summary {

@@ -32,6 +32,9 @@ type Column struct {
 	Key      string // identifier used by the caller, e.g. "code"
 	Header   string // Vietnamese header as it appears in the file, e.g. "Mã đơn vị"
 	Required bool   // a row with this cell empty is an error
+	// Percent: the column's numbers are percentages already × 100 (91.58 for 91,58 %). A workbook
+	// holds them as fractions (0.9158) under Excel's percentage format; CSV writes them as they are.
+	Percent bool
 }
 
 // Table is the layout of one sheet.

@@ -103,9 +103,9 @@ func missingSheet(sheets []string, name string) string {
 
 // WriteXLSX writes the sheets as one workbook, in order: a bold header row, frozen so that it stays in
 // view, columns as wide as their contents (within limits), numbers as numbers, times as dates shown
-// dd/mm/yyyy, booleans as có/không. Values are string, int, int64, float64, bool, time.Time or nil; any
-// other type, a row longer than the columns, a NaN or infinite number, a missing, invalid or repeated
-// sheet name, or no sheet at all is an error.
+// dd/mm/yyyy, booleans as có/không, the float64s of a Percent column as percentages (0.00%). Values are
+// string, int, int64, float64, bool, time.Time or nil; any other type, a row longer than the columns, a
+// NaN or infinite number, a missing, invalid or repeated sheet name, or no sheet at all is an error.
 func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 	if len(sheets) == 0 {
 		return errors.New("exchange: no sheet to write")
@@ -125,6 +125,10 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 	if err != nil {
 		return err
 	}
+	percentStyle, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	if err != nil {
+		return err
+	}
 	seen := make(map[string]bool)
 	for i, s := range sheets {
 		// Excel tells sheets apart without regard to case.
@@ -138,7 +142,7 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 			_, err = f.NewSheet(s.Sheet)
 		}
 		if err == nil {
-			err = writeSheet(f, s, headerStyle, dateStyle)
+			err = writeSheet(f, s, styles{header: headerStyle, date: dateStyle, percent: percentStyle})
 		}
 		if err != nil {
 			return fmt.Errorf("exchange: sheet %q: %w", s.Sheet, err)
@@ -149,7 +153,7 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 	return f.Write(w)
 }
 
-func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
+func writeSheet(f *excelize.File, s Sheet, st styles) error {
 	sw, err := f.NewStreamWriter(s.Sheet)
 	if err != nil {
 		return err
@@ -177,7 +181,7 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
 	}
 	cells := make([]any, len(s.Columns))
 	for i, c := range s.Columns {
-		cells[i] = excelize.Cell{StyleID: headerStyle, Value: c.Header}
+		cells[i] = excelize.Cell{StyleID: st.header, Value: c.Header}
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, header)
 	if err := sw.SetRow(cell, cells); err != nil {
@@ -189,17 +193,8 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
 		}
 		cells = cells[:len(row)]
 		for i, v := range row {
-			v, err := checkValue(v)
-			if err != nil {
+			if cells[i], err = st.cell(v, s.Columns[i]); err != nil {
 				return fmt.Errorf("row %d column %d: %w", r+1, i+1, err)
-			}
-			switch v := v.(type) {
-			case dateValue:
-				cells[i] = excelize.Cell{StyleID: dateStyle, Value: v.t}
-			case bool:
-				cells[i], _ = csvValue(v)
-			default:
-				cells[i] = v
 			}
 		}
 		cell, err := excelize.CoordinatesToCellName(1, header+r+1)
@@ -211,6 +206,32 @@ func writeSheet(f *excelize.File, s Sheet, headerStyle, dateStyle int) error {
 		}
 	}
 	return sw.Flush()
+}
+
+// styles are the cell styles of a workbook being written.
+type styles struct{ header, date, percent int }
+
+// cell is v as written in column c.
+func (st styles) cell(v any, c Column) (any, error) {
+	v, err := checkValue(v)
+	switch v := v.(type) {
+	case dateValue:
+		return excelize.Cell{StyleID: st.date, Value: v.t}, nil
+	case bool:
+		return csvValue(v)
+	case float64:
+		if c.Percent {
+			return excelize.Cell{StyleID: st.percent, Value: fraction(v)}, nil
+		}
+	}
+	return v, err
+}
+
+// fraction is percent / 100, the nearest number to the decimal shift (71.85 → 0.7185, where
+// 71.85 / 100 is 0.7184999999999999).
+func fraction(percent float64) float64 {
+	f, _ := strconv.ParseFloat(strconv.FormatFloat(percent, 'g', -1, 64)+"e-2", 64)
+	return f
 }
 
 // columnWidths sizes each column of s to its longest text, header included, between 8 and 50 characters.

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ptdang/internal/account"
+	"ptdang/internal/dashboard"
 	"ptdang/internal/target"
 )
 
@@ -23,7 +24,7 @@ import (
 type table map[string]map[string]string
 
 // canonical spells a number the same way whatever wrote it: the page's "1.827" or "71,85 %", the
-// CSV's "71,85", the workbook's raw "71.85", the API's 71.85; "—", "" and null are "".
+// CSV's "71,85", the workbook's "71.85%" (as Excel shows it), the API's 71.85; "—", "" and null are "".
 func canonical(t *testing.T, text string, vietnamese bool) string {
 	t.Helper()
 	text = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "%"))
@@ -57,12 +58,12 @@ func pageTables(t *testing.T, page string) []table {
 		for _, m := range pageRow.FindAllStringSubmatch(sec, -1) {
 			name := html.UnescapeString(strings.TrimSpace(tags.ReplaceAllString(m[1], "")))
 			cells := pageCell.FindAllStringSubmatch(m[2], -1)
-			if len(cells) != len(dashboardSections[i].columns) {
-				t.Fatalf("section %d row %q: %d cells for %d columns", i, name, len(cells), len(dashboardSections[i].columns))
+			if len(cells) != len(dashboard.Sections[i].Indicators) {
+				t.Fatalf("section %d row %q: %d cells for %d columns", i, name, len(cells), len(dashboard.Sections[i].Indicators))
 			}
 			tb[name] = map[string]string{}
 			for j, c := range cells {
-				tb[name][dashboardSections[i].columns[j].key] = canonical(t, html.UnescapeString(c[1]), true)
+				tb[name][dashboard.Sections[i].Indicators[j].Key] = canonical(t, html.UnescapeString(c[1]), true)
 			}
 		}
 		out = append(out, tb)
@@ -85,10 +86,10 @@ func sheetTable(t *testing.T, i int, records [][]string, vietnamese bool) table 
 		t.Fatalf("section %d: no header in %q", i, records)
 	}
 	for _, rec := range records[header+1:] {
-		rec = append(rec, make([]string, len(dashboardSections[i].columns)+2-len(rec))...) // trailing empties
+		rec = append(rec, make([]string, len(dashboard.Sections[i].Indicators)+2-len(rec))...) // trailing empties
 		tb[rec[1]] = map[string]string{}
-		for j, col := range dashboardSections[i].columns {
-			tb[rec[1]][col.key] = canonical(t, rec[j+2], vietnamese)
+		for j, col := range dashboard.Sections[i].Indicators {
+			tb[rec[1]][col.Key] = canonical(t, rec[j+2], vietnamese)
 		}
 	}
 	return tb
@@ -110,25 +111,25 @@ func TestPageAPICSVAndWorkbookShowTheSameNumbers(t *testing.T) {
 		q := fmt.Sprintf("year=2026&date=2026-07-15&unit=%d", unit)
 		_, page := send(t, f.staff, "GET", base+"/dashboard?"+q, nil)
 		want := pageTables(t, page)
-		if len(want) != len(dashboardSections) || len(want[0]) < 2 {
+		if len(want) != len(dashboard.Sections) || len(want[0]) < 2 {
 			t.Fatalf("unit %d: the page has %d sections, the first with %d rows", unit, len(want), len(want[0]))
 		}
 
 		var api struct {
-			Total apiRow   `json:"total"`
-			Rows  []apiRow `json:"rows"`
+			Total dashboard.APIRow   `json:"total"`
+			Rows  []dashboard.APIRow `json:"rows"`
 		}
 		if _, raw := send(t, f.staff, "GET", base+"/api/v1/dashboard?"+q, nil); json.Unmarshal([]byte(raw), &api) != nil {
 			t.Fatalf("API: %s", raw)
 		}
-		fromAPI := make([]table, len(dashboardSections))
-		for i, sec := range dashboardSections {
+		fromAPI := make([]table, len(dashboard.Sections))
+		for i, sec := range dashboard.Sections {
 			fromAPI[i] = table{}
 			for _, r := range append(api.Rows, api.Total) {
 				fromAPI[i][r.Name] = map[string]string{}
-				for _, col := range sec.columns {
-					raw, _ := json.Marshal(r.Values[col.key])
-					fromAPI[i][r.Name][col.key] = canonical(t, string(raw), false)
+				for _, col := range sec.Indicators {
+					raw, _ := json.Marshal(r.Values[col.Key])
+					fromAPI[i][r.Name][col.Key] = canonical(t, string(raw), false)
 				}
 			}
 		}
@@ -142,8 +143,8 @@ func TestPageAPICSVAndWorkbookShowTheSameNumbers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := range dashboardSections {
-			rows, err := wb.GetRows(wb.GetSheetList()[i], excelize.Options{RawCellValue: true})
+		for i := range dashboard.Sections {
+			rows, err := wb.GetRows(wb.GetSheetList()[i]) // as shown: a percentage by its format
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -162,11 +163,11 @@ func TestPageAPICSVAndWorkbookShowTheSameNumbers(t *testing.T) {
 				for key, v := range cols {
 					for way, got := range map[string]table{"API": fromAPI[i], "xlsx": fromXLSX, "CSV": fromCSV} {
 						if got[name] == nil {
-							t.Errorf("unit %d %s: the %s has no row %q", unit, dashboardSections[i].title, way, name)
+							t.Errorf("unit %d %s: the %s has no row %q", unit, dashboard.Sections[i].Title, way, name)
 							continue
 						}
 						if got[name][key] != v {
-							t.Errorf("unit %d %s, %q, %s: page %q, %s %q", unit, dashboardSections[i].title, name, key, v, way, got[name][key])
+							t.Errorf("unit %d %s, %q, %s: page %q, %s %q", unit, dashboard.Sections[i].Title, name, key, v, way, got[name][key])
 						}
 					}
 				}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/go-analyze/charts"
+
+	"ptdang/internal/dashboard"
+	"ptdang/internal/format"
+)
+
+// DashboardQuery is the query string of unit's dashboard for year on asOf.
+func DashboardQuery(unit int64, year int, asOf time.Time) string {
+	return url.Values{"unit": {strconv.FormatInt(unit, 10)}, "year": {strconv.Itoa(year)}, "date": {format.ISODate(asOf)}}.Encode()
+}
+
+// DashboardLinks are the page's links that depend on who looks: "" leaves a link out.
+type DashboardLinks struct {
+	Up         string // the dashboard one level up
+	Incomplete string // the reporting status of the cells that have not reported
+}
+
+// NewDashboardView is the model of d's page, its tables already rendered.
+func NewDashboardView(d dashboard.Dashboard, tables templ.Component, links DashboardLinks) DashboardView {
+	q := DashboardQuery(d.Unit.ID, d.Year, d.AsOf)
+	v := DashboardView{UnitName: d.Unit.Name, Year: strconv.Itoa(d.Year), AsOf: format.ISODate(d.AsOf), AsOfText: format.Date(d.AsOf),
+		FiguresOnText: format.Date(d.FiguresOn()), Unit: strconv.FormatInt(d.Unit.ID, 10), Tables: tables, Chart: admissionsChart(d),
+		XLSXHref: "/dashboard.xlsx?" + q, CSVHref: "/dashboard.csv?" + q, APIHref: "/api/v1/dashboard?" + q,
+		TrendHref: "/dashboard/trend.svg?" + q, UpHref: links.Up}
+	for _, ind := range dashboard.Sections[0].Indicators {
+		v.Formulas = append(v.Formulas, Fact{Label: ind.Label, Value: ind.Formula})
+	}
+	if missing := d.Total.CellsExpected - d.Total.CellsSubmitted; missing > 0 {
+		v.Incomplete = fmt.Sprintf("Chưa đủ số liệu: %s trong %s chi bộ chưa gửi báo cáo %s.",
+			format.Int(int64(missing)), format.Int(int64(d.Total.CellsExpected)), d.Reporting)
+		v.IncompleteHref = links.Incomplete
+	}
+	return v
+}
+
+// DashboardTablesOf are d's tables on its page, one per section: a row per unit, linked to its
+// own dashboard, and the totals. They depend on the figures alone, not on who looks.
+func DashboardTablesOf(d dashboard.Dashboard) []DashboardTable {
+	hrefs := make(map[int64]string, len(d.Rows))
+	for _, r := range d.Rows {
+		if r.UnitID != d.Unit.ID && r.UnitID != dashboard.Nation {
+			hrefs[r.UnitID] = "/dashboard?" + DashboardQuery(r.UnitID, d.Year, d.AsOf)
+		}
+	}
+	tables := make([]DashboardTable, 0, len(dashboard.Sections))
+	for _, sec := range dashboard.Sections {
+		t := DashboardTable{Title: d.Heading(sec)}
+		for _, ind := range sec.Indicators {
+			t.Headers = append(t.Headers, DashboardCell{Text: ind.Label, Title: ind.Formula})
+		}
+		for _, r := range d.Rows {
+			t.Rows = append(t.Rows, dashboardRow(sec, r, hrefs[r.UnitID]))
+		}
+		t.Total = dashboardRow(sec, d.Total, "")
+		t.Total.Name = "Tổng cộng"
+		tables = append(tables, t)
+	}
+	return tables
+}
+
+// dashboardRow is r in sec's table. The formula is the column header's title; a cell's own
+// title says only what its number alone does not (a page of a hundred rows stays light).
+func dashboardRow(sec dashboard.Section, r dashboard.Row, href string) DashboardRow {
+	out := DashboardRow{Name: r.Name, Href: href, Cells: make([]DashboardCell, 0, len(sec.Indicators))}
+	for _, ind := range sec.Indicators {
+		cell := DashboardCell{Text: indicatorText(ind.Value(r))}
+		if ind.Judged {
+			cell.Class, cell.Title = string(r.Progress.Status), r.Progress.Status.Label()
+		}
+		out.Cells = append(out.Cells, cell)
+	}
+	return out
+}
+
+// indicatorText writes an indicator's value (dashboard.Indicator.Value) as the page shows it.
+func indicatorText(v any) string {
+	switch v := v.(type) {
+	case int:
+		return format.Int(int64(v))
+	case float64:
+		return format.Percent(v)
+	}
+	return "—"
+}
+
+// admissionsChart ranks the rows by admissions, with their targets, as horizontal bars.
+func admissionsChart(d dashboard.Dashboard) BarChart {
+	rows := slices.Clone(d.Rows)
+	slices.SortStableFunc(rows, func(a, b dashboard.Row) int { return b.Admitted - a.Admitted })
+	rows = rows[:min(len(rows), 20)]
+	most := 1
+	for _, r := range rows {
+		most = max(most, r.Admitted, r.Target)
+	}
+	chart := BarChart{Title: fmt.Sprintf("Kết nạp năm %d đến %s, so với chỉ tiêu", d.Year, format.Date(d.FiguresOn()))}
+	for _, r := range rows {
+		bar := Bar{Label: r.Name, Value: format.Int(int64(r.Admitted)), Width: float64(r.Admitted) / float64(most) * 100}
+		if r.Target > 0 {
+			bar.Value += " / " + format.Int(int64(r.Target))
+			bar.Target = float64(r.Target) / float64(most) * 100
+		}
+		chart.Bars = append(chart.Bars, bar)
+	}
+	return chart
+}
+
+// TrendSVG draws d's admissions by quarter, this year against last year, as an SVG line chart
+// (go-analyze/charts), shown on the page as an image.
+func TrendSVG(d dashboard.Dashboard) ([]byte, error) {
+	this, last := make([]float64, 4), make([]float64, 4)
+	for i := range 4 {
+		this[i], last[i] = float64(d.Total.AdmittedByQuarter[i]), float64(d.Total.LastYearByQuarter[i])
+	}
+	p, err := charts.LineRender([][]float64{this, last},
+		charts.SVGOutputOptionFunc(),
+		charts.DimensionsOptionFunc(720, 300),
+		charts.TitleTextOptionFunc("Kết nạp theo quý: "+d.Unit.Name),
+		charts.XAxisLabelsOptionFunc([]string{"Quý 1", "Quý 2", "Quý 3", "Quý 4"}),
+		charts.LegendLabelsOptionFunc([]string{strconv.Itoa(d.Year), strconv.Itoa(d.Year - 1)}),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return p.Bytes()
+}
