@@ -6,13 +6,9 @@ import (
 	"net/url"
 	"time"
 
-	"ptdang/internal/account"
 	"ptdang/internal/audit"
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
-	"ptdang/internal/org"
-	"ptdang/internal/quality"
-	"ptdang/internal/report"
 	"ptdang/web"
 )
 
@@ -22,54 +18,6 @@ var auditTable = exchange.Table{Sheet: "Nhật ký thay đổi", Columns: []exch
 	{Key: "changes", Header: "Thay đổi"}, {Key: "reason", Header: "Lý do"},
 	{Key: "old", Header: "Trước (dữ liệu gốc)"}, {Key: "new", Header: "Sau (dữ liệu gốc)"},
 }}
-
-// auditWords names what the packages record in their own Vietnamese: the report's figures
-// (with their section where a label repeats, as "Nữ" does) and enumerated values.
-var auditWords = audit.Words{
-	Field: func(entity, key string) string {
-		if entity == "quarterly_report" {
-			return reportFieldLabels[key]
-		}
-		return ""
-	},
-	Value: func(key, v string) string {
-		switch key {
-		case "state":
-			return report.State(v).Label()
-		case "role":
-			return account.Role(v).Label()
-		case "kind":
-			return org.Kind(v).Label()
-		case "org_type":
-			return org.OrgType(v).Label()
-		case "level":
-			return org.Level(v).Label()
-		case "mode":
-			return org.LinkMode(v).Label()
-		case "own_rating":
-			return quality.Category(v).Label()
-		}
-		return ""
-	},
-}
-
-var reportFieldLabels = func() map[string]string {
-	seen, labels := map[string]int{}, map[string]string{}
-	for _, sec := range report.Sections {
-		for _, f := range sec.Fields {
-			seen[f.Label]++
-		}
-	}
-	for _, sec := range report.Sections {
-		for _, f := range sec.Fields {
-			labels[f.Key] = f.Label
-			if seen[f.Label] > 1 {
-				labels[f.Key] = f.Label + " (" + sec.Title + ")"
-			}
-		}
-	}
-	return labels
-}()
 
 // auditFilter reads the page's filters, scoped to the caller's subtree.
 func (s *Server) auditFilter(r *http.Request, c caller) audit.Filter {
@@ -97,12 +45,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c caller) {
 		CSVHref: "/admin/audit.csv?" + url.Values{"label": {q.Get("label")}, "by": {q.Get("by")}, "from": {q.Get("from")}, "to": {q.Get("to")}}.Encode(),
 		Limited: len(rows) == f.Limit}
 	for _, a := range rows {
-		row := web.AuditRowView{At: format.DateTime(a.At.In(format.Zone)), Login: a.Login, Addr: a.Addr,
-			Action: audit.ActionLabel(a.Action), Entity: audit.EntityLabel(a.Entity), Label: a.Label, Reason: a.Reason}
-		for _, ch := range auditWords.Changes(a.Entity, a.Old, a.New) {
-			row.Changes = append(row.Changes, web.AuditChange(ch))
-		}
-		v.Rows = append(v.Rows, row)
+		v.Rows = append(v.Rows, web.NewAuditRow(a))
 	}
 	s.render(w, r, http.StatusOK, web.Audit(c.page("Nhật ký thay đổi", "audit"), v))
 }
@@ -118,7 +61,7 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, c caller) {
 	sheet := exchange.Sheet{Table: auditTable}
 	for _, a := range rows {
 		sheet.Rows = append(sheet.Rows, []any{format.DateTime(a.At.In(format.Zone)), a.Login, a.Addr, audit.ActionLabel(a.Action),
-			audit.EntityLabel(a.Entity), a.Label, auditWords.Text(a.Entity, a.Old, a.New), a.Reason, a.Old, a.New})
+			audit.EntityLabel(a.Entity), a.Label, web.AuditWords.Text(a.Entity, a.Old, a.New), a.Reason, a.Old, a.New})
 	}
 	var buf bytes.Buffer
 	if err := exchange.WriteCSV(&buf, sheet); err != nil {
