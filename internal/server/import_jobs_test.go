@@ -133,7 +133,7 @@ func TestAThirdImportAtOnceIsToldTheServerIsBusy(t *testing.T) {
 	at(s, "2025-01-20")
 	release := make(chan struct{})
 	for range maxRunningImports {
-		if _, _, err := s.imports.start(0, importPage{}, "x.csv", func(ctx context.Context) (*web.ImportResult, error) {
+		if _, _, err := s.imports.Start(0, importAbout{}, func(ctx context.Context) (*web.ImportResult, error) {
 			<-release
 			return &web.ImportResult{}, nil
 		}); err != nil {

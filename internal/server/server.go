@@ -22,7 +22,9 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/dashboard"
+	"ptdang/internal/exchange"
 	"ptdang/internal/lru"
+	"ptdang/web"
 )
 
 // Server holds what the handlers need.
@@ -44,7 +46,7 @@ type Server struct {
 	// HSTS tells browsers to reach the site over HTTPS only; on with secure cookies.
 	HSTS bool
 	// imports are the file imports running or recently done (import_jobs.go).
-	imports importJobs
+	imports *exchange.Jobs[importAbout, *web.ImportResult]
 }
 
 // SignInQueue is how many sign-ins per CPU may wait for a password check; the next one is told
@@ -77,7 +79,7 @@ func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
 	sm.Cookie.Secure = secureCookies
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Persist = false // a shared computer forgets the session when the browser closes
-	s := &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), pages: lru.New[string, string](renderedPages, nil),
+	s := &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), pages: lru.New[string, string](renderedPages, nil), imports: newImportJobs(),
 		Log: log, Sessions: sm, Now: time.Now, Hashes: account.NewHasher(runtime.NumCPU(), SignInQueue*runtime.NumCPU()), HSTS: secureCookies}
 	// A session that cannot be read or saved (the database is gone) gets the Vietnamese 500
 	// page, not scs's English one with the error's text.
