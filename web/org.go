@@ -1,5 +1,13 @@
 package web
 
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"ptdang/internal/format"
+)
+
 // UnitRow is one unit in a list or a tree.
 type UnitRow struct {
 	Href     string
@@ -97,4 +105,63 @@ type FormView struct {
 	Cancel   string
 	Error    string // summary at the top
 	Warnings []string
+}
+
+// InputDate is a date as a date input holds it; "" for none.
+func InputDate(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return format.ISODate(*t)
+}
+
+// InputInt is a whole number as a number input holds it; "" for none.
+func InputInt(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// InputPercent is a share 0..1 as a percentage input holds it ("62,5"); "" for none.
+func InputPercent(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSuffix(format.Percent(*p*100), " %")
+}
+
+// SpanText shows a validity period, its half-open end as the last valid day.
+func SpanText(from time.Time, to *time.Time) string {
+	if to == nil {
+		return "Từ " + format.Date(from) + " đến nay"
+	}
+	return "Từ " + format.Date(from) + " đến hết " + format.Date(to.AddDate(0, 0, -1))
+}
+
+// EndText shows a half-open end as the last valid day.
+func EndText(to *time.Time) string {
+	if to == nil {
+		return "nay"
+	}
+	return format.Date(to.AddDate(0, 0, -1))
+}
+
+// LifeNotice warns that a unit living from from to to was not alive on asOf; "" when it was.
+func LifeNotice(from time.Time, to *time.Time, asOf time.Time) string {
+	switch {
+	case asOf.Before(from):
+		return "Vào ngày " + format.Date(asOf) + " đơn vị này chưa thành lập (thành lập " + format.Date(from) + "); thông tin dưới đây là khi thành lập."
+	case to != nil && !asOf.Before(*to):
+		return "Đơn vị này đã hết hiệu lực từ ngày " + format.Date(*to) + "; thông tin dưới đây là trước thời điểm đó."
+	}
+	return ""
+}
+
+// EventText names the event that opened a version, with its decision; "" for none.
+func EventText(label, note string) string {
+	if label == "" || note == "" {
+		return label
+	}
+	return label + " (" + note + ")"
 }

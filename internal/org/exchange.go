@@ -403,7 +403,7 @@ func (im *importer) party(row *exchange.Row) error {
 	ok, err := im.step(row, partyFieldColumns, func() error {
 		version := cur.Version
 		if changed {
-			if _, err := UpdatePartyUnit(ctx, tx, im.scope, cur.ID, version, in); err != nil {
+			if _, err := UpdatePartyUnit(ctx, tx, im.scope, cur.ID, version, in, latestFrom); err != nil {
 				return err
 			}
 			version++
@@ -564,7 +564,7 @@ func (im *importer) admin(row *exchange.Row) error {
 	ok, err := im.step(row, adminFieldColumns, func() error {
 		version := cur.Version
 		if changed {
-			if err := UpdateAdminUnit(ctx, tx, im.scope, cur.ID, version, in); err != nil {
+			if err := UpdateAdminUnit(ctx, tx, im.scope, cur.ID, version, in, latestFrom); err != nil {
 				return err
 			}
 			version++

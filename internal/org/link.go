@@ -51,7 +51,7 @@ func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mo
 	if cell != 0 {
 		c, err := GetPartyUnit(ctx, tx, scope, cell, from)
 		switch {
-		case err == apperr.ErrNotFound:
+		case errors.Is(err, apperr.ErrNotFound):
 			inv.Add("cell_id", "Không tìm thấy chi bộ này.")
 		case err != nil:
 			return err
@@ -139,16 +139,18 @@ func collectLinks(rows pgx.Rows, err error) ([]Link, error) {
 	})
 }
 
-// HamletLinks lists every link the hamlet ever had, oldest first.
-func HamletLinks(ctx context.Context, q pg.Querier, scope Scope, hamlet int64) ([]Link, error) {
-	if _, err := GetAdminUnit(ctx, q, scope, hamlet, time.Now()); err != nil {
+// HamletLinks lists every link the hamlet ever had, oldest first. The hamlet must be in scope
+// on on, else apperr.ErrNotFound.
+func HamletLinks(ctx context.Context, q pg.Querier, scope Scope, hamlet int64, on time.Time) ([]Link, error) {
+	if _, err := GetAdminUnit(ctx, q, scope, hamlet, on); err != nil {
 		return nil, err
 	}
 	return collectLinks(q.Query(ctx, `SELECT `+linkColumns+` FROM hamlet_cell_link l `+linkJoins+`
 		WHERE l.hamlet_id = $1 ORDER BY l.valid_from`, hamlet))
 }
 
-// CellHamlets lists the hamlets the cell serves on asOf, in Vietnamese order.
+// CellHamlets lists the hamlets the cell serves on asOf, in Vietnamese order. A cell not in
+// scope on asOf is apperr.ErrNotFound.
 func CellHamlets(ctx context.Context, q pg.Querier, scope Scope, cell int64, asOf time.Time) ([]Link, error) {
 	if _, err := GetPartyUnit(ctx, q, scope, cell, asOf); err != nil {
 		return nil, err

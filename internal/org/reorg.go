@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/text/unicode/norm"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
@@ -57,6 +56,7 @@ type tables struct {
 	version, unit, succession    string
 	attrs                        string // version columns other than name and parent_id
 	versionAt, life, inScopeFunc string
+	childNoun                    string // what the units under a unit are called in messages
 }
 
 // idByCode returns the id of the unit with code, or apperr.ErrNotFound.
@@ -71,9 +71,9 @@ func (t tables) idByCode(ctx context.Context, q pg.Querier, code string) (int64,
 
 var (
 	partyTables = tables{PartyTree, "party_unit_version", "party_unit", "party_unit_succession", "kind, org_type",
-		"party_version_at", "party_life", "party_in_scope"}
+		"party_version_at", "party_life", "party_in_scope", "tổ chức"}
 	adminTables = tables{AdminTree, "admin_unit_version", "admin_unit", "admin_unit_succession", "local_word",
-		"admin_version_at", "admin_life", "admin_in_scope"}
+		"admin_version_at", "admin_life", "admin_in_scope", "đơn vị"}
 )
 
 func (t tables) newEvent(ctx context.Context, tx pgx.Tx, kind EventKind, effective time.Time, note string) (int64, error) {
@@ -484,8 +484,8 @@ func RenameAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 }
 
 func rename(ctx context.Context, db pg.Beginner, scope Scope, t tables, r Reorg, unit int64, name, localWord string) error {
-	name = norm.NFC.String(strings.Join(strings.Fields(name), " "))
-	localWord = norm.NFC.String(strings.ToLower(strings.Join(strings.Fields(localWord), " ")))
+	name = cleanName(name)
+	localWord = cleanName(strings.ToLower(localWord))
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
 		r.check(inv)
@@ -643,15 +643,12 @@ type Succession struct {
 	Share           float64
 }
 
-// Successions lists the reorganisation edges that touch unit, as predecessor or successor.
-func Successions(ctx context.Context, q pg.Querier, scope Scope, tree Tree, unit int64) ([]Succession, error) {
+// Successions lists the reorganisation edges that touch unit, as predecessor or successor. The
+// unit must be in scope on on, else apperr.ErrNotFound.
+func Successions(ctx context.Context, q pg.Querier, scope Scope, tree Tree, unit int64, on time.Time) ([]Succession, error) {
 	t := tablesOf(tree)
-	var inScope bool
-	if err := q.QueryRow(ctx, `SELECT `+t.inScopeFunc+`($1, $2, now()::date)`, unit, scope.SQLRoots()).Scan(&inScope); err != nil {
+	if _, err := GetUnit(ctx, q, scope, tree, unit, on); err != nil {
 		return nil, err
-	}
-	if !inScope {
-		return nil, apperr.ErrNotFound
 	}
 	rows, err := q.Query(ctx, `
 		SELECT e.kind, e.effective, e.note, s.predecessor_id, pu.code, pv.name, s.successor_id, su.code, sv.name, s.share::float8

@@ -28,7 +28,7 @@ func settingsView(unit int64, st target.Settings, f *form) web.TargetSettingsVie
 		Strict: st.Strict,
 		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(st.Version)}, {Name: "year_version", Value: strconv.Itoa(st.YearVersion)}}}
 	values := map[string]string{"ahead": decimalText(st.Thresholds.Ahead), "on_track": decimalText(st.Thresholds.OnTrack),
-		"behind": decimalText(st.Thresholds.Behind), "lock_date": dateValue(st.LockDate)}
+		"behind": decimalText(st.Thresholds.Behind), "lock_date": web.InputDate(st.LockDate)}
 	for i := range milestoneLabels {
 		values[fmt.Sprintf("q%d", i+1)] = decimalText(st.Profile[i])
 	}
