@@ -716,8 +716,14 @@ type NewPart struct {
 }
 
 // SplitInto splits unit of tree into parts that inherit its attributes; see SplitPartyUnit and
-// SplitAdminUnit.
+// SplitAdminUnit, whose errors it returns. A missing date is *apperr.Invalid on "effective"; a
+// unit not in scope the day before is apperr.ErrNotFound.
 func SplitInto(ctx context.Context, db pg.DB, scope Scope, tree Tree, r Reorg, unit int64, parts []NewPart) ([]int64, error) {
+	if r.Effective.IsZero() {
+		inv := &apperr.Invalid{}
+		r.check(inv)
+		return nil, inv
+	}
 	before := r.Effective.AddDate(0, 0, -1)
 	if tree == PartyTree {
 		u, err := GetPartyUnit(ctx, db, scope, unit, before)

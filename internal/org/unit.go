@@ -263,11 +263,16 @@ const msgCycle = "Không thể chọn chính đơn vị này hoặc một đơn 
 
 // CloseUnit ends unit id of tree on the day before on (it is no longer valid from on).
 // version is the Version the user saw: a stale one is apperr.ErrConflict. It refuses, as
-// *apperr.Invalid on the field "on", a date outside the unit's life or on its first day, a
+// *apperr.Invalid on the field "on", no date, a date outside the unit's life or on its first day, a
 // date before the unit's latest change, and while units under it or hamlets served by it are
 // still open on that date. A hamlet's link to its cell ends with it. A unit not in scope on on
 // is apperr.ErrNotFound.
 func CloseUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, id int64, version int, on time.Time) error {
+	if on.IsZero() {
+		inv := &apperr.Invalid{}
+		inv.Add("on", "Nhập ngày giải thể.")
+		return inv
+	}
 	t := tablesOf(tree)
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		cur, err := GetUnit(ctx, tx, scope, tree, id, on)

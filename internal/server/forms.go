@@ -26,6 +26,14 @@ func (f *fields) add(kind, name, label, hint string, options ...web.Option) {
 		Field: web.Field{Name: name, Label: label, Value: f.vals[name], Error: msg, Hint: hint}})
 }
 
+// fieldErrors are inv's messages by field; none for nil.
+func fieldErrors(inv *apperr.Invalid) map[string]string {
+	if inv == nil {
+		return nil
+	}
+	return inv.Fields
+}
+
 // options lists the choices of a select from values and their labels.
 func options[T ~string](values []T, label func(T) string) []web.Option {
 	opts := make([]web.Option, len(values))

@@ -14,9 +14,8 @@ import (
 
 // change describes one of the dated changes of a unit: close, rename, move, link, split.
 type change struct {
-	title, intro, submit string
-	fields               func(f *fields)
-	defaults             map[string]string
+	form     func() web.FormView
+	defaults map[string]string
 	// apply performs the change; it returns the form's own errors, or the domain's.
 	apply func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error
 	// aliases maps the domain's field names to the form fields that feed them.
@@ -60,16 +59,12 @@ func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
 }
 
 func (s *Server) changeView(tree org.Tree, ch change, u org.Unit, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-	f := fields{vals: vals, inv: inv}
-	ch.fields(&f)
-	return web.FormView{Title: ch.title + ": " + u.Name, Intro: ch.intro, Submit: ch.submit, Error: msg,
-		Cancel: unitHref(tree, u.ID, s.today()),
-		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(u.Version)}},
-		Fields: f.list}
-}
-
-func noteField(f *fields) {
-	f.add("text", "note", "Căn cứ (số quyết định, nghị quyết)", "Ví dụ: Quyết định số 1234-QĐ/TU ngày 20/6/2025")
+	v := ch.form()
+	v.Title += ": " + u.Name
+	v.Error, v.Cancel = msg, unitHref(tree, u.ID, s.today())
+	v.Hidden = []web.Field{{Name: "version", Value: strconv.Itoa(u.Version)}}
+	v.Fields = web.Fill(v.Fields, vals, fieldErrors(inv))
+	return v
 }
 
 // reorg reads the date and the decision of a reorganisation.
@@ -77,10 +72,7 @@ func reorg(f *form) org.Reorg { return org.Reorg{Effective: f.date("effective"),
 
 func closeChange(tree org.Tree) change {
 	return change{
-		title: "Giải thể", submit: "Giải thể",
-		intro:    "Đơn vị không còn hiệu lực từ ngày được chọn; lịch sử và số liệu cũ của đơn vị vẫn được giữ.",
-		fields:   func(f *fields) { f.add("date", "on", "Không còn hiệu lực từ ngày", "") },
-		defaults: map[string]string{"on": ""},
+		form: web.CloseForm, defaults: map[string]string{"on": ""},
 		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
 			on := f.date("on")
 			return orFormErr(f, func() error { return org.CloseUnit(r.Context(), s.DB, c.Scope, tree, u.ID, f.int("version"), on) })
@@ -98,16 +90,7 @@ func orFormErr(f *form, save func() error) error {
 
 func renameChange(tree org.Tree) change {
 	return change{
-		title: "Đổi tên", submit: "Đổi tên",
-		intro: "Đơn vị vẫn là đơn vị cũ, chỉ mang tên mới từ ngày có hiệu lực; tên cũ được giữ trong lịch sử.",
-		fields: func(f *fields) {
-			f.add("text", "name", "Tên mới", "")
-			if tree == org.AdminTree {
-				f.add("text", "local_word", "Gọi là (nếu đổi)", "Ví dụ xã thành thị trấn, ấp thành khu phố; để trống nếu không đổi.")
-			}
-			f.add("date", "effective", "Ngày có hiệu lực", "")
-			noteField(f)
-		},
+		form: func() web.FormView { return web.RenameForm(tree == org.AdminTree) },
 		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
 			re := reorg(f)
 			return orFormErr(f, func() error {
@@ -122,13 +105,7 @@ func renameChange(tree org.Tree) change {
 
 func moveChange(tree org.Tree) change {
 	return change{
-		title: "Chuyển trực thuộc", submit: "Chuyển",
-		intro: "Đơn vị cùng các đơn vị trực thuộc nó chuyển sang cấp trên mới từ ngày có hiệu lực.",
-		fields: func(f *fields) {
-			f.add("text", "parent_code", "Mã đơn vị cấp trên mới", "")
-			f.add("date", "effective", "Ngày có hiệu lực", "")
-			noteField(f)
-		},
+		form:    web.MoveForm,
 		aliases: map[string]string{"parent_id": "parent_code"},
 		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
 			re := reorg(f)
@@ -142,15 +119,10 @@ func moveChange(tree org.Tree) change {
 }
 
 var linkChange = change{
-	title: "Đổi chi bộ phụ trách", submit: "Lưu",
-	intro: "Từ ngày được chọn, thôn, tổ dân phố này do chi bộ dưới đây phụ trách. Chi bộ trước đó vẫn được ghi trong lịch sử.",
-	fields: func(f *fields) {
-		f.add("select", "mode", "Hình thức", "",
-			web.Option{Value: string(org.OwnCell), Label: org.OwnCell.Label()},
-			web.Option{Value: string(org.CombinedCell), Label: org.CombinedCell.Label() + " với chi bộ thôn khác"},
-			web.Option{Value: "none", Label: "Chưa có đảng viên (trắng đảng viên)"})
-		f.add("text", "cell_code", "Mã chi bộ", "Để trống nếu thôn chưa có đảng viên.")
-		f.add("date", "from", "Từ ngày", "")
+	form: func() web.FormView {
+		return web.LinkForm([]web.Option{{Value: string(org.OwnCell), Label: org.OwnCell.Label()},
+			{Value: string(org.CombinedCell), Label: org.CombinedCell.Label() + " với chi bộ thôn khác"},
+			{Value: "none", Label: "Chưa có đảng viên (trắng đảng viên)"}})
 	},
 	defaults: map[string]string{"mode": string(org.OwnCell)},
 	aliases:  map[string]string{"cell_id": "cell_code", "hamlet_id": "from"},
@@ -172,18 +144,7 @@ const splitParts = 4
 
 func splitChange(tree org.Tree) change {
 	return change{
-		title: "Chia tách", submit: "Chia tách",
-		intro: "Đơn vị hết hiệu lực từ ngày chia tách; các đơn vị mới cùng cấp, cùng cấp trên, mỗi đơn vị nhận một phần số liệu cũ theo tỷ lệ (tổng 100 %). Điền ít nhất hai đơn vị mới. Nếu đơn vị còn đơn vị trực thuộc, chuyển chúng trước.",
-		fields: func(f *fields) {
-			f.add("date", "effective", "Ngày có hiệu lực", "")
-			noteField(f)
-			for i := 1; i <= splitParts; i++ {
-				n := strconv.Itoa(i)
-				f.add("text", "code_"+n, "Đơn vị mới "+n+": mã", "")
-				f.add("text", "name_"+n, "Đơn vị mới "+n+": tên", "")
-				f.add("text", "share_"+n, "Đơn vị mới "+n+": tỷ lệ số liệu (%)", "")
-			}
-		},
+		form: func() web.FormView { return web.SplitForm(splitParts) },
 		// A successor's own fields come back unnumbered: show them with the first part.
 		aliases: map[string]string{"code": "code_1", "name": "name_1", "successors": "share_1", "predecessors": "effective"},
 		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
@@ -272,22 +233,8 @@ func (s *Server) merge(r *http.Request, c caller, tree org.Tree, f *form, re org
 }
 
 func mergeView(tree org.Tree, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-	f := fields{vals: vals, inv: inv}
-	f.add("textarea", "predecessors", "Mã các đơn vị được sáp nhập", "Mỗi mã một dòng. Các đơn vị này hết hiệu lực từ ngày sáp nhập; đơn vị trực thuộc của chúng chuyển sang đơn vị mới.")
-	f.add("date", "effective", "Ngày có hiệu lực", "")
-	noteField(&f)
-	f.add("text", "code", "Mã đơn vị mới", "")
-	f.add("text", "name", "Tên đơn vị mới", "")
-	title := "Sáp nhập đơn vị hành chính"
-	if tree == org.PartyTree {
-		title = "Sáp nhập tổ chức đảng"
-		f.add("select", "kind", "Cấp, loại tổ chức của đơn vị mới", "", options(org.Kinds, org.Kind.Label)...)
-		f.add("select", "org_type", "Loại hình", "", options(org.OrgTypes, org.OrgType.Label)...)
-	} else {
-		f.add("select", "level", "Cấp hành chính của đơn vị mới", "", options(org.Levels, org.Level.Label)...)
-		f.add("text", "local_word", "Gọi là", "Ví dụ: xã, phường, ấp, khu phố")
-	}
-	f.add("text", "parent_code", "Mã đơn vị cấp trên của đơn vị mới", "")
-	return web.FormView{Title: title, Submit: "Sáp nhập", Cancel: "/org", Error: msg, Fields: f.list,
-		Intro: "Số liệu của các đơn vị cũ được quy về đơn vị mới khi so sánh qua các năm."}
+	v := web.MergeForm(tree == org.PartyTree, options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label),
+		options(org.Levels, org.Level.Label))
+	v.Error, v.Fields = msg, web.Fill(v.Fields, vals, fieldErrors(inv))
+	return v
 }

@@ -174,22 +174,8 @@ func partyInput(f *form) org.PartyUnitInput {
 }
 
 func partyFormFields(vals map[string]string, inv *apperr.Invalid, creating bool) []web.FormField {
-	f := fields{vals: vals, inv: inv}
-	if creating {
-		f.add("text", "code", "Mã đơn vị", "Chữ không dấu, số, dấu chấm hoặc gạch ngang; không đổi về sau. Ví dụ: TU.X05.A03")
-	}
-	f.add("text", "name", "Tên tổ chức", "Ví dụ: Chi bộ ấp Bàu Cạn")
-	f.add("select", "kind", "Cấp, loại tổ chức", "", options(org.Kinds, org.Kind.Label)...)
-	f.add("select", "org_type", "Loại hình", "", options(org.OrgTypes, org.OrgType.Label)...)
-	if creating {
-		f.add("text", "parent_code", "Mã tổ chức cấp trên", "")
-		f.add("date", "from", "Ngày thành lập", "")
-	}
-	f.add("number", "full_members", "Số đảng viên chính thức hiện nay", "")
-	f.add("date", "committee_since", "Có chi ủy từ ngày", "Để trống nếu chi bộ chưa bầu chi ủy (cần từ 9 đảng viên chính thức).")
-	f.add("number", "term_months", "Nhiệm kỳ đại hội (tháng)", "30 hoặc 60 tháng.")
-	f.add("text", "territory_code", "Mã đơn vị hành chính lãnh đạo", "Chỉ với đảng bộ tỉnh, xã, phường: mã của tỉnh, xã, phường đó.")
-	return f.list
+	return web.Fill(web.PartyUnitFields(creating, options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label)),
+		vals, fieldErrors(inv))
 }
 
 // --- Administrative units ---
@@ -231,22 +217,5 @@ func adminInput(f *form) org.AdminUnitInput {
 }
 
 func adminFormFields(vals map[string]string, inv *apperr.Invalid, creating bool) []web.FormField {
-	f := fields{vals: vals, inv: inv}
-	if creating {
-		f.add("text", "code", "Mã đơn vị", "Chữ không dấu, số, dấu chấm hoặc gạch ngang; không đổi về sau.")
-	}
-	f.add("text", "name", "Tên", "Ví dụ: Ấp Bàu Cạn")
-	if creating {
-		f.add("select", "level", "Cấp hành chính", "", options(org.Levels, org.Level.Label)...)
-	}
-	f.add("text", "local_word", "Gọi là", "Ví dụ: thôn, ấp, bản, tổ dân phố, khu phố, xã, phường")
-	if creating {
-		f.add("text", "parent_code", "Mã đơn vị cấp trên", "")
-		f.add("date", "from", "Ngày bắt đầu hiệu lực", "")
-	}
-	f.add("number", "population", "Số dân", "Không bắt buộc.")
-	f.add("number", "households", "Số hộ", "Không bắt buộc.")
-	f.add("text", "religious_share", "Tỷ lệ đồng bào có đạo (%)", "Không bắt buộc. Ví dụ: 62,5")
-	f.add("text", "ethnic_minority_share", "Tỷ lệ đồng bào dân tộc thiểu số (%)", "Không bắt buộc.")
-	return f.list
+	return web.Fill(web.AdminUnitFields(creating, options(org.Levels, org.Level.Label)), vals, fieldErrors(inv))
 }

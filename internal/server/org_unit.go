@@ -125,7 +125,7 @@ func (s *Server) adminView(ctx context.Context, scope org.Scope, id int64, asOf 
 	}
 	v, err := s.commonView(ctx, scope, u.Unit(), u.Level.Label(), asOf,
 		unitLabels{life: "Thời gian hiệu lực", parent: "Thuộc", move: "Chuyển đơn vị cấp trên"})
-	v.Facts = append(v.Facts, hamletFacts(u.HamletFacts)...)
+	v.Facts = append(v.Facts, web.HamletFacts(u.Population, u.Households, u.ReligiousShare, u.EthnicMinorityShare)...)
 	if u.Level == org.Hamlet {
 		links, err2 := org.HamletLinks(ctx, s.DB, scope, id, s.today())
 		served := web.Fact{Label: "Chi bộ phụ trách", Value: "Chưa có đảng viên (trắng đảng viên)"}
@@ -151,24 +151,6 @@ func (s *Server) adminView(ctx context.Context, scope org.Scope, id int64, asOf 
 		v.Versions = append(v.Versions, versionRow(ver.Span, ver.Name, ver.LocalWord, "thuộc", ver.ParentName, ver.EventKind, ver.EventNote))
 	}
 	return v, cmp.Or(err, err2)
-}
-
-// hamletFacts shows the figures kept about a unit, those it has.
-func hamletFacts(h org.HamletFacts) []web.Fact {
-	var facts []web.Fact
-	if h.Population != nil {
-		facts = append(facts, web.Fact{Label: "Số dân", Value: format.Int(int64(*h.Population))})
-	}
-	if h.Households != nil {
-		facts = append(facts, web.Fact{Label: "Số hộ", Value: format.Int(int64(*h.Households))})
-	}
-	if h.ReligiousShare != nil {
-		facts = append(facts, web.Fact{Label: "Tỷ lệ đồng bào có đạo", Value: format.Percent(*h.ReligiousShare * 100)})
-	}
-	if h.EthnicMinorityShare != nil {
-		facts = append(facts, web.Fact{Label: "Tỷ lệ đồng bào dân tộc thiểu số", Value: format.Percent(*h.EthnicMinorityShare * 100)})
-	}
-	return facts
 }
 
 func linkRows(links []org.Link, asOf time.Time) []web.HamletLinkRow {
