@@ -27,6 +27,7 @@ type PartyUnit struct {
 	Span           Span // of the version shown
 	Life           Span // from the first version's start to the last one's end
 	TerritoryID    int64
+	TerritoryCode  string // "" without territory
 	TermMonths     int
 	CommitteeSince *time.Time
 	FullMembers    int
@@ -211,13 +212,13 @@ func checkParent(ctx context.Context, tx pgx.Tx, scope Scope, parent, child int6
 // partyColumns selects a PartyUnit from party_unit u, the version v and the life l.
 var partyColumns = partyTables.columns(`u.id, u.code, v.name, v.kind, v.org_type, COALESCE(v.parent_id, 0), %s,
 	v.valid_from, v.valid_to, l.life_from, l.life_to,
-	COALESCE(u.territory_id, 0), u.term_months, u.committee_since, u.full_members, u.version`)
+	COALESCE(u.territory_id, 0), COALESCE((SELECT t.code FROM admin_unit t WHERE t.id = u.territory_id), ''), u.term_months, u.committee_since, u.full_members, u.version`)
 
 func scanPartyUnit(row pgx.Row, withChildren bool) (PartyUnit, error) {
 	var u PartyUnit
 	dest := []any{&u.ID, &u.Code, &u.Name, &u.Kind, &u.OrgType, &u.ParentID, &u.ParentName,
 		&u.Span.From, &u.Span.To, &u.Life.From, &u.Life.To,
-		&u.TerritoryID, &u.TermMonths, &u.CommitteeSince, &u.FullMembers, &u.Version}
+		&u.TerritoryID, &u.TerritoryCode, &u.TermMonths, &u.CommitteeSince, &u.FullMembers, &u.Version}
 	if withChildren {
 		dest = append(dest, &u.Children)
 	}

@@ -92,3 +92,32 @@ func valuesOf(f *form) map[string]string {
 	}
 	return vals
 }
+
+// formView draws a form with the values and errors given, and the message at its top.
+type formView func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView
+
+// formPage shows the form on GET, filled from vals. On POST it saves what was typed and goes to
+// the page save returns, or shows the form again with what was typed and the errors, the
+// domain's field names moved by aliases onto the form fields that feed them.
+func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, view formView, vals map[string]string,
+	save func(f *form) (string, error), aliases map[string]string) {
+	if r.Method == http.MethodGet {
+		s.renderForm(w, r, c, view(vals, nil, ""))
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	v := web.FormView{}
+	if s.saveForm(w, r, f, &v, func() (string, error) { return save(f) }) {
+		return
+	}
+	for from, to := range aliases {
+		if msg, ok := f.inv.Fields[from]; ok {
+			delete(f.inv.Fields, from)
+			f.inv.Add(to, msg)
+		}
+	}
+	s.renderForm(w, r, c, view(valuesOf(f), &f.inv, v.Error))
+}

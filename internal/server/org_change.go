@@ -35,26 +35,14 @@ func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
 			s.fail(w, r, err)
 			return
 		}
-		if r.Method == http.MethodGet {
-			vals := map[string]string{"effective": format.ISODate(s.today())}
-			maps.Copy(vals, ch.defaults)
-			s.renderForm(w, r, c, s.changeView(tree, ch, u, vals, nil, ""))
-			return
+		vals := map[string]string{"effective": format.ISODate(s.today())}
+		maps.Copy(vals, ch.defaults)
+		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
+			return s.changeView(tree, ch, u, vals, inv, msg)
 		}
-		f, ok := s.parseForm(w, r)
-		if !ok {
-			return
-		}
-		v := web.FormView{}
-		if s.saveForm(w, r, f, &v, func() (string, error) {
+		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
 			return unitHref(tree, id, s.today()), ch.apply(s, r, c, f, u)
-		}) {
-			return
-		}
-		for from, to := range ch.aliases {
-			renameKey(&f.inv, from, to)
-		}
-		s.renderForm(w, r, c, s.changeView(tree, ch, u, valuesOf(f), &f.inv, v.Error))
+		}, ch.aliases)
 	}
 }
 
@@ -180,24 +168,17 @@ func splitPartsOf(f *form) []org.NewPart {
 // mergeForm merges several units of tree into a new one: GET shows the form, POST merges.
 func (s *Server) mergeForm(tree org.Tree) callerHandler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		if r.Method == http.MethodGet {
-			s.renderForm(w, r, c, mergeView(tree, map[string]string{"effective": format.ISODate(s.today())}, nil, ""))
-			return
+		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
+			v := web.MergeForm(tree == org.PartyTree, options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label),
+				options(org.Levels, org.Level.Label))
+			v.Error, v.Fields = msg, web.Fill(v.Fields, vals, fieldErrors(inv))
+			return v
 		}
-		f, ok := s.parseForm(w, r)
-		if !ok {
-			return
-		}
-		v := web.FormView{}
-		if s.saveForm(w, r, f, &v, func() (string, error) {
+		s.formPage(w, r, c, view, map[string]string{"effective": format.ISODate(s.today())}, func(f *form) (string, error) {
 			re := reorg(f)
 			id, err := s.merge(r, c, tree, f, re)
 			return unitHref(tree, id, re.Effective), err
-		}) {
-			return
-		}
-		renameKey(&f.inv, "parent_id", "parent_code")
-		s.renderForm(w, r, c, mergeView(tree, valuesOf(f), &f.inv, v.Error))
+		}, parentAlias)
 	}
 }
 
@@ -230,11 +211,4 @@ func (s *Server) merge(r *http.Request, c caller, tree org.Tree, f *form, re org
 	return org.MergeAdminUnits(r.Context(), s.DB, c.Scope, re, preds, org.AdminUnitInput{
 		Code: f.text("code"), Name: f.text("name"), Level: org.Level(f.text("level")), LocalWord: f.text("local_word"),
 		ParentID: parent})
-}
-
-func mergeView(tree org.Tree, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-	v := web.MergeForm(tree == org.PartyTree, options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label),
-		options(org.Levels, org.Level.Label))
-	v.Error, v.Fields = msg, web.Fill(v.Fields, vals, fieldErrors(inv))
-	return v
 }

@@ -41,58 +41,31 @@ func (s *Server) unitByCode(r *http.Request, scope org.Scope, tree org.Tree, f *
 	return u.ID
 }
 
-// renameKey moves a domain field's message onto the form field that feeds it.
-func renameKey(inv *apperr.Invalid, from, to string) {
-	if msg, ok := inv.Fields[from]; ok {
-		delete(inv.Fields, from)
-		inv.Add(to, msg)
-	}
-}
+// parentAlias shows the domain's parent errors on the field where its code was typed.
+var parentAlias = map[string]string{"parent_id": "parent_code"}
 
+// unitNew shows the form of a new unit (under the unit ?parent=, if any) and creates it.
 func (s *Server) unitNew(uf unitForm) callerHandler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) {
 		vals := map[string]string{"from": format.ISODate(s.today()), "term_months": "60"} // the term: Party units only
-		if parent, err := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64); err == nil {
+		if parent, err := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64); err == nil && r.Method == http.MethodGet {
 			if err := uf.under(s, r, c, parent, vals); err != nil {
 				s.fail(w, r, err)
 				return
 			}
 		}
-		s.renderForm(w, r, c, uf.newView(vals, nil, ""))
-	}
-}
-
-func (uf unitForm) newView(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-	return web.FormView{Title: uf.title, Action: fmt.Sprintf("/org/%s/new", uf.tree), Submit: "Lưu", Cancel: "/org",
-		Error: msg, Fields: uf.fields(vals, inv, true)}
-}
-
-func (s *Server) unitCreate(uf unitForm) callerHandler {
-	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		f, ok := s.parseForm(w, r)
-		if !ok {
-			return
+		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
+			return web.FormView{Title: uf.title, Action: fmt.Sprintf("/org/%s/new", uf.tree), Submit: "Lưu", Cancel: "/org",
+				Error: msg, Fields: uf.fields(vals, inv, true)}
 		}
-		v := uf.newView(nil, nil, "")
-		if s.saveForm(w, r, f, &v, func() (string, error) {
+		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
 			id, err := uf.create(s, r, c, f)
 			return unitHref(uf.tree, id, s.today()), err
-		}) {
-			return
-		}
-		renameKey(&f.inv, "parent_id", "parent_code")
-		s.renderForm(w, r, c, uf.newView(valuesOf(f), &f.inv, v.Error))
+		}, parentAlias)
 	}
 }
 
-func (s *Server) editView(uf unitForm, u org.Unit, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-	return web.FormView{Title: "Sửa thông tin: " + u.Name, Action: fmt.Sprintf("/org/%s/%d/edit", uf.tree, u.ID), Submit: "Lưu",
-		Intro: uf.intro, Cancel: unitHref(uf.tree, u.ID, s.today()), Error: msg,
-		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(u.Version)}},
-		Fields: uf.fields(vals, inv, false)}
-}
-
-// unitEdit shows the edit form (GET) and saves it (POST).
+// unitEdit shows the form that corrects a unit and saves it.
 func (s *Server) unitEdit(uf unitForm) callerHandler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) {
 		id, ok := idParam(r, "id")
@@ -105,21 +78,15 @@ func (s *Server) unitEdit(uf unitForm) callerHandler {
 			s.fail(w, r, err)
 			return
 		}
-		if r.Method == http.MethodGet {
-			s.renderForm(w, r, c, s.editView(uf, u, vals, nil, ""))
-			return
+		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
+			return web.FormView{Title: "Sửa thông tin: " + u.Name, Action: fmt.Sprintf("/org/%s/%d/edit", uf.tree, u.ID), Submit: "Lưu",
+				Intro: uf.intro, Cancel: unitHref(uf.tree, u.ID, s.today()), Error: msg,
+				Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(u.Version)}},
+				Fields: uf.fields(vals, inv, false)}
 		}
-		f, ok := s.parseForm(w, r)
-		if !ok {
-			return
-		}
-		v := web.FormView{}
-		if s.saveForm(w, r, f, &v, func() (string, error) {
+		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
 			return unitHref(uf.tree, id, s.today()), uf.update(s, r, c, f, id)
-		}) {
-			return
-		}
-		s.renderForm(w, r, c, s.editView(uf, u, valuesOf(f), &f.inv, v.Error))
+		}, nil)
 	}
 }
 
@@ -138,12 +105,7 @@ var partyForm = unitForm{
 		u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, id, s.today())
 		vals := map[string]string{"name": u.Name, "kind": string(u.Kind), "org_type": string(u.OrgType),
 			"full_members": strconv.Itoa(u.FullMembers), "committee_since": web.InputDate(u.CommitteeSince),
-			"term_months": strconv.Itoa(u.TermMonths)}
-		if err == nil && u.TerritoryID != 0 {
-			if t, err := org.GetUnit(r.Context(), s.DB, org.Everything(), org.AdminTree, u.TerritoryID, s.today()); err == nil {
-				vals["territory_code"] = t.Code
-			}
-		}
+			"term_months": strconv.Itoa(u.TermMonths), "territory_code": u.TerritoryCode}
 		return u.Unit(), vals, err
 	},
 	create: func(s *Server, r *http.Request, c caller, f *form) (int64, error) {

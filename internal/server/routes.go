@@ -52,15 +52,13 @@ func (s *Server) router() chi.Router {
 	r.Get("/org/import", manage(s.orgImportPage))
 	r.Post("/org/import", manage(s.orgImport))
 	r.Route("/org/party", func(r chi.Router) {
-		r.Get("/new", manage(s.unitNew(partyForm)))
-		r.Post("/new", manage(s.unitCreate(partyForm)))
+		both(r, "/new", manage(s.unitNew(partyForm)))
 		r.Get("/{id}", read(s.unitPage(s.partyView)))
 		both(r, "/{id}/edit", manage(s.unitEdit(partyForm)))
 		s.unitChanges(r, org.PartyTree, read, manage)
 	})
 	r.Route("/org/admin", func(r chi.Router) {
-		r.Get("/new", manage(s.unitNew(adminForm)))
-		r.Post("/new", manage(s.unitCreate(adminForm)))
+		both(r, "/new", manage(s.unitNew(adminForm)))
 		r.Get("/{id}", read(s.unitPage(s.adminView)))
 		both(r, "/{id}/edit", manage(s.unitEdit(adminForm)))
 		both(r, "/{id}/link", manage(s.changeForm(org.AdminTree, linkChange)))
