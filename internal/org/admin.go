@@ -174,7 +174,7 @@ func checkAdminParent(ctx context.Context, tx pgx.Tx, scope Scope, parent, child
 }
 
 // adminColumns selects an AdminUnit from admin_unit u, the version v and the life l.
-var adminColumns = adminTables.columns(`u.id, u.code, v.name, u.level, v.local_word, COALESCE(v.parent_id, 0), %s,
+var adminColumns = adminTables.withParentName(`u.id, u.code, v.name, u.level, v.local_word, COALESCE(v.parent_id, 0), %s,
 	v.valid_from, v.valid_to, l.life_from, l.life_to,
 	u.population, u.households, u.religious_share::float8, u.ethnic_minority_share::float8, u.version`)
 

@@ -210,9 +210,10 @@ func checkParent(ctx context.Context, tx pgx.Tx, scope Scope, parent, child int6
 }
 
 // partyColumns selects a PartyUnit from party_unit u, the version v and the life l.
-var partyColumns = partyTables.columns(`u.id, u.code, v.name, v.kind, v.org_type, COALESCE(v.parent_id, 0), %s,
+var partyColumns = partyTables.withParentName(`u.id, u.code, v.name, v.kind, v.org_type, COALESCE(v.parent_id, 0), %s,
 	v.valid_from, v.valid_to, l.life_from, l.life_to,
-	COALESCE(u.territory_id, 0), COALESCE((SELECT t.code FROM admin_unit t WHERE t.id = u.territory_id), ''), u.term_months, u.committee_since, u.full_members, u.version`)
+	COALESCE(u.territory_id, 0), COALESCE((SELECT t.code FROM admin_unit t WHERE t.id = u.territory_id), ''),
+	u.term_months, u.committee_since, u.full_members, u.version`)
 
 func scanPartyUnit(row pgx.Row, withChildren bool) (PartyUnit, error) {
 	var u PartyUnit

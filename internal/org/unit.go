@@ -37,8 +37,8 @@ type Unit struct {
 const unitColumns = `u.id, u.code, v.name, COALESCE(v.parent_id, 0), %s,
 	v.valid_from, v.valid_to, l.life_from, l.life_to, u.version`
 
-// columns selects the unit's parent name as a tree's own columns do.
-func (t tables) columns(format string) string {
+// withParentName puts the parent's name, as of the version's start, into a column list at %s.
+func (t tables) withParentName(format string) string {
 	return fmt.Sprintf(format, `COALESCE((SELECT pv.name FROM `+t.versionAt+`(v.parent_id, v.valid_from) pv), '')`)
 }
 
@@ -113,7 +113,7 @@ func (r reader[T]) children(ctx context.Context, q pg.Querier, scope Scope, pare
 // unitReader reads either tree's units as Units.
 func unitReader(tree Tree) reader[Unit] {
 	t := tablesOf(tree)
-	return reader[Unit]{t, t.columns(unitColumns), t.scanUnit}
+	return reader[Unit]{t, t.withParentName(unitColumns), t.scanUnit}
 }
 
 // GetUnit returns unit id of tree as it stood on asOf, or apperr.ErrNotFound when it does not

@@ -96,9 +96,10 @@ func valuesOf(f *form) map[string]string {
 // formView draws a form with the values and errors given, and the message at its top.
 type formView func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView
 
-// formPage shows the form on GET, filled from vals. On POST it saves what was typed and goes to
-// the page save returns, or shows the form again with what was typed and the errors, the
-// domain's field names moved by aliases onto the form fields that feed them.
+// formPage shows the form on GET, filled from vals. On POST, save reads the form and, when it
+// holds no error of its own (else it returns them), saves it; then formPage goes to the page save
+// returns, or shows the form again with what was typed and the errors, the domain's field names
+// moved by aliases onto the form fields that feed them.
 func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, view formView, vals map[string]string,
 	save func(f *form) (string, error), aliases map[string]string) {
 	if r.Method == http.MethodGet {
@@ -109,8 +110,14 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, view
 	if !ok {
 		return
 	}
+	next, err := save(f)
+	if err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
 	v := web.FormView{}
-	if s.saveForm(w, r, f, &v, func() (string, error) { return save(f) }) {
+	if !formFailure(err, f, &v) {
+		s.fail(w, r, err)
 		return
 	}
 	for from, to := range aliases {

@@ -62,8 +62,8 @@ func closeChange(tree org.Tree) change {
 	return change{
 		form: web.CloseForm, defaults: map[string]string{"on": ""},
 		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
-			on := f.date("on")
-			return orFormErr(f, func() error { return org.CloseUnit(r.Context(), s.DB, c.Scope, tree, u.ID, f.int("version"), on) })
+			on, version := f.date("on"), f.int("version")
+			return orFormErr(f, func() error { return org.CloseUnit(r.Context(), s.DB, c.Scope, tree, u.ID, version, on) })
 		},
 	}
 }

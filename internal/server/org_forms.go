@@ -120,12 +120,12 @@ var partyForm = unitForm{
 		return id, err
 	},
 	update: func(s *Server, r *http.Request, c caller, f *form, id int64) error {
-		in := partyInput(f)
+		in, version := partyInput(f), f.int("version")
 		in.TerritoryID = s.unitByCode(r, c.Scope, org.AdminTree, f, "territory_code", s.today())
 		if err := f.inv.Err(); err != nil {
 			return err
 		}
-		_, err := org.UpdatePartyUnit(r.Context(), s.DB, c.Scope, id, f.int("version"), in, s.today())
+		_, err := org.UpdatePartyUnit(r.Context(), s.DB, c.Scope, id, version, in, s.today())
 		return err
 	},
 }
@@ -167,7 +167,11 @@ var adminForm = unitForm{
 		return org.CreateAdminUnit(r.Context(), s.DB, c.Scope, in)
 	},
 	update: func(s *Server, r *http.Request, c caller, f *form, id int64) error {
-		return org.UpdateAdminUnit(r.Context(), s.DB, c.Scope, id, f.int("version"), adminInput(f), s.today())
+		in, version := adminInput(f), f.int("version")
+		if err := f.inv.Err(); err != nil {
+			return err
+		}
+		return org.UpdateAdminUnit(r.Context(), s.DB, c.Scope, id, version, in, s.today())
 	},
 }
 
