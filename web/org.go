@@ -1,5 +1,13 @@
 package web
 
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"ptdang/internal/format"
+)
+
 // UnitRow is one unit in a list or a tree.
 type UnitRow struct {
 	Href     string
@@ -97,4 +105,200 @@ type FormView struct {
 	Cancel   string
 	Error    string // summary at the top
 	Warnings []string
+}
+
+// InputDate is a date as a date input holds it; "" for none.
+func InputDate(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return format.ISODate(*t)
+}
+
+// InputInt is a whole number as a number input holds it; "" for none.
+func InputInt(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// InputPercent is a share 0..1 as a percentage input holds it ("62,5"); "" for none.
+func InputPercent(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSuffix(format.Percent(*p*100), " %")
+}
+
+// SpanText shows a validity period, its half-open end as the last valid day.
+func SpanText(from time.Time, to *time.Time) string {
+	if to == nil {
+		return "Từ " + format.Date(from) + " đến nay"
+	}
+	return "Từ " + format.Date(from) + " đến hết " + format.Date(to.AddDate(0, 0, -1))
+}
+
+// EndText shows a half-open end as the last valid day.
+func EndText(to *time.Time) string {
+	if to == nil {
+		return "nay"
+	}
+	return format.Date(to.AddDate(0, 0, -1))
+}
+
+// LifeNotice warns that a unit living from from to to was not alive on asOf; "" when it was.
+func LifeNotice(from time.Time, to *time.Time, asOf time.Time) string {
+	switch {
+	case asOf.Before(from):
+		return "Vào ngày " + format.Date(asOf) + " đơn vị này chưa thành lập (thành lập " + format.Date(from) + "); thông tin dưới đây là khi thành lập."
+	case to != nil && !asOf.Before(*to):
+		return "Đơn vị này đã hết hiệu lực từ ngày " + format.Date(*to) + "; thông tin dưới đây là trước thời điểm đó."
+	}
+	return ""
+}
+
+// EventText names the event that opened a version, with its decision; "" for none.
+func EventText(label, note string) string {
+	if label == "" || note == "" {
+		return label
+	}
+	return label + " (" + note + ")"
+}
+
+// The structure forms' fields. The server puts in the choices that come from the domain, then
+// Fill puts in the values and the errors.
+
+func field(kind, name, label, hint string, options ...Option) FormField {
+	return FormField{Kind: kind, Options: options, Field: Field{Name: name, Label: label, Hint: hint}}
+}
+
+// Fill puts each field's value from vals and its error from errs into fields.
+func Fill(fields []FormField, vals, errs map[string]string) []FormField {
+	for i := range fields {
+		fields[i].Value, fields[i].Error = vals[fields[i].Name], errs[fields[i].Name]
+	}
+	return fields
+}
+
+// PartyUnitFields are the fields of a Party unit's create (creating) or edit form.
+func PartyUnitFields(creating bool, kinds, orgTypes []Option) []FormField {
+	var fs []FormField
+	if creating {
+		fs = append(fs, field("text", "code", "Mã đơn vị", "Chữ không dấu, số, dấu chấm hoặc gạch ngang; không đổi về sau. Ví dụ: TU.X05.A03"))
+	}
+	fs = append(fs, field("text", "name", "Tên tổ chức", "Ví dụ: Chi bộ ấp Bàu Cạn"),
+		field("select", "kind", "Cấp, loại tổ chức", "", kinds...), field("select", "org_type", "Loại hình", "", orgTypes...))
+	if creating {
+		fs = append(fs, field("text", "parent_code", "Mã tổ chức cấp trên", ""), field("date", "from", "Ngày thành lập", ""))
+	}
+	return append(fs, field("number", "full_members", "Số đảng viên chính thức hiện nay", ""),
+		field("date", "committee_since", "Có chi ủy từ ngày", "Để trống nếu chi bộ chưa bầu chi ủy (cần từ 9 đảng viên chính thức)."),
+		field("number", "term_months", "Nhiệm kỳ đại hội (tháng)", "30 hoặc 60 tháng."),
+		field("text", "territory_code", "Mã đơn vị hành chính lãnh đạo", "Chỉ với đảng bộ tỉnh, xã, phường: mã của tỉnh, xã, phường đó."))
+}
+
+// AdminUnitFields are the fields of an administrative unit's create (creating) or edit form.
+func AdminUnitFields(creating bool, levels []Option) []FormField {
+	var fs []FormField
+	if creating {
+		fs = append(fs, field("text", "code", "Mã đơn vị", "Chữ không dấu, số, dấu chấm hoặc gạch ngang; không đổi về sau."))
+	}
+	fs = append(fs, field("text", "name", "Tên", "Ví dụ: Ấp Bàu Cạn"))
+	if creating {
+		fs = append(fs, field("select", "level", "Cấp hành chính", "", levels...))
+	}
+	fs = append(fs, field("text", "local_word", "Gọi là", "Ví dụ: thôn, ấp, bản, tổ dân phố, khu phố, xã, phường"))
+	if creating {
+		fs = append(fs, field("text", "parent_code", "Mã đơn vị cấp trên", ""), field("date", "from", "Ngày bắt đầu hiệu lực", ""))
+	}
+	return append(fs, field("number", "population", "Số dân", "Không bắt buộc."), field("number", "households", "Số hộ", "Không bắt buộc."),
+		field("text", "religious_share", "Tỷ lệ đồng bào có đạo (%)", "Không bắt buộc. Ví dụ: 62,5"),
+		field("text", "ethnic_minority_share", "Tỷ lệ đồng bào dân tộc thiểu số (%)", "Không bắt buộc."))
+}
+
+func effectiveAndNote() []FormField {
+	return []FormField{field("date", "effective", "Ngày có hiệu lực", ""),
+		field("text", "note", "Căn cứ (số quyết định, nghị quyết)", "Ví dụ: Quyết định số 1234-QĐ/TU ngày 20/6/2025")}
+}
+
+// MergeForm is the form that merges units into a new one; party chooses the Party tree's
+// (kinds and org types) or the administrative tree's fields (levels).
+func MergeForm(party bool, kinds, orgTypes, levels []Option) FormView {
+	fs := append([]FormField{field("textarea", "predecessors", "Mã các đơn vị được sáp nhập",
+		"Mỗi mã một dòng. Các đơn vị này hết hiệu lực từ ngày sáp nhập; đơn vị trực thuộc của chúng chuyển sang đơn vị mới.")},
+		effectiveAndNote()...)
+	fs = append(fs, field("text", "code", "Mã đơn vị mới", ""), field("text", "name", "Tên đơn vị mới", ""))
+	title := "Sáp nhập đơn vị hành chính"
+	if party {
+		title = "Sáp nhập tổ chức đảng"
+		fs = append(fs, field("select", "kind", "Cấp, loại tổ chức của đơn vị mới", "", kinds...), field("select", "org_type", "Loại hình", "", orgTypes...))
+	} else {
+		fs = append(fs, field("select", "level", "Cấp hành chính của đơn vị mới", "", levels...),
+			field("text", "local_word", "Gọi là", "Ví dụ: xã, phường, ấp, khu phố"))
+	}
+	return FormView{Title: title, Submit: "Sáp nhập", Cancel: "/org", Fields: append(fs, field("text", "parent_code", "Mã đơn vị cấp trên của đơn vị mới", "")),
+		Intro: "Số liệu của các đơn vị cũ được quy về đơn vị mới khi so sánh qua các năm."}
+}
+
+// CloseForm closes a unit.
+func CloseForm() FormView {
+	return FormView{Title: "Giải thể", Submit: "Giải thể",
+		Intro:  "Đơn vị không còn hiệu lực từ ngày được chọn; lịch sử và số liệu cũ của đơn vị vẫn được giữ.",
+		Fields: []FormField{field("date", "on", "Không còn hiệu lực từ ngày", "")}}
+}
+
+// RenameForm renames a unit; an administrative unit (admin) may change what it is called too.
+func RenameForm(admin bool) FormView {
+	fs := []FormField{field("text", "name", "Tên mới", "")}
+	if admin {
+		fs = append(fs, field("text", "local_word", "Gọi là (nếu đổi)", "Ví dụ xã thành thị trấn, ấp thành khu phố; để trống nếu không đổi."))
+	}
+	return FormView{Title: "Đổi tên", Submit: "Đổi tên", Fields: append(fs, effectiveAndNote()...),
+		Intro: "Đơn vị vẫn là đơn vị cũ, chỉ mang tên mới từ ngày có hiệu lực; tên cũ được giữ trong lịch sử."}
+}
+
+// MoveForm puts a unit under a new parent.
+func MoveForm() FormView {
+	return FormView{Title: "Chuyển trực thuộc", Submit: "Chuyển",
+		Intro:  "Đơn vị cùng các đơn vị trực thuộc nó chuyển sang cấp trên mới từ ngày có hiệu lực.",
+		Fields: append([]FormField{field("text", "parent_code", "Mã đơn vị cấp trên mới", "")}, effectiveAndNote()...)}
+}
+
+// LinkForm changes the cell that serves a hamlet; modes are the ways it may be served.
+func LinkForm(modes []Option) FormView {
+	return FormView{Title: "Đổi chi bộ phụ trách", Submit: "Lưu",
+		Intro: "Từ ngày được chọn, thôn, tổ dân phố này do chi bộ dưới đây phụ trách. Chi bộ trước đó vẫn được ghi trong lịch sử.",
+		Fields: []FormField{field("select", "mode", "Hình thức", "", modes...),
+			field("text", "cell_code", "Mã chi bộ", "Để trống nếu thôn chưa có đảng viên."), field("date", "from", "Từ ngày", "")}}
+}
+
+// SplitForm splits a unit into up to parts new ones.
+func SplitForm(parts int) FormView {
+	fs := effectiveAndNote()
+	for i := 1; i <= parts; i++ {
+		n := strconv.Itoa(i)
+		fs = append(fs, field("text", "code_"+n, "Đơn vị mới "+n+": mã", ""), field("text", "name_"+n, "Đơn vị mới "+n+": tên", ""),
+			field("text", "share_"+n, "Đơn vị mới "+n+": tỷ lệ số liệu (%)", ""))
+	}
+	return FormView{Title: "Chia tách", Submit: "Chia tách", Fields: fs,
+		Intro: "Đơn vị hết hiệu lực từ ngày chia tách; các đơn vị mới cùng cấp, cùng cấp trên, mỗi đơn vị nhận một phần số liệu cũ theo tỷ lệ (tổng 100 %). Điền ít nhất hai đơn vị mới. Nếu đơn vị còn đơn vị trực thuộc, chuyển chúng trước."}
+}
+
+// HamletFacts shows the figures kept about a unit, those it has.
+func HamletFacts(population, households *int, religious, ethnicMinority *float64) []Fact {
+	var facts []Fact
+	if population != nil {
+		facts = append(facts, Fact{Label: "Số dân", Value: format.Int(int64(*population))})
+	}
+	if households != nil {
+		facts = append(facts, Fact{Label: "Số hộ", Value: format.Int(int64(*households))})
+	}
+	if religious != nil {
+		facts = append(facts, Fact{Label: "Tỷ lệ đồng bào có đạo", Value: format.Percent(*religious * 100)})
+	}
+	if ethnicMinority != nil {
+		facts = append(facts, Fact{Label: "Tỷ lệ đồng bào dân tộc thiểu số", Value: format.Percent(*ethnicMinority * 100)})
+	}
+	return facts
 }

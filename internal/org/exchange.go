@@ -306,7 +306,10 @@ func (im *importer) party(row *exchange.Row) error {
 	changed := cur.Name != in.Name || cur.Kind != in.Kind || cur.OrgType != in.OrgType || cur.FullMembers != in.FullMembers ||
 		cur.TermMonths != in.TermMonths || !sameDate(cur.CommitteeSince, in.CommitteeSince) || cur.TerritoryID != in.TerritoryID
 	return im.correct(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, cur.Version, changed, cur.Life.To, to,
-		func(version int) error { _, err := UpdatePartyUnit(ctx, tx, im.scope, cur.ID, version, in); return err },
+		func(version int) error {
+			_, err := UpdatePartyUnit(ctx, tx, im.scope, cur.ID, version, in, d.latestFrom)
+			return err
+		},
 		func(version int) error { return ClosePartyUnit(ctx, tx, im.scope, cur.ID, version, *to) })
 }
 
@@ -497,7 +500,7 @@ func (im *importer) admin(row *exchange.Row) error {
 		!sameInt(cur.Households, in.Households) || !sameShare(cur.ReligiousShare, in.ReligiousShare) ||
 		!sameShare(cur.EthnicMinorityShare, in.EthnicMinorityShare)
 	return im.correct(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, cur.Version, changed, cur.Life.To, to,
-		func(version int) error { return UpdateAdminUnit(ctx, tx, im.scope, cur.ID, version, in) },
+		func(version int) error { return UpdateAdminUnit(ctx, tx, im.scope, cur.ID, version, in, d.latestFrom) },
 		func(version int) error { return CloseAdminUnit(ctx, tx, im.scope, cur.ID, version, *to) })
 }
 

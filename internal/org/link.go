@@ -26,7 +26,9 @@ type Link struct {
 
 // SetLink records that from the date from, hamlet is served by cell in mode; cell 0 records
 // that from then no cell serves it (no Party member lives there). The current link ends the
-// day before. Both units must be in scope and valid on from.
+// day before. Both units must be in scope and valid on from: a hamlet out of scope is
+// apperr.ErrNotFound, and *apperr.Invalid names what else is wrong (no date, not a hamlet, not
+// a cell, a date before the hamlet's latest change of cell).
 func SetLink(ctx context.Context, db pg.Beginner, scope Scope, hamlet, cell int64, mode LinkMode, from time.Time) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		return setLink(ctx, tx, scope, hamlet, cell, mode, from)
@@ -34,50 +36,8 @@ func SetLink(ctx context.Context, db pg.Beginner, scope Scope, hamlet, cell int6
 }
 
 func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mode LinkMode, from time.Time) error {
-	inv := &apperr.Invalid{}
-	if from.IsZero() {
-		inv.Add("from", "Nhập ngày bắt đầu.")
-		return inv
-	}
-	h, err := GetAdminUnit(ctx, tx, scope, hamlet, from)
+	h, err := checkLink(ctx, tx, scope, hamlet, cell, mode, from)
 	if err != nil {
-		return err
-	}
-	if h.Level != Hamlet {
-		inv.Add("hamlet_id", "Chỉ thôn, ấp, bản, tổ dân phố, khu phố mới gắn với chi bộ.")
-	} else if !h.Life.Contains(from) {
-		inv.Add("from", "Thôn, tổ dân phố chưa thành lập hoặc đã giải thể vào ngày "+from.Format("02/01/2006")+".")
-	}
-	if cell != 0 {
-		c, err := GetPartyUnit(ctx, tx, scope, cell, from)
-		switch {
-		case err == apperr.ErrNotFound:
-			inv.Add("cell_id", "Không tìm thấy chi bộ này.")
-		case err != nil:
-			return err
-		case !c.Kind.IsCell():
-			inv.Add("cell_id", "Chỉ chọn chi bộ (chi bộ cơ sở hoặc chi bộ trực thuộc).")
-		case !c.Life.Contains(from):
-			inv.Add("cell_id", "Chi bộ chưa thành lập hoặc đã giải thể vào ngày "+from.Format("02/01/2006")+".")
-		}
-		if mode != OwnCell && mode != CombinedCell {
-			inv.Add("mode", "Chọn hình thức: chi bộ riêng hoặc sinh hoạt ghép.")
-		}
-	}
-	// One change of a hamlet's links at a time: the hamlet's row is held until the end of tx, so
-	// a second change made at once waits and then sees the first (and is refused below) instead
-	// of breaking the no-overlap constraint.
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM admin_unit WHERE id = $1 FOR UPDATE`, hamlet); err != nil {
-		return err
-	}
-	var later *time.Time
-	if err := tx.QueryRow(ctx, `SELECT max(valid_from) FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from >= $2`, hamlet, from).Scan(&later); err != nil {
-		return err
-	}
-	if later != nil {
-		inv.Add("from", "Thôn đã có thay đổi chi bộ từ ngày "+later.Format("02/01/2006")+"; ngày bắt đầu phải sau ngày đó.")
-	}
-	if err := inv.Err(); err != nil {
 		return err
 	}
 	var old map[string]any
@@ -95,9 +55,7 @@ func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mo
 		return err
 	}
 	if cell != 0 {
-		_, err = tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from) VALUES ($1, $2, $3, $4)`,
-			hamlet, cell, mode, from)
-		if err != nil {
+		if err := insertLink(ctx, tx, hamlet, cell, mode, from); err != nil {
 			return err
 		}
 	}
@@ -107,6 +65,55 @@ func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mo
 	}
 	return scope.record(ctx, tx, audit.Entry{Action: "link", Entity: "hamlet_link", EntityID: hamlet, Label: h.Code, UnitID: owner,
 		Old: old, New: map[string]any{"cell_id": cell, "mode": mode, "from": from}})
+}
+
+// checkLink checks a new link of hamlet and holds the hamlet's row until the end of tx. It
+// returns the hamlet, or *apperr.Invalid naming what is wrong.
+func checkLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mode LinkMode, from time.Time) (AdminUnit, error) {
+	inv := &apperr.Invalid{}
+	if from.IsZero() {
+		inv.Add("from", "Nhập ngày bắt đầu.")
+		return AdminUnit{}, inv
+	}
+	h, err := GetAdminUnit(ctx, tx, scope, hamlet, from)
+	if err != nil {
+		return h, err
+	}
+	if h.Level != Hamlet {
+		inv.Add("hamlet_id", "Chỉ thôn, ấp, bản, tổ dân phố, khu phố mới gắn với chi bộ.")
+	} else if !h.Life.Contains(from) {
+		inv.Add("from", "Thôn, tổ dân phố chưa thành lập hoặc đã giải thể vào ngày "+from.Format("02/01/2006")+".")
+	}
+	if cell != 0 {
+		c, err := GetPartyUnit(ctx, tx, scope, cell, from)
+		switch {
+		case errors.Is(err, apperr.ErrNotFound):
+			inv.Add("cell_id", "Không tìm thấy chi bộ này.")
+		case err != nil:
+			return h, err
+		case !c.Kind.IsCell():
+			inv.Add("cell_id", "Chỉ chọn chi bộ (chi bộ cơ sở hoặc chi bộ trực thuộc).")
+		case !c.Life.Contains(from):
+			inv.Add("cell_id", "Chi bộ chưa thành lập hoặc đã giải thể vào ngày "+from.Format("02/01/2006")+".")
+		}
+		if mode != OwnCell && mode != CombinedCell {
+			inv.Add("mode", "Chọn hình thức: chi bộ riêng hoặc sinh hoạt ghép.")
+		}
+	}
+	// One change of a hamlet's links at a time: the hamlet's row is held until the end of tx, so
+	// a second change made at once waits and then sees the first (and is refused below) instead
+	// of breaking the no-overlap constraint.
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM admin_unit WHERE id = $1 FOR UPDATE`, hamlet); err != nil {
+		return h, err
+	}
+	var later *time.Time
+	if err := tx.QueryRow(ctx, `SELECT max(valid_from) FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from >= $2`, hamlet, from).Scan(&later); err != nil {
+		return h, err
+	}
+	if later != nil {
+		inv.Add("from", "Thôn đã có thay đổi chi bộ từ ngày "+later.Format("02/01/2006")+"; ngày bắt đầu phải sau ngày đó.")
+	}
+	return h, inv.Err()
 }
 
 // endLinks ends, the day before on, the links selected by where (on $1 = id). A link that
@@ -139,16 +146,18 @@ func collectLinks(rows pgx.Rows, err error) ([]Link, error) {
 	})
 }
 
-// HamletLinks lists every link the hamlet ever had, oldest first.
-func HamletLinks(ctx context.Context, q pg.Querier, scope Scope, hamlet int64) ([]Link, error) {
-	if _, err := GetAdminUnit(ctx, q, scope, hamlet, time.Now()); err != nil {
+// HamletLinks lists every link the hamlet ever had, oldest first. The hamlet must be in scope
+// on on, else apperr.ErrNotFound.
+func HamletLinks(ctx context.Context, q pg.Querier, scope Scope, hamlet int64, on time.Time) ([]Link, error) {
+	if _, err := GetAdminUnit(ctx, q, scope, hamlet, on); err != nil {
 		return nil, err
 	}
 	return collectLinks(q.Query(ctx, `SELECT `+linkColumns+` FROM hamlet_cell_link l `+linkJoins+`
 		WHERE l.hamlet_id = $1 ORDER BY l.valid_from`, hamlet))
 }
 
-// CellHamlets lists the hamlets the cell serves on asOf, in Vietnamese order.
+// CellHamlets lists the hamlets the cell serves on asOf, in Vietnamese order. A cell not in
+// scope on asOf is apperr.ErrNotFound.
 func CellHamlets(ctx context.Context, q pg.Querier, scope Scope, cell int64, asOf time.Time) ([]Link, error) {
 	if _, err := GetPartyUnit(ctx, q, scope, cell, asOf); err != nil {
 		return nil, err

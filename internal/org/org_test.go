@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -180,15 +179,15 @@ func TestMergingThreeCommunesKeepsEachOldUnitAndItsHistory(t *testing.T) {
 	if err != nil || old.Life.To == nil || !old.Life.To.Equal(day("2025-07-01")) {
 		t.Fatalf("old commune A: %+v %v", old, err)
 	}
-	versions, err := org.PartyVersions(ctx, f.db, all, f.communeA)
+	versions, err := org.PartyVersions(ctx, f.db, all, f.communeA, day("2026-01-01"))
 	if err != nil || len(versions) != 2 || versions[1].EventKind != org.Rename {
 		t.Fatalf("commune A versions: %+v %v", versions, err)
 	}
-	succ, err := org.Successions(ctx, f.db, all, org.PartyTree, f.communeB)
+	succ, err := org.Successions(ctx, f.db, all, org.PartyTree, f.communeB, day("2026-01-01"))
 	if err != nil || len(succ) != 1 || succ[0].SuccessorID != merged || succ[0].EventKind != org.Merge || succ[0].Note != "Nghị quyết 1662/NQ-UBTVQH15" {
 		t.Fatalf("commune B successions: %+v %v", succ, err)
 	}
-	preds, err := org.Successions(ctx, f.db, all, org.PartyTree, merged)
+	preds, err := org.Successions(ctx, f.db, all, org.PartyTree, merged, day("2026-01-01"))
 	if err != nil || len(preds) != 3 {
 		t.Fatalf("merged commune's predecessors: %+v %v", preds, err)
 	}
@@ -272,7 +271,7 @@ func TestAsOfTreeAndHamletLinks(t *testing.T) {
 	if len(served2017) != 2 || len(served2020) != 1 {
 		t.Fatalf("cell A served %d hamlets in 2017, %d in 2020", len(served2017), len(served2020))
 	}
-	history, err := org.HamletLinks(ctx, f.db, all, h2)
+	history, err := org.HamletLinks(ctx, f.db, all, h2, day("2026-01-01"))
 	if err != nil || len(history) != 2 || history[0].Mode != org.CombinedCell || history[0].Span.To == nil || !history[0].Span.To.Equal(day("2019-01-01")) {
 		t.Fatalf("hamlet 2 history: %+v %v", history, err)
 	}
@@ -331,15 +330,15 @@ func TestOutOfScopeUnitIsNotFound(t *testing.T) {
 func TestStaleEditIsAConflict(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	u, _ := org.GetPartyUnit(ctx, f.db, all, f.cellA, time.Now())
+	u, _ := org.GetPartyUnit(ctx, f.db, all, f.cellA, day("2026-01-01"))
 	in := org.PartyUnitInput{Name: "Chi bộ ấp Một", Kind: u.Kind, OrgType: u.OrgType, TermMonths: 60, FullMembers: 13}
-	if _, err := org.UpdatePartyUnit(ctx, f.db, all, f.cellA, u.Version, in); err != nil {
+	if _, err := org.UpdatePartyUnit(ctx, f.db, all, f.cellA, u.Version, in, day("2026-01-01")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := org.UpdatePartyUnit(ctx, f.db, all, f.cellA, u.Version, in); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := org.UpdatePartyUnit(ctx, f.db, all, f.cellA, u.Version, in, day("2026-01-01")); !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("second save with the old version: %v", err)
 	}
-	got, _ := org.GetPartyUnit(ctx, f.db, all, f.cellA, time.Now())
+	got, _ := org.GetPartyUnit(ctx, f.db, all, f.cellA, day("2026-01-01"))
 	if got.Name != "Chi bộ ấp Một" || got.FullMembers != 13 {
 		t.Fatalf("after edit: %+v", got)
 	}
@@ -349,8 +348,8 @@ func TestEveryChangeIsAuditedWithActorAndOldNew(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
 	clerk := all.As(audit.Actor{UserID: 0, Login: "tinh.ban-to-chuc", Addr: "10.0.0.7"})
-	u, _ := org.GetPartyUnit(ctx, f.db, all, f.cellB, time.Now())
-	if _, err := org.UpdatePartyUnit(ctx, f.db, clerk, f.cellB, u.Version, org.PartyUnitInput{Name: u.Name, Kind: u.Kind, OrgType: u.OrgType, FullMembers: 6, TermMonths: 60}); err != nil {
+	u, _ := org.GetPartyUnit(ctx, f.db, all, f.cellB, day("2026-01-01"))
+	if _, err := org.UpdatePartyUnit(ctx, f.db, clerk, f.cellB, u.Version, org.PartyUnitInput{Name: u.Name, Kind: u.Kind, OrgType: u.OrgType, FullMembers: 6, TermMonths: 60}, day("2026-01-01")); err != nil {
 		t.Fatal(err)
 	}
 	if err := org.RenameUnit(ctx, f.db, clerk, org.PartyTree, org.Reorg{Effective: day("2024-01-01"), Note: "QĐ 5"}, f.cellB, "Chi bộ ấp Bàu Cạn 2"); err != nil {

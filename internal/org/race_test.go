@@ -42,7 +42,7 @@ func TestSimultaneousUpdatesOfAPartyUnitOneWins(t *testing.T) {
 	}
 	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 		_, err := org.UpdatePartyUnit(t.Context(), db, all, f.cellB, u.Version, org.PartyUnitInput{Name: u.Name, Kind: u.Kind, OrgType: u.OrgType,
-			FullMembers: 5 + i, TermMonths: u.TermMonths})
+			FullMembers: 5 + i, TermMonths: u.TermMonths}, day("2020-01-01"))
 		return err
 	}), nil)
 	if n := countAudit(t, f, "update", "party_unit", f.cellB); n != 1 {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/text/unicode/norm"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
@@ -57,6 +56,7 @@ type tables struct {
 	version, unit, succession    string
 	attrs                        string // version columns other than name and parent_id
 	versionAt, life, inScopeFunc string
+	childNoun                    string // what the units under a unit are called in messages
 }
 
 // idByCode returns the id of the unit with code, or apperr.ErrNotFound.
@@ -71,9 +71,9 @@ func (t tables) idByCode(ctx context.Context, q pg.Querier, code string) (int64,
 
 var (
 	partyTables = tables{PartyTree, "party_unit_version", "party_unit", "party_unit_succession", "kind, org_type",
-		"party_version_at", "party_life", "party_in_scope"}
+		"party_version_at", "party_life", "party_in_scope", "tổ chức"}
 	adminTables = tables{AdminTree, "admin_unit_version", "admin_unit", "admin_unit_succession", "local_word",
-		"admin_version_at", "admin_life", "admin_in_scope"}
+		"admin_version_at", "admin_life", "admin_in_scope", "đơn vị"}
 )
 
 func (t tables) newEvent(ctx context.Context, tx pgx.Tx, kind EventKind, effective time.Time, note string) (int64, error) {
@@ -246,37 +246,65 @@ func (r Reorg) check(inv *apperr.Invalid) {
 
 // MergePartyUnits closes the predecessors on r.Effective and makes into their successor: a new
 // unit (into.Code not yet used) opened that day. The predecessors' child units and the hamlets
-// their cells served pass to the successor. It returns the successor's id.
+// their cells served pass to the successor. It returns the successor's id. *apperr.Invalid
+// names what is wrong: no date, fewer than two open predecessors in scope, or into's fields.
 func MergePartyUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, predecessors []int64, into PartyUnitInput) (int64, error) {
+	into.From = r.Effective
+	return partyTables.merge(ctx, db, scope, r, predecessors, func(tx pgx.Tx, event int64) (int64, error) {
+		id, _, err := createPartyUnit(ctx, tx, scope, into, event)
+		return id, err
+	}, func(tx pgx.Tx, from, to int64) error { return moveCellLinks(ctx, tx, from, to, r.Effective) })
+}
+
+// MergeAdminUnits is MergePartyUnits for administrative units. A merged hamlet keeps the cell
+// its predecessors shared, if they shared one; otherwise its link is left for the user to set.
+func MergeAdminUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, predecessors []int64, into AdminUnitInput) (int64, error) {
+	into.From = r.Effective
+	return adminTables.merge(ctx, db, scope, r, predecessors, func(tx pgx.Tx, event int64) (int64, error) {
+		cell, mode, err := sharedCell(ctx, tx, predecessors, r.Effective)
+		if err != nil {
+			return 0, err
+		}
+		id, err := createAdminUnit(ctx, tx, scope, into, event)
+		if err == nil && cell != 0 && into.Level == Hamlet {
+			err = insertLink(ctx, tx, id, cell, mode, r.Effective)
+		}
+		return id, err
+	}, func(tx pgx.Tx, from, _ int64) error { return endLinks(ctx, tx, `hamlet_id = $1`, from, r.Effective) })
+}
+
+// merge is a merge in t: it opens the successor with create, then passes each predecessor's
+// children to it, and its hamlets with pass, before closing it.
+func (t tables) merge(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, predecessors []int64,
+	create func(tx pgx.Tx, event int64) (int64, error), pass func(tx pgx.Tx, from, to int64) error) (int64, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
 		r.check(inv)
-		if err := checkPredecessors(ctx, tx, partyTables, scope, r, predecessors, 2, inv); err != nil {
+		if err := checkPredecessors(ctx, tx, t, scope, r, predecessors, 2, inv); err != nil {
 			return err
 		}
 		if err := inv.Err(); err != nil {
 			return err
 		}
-		event, err := partyTables.newEvent(ctx, tx, Merge, r.Effective, r.Note)
+		event, err := t.newEvent(ctx, tx, Merge, r.Effective, r.Note)
 		if err != nil {
 			return err
 		}
-		into.From = r.Effective
-		if id, _, err = createPartyUnit(ctx, tx, scope, into, event); err != nil {
+		if id, err = create(tx, event); err != nil {
 			return err
 		}
 		for _, p := range predecessors {
-			if err := partyTables.moveChildren(ctx, tx, scope, r.Note, p, id, r.Effective, event); err != nil {
+			if err := t.moveChildren(ctx, tx, scope, r.Note, p, id, r.Effective, event); err != nil {
 				return err
 			}
-			if err := moveCellLinks(ctx, tx, p, id, r.Effective); err != nil {
+			if err := pass(tx, p, id); err != nil {
 				return err
 			}
-			if err := partyTables.closeFor(ctx, tx, scope, Merge, r.Note, p, id, r.Effective); err != nil {
+			if err := t.closeFor(ctx, tx, scope, Merge, r.Note, p, id, r.Effective); err != nil {
 				return err
 			}
-			if err := partyTables.succeed(ctx, tx, event, p, id, 1); err != nil {
+			if err := t.succeed(ctx, tx, event, p, id, 1); err != nil {
 				return err
 			}
 		}
@@ -285,72 +313,26 @@ func MergePartyUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 	return id, err
 }
 
-// MergeAdminUnits is MergePartyUnits for administrative units. A merged hamlet keeps the cell
-// its predecessors shared, if they shared one; otherwise its link is left for the user to set.
-func MergeAdminUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, predecessors []int64, into AdminUnitInput) (int64, error) {
-	var id int64
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		inv := &apperr.Invalid{}
-		r.check(inv)
-		if err := checkPredecessors(ctx, tx, adminTables, scope, r, predecessors, 2, inv); err != nil {
-			return err
-		}
-		if err := inv.Err(); err != nil {
-			return err
-		}
-		event, err := adminTables.newEvent(ctx, tx, Merge, r.Effective, r.Note)
-		if err != nil {
-			return err
-		}
-		into.From = r.Effective
-		if id, err = createAdminUnit(ctx, tx, scope, into, event); err != nil {
-			return err
-		}
-		var cells []int64
-		var mode LinkMode = CombinedCell
-		rows, err := tx.Query(ctx, `SELECT DISTINCT cell_id, mode FROM hamlet_cell_link
-			WHERE hamlet_id = ANY ($1) AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)
-			ORDER BY cell_id`, predecessors, r.Effective)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var c int64
-			var m LinkMode
-			if err := rows.Scan(&c, &m); err != nil {
-				return err
-			}
-			if len(cells) == 0 || cells[len(cells)-1] != c {
-				cells = append(cells, c)
-			}
-			if m == OwnCell {
-				mode = OwnCell
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, p := range predecessors {
-			if err := adminTables.moveChildren(ctx, tx, scope, r.Note, p, id, r.Effective, event); err != nil {
-				return err
-			}
-			if err := endLinks(ctx, tx, `hamlet_id = $1`, p, r.Effective); err != nil {
-				return err
-			}
-			if err := adminTables.closeFor(ctx, tx, scope, Merge, r.Note, p, id, r.Effective); err != nil {
-				return err
-			}
-			if err := adminTables.succeed(ctx, tx, event, p, id, 1); err != nil {
-				return err
-			}
-		}
-		if len(cells) == 1 && into.Level == Hamlet {
-			_, err = tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from) VALUES ($1, $2, $3, $4)`,
-				id, cells[0], mode, r.Effective)
-		}
-		return err
-	})
-	return id, err
+// sharedCell is the one cell that serves the hamlets on on, 0 if they have none or several; the
+// mode is OwnCell if any of them has its own cell.
+func sharedCell(ctx context.Context, tx pgx.Tx, hamlets []int64, on time.Time) (int64, LinkMode, error) {
+	var cells []int64
+	var own bool
+	err := tx.QueryRow(ctx, `SELECT array_agg(DISTINCT cell_id), COALESCE(bool_or(mode = 'own'), false) FROM hamlet_cell_link
+		WHERE hamlet_id = ANY ($1) AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)`, hamlets, on).Scan(&cells, &own)
+	if err != nil || len(cells) != 1 {
+		return 0, "", err
+	}
+	if own {
+		return cells[0], OwnCell, nil
+	}
+	return cells[0], CombinedCell, nil
+}
+
+func insertLink(ctx context.Context, tx pgx.Tx, hamlet, cell int64, mode LinkMode, from time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from) VALUES ($1, $2, $3, $4)`,
+		hamlet, cell, mode, from)
+	return err
 }
 
 // SplitShare is one successor of a split and the share of the predecessor's figures it takes.
@@ -359,111 +341,106 @@ type SplitShare[T any] struct {
 	Share float64 // 0 < Share ≤ 1; the shares of a split add up to 1
 }
 
-func checkShares[T any](successors []SplitShare[T], inv *apperr.Invalid) {
-	if len(successors) < 2 {
+func checkShares(shares []float64, inv *apperr.Invalid) {
+	if len(shares) < 2 {
 		inv.Add("successors", "Chia tách phải có ít nhất hai đơn vị mới.")
 		return
 	}
 	sum := 0.0
-	for i, s := range successors {
-		if s.Share <= 0 || s.Share > 1 {
+	for i, s := range shares {
+		if s <= 0 || s > 1 {
 			inv.Add(fmt.Sprintf("share_%d", i), "Tỷ lệ phải lớn hơn 0 % và không quá 100 %.")
 		}
-		sum += s.Share
+		sum += s
 	}
 	if math.Abs(sum-1) > 0.0005 {
 		inv.Add("successors", fmt.Sprintf("Tổng tỷ lệ của các đơn vị mới là %.2f %%, phải bằng 100 %%.", sum*100))
 	}
 }
 
+func sharesOf[T any](successors []SplitShare[T]) []float64 {
+	shares := make([]float64, len(successors))
+	for i, s := range successors {
+		shares[i] = s.Share
+	}
+	return shares
+}
+
 // SplitPartyUnit closes unit on r.Effective and opens the successors, each taking its share of
 // the unit's figures. The unit must have no child units or hamlets left: move them first.
+// *apperr.Invalid names what is wrong: no date, a unit not open in scope or not empty, shares
+// that do not add up to 100 %, or a successor's fields.
 func SplitPartyUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, successors []SplitShare[PartyUnitInput]) ([]int64, error) {
-	var ids []int64
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		inv := &apperr.Invalid{}
-		r.check(inv)
-		if err := checkPredecessors(ctx, tx, partyTables, scope, r, []int64{unit}, 1, inv); err != nil {
-			return err
-		}
-		checkShares(successors, inv)
-		if err := checkEmpty(ctx, tx, partyTables, unit, r.Effective, inv); err != nil {
-			return err
-		}
-		if err := inv.Err(); err != nil {
-			return err
-		}
-		event, err := partyTables.newEvent(ctx, tx, Split, r.Effective, r.Note)
-		if err != nil {
-			return err
-		}
-		if err := partyTables.closeFor(ctx, tx, scope, Split, r.Note, unit, 0, r.Effective); err != nil {
-			return err
-		}
-		for _, s := range successors {
-			s.Unit.From = r.Effective
-			id, _, err := createPartyUnit(ctx, tx, scope, s.Unit, event)
-			if err != nil {
-				return err
-			}
-			if err := partyTables.succeed(ctx, tx, event, unit, id, s.Share); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return nil
+	return partyTables.split(ctx, db, scope, r, unit, sharesOf(successors), nil, func(tx pgx.Tx, event int64, i int) (int64, error) {
+		in := successors[i].Unit
+		in.From = r.Effective
+		id, _, err := createPartyUnit(ctx, tx, scope, in, event)
+		return id, err
 	})
-	return ids, err
 }
 
 // SplitAdminUnit is SplitPartyUnit for administrative units. A split hamlet's successors are
 // served by the cell that served it.
 func SplitAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, successors []SplitShare[AdminUnitInput]) ([]int64, error) {
+	var (
+		cell int64
+		mode LinkMode
+	)
+	before := func(tx pgx.Tx) error {
+		var err error
+		if cell, mode, err = sharedCell(ctx, tx, []int64{unit}, r.Effective); err != nil {
+			return err
+		}
+		return endLinks(ctx, tx, `hamlet_id = $1`, unit, r.Effective)
+	}
+	return adminTables.split(ctx, db, scope, r, unit, sharesOf(successors), before, func(tx pgx.Tx, event int64, i int) (int64, error) {
+		in := successors[i].Unit
+		in.From = r.Effective
+		id, err := createAdminUnit(ctx, tx, scope, in, event)
+		if err == nil && cell != 0 && in.Level == Hamlet {
+			err = insertLink(ctx, tx, id, cell, mode, r.Effective)
+		}
+		return id, err
+	})
+}
+
+// split is a split in t: once the unit is checked, before (if any) runs, the unit closes, and
+// create opens each successor i.
+func (t tables) split(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, shares []float64,
+	before func(tx pgx.Tx) error, create func(tx pgx.Tx, event int64, i int) (int64, error)) ([]int64, error) {
 	var ids []int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
 		r.check(inv)
-		if err := checkPredecessors(ctx, tx, adminTables, scope, r, []int64{unit}, 1, inv); err != nil {
+		if err := checkPredecessors(ctx, tx, t, scope, r, []int64{unit}, 1, inv); err != nil {
 			return err
 		}
-		checkShares(successors, inv)
-		if err := checkEmpty(ctx, tx, adminTables, unit, r.Effective, inv); err != nil {
+		checkShares(shares, inv)
+		if err := checkEmpty(ctx, tx, t, unit, r.Effective, inv); err != nil {
 			return err
 		}
 		if err := inv.Err(); err != nil {
 			return err
 		}
-		event, err := adminTables.newEvent(ctx, tx, Split, r.Effective, r.Note)
+		event, err := t.newEvent(ctx, tx, Split, r.Effective, r.Note)
 		if err != nil {
 			return err
 		}
-		var cell int64
-		var mode LinkMode
-		err = tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link
-			WHERE hamlet_id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)`, unit, r.Effective).Scan(&cell, &mode)
-		if err != nil && err != pgx.ErrNoRows {
+		if before != nil {
+			if err := before(tx); err != nil {
+				return err
+			}
+		}
+		if err := t.closeFor(ctx, tx, scope, Split, r.Note, unit, 0, r.Effective); err != nil {
 			return err
 		}
-		if err := endLinks(ctx, tx, `hamlet_id = $1`, unit, r.Effective); err != nil {
-			return err
-		}
-		if err := adminTables.closeFor(ctx, tx, scope, Split, r.Note, unit, 0, r.Effective); err != nil {
-			return err
-		}
-		for _, s := range successors {
-			s.Unit.From = r.Effective
-			id, err := createAdminUnit(ctx, tx, scope, s.Unit, event)
+		for i, share := range shares {
+			id, err := create(tx, event, i)
 			if err != nil {
 				return err
 			}
-			if err := adminTables.succeed(ctx, tx, event, unit, id, s.Share); err != nil {
+			if err := t.succeed(ctx, tx, event, unit, id, share); err != nil {
 				return err
-			}
-			if cell != 0 && s.Unit.Level == Hamlet {
-				if _, err := tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from) VALUES ($1, $2, $3, $4)`,
-					id, cell, mode, r.Effective); err != nil {
-					return err
-				}
 			}
 			ids = append(ids, id)
 		}
@@ -484,8 +461,8 @@ func RenameAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 }
 
 func rename(ctx context.Context, db pg.Beginner, scope Scope, t tables, r Reorg, unit int64, name, localWord string) error {
-	name = norm.NFC.String(strings.Join(strings.Fields(name), " "))
-	localWord = norm.NFC.String(strings.ToLower(strings.Join(strings.Fields(localWord), " ")))
+	name = cleanName(name)
+	localWord = cleanName(strings.ToLower(localWord))
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		inv := &apperr.Invalid{}
 		r.check(inv)
@@ -643,15 +620,12 @@ type Succession struct {
 	Share           float64
 }
 
-// Successions lists the reorganisation edges that touch unit, as predecessor or successor.
-func Successions(ctx context.Context, q pg.Querier, scope Scope, tree Tree, unit int64) ([]Succession, error) {
+// Successions lists the reorganisation edges that touch unit, as predecessor or successor. The
+// unit must be in scope on on, else apperr.ErrNotFound.
+func Successions(ctx context.Context, q pg.Querier, scope Scope, tree Tree, unit int64, on time.Time) ([]Succession, error) {
 	t := tablesOf(tree)
-	var inScope bool
-	if err := q.QueryRow(ctx, `SELECT `+t.inScopeFunc+`($1, $2, now()::date)`, unit, scope.SQLRoots()).Scan(&inScope); err != nil {
+	if _, err := GetUnit(ctx, q, scope, tree, unit, on); err != nil {
 		return nil, err
-	}
-	if !inScope {
-		return nil, apperr.ErrNotFound
 	}
 	rows, err := q.Query(ctx, `
 		SELECT e.kind, e.effective, e.note, s.predecessor_id, pu.code, pv.name, s.successor_id, su.code, sv.name, s.share::float8
@@ -719,8 +693,14 @@ type NewPart struct {
 }
 
 // SplitInto splits unit of tree into parts that inherit its attributes; see SplitPartyUnit and
-// SplitAdminUnit.
+// SplitAdminUnit, whose errors it returns. A missing date is *apperr.Invalid on "effective"; a
+// unit not in scope the day before is apperr.ErrNotFound.
 func SplitInto(ctx context.Context, db pg.DB, scope Scope, tree Tree, r Reorg, unit int64, parts []NewPart) ([]int64, error) {
+	if r.Effective.IsZero() {
+		inv := &apperr.Invalid{}
+		r.check(inv)
+		return nil, inv
+	}
 	before := r.Effective.AddDate(0, 0, -1)
 	if tree == PartyTree {
 		u, err := GetPartyUnit(ctx, db, scope, unit, before)

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -25,17 +27,13 @@ func (s *Server) orgBrowse(w http.ResponseWriter, r *http.Request, c caller) {
 			v.Hits = append(v.Hits, web.Hit{Href: unitHref(h.Tree, h.ID, asOf), Code: h.Code, Name: h.Name, Kind: h.Kind, Parent: h.ParentName})
 		}
 	}
-	party, err := org.PartyChildren(ctx, s.DB, scope, 0, asOf)
-	if err != nil {
+	var err1, err2 error
+	v.Party, err1 = s.childRows(ctx, scope, org.PartyTree, 0, asOf)
+	v.Admin, err2 = s.childRows(ctx, scope, org.AdminTree, 0, asOf)
+	if err := cmp.Or(err1, err2); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	admin, err := org.AdminChildren(ctx, s.DB, scope, 0, asOf)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v.Party, v.Admin = partyRows(party, asOf), adminRows(admin, asOf)
 	v.Actions = []web.Link{
 		{Label: "Nhập, xuất Excel", Href: "/org/import"},
 		{Label: "Sáp nhập tổ chức đảng", Href: "/org/party/merge"},
@@ -52,25 +50,24 @@ func (s *Server) orgChildren(tree org.Tree) callerHandler {
 			s.notFound(w, r)
 			return
 		}
-		asOf := s.asOf(r)
-		var rows []web.UnitRow
-		if tree == org.PartyTree {
-			units, err := org.PartyChildren(r.Context(), s.DB, c.Scope, id, asOf)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			rows = partyRows(units, asOf)
-		} else {
-			units, err := org.AdminChildren(r.Context(), s.DB, c.Scope, id, asOf)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			rows = adminRows(units, asOf)
+		rows, err := s.childRows(r.Context(), c.Scope, tree, id, s.asOf(r))
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
 		s.render(w, r, http.StatusOK, web.UnitChildren(rows))
 	}
+}
+
+// childRows lists the units of tree directly under parent on asOf; parent 0 lists the tops of
+// the scope.
+func (s *Server) childRows(ctx context.Context, scope org.Scope, tree org.Tree, parent int64, asOf time.Time) ([]web.UnitRow, error) {
+	if tree == org.PartyTree {
+		units, err := org.PartyChildren(ctx, s.DB, scope, parent, asOf)
+		return partyRows(units, asOf), err
+	}
+	units, err := org.AdminChildren(ctx, s.DB, scope, parent, asOf)
+	return adminRows(units, asOf), err
 }
 
 func unitHref(tree org.Tree, id int64, asOf time.Time) string {

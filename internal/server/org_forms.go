@@ -1,11 +1,10 @@
 package server
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"ptdang/internal/apperr"
@@ -14,384 +13,175 @@ import (
 	"ptdang/web"
 )
 
-// The structure forms share one template (web.Form). Each handler lists its fields, fills
-// them from the record or from what was typed, and on POST calls one org function.
-
-// fields builds a form's fields, taking values from vals and errors from inv.
-type fields struct {
-	vals map[string]string
-	inv  *apperr.Invalid
-	list []web.FormField
+// unitForm is how one tree's units are created and corrected: the fields of the form, the
+// values that fill it, and the org call that saves it.
+type unitForm struct {
+	tree   org.Tree
+	title  string // of the create form
+	intro  string // of the edit form
+	fields func(vals map[string]string, inv *apperr.Invalid, creating bool) []web.FormField
+	// under fills a new unit's form from its parent's.
+	under func(s *Server, r *http.Request, c caller, parent int64, vals map[string]string) error
+	// current reads the unit and the values of its edit form.
+	current func(s *Server, r *http.Request, c caller, id int64) (org.Unit, map[string]string, error)
+	create  func(s *Server, r *http.Request, c caller, f *form) (int64, error)
+	update  func(s *Server, r *http.Request, c caller, f *form, id int64) error
 }
 
-func (f *fields) add(kind, name, label, hint string, options ...web.Option) {
-	var msg string
-	if f.inv != nil {
-		msg = f.inv.Fields[name]
-	}
-	f.list = append(f.list, web.FormField{Kind: kind, Options: options,
-		Field: web.Field{Name: name, Label: label, Value: f.vals[name], Error: msg, Hint: hint}})
-}
-
-func kindOptions() []web.Option {
-	opts := make([]web.Option, len(org.Kinds))
-	for i, k := range org.Kinds {
-		opts[i] = web.Option{Value: string(k), Label: k.Label()}
-	}
-	return opts
-}
-
-func orgTypeOptions() []web.Option {
-	opts := make([]web.Option, len(org.OrgTypes))
-	for i, t := range org.OrgTypes {
-		opts[i] = web.Option{Value: string(t), Label: t.Label()}
-	}
-	return opts
-}
-
-func levelOptions() []web.Option {
-	opts := make([]web.Option, len(org.Levels))
-	for i, l := range org.Levels {
-		opts[i] = web.Option{Value: string(l), Label: l.Label()}
-	}
-	return opts
-}
-
-// renderForm renders v with 200, or 422 when it carries errors.
-func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c caller, v web.FormView) {
-	status := http.StatusOK
-	if v.Error != "" {
-		status = http.StatusUnprocessableEntity
-	}
-	s.render(w, r, status, web.Form(c.page(v.Title, "org"), v))
-}
-
-// formFailure decides what a failed save shows: field errors re-render the form (true), a
-// conflict re-renders it with a message (true); anything else is the caller's error page.
-func formFailure(err error, f *form, v *web.FormView) bool {
-	var inv *apperr.Invalid
-	switch {
-	case errors.As(err, &inv):
-		f.merge(err)
-		v.Error = msgFixErrors
-		return true
-	case errors.Is(err, apperr.ErrConflict):
-		v.Error = "Người khác vừa sửa đơn vị này trong lúc đồng chí nhập. Những gì đồng chí nhập vẫn còn dưới đây; xin mở trang đơn vị ở thẻ khác để xem bản mới, rồi lưu lại."
-		return true
-	}
-	return false
-}
-
-// saveForm runs save when the form holds no error yet and, when it succeeds, redirects to the
-// page save returns. It reports whether it answered (that redirect, or an error page); when it
-// did not, the form shows again with the field errors in f and the message to show in v.
-func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f *form, v *web.FormView, save func() (string, error)) bool {
-	v.Error = msgFixErrors
-	if f.inv.Err() != nil {
-		return false
-	}
-	next, err := save()
-	switch {
-	case err == nil:
-		http.Redirect(w, r, next, http.StatusSeeOther)
-		return true
-	case formFailure(err, f, v):
-		return false
-	}
-	s.fail(w, r, err)
-	return true
-}
-
-// renameKey moves a domain field's message onto the form field that feeds it.
-func renameKey(inv *apperr.Invalid, from, to string) {
-	if msg, ok := inv.Fields[from]; ok {
-		delete(inv.Fields, from)
-		inv.Add(to, msg)
-	}
-}
-
-// unitByCode resolves a code typed in a form into a unit id, recording field's error.
+// unitByCode resolves the code typed in field into a unit of tree in scope on on. A code that
+// finds none is the field's error (the form keeps what was typed), and 0.
 func (s *Server) unitByCode(r *http.Request, scope org.Scope, tree org.Tree, f *form, field string, on time.Time) int64 {
-	code := f.text(field)
-	if code == "" {
+	if f.text(field) == "" {
 		return 0
 	}
-	var (
-		id  int64
-		err error
-	)
-	if tree == org.PartyTree {
-		var u org.PartyUnit
-		u, err = org.GetPartyUnitByCode(r.Context(), s.DB, scope, code, on)
-		id = u.ID
-	} else {
-		var u org.AdminUnit
-		u, err = org.GetAdminUnitByCode(r.Context(), s.DB, scope, code, on)
-		id = u.ID
-	}
+	u, err := org.GetUnitByCode(r.Context(), s.DB, scope, tree, f.text(field), on)
 	if err != nil {
-		f.inv.Add(field, fmt.Sprintf("Không tìm thấy đơn vị có mã %q.", code))
+		f.inv.Add(field, cmp.Or(apperr.Message(err), "Không tra được mã này lúc này; xin thử lại sau ít phút."))
 	}
-	return id
+	return u.ID
 }
 
-func dateValue(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
+// parentAlias shows the domain's parent errors on the field where its code was typed.
+var parentAlias = map[string]string{"parent_id": "parent_code"}
+
+// unitNew shows the form of a new unit (under the unit ?parent=, if any) and creates it.
+func (s *Server) unitNew(uf unitForm) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
+		vals := map[string]string{"from": format.ISODate(s.today()), "term_months": "60"} // the term: Party units only
+		if parent, err := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64); err == nil && r.Method == http.MethodGet {
+			if err := uf.under(s, r, c, parent, vals); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
+			return web.FormView{Title: uf.title, Action: fmt.Sprintf("/org/%s/new", uf.tree), Submit: "Lưu", Cancel: "/org",
+				Error: msg, Fields: uf.fields(vals, inv, true)}
+		}
+		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+			id, err := uf.create(s, r, c, f)
+			return unitHref(uf.tree, id, s.today()), err
+		}, parentAlias)
 	}
-	return format.ISODate(*t)
 }
 
-func intValue(n *int) string {
-	if n == nil {
-		return ""
+// unitEdit shows the form that corrects a unit and saves it.
+func (s *Server) unitEdit(uf unitForm) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
+		id, ok := idParam(r, "id")
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		u, vals, err := uf.current(s, r, c, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
+			return web.FormView{Title: "Sửa thông tin: " + u.Name, Action: fmt.Sprintf("/org/%s/%d/edit", uf.tree, u.ID), Submit: "Lưu",
+				Intro: uf.intro, Cancel: unitHref(uf.tree, u.ID, s.today()), Error: msg,
+				Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(u.Version)}},
+				Fields: uf.fields(vals, inv, false)}
+		}
+		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+			return unitHref(uf.tree, id, s.today()), uf.update(s, r, c, f, id)
+		}, nil)
 	}
-	return strconv.Itoa(*n)
 }
 
-func percentValue(p *float64) string {
-	if p == nil {
-		return ""
-	}
-	return strings.TrimSuffix(format.Percent(*p*100), " %")
+// --- Party units ---
+
+var partyForm = unitForm{
+	tree: org.PartyTree, title: "Thêm tổ chức đảng",
+	intro:  "Sửa để chữa thông tin sai. Nếu đơn vị đổi tên hay chuyển trực thuộc theo quyết định, dùng “Đổi tên” hoặc “Chuyển trực thuộc” để giữ lịch sử.",
+	fields: partyFormFields,
+	under: func(s *Server, r *http.Request, c caller, parent int64, vals map[string]string) error {
+		p, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, parent, s.today())
+		vals["parent_code"], vals["org_type"] = p.Code, string(p.OrgType)
+		return err
+	},
+	current: func(s *Server, r *http.Request, c caller, id int64) (org.Unit, map[string]string, error) {
+		u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, id, s.today())
+		vals := map[string]string{"name": u.Name, "kind": string(u.Kind), "org_type": string(u.OrgType),
+			"full_members": strconv.Itoa(u.FullMembers), "committee_since": web.InputDate(u.CommitteeSince),
+			"term_months": strconv.Itoa(u.TermMonths), "territory_code": u.TerritoryCode}
+		return u.Unit(), vals, err
+	},
+	create: func(s *Server, r *http.Request, c caller, f *form) (int64, error) {
+		in := partyInput(f)
+		in.Code, in.From = f.text("code"), f.date("from")
+		in.ParentID = s.unitByCode(r, c.Scope, org.PartyTree, f, "parent_code", in.From)
+		in.TerritoryID = s.unitByCode(r, c.Scope, org.AdminTree, f, "territory_code", in.From)
+		if err := f.inv.Err(); err != nil {
+			return 0, err
+		}
+		id, _, err := org.CreatePartyUnit(r.Context(), s.DB, c.Scope, in)
+		return id, err
+	},
+	update: func(s *Server, r *http.Request, c caller, f *form, id int64) error {
+		in, version := partyInput(f), f.int("version")
+		in.TerritoryID = s.unitByCode(r, c.Scope, org.AdminTree, f, "territory_code", s.today())
+		if err := f.inv.Err(); err != nil {
+			return err
+		}
+		_, err := org.UpdatePartyUnit(r.Context(), s.DB, c.Scope, id, version, in, s.today())
+		return err
+	},
 }
 
-// --- Party units: create and edit ---
+func partyInput(f *form) org.PartyUnitInput {
+	return org.PartyUnitInput{Name: f.text("name"), Kind: org.Kind(f.text("kind")), OrgType: org.OrgType(f.text("org_type")),
+		FullMembers: f.int("full_members"), CommitteeSince: f.optDate("committee_since"), TermMonths: f.int("term_months")}
+}
 
 func partyFormFields(vals map[string]string, inv *apperr.Invalid, creating bool) []web.FormField {
-	f := fields{vals: vals, inv: inv}
-	if creating {
-		f.add("text", "code", "Mã đơn vị", "Chữ không dấu, số, dấu chấm hoặc gạch ngang; không đổi về sau. Ví dụ: TU.X05.A03")
-	}
-	f.add("text", "name", "Tên tổ chức", "Ví dụ: Chi bộ ấp Bàu Cạn")
-	f.add("select", "kind", "Cấp, loại tổ chức", "", kindOptions()...)
-	f.add("select", "org_type", "Loại hình", "", orgTypeOptions()...)
-	if creating {
-		f.add("text", "parent_code", "Mã tổ chức cấp trên", "")
-		f.add("date", "from", "Ngày thành lập", "")
-	}
-	f.add("number", "full_members", "Số đảng viên chính thức hiện nay", "")
-	f.add("date", "committee_since", "Có chi ủy từ ngày", "Để trống nếu chi bộ chưa bầu chi ủy (cần từ 9 đảng viên chính thức).")
-	f.add("number", "term_months", "Nhiệm kỳ đại hội (tháng)", "30 hoặc 60 tháng.")
-	f.add("text", "territory_code", "Mã đơn vị hành chính lãnh đạo", "Chỉ với đảng bộ tỉnh, xã, phường: mã của tỉnh, xã, phường đó.")
-	return f.list
+	return web.Fill(web.PartyUnitFields(creating, options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label)),
+		vals, fieldErrors(inv))
 }
 
-func (s *Server) partyNew(w http.ResponseWriter, r *http.Request, c caller) {
-	vals := map[string]string{"term_months": "60", "from": format.ISODate(s.today())}
-	if parent, err := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64); err == nil {
-		p, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, parent, s.today())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		vals["parent_code"] = p.Code
-		vals["org_type"] = string(p.OrgType)
-	}
-	s.renderForm(w, r, c, web.FormView{Title: "Thêm tổ chức đảng", Action: "/org/party/new", Submit: "Lưu",
-		Cancel: "/org", Fields: partyFormFields(vals, nil, true)})
-}
+// --- Administrative units ---
 
-func (s *Server) partyCreate(w http.ResponseWriter, r *http.Request, c caller) {
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
-	}
-	in := org.PartyUnitInput{Code: f.text("code"), Name: f.text("name"), Kind: org.Kind(f.text("kind")),
-		OrgType: org.OrgType(f.text("org_type")), From: f.date("from"), FullMembers: f.int("full_members"),
-		CommitteeSince: f.optDate("committee_since"), TermMonths: f.int("term_months")}
-	in.ParentID = s.unitByCode(r, c.Scope, org.PartyTree, f, "parent_code", in.From)
-	in.TerritoryID = s.unitByCode(r, c.Scope, org.AdminTree, f, "territory_code", in.From)
-	v := web.FormView{Title: "Thêm tổ chức đảng", Action: "/org/party/new", Submit: "Lưu", Cancel: "/org"}
-	if s.saveForm(w, r, f, &v, func() (string, error) {
-		id, _, err := org.CreatePartyUnit(r.Context(), s.DB, c.Scope, in)
-		return unitHref(org.PartyTree, id, s.today()), err
-	}) {
-		return
-	}
-	renameKey(&f.inv, "parent_id", "parent_code")
-	v.Fields = partyFormFields(valuesOf(f), &f.inv, true)
-	s.renderForm(w, r, c, v)
-}
-
-func (s *Server) partyEdit(w http.ResponseWriter, r *http.Request, c caller) {
-	id, ok := idParam(r, "id")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, id, s.today())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	vals := map[string]string{"name": u.Name, "kind": string(u.Kind), "org_type": string(u.OrgType),
-		"full_members": strconv.Itoa(u.FullMembers), "committee_since": dateValue(u.CommitteeSince),
-		"term_months": strconv.Itoa(u.TermMonths)}
-	if u.TerritoryID != 0 {
-		if t, err := org.GetAdminUnit(r.Context(), s.DB, org.Everything(), u.TerritoryID, s.today()); err == nil {
-			vals["territory_code"] = t.Code
-		}
-	}
-	s.renderForm(w, r, c, s.partyEditView(u, vals, nil, ""))
-}
-
-func (s *Server) partyEditView(u org.PartyUnit, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-	return web.FormView{Title: "Sửa thông tin: " + u.Name, Action: fmt.Sprintf("/org/party/%d/edit", u.ID), Submit: "Lưu",
-		Intro:  "Sửa để chữa thông tin sai. Nếu đơn vị đổi tên hay chuyển trực thuộc theo quyết định, dùng “Đổi tên” hoặc “Chuyển trực thuộc” để giữ lịch sử.",
-		Cancel: unitHref(org.PartyTree, u.ID, s.today()), Error: msg,
-		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(u.Version)}},
-		Fields: partyFormFields(vals, inv, false)}
-}
-
-func (s *Server) partyUpdate(w http.ResponseWriter, r *http.Request, c caller) {
-	id, ok := idParam(r, "id")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, id, s.today())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
-	}
-	in := org.PartyUnitInput{Name: f.text("name"), Kind: org.Kind(f.text("kind")), OrgType: org.OrgType(f.text("org_type")),
-		FullMembers: f.int("full_members"), CommitteeSince: f.optDate("committee_since"), TermMonths: f.int("term_months")}
-	in.TerritoryID = s.unitByCode(r, c.Scope, org.AdminTree, f, "territory_code", s.today())
-	v := s.partyEditView(u, nil, nil, "")
-	if s.saveForm(w, r, f, &v, func() (string, error) {
-		_, err := org.UpdatePartyUnit(r.Context(), s.DB, c.Scope, id, f.int("version"), in)
-		return unitHref(org.PartyTree, id, s.today()), err
-	}) {
-		return
-	}
-	s.renderForm(w, r, c, s.partyEditView(u, valuesOf(f), &f.inv, v.Error))
-}
-
-// valuesOf returns what was typed, to put back into the form.
-func valuesOf(f *form) map[string]string {
-	vals := map[string]string{}
-	for k := range f.values {
-		vals[k] = f.text(k)
-	}
-	return vals
-}
-
-// --- Administrative units: create and edit ---
-
-func adminFormFields(vals map[string]string, inv *apperr.Invalid, creating bool) []web.FormField {
-	f := fields{vals: vals, inv: inv}
-	if creating {
-		f.add("text", "code", "Mã đơn vị", "Chữ không dấu, số, dấu chấm hoặc gạch ngang; không đổi về sau.")
-	}
-	f.add("text", "name", "Tên", "Ví dụ: Ấp Bàu Cạn")
-	if creating {
-		f.add("select", "level", "Cấp hành chính", "", levelOptions()...)
-	}
-	f.add("text", "local_word", "Gọi là", "Ví dụ: thôn, ấp, bản, tổ dân phố, khu phố, xã, phường")
-	if creating {
-		f.add("text", "parent_code", "Mã đơn vị cấp trên", "")
-		f.add("date", "from", "Ngày bắt đầu hiệu lực", "")
-	}
-	f.add("number", "population", "Số dân", "Không bắt buộc.")
-	f.add("number", "households", "Số hộ", "Không bắt buộc.")
-	f.add("text", "religious_share", "Tỷ lệ đồng bào có đạo (%)", "Không bắt buộc. Ví dụ: 62,5")
-	f.add("text", "ethnic_minority_share", "Tỷ lệ đồng bào dân tộc thiểu số (%)", "Không bắt buộc.")
-	return f.list
-}
-
-func (s *Server) adminNew(w http.ResponseWriter, r *http.Request, c caller) {
-	vals := map[string]string{"from": format.ISODate(s.today())}
-	if parent, err := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64); err == nil {
+var adminForm = unitForm{
+	tree: org.AdminTree, title: "Thêm đơn vị hành chính", fields: adminFormFields,
+	under: func(s *Server, r *http.Request, c caller, parent int64, vals map[string]string) error {
 		p, err := org.GetAdminUnit(r.Context(), s.DB, c.Scope, parent, s.today())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		vals["parent_code"] = p.Code
 		if p.Level == org.Commune {
 			vals["level"] = string(org.Hamlet)
 		}
-	}
-	s.renderForm(w, r, c, web.FormView{Title: "Thêm đơn vị hành chính", Action: "/org/admin/new", Submit: "Lưu",
-		Cancel: "/org", Fields: adminFormFields(vals, nil, true)})
+		return err
+	},
+	current: func(s *Server, r *http.Request, c caller, id int64) (org.Unit, map[string]string, error) {
+		u, err := org.GetAdminUnit(r.Context(), s.DB, c.Scope, id, s.today())
+		return u.Unit(), map[string]string{"name": u.Name, "local_word": u.LocalWord, "population": web.InputInt(u.Population),
+			"households": web.InputInt(u.Households), "religious_share": web.InputPercent(u.ReligiousShare),
+			"ethnic_minority_share": web.InputPercent(u.EthnicMinorityShare)}, err
+	},
+	create: func(s *Server, r *http.Request, c caller, f *form) (int64, error) {
+		in := adminInput(f)
+		in.ParentID = s.unitByCode(r, c.Scope, org.AdminTree, f, "parent_code", in.From)
+		if err := f.inv.Err(); err != nil {
+			return 0, err
+		}
+		return org.CreateAdminUnit(r.Context(), s.DB, c.Scope, in)
+	},
+	update: func(s *Server, r *http.Request, c caller, f *form, id int64) error {
+		in, version := adminInput(f), f.int("version")
+		if err := f.inv.Err(); err != nil {
+			return err
+		}
+		return org.UpdateAdminUnit(r.Context(), s.DB, c.Scope, id, version, in, s.today())
+	},
 }
 
-func (s *Server) readAdminInput(r *http.Request, f *form) org.AdminUnitInput {
+func adminInput(f *form) org.AdminUnitInput {
 	return org.AdminUnitInput{Code: f.text("code"), Name: f.text("name"), Level: org.Level(f.text("level")),
 		LocalWord: f.text("local_word"), From: f.date("from"),
 		HamletFacts: org.HamletFacts{Population: f.optInt("population"), Households: f.optInt("households"),
 			ReligiousShare: f.optPercent("religious_share"), EthnicMinorityShare: f.optPercent("ethnic_minority_share")}}
 }
 
-func (s *Server) adminCreate(w http.ResponseWriter, r *http.Request, c caller) {
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
-	}
-	in := s.readAdminInput(r, f)
-	in.ParentID = s.unitByCode(r, c.Scope, org.AdminTree, f, "parent_code", in.From)
-	v := web.FormView{Title: "Thêm đơn vị hành chính", Action: "/org/admin/new", Submit: "Lưu", Cancel: "/org"}
-	if s.saveForm(w, r, f, &v, func() (string, error) {
-		id, err := org.CreateAdminUnit(r.Context(), s.DB, c.Scope, in)
-		return unitHref(org.AdminTree, id, s.today()), err
-	}) {
-		return
-	}
-	renameKey(&f.inv, "parent_id", "parent_code")
-	v.Fields = adminFormFields(valuesOf(f), &f.inv, true)
-	s.renderForm(w, r, c, v)
-}
-
-func (s *Server) adminEditView(u org.AdminUnit, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-	return web.FormView{Title: "Sửa thông tin: " + u.Name, Action: fmt.Sprintf("/org/admin/%d/edit", u.ID), Submit: "Lưu",
-		Cancel: unitHref(org.AdminTree, u.ID, s.today()), Error: msg,
-		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(u.Version)}},
-		Fields: adminFormFields(vals, inv, false)}
-}
-
-func (s *Server) adminEdit(w http.ResponseWriter, r *http.Request, c caller) {
-	id, ok := idParam(r, "id")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	u, err := org.GetAdminUnit(r.Context(), s.DB, c.Scope, id, s.today())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	vals := map[string]string{"name": u.Name, "local_word": u.LocalWord, "population": intValue(u.Population),
-		"households": intValue(u.Households), "religious_share": percentValue(u.ReligiousShare),
-		"ethnic_minority_share": percentValue(u.EthnicMinorityShare)}
-	s.renderForm(w, r, c, s.adminEditView(u, vals, nil, ""))
-}
-
-func (s *Server) adminUpdate(w http.ResponseWriter, r *http.Request, c caller) {
-	id, ok := idParam(r, "id")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	u, err := org.GetAdminUnit(r.Context(), s.DB, c.Scope, id, s.today())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
-	}
-	in := s.readAdminInput(r, f)
-	v := s.adminEditView(u, nil, nil, "")
-	if s.saveForm(w, r, f, &v, func() (string, error) {
-		return unitHref(org.AdminTree, id, s.today()), org.UpdateAdminUnit(r.Context(), s.DB, c.Scope, id, f.int("version"), in)
-	}) {
-		return
-	}
-	s.renderForm(w, r, c, s.adminEditView(u, valuesOf(f), &f.inv, v.Error))
+func adminFormFields(vals map[string]string, inv *apperr.Invalid, creating bool) []web.FormField {
+	return web.Fill(web.AdminUnitFields(creating, options(org.Levels, org.Level.Label)), vals, fieldErrors(inv))
 }

@@ -120,13 +120,3 @@ func (f *form) optDate(name string) *time.Time {
 	d := f.date(name)
 	return &d
 }
-
-// merge adds the domain's field messages to the form's own; the form's come first.
-func (f *form) merge(err error) {
-	var inv *apperr.Invalid
-	if errors.As(err, &inv) {
-		for k, v := range inv.Fields {
-			f.inv.Add(k, v)
-		}
-	}
-}

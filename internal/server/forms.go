@@ -1,0 +1,130 @@
+package server
+
+import (
+	"net/http"
+
+	"ptdang/internal/apperr"
+	"ptdang/web"
+)
+
+// The forms drawn with web.Form: a handler lists its fields, fills them from the record or from
+// what was typed, and on POST calls one domain function.
+
+// fields builds a form's fields, taking values from vals and errors from inv.
+type fields struct {
+	vals map[string]string
+	inv  *apperr.Invalid
+	list []web.FormField
+}
+
+func (f *fields) add(kind, name, label, hint string, options ...web.Option) {
+	var msg string
+	if f.inv != nil {
+		msg = f.inv.Fields[name]
+	}
+	f.list = append(f.list, web.FormField{Kind: kind, Options: options,
+		Field: web.Field{Name: name, Label: label, Value: f.vals[name], Error: msg, Hint: hint}})
+}
+
+// fieldErrors are inv's messages by field; none for nil.
+func fieldErrors(inv *apperr.Invalid) map[string]string {
+	if inv == nil {
+		return nil
+	}
+	return inv.Fields
+}
+
+// options lists the choices of a select from values and their labels.
+func options[T ~string](values []T, label func(T) string) []web.Option {
+	opts := make([]web.Option, len(values))
+	for i, v := range values {
+		opts[i] = web.Option{Value: string(v), Label: label(v)}
+	}
+	return opts
+}
+
+// renderForm renders v with 200, or 422 when it carries errors.
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c caller, v web.FormView) {
+	status := http.StatusOK
+	if v.Error != "" {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, web.Form(c.page(v.Title, "org"), v))
+}
+
+// formFailure decides what a failed save shows: the domain's field errors or its refusal of a
+// stale or locked save show the form again (true), with the message put in v; anything else is
+// the caller's error page.
+func formFailure(err error, f *form, v *web.FormView) bool {
+	msg, status, ok := f.refused(err)
+	if !ok || (status != http.StatusUnprocessableEntity && status != http.StatusConflict) {
+		return false
+	}
+	v.Error = msg
+	return true
+}
+
+// saveForm runs save when the form holds no error yet and, when it succeeds, redirects to the
+// page save returns. It reports whether it answered (that redirect, or an error page); when it
+// did not, the form shows again with the field errors in f and the message to show in v.
+func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f *form, v *web.FormView, save func() (string, error)) bool {
+	v.Error = msgFixErrors
+	if f.inv.Err() != nil {
+		return false
+	}
+	next, err := save()
+	switch {
+	case err == nil:
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return true
+	case formFailure(err, f, v):
+		return false
+	}
+	s.fail(w, r, err)
+	return true
+}
+
+// valuesOf returns what was typed, to put back into the form.
+func valuesOf(f *form) map[string]string {
+	vals := map[string]string{}
+	for k := range f.values {
+		vals[k] = f.text(k)
+	}
+	return vals
+}
+
+// formView draws a form with the values and errors given, and the message at its top.
+type formView func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView
+
+// formPage shows the form on GET, filled from vals. On POST, save reads the form and, when it
+// holds no error of its own (else it returns them), saves it; then formPage goes to the page save
+// returns, or shows the form again with what was typed and the errors, the domain's field names
+// moved by aliases onto the form fields that feed them.
+func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, view formView, vals map[string]string,
+	save func(f *form) (string, error), aliases map[string]string) {
+	if r.Method == http.MethodGet {
+		s.renderForm(w, r, c, view(vals, nil, ""))
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	next, err := save(f)
+	if err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	v := web.FormView{}
+	if !formFailure(err, f, &v) {
+		s.fail(w, r, err)
+		return
+	}
+	for from, to := range aliases {
+		if msg, ok := f.inv.Fields[from]; ok {
+			delete(f.inv.Fields, from)
+			f.inv.Add(to, msg)
+		}
+	}
+	s.renderForm(w, r, c, view(valuesOf(f), &f.inv, v.Error))
+}
