@@ -18,12 +18,13 @@ type BulkReport struct {
 	// The days the report was submitted, approved and accepted; zero for a step not reached.
 	SubmittedAt, ApprovedAt, AcceptedAt time.Time
 	Late                                bool
+	ReturnedReason                      string
 }
 
 // bulkColumns are the columns CopyReports writes, the figures in Fields order after the
 // workflow's; the id comes from the table, in the order the reports are given.
 var bulkColumns = func() []string {
-	cols := []string{"cell_id", "year", "quarter", "state", "submitted_at", "late", "approved_at", "accepted_at"}
+	cols := []string{"cell_id", "year", "quarter", "state", "submitted_at", "late", "approved_at", "accepted_at", "returned_reason"}
 	for _, f := range Fields {
 		cols = append(cols, f.Key)
 	}
@@ -51,9 +52,9 @@ func CopyReports(ctx context.Context, tx pgx.Tx, next func() (BulkReport, bool))
 			return nil, fmt.Errorf("cell %d, %s: %w", r.CellID, r.Period, err)
 		}
 		row[0], row[1], row[2], row[3] = r.CellID, int32(r.Period.Year), int32(r.Period.Quarter), string(r.State)
-		row[4], row[5], row[6], row[7] = nullTime(r.SubmittedAt), r.Late, nullTime(r.ApprovedAt), nullTime(r.AcceptedAt)
+		row[4], row[5], row[6], row[7], row[8] = nullTime(r.SubmittedAt), r.Late, nullTime(r.ApprovedAt), nullTime(r.AcceptedAt), r.ReturnedReason
 		for i, f := range Fields {
-			row[8+i] = int32(r.Figures[f.Key])
+			row[9+i] = int32(r.Figures[f.Key])
 		}
 		return row, nil
 	}))
