@@ -24,7 +24,14 @@ func TestCopyReportsChecksTheRulesOfEachState(t *testing.T) {
 	}{{report.Approved, false}, {report.Submitted, false}, {report.Draft, true}} {
 		bad := report.BulkReport{CellID: f.cell, Period: report.Period{Year: 2022, Quarter: 3}, State: c.state, Figures: unbalanced}
 		err := pgx.BeginFunc(ctx, f.db, func(tx pgx.Tx) error {
-			n, err := report.CopyReports(ctx, tx, each([]report.BulkReport{good, bad}))
+			rs, i := []report.BulkReport{good, bad}, -1
+			n, err := report.CopyReports(ctx, tx, func() (report.BulkReport, bool) {
+				i++
+				if i == len(rs) {
+					return report.BulkReport{}, false
+				}
+				return rs[i], true
+			})
 			if err == nil && n != 2 {
 				t.Errorf("%d reports copied, want 2", n)
 			}
@@ -40,17 +47,5 @@ func TestCopyReportsChecksTheRulesOfEachState(t *testing.T) {
 	}
 	if r.State != report.Approved || !r.Figures.Equal(quarterFigures(20)) || r.SubmittedAt == nil {
 		t.Errorf("copied report reads back as %s, %v", r.State, r.Figures)
-	}
-}
-
-func each[T any](s []T) func() (T, bool) {
-	return func() (T, bool) {
-		var zero T
-		if len(s) == 0 {
-			return zero, false
-		}
-		v := s[0]
-		s = s[1:]
-		return v, true
 	}
 }
