@@ -62,7 +62,7 @@ func loadAccounts(ctx context.Context, tx pgx.Tx) (string, error) {
 			return "", err
 		}
 		// Demo accounts are ready to use: no first-sign-in password change.
-		if _, err := tx.Exec(ctx, `UPDATE app_user SET must_change_password = false WHERE id = $1`, id); err != nil {
+		if err := account.SkipFirstPasswordChange(ctx, tx, id); err != nil {
 			return "", err
 		}
 	}

@@ -74,6 +74,8 @@ func TestProvince(t *testing.T) {
 		}
 	})
 
+	livingProvince(t, db)
+
 	t.Run("SameDataOnEveryDatabase", func(t *testing.T) {
 		a, b := digest(t, dbs[0]), digest(t, dbs[1])
 		if a != b {
@@ -225,7 +227,8 @@ func hamletsOn(t *testing.T, db *pgxpool.Pool, d time.Time) int {
 		WHERE a.level = 'hamlet' AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)`, d)
 }
 
-// digest sums up both trees, their links and events by codes, names and dates, not ids.
+// digest sums up both trees, their links and events, the reports and ratings, by codes, names
+// and dates, not ids.
 func digest(t *testing.T, db *pgxpool.Pool) string {
 	t.Helper()
 	var sum string
@@ -244,6 +247,12 @@ func digest(t *testing.T, db *pgxpool.Pool) string {
 			UNION ALL
 			SELECT concat_ws('|', 'L', h.code, c.code, l.mode, l.valid_from, l.valid_to)
 			FROM hamlet_cell_link l JOIN admin_unit h ON h.id = l.hamlet_id JOIN party_unit c ON c.id = l.cell_id
+			UNION ALL
+			SELECT concat_ws('|', 'R', c.code, r.year, r.quarter, r.state, r.late, r.opening, r.admitted, r.closing, r.women)
+			FROM quarterly_report r JOIN party_unit c ON c.id = r.cell_id
+			UNION ALL
+			SELECT concat_ws('|', 'Q', c.code, q.year, q.excellent, q.good, q.satisfactory, q.unsatisfactory, q.own_rating)
+			FROM quality_rating q JOIN party_unit c ON c.id = q.cell_id
 		) lines(line)`).Scan(&sum)
 	if err != nil {
 		t.Fatal(err)

@@ -1,8 +1,9 @@
 // Package gen builds a synthetic data set in the real shape, for measuring: both dated trees
 // with the 2025 reorganisation (districts abolished, communes merged), the links between
 // hamlets and cells, a few merged cells, annual targets, quarterly reports that satisfy the
-// balance equation, and annual quality ratings. Everything is loaded with COPY into an empty
-// database, bypassing the domain packages and the audit log, as a restore would.
+// balance equation, and annual quality ratings. Everything is loaded into an empty database
+// through the bulk (COPY) path of the package that owns each table, bypassing the use cases and
+// the audit log, as a restore would.
 //
 // The same scale, years, seed and last quarter give the same rows, down to the ids.
 package gen
@@ -18,7 +19,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"ptdang/internal/org"
+	"ptdang/internal/pg"
+	"ptdang/internal/quality"
 	"ptdang/internal/report"
+	"ptdang/internal/target"
 )
 
 // Scale fixes how big the data set is.
@@ -77,36 +82,13 @@ func Load(ctx context.Context, db *pgxpool.Pool, opt Options, out io.Writer) err
 		return err
 	}
 	defer tx.Rollback(ctx)
-	// The rows copied are new to every dashboard: one bump of the structure's generation
-	// invalidates all, instead of a bump per row.
-	for _, t := range triggered {
-		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER dashboard_generation`); err != nil {
-			return err
-		}
-	}
 	var total int64
-	for _, t := range m.tables() {
-		t0 := time.Now()
-		n, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.columns, t.rows)
-		if err != nil {
-			return fmt.Errorf("copy %s: %w", t.name, err)
-		}
-		total += n
-		fmt.Fprintf(out, "  %-28s %10d rows  %6.1f s\n", t.name, n, time.Since(t0).Seconds())
-	}
-	for _, t := range triggered {
-		if _, err := tx.Exec(ctx, `ALTER TABLE `+t+` ENABLE TRIGGER dashboard_generation`); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.Exec(ctx, `UPDATE dashboard_generation SET gen = gen + 1 WHERE unit_id IN (0, -1)`); err != nil {
+	err = pg.BulkLoad(ctx, tx, func() error {
+		total, err = m.copy(ctx, tx, out)
 		return err
-	}
-	for _, t := range []string{"reorg_event", "admin_unit", "admin_unit_version", "party_unit", "party_unit_version",
-		"hamlet_cell_link", "quarterly_report", "admission_target", "quality_rating"} {
-		if _, err := tx.Exec(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), (SELECT max(id) FROM %[1]s))`, t)); err != nil {
-			return err
-		}
+	})
+	if err != nil {
+		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return err
@@ -119,20 +101,35 @@ func Load(ctx context.Context, db *pgxpool.Pool, opt Options, out io.Writer) err
 	return nil
 }
 
-// triggered are the tables whose changes bump the dashboards' generations, row by row.
-var triggered = []string{"party_unit", "party_unit_version", "party_unit_succession", "admin_unit", "admin_unit_version",
-	"hamlet_cell_link", "quarterly_report", "quality_rating", "admission_target", "target_setting"}
-
-// table is one COPY: its columns and its rows, made as they are read.
-type table struct {
-	name    string
-	columns []string
-	rows    pgx.CopyFromSource
-}
-
-// rowFunc makes a CopyFromSource of a function that returns the next row, or nil at the end.
-func rowFunc(next func() []any) pgx.CopyFromSource {
-	return pgx.CopyFromFunc(func() ([]any, error) { return next(), nil })
+// copy writes the model through each owning package's bulk path, in the order the foreign
+// keys need, and reports each table's rows and time to out.
+func (m *model) copy(ctx context.Context, tx pgx.Tx, out io.Writer) (int64, error) {
+	done := func(table string, n int64, took time.Duration) {
+		fmt.Fprintf(out, "  %-28s %10d rows  %6.1f s\n", table, n, took.Seconds())
+	}
+	total, err := org.CopyTrees(ctx, tx, m.trees, done)
+	if err != nil {
+		return total, err
+	}
+	steps := []struct {
+		name string
+		copy func() (int64, error)
+	}{
+		{"report_setting", func() (int64, error) { return report.CopySettings(ctx, tx, m.settings) }},
+		{"admission_target", func() (int64, error) { return target.CopyTargets(ctx, tx, m.targetSettings, m.targets) }},
+		{"quarterly_report", func() (int64, error) { return report.CopyReports(ctx, tx, m.reports()) }},
+		{"quality_rating", func() (int64, error) { return quality.CopyRatings(ctx, tx, m.ratings()) }},
+	}
+	for _, s := range steps {
+		start := time.Now()
+		n, err := s.copy()
+		if err != nil {
+			return total, fmt.Errorf("copy %s: %w", s.name, err)
+		}
+		total += n
+		done(s.name, n, time.Since(start))
+	}
+	return total, nil
 }
 
 // rng returns the generator for one named stream of the data set, so that each part is the

@@ -6,6 +6,10 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"ptdang/internal/org"
+	"ptdang/internal/report"
+	"ptdang/internal/target"
 )
 
 // Name syllables, as in the demo province.
@@ -25,11 +29,12 @@ type model struct {
 	opt   Options
 	start time.Time // the first day of the history
 
-	events, admins, adminVersions, adminSuccessions [][]any
-	parties, partyVersions, partySuccessions, links [][]any
-	targets, targetSettings, settings               [][]any
-	cells                                           []cell
-	twoStep                                         []bool // by province
+	trees          org.BulkTrees
+	targets        []target.BulkTarget
+	targetSettings []target.BulkSettings
+	settings       []report.BulkSettings
+	cells          []cell
+	twoStep        []bool // by province
 	// adminLast and partyLast are the index of each unit's latest version, by id − 1.
 	adminLast, partyLast                         []int
 	adminID, partyID, eventID                    int64
@@ -86,17 +91,14 @@ func build(opt Options) *model {
 
 func (m *model) event(tree, kind string, on time.Time, note string) int64 {
 	m.eventID++
-	m.events = append(m.events, []any{m.eventID, tree, kind, on, note})
+	m.trees.Events = append(m.trees.Events, org.BulkEvent{ID: m.eventID, Tree: org.Tree(tree), Kind: kind, Effective: on, Note: note})
 	return m.eventID
 }
 
 func (m *model) admin(code, level, name, word string, parent int64, from, to time.Time, population int) int64 {
 	m.adminID++
-	var pop, households any
-	if level == "hamlet" {
-		pop, households = population, population/4
-	}
-	m.admins = append(m.admins, []any{m.adminID, code, level, pop, households})
+	m.trees.AdminUnits = append(m.trees.AdminUnits, org.BulkAdminUnit{ID: m.adminID, Code: code, Level: org.Level(level),
+		Population: population, Households: population / 4})
 	m.adminVersion(m.adminID, name, word, parent, from, to, 0)
 	return m.adminID
 }
@@ -105,24 +107,26 @@ func (m *model) adminVersion(id int64, name, word string, parent int64, from, to
 	if int(id) > len(m.adminLast) {
 		m.adminLast = append(m.adminLast, 0)
 	}
-	m.adminLast[id-1] = len(m.adminVersions)
-	m.adminVersions = append(m.adminVersions, []any{id, from, nullDate(to), name, word, nullID(parent), nullID(event)})
+	m.adminLast[id-1] = len(m.trees.AdminVersions)
+	m.trees.AdminVersions = append(m.trees.AdminVersions, org.BulkAdminVersion{UnitID: id, From: from, To: to, Name: name, LocalWord: word,
+		ParentID: parent, EventID: event})
 }
 
 // moveAdmin gives unit a new parent from Reform.
 func (m *model) moveAdmin(id, parent, event int64) {
-	last := m.adminVersions[m.adminLast[id-1]]
-	last[2] = Reform
-	m.adminVersion(id, last[3].(string), last[4].(string), parent, Reform, time.Time{}, event)
+	last := &m.trees.AdminVersions[m.adminLast[id-1]]
+	last.To = Reform
+	m.adminVersion(id, last.Name, last.LocalWord, parent, Reform, time.Time{}, event)
 }
 
 func (m *model) party(code, kind, orgType, name string, parent, territory int64, from, to time.Time, members int) int64 {
 	m.partyID++
-	var committee any
+	var committee time.Time
 	if (kind == "affiliated_cell" || kind == "grassroots_cell") && members >= 9 {
 		committee = from
 	}
-	m.parties = append(m.parties, []any{m.partyID, code, nullID(territory), 60, committee, members})
+	m.trees.PartyUnits = append(m.trees.PartyUnits, org.BulkPartyUnit{ID: m.partyID, Code: code, TerritoryID: territory, TermMonths: 60,
+		CommitteeSince: committee, FullMembers: members})
 	m.partyVersion(m.partyID, name, kind, orgType, parent, from, to, 0)
 	return m.partyID
 }
@@ -131,15 +135,16 @@ func (m *model) partyVersion(id int64, name, kind, orgType string, parent int64,
 	if int(id) > len(m.partyLast) {
 		m.partyLast = append(m.partyLast, 0)
 	}
-	m.partyLast[id-1] = len(m.partyVersions)
-	m.partyVersions = append(m.partyVersions, []any{id, from, nullDate(to), name, kind, orgType, nullID(parent), nullID(event)})
+	m.partyLast[id-1] = len(m.trees.PartyVersions)
+	m.trees.PartyVersions = append(m.trees.PartyVersions, org.BulkPartyVersion{UnitID: id, From: from, To: to, Name: name, Kind: org.Kind(kind),
+		OrgType: org.OrgType(orgType), ParentID: parent, EventID: event})
 }
 
 // moveParty gives unit a new parent from Reform.
 func (m *model) moveParty(id, parent, event int64) {
-	last := m.partyVersions[m.partyLast[id-1]]
-	last[2] = Reform
-	m.partyVersion(id, last[3].(string), last[4].(string), last[5].(string), parent, Reform, time.Time{}, event)
+	last := &m.trees.PartyVersions[m.partyLast[id-1]]
+	last.To = Reform
+	m.partyVersion(id, last.Name, string(last.Kind), string(last.OrgType), parent, Reform, time.Time{}, event)
 }
 
 func (m *model) cell(province int, code, kind, orgType, name string, parent int64, from, to time.Time, r *rand.Rand, lo, hi int, ethnic float64) *cell {
@@ -147,20 +152,6 @@ func (m *model) cell(province int, code, kind, orgType, name string, parent int6
 	id := m.party(code, kind, orgType, name, parent, 0, from, to, size)
 	m.cells = append(m.cells, cell{id: id, province: province, from: from, to: to, size: size, ethnic: ethnic})
 	return &m.cells[len(m.cells)-1]
-}
-
-func nullDate(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 func place(r *rand.Rand) string {
@@ -180,9 +171,10 @@ func (m *model) province(p, n int, r *rand.Rand) {
 	}
 	adminProvince := m.admin(code, "province", "Tỉnh "+name, "tỉnh", 0, m.start, zero, 0)
 	tu := m.party(code, "province_committee", "territorial", "Tỉnh ủy "+name, 0, adminProvince, m.start, zero, 0)
-	m.settings = append(m.settings, []any{tu, 10, 20, r.IntN(4) == 0})
-	m.targetSettings = append(m.targetSettings, []any{tu, false})
-	m.twoStep = append(m.twoStep, m.settings[len(m.settings)-1][3].(bool))
+	twoStep := r.IntN(4) == 0
+	m.settings = append(m.settings, report.BulkSettings{ProvinceID: tu, Settings: report.Settings{DeadlineDays: 10, GraceDays: 20, TwoStep: twoStep}})
+	m.targetSettings = append(m.targetSettings, target.BulkSettings{ProvinceID: tu})
+	m.twoStep = append(m.twoStep, twoStep)
 	province := &unit{code: code, party: tu, admin: adminProvince}
 	var districts []*unit
 	var communes []*unit
@@ -259,9 +251,9 @@ func (m *model) oldCommune(p int, d *unit, i, group int, r *rand.Rand, ethnic fl
 			c.members += cl.size
 			last = cl.id
 			c.cells = append(c.cells, cl.id)
-			m.links = append(m.links, []any{hamlet, cl.id, "own", m.start})
+			m.trees.Links = append(m.trees.Links, org.BulkLink{HamletID: hamlet, CellID: cl.id, Mode: org.OwnCell, From: m.start})
 		case x < 95:
-			m.links = append(m.links, []any{hamlet, last, "combined", m.start})
+			m.trees.Links = append(m.trees.Links, org.BulkLink{HamletID: hamlet, CellID: last, Mode: org.CombinedCell, From: m.start})
 		}
 	}
 	agencies := 8 + r.IntN(len(agencyCells)-7)
@@ -284,10 +276,10 @@ func (m *model) oldCommune(p int, d *unit, i, group int, r *rand.Rand, ethnic fl
 	if mergeTwo {
 		e := m.event("party", "merge", cellMerge, "Hợp nhất chi bộ")
 		merged := m.cell(p, code+".A99", "affiliated_cell", "other", "Chi bộ Cơ quan "+name, c.party, cellMerge, zero, r, 10, 40, ethnic/2)
-		m.partyVersions[len(m.partyVersions)-1][7] = e
+		m.trees.PartyVersions[len(m.trees.PartyVersions)-1].EventID = e
 		c.cells = append(c.cells, merged.id)
 		for _, old := range merging {
-			m.partySuccessions = append(m.partySuccessions, []any{e, old, merged.id, 1})
+			m.trees.PartySuccessions = append(m.trees.PartySuccessions, org.BulkSuccession{EventID: e, Predecessor: old, Successor: merged.id, Share: 1})
 		}
 	}
 	d.members += c.members
@@ -342,17 +334,17 @@ func (m *model) reform(p, i int, province *unit, olds []*unit, r *rand.Rand) *un
 	n := &unit{code: code, from: Reform}
 	ae, pe := m.event("admin", "merge", Reform, reformNote), m.event("party", "merge", Reform, reformNote)
 	n.admin = m.admin(code, "commune", word+" "+name, word, province.admin, Reform, time.Time{}, 0)
-	m.adminVersions[len(m.adminVersions)-1][6] = ae
+	m.trees.AdminVersions[len(m.trees.AdminVersions)-1].EventID = ae
 	n.party = m.party(code, "commune_committee", "territorial", "Đảng bộ "+word+" "+name, province.party, n.admin, Reform, time.Time{}, 0)
-	m.partyVersions[len(m.partyVersions)-1][7] = pe
+	m.trees.PartyVersions[len(m.trees.PartyVersions)-1].EventID = pe
 	for _, c := range olds {
-		m.adminSuccessions = append(m.adminSuccessions, []any{ae, c.admin, n.admin, 1})
-		m.partySuccessions = append(m.partySuccessions, []any{pe, c.party, n.party, 1})
+		m.trees.AdminSuccessions = append(m.trees.AdminSuccessions, org.BulkSuccession{EventID: ae, Predecessor: c.admin, Successor: n.admin, Share: 1})
+		m.trees.PartySuccessions = append(m.trees.PartySuccessions, org.BulkSuccession{EventID: pe, Predecessor: c.party, Successor: n.party, Share: 1})
 		for _, h := range c.hamlets {
 			m.moveAdmin(h, n.admin, ae)
 		}
 		for _, cl := range c.cells {
-			if m.partyVersions[m.partyLast[cl-1]][2] == nil { // merged cells closed in 2023 stay put
+			if m.trees.PartyVersions[m.partyLast[cl-1]].To.IsZero() { // merged cells closed in 2023 stay put
 				m.moveParty(cl, n.party, pe)
 			}
 		}
@@ -373,7 +365,7 @@ func (m *model) yearTargets(units []*unit) {
 				continue
 			}
 			t := int(math.Ceil(float64(u.members) * 3 / 100))
-			m.targets = append(m.targets, []any{int64(len(m.targets) + 1), u.party, y, "number", t})
+			m.targets = append(m.targets, target.BulkTarget{UnitID: u.party, Year: y, Target: t})
 		}
 	}
 }

@@ -4,47 +4,9 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"ptdang/internal/quality"
 	"ptdang/internal/report"
 )
-
-// tables lists the COPYs in the order the foreign keys need.
-func (m *model) tables() []table {
-	return []table{
-		{"reorg_event", []string{"id", "tree", "kind", "effective", "note"}, pgx.CopyFromRows(m.events)},
-		{"admin_unit", []string{"id", "code", "level", "population", "households"}, pgx.CopyFromRows(m.admins)},
-		{"admin_unit_version", []string{"unit_id", "valid_from", "valid_to", "name", "local_word", "parent_id", "event_id"}, pgx.CopyFromRows(m.adminVersions)},
-		{"admin_unit_succession", []string{"event_id", "predecessor_id", "successor_id", "share"}, pgx.CopyFromRows(m.adminSuccessions)},
-		{"party_unit", []string{"id", "code", "territory_id", "term_months", "committee_since", "full_members"}, pgx.CopyFromRows(m.parties)},
-		{"party_unit_version", []string{"unit_id", "valid_from", "valid_to", "name", "kind", "org_type", "parent_id", "event_id"}, pgx.CopyFromRows(m.partyVersions)},
-		{"party_unit_succession", []string{"event_id", "predecessor_id", "successor_id", "share"}, pgx.CopyFromRows(m.partySuccessions)},
-		{"hamlet_cell_link", []string{"hamlet_id", "cell_id", "mode", "valid_from"}, pgx.CopyFromRows(m.links)},
-		{"report_setting", []string{"province_id", "deadline_days", "grace_days", "two_step"}, pgx.CopyFromRows(m.settings)},
-		{"target_setting", []string{"province_id", "strict_allocation"}, pgx.CopyFromRows(m.targetSettings)},
-		{"admission_target", []string{"id", "unit_id", "year", "basis", "target"}, pgx.CopyFromRows(m.targets)},
-		{"quarterly_report", reportColumns, m.reports()},
-		{"quality_rating", []string{"id", "cell_id", "year", "excellent", "good", "satisfactory", "unsatisfactory", "exempt",
-			"unsatisfactory_two_years", "own_rating"}, m.ratings()},
-	}
-}
-
-var reportColumns = func() []string {
-	cols := []string{"id", "cell_id", "year", "quarter", "state", "submitted_at", "late", "approved_at", "accepted_at"}
-	for _, f := range report.Fields {
-		cols = append(cols, f.Key)
-	}
-	return cols
-}()
-
-// field is the index of a report field in a row of reportColumns.
-var field = func() map[string]int {
-	m := map[string]int{}
-	for i, c := range reportColumns {
-		m[c] = i
-	}
-	return m
-}()
 
 // periods are the quarters reported, oldest first.
 func (m *model) periods() []report.Period {
@@ -61,17 +23,18 @@ func (m *model) periods() []report.Period {
 
 // reports makes each cell's quarterly reports in turn, each opening where the last closed.
 // The last quarter's reports are in every state (some cells have none yet); the earlier ones
-// are approved, or accepted in a province that accepts in two steps.
-func (m *model) reports() pgx.CopyFromSource {
+// are approved, or accepted in a province that accepts in two steps. Every report shares one
+// Figures map, refilled for each.
+func (m *model) reports() func() (report.BulkReport, bool) {
 	periods := m.periods()
 	var (
 		ci, pi   int
-		id       int64
 		r        *rand.Rand
 		members  int
 		admitted [4]int // the last four quarters' admissions: the probationary members
+		f        = report.Figures{}
 	)
-	return rowFunc(func() []any {
+	return func() (report.BulkReport, bool) {
 		for ci < len(m.cells) {
 			c := &m.cells[ci]
 			if pi == 0 {
@@ -86,51 +49,49 @@ func (m *model) reports() pgx.CopyFromSource {
 					continue
 				}
 				last := p == m.opt.Last
-				state := "approved"
+				state := report.Approved
 				if m.twoStep[c.province] {
-					state = "accepted"
+					state = report.Accepted
 				}
 				if last {
 					switch x := r.IntN(100); {
 					case x < 15:
 						continue // not reported yet
 					case x < 25:
-						state = "draft"
+						state = report.Draft
 					case x < 55:
-						state = "submitted"
+						state = report.Submitted
 					case x < 58:
-						state = "returned"
+						state = report.Returned
 					}
 				}
-				id++
-				var row []any
-				row, members = m.figures(r, c, members, &admitted, p.Quarter)
-				row[0], row[1], row[2], row[3], row[4] = id, c.id, p.Year, p.Quarter, state
+				members = m.figures(r, c, f, members, &admitted, p.Quarter)
+				rep := report.BulkReport{CellID: c.id, Period: p, State: state, Figures: f}
 				due := end.AddDate(0, 0, 10)
-				if state != "draft" {
+				if state != report.Draft {
 					at := end.Add(time.Duration(r.IntN(20*24)) * time.Hour)
-					row[5], row[6] = at, at.After(due)
-					if state == "approved" || state == "accepted" {
-						row[7] = at.AddDate(0, 0, 3)
+					rep.SubmittedAt, rep.Late = at, at.After(due)
+					if state == report.Approved || state == report.Accepted {
+						rep.ApprovedAt = at.AddDate(0, 0, 3)
 					}
-					if state == "accepted" {
-						row[8] = at.AddDate(0, 0, 6)
+					if state == report.Accepted {
+						rep.AcceptedAt = at.AddDate(0, 0, 6)
 					}
 				}
-				return row
+				return rep, true
 			}
 			ci, pi = ci+1, 0
 		}
-		return nil
-	})
+		return report.BulkReport{}, false
+	}
 }
 
-// figures invents a balanced quarter for cell c opening with members; it returns the row and
-// the closing count.
-func (m *model) figures(r *rand.Rand, c *cell, members int, admitted *[4]int, quarter int) ([]any, int) {
-	f := make([]int, len(reportColumns))
-	set := func(k string, v int) { f[field[k]] = v }
-	get := func(k string) int { return f[field[k]] }
+// figures fills f with a balanced quarter for cell c opening with members; it returns the
+// closing count.
+func (m *model) figures(r *rand.Rand, c *cell, f report.Figures, members int, admitted *[4]int, quarter int) int {
+	clear(f)
+	set := func(k string, v int) { f[k] = v }
+	get := func(k string) int { return f[k] }
 	chance := func(per1000 int) int { return chanceOf(r, per1000) }
 	set("opening", members)
 	adm := chance(150) + chance(30)
@@ -176,26 +137,20 @@ func (m *model) figures(r *rand.Rand, c *cell, members int, admitted *[4]int, qu
 	if quarter == 2 && r.IntN(5) == 0 {
 		set("congress_held", 1)
 	}
-	row := make([]any, len(f))
-	for i, v := range f {
-		row[i] = int32(v)
-	}
-	row[5], row[6], row[7], row[8] = nil, false, nil, nil
-	return row, closing
+	return closing
 }
 
 // ratings makes each cell's rating of its members for each year that has ended, with the
 // excellent under the 20 % cap.
-func (m *model) ratings() pgx.CopyFromSource {
+func (m *model) ratings() func() (quality.BulkRating, bool) {
 	var (
 		ci int
-		id int64
 		// Ratings in today's categories start with 2018.
-		first = max(m.opt.Last.Year-m.opt.Years+1, 2018)
+		first = max(m.opt.Last.Year-m.opt.Years+1, quality.FirstYear)
 		y     = first
 	)
-	owns := []any{"excellent", "good", "good", "good", "satisfactory", nil}
-	return rowFunc(func() []any {
+	owns := []quality.Category{quality.Excellent, quality.Good, quality.Good, quality.Good, quality.Satisfactory, ""}
+	return func() (quality.BulkRating, bool) {
 		for ci < len(m.cells) {
 			c := &m.cells[ci]
 			for ; y < m.opt.Last.Year; y++ {
@@ -209,16 +164,16 @@ func (m *model) ratings() pgx.CopyFromSource {
 				excellent := rated * (5 + r.IntN(12)) / 100
 				satisfactory := rated * (5 + r.IntN(15)) / 100
 				good := rated - excellent - satisfactory - unsat
-				id++
-				row := []any{id, c.id, int32(y), int32(excellent), int32(good), int32(satisfactory), int32(unsat), int32(exempt),
-					int32(unsat * chanceOf(r, 200)), owns[r.IntN(len(owns))]}
+				rating := quality.BulkRating{CellID: c.id, Year: y, Members: quality.Members{Excellent: excellent, Good: good,
+					Satisfactory: satisfactory, Unsatisfactory: unsat, Exempt: exempt, UnsatisfactoryTwoYears: unsat * chanceOf(r, 200)},
+					OwnRating: owns[r.IntN(len(owns))]}
 				y++
-				return row
+				return rating, true
 			}
 			ci, y = ci+1, first
 		}
-		return nil
-	})
+		return quality.BulkRating{}, false
+	}
 }
 
 func chanceOf(r *rand.Rand, per1000 int) int {
