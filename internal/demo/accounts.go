@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/account"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 )
 
@@ -44,12 +46,9 @@ const (
 
 var accountsPart = Part{Name: "accounts", Load: loadAccounts}
 
-// demoToday is the day the demo accounts are granted on: the end of the demo's reports, when
-// every unit they are granted on (one still open) exists.
-var demoToday = reportsTo.End()
-
 func loadAccounts(ctx context.Context, tx pgx.Tx) (string, error) {
-	scope := org.Everything()
+	scope, today := org.Everything(), format.Today(time.Now()) // the units granted on are open today
+
 	for _, u := range demoUsers {
 		var unit int64
 		if u.unit != "" {
@@ -57,7 +56,7 @@ func loadAccounts(ctx context.Context, tx pgx.Tx) (string, error) {
 				return "", fmt.Errorf("unit of %s: %w", u.login, err)
 			}
 		}
-		id, err := account.CreateUser(ctx, tx, scope, account.NewUser{Login: u.login, Name: u.name, Password: DemoPassword, Role: u.role, UnitID: unit}, demoToday)
+		id, err := account.CreateUser(ctx, tx, scope, account.NewUser{Login: u.login, Name: u.name, Password: DemoPassword, Role: u.role, UnitID: unit}, today)
 		if err != nil {
 			return "", err
 		}

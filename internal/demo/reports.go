@@ -30,17 +30,10 @@ var reportsSeed = [2]uint64{2025, 2026}
 func shownQuarters(today time.Time) []report.Period {
 	last := report.LastEnded(today)
 	var ps []report.Period
-	for p := (report.Period{Year: last.Year - 1, Quarter: 1}); p != last; p = next(p) {
+	for p := (report.Period{Year: last.Year - 1, Quarter: 1}); p != last; p = p.Next() {
 		ps = append(ps, p)
 	}
 	return append(ps, last)
-}
-
-func next(p report.Period) report.Period {
-	if p.Quarter == 4 {
-		return report.Period{Year: p.Year + 1, Quarter: 1}
-	}
-	return report.Period{Year: p.Year, Quarter: p.Quarter + 1}
 }
 
 // demoCell is a cell that reports, with what shapes its figures.
@@ -252,7 +245,11 @@ func walkJourneys(ctx context.Context, tx pgx.Tx, journeys []report.BulkReport, 
 			return fmt.Errorf("cell %d %s: %w", r.CellID, r.Period, err)
 		}
 	}
-	return report.GrantException(ctx, tx, scope, demoCell, last, last.End().AddDate(1, 0, 0))
+	cell, err := org.GetPartyUnit(ctx, tx, scope, demoCell, last.End())
+	if err != nil {
+		return err
+	}
+	return report.GrantException(ctx, tx, scope, cell.Code, last, last.End().AddDate(1, 0, 0))
 }
 
 // fileReport files r and walks it to its state: submitted on time or late, then returned or
