@@ -246,3 +246,17 @@ func (v *ReportView) NoMovement(figs report.Figures) {
 	v.Sections, v.Checks = ReportSections(FigureValues(figs), nil, nil), ReportCheckList(figs)
 	v.Message = "Đã điền: không có biến động, số cuối quý bằng đầu quý. Xin kiểm tra phần đảng viên cuối quý rồi bấm Gửi."
 }
+
+// AutosaveText is the autosave status line and the version saved: rep, saved at now, or not,
+// because of figures that are not whole numbers (badFigures) or of problem ("" when unknown).
+func AutosaveText(rep report.Report, now time.Time, saved, badFigures bool, problem string) (msg, version string) {
+	switch {
+	case saved:
+		return "Đã tự lưu nháp lúc " + now.In(format.Zone).Format("15:04") + ".", strconv.Itoa(rep.Version)
+	case badFigures:
+		return "Chưa tự lưu: có ô chưa phải là số nguyên từ 0 đến " + format.Int(report.MaxFigure) + ".", ""
+	case problem != "":
+		return "Chưa tự lưu: " + problem, ""
+	}
+	return "Chưa tự lưu được; số liệu vẫn còn trên trang, bấm “Lưu nháp” để lưu.", ""
+}

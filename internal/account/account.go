@@ -233,6 +233,15 @@ func CreateUser(ctx context.Context, db pg.Beginner, by org.Scope, in NewUser, t
 	return id, err
 }
 
+// GrantableRoles are the roles by may grant: a system administrator's only from the whole
+// system's scope, as checkGrant requires.
+func GrantableRoles(by org.Scope) []Role {
+	if by.All() {
+		return Roles
+	}
+	return slices.DeleteFunc(slices.Clone(Roles), func(r Role) bool { return r == SystemAdmin })
+}
+
 // checkGrant checks that by may grant role on unit, as the unit is on today.
 func checkGrant(ctx context.Context, tx pgx.Tx, by org.Scope, role Role, unit int64, today time.Time, inv *apperr.Invalid) error {
 	if !role.Valid() {

@@ -11,7 +11,6 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
-	"ptdang/internal/format"
 	"ptdang/internal/report"
 	"ptdang/web"
 )
@@ -269,19 +268,13 @@ func (s *Server) reportAutosave(w http.ResponseWriter, r *http.Request, c caller
 	if err == nil {
 		rep, err = report.SaveDraft(r.Context(), s.DB, c.Scope, cell, p, entry, s.today())
 	}
-	msg, version := "Chưa tự lưu được; số liệu vẫn còn trên trang, bấm “Lưu nháp” để lưu.", ""
-	switch pr, known := problemOf(err); {
-	case err == nil:
-		msg, version = "Đã tự lưu nháp lúc "+s.Now().In(format.Zone).Format("15:04")+".", strconv.Itoa(rep.Version)
-	case len(pr.Fields) > 0:
-		msg = "Chưa tự lưu: có ô chưa phải là số nguyên từ 0 đến " + format.Int(report.MaxFigure) + "."
+	pr, known := problemOf(err)
+	switch {
 	case known && pr.Status == http.StatusNotFound:
 		s.notFound(w, r)
 		return
-	case known:
-		msg = "Chưa tự lưu: " + pr.Message
-	default:
+	case err != nil && !known:
 		s.Log.Error("autosave", "err", err)
 	}
-	s.render(w, r, http.StatusOK, web.AutosaveStatus(msg, version))
+	s.render(w, r, http.StatusOK, web.AutosaveStatus(web.AutosaveText(rep, s.Now(), err == nil, len(pr.Fields) > 0, pr.Message)))
 }

@@ -98,8 +98,7 @@ func (s *Server) router() chi.Router {
 
 	users := func(h callerHandler) http.HandlerFunc { return s.need(account.ManageUsers, h) }
 	r.Get("/admin/users", users(s.userList))
-	r.Get("/admin/users/new", users(s.userNew))
-	r.Post("/admin/users/new", users(s.userCreate))
+	both(r, "/admin/users/new", users(s.userNew))
 	r.Get("/admin/users/{id}", users(s.userDetail))
 	r.Post("/admin/users/{id}/grants", users(s.userAction(s.userAddGrant)))
 	r.Post("/admin/users/{id}/grants/{grant}/revoke", users(s.userAction(s.userRevokeGrant)))

@@ -65,22 +65,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-func passwordView(c caller, vals map[string]string, f *form, msg string) web.FormView {
-	fl := fields{vals: vals}
-	if f != nil {
-		fl.inv = &f.inv
-	}
-	fl.add("password", "current", "Mật khẩu hiện tại", "")
-	fl.add("password", "next", "Mật khẩu mới", "Ít nhất 10 ký tự. Nên dùng một câu dễ nhớ, ví dụ: hoa sen nở ở đầm làng")
-	intro := ""
-	if c.MustChangePassword {
-		intro = "Đồng chí cần đặt mật khẩu riêng trước khi làm việc."
-	}
-	return web.FormView{Title: "Đổi mật khẩu", Intro: intro, Action: "/account/password", Submit: "Đổi mật khẩu", Error: msg, Fields: fl.list}
-}
-
 func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request, c caller) {
-	s.renderForm(w, r, c, passwordView(c, nil, nil, ""))
+	s.renderForm(w, r, c, web.PasswordForm(c.MustChangePassword, nil, ""))
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller) {
@@ -104,5 +90,5 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller
 		s.fail(w, r, err)
 		return
 	}
-	s.renderForm(w, r, c, passwordView(c, nil, f, msg))
+	s.renderForm(w, r, c, web.PasswordForm(c.MustChangePassword, f.inv.Fields, msg))
 }
