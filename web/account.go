@@ -7,6 +7,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
+	"ptdang/internal/org"
 )
 
 // The user pages' words and rows: how an account, its roles and its forms read.
@@ -49,7 +50,7 @@ func NewUserForm(roles []account.Role, vals, errs map[string]string, msg string)
 	fs := []FormField{field("text", "name", "Họ và tên", ""),
 		field("text", "login", "Tên đăng nhập", "Chữ thường không dấu, ví dụ: nguyen.van.an"),
 		field("select", "role", "Vai trò", "", roleOptions(roles)...),
-		field("text", "unit_code", "Mã tổ chức đảng làm việc", "Người dùng xem và làm việc trong tổ chức này và các tổ chức trực thuộc."),
+		field("unit", "unit_code", "Mã tổ chức đảng làm việc", "Người dùng xem và làm việc trong tổ chức này và các tổ chức trực thuộc."),
 		field("text", "password", "Mật khẩu ban đầu", "Ít nhất 10 ký tự; người dùng phải đổi khi đăng nhập lần đầu.")}
 	return FormView{Title: "Thêm người dùng", Action: "/admin/users/new", Submit: "Tạo tài khoản", Cancel: "/admin/users",
 		Error: msg, Fields: Fill(fs, vals, errs)}
@@ -79,7 +80,7 @@ func NewUserDetailView(u account.User, roles []account.Role, st UserPageState) U
 		v.Grants = append(v.Grants, row)
 	}
 	v.AddGrant = Fill([]FormField{field("select", "role", "Vai trò", "", roleOptions(roles)...),
-		field("text", "unit_code", "Mã tổ chức đảng", "")}, st.Vals, st.Errs)
+		field("unit", "unit_code", "Mã tổ chức đảng", "Gõ mã hoặc tên để chọn.")}, st.Vals, st.Errs)
 	v.Password = Fill([]FormField{field("text", "password", "Mật khẩu mới", "Ít nhất 10 ký tự.")},
 		map[string]string{"password": st.Password}, st.Errs)
 	return v
@@ -95,4 +96,18 @@ func PasswordForm(mustChange bool, errs map[string]string, msg string) FormView 
 		field("password", "next", "Mật khẩu mới", "Ít nhất 10 ký tự. Nên dùng một câu dễ nhớ, ví dụ: hoa sen nở ở đầm làng")}
 	return FormView{Title: "Đổi mật khẩu", Intro: intro, Action: "/account/password", Submit: "Đổi mật khẩu", Error: msg,
 		Fields: Fill(fs, nil, errs)}
+}
+
+// UnitOptionsID names the unit picker's list (there is one picker on a page).
+const UnitOptionsID = "unit-options"
+
+// PartyUnitOptions offers the Party units among hits: value the code, label the name.
+func PartyUnitOptions(hits []org.Hit) []Option {
+	var opts []Option
+	for _, h := range hits {
+		if h.Tree == org.PartyTree {
+			opts = append(opts, Option{Value: h.Code, Label: h.Name})
+		}
+	}
+	return opts
 }

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"ptdang/internal/apperr"
 	"ptdang/internal/format"
 	"ptdang/internal/report"
 )
@@ -232,13 +234,18 @@ func NewReportSettingsView(province string, set report.Settings, posted, errs ma
 	return v
 }
 
-// Refused shows the form again as typed (values; the figures read from them, typed) with why it
-// was not taken: msg above, errs and warns by field. conflict, when not empty, lists the stored
-// figures that differ from the typed ones.
-func (v *ReportView) Refused(msg string, values, errs, warns map[string]string, typed report.Figures, conflict []report.Change) {
+// Refused shows the form again as typed (values; the figures read from them, typed) with why err
+// refused it: msg above, errs and the unusual values to confirm by field; when the report changed
+// meanwhile, the stored figures that differ from the typed ones (the page now carries the stored
+// version: saving again overwrites it, knowingly).
+func (v *ReportView) Refused(msg string, values, errs map[string]string, typed, stored report.Figures, err error) {
+	var warns apperr.Warnings
+	errors.As(err, &warns)
 	v.Error, v.NeedConfirm = msg, len(warns) > 0
 	v.Sections, v.Checks = ReportSections(values, errs, warns), ReportCheckList(typed)
-	v.Conflict = ChangeRows(conflict)
+	if errors.Is(err, apperr.ErrConflict) {
+		v.Conflict = ChangeRows(report.Diff(typed, stored))
+	}
 }
 
 // NoMovement fills the form with figs, the figures of a quarter in which nothing changed.

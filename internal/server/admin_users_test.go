@@ -201,3 +201,40 @@ func TestDisablingEndsSessionsAndReEnablingDoesNotReviveThem(t *testing.T) {
 		t.Errorf("a new sign-in after re-enabling does not hold")
 	}
 }
+
+func TestUnitPickerOffersOnlyPartyUnitsInScope(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newOrgFixture(t, s, base)
+	f.tree.Party(org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc", Kind: org.CommuneCommittee, ParentID: f.province})
+	addUser(t, s, "staff.xa", account.ProvinceStaff, f.commune)
+	staff := signIn(t, base, "staff.xa")
+
+	for _, page := range []string{"/admin/users/new", "/admin/users/" + itoa(addUser(t, s, "ba.nam", account.Viewer, f.commune))} {
+		_, body := send(t, staff, "GET", base+page, nil)
+		if !strings.Contains(body, `list="unit-options"`) || !strings.Contains(body, `hx-get="/admin/users/units"`) {
+			t.Errorf("%s offers no unit picker on its unit code field", page)
+		}
+	}
+	options := func(client *http.Client, typed string) string {
+		t.Helper()
+		resp, body := send(t, client, "GET", base+"/admin/users/units?unit_code="+url.QueryEscape(typed), nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("the picker answers %q with %d", typed, resp.StatusCode)
+		}
+		return body
+	}
+	// "loc" matches, accents aside, both communes' Party committees and the administrative commune.
+	got := options(staff, "loc")
+	if !strings.Contains(got, `value="TU.X01"`) || !strings.Contains(got, "Đảng bộ xã Xuân Lộc") {
+		t.Errorf("the picker does not offer the commune in the caller's scope:\n%s", got)
+	}
+	if strings.Contains(got, "TU.X02") || strings.Contains(got, "Bình Lộc") || strings.Contains(got, "DN.X01") {
+		t.Errorf("the picker offers a unit outside the caller's scope, or an administrative unit:\n%s", got)
+	}
+	if got := options(staff, "TU.X02"); strings.Contains(got, "<option") {
+		t.Errorf("a code outside the caller's scope is offered:\n%s", got)
+	}
+	if got := options(f.staff, "loc"); !strings.Contains(got, `value="TU.X02"`) || !strings.Contains(got, `value="TU.X01"`) {
+		t.Errorf("the province's staff are not offered both communes:\n%s", got)
+	}
+}

@@ -67,6 +67,7 @@ var routeAccess = map[string]string{
 	"GET /admin/users":                                     string(account.ManageUsers),
 	"GET /admin/users/new":                                 string(account.ManageUsers),
 	"POST /admin/users/new":                                string(account.ManageUsers),
+	"GET /admin/users/units":                               string(account.ManageUsers),
 	"GET /admin/users/{id}":                                string(account.ManageUsers),
 	"POST /admin/users/{id}/grants":                        string(account.ManageUsers),
 	"POST /admin/users/{id}/grants/{grant}/revoke":         string(account.ManageUsers),

@@ -41,47 +41,44 @@ func (s *Server) showReportSettings(w http.ResponseWriter, r *http.Request, c ca
 	s.render(w, r, status, web.ReportSettings(c.page("Thời hạn báo cáo", "reports"), v))
 }
 
-func (s *Server) reportSettingsSave(w http.ResponseWriter, r *http.Request, c caller) {
+// settingsPost answers a settings form (the extension's when exception) that save reads and
+// saves: back to the page once saved, else the form again with why it was refused.
+func (s *Server) settingsPost(exception bool, save func(r *http.Request, c caller, f *form) error) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
+		f, ok := s.parseForm(w, r)
+		if !ok {
+			return
+		}
+		err := save(r, c, f)
+		if err == nil {
+			http.Redirect(w, r, "/reports/settings?done=1", http.StatusSeeOther)
+			return
+		}
+		msg, status, ok := f.refused(err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		s.showReportSettings(w, r, c, status, f, exception, msg)
+	}
+}
+
+func (s *Server) saveReportSettings(r *http.Request, c caller, f *form) error {
 	set, err := s.settingsOf(r, c)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
-	}
 	in := report.Settings{DeadlineDays: f.int("deadline_days"), GraceDays: f.int("grace_days"), TwoStep: f.text("two_step") == "true", Version: f.int("version")}
-	if err = f.inv.Err(); err == nil {
+	if err == nil {
+		err = f.inv.Err()
+	}
+	if err == nil {
 		err = report.SaveSettings(r.Context(), s.DB, c.Scope, set.ProvinceID, in, s.today())
 	}
-	s.settingsSaved(w, r, c, f, false, err)
+	return err
 }
 
-func (s *Server) reportExceptionSave(w http.ResponseWriter, r *http.Request, c caller) {
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) grantReportException(r *http.Request, c caller, f *form) error {
 	p, until := report.Period{Year: f.int("year"), Quarter: f.int("quarter")}, f.date("until")
-	err := f.inv.Err()
-	if err == nil {
-		err = report.GrantException(r.Context(), s.DB, c.Scope, f.text("cell_code"), p, until)
+	if err := f.inv.Err(); err != nil {
+		return err
 	}
-	s.settingsSaved(w, r, c, f, true, err)
-}
-
-// settingsSaved answers a settings form: back to the page once saved, else the form (the
-// extension's when exception) again with why err refused it.
-func (s *Server) settingsSaved(w http.ResponseWriter, r *http.Request, c caller, f *form, exception bool, err error) {
-	if err == nil {
-		http.Redirect(w, r, "/reports/settings?done=1", http.StatusSeeOther)
-		return
-	}
-	msg, status, ok := f.refused(err)
-	if !ok {
-		s.fail(w, r, err)
-		return
-	}
-	s.showReportSettings(w, r, c, status, f, exception, msg)
+	return report.GrantException(r.Context(), s.DB, c.Scope, f.text("cell_code"), p, until)
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"cmp"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -137,27 +136,22 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request, c caller) {
 	entry := readReportEntry(f, c, cell)
 	err := f.inv.Err()
 	if err == nil {
-		if _, err = save(r.Context(), s.DB, c.Scope, cell, p, entry, s.today()); err == nil {
-			http.Redirect(w, r, web.ReportHref(cell, p)+"?done="+action, http.StatusSeeOther)
-			return
-		}
+		_, err = save(r.Context(), s.DB, c.Scope, cell, p, entry, s.today())
 	}
-	var warns apperr.Warnings
-	errors.As(err, &warns)
-	s.reportRefused(w, r, c, cell, p, f, err, func(v *web.ReportView, stored report.Report, msg string) {
-		var conflict []report.Change
-		if errors.Is(err, apperr.ErrConflict) {
-			// The page now carries the stored version: saving again overwrites it, knowingly.
-			conflict = report.Diff(entry.Figures, stored.Figures)
-		}
-		v.Refused(msg, valuesOf(f), f.inv.Fields, warns, entry.Figures, conflict)
+	s.reportAnswer(w, r, c, cell, p, f, action, err, func(v *web.ReportView, stored report.Report, msg string) {
+		v.Refused(msg, valuesOf(f), f.inv.Fields, entry.Figures, stored.Figures, err)
 	})
 }
 
-// reportRefused shows the report's page again after err refused what f asked, as stored now
-// (read after the refusal: another save may have come since the form was opened); show puts
-// the form and the refusal's message on it.
-func (s *Server) reportRefused(w http.ResponseWriter, r *http.Request, c caller, cell int64, p report.Period, f *form, err error, show func(v *web.ReportView, stored report.Report, msg string)) {
+// reportAnswer answers a step taken on cell's report for p: the report's page saying it is done,
+// or, when err refused it, the page again as stored now (read after the refusal: another save
+// may have come since the form was opened), on which show puts the form and the refusal's message.
+func (s *Server) reportAnswer(w http.ResponseWriter, r *http.Request, c caller, cell int64, p report.Period, f *form, step string, err error,
+	show func(v *web.ReportView, stored report.Report, msg string)) {
+	if err == nil {
+		http.Redirect(w, r, web.ReportHref(cell, p)+"?done="+step, http.StatusSeeOther)
+		return
+	}
 	msg, status, ok := f.refused(err)
 	if !ok {
 		s.fail(w, r, err)
@@ -209,12 +203,9 @@ func (s *Server) reportStep(step string) callerHandler {
 		version := f.int("version")
 		err := f.inv.Err() // a malformed field (see parseForm): no step is taken
 		if err == nil {
-			if _, err = report.Take(r.Context(), s.DB, c.Scope, c.User, step, cell, p, version, f.text("reason")); err == nil {
-				http.Redirect(w, r, web.ReportHref(cell, p)+"?done="+step, http.StatusSeeOther)
-				return
-			}
+			_, err = report.Take(r.Context(), s.DB, c.Scope, c.User, step, cell, p, version, f.text("reason"))
 		}
-		s.reportRefused(w, r, c, cell, p, f, err, func(v *web.ReportView, _ report.Report, msg string) {
+		s.reportAnswer(w, r, c, cell, p, f, step, err, func(v *web.ReportView, _ report.Report, msg string) {
 			v.Error = cmp.Or(f.inv.Fields["reason"], f.inv.Fields["version"], msg)
 		})
 	}

@@ -81,8 +81,8 @@ func (s *Server) router() chi.Router {
 	r.Get("/reports/export.xlsx", review(s.reportExport))
 	settings := func(h callerHandler) http.HandlerFunc { return s.need(account.AcceptReports, h) }
 	r.Get("/reports/settings", settings(s.reportSettingsPage))
-	r.Post("/reports/settings", settings(s.reportSettingsSave))
-	r.Post("/reports/settings/exception", settings(s.reportExceptionSave))
+	r.Post("/reports/settings", settings(s.settingsPost(false, s.saveReportSettings)))
+	r.Post("/reports/settings/exception", settings(s.settingsPost(true, s.grantReportException)))
 	r.Route("/reports/{cell}/{year}/{quarter}", func(r chi.Router) {
 		r.Get("/", read(s.reportPage))
 		r.Post("/", enter(s.reportSave))
@@ -99,6 +99,7 @@ func (s *Server) router() chi.Router {
 	users := func(h callerHandler) http.HandlerFunc { return s.need(account.ManageUsers, h) }
 	r.Get("/admin/users", users(s.userList))
 	both(r, "/admin/users/new", users(s.userNew))
+	r.Get("/admin/users/units", users(s.unitOptions)) // the unit code pickers of the forms above
 	r.Get("/admin/users/{id}", users(s.userDetail))
 	r.Post("/admin/users/{id}/grants", users(s.userAction(s.userAddGrant)))
 	r.Post("/admin/users/{id}/grants/{grant}/revoke", users(s.userAction(s.userRevokeGrant)))
