@@ -10,22 +10,6 @@ import (
 // The forms drawn with web.Form: a handler lists its fields, fills them from the record or from
 // what was typed, and on POST calls one domain function.
 
-// fields builds a form's fields, taking values from vals and errors from inv.
-type fields struct {
-	vals map[string]string
-	inv  *apperr.Invalid
-	list []web.FormField
-}
-
-func (f *fields) add(kind, name, label, hint string, options ...web.Option) {
-	var msg string
-	if f.inv != nil {
-		msg = f.inv.Fields[name]
-	}
-	f.list = append(f.list, web.FormField{Kind: kind, Options: options,
-		Field: web.Field{Name: name, Label: label, Value: f.vals[name], Error: msg, Hint: hint}})
-}
-
 // fieldErrors are inv's messages by field; none for nil.
 func fieldErrors(inv *apperr.Invalid) map[string]string {
 	if inv == nil {
@@ -61,26 +45,6 @@ func formFailure(err error, f *form, v *web.FormView) bool {
 		return false
 	}
 	v.Error = msg
-	return true
-}
-
-// saveForm runs save when the form holds no error yet and, when it succeeds, redirects to the
-// page save returns. It reports whether it answered (that redirect, or an error page); when it
-// did not, the form shows again with the field errors in f and the message to show in v.
-func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, f *form, v *web.FormView, save func() (string, error)) bool {
-	v.Error = msgFixErrors
-	if f.inv.Err() != nil {
-		return false
-	}
-	next, err := save()
-	switch {
-	case err == nil:
-		http.Redirect(w, r, next, http.StatusSeeOther)
-		return true
-	case formFailure(err, f, v):
-		return false
-	}
-	s.fail(w, r, err)
 	return true
 }
 
