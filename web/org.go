@@ -86,7 +86,8 @@ type UnitDetailView struct {
 	Actions         []Link
 }
 
-// FormField is one field of a FormView; Kind is text, date, number, select or textarea.
+// FormField is one field of a FormView; Kind is text, date, number, select, textarea or unit
+// (a Party unit code, with UnitPicker).
 type FormField struct {
 	Field
 	Kind    string
