@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -32,6 +33,7 @@ func NewDashboardView(d dashboard.Dashboard, tables templ.Component, links Dashb
 		FiguresOnText: format.Date(d.FiguresOn()), Unit: strconv.FormatInt(d.Unit.ID, 10), Tables: tables, Chart: admissionsChart(d),
 		XLSXHref: "/dashboard.xlsx?" + q, CSVHref: "/dashboard.csv?" + q, APIHref: "/api/v1/dashboard?" + q,
 		TrendHref: "/dashboard/trend.svg?" + q, UpHref: links.Up}
+	v.Headline = headlineOf(d)
 	for _, ind := range dashboard.Sections[0].Indicators {
 		v.Formulas = append(v.Formulas, Fact{Label: ind.Label, Value: ind.Formula})
 	}
@@ -41,6 +43,58 @@ func NewDashboardView(d dashboard.Dashboard, tables templ.Component, links Dashb
 		v.IncompleteHref = links.Incomplete
 	}
 	return v
+}
+
+// headlineOf are the figures the board asks first, of d's unit (its totals row, the same numbers
+// as its row one level up), each with what the dashboard holds to compare it with.
+func headlineOf(d dashboard.Dashboard) []Headline {
+	t := d.Total
+	n := func(v int) string { return format.Int(int64(v)) }
+	admitted := Headline{Key: "admitted", Label: "Kết nạp đến " + format.Date(d.FiguresOn()), Value: n(t.Admitted),
+		Note: "Cùng kỳ năm trước: " + n(t.AdmittedLastYear)}
+	if yoy := valueText("yoy_pct", t); yoy != "—" {
+		admitted.Note += " (" + signed(yoy) + ")"
+	}
+	if t.Target > 0 {
+		admitted.Value += " / " + n(t.Target)
+		admitted.Label = "Kết nạp / chỉ tiêu"
+		admitted.Class = string(t.Progress.Status)
+		admitted.Status = fmt.Sprintf("%s chỉ tiêu, tiến độ %s: %s", valueText("target_pct", t),
+			valueText("expected_pct", t), t.Progress.Status.Label())
+	}
+	return []Headline{
+		{Key: "coverage_pct", Label: "Thôn, tổ có tổ chức đảng", Value: valueText("coverage_pct", t),
+			Note: fmt.Sprintf("%s / %s thôn, tổ; %s chưa có đảng viên", n(t.Covered), n(t.Hamlets), n(t.NoMember))},
+		{Key: "own_cell_pct", Label: "Thôn có chi bộ riêng", Value: valueText("own_cell_pct", t),
+			Note: fmt.Sprintf("%s thôn; %s sinh hoạt ghép", n(t.OwnCell), n(t.Combined))},
+		{Key: "committee_coverage_pct", Label: "Thôn có chi ủy", Value: valueText("committee_coverage_pct", t),
+			Note: fmt.Sprintf("%s thôn; %s trên thôn có chi bộ riêng", n(t.WithCommittee), valueText("committee_own_cell_pct", t))},
+		admitted,
+		{Key: "conversion_pct", Label: "Tỷ lệ chuyển hóa", Value: valueText("conversion_pct", t),
+			Note: fmt.Sprintf("%s kết nạp / %s quần chúng tạo nguồn", n(t.Admitted), n(t.Sources))},
+		{Key: "reporting", Label: "Báo cáo " + d.Reporting.String(), Value: valueText("cells_submitted", t) + " / " + valueText("cells_expected", t),
+			Note: fmt.Sprintf("chi bộ đã gửi; %s đúng hạn, %s đã duyệt", valueText("on_time_pct", t), n(t.CellsApproved))},
+		{Key: "congress_pct", Label: "Đại hội chi bộ", Value: valueText("congress_pct", t),
+			Note: fmt.Sprintf("%s / %s chi bộ phải đại hội trong năm", n(t.CongressHeld), n(t.CongressDue))},
+	}
+}
+
+// valueText is the indicator of key for r as the tables show it.
+func valueText(key string, r dashboard.Row) string {
+	for _, ind := range dashboard.Indicators() {
+		if ind.Key == key {
+			return indicatorText(ind.Value(r))
+		}
+	}
+	panic("no indicator " + key)
+}
+
+// signed puts a plus before a rise: "+12,5 %".
+func signed(percent string) string {
+	if strings.HasPrefix(percent, "−") || strings.HasPrefix(percent, "-") {
+		return percent
+	}
+	return "+" + percent
 }
 
 // DashboardTablesOf are d's tables on its page, one per section: a row per unit, linked to its
