@@ -33,7 +33,7 @@ func NewDashboardView(d dashboard.Dashboard, tables templ.Component, links Dashb
 		FiguresOnText: format.Date(d.FiguresOn()), Unit: strconv.FormatInt(d.Unit.ID, 10), Tables: tables, Chart: admissionsChart(d),
 		XLSXHref: "/dashboard.xlsx?" + q, CSVHref: "/dashboard.csv?" + q, APIHref: "/api/v1/dashboard?" + q,
 		TrendHref: "/dashboard/trend.svg?" + q, UpHref: links.Up}
-	v.Headline = headlineOf(d)
+	v.Headline, v.Attention = headlineOf(d), attentionOf(d)
 	for _, ind := range dashboard.Sections[0].Indicators {
 		v.Formulas = append(v.Formulas, Fact{Label: ind.Label, Value: ind.Formula})
 	}
@@ -79,6 +79,39 @@ func headlineOf(d dashboard.Dashboard) []Headline {
 	}
 }
 
+// rowHref is the dashboard of r's unit, "" for the unit itself (a cell's one row).
+func rowHref(d dashboard.Dashboard, r dashboard.Row) string {
+	if r.UnitID == d.Unit.ID || r.UnitID == dashboard.Nation {
+		return ""
+	}
+	return "/dashboard?" + DashboardQuery(r.UnitID, d.Year, d.AsOf)
+}
+
+// attentionOf are the lists of units that need attention (dashboard.Attention), empty ones left out.
+func attentionOf(d dashboard.Dashboard) []AttentionList {
+	a := d.Attention()
+	list := func(key, title string, rows []dashboard.Row, detail func(dashboard.Row) string) AttentionList {
+		l := AttentionList{Key: key, Title: title}
+		for _, r := range rows {
+			l.Items = append(l.Items, AttentionItem{Name: r.Name, Href: rowHref(d, r), Detail: detail(r)})
+		}
+		return l
+	}
+	n := func(v int) string { return format.Int(int64(v)) }
+	lists := []AttentionList{
+		list("behind", "Chậm nhất so với chỉ tiêu kết nạp", a.Behind, func(r dashboard.Row) string {
+			return fmt.Sprintf("%s / %s, %s chỉ tiêu (tiến độ %s)", n(r.Admitted), n(r.Target), valueText("target_pct", r), valueText("expected_pct", r))
+		}),
+		list("not-reporting", "Chưa gửi đủ báo cáo "+d.Reporting.String(), a.NotReporting, func(r dashboard.Row) string {
+			return fmt.Sprintf("%s / %s chi bộ chưa gửi", n(r.CellsExpected-r.CellsSubmitted), n(r.CellsExpected))
+		}),
+		list("no-member", "Có thôn, tổ chưa có đảng viên", a.NoMember, func(r dashboard.Row) string {
+			return n(r.NoMember) + " thôn, tổ"
+		}),
+	}
+	return slices.DeleteFunc(lists, func(l AttentionList) bool { return len(l.Items) == 0 })
+}
+
 // valueText is the indicator of key for r as the tables show it.
 func valueText(key string, r dashboard.Row) string {
 	for _, ind := range dashboard.Indicators() {
@@ -100,12 +133,6 @@ func signed(percent string) string {
 // DashboardTablesOf are d's tables on its page, one per section: a row per unit, linked to its
 // own dashboard, and the totals. They depend on the figures alone, not on who looks.
 func DashboardTablesOf(d dashboard.Dashboard) []DashboardTable {
-	hrefs := make(map[int64]string, len(d.Rows))
-	for _, r := range d.Rows {
-		if r.UnitID != d.Unit.ID && r.UnitID != dashboard.Nation {
-			hrefs[r.UnitID] = "/dashboard?" + DashboardQuery(r.UnitID, d.Year, d.AsOf)
-		}
-	}
 	tables := make([]DashboardTable, 0, len(dashboard.Sections))
 	for _, sec := range dashboard.Sections {
 		t := DashboardTable{Title: d.Heading(sec)}
@@ -113,7 +140,7 @@ func DashboardTablesOf(d dashboard.Dashboard) []DashboardTable {
 			t.Headers = append(t.Headers, DashboardCell{Text: ind.Label, Title: ind.Formula})
 		}
 		for _, r := range d.Rows {
-			t.Rows = append(t.Rows, dashboardRow(sec, r, hrefs[r.UnitID]))
+			t.Rows = append(t.Rows, dashboardRow(sec, r, rowHref(d, r)))
 		}
 		t.Total = dashboardRow(sec, d.Total, "")
 		t.Total.Name = "Tổng cộng"
