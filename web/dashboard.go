@@ -34,6 +34,10 @@ func NewDashboardView(d dashboard.Dashboard, tables templ.Component, links Dashb
 		XLSXHref: "/dashboard.xlsx?" + q, CSVHref: "/dashboard.csv?" + q, APIHref: "/api/v1/dashboard?" + q,
 		TrendHref: "/dashboard/trend.svg?" + q, UpHref: links.Up}
 	v.Headline, v.Attention = headlineOf(d), attentionOf(d)
+	for i, sec := range dashboard.Sections {
+		v.Menu = append(v.Menu, Link{Label: d.Heading(sec), Href: "#" + DashboardAnchor(i)})
+	}
+	v.Menu = append(v.Menu, Link{Label: "Biểu đồ", Href: "#bieu-do"})
 	for _, ind := range dashboard.Sections[0].Indicators {
 		v.Formulas = append(v.Formulas, Fact{Label: ind.Label, Value: ind.Formula})
 	}
@@ -130,6 +134,9 @@ func signed(percent string) string {
 	return "+" + percent
 }
 
+// DashboardAnchor is the id of the i-th table's heading, which the section menu links to.
+func DashboardAnchor(i int) string { return "bang-" + strconv.Itoa(i+1) }
+
 // DashboardTablesOf are d's tables on its page, one per section: a row per unit, linked to its
 // own dashboard, and the totals. They depend on the figures alone, not on who looks.
 func DashboardTablesOf(d dashboard.Dashboard) []DashboardTable {
@@ -154,7 +161,7 @@ func DashboardTablesOf(d dashboard.Dashboard) []DashboardTable {
 func dashboardRow(sec dashboard.Section, r dashboard.Row, href string) DashboardRow {
 	out := DashboardRow{Name: r.Name, Href: href, Cells: make([]DashboardCell, 0, len(sec.Indicators))}
 	for _, ind := range sec.Indicators {
-		cell := DashboardCell{Text: indicatorText(ind.Value(r))}
+		cell := DashboardCell{Text: indicatorText(ind.Value(r)), Label: ind.Label}
 		if ind.Judged {
 			cell.Class, cell.Title = string(r.Progress.Status), r.Progress.Status.Label()
 		}
