@@ -55,7 +55,7 @@ func headlineOf(d dashboard.Dashboard) []Headline {
 	t := d.Total
 	n := func(v int) string { return format.Int(int64(v)) }
 	admitted := Headline{Key: "admitted", Label: "Kết nạp đến " + format.Date(d.FiguresOn()), Value: n(t.Admitted),
-		Note: "Cùng kỳ năm trước: " + n(t.AdmittedLastYear)}
+		Note: "Cùng kỳ năm trước " + n(t.AdmittedLastYear)}
 	if yoy := valueText("yoy_pct", t); yoy != "—" {
 		admitted.Note += " (" + signed(yoy) + ")"
 	}
@@ -63,23 +63,23 @@ func headlineOf(d dashboard.Dashboard) []Headline {
 		admitted.Value += " / " + n(t.Target)
 		admitted.Label = "Kết nạp / chỉ tiêu"
 		admitted.Class = string(t.Progress.Status)
-		admitted.Status = fmt.Sprintf("%s chỉ tiêu, tiến độ %s: %s", valueText("target_pct", t),
+		admitted.Status = fmt.Sprintf("%s, cần %s: %s", valueText("target_pct", t),
 			valueText("expected_pct", t), t.Progress.Status.Label())
 	}
 	return []Headline{
 		{Key: "coverage_pct", Label: "Thôn, tổ có tổ chức đảng", Value: valueText("coverage_pct", t),
-			Note: fmt.Sprintf("%s / %s thôn, tổ; %s chưa có đảng viên", n(t.Covered), n(t.Hamlets), n(t.NoMember))},
+			Note: fmt.Sprintf("%s / %s thôn, tổ", n(t.Covered), n(t.Hamlets))},
 		{Key: "own_cell_pct", Label: "Thôn có chi bộ riêng", Value: valueText("own_cell_pct", t),
-			Note: fmt.Sprintf("%s thôn; %s sinh hoạt ghép", n(t.OwnCell), n(t.Combined))},
+			Note: fmt.Sprintf("%s / %s thôn, tổ", n(t.OwnCell), n(t.Hamlets))},
 		{Key: "committee_coverage_pct", Label: "Thôn có chi ủy", Value: valueText("committee_coverage_pct", t),
-			Note: fmt.Sprintf("%s thôn; %s trên thôn có chi bộ riêng", n(t.WithCommittee), valueText("committee_own_cell_pct", t))},
+			Note: fmt.Sprintf("%s / %s thôn, tổ", n(t.WithCommittee), n(t.Hamlets))},
 		admitted,
 		{Key: "conversion_pct", Label: "Tỷ lệ chuyển hóa", Value: valueText("conversion_pct", t),
-			Note: fmt.Sprintf("%s kết nạp / %s quần chúng tạo nguồn", n(t.Admitted), n(t.Sources))},
+			Note: fmt.Sprintf("%s kết nạp / %s tạo nguồn", n(t.Admitted), n(t.Sources))},
 		{Key: "reporting", Label: "Báo cáo " + d.Reporting.String(), Value: valueText("cells_submitted", t) + " / " + valueText("cells_expected", t),
-			Note: fmt.Sprintf("chi bộ đã gửi; %s đúng hạn, %s đã duyệt", valueText("on_time_pct", t), n(t.CellsApproved))},
+			Note: fmt.Sprintf("chi bộ đã gửi; %s đúng hạn", valueText("on_time_pct", t))},
 		{Key: "congress_pct", Label: "Đại hội chi bộ", Value: valueText("congress_pct", t),
-			Note: fmt.Sprintf("%s / %s chi bộ phải đại hội trong năm", n(t.CongressHeld), n(t.CongressDue))},
+			Note: fmt.Sprintf("%s / %s chi bộ phải đại hội", n(t.CongressHeld), n(t.CongressDue))},
 	}
 }
 
