@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -32,6 +33,11 @@ func NewDashboardView(d dashboard.Dashboard, tables templ.Component, links Dashb
 		FiguresOnText: format.Date(d.FiguresOn()), Unit: strconv.FormatInt(d.Unit.ID, 10), Tables: tables, Chart: admissionsChart(d),
 		XLSXHref: "/dashboard.xlsx?" + q, CSVHref: "/dashboard.csv?" + q, APIHref: "/api/v1/dashboard?" + q,
 		TrendHref: "/dashboard/trend.svg?" + q, UpHref: links.Up}
+	v.Headline, v.Attention = headlineOf(d), attentionOf(d)
+	for i, sec := range dashboard.Sections {
+		v.Menu = append(v.Menu, Link{Label: d.Heading(sec), Href: "#" + DashboardAnchor(i)})
+	}
+	v.Menu = append(v.Menu, Link{Label: "Biểu đồ", Href: "#bieu-do"})
 	for _, ind := range dashboard.Sections[0].Indicators {
 		v.Formulas = append(v.Formulas, Fact{Label: ind.Label, Value: ind.Formula})
 	}
@@ -43,15 +49,97 @@ func NewDashboardView(d dashboard.Dashboard, tables templ.Component, links Dashb
 	return v
 }
 
+// headlineOf are the figures the board asks first, of d's unit (its totals row, the same numbers
+// as its row one level up), each with what the dashboard holds to compare it with.
+func headlineOf(d dashboard.Dashboard) []Headline {
+	t := d.Total
+	n := func(v int) string { return format.Int(int64(v)) }
+	admitted := Headline{Key: "admitted", Label: "Kết nạp đến " + format.Date(d.FiguresOn()), Value: n(t.Admitted),
+		Note: "Cùng kỳ năm trước " + n(t.AdmittedLastYear)}
+	if yoy := valueText("yoy_pct", t); yoy != "—" {
+		admitted.Note += " (" + signed(yoy) + ")"
+	}
+	if t.Target > 0 {
+		admitted.Value += " / " + n(t.Target)
+		admitted.Label = "Kết nạp / chỉ tiêu"
+		admitted.Class = string(t.Progress.Status)
+		admitted.Status = fmt.Sprintf("%s, cần %s: %s", valueText("target_pct", t),
+			valueText("expected_pct", t), t.Progress.Status.Label())
+	}
+	return []Headline{
+		{Key: "coverage_pct", Label: "Thôn, tổ có tổ chức đảng", Value: valueText("coverage_pct", t),
+			Note: fmt.Sprintf("%s / %s thôn, tổ", n(t.Covered), n(t.Hamlets))},
+		{Key: "own_cell_pct", Label: "Thôn có chi bộ riêng", Value: valueText("own_cell_pct", t),
+			Note: fmt.Sprintf("%s / %s thôn, tổ", n(t.OwnCell), n(t.Hamlets))},
+		{Key: "committee_coverage_pct", Label: "Thôn có chi ủy", Value: valueText("committee_coverage_pct", t),
+			Note: fmt.Sprintf("%s / %s thôn, tổ", n(t.WithCommittee), n(t.Hamlets))},
+		admitted,
+		{Key: "conversion_pct", Label: "Tỷ lệ chuyển hóa", Value: valueText("conversion_pct", t),
+			Note: fmt.Sprintf("%s kết nạp / %s tạo nguồn", n(t.Admitted), n(t.Sources))},
+		{Key: "reporting", Label: "Báo cáo " + d.Reporting.String(), Value: valueText("cells_submitted", t) + " / " + valueText("cells_expected", t),
+			Note: fmt.Sprintf("chi bộ đã gửi; %s đúng hạn", valueText("on_time_pct", t))},
+		{Key: "congress_pct", Label: "Đại hội chi bộ", Value: valueText("congress_pct", t),
+			Note: fmt.Sprintf("%s / %s chi bộ phải đại hội", n(t.CongressHeld), n(t.CongressDue))},
+	}
+}
+
+// rowHref is the dashboard of r's unit, "" for the unit itself (a cell's one row).
+func rowHref(d dashboard.Dashboard, r dashboard.Row) string {
+	if r.UnitID == d.Unit.ID || r.UnitID == dashboard.Nation {
+		return ""
+	}
+	return "/dashboard?" + DashboardQuery(r.UnitID, d.Year, d.AsOf)
+}
+
+// attentionOf are the lists of units that need attention (dashboard.Attention), empty ones left out.
+func attentionOf(d dashboard.Dashboard) []AttentionList {
+	a := d.Attention()
+	list := func(key, title string, rows []dashboard.Row, detail func(dashboard.Row) string) AttentionList {
+		l := AttentionList{Key: key, Title: title}
+		for _, r := range rows {
+			l.Items = append(l.Items, AttentionItem{Name: r.Name, Href: rowHref(d, r), Detail: detail(r)})
+		}
+		return l
+	}
+	n := func(v int) string { return format.Int(int64(v)) }
+	lists := []AttentionList{
+		list("behind", "Chậm nhất so với chỉ tiêu kết nạp", a.Behind, func(r dashboard.Row) string {
+			return fmt.Sprintf("%s / %s, %s chỉ tiêu (tiến độ %s)", n(r.Admitted), n(r.Target), valueText("target_pct", r), valueText("expected_pct", r))
+		}),
+		list("not-reporting", "Chưa gửi đủ báo cáo "+d.Reporting.String(), a.NotReporting, func(r dashboard.Row) string {
+			return fmt.Sprintf("%s / %s chi bộ chưa gửi", n(r.CellsExpected-r.CellsSubmitted), n(r.CellsExpected))
+		}),
+		list("no-member", "Có thôn, tổ chưa có đảng viên", a.NoMember, func(r dashboard.Row) string {
+			return n(r.NoMember) + " thôn, tổ"
+		}),
+	}
+	return slices.DeleteFunc(lists, func(l AttentionList) bool { return len(l.Items) == 0 })
+}
+
+// valueText is the indicator of key for r as the tables show it.
+func valueText(key string, r dashboard.Row) string {
+	for _, ind := range dashboard.Indicators() {
+		if ind.Key == key {
+			return indicatorText(ind.Value(r))
+		}
+	}
+	panic("no indicator " + key)
+}
+
+// signed puts a plus before a rise: "+12,5 %".
+func signed(percent string) string {
+	if strings.HasPrefix(percent, "−") || strings.HasPrefix(percent, "-") {
+		return percent
+	}
+	return "+" + percent
+}
+
+// DashboardAnchor is the id of the i-th table's heading, which the section menu links to.
+func DashboardAnchor(i int) string { return "bang-" + strconv.Itoa(i+1) }
+
 // DashboardTablesOf are d's tables on its page, one per section: a row per unit, linked to its
 // own dashboard, and the totals. They depend on the figures alone, not on who looks.
 func DashboardTablesOf(d dashboard.Dashboard) []DashboardTable {
-	hrefs := make(map[int64]string, len(d.Rows))
-	for _, r := range d.Rows {
-		if r.UnitID != d.Unit.ID && r.UnitID != dashboard.Nation {
-			hrefs[r.UnitID] = "/dashboard?" + DashboardQuery(r.UnitID, d.Year, d.AsOf)
-		}
-	}
 	tables := make([]DashboardTable, 0, len(dashboard.Sections))
 	for _, sec := range dashboard.Sections {
 		t := DashboardTable{Title: d.Heading(sec)}
@@ -59,7 +147,7 @@ func DashboardTablesOf(d dashboard.Dashboard) []DashboardTable {
 			t.Headers = append(t.Headers, DashboardCell{Text: ind.Label, Title: ind.Formula})
 		}
 		for _, r := range d.Rows {
-			t.Rows = append(t.Rows, dashboardRow(sec, r, hrefs[r.UnitID]))
+			t.Rows = append(t.Rows, dashboardRow(sec, r, rowHref(d, r)))
 		}
 		t.Total = dashboardRow(sec, d.Total, "")
 		t.Total.Name = "Tổng cộng"
@@ -73,7 +161,7 @@ func DashboardTablesOf(d dashboard.Dashboard) []DashboardTable {
 func dashboardRow(sec dashboard.Section, r dashboard.Row, href string) DashboardRow {
 	out := DashboardRow{Name: r.Name, Href: href, Cells: make([]DashboardCell, 0, len(sec.Indicators))}
 	for _, ind := range sec.Indicators {
-		cell := DashboardCell{Text: indicatorText(ind.Value(r))}
+		cell := DashboardCell{Text: indicatorText(ind.Value(r)), Label: ind.Label}
 		if ind.Judged {
 			cell.Class, cell.Title = string(r.Progress.Status), r.Progress.Status.Label()
 		}
