@@ -38,21 +38,12 @@ func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
 		vals := map[string]string{"effective": format.ISODate(s.today())}
 		maps.Copy(vals, ch.defaults)
 		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-			return s.changeView(tree, ch, u, vals, inv, msg)
+			return web.ChangeForm(ch.form(), u, s.today(), vals, fieldErrors(inv), msg)
 		}
 		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
-			return unitHref(tree, id, s.today()), ch.apply(s, r, c, f, u)
+			return web.UnitHref(tree, id, s.today()), ch.apply(s, r, c, f, u)
 		}, ch.aliases)
 	}
-}
-
-func (s *Server) changeView(tree org.Tree, ch change, u org.Unit, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-	v := ch.form()
-	v.Title += ": " + u.Name
-	v.Error, v.Cancel = msg, unitHref(tree, u.ID, s.today())
-	v.Hidden = []web.Field{{Name: "version", Value: strconv.Itoa(u.Version)}}
-	v.Fields = web.Fill(v.Fields, vals, fieldErrors(inv))
-	return v
 }
 
 // reorg reads the date and the decision of a reorganisation.
@@ -107,11 +98,7 @@ func moveChange(tree org.Tree) change {
 }
 
 var linkChange = change{
-	form: func() web.FormView {
-		return web.LinkForm([]web.Option{{Value: string(org.OwnCell), Label: org.OwnCell.Label()},
-			{Value: string(org.CombinedCell), Label: org.CombinedCell.Label() + " với chi bộ thôn khác"},
-			{Value: "none", Label: "Chưa có đảng viên (trắng đảng viên)"}})
-	},
+	form:     web.LinkForm,
 	defaults: map[string]string{"mode": string(org.OwnCell)},
 	aliases:  map[string]string{"cell_id": "cell_code", "hamlet_id": "from"},
 	apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
@@ -169,15 +156,14 @@ func splitPartsOf(f *form) []org.NewPart {
 func (s *Server) mergeForm(tree org.Tree) callerHandler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) {
 		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-			v := web.MergeForm(tree == org.PartyTree, options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label),
-				options(org.Levels, org.Level.Label))
+			v := web.MergeForm(tree)
 			v.Error, v.Fields = msg, web.Fill(v.Fields, vals, fieldErrors(inv))
 			return v
 		}
 		s.formPage(w, r, c, view, map[string]string{"effective": format.ISODate(s.today())}, func(f *form) (string, error) {
 			re := reorg(f)
 			id, err := s.merge(r, c, tree, f, re)
-			return unitHref(tree, id, re.Effective), err
+			return web.UnitHref(tree, id, re.Effective), err
 		}, parentAlias)
 	}
 }
