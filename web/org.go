@@ -234,8 +234,8 @@ func effectiveAndNote() []FormField {
 		field("text", "note", "Căn cứ (số quyết định, nghị quyết)", "Ví dụ: Quyết định số 1234-QĐ/TU ngày 20/6/2025")}
 }
 
-// MergeForm is the form that merges units of tree into a new one.
-func MergeForm(tree org.Tree) FormView {
+// MergeForm is the form that merges units of tree into a new one, filled with vals and errs.
+func MergeForm(tree org.Tree, vals, errs map[string]string, msg string) FormView {
 	party := tree == org.PartyTree
 	kinds, orgTypes, levels := options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label), options(org.Levels, org.Level.Label)
 	fs := append([]FormField{field("textarea", "predecessors", "Mã các đơn vị được sáp nhập",
@@ -250,7 +250,8 @@ func MergeForm(tree org.Tree) FormView {
 		fs = append(fs, field("select", "level", "Cấp hành chính của đơn vị mới", "", levels...),
 			field("text", "local_word", "Gọi là", "Ví dụ: xã, phường, ấp, khu phố"))
 	}
-	return FormView{Title: title, Submit: "Sáp nhập", Cancel: "/org", Fields: append(fs, field("text", "parent_code", "Mã đơn vị cấp trên của đơn vị mới", "")),
+	fs = append(fs, field("text", "parent_code", "Mã đơn vị cấp trên của đơn vị mới", ""))
+	return FormView{Title: title, Submit: "Sáp nhập", Cancel: "/org", Fields: Fill(fs, vals, errs), Error: msg,
 		Intro: "Số liệu của các đơn vị cũ được quy về đơn vị mới khi so sánh qua các năm."}
 }
 

@@ -243,32 +243,27 @@ func ChangeForm(v FormView, u org.Unit, today time.Time, vals, errs map[string]s
 	return v
 }
 
-// NewUnitValues fill the form of a new unit from today: under parent (nil for none), of its
-// org type, a hamlet under a commune.
-func NewUnitValues(parent *org.Unit, parentType org.OrgType, parentLevel org.Level, today time.Time) map[string]string {
-	vals := map[string]string{"from": format.ISODate(today), "term_months": "60"} // the term: Party units only
-	if parent != nil {
-		vals["parent_code"] = parent.Code
-	}
-	if parentType != "" {
-		vals["org_type"] = string(parentType)
-	}
-	if parentLevel == org.Commune {
+// NewUnitValues fill the form of a new unit from today, under the unit whose edit form parent
+// fills (nil for none): of its org type, a hamlet under a commune.
+func NewUnitValues(parent map[string]string, today time.Time) map[string]string {
+	vals := map[string]string{"from": format.ISODate(today), "term_months": "60", // the term: Party units only
+		"parent_code": parent["code"], "org_type": parent["org_type"]}
+	if parent["level"] == string(org.Commune) {
 		vals["level"] = string(org.Hamlet)
 	}
 	return vals
 }
 
-// PartyUnitValues fill the edit form of u.
+// PartyUnitValues fill the edit form of u (and name its code and org type).
 func PartyUnitValues(u org.PartyUnit) map[string]string {
-	return map[string]string{"name": u.Name, "kind": string(u.Kind), "org_type": string(u.OrgType),
+	return map[string]string{"code": u.Code, "name": u.Name, "kind": string(u.Kind), "org_type": string(u.OrgType),
 		"full_members": strconv.Itoa(u.FullMembers), "committee_since": InputDate(u.CommitteeSince),
 		"term_months": strconv.Itoa(u.TermMonths), "territory_code": u.TerritoryCode}
 }
 
-// AdminUnitValues fill the edit form of u.
+// AdminUnitValues fill the edit form of u (and name its code and level).
 func AdminUnitValues(u org.AdminUnit) map[string]string {
-	return map[string]string{"name": u.Name, "local_word": u.LocalWord, "population": InputInt(u.Population),
+	return map[string]string{"code": u.Code, "level": string(u.Level), "name": u.Name, "local_word": u.LocalWord, "population": InputInt(u.Population),
 		"households": InputInt(u.Households), "religious_share": InputPercent(u.ReligiousShare),
 		"ethnic_minority_share": InputPercent(u.EthnicMinorityShare)}
 }

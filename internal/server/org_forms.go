@@ -15,9 +15,7 @@ import (
 // and the org calls that save them.
 type unitForm struct {
 	tree org.Tree
-	// under fills a new unit's form, under parent if not 0.
-	under func(s *Server, r *http.Request, c caller, parent int64) (map[string]string, error)
-	// current reads the unit and the values of its edit form.
+	// current reads the unit and the values of its edit form (which also fill its children's).
 	current func(s *Server, r *http.Request, c caller, id int64) (org.Unit, map[string]string, error)
 	create  func(s *Server, r *http.Request, c caller, f *form) (int64, error)
 	update  func(s *Server, r *http.Request, c caller, f *form, id int64) error
@@ -42,15 +40,14 @@ var parentAlias = map[string]string{"parent_id": "parent_code"}
 // unitNew shows the form of a new unit (under the unit ?parent=, if any) and creates it.
 func (s *Server) unitNew(uf unitForm) callerHandler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		parent, _ := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64)
-		if r.Method != http.MethodGet {
-			parent = 0
+		var parent map[string]string
+		if id, err := strconv.ParseInt(r.URL.Query().Get("parent"), 10, 64); err == nil && r.Method == http.MethodGet {
+			if _, parent, err = uf.current(s, r, c, id); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
-		vals, err := uf.under(s, r, c, parent)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		vals := web.NewUnitValues(parent, s.today())
 		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
 			return web.NewUnitForm(uf.tree, vals, fieldErrors(inv), msg)
 		}
@@ -85,14 +82,6 @@ func (s *Server) unitEdit(uf unitForm) callerHandler {
 
 var partyForm = unitForm{
 	tree: org.PartyTree,
-	under: func(s *Server, r *http.Request, c caller, parent int64) (map[string]string, error) {
-		if parent == 0 {
-			return web.NewUnitValues(nil, "", "", s.today()), nil
-		}
-		p, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, parent, s.today())
-		u := p.Unit()
-		return web.NewUnitValues(&u, p.OrgType, "", s.today()), err
-	},
 	current: func(s *Server, r *http.Request, c caller, id int64) (org.Unit, map[string]string, error) {
 		u, err := org.GetPartyUnit(r.Context(), s.DB, c.Scope, id, s.today())
 		return u.Unit(), web.PartyUnitValues(u), err
@@ -125,14 +114,6 @@ func partyInput(f *form) org.PartyUnitInput {
 
 var adminForm = unitForm{
 	tree: org.AdminTree,
-	under: func(s *Server, r *http.Request, c caller, parent int64) (map[string]string, error) {
-		if parent == 0 {
-			return web.NewUnitValues(nil, "", "", s.today()), nil
-		}
-		p, err := org.GetAdminUnit(r.Context(), s.DB, c.Scope, parent, s.today())
-		u := p.Unit()
-		return web.NewUnitValues(&u, "", p.Level, s.today()), err
-	},
 	current: func(s *Server, r *http.Request, c caller, id int64) (org.Unit, map[string]string, error) {
 		u, err := org.GetAdminUnit(r.Context(), s.DB, c.Scope, id, s.today())
 		return u.Unit(), web.AdminUnitValues(u), err
