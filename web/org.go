@@ -33,6 +33,8 @@ type OrgBrowseView struct {
 	Query    string
 	Searched bool
 	Hits     []Hit
+	// PrevHref and NextHref page the hits; "" on the first and the last page.
+	PrevHref, NextHref string
 	Party    []UnitRow
 	Admin    []UnitRow
 	Actions  []Link

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -194,14 +195,28 @@ func successionRows(tree org.Tree, ss []org.Succession) []SuccessionRow {
 	return rows
 }
 
-// OrgBrowse builds the structure browser's model: the tops of both trees on asOf and, for a
-// query, its hits.
-func NewOrgBrowseView(query string, asOf time.Time, hits []org.Hit, party []org.PartyUnit, admin []org.AdminUnit) OrgBrowseView {
+// HitsPerPage is how many hits of each tree a page of search results shows.
+const HitsPerPage = 50
+
+// NewOrgBrowseView is the structure browser: the tops of both trees on asOf and, for a query,
+// page (from 1) of its hits, read with one more of each tree than a page shows.
+func NewOrgBrowseView(query string, page int, asOf time.Time, hits []org.Hit, party []org.PartyUnit, admin []org.AdminUnit) OrgBrowseView {
 	v := OrgBrowseView{AsOf: format.ISODate(asOf), AsOfText: format.Date(asOf), Query: query, Searched: query != "",
 		Party: PartyRows(party, asOf), Admin: AdminRows(admin, asOf),
 		Actions: []Link{{Label: "Nhập, xuất Excel", Href: "/org/import"},
 			{Label: "Sáp nhập tổ chức đảng", Href: "/org/party/merge"}, {Label: "Sáp nhập đơn vị hành chính", Href: "/org/admin/merge"}}}
+	pageHref := func(n int) string {
+		return "/org?" + url.Values{"q": {query}, "date": {v.AsOf}, "page": {strconv.Itoa(n)}}.Encode()
+	}
+	if page > 1 {
+		v.PrevHref = pageHref(page - 1)
+	}
+	seen := map[org.Tree]int{}
 	for _, h := range hits {
+		if seen[h.Tree]++; seen[h.Tree] > HitsPerPage {
+			v.NextHref = pageHref(page + 1)
+			continue
+		}
 		v.Hits = append(v.Hits, Hit{Href: UnitHref(h.Tree, h.ID, asOf), Code: h.Code, Name: h.Name, Kind: h.Kind, Parent: h.ParentName})
 	}
 	return v

@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"net/http"
+	"strconv"
 
 	"ptdang/internal/org"
 	"ptdang/web"
@@ -11,14 +12,16 @@ import (
 // orgBrowse shows the tops of both trees on the as-of date and, with q, the search results.
 func (s *Server) orgBrowse(w http.ResponseWriter, r *http.Request, c caller) {
 	ctx, asOf, query := r.Context(), s.asOf(r), r.URL.Query().Get("q")
-	hits, err1 := org.Search(ctx, s.DB, c.Scope, query, asOf, 50)
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(1, page)
+	hits, err1 := org.SearchPage(ctx, s.DB, c.Scope, query, asOf, web.HitsPerPage+1, (page-1)*web.HitsPerPage)
 	party, err2 := org.PartyChildren(ctx, s.DB, c.Scope, 0, asOf)
 	admin, err3 := org.AdminChildren(ctx, s.DB, c.Scope, 0, asOf)
 	if err := cmp.Or(err1, err2, err3); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := web.NewOrgBrowseView(query, asOf, hits, party, admin)
+	v := web.NewOrgBrowseView(query, page, asOf, hits, party, admin)
 	s.render(w, r, http.StatusOK, web.OrgBrowse(c.page("Cơ cấu tổ chức", "org"), v))
 }
 

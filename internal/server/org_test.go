@@ -287,3 +287,27 @@ func TestDownloadedStructureFilePassesADryRunUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// More hits than a page holds: the first page says so and links to the next, which shows the rest.
+func TestSearchSaysWhenResultsGoOnAndPages(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newOrgFixture(t, s, base)
+	for i := 1; i <= 52; i++ {
+		n := strconv.Itoa(100 + i)
+		f.tree.Party(org.PartyUnitInput{Code: "TU.X01.K" + n, Name: "Chi bộ khu phố " + n, Kind: org.AffiliatedCell, ParentID: f.commune, TermMonths: 60})
+	}
+	_, body := send(t, f.staff, "GET", base+"/org?q=khu+pho&date=2024-01-01", nil)
+	if !strings.Contains(body, `data-testid="hits-pager"`) || !strings.Contains(body, "Còn kết quả khác") {
+		t.Fatalf("first page does not say more hits follow:\n%s", body)
+	}
+	if strings.Contains(body, "Chi bộ khu phố 151") || !strings.Contains(body, "Chi bộ khu phố 150") {
+		t.Error("first page should show the first 50 hits, and only them")
+	}
+	_, body = send(t, f.staff, "GET", base+"/org?date=2024-01-01&page=2&q=khu+pho", nil)
+	if !strings.Contains(body, "Chi bộ khu phố 151") || !strings.Contains(body, "Chi bộ khu phố 152") || strings.Contains(body, "Chi bộ khu phố 150<") {
+		t.Error("second page should show the hits after the first 50")
+	}
+	if strings.Contains(body, "Còn kết quả khác") || !strings.Contains(body, "Trang trước") {
+		t.Error("the last page should link back and say nothing follows")
+	}
+}
