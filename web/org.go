@@ -35,9 +35,9 @@ type OrgBrowseView struct {
 	Hits     []Hit
 	// PrevHref and NextHref page the hits; "" on the first and the last page.
 	PrevHref, NextHref string
-	Party    []UnitRow
-	Admin    []UnitRow
-	Actions  []Link
+	Party              []UnitRow
+	Admin              []UnitRow
+	Actions            []Link
 }
 
 // Link is a labelled href.
