@@ -61,6 +61,7 @@ func AdminRows(units []org.AdminUnit, asOf time.Time) []UnitRow {
 // PartyUnitPage is what the page of a Party unit shows, as the server read it.
 type PartyUnitPage struct {
 	Unit        org.PartyUnit
+	CanChange   bool // the person may change the structure: offer the changes
 	AsOf        time.Time
 	Successions []org.Succession
 	MembersYear int
@@ -73,6 +74,7 @@ type PartyUnitPage struct {
 // AdminUnitPage is what the page of an administrative unit shows, as the server read it.
 type AdminUnitPage struct {
 	Unit        org.AdminUnit
+	CanChange   bool // the person may change the structure: offer the changes
 	AsOf        time.Time
 	Successions []org.Succession
 	Links       []org.Link // the cells that served a hamlet, ever
@@ -85,14 +87,14 @@ type unitLabels struct{ life, parent, move string }
 
 // commonUnitView is the part of a unit's page both trees share: its identity, its parent, its
 // reorganisations and, while it is open, the changes it allows.
-func commonUnitView(u org.Unit, subtitle string, asOf time.Time, ss []org.Succession, l unitLabels) UnitDetailView {
+func commonUnitView(u org.Unit, subtitle string, asOf time.Time, ss []org.Succession, l unitLabels, canChange bool) UnitDetailView {
 	v := UnitDetailView{Title: u.Name, Subtitle: subtitle, AsOf: format.ISODate(asOf), AsOfText: format.Date(asOf),
 		Notice: LifeNotice(u.Life.From, u.Life.To, asOf), Successions: successionRows(u.Tree, ss),
 		Facts: []Fact{{Label: "Mã", Value: u.Code}, {Label: l.life, Value: SpanText(u.Life.From, u.Life.To)}}}
 	if u.ParentID != 0 {
 		v.Facts = append(v.Facts, Fact{Label: l.parent, Value: u.ParentName, Href: UnitHref(u.Tree, u.ParentID, asOf)})
 	}
-	if u.Life.Open() {
+	if canChange && u.Life.Open() {
 		base := fmt.Sprintf("/org/%s/%d", u.Tree, u.ID)
 		v.Actions = []Link{{Label: "Sửa thông tin", Href: base + "/edit"}, {Label: "Đổi tên", Href: base + "/rename"},
 			{Label: l.move, Href: base + "/move"}, {Label: "Chia tách", Href: base + "/split"}, {Label: "Giải thể", Href: base + "/close"}}
@@ -105,7 +107,7 @@ func commonUnitView(u org.Unit, subtitle string, asOf time.Time, ss []org.Succes
 func NewPartyUnitView(p PartyUnitPage) UnitDetailView {
 	u := p.Unit
 	v := commonUnitView(u.Unit(), u.Kind.Label()+" · "+u.OrgType.Label(), p.AsOf, p.Successions,
-		unitLabels{life: "Thời gian hoạt động", parent: "Trực thuộc", move: "Chuyển trực thuộc"})
+		unitLabels{life: "Thời gian hoạt động", parent: "Trực thuộc", move: "Chuyển trực thuộc"}, p.CanChange)
 	members := Fact{Label: fmt.Sprintf("Số đảng viên chính thức (theo báo cáo quý gần nhất năm %d)", p.MembersYear), Value: "—"}
 	if p.Members != nil {
 		members.Value = format.Int(int64(*p.Members))
@@ -122,7 +124,7 @@ func NewPartyUnitView(p PartyUnitPage) UnitDetailView {
 	} else {
 		v.Facts = append(v.Facts, members, term)
 		v.ChildrenTitle, v.Children = "Tổ chức trực thuộc", PartyRows(p.Children, p.AsOf)
-		if u.Life.Open() {
+		if p.CanChange && u.Life.Open() {
 			v.Actions = append(v.Actions, Link{Label: "Thêm tổ chức trực thuộc", Href: fmt.Sprintf("/org/party/new?parent=%d", u.ID)})
 		}
 	}
@@ -137,7 +139,7 @@ func NewPartyUnitView(p PartyUnitPage) UnitDetailView {
 func NewAdminUnitView(p AdminUnitPage) UnitDetailView {
 	u := p.Unit
 	v := commonUnitView(u.Unit(), u.Level.Label(), p.AsOf, p.Successions,
-		unitLabels{life: "Thời gian hiệu lực", parent: "Thuộc", move: "Chuyển đơn vị cấp trên"})
+		unitLabels{life: "Thời gian hiệu lực", parent: "Thuộc", move: "Chuyển đơn vị cấp trên"}, p.CanChange)
 	v.Facts = append(v.Facts, HamletFacts(u.Population, u.Households, u.ReligiousShare, u.EthnicMinorityShare)...)
 	if u.Level == org.Hamlet {
 		served := Fact{Label: "Chi bộ phụ trách", Value: "Chưa có đảng viên (trắng đảng viên)"}
@@ -148,12 +150,12 @@ func NewAdminUnitView(p AdminUnitPage) UnitDetailView {
 		}
 		v.Facts = append(v.Facts, served)
 		v.LinksTitle, v.Links = "Các chi bộ đã phụ trách", linkRows(p.Links, p.AsOf)
-		if u.Life.Open() {
+		if p.CanChange && u.Life.Open() {
 			v.Actions = append([]Link{{Label: "Đổi chi bộ phụ trách", Href: fmt.Sprintf("/org/admin/%d/link", u.ID)}}, v.Actions...)
 		}
 	} else {
 		v.ChildrenTitle, v.Children = "Đơn vị trực thuộc", AdminRows(p.Children, p.AsOf)
-		if u.Life.Open() {
+		if p.CanChange && u.Life.Open() {
 			v.Actions = append(v.Actions, Link{Label: "Thêm đơn vị trực thuộc", Href: fmt.Sprintf("/org/admin/new?parent=%d", u.ID)})
 		}
 	}
@@ -199,12 +201,15 @@ func successionRows(tree org.Tree, ss []org.Succession) []SuccessionRow {
 const HitsPerPage = 50
 
 // NewOrgBrowseView is the structure browser: the tops of both trees on asOf and, for a query,
-// page (from 1) of its hits, read with one more of each tree than a page shows.
-func NewOrgBrowseView(query string, page int, asOf time.Time, hits []org.Hit, party []org.PartyUnit, admin []org.AdminUnit) OrgBrowseView {
+// page (from 1) of its hits, read with one more of each tree than a page shows; the changes
+// only when the person may make them (canChange).
+func NewOrgBrowseView(query string, page int, asOf time.Time, hits []org.Hit, party []org.PartyUnit, admin []org.AdminUnit, canChange bool) OrgBrowseView {
 	v := OrgBrowseView{AsOf: format.ISODate(asOf), AsOfText: format.Date(asOf), Query: query, Searched: query != "",
-		Party: PartyRows(party, asOf), Admin: AdminRows(admin, asOf),
-		Actions: []Link{{Label: "Nhập, xuất Excel", Href: "/org/import"},
-			{Label: "Sáp nhập tổ chức đảng", Href: "/org/party/merge"}, {Label: "Sáp nhập đơn vị hành chính", Href: "/org/admin/merge"}}}
+		Party: PartyRows(party, asOf), Admin: AdminRows(admin, asOf)}
+	if canChange {
+		v.Actions = []Link{{Label: "Nhập, xuất Excel", Href: "/org/import"},
+			{Label: "Sáp nhập tổ chức đảng", Href: "/org/party/merge"}, {Label: "Sáp nhập đơn vị hành chính", Href: "/org/admin/merge"}}
+	}
 	pageHref := func(n int) string {
 		return "/org?" + url.Values{"q": {query}, "date": {v.AsOf}, "page": {strconv.Itoa(n)}}.Encode()
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"ptdang/internal/account"
 	"ptdang/internal/org"
 	"ptdang/web"
 )
@@ -21,7 +22,7 @@ func (s *Server) orgBrowse(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fail(w, r, err)
 		return
 	}
-	v := web.NewOrgBrowseView(query, page, asOf, hits, party, admin)
+	v := web.NewOrgBrowseView(query, page, asOf, hits, party, admin, c.Can(account.ManageStructure))
 	s.render(w, r, http.StatusOK, web.OrgBrowse(c.page("Cơ cấu tổ chức", "org"), v))
 }
 

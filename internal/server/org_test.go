@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -309,5 +311,34 @@ func TestSearchSaysWhenResultsGoOnAndPages(t *testing.T) {
 	}
 	if strings.Contains(body, "Còn kết quả khác") || !strings.Contains(body, "Trang trước") {
 		t.Error("the last page should link back and say nothing follows")
+	}
+}
+
+// A viewer sees no link on the structure pages that would answer 403: the changes are offered
+// only to whoever may make them.
+func TestViewerSeesOnlyOrgLinksTheyMayOpen(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newOrgFixture(t, s, base)
+	addUser(t, s, "xem", account.Viewer, f.province)
+	viewer := signIn(t, base, "xem")
+	hrefs := regexp.MustCompile(`href="(/org[^"]*)"`)
+	pages := []string{"/org?date=2024-01-01", "/org/party/" + strconv.FormatInt(f.commune, 10) + "?date=2024-01-01",
+		"/org/party/" + strconv.FormatInt(f.cell, 10) + "?date=2024-01-01", "/org/admin/" + strconv.FormatInt(f.hamlet, 10) + "?date=2024-01-01"}
+	for _, page := range pages {
+		_, body := send(t, viewer, "GET", base+page, nil)
+		links := hrefs.FindAllStringSubmatch(body, -1)
+		if len(links) == 0 {
+			t.Fatalf("%s shows no link to the structure:\n%s", page, body)
+		}
+		for _, l := range links {
+			href := html.UnescapeString(l[1])
+			if resp, _ := send(t, viewer, "GET", base+href, nil); resp.StatusCode == http.StatusForbidden {
+				t.Errorf("%s links to %s, which answers the viewer 403", page, href)
+			}
+		}
+	}
+	// Staff still see the changes.
+	if _, body := send(t, f.staff, "GET", base+pages[1], nil); !strings.Contains(body, "/edit") || !strings.Contains(body, "/rename") {
+		t.Error("staff should see the changes they may make")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
 	"ptdang/internal/report"
@@ -14,7 +15,7 @@ import (
 )
 
 // unitView builds the page of one unit as of a date.
-type unitView func(ctx context.Context, scope org.Scope, id int64, asOf time.Time) (web.UnitDetailView, error)
+type unitView func(ctx context.Context, c caller, id int64, asOf time.Time) (web.UnitDetailView, error)
 
 // unitPage shows a unit of either tree as of a date, with its children or hamlets and history.
 func (s *Server) unitPage(view unitView) callerHandler {
@@ -24,7 +25,7 @@ func (s *Server) unitPage(view unitView) callerHandler {
 			s.notFound(w, r)
 			return
 		}
-		v, err := view(r.Context(), c.Scope, id, s.asOf(r))
+		v, err := view(r.Context(), c, id, s.asOf(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -34,12 +35,13 @@ func (s *Server) unitPage(view unitView) callerHandler {
 }
 
 // partyView is the page of a Party unit.
-func (s *Server) partyView(ctx context.Context, scope org.Scope, id int64, asOf time.Time) (web.UnitDetailView, error) {
+func (s *Server) partyView(ctx context.Context, c caller, id int64, asOf time.Time) (web.UnitDetailView, error) {
+	scope := c.Scope
 	u, err := org.GetPartyUnit(ctx, s.DB, scope, id, asOf)
 	if err != nil {
 		return web.UnitDetailView{}, err
 	}
-	p, errs := web.PartyUnitPage{Unit: u, AsOf: asOf}, make([]error, 4)
+	p, errs := web.PartyUnitPage{Unit: u, AsOf: asOf, CanChange: c.Can(account.ManageStructure)}, make([]error, 4)
 	p.Successions, errs[0] = org.Successions(ctx, s.DB, scope, org.PartyTree, id, s.today())
 	p.MembersYear, p.Members, errs[1] = s.reportedMembers(ctx, scope, id, asOf)
 	if u.Kind.IsCell() {
@@ -67,12 +69,13 @@ func (s *Server) reportedMembers(ctx context.Context, scope org.Scope, id int64,
 }
 
 // adminView is the page of an administrative unit.
-func (s *Server) adminView(ctx context.Context, scope org.Scope, id int64, asOf time.Time) (web.UnitDetailView, error) {
+func (s *Server) adminView(ctx context.Context, c caller, id int64, asOf time.Time) (web.UnitDetailView, error) {
+	scope := c.Scope
 	u, err := org.GetAdminUnit(ctx, s.DB, scope, id, asOf)
 	if err != nil {
 		return web.UnitDetailView{}, err
 	}
-	p, errs := web.AdminUnitPage{Unit: u, AsOf: asOf}, make([]error, 3)
+	p, errs := web.AdminUnitPage{Unit: u, AsOf: asOf, CanChange: c.Can(account.ManageStructure)}, make([]error, 3)
 	p.Successions, errs[0] = org.Successions(ctx, s.DB, scope, org.AdminTree, id, s.today())
 	if u.Level == org.Hamlet {
 		p.Links, errs[1] = org.HamletLinks(ctx, s.DB, scope, id, s.today())
