@@ -28,7 +28,8 @@ func Search(ctx context.Context, q pg.Querier, scope Scope, text string, asOf ti
 	return SearchPage(ctx, q, scope, text, asOf, limit, 0)
 }
 
-// SearchPage is Search skipping the first offset hits of each tree, to show the next page.
+// SearchPage is Search skipping the first offset hits of each tree, to show a later page; it
+// too returns only the errors of the database.
 func SearchPage(ctx context.Context, q pg.Querier, scope Scope, text string, asOf time.Time, limit, offset int) ([]Hit, error) {
 	text = strings.Join(strings.Fields(text), " ")
 	if text == "" {
