@@ -206,6 +206,7 @@ const HitsPerPage = 50
 func NewOrgBrowseView(query string, page int, asOf time.Time, hits []org.Hit, party []org.PartyUnit, admin []org.AdminUnit, canChange bool) OrgBrowseView {
 	v := OrgBrowseView{AsOf: format.ISODate(asOf), AsOfText: format.Date(asOf), Query: query, Searched: query != "",
 		Party: PartyRows(party, asOf), Admin: AdminRows(admin, asOf)}
+	v.Actions = []Link{{Label: "Tải cơ cấu (Excel)", Href: "/org/export.xlsx?date=" + v.AsOf}} // whoever reads may export
 	if canChange {
 		v.Actions = []Link{{Label: "Nhập, xuất Excel", Href: "/org/import"},
 			{Label: "Sáp nhập tổ chức đảng", Href: "/org/party/merge"}, {Label: "Sáp nhập đơn vị hành chính", Href: "/org/admin/merge"}}

@@ -337,6 +337,9 @@ func TestViewerSeesOnlyOrgLinksTheyMayOpen(t *testing.T) {
 			}
 		}
 	}
+	if _, body := send(t, viewer, "GET", base+pages[0], nil); !strings.Contains(body, "Tải cơ cấu (Excel)") || strings.Contains(body, "/org/import") {
+		t.Error("a viewer should be offered the export, not the import")
+	}
 	// Staff still see the changes.
 	if _, body := send(t, f.staff, "GET", base+pages[1], nil); !strings.Contains(body, "/edit") || !strings.Contains(body, "/rename") {
 		t.Error("staff should see the changes they may make")
