@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ptdang/internal/format"
+	"ptdang/internal/org"
 )
 
 // UnitRow is one unit in a list or a tree.
@@ -32,9 +33,11 @@ type OrgBrowseView struct {
 	Query    string
 	Searched bool
 	Hits     []Hit
-	Party    []UnitRow
-	Admin    []UnitRow
-	Actions  []Link
+	// PrevHref and NextHref page the hits; "" on the first and the last page.
+	PrevHref, NextHref string
+	Party              []UnitRow
+	Admin              []UnitRow
+	Actions            []Link
 }
 
 // Link is a labelled href.
@@ -167,8 +170,17 @@ func EventText(label, note string) string {
 	return label + " (" + note + ")"
 }
 
-// The structure forms' fields. The server puts in the choices that come from the domain, then
-// Fill puts in the values and the errors.
+// The structure forms' fields, with the choices the domain offers; Fill puts in the values and
+// the errors.
+
+// options lists the choices of a select from values and their labels.
+func options[T ~string](values []T, label func(T) string) []Option {
+	opts := make([]Option, len(values))
+	for i, v := range values {
+		opts[i] = Option{Value: string(v), Label: label(v)}
+	}
+	return opts
+}
 
 func field(kind, name, label, hint string, options ...Option) FormField {
 	return FormField{Kind: kind, Options: options, Field: Field{Name: name, Label: label, Hint: hint}}
@@ -183,7 +195,8 @@ func Fill(fields []FormField, vals, errs map[string]string) []FormField {
 }
 
 // PartyUnitFields are the fields of a Party unit's create (creating) or edit form.
-func PartyUnitFields(creating bool, kinds, orgTypes []Option) []FormField {
+func PartyUnitFields(creating bool) []FormField {
+	kinds, orgTypes := options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label)
 	var fs []FormField
 	if creating {
 		fs = append(fs, field("text", "code", "Mã đơn vị", "Chữ không dấu, số, dấu chấm hoặc gạch ngang; không đổi về sau. Ví dụ: TU.X05.A03"))
@@ -200,7 +213,8 @@ func PartyUnitFields(creating bool, kinds, orgTypes []Option) []FormField {
 }
 
 // AdminUnitFields are the fields of an administrative unit's create (creating) or edit form.
-func AdminUnitFields(creating bool, levels []Option) []FormField {
+func AdminUnitFields(creating bool) []FormField {
+	levels := options(org.Levels, org.Level.Label)
 	var fs []FormField
 	if creating {
 		fs = append(fs, field("text", "code", "Mã đơn vị", "Chữ không dấu, số, dấu chấm hoặc gạch ngang; không đổi về sau."))
@@ -223,9 +237,10 @@ func effectiveAndNote() []FormField {
 		field("text", "note", "Căn cứ (số quyết định, nghị quyết)", "Ví dụ: Quyết định số 1234-QĐ/TU ngày 20/6/2025")}
 }
 
-// MergeForm is the form that merges units into a new one; party chooses the Party tree's
-// (kinds and org types) or the administrative tree's fields (levels).
-func MergeForm(party bool, kinds, orgTypes, levels []Option) FormView {
+// MergeForm is the form that merges units of tree into a new one, filled with vals and errs.
+func MergeForm(tree org.Tree, vals, errs map[string]string, msg string) FormView {
+	party := tree == org.PartyTree
+	kinds, orgTypes, levels := options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label), options(org.Levels, org.Level.Label)
 	fs := append([]FormField{field("textarea", "predecessors", "Mã các đơn vị được sáp nhập",
 		"Mỗi mã một dòng. Các đơn vị này hết hiệu lực từ ngày sáp nhập; đơn vị trực thuộc của chúng chuyển sang đơn vị mới.")},
 		effectiveAndNote()...)
@@ -238,7 +253,8 @@ func MergeForm(party bool, kinds, orgTypes, levels []Option) FormView {
 		fs = append(fs, field("select", "level", "Cấp hành chính của đơn vị mới", "", levels...),
 			field("text", "local_word", "Gọi là", "Ví dụ: xã, phường, ấp, khu phố"))
 	}
-	return FormView{Title: title, Submit: "Sáp nhập", Cancel: "/org", Fields: append(fs, field("text", "parent_code", "Mã đơn vị cấp trên của đơn vị mới", "")),
+	fs = append(fs, field("text", "parent_code", "Mã đơn vị cấp trên của đơn vị mới", ""))
+	return FormView{Title: title, Submit: "Sáp nhập", Cancel: "/org", Fields: Fill(fs, vals, errs), Error: msg,
 		Intro: "Số liệu của các đơn vị cũ được quy về đơn vị mới khi so sánh qua các năm."}
 }
 
@@ -266,8 +282,11 @@ func MoveForm() FormView {
 		Fields: append([]FormField{field("text", "parent_code", "Mã đơn vị cấp trên mới", "")}, effectiveAndNote()...)}
 }
 
-// LinkForm changes the cell that serves a hamlet; modes are the ways it may be served.
-func LinkForm(modes []Option) FormView {
+// LinkForm changes the cell that serves a hamlet.
+func LinkForm() FormView {
+	modes := []Option{{Value: string(org.OwnCell), Label: org.OwnCell.Label()},
+		{Value: string(org.CombinedCell), Label: org.CombinedCell.Label() + " với chi bộ thôn khác"},
+		{Value: "none", Label: "Chưa có đảng viên (trắng đảng viên)"}}
 	return FormView{Title: "Đổi chi bộ phụ trách", Submit: "Lưu",
 		Intro: "Từ ngày được chọn, thôn, tổ dân phố này do chi bộ dưới đây phụ trách. Chi bộ trước đó vẫn được ghi trong lịch sử.",
 		Fields: []FormField{field("select", "mode", "Hình thức", "", modes...),

@@ -22,8 +22,15 @@ type Hit struct {
 
 // Search finds units valid on asOf whose name contains text, ignoring accents and case
 // ("dong nai" finds "Đồng Nai"), or whose code starts with it, within scope. Results come in
-// Vietnamese order, Party units first, at most limit of each tree.
+// Vietnamese order, Party units first, at most limit of each tree. It returns only the errors
+// of the database.
 func Search(ctx context.Context, q pg.Querier, scope Scope, text string, asOf time.Time, limit int) ([]Hit, error) {
+	return SearchPage(ctx, q, scope, text, asOf, limit, 0)
+}
+
+// SearchPage is Search skipping the first offset hits of each tree, to show a later page; it
+// too returns only the errors of the database.
+func SearchPage(ctx context.Context, q pg.Querier, scope Scope, text string, asOf time.Time, limit, offset int) ([]Hit, error) {
 	text = strings.Join(strings.Fields(text), " ")
 	if text == "" {
 		return nil, nil
@@ -36,7 +43,7 @@ func Search(ctx context.Context, q pg.Querier, scope Scope, text string, asOf ti
 		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
 		  AND ($3::bigint[] IS NULL OR party_in_scope(u.id, $3, $2))
 		ORDER BY v.name COLLATE "vi-x-icu", u.code
-		LIMIT $4)
+		LIMIT $4 OFFSET $5)
 		UNION ALL
 		(SELECT 'admin', a.id, a.code, v.name, a.level,
 			COALESCE((SELECT av.name FROM admin_version_at(v.parent_id, $2) av), '')
@@ -45,8 +52,8 @@ func Search(ctx context.Context, q pg.Querier, scope Scope, text string, asOf ti
 		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
 		  AND ($3::bigint[] IS NULL OR admin_in_scope(a.id, $3, $2))
 		ORDER BY v.name COLLATE "vi-x-icu", a.code
-		LIMIT $4)`,
-		escapeLike(text), asOf, scope.SQLRoots(), limit)
+		LIMIT $4 OFFSET $5)`,
+		escapeLike(text), asOf, scope.SQLRoots(), limit, offset)
 	if err != nil {
 		return nil, err
 	}

@@ -18,15 +18,6 @@ func fieldErrors(inv *apperr.Invalid) map[string]string {
 	return inv.Fields
 }
 
-// options lists the choices of a select from values and their labels.
-func options[T ~string](values []T, label func(T) string) []web.Option {
-	opts := make([]web.Option, len(values))
-	for i, v := range values {
-		opts[i] = web.Option{Value: string(v), Label: label(v)}
-	}
-	return opts
-}
-
 // renderForm renders v with 200, or 422 when it carries errors.
 func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c caller, v web.FormView) {
 	status := http.StatusOK

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"maps"
 	"net/http"
 	"strconv"
@@ -16,8 +17,8 @@ import (
 type change struct {
 	form     func() web.FormView
 	defaults map[string]string
-	// apply performs the change; it returns the form's own errors, or the domain's.
-	apply func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error
+	// apply reads the form (its own errors go to f) and returns the domain call that performs it.
+	apply func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error
 	// aliases maps the domain's field names to the form fields that feed them.
 	aliases map[string]string
 }
@@ -38,33 +39,11 @@ func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
 		vals := map[string]string{"effective": format.ISODate(s.today())}
 		maps.Copy(vals, ch.defaults)
 		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-			return s.changeView(tree, ch, u, vals, inv, msg)
+			return web.ChangeForm(ch.form(), u, s.today(), vals, fieldErrors(inv), msg)
 		}
 		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
-			return unitHref(tree, id, s.today()), ch.apply(s, r, c, f, u)
+			return web.UnitHref(tree, id, s.today()), orFormErr(f, ch.apply(s, r, c, f, u))
 		}, ch.aliases)
-	}
-}
-
-func (s *Server) changeView(tree org.Tree, ch change, u org.Unit, vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-	v := ch.form()
-	v.Title += ": " + u.Name
-	v.Error, v.Cancel = msg, unitHref(tree, u.ID, s.today())
-	v.Hidden = []web.Field{{Name: "version", Value: strconv.Itoa(u.Version)}}
-	v.Fields = web.Fill(v.Fields, vals, fieldErrors(inv))
-	return v
-}
-
-// reorg reads the date and the decision of a reorganisation.
-func reorg(f *form) org.Reorg { return org.Reorg{Effective: f.date("effective"), Note: f.text("note")} }
-
-func closeChange(tree org.Tree) change {
-	return change{
-		form: web.CloseForm, defaults: map[string]string{"on": ""},
-		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
-			on, version := f.date("on"), f.int("version")
-			return orFormErr(f, func() error { return org.CloseUnit(r.Context(), s.DB, c.Scope, tree, u.ID, version, on) })
-		},
 	}
 }
 
@@ -76,73 +55,69 @@ func orFormErr(f *form, save func() error) error {
 	return save()
 }
 
-func renameChange(tree org.Tree) change {
-	return change{
-		form: func() web.FormView { return web.RenameForm(tree == org.AdminTree) },
-		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
-			re := reorg(f)
-			return orFormErr(f, func() error {
-				if tree == org.AdminTree {
-					return org.RenameAdminUnit(r.Context(), s.DB, c.Scope, re, u.ID, f.text("name"), f.text("local_word"))
-				}
-				return org.RenameUnit(r.Context(), s.DB, c.Scope, tree, re, u.ID, f.text("name"))
-			})
-		},
+// requireText adds msg to field when nothing was typed there.
+func requireText(f *form, field, msg string) {
+	if f.text(field) == "" {
+		f.inv.Add(field, msg)
 	}
+}
+
+// reorg reads the date and the decision of a reorganisation.
+func reorg(f *form) org.Reorg { return org.Reorg{Effective: f.date("effective"), Note: f.text("note")} }
+
+func closeChange(tree org.Tree) change {
+	return change{form: web.CloseForm, defaults: map[string]string{"on": ""},
+		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
+			on, version := f.date("on"), f.int("version")
+			return func() error { return org.CloseUnit(r.Context(), s.DB, c.Scope, tree, u.ID, version, on) }
+		}}
+}
+
+func renameChange(tree org.Tree) change {
+	return change{form: func() web.FormView { return web.RenameForm(tree == org.AdminTree) },
+		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
+			re, name := reorg(f), f.text("name")
+			if tree == org.AdminTree {
+				return func() error {
+					return org.RenameAdminUnit(r.Context(), s.DB, c.Scope, re, u.ID, name, f.text("local_word"))
+				}
+			}
+			return func() error { return org.RenameUnit(r.Context(), s.DB, c.Scope, tree, re, u.ID, name) }
+		}}
 }
 
 func moveChange(tree org.Tree) change {
-	return change{
-		form:    web.MoveForm,
-		aliases: map[string]string{"parent_id": "parent_code"},
-		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
+	return change{form: web.MoveForm, aliases: parentAlias,
+		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
 			re := reorg(f)
-			if f.text("parent_code") == "" {
-				f.inv.Add("parent_code", "Nhập mã đơn vị cấp trên mới.")
-			}
 			parent := s.unitByCode(r, c.Scope, tree, f, "parent_code", re.Effective)
-			return orFormErr(f, func() error { return org.MoveUnit(r.Context(), s.DB, c.Scope, tree, re, u.ID, parent) })
-		},
-	}
+			requireText(f, "parent_code", "Nhập mã đơn vị cấp trên mới.")
+			return func() error { return org.MoveUnit(r.Context(), s.DB, c.Scope, tree, re, u.ID, parent) }
+		}}
 }
 
-var linkChange = change{
-	form: func() web.FormView {
-		return web.LinkForm([]web.Option{{Value: string(org.OwnCell), Label: org.OwnCell.Label()},
-			{Value: string(org.CombinedCell), Label: org.CombinedCell.Label() + " với chi bộ thôn khác"},
-			{Value: "none", Label: "Chưa có đảng viên (trắng đảng viên)"}})
-	},
-	defaults: map[string]string{"mode": string(org.OwnCell)},
-	aliases:  map[string]string{"cell_id": "cell_code", "hamlet_id": "from"},
-	apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
-		from, mode := f.date("from"), org.LinkMode(f.text("mode"))
-		var cell int64
+var linkChange = change{form: web.LinkForm, defaults: map[string]string{"mode": string(org.OwnCell)},
+	aliases: map[string]string{"cell_id": "cell_code", "hamlet_id": "from"},
+	apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
+		from, mode, cell := f.date("from"), org.LinkMode(f.text("mode")), int64(0)
 		if mode != "none" {
-			if f.text("cell_code") == "" {
-				f.inv.Add("cell_code", "Nhập mã chi bộ phụ trách.")
-			}
 			cell = s.unitByCode(r, c.Scope, org.PartyTree, f, "cell_code", from)
+			requireText(f, "cell_code", "Nhập mã chi bộ phụ trách.")
 		}
-		return orFormErr(f, func() error { return org.SetLink(r.Context(), s.DB, c.Scope, u.ID, cell, mode, from) })
-	},
-}
+		return func() error { return org.SetLink(r.Context(), s.DB, c.Scope, u.ID, cell, mode, from) }
+	}}
 
 // splitParts is how many successors the split form offers.
 const splitParts = 4
 
 func splitChange(tree org.Tree) change {
-	return change{
-		form: func() web.FormView { return web.SplitForm(splitParts) },
+	return change{form: func() web.FormView { return web.SplitForm(splitParts) },
 		// A successor's own fields come back unnumbered: show them with the first part.
 		aliases: map[string]string{"code": "code_1", "name": "name_1", "successors": "share_1", "predecessors": "effective"},
-		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) error {
+		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
 			re, parts := reorg(f), splitPartsOf(f)
-			return orFormErr(f, func() error {
-				_, err := org.SplitInto(r.Context(), s.DB, c.Scope, tree, re, u.ID, parts)
-				return err
-			})
-		},
-	}
+			return func() error { _, err := org.SplitInto(r.Context(), s.DB, c.Scope, tree, re, u.ID, parts); return err }
+		}}
 }
 
 // splitPartsOf reads the successors filled in the split form.
@@ -169,15 +144,12 @@ func splitPartsOf(f *form) []org.NewPart {
 func (s *Server) mergeForm(tree org.Tree) callerHandler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) {
 		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-			v := web.MergeForm(tree == org.PartyTree, options(org.Kinds, org.Kind.Label), options(org.OrgTypes, org.OrgType.Label),
-				options(org.Levels, org.Level.Label))
-			v.Error, v.Fields = msg, web.Fill(v.Fields, vals, fieldErrors(inv))
-			return v
+			return web.MergeForm(tree, vals, fieldErrors(inv), msg)
 		}
 		s.formPage(w, r, c, view, map[string]string{"effective": format.ISODate(s.today())}, func(f *form) (string, error) {
 			re := reorg(f)
 			id, err := s.merge(r, c, tree, f, re)
-			return unitHref(tree, id, re.Effective), err
+			return web.UnitHref(tree, id, re.Effective), err
 		}, parentAlias)
 	}
 }
@@ -195,11 +167,7 @@ func (s *Server) merge(r *http.Request, c caller, tree org.Tree, f *form, re org
 		}
 		preds = append(preds, u.ID)
 	}
-	on := re.Effective
-	if on.IsZero() {
-		on = s.today()
-	}
-	parent := s.unitByCode(r, c.Scope, tree, f, "parent_code", on)
+	parent := s.unitByCode(r, c.Scope, tree, f, "parent_code", cmp.Or(re.Effective, s.today()))
 	if err := f.inv.Err(); err != nil {
 		return 0, err
 	}

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strconv"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 
@@ -26,30 +26,26 @@ func (s *Server) orgExport(w http.ResponseWriter, r *http.Request, c caller) {
 
 // orgExportCSV writes one structure table on the as-of date.
 func (s *Server) orgExportCSV(w http.ResponseWriter, r *http.Request, c caller) {
-	name := chi.URLParam(r, "table")
+	name, asOf := chi.URLParam(r, "table"), s.asOf(r)
 	table, ok := structureTables[name]
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	asOf := s.asOf(r)
 	sheets, err := org.ExportStructure(r.Context(), s.DB, c.Scope, asOf)
-	if err != nil {
+	i := slices.IndexFunc(sheets, func(sh exchange.Sheet) bool { return sh.Sheet == table.Sheet })
+	var buf bytes.Buffer
+	if err == nil && i >= 0 {
+		err = exchange.WriteCSV(&buf, sheets[i])
+	}
+	switch {
+	case err != nil:
 		s.fail(w, r, err)
-		return
+	case i < 0:
+		s.notFound(w, r)
+	default:
+		sendFile(w, "text/csv; charset=utf-8", fmt.Sprintf("%s-%s.csv", name, format.ISODate(asOf)), buf.Bytes())
 	}
-	for _, sh := range sheets {
-		if sh.Sheet == table.Sheet {
-			var buf bytes.Buffer
-			if err := exchange.WriteCSV(&buf, sh); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			sendFile(w, "text/csv; charset=utf-8", fmt.Sprintf("%s-%s.csv", name, format.ISODate(asOf)), buf.Bytes())
-			return
-		}
-	}
-	s.notFound(w, r)
 }
 
 // orgTemplate is the empty structure workbook, to fill in.
@@ -59,20 +55,4 @@ func (s *Server) orgTemplate(w http.ResponseWriter, r *http.Request, c caller) {
 		sheets = append(sheets, exchange.Sheet{Table: t})
 	}
 	s.sendXLSX(w, r, "mau-co-cau-to-chuc.xlsx", sheets...)
-}
-
-func (s *Server) sendXLSX(w http.ResponseWriter, r *http.Request, filename string, sheets ...exchange.Sheet) {
-	var buf bytes.Buffer
-	if err := exchange.WriteXLSX(&buf, sheets...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sendFile(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename, buf.Bytes())
-}
-
-func sendFile(w http.ResponseWriter, contentType, filename string, body []byte) {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	_, _ = w.Write(body)
 }

@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -285,5 +287,61 @@ func TestDownloadedStructureFilePassesADryRunUnchanged(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(string(html), want) {
 			t.Fatalf("status %d, no %q:\n%s", resp.StatusCode, want, html)
 		}
+	}
+}
+
+// More hits than a page holds: the first page says so and links to the next, which shows the rest.
+func TestSearchSaysWhenResultsGoOnAndPages(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newOrgFixture(t, s, base)
+	for i := 1; i <= 52; i++ {
+		n := strconv.Itoa(100 + i)
+		f.tree.Party(org.PartyUnitInput{Code: "TU.X01.K" + n, Name: "Chi bộ khu phố " + n, Kind: org.AffiliatedCell, ParentID: f.commune, TermMonths: 60})
+	}
+	_, body := send(t, f.staff, "GET", base+"/org?q=khu+pho&date=2024-01-01", nil)
+	if !strings.Contains(body, `data-testid="hits-pager"`) || !strings.Contains(body, "Còn kết quả khác") {
+		t.Fatalf("first page does not say more hits follow:\n%s", body)
+	}
+	if strings.Contains(body, "Chi bộ khu phố 151") || !strings.Contains(body, "Chi bộ khu phố 150") {
+		t.Error("first page should show the first 50 hits, and only them")
+	}
+	_, body = send(t, f.staff, "GET", base+"/org?date=2024-01-01&page=2&q=khu+pho", nil)
+	if !strings.Contains(body, "Chi bộ khu phố 151") || !strings.Contains(body, "Chi bộ khu phố 152") || strings.Contains(body, "Chi bộ khu phố 150<") {
+		t.Error("second page should show the hits after the first 50")
+	}
+	if strings.Contains(body, "Còn kết quả khác") || !strings.Contains(body, "Trang trước") {
+		t.Error("the last page should link back and say nothing follows")
+	}
+}
+
+// A viewer sees no link on the structure pages that would answer 403: the changes are offered
+// only to whoever may make them.
+func TestViewerSeesOnlyOrgLinksTheyMayOpen(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newOrgFixture(t, s, base)
+	addUser(t, s, "xem", account.Viewer, f.province)
+	viewer := signIn(t, base, "xem")
+	hrefs := regexp.MustCompile(`href="(/org[^"]*)"`)
+	pages := []string{"/org?date=2024-01-01", "/org/party/" + strconv.FormatInt(f.commune, 10) + "?date=2024-01-01",
+		"/org/party/" + strconv.FormatInt(f.cell, 10) + "?date=2024-01-01", "/org/admin/" + strconv.FormatInt(f.hamlet, 10) + "?date=2024-01-01"}
+	for _, page := range pages {
+		_, body := send(t, viewer, "GET", base+page, nil)
+		links := hrefs.FindAllStringSubmatch(body, -1)
+		if len(links) == 0 {
+			t.Fatalf("%s shows no link to the structure:\n%s", page, body)
+		}
+		for _, l := range links {
+			href := html.UnescapeString(l[1])
+			if resp, _ := send(t, viewer, "GET", base+href, nil); resp.StatusCode == http.StatusForbidden {
+				t.Errorf("%s links to %s, which answers the viewer 403", page, href)
+			}
+		}
+	}
+	if _, body := send(t, viewer, "GET", base+pages[0], nil); !strings.Contains(body, "Tải cơ cấu (Excel)") || strings.Contains(body, "/org/import") {
+		t.Error("a viewer should be offered the export, not the import")
+	}
+	// Staff still see the changes.
+	if _, body := send(t, f.staff, "GET", base+pages[1], nil); !strings.Contains(body, "/edit") || !strings.Contains(body, "/rename") {
+		t.Error("staff should see the changes they may make")
 	}
 }
