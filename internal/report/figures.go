@@ -209,9 +209,13 @@ func (f Figures) rangeErrors() map[string]string {
 // unusualKeys are the movements worth a second look when far above the cell's usual.
 var unusualKeys = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "withdrew", "transferred_out"}
 
+// unusualFloor is the smallest movement worth a warning: a cell that admits one person every
+// few quarters is not unusual for admitting two.
+const unusualFloor = 5
+
 // Unusual compares f with the cell's previous reports (up to four) and warns, per field, of a
-// movement more than three times its average there. Warnings ask for confirmation; they do not
-// refuse.
+// movement of at least unusualFloor people and more than three times its average there.
+// Warnings ask for confirmation; they do not refuse.
 func (f Figures) Unusual(previous []Figures) map[string]string {
 	warns := map[string]string{}
 	if len(previous) == 0 {
@@ -223,9 +227,9 @@ func (f Figures) Unusual(previous []Figures) map[string]string {
 			sum += p[k]
 		}
 		avg := float64(sum) / float64(len(previous))
-		if avg > 0 && float64(f[k]) > 3*avg {
-			warns[k] = fmt.Sprintf("%s: %d, hơn ba lần mức trung bình %.1f của %d quý trước. Xin kiểm tra lại; nếu đúng, đánh dấu xác nhận.",
-				Label(k), f[k], avg, len(previous))
+		if avg > 0 && f[k] >= unusualFloor && float64(f[k]) > 3*avg {
+			warns[k] = fmt.Sprintf("%s: %d, hơn ba lần mức trung bình %s của %d quý trước. Xin kiểm tra lại; nếu đúng, đánh dấu xác nhận.",
+				Label(k), f[k], strings.Replace(strconv.FormatFloat(avg, 'f', 1, 64), ".", ",", 1), len(previous))
 		}
 	}
 	return warns
