@@ -20,11 +20,11 @@ func NewAuditRow(a audit.Row) AuditRowView {
 }
 
 // AuditWords names what the packages record in their own Vietnamese: the report's figures
-// (with their section where a label repeats, as "Nữ" does) and enumerated values.
+// (report.FullLabel) and enumerated values.
 var AuditWords = audit.Words{
 	Field: func(entity, key string) string {
 		if entity == "quarterly_report" {
-			return reportFieldLabels[key]
+			return report.FullLabel(key)
 		}
 		return ""
 	},
@@ -48,21 +48,3 @@ var AuditWords = audit.Words{
 		return ""
 	},
 }
-
-var reportFieldLabels = func() map[string]string {
-	seen, labels := map[string]int{}, map[string]string{}
-	for _, sec := range report.Sections {
-		for _, f := range sec.Fields {
-			seen[f.Label]++
-		}
-	}
-	for _, sec := range report.Sections {
-		for _, f := range sec.Fields {
-			labels[f.Key] = f.Label
-			if seen[f.Label] > 1 {
-				labels[f.Key] = f.Label + " (" + sec.Title + ")"
-			}
-		}
-	}
-	return labels
-}()

@@ -98,6 +98,31 @@ var fieldByKey = func() map[string]Field {
 // Label is the Vietnamese label of field key.
 func Label(key string) string { return fieldByKey[key].Label }
 
+// FullLabel is Label, with its section's title where another section has a field of the same
+// label ("Nữ" is both a member at the end of the quarter and one newly admitted); "" for a key
+// that is no field.
+func FullLabel(key string) string { return fullLabels[key] }
+
+var fullLabels = func() map[string]string {
+	count, labels := map[string]int{}, map[string]string{}
+	for _, f := range Fields {
+		count[f.Label]++
+	}
+	for _, sec := range Sections {
+		for _, f := range sec.Fields {
+			labels[f.Key] = f.Label
+			if count[f.Label] > 1 {
+				_, title, numbered := strings.Cut(sec.Title, ". ") // "4. Trong số …" → "Trong số …"
+				if !numbered {
+					title = sec.Title
+				}
+				labels[f.Key] = f.Label + " (" + title + ")"
+			}
+		}
+	}
+	return labels
+}()
+
 // columns is the SQL list of the figure columns, in Fields order.
 var columns = func() string {
 	keys := make([]string, len(Fields))

@@ -145,7 +145,7 @@ func Diff(a, b Figures) []Change {
 	var out []Change
 	for _, f := range Fields {
 		if a[f.Key] != b[f.Key] {
-			out = append(out, Change{Key: f.Key, Label: f.Label, Old: a[f.Key], New: b[f.Key]})
+			out = append(out, Change{Key: f.Key, Label: FullLabel(f.Key), Old: a[f.Key], New: b[f.Key]})
 		}
 	}
 	return out

@@ -33,3 +33,28 @@ func TestUnusualNeedsAFloorAndSpeaksVietnamese(t *testing.T) {
 		t.Error("seven admitted after four quarters of two is unusual")
 	}
 }
+
+// Every field has a label of its own where people read a change (history, conflicts, the change
+// log): a label two sections share names its section.
+func TestEveryFieldHasAFullLabelOfItsOwn(t *testing.T) {
+	seen := map[string]string{}
+	for _, f := range report.Fields {
+		l := report.FullLabel(f.Key)
+		if !strings.HasPrefix(l, f.Label) {
+			t.Errorf("%s: full label %q does not start with its label %q", f.Key, l, f.Label)
+		}
+		if other, ok := seen[l]; ok {
+			t.Errorf("%s and %s are both %q", other, f.Key, l)
+		}
+		seen[l] = f.Key
+	}
+	if got := report.FullLabel("women"); got == "Nữ" {
+		t.Errorf("women reads %q, like the women newly admitted", got)
+	}
+}
+
+func TestAFullLabelNamesItsSectionInWholeLetters(t *testing.T) {
+	if got, want := report.FullLabel("women"), "Nữ (Đảng viên cuối quý)"; got != want {
+		t.Errorf("FullLabel(women) = %q, want %q", got, want)
+	}
+}
