@@ -52,6 +52,11 @@ func NewReportView(rep report.Report, may report.Permits, own bool, today time.T
 	if rep.ID != 0 {
 		v.HistoryHref = v.Action + "/history"
 	}
+	prev, next := rep.Period.Previous(), rep.Period.Next()
+	v.Quarters = []Link{{Label: "‹ " + prev.String(), Href: ReportHref(rep.CellID, prev)}}
+	if next.Ended(today) {
+		v.Quarters = append(v.Quarters, Link{Label: next.String() + " ›", Href: ReportHref(rep.CellID, next)})
+	}
 	if !own {
 		v.StatusHref = ReportStatusHref(0, rep.Period)
 	}
@@ -91,11 +96,19 @@ func ReportSections(values, errs, warns map[string]string) []ReportSection {
 	for i, s := range report.Sections {
 		out[i].Title = s.Title
 		for _, f := range s.Fields {
-			out[i].Fields = append(out[i].Fields, ReportField{Key: f.Key, Label: f.Label, Hint: f.Hint,
+			out[i].Fields = append(out[i].Fields, ReportField{Key: f.Key, Label: f.Label, Hint: f.Hint, YesNo: f.YesNo,
 				Value: values[f.Key], Error: errs[f.Key], Warning: warns[f.Key]})
 		}
 	}
 	return out
+}
+
+// YesNoText is how a yes/no figure reads: "Có" for 1, "Chưa" for 0 (or empty).
+func YesNoText(v string) string {
+	if v == "1" {
+		return "Có"
+	}
+	return "Chưa"
 }
 
 // ReportCheckList is the live check panel's list: the hard rules f breaks, in form order.

@@ -19,6 +19,7 @@ type Field struct {
 	Key   string
 	Label string
 	Hint  string
+	YesNo bool // 1 for yes, 0 for no: chosen, not typed, on the form
 }
 
 // Section groups the fields shown together on the form.
@@ -74,7 +75,7 @@ var Sections = []Section{
 	{Title: "5. Sinh hoạt chi bộ", Fields: []Field{
 		{Key: "monthly_meetings", Label: "Số kỳ sinh hoạt thường kỳ (0–3)"},
 		{Key: "thematic_meetings", Label: "Số kỳ sinh hoạt chuyên đề"},
-		{Key: "congress_held", Label: "Đã tổ chức đại hội chi bộ trong quý (1 = có, 0 = chưa)"},
+		{Key: "congress_held", Label: "Đã tổ chức đại hội chi bộ trong quý", YesNo: true},
 	}},
 }
 

@@ -37,6 +37,9 @@ var FiguresTable = func() exchange.Table {
 
 // columnHeader makes a figure's column header unique: labels such as "Nữ" repeat across sections.
 func columnHeader(s Section, f Field) string {
+	if f.YesNo {
+		return s.Title[3:] + " – " + f.Label + " (1 = có, 0 = chưa)"
+	}
 	return s.Title[3:] + " – " + f.Label
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -40,5 +41,32 @@ func TestTypingInTheReportFormKeepsToThePolicy(t *testing.T) {
 	}
 	if len(got) != 1 {
 		t.Errorf("the probe heard %q after an inline style, want one violation", got)
+	}
+}
+
+// On a phone the secretary chooses whether the congress was held (not 1 or 0), every control is
+// at least 44 px tall, and the quarter before is one tap away; the quarter after only once it
+// has ended.
+func TestReportFormOnAPhoneIsChosenAndTapped(t *testing.T) {
+	s, base := newTestServer(t)
+	newReportFixture(t, s, base)
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, "bithu", 360, 740)
+	b.Open(base+"/reports", 360, 740)
+	if got := browsertest.Eval[string](b, `[...document.querySelectorAll("select#congress_held option")].map(o => o.text).join("/")`); got != "Chưa/Có" {
+		t.Errorf("the congress is chosen from %q, want Chưa/Có", got)
+	}
+	if h := browsertest.Eval[float64](b, `Math.min(...[...document.querySelectorAll(".figure input, .figure select")].map(e => e.getBoundingClientRect().height))`); h < 44 {
+		t.Errorf("the smallest figure control is %.0f px tall, under 44", h)
+	}
+	if got := b.Text("[data-testid=quarter-nav]"); got != "‹ Quý 1/2026" {
+		t.Errorf("quarter links %q: the last quarter ended has no next one yet", got)
+	}
+	b.ClickLinkToPage("‹ Quý 1/2026")
+	if got := b.Text("h1"); got != "Báo cáo Quý 1/2026" {
+		t.Fatalf("the quarter before opens %q", got)
+	}
+	if got := b.Text("[data-testid=quarter-nav]"); !strings.Contains(got, "Quý 2/2026 ›") {
+		t.Errorf("quarter links %q lack the quarter after", got)
 	}
 }
