@@ -90,17 +90,45 @@ func reportNotice(rep report.Report, today time.Time) string {
 	return n
 }
 
-// ReportSections is the form's fieldsets holding values, with each field's error and warning.
+// ReportSections is the form's fieldsets holding values, with each field's error and warning;
+// the first field in error takes the cursor.
 func ReportSections(values, errs, warns map[string]string) []ReportSection {
 	out := make([]ReportSection, len(report.Sections))
+	focused := false
 	for i, s := range report.Sections {
 		out[i].Title = s.Title
 		for _, f := range s.Fields {
-			out[i].Fields = append(out[i].Fields, ReportField{Key: f.Key, Label: f.Label, Hint: f.Hint, YesNo: f.YesNo,
-				Value: values[f.Key], Error: errs[f.Key], Warning: warns[f.Key]})
+			field := ReportField{Key: f.Key, Label: f.Label, Hint: f.Hint, YesNo: f.YesNo,
+				Value: values[f.Key], Error: errs[f.Key], Warning: warns[f.Key]}
+			if field.Error != "" && !focused {
+				field.Focus, focused = true, true
+			}
+			out[i].Fields = append(out[i].Fields, field)
 		}
 	}
 	return out
+}
+
+// ReportFieldKeys are the report's fields, in form order.
+func ReportFieldKeys() []string {
+	keys := make([]string, len(report.Fields))
+	for i, f := range report.Fields {
+		keys[i] = f.Key
+	}
+	return keys
+}
+
+// ReportLiveErrors are the errors the live check puts beside the fields: the rules the figures
+// break, and the fields that could not be read.
+func ReportLiveErrors(figs report.Figures, unread map[string]string) map[string]string {
+	errs := figs.Check()
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	for k, msg := range unread {
+		errs[k] = msg
+	}
+	return errs
 }
 
 // YesNoText is how a yes/no figure reads: "Có" for 1, "Chưa" for 0 (or empty).

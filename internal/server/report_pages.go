@@ -190,7 +190,8 @@ func (s *Server) reportCheck(w http.ResponseWriter, r *http.Request, c caller) {
 		return
 	}
 	figs, notEnded := readReportEntry(f, c, rep.CellID).Figures, report.CheckEnded(rep.Period, s.today())
-	s.render(w, r, http.StatusOK, web.ReportChecks(web.ReportLiveChecks(apperr.Message(notEnded), figs, f.inv.Fields)))
+	s.render(w, r, http.StatusOK, web.ReportLive(web.ReportLiveChecks(apperr.Message(notEnded), figs, f.inv.Fields),
+		web.ReportLiveErrors(figs, f.inv.Fields)))
 }
 
 // reportStep takes one workflow step (return, approve, accept, reopen, request reopen).

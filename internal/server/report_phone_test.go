@@ -70,3 +70,27 @@ func TestReportFormOnAPhoneIsChosenAndTapped(t *testing.T) {
 		t.Errorf("quarter links %q lack the quarter after", got)
 	}
 }
+
+// An error shows beside its field as the secretary types and goes once the field is right; after
+// a refused submission the cursor is in the first field in error.
+func TestReportErrorsShowAndClearBesideTheirFields(t *testing.T) {
+	s, base := newTestServer(t)
+	newReportFixture(t, s, base)
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, "bithu", 360, 740)
+	b.Open(base+"/reports", 360, 740)
+	b.Fill("#admitted", "2")
+	b.Fill("#closing", "15") // 14 + 2 = 16
+	b.WaitText("[data-testid=error-closing]", "Cuối quý phải bằng 16")
+	b.ClickToPage("[data-testid=submit]")
+	if got := browsertest.Eval[string](b, `document.activeElement.id`); got != "closing" {
+		t.Errorf("after the refused submission the cursor is in %q, want the first field in error, closing", got)
+	}
+	b.Fill("#closing", "16")
+	b.Fill("#full_members", "14")
+	b.Fill("#probationary", "2")
+	b.WaitText("[data-testid=checks]", "Số liệu khớp")
+	if hidden := browsertest.Eval[bool](b, `document.querySelector("[data-testid=error-closing]").hidden`); !hidden {
+		t.Errorf("the fixed closing still shows %q", browsertest.Eval[string](b, `document.querySelector("[data-testid=error-closing]").textContent`))
+	}
+}
