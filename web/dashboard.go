@@ -141,8 +141,9 @@ func DashboardAnchor(i int) string { return "bang-" + strconv.Itoa(i+1) }
 // own dashboard, and the totals. They depend on the figures alone, not on who looks.
 func DashboardTablesOf(d dashboard.Dashboard) []DashboardTable {
 	tables := make([]DashboardTable, 0, len(dashboard.Sections))
-	for _, sec := range dashboard.Sections {
-		t := DashboardTable{Title: d.Heading(sec)}
+	q := DashboardQuery(d.Unit.ID, d.Year, d.AsOf) // d.Version names them: the tables may carry it
+	for i, sec := range dashboard.Sections {
+		t := DashboardTable{Title: d.Heading(sec), CSVHref: "/dashboard.csv?" + q + "&section=" + strconv.Itoa(i)}
 		for _, ind := range sec.Indicators {
 			t.Headers = append(t.Headers, DashboardCell{Text: ind.Label, Title: ind.Formula})
 		}

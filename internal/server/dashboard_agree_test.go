@@ -150,7 +150,12 @@ func TestPageAPICSVAndWorkbookShowTheSameNumbers(t *testing.T) {
 			}
 			fromXLSX := sheetTable(t, i, rows, false)
 
-			_, body := send(t, f.staff, "GET", base+"/dashboard.csv?"+q+"&section="+strconv.Itoa(i), nil)
+			// Each section's CSV is the one its table on the page offers.
+			link := regexp.MustCompile(`href="([^"]+)" data-testid="csv-bang-` + strconv.Itoa(i+1) + `"`).FindStringSubmatch(page)
+			if link == nil {
+				t.Fatalf("unit %d: the page offers no CSV of section %d", unit, i)
+			}
+			_, body := send(t, f.staff, "GET", base+html.UnescapeString(link[1]), nil)
 			r := csv.NewReader(bytes.NewReader([]byte(strings.TrimPrefix(body, "\ufeff"))))
 			r.FieldsPerRecord = -1
 			records, err := r.ReadAll()
