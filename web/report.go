@@ -52,6 +52,10 @@ func NewReportView(rep report.Report, may report.Permits, own bool, today time.T
 	if rep.ID != 0 {
 		v.HistoryHref = v.Action + "/history"
 	}
+	if rep.Locked(today) {
+		v.LockedNotice = "Kỳ báo cáo này đã khóa sổ từ " + format.Date(rep.LocksOn) + ": nếu trả lại hoặc mở lại, chi bộ chỉ sửa được " +
+			"khi Ban Tổ chức Tỉnh ủy gia hạn cho chi bộ (Thời hạn báo cáo → Gia hạn cho một chi bộ)."
+	}
 	prev, next := rep.Period.Previous(), rep.Period.Next()
 	v.Quarters = []Link{{Label: "‹ " + prev.String(), Href: ReportHref(rep.CellID, prev)}}
 	if next.Ended(today) {

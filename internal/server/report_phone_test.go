@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ptdang/internal/browsertest"
+	"ptdang/internal/report"
 )
 
 // Typing in the report form, with its live check and autosave, breaks none of the page's
@@ -92,5 +93,27 @@ func TestReportErrorsShowAndClearBesideTheirFields(t *testing.T) {
 	b.WaitText("[data-testid=checks]", "Số liệu khớp")
 	if hidden := browsertest.Eval[bool](b, `document.querySelector("[data-testid=error-closing]").hidden`); !hidden {
 		t.Errorf("the fixed closing still shows %q", browsertest.Eval[string](b, `document.querySelector("[data-testid=error-closing]").textContent`))
+	}
+}
+
+// The commune is told, where it returns a report, when the period has locked (the cell could not
+// fix it without an extension); "Mở lại" is offered only for a report already approved, a sent one
+// being returned instead.
+func TestReturningALockedReportSaysTheCellCannotFixIt(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base) // Q1/2026 sent on 05/04/2026; locks with the defaults on 30/04
+	q1 := reportHref(f.cell, report.Period{Year: 2026, Quarter: 1})
+	at(s, "2026-04-06")
+	_, open := send(t, f.xa, "GET", base+q1, nil)
+	if strings.Contains(open, `data-testid="locked-notice"`) || !strings.Contains(open, `data-testid="return"`) {
+		t.Error("before the lock: the return is offered without a lock notice")
+	}
+	if strings.Contains(open, "/reopen") {
+		t.Error("a sent report offers Mở lại beside Trả lại")
+	}
+	at(s, "2026-07-03")
+	_, locked := send(t, f.xa, "GET", base+q1, nil)
+	if !strings.Contains(locked, `data-testid="locked-notice"`) || !strings.Contains(locked, "đã khóa sổ từ") {
+		t.Error("after the lock the commune is not told that a returned report cannot be fixed")
 	}
 }
