@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -209,16 +210,54 @@ func TrendSVG(d dashboard.Dashboard) ([]byte, error) {
 	this, last := make([]float64, 4), make([]float64, 4)
 	for i := range 4 {
 		this[i], last[i] = float64(d.Total.AdmittedByQuarter[i]), float64(d.Total.LastYearByQuarter[i])
+		if i >= d.Quarters {
+			this[i] = charts.GetNullValue() // the line stops where the figures stop (Dashboard.FiguresOn)
+		}
 	}
+	// Drawn 480 wide so that, shrunk to a 360-px phone, its 18-px text still reads.
+	font := func(size float64) charts.FontStyle { return charts.NewFontStyleWithSize(size) }
 	p, err := charts.LineRender([][]float64{this, last},
 		charts.SVGOutputOptionFunc(),
-		charts.DimensionsOptionFunc(720, 300),
-		charts.TitleTextOptionFunc("Kết nạp theo quý: "+d.Unit.Name),
-		charts.XAxisLabelsOptionFunc([]string{"Quý 1", "Quý 2", "Quý 3", "Quý 4"}),
-		charts.LegendLabelsOptionFunc([]string{strconv.Itoa(d.Year), strconv.Itoa(d.Year - 1)}),
+		charts.DimensionsOptionFunc(480, 320),
+		func(o *charts.ChartOption) {
+			o.Legend = charts.LegendOption{SeriesNames: []string{strconv.Itoa(d.Year), strconv.Itoa(d.Year - 1)}, FontStyle: font(18)}
+			o.XAxis = charts.XAxisOption{Labels: []string{"Quý 1", "Quý 2", "Quý 3", "Quý 4"}, LabelFontStyle: font(18)}
+			y := charts.YAxisOption{Min: charts.Ptr(0.0), LabelFontStyle: font(18), ValueFormatter: wholePeople}
+			top := 0.0
+			for i := range 4 {
+				top = max(top, float64(d.Total.LastYearByQuarter[i]))
+				if i < d.Quarters {
+					top = max(top, float64(d.Total.AdmittedByQuarter[i]))
+				}
+			}
+			step := niceStep(top)
+			y.Max = charts.Ptr(max(math.Ceil(top/step), 1) * step)
+			y.LabelCount = int(*y.Max/step) + 1
+			o.YAxis = []charts.YAxisOption{y}
+		},
 	)
 	if err != nil {
 		return nil, err
 	}
 	return p.Bytes()
+}
+
+// niceStep is the axis step for values up to top: whole people, 1, 2 or 5 times a power of ten,
+// about five steps in all.
+func niceStep(top float64) float64 {
+	for step := 1.0; ; step *= 10 {
+		for _, m := range []float64{1, 2, 5} {
+			if top <= 5*m*step {
+				return m * step
+			}
+		}
+	}
+}
+
+// wholePeople writes an axis value the Vietnamese way (1.827), and none between whole people.
+func wholePeople(v float64) string {
+	if v != math.Trunc(v) {
+		return ""
+	}
+	return format.Int(int64(v))
 }
