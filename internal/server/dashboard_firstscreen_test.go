@@ -59,6 +59,10 @@ func TestDashboardFirstScreenAnswersWithoutScrolling(t *testing.T) {
 		if n := browsertest.Eval[int](b, `document.querySelectorAll("[data-testid=section-menu] a").length`); n != len(dashboard.Sections)+1 {
 			t.Errorf("%s: the section menu has %d links", vp.name, n)
 		}
+		// The ranking's bars are drawn, a third of the width at least, on a phone too.
+		if w := browsertest.Eval[float64](b, `Math.min(...[...document.querySelectorAll(".chart .bar-svg")].map(e => e.getBoundingClientRect().width))`); w < float64(vp.width)/3 {
+			t.Errorf("%s: the narrowest ranking bar's track is %.0f px wide", vp.name, w)
+		}
 		t.Logf("screenshot: %s", b.Screenshot(fmt.Sprintf("dashboard-province-%s", vp.name)))
 		if vp.name == "laptop" { // the table scrolls in its box, the unit's name stays in view
 			shift := browsertest.Eval[float64](b, `(() => { const box = document.querySelector(".dashboard-section .table-scroll");
