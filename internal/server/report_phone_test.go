@@ -12,11 +12,7 @@ import (
 // Typing in the report form, with its live check and autosave, breaks none of the page's
 // Content-Security-Policy (an inline style once did, at every keystroke).
 func TestTypingInTheReportFormKeepsToThePolicy(t *testing.T) {
-	s, base := newTestServer(t)
-	newReportFixture(t, s, base)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "bithu", 360, 740)
-	b.Open(base+"/reports", 360, 740)
+	b := secretaryOnAPhone(t)
 	browsertest.Eval[bool](b, `window.cspViolations = [];
 		document.addEventListener("securitypolicyviolation", e =>
 			window.cspViolations.push(e.violatedDirective + " " + e.sourceFile + ":" + e.lineNumber + " " + e.sample)); true`)
@@ -49,11 +45,7 @@ func TestTypingInTheReportFormKeepsToThePolicy(t *testing.T) {
 // at least 44 px tall, and the quarter before is one tap away; the quarter after only once it
 // has ended.
 func TestReportFormOnAPhoneIsChosenAndTapped(t *testing.T) {
-	s, base := newTestServer(t)
-	newReportFixture(t, s, base)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "bithu", 360, 740)
-	b.Open(base+"/reports", 360, 740)
+	b := secretaryOnAPhone(t)
 	if got := browsertest.Eval[string](b, `[...document.querySelectorAll("select#congress_held option")].map(o => o.text).join("/")`); got != "Chưa/Có" {
 		t.Errorf("the congress is chosen from %q, want Chưa/Có", got)
 	}
@@ -75,11 +67,7 @@ func TestReportFormOnAPhoneIsChosenAndTapped(t *testing.T) {
 // An error shows beside its field as the secretary types and goes once the field is right; after
 // a refused submission the cursor is in the first field in error.
 func TestReportErrorsShowAndClearBesideTheirFields(t *testing.T) {
-	s, base := newTestServer(t)
-	newReportFixture(t, s, base)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "bithu", 360, 740)
-	b.Open(base+"/reports", 360, 740)
+	b := secretaryOnAPhone(t)
 	b.Fill("#admitted", "2")
 	b.Fill("#closing", "15") // 14 + 2 = 16
 	b.WaitText("[data-testid=error-closing]", "Cuối quý phải bằng 16")
@@ -116,4 +104,15 @@ func TestReturningALockedReportSaysTheCellCannotFixIt(t *testing.T) {
 	if !strings.Contains(locked, `data-testid="locked-notice"`) || !strings.Contains(locked, "đã khóa sổ từ") {
 		t.Error("after the lock the commune is not told that a returned report cannot be fixed")
 	}
+}
+
+// secretaryOnAPhone opens the report form of the fixture's cell secretary on a 360-px phone.
+func secretaryOnAPhone(t *testing.T) *browsertest.Browser {
+	t.Helper()
+	s, base := newTestServer(t)
+	newReportFixture(t, s, base)
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, "bithu", 360, 740)
+	b.Open(base+"/reports", 360, 740)
+	return b
 }
