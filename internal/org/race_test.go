@@ -120,3 +120,24 @@ func TestSimultaneousMergesOfTheSameUnitsOneApplies(t *testing.T) {
 		t.Fatalf("%d reorganisation events, want 1 (%v)", events, err)
 	}
 }
+
+// Renames and moves made at once from one page (one version of the unit): one applies, the others
+// are told the unit changed meanwhile, instead of the last silently replacing the first.
+func TestSimultaneousRenamesAndMovesFromOnePageOneApplies(t *testing.T) {
+	f := newFixture(t)
+	db := pgtest.RacePool(t, f.db)
+	u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := org.Reorg{Effective: day("2021-01-01"), Note: "Quyết định 7", Version: u.Version}
+	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
+		if i%2 == 1 {
+			return org.MoveUnit(t.Context(), db, all, org.PartyTree, seen, f.cellB, u.ParentID)
+		}
+		return org.RenameUnit(t.Context(), db, all, org.PartyTree, seen, f.cellB, fmt.Sprintf("Chi bộ mới số %d", i))
+	}), nil)
+	if n := countAudit(t, f, "rename", "party_unit", f.cellB) + countAudit(t, f, "move", "party_unit", f.cellB); n != 1 {
+		t.Fatalf("%d renames and moves recorded, want 1", n)
+	}
+}

@@ -236,6 +236,19 @@ func (t tables) succeed(ctx context.Context, tx pgx.Tx, event, predecessor, succ
 type Reorg struct {
 	Effective time.Time // the first day of the new shape
 	Note      string    // the decision that ordered it, e.g. "Quyết định 1234-QĐ/TU"
+	// Version is the unit's version the person saw on its page, for a rename, move or split: a
+	// unit changed since is apperr.ErrConflict. 0 checks nothing (tools acting on a file or a
+	// decision, and merges, which name several units).
+	Version int
+}
+
+// holdSeen locks unit for the rest of tx when r carries the version the person saw, refusing a
+// unit changed since (apperr.ErrConflict): of two changes made from one page, one applies.
+func (r Reorg) holdSeen(ctx context.Context, tx pgx.Tx, t tables, unit int64) error {
+	if r.Version == 0 {
+		return nil
+	}
+	return holdVersion(ctx, tx, t.unit, unit, r.Version)
 }
 
 func (r Reorg) check(inv *apperr.Invalid) {
@@ -410,6 +423,9 @@ func (t tables) split(ctx context.Context, db pg.Beginner, scope Scope, r Reorg,
 	before func(tx pgx.Tx) error, create func(tx pgx.Tx, event int64, i int) (int64, error)) ([]int64, error) {
 	var ids []int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if err := r.holdSeen(ctx, tx, t, unit); err != nil {
+			return err
+		}
 		inv := &apperr.Invalid{}
 		r.check(inv)
 		if err := checkPredecessors(ctx, tx, t, scope, r, []int64{unit}, 1, inv); err != nil {
@@ -464,6 +480,9 @@ func rename(ctx context.Context, db pg.Beginner, scope Scope, t tables, r Reorg,
 	name = cleanName(name)
 	localWord = cleanName(strings.ToLower(localWord))
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if err := r.holdSeen(ctx, tx, t, unit); err != nil {
+			return err
+		}
 		inv := &apperr.Invalid{}
 		r.check(inv)
 		if name == "" {
@@ -509,6 +528,9 @@ func rename(ctx context.Context, db pg.Beginner, scope Scope, t tables, r Reorg,
 func MoveUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r Reorg, unit, parent int64) error {
 	t := tablesOf(tree)
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if err := r.holdSeen(ctx, tx, t, unit); err != nil {
+			return err
+		}
 		inv := &apperr.Invalid{}
 		r.check(inv)
 		if !r.Effective.IsZero() {

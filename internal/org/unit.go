@@ -329,9 +329,15 @@ func (t tables) checkClose(ctx context.Context, tx pgx.Tx, u Unit, on time.Time)
 // closeVersions ends unit's validity on the day before on. A version that starts on on itself
 // (a change made the same day) never takes effect and is removed. It refuses, naming field,
 // when the unit already changed after on: history is closed in order. It moves the unit's
-// version on without checking it: every caller holds the unit's row already (holdVersion for a
-// close, the reorganisation's lock for a merge or split), so nothing changed it since it was read.
+// version on from the version it holds locked: a caller's lock (holdVersion for a close, the
+// reorganisation's lock for a merge or split) is taken again at no cost, and a caller that forgot
+// one still cannot write over a change made meanwhile.
 func closeVersions(ctx context.Context, tx pgx.Tx, table string, unit int64, on time.Time, field string) error {
+	unitTable := strings.TrimSuffix(table, "_version")
+	var version int
+	if err := tx.QueryRow(ctx, `SELECT version FROM `+unitTable+` WHERE id = $1 FOR UPDATE`, unit).Scan(&version); err != nil {
+		return err
+	}
 	var later *time.Time
 	if err := tx.QueryRow(ctx, `SELECT max(valid_from) FROM `+table+` WHERE unit_id = $1 AND valid_from > $2`, unit, on).Scan(&later); err != nil {
 		return err
@@ -349,7 +355,10 @@ func closeVersions(ctx context.Context, tx pgx.Tx, table string, unit int64, on 
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE `+strings.TrimSuffix(table, "_version")+` SET version = version + 1 WHERE id = $1`, unit)
+	tag, err := tx.Exec(ctx, `UPDATE `+unitTable+` SET version = version + 1 WHERE id = $1 AND version = $2`, unit, version)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = errStale
+	}
 	return err
 }
 

@@ -63,7 +63,9 @@ func requireText(f *form, field, msg string) {
 }
 
 // reorg reads the date and the decision of a reorganisation.
-func reorg(f *form) org.Reorg { return org.Reorg{Effective: f.date("effective"), Note: f.text("note")} }
+func reorg(f *form) org.Reorg {
+	return org.Reorg{Effective: f.date("effective"), Note: f.text("note"), Version: f.int("version")}
+}
 
 func closeChange(tree org.Tree) change {
 	return change{form: web.CloseForm, defaults: map[string]string{"on": ""},
