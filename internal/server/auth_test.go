@@ -260,7 +260,7 @@ func TestSignInRenewsSessionAndChangesAreAuditedWithAddress(t *testing.T) {
 		t.Fatalf("old token still signed in: %d", resp.StatusCode)
 	}
 
-	resp, _ = send(t, f.staff, "POST", base+"/org/party/"+itoa(f.cell)+"/rename", url.Values{"version": {"1"}, "name": {"Chi bộ ấp Bàu Cạn Xanh"}, "effective": {"2024-05-01"}, "note": {"QĐ 77"}})
+	resp, _ = send(t, f.staff, "POST", base+"/org/party/"+itoa(f.cell)+"/rename", url.Values{"version": {unitVersion(t, s, f.cell)}, "name": {"Chi bộ ấp Bàu Cạn Xanh"}, "effective": {"2024-05-01"}, "note": {"QĐ 77"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("rename: %d", resp.StatusCode)
 	}

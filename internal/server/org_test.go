@@ -345,3 +345,13 @@ func TestViewerSeesOnlyOrgLinksTheyMayOpen(t *testing.T) {
 		t.Error("staff should see the changes they may make")
 	}
 }
+
+// unitVersion is the version of Party unit id that its pages send back with a change.
+func unitVersion(t *testing.T, s *Server, id int64) string {
+	t.Helper()
+	u, err := org.GetPartyUnit(t.Context(), s.DB, org.Everything(), id, s.today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return itoa(int64(u.Version))
+}

@@ -113,7 +113,7 @@ func TestLockoutAuditAndLogUseTheAddressTheTrustedProxyForwards(t *testing.T) {
 		t.Fatalf("sign-in audited as %+v, want from 203.0.113.6", rows)
 	}
 	// A change made through the proxy is audited with the client's address too.
-	req, _ := http.NewRequest("POST", base+"/org/party/"+itoa(f.cell)+"/rename", strings.NewReader(url.Values{"version": {"1"}, "name": {"Chi bộ ấp Bàu Cạn Xanh"}, "effective": {"2024-05-01"}}.Encode()))
+	req, _ := http.NewRequest("POST", base+"/org/party/"+itoa(f.cell)+"/rename", strings.NewReader(url.Values{"version": {unitVersion(t, s, f.cell)}, "name": {"Chi bộ ấp Bàu Cạn Xanh"}, "effective": {"2024-05-01"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", "203.0.113.7")
 	resp, err := f.staff.Do(req)
