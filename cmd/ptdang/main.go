@@ -19,6 +19,7 @@ import (
 	"ptdang/internal/config"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/demo"
+	"ptdang/internal/httpx"
 	"ptdang/internal/pg"
 	"ptdang/internal/server"
 )
@@ -148,7 +149,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 		defer replica.Close()
 		s.ReadDB = replica
 	}
-	return server.Run(ctx, l, s.Routes(), cfg.ShutdownTimeout, log)
+	return httpx.Run(ctx, l, s.Routes(), cfg.ShutdownTimeout, log)
 }
 
 func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {

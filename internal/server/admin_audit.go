@@ -9,6 +9,7 @@ import (
 	"ptdang/internal/audit"
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
+	"ptdang/internal/httpx"
 	"ptdang/web"
 )
 
@@ -68,5 +69,5 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fail(w, r, err)
 		return
 	}
-	sendFile(w, "text/csv; charset=utf-8", "nhat-ky-thay-doi.csv", buf.Bytes())
+	httpx.SendFile(w, "text/csv; charset=utf-8", "nhat-ky-thay-doi.csv", buf.Bytes())
 }

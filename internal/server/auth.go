@@ -2,16 +2,12 @@ package server
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
-	"path"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
+	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 	"ptdang/web"
 )
@@ -40,15 +36,6 @@ func (c caller) page(title, nav string) web.Page {
 }
 
 type callerHandler func(w http.ResponseWriter, r *http.Request, c caller)
-
-// clientAddr is the address a request came from, without its port.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
 
 // signedIn returns the signed-in user, reading the account afresh so that a disabled account
 // or a revoked grant takes effect on the next request. A session signed in before the account's
@@ -92,35 +79,12 @@ func (s *Server) need(p account.Permission, h callerHandler) http.HandlerFunc {
 				Message: "Tài khoản của đồng chí không được giao việc này. Nếu cần, xin liên hệ Ban Tổ chức Tỉnh ủy."})
 			return
 		}
-		h(w, r, caller{User: u, Scope: u.Scope(p, clientAddr(r))})
+		h(w, r, caller{User: u, Scope: u.Scope(p, httpx.ClientAddr(r))})
 	}
 }
 
 // signedInOnly is need without a permission: any signed-in user.
 func (s *Server) signedInOnly(h callerHandler) http.HandlerFunc { return s.need("", h) }
-
-// safeNext keeps a post-sign-in redirect on this site: next must be an absolute path on it,
-// or the redirect goes to "/". Browsers drop tabs and newlines from a URL and read a
-// backslash as a slash, so "/<tab>/evil.example" or "/<backslash>evil.example" would leave
-// the site: any control character or backslash is refused, and so is anything a URL parser
-// reads with a scheme or a host.
-func safeNext(next string) string {
-	if len(next) > 2048 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		!utf8.ValidString(next) || strings.ContainsRune(next, '\\') {
-		return "/"
-	}
-	for _, c := range next {
-		if unicode.IsControl(c) || unicode.Is(unicode.Zl, c) || unicode.Is(unicode.Zp, c) {
-			return "/"
-		}
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") ||
-		strings.HasPrefix(path.Clean(u.Path), "//") {
-		return "/"
-	}
-	return next
-}
 
 // homeUnit is the unit a page opens on when the URL names none: the caller's first granted unit
 // whose role allows p, or for a system administrator the top of the tree.

@@ -15,6 +15,7 @@ import (
 	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/exchange"
+	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 	"ptdang/web"
 )
@@ -148,7 +149,7 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request, c caller) 
 		s.fail(w, r, err)
 		return
 	}
-	sendFile(w, "text/csv; charset=utf-8", d.Filename("csv"), buf.Bytes())
+	httpx.SendFile(w, "text/csv; charset=utf-8", d.Filename("csv"), buf.Bytes())
 }
 
 func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, c caller) {

@@ -11,6 +11,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
+	"ptdang/internal/httpx"
 	"ptdang/web"
 )
 
@@ -92,7 +93,7 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	if len(p.Fields) > 0 {
 		body["fields"] = p.Fields
 	}
-	writeJSON(w, p.Status, body)
+	httpx.WriteJSON(w, p.Status, body)
 }
 
 // render renders c into a buffer first, so a failing template yields an error page rather

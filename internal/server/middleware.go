@@ -4,18 +4,14 @@ import (
 	"context"
 	"fmt"
 	"mime"
-	"net"
 	"net/http"
-	"net/netip"
-	"net/url"
 	"runtime/debug"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
 
 	"ptdang/internal/format"
+	"ptdang/internal/httpx"
 	"ptdang/web"
 )
 
@@ -35,84 +31,20 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			"duration", time.Since(start),
 			"remote", r.RemoteAddr,
 		}
-		if proxy, ok := r.Context().Value(proxyKey{}).(string); ok {
+		if proxy, ok := httpx.Proxy(r); ok {
 			attrs = append(attrs, "proxy", proxy)
 		}
 		s.Log.Info("request", attrs...)
 	})
 }
 
-// proxyKey holds, in a request's context, the address of the trusted proxy it came through.
-type proxyKey struct{}
-
 // trustProxies makes RemoteAddr the client's address when the request comes from one of
-// s.TrustedProxies, which name the client in X-Forwarded-For; the lockout, the audit log and
-// the request log all read it from there. The header of anyone else is ignored: a client
-// could write any address in it.
+// s.TrustedProxies (httpx.TrustProxies); the lockout, the audit log and the request log all read
+// it from there.
 func (s *Server) trustProxies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if client, ok := forwardedClient(r, s.TrustedProxies); ok {
-			peer := r.RemoteAddr
-			r = r.WithContext(context.WithValue(r.Context(), proxyKey{}, peer))
-			r.RemoteAddr = client
-		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, httpx.TrustProxies(r, s.TrustedProxies))
 	})
-}
-
-// forwardedClient returns the client address r was forwarded for, when its socket peer is
-// one of trusted: the right-most address of X-Forwarded-For that is not itself a trusted proxy
-// (every proxy appends the address it got the request from, so the addresses left of the last
-// untrusted one are whatever the client chose to send).
-func forwardedClient(r *http.Request, trusted []netip.Prefix) (string, bool) {
-	if len(trusted) == 0 {
-		return "", false
-	}
-	peer, ok := parseHop(r.RemoteAddr)
-	if !ok || !isTrusted(peer, trusted) {
-		return "", false
-	}
-	var hops []string
-	for _, v := range r.Header.Values("X-Forwarded-For") {
-		hops = append(hops, strings.Split(v, ",")...)
-	}
-	client := peer
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, ok := parseHop(hops[i])
-		if !ok {
-			break // a proxy wrote nonsense: the last address we could trust is the best we have
-		}
-		client = a
-		if !isTrusted(a, trusted) {
-			break
-		}
-	}
-	if client == peer {
-		return "", false
-	}
-	return client.String(), true
-}
-
-// parseHop reads an address as written in RemoteAddr or X-Forwarded-For, with or without a port.
-func parseHop(s string) (netip.Addr, bool) {
-	s = strings.TrimSpace(s)
-	if host, _, err := net.SplitHostPort(s); err == nil {
-		s = host
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Addr{}, false
-	}
-	return a.Unmap().WithZone(""), true
-}
-
-func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
-	for _, p := range trusted {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
 }
 
 // recoverPanics turns a panic in a handler into the Vietnamese error page and a logged stack.
@@ -168,7 +100,7 @@ func (s *Server) cleanText(next http.Handler) http.Handler {
 		var dirty []string
 		if r.URL.RawQuery != "" {
 			q := r.URL.Query()
-			if names := cleanValues(q); len(names) > 0 {
+			if names := httpx.CleanValues(q); len(names) > 0 {
 				r.URL.RawQuery = q.Encode()
 				dirty = append(dirty, names...)
 			}
@@ -179,8 +111,8 @@ func (s *Server) cleanText(next http.Handler) http.Handler {
 				s.errorPage(w, r, badRequest("Biểu mẫu gửi lên không đọc được hoặc quá dài (hơn "+format.Int(maxFormBytes>>20)+" MB)."))
 				return
 			}
-			dirty = append(dirty, cleanValues(r.PostForm)...)
-			cleanValues(r.Form)
+			dirty = append(dirty, httpx.CleanValues(r.PostForm)...)
+			httpx.CleanValues(r.Form)
 		}
 		if len(dirty) > 0 {
 			r = r.WithContext(context.WithValue(r.Context(), dirtyFieldsKey{}, dirty))
@@ -189,35 +121,10 @@ func (s *Server) cleanText(next http.Handler) http.Handler {
 	})
 }
 
-// cleanValues takes NUL bytes and invalid UTF-8 out of vs in place, and returns the names of the
-// values it changed.
-func cleanValues(vs url.Values) []string {
-	var names []string
-	for name, values := range vs {
-		for i, v := range values {
-			if strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v) {
-				values[i] = strings.ReplaceAll(strings.ToValidUTF8(v, ""), "\x00", "")
-				names = append(names, name)
-			}
-		}
-	}
-	return names
-}
-
 // dirtyFields returns the names of the fields of r that cleanText cleaned.
 func dirtyFields(r *http.Request) []string {
 	names, _ := r.Context().Value(dirtyFieldsKey{}).([]string)
 	return names
-}
-
-// noStore keeps answers out of browser and proxy caches: pages, exports and the API carry
-// someone's data (even the home page names who is signed in, the sign-in form the login
-// typed), and a shared computer must not show them to the next person.
-func noStore(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		next.ServeHTTP(w, r)
-	})
 }
 
 // crossOrigin refuses unsafe requests that a browser says come from another site (a forged

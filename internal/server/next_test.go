@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"ptdang/internal/httpx"
 )
 
 func TestSafeNextKeepsRedirectsOnThisSite(t *testing.T) {
@@ -33,8 +35,8 @@ func TestSafeNextKeepsRedirectsOnThisSite(t *testing.T) {
 		{"/\xff", "/"},
 		{"/" + strings.Repeat("a", 3000), "/"},
 	} {
-		if got := safeNext(tc.next); got != tc.want {
-			t.Errorf("safeNext(%q) = %q, want %q", tc.next, got, tc.want)
+		if got := httpx.SafeNext(tc.next); got != tc.want {
+			t.Errorf("httpx.SafeNext(%q) = %q, want %q", tc.next, got, tc.want)
 		}
 		// The same through the sign-in form, which refuses NUL bytes and invalid UTF-8 outright.
 		resp, _ := send(t, &http.Client{}, "POST", base+"/login", url.Values{"login": {"tinh"}, "password": {testPassword}, "next": {tc.next}})

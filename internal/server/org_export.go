@@ -10,6 +10,7 @@ import (
 
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
+	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) orgExportCSV(w http.ResponseWriter, r *http.Request, c caller) 
 	case i < 0:
 		s.notFound(w, r)
 	default:
-		sendFile(w, "text/csv; charset=utf-8", fmt.Sprintf("%s-%s.csv", name, format.ISODate(asOf)), buf.Bytes())
+		httpx.SendFile(w, "text/csv; charset=utf-8", fmt.Sprintf("%s-%s.csv", name, format.ISODate(asOf)), buf.Bytes())
 	}
 }
 

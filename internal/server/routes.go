@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"ptdang/internal/account"
+	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 )
 
@@ -31,8 +32,9 @@ func (s *Server) router() chi.Router {
 		static.ServeHTTP(w, r)
 	})
 
-	// Everything else may carry a session's data: never cached.
-	r := root.With(noStore, s.Sessions.LoadAndSave)
+	// Everything else may carry someone's data (even the home page names who is signed in): never
+	// cached, so that a shared computer does not show it to the next person.
+	r := root.With(httpx.NoStore, s.Sessions.LoadAndSave)
 	// Public.
 	r.Get("/", s.home)
 	r.Get("/login", s.loginPage)

@@ -3,17 +3,11 @@
 package server
 
 import (
-	"context"
-	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
-	"os"
-	"os/signal"
 	"runtime"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -85,39 +79,4 @@ func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
 	// page, not scs's English one with the error's text.
 	sm.ErrorFunc = s.serverError
 	return s
-}
-
-// Run serves h on l until the process gets SIGINT or SIGTERM or ctx ends, then stops accepting
-// connections and waits up to grace for in-flight requests to finish.
-func Run(ctx context.Context, l net.Listener, h http.Handler, grace time.Duration, log *slog.Logger) error {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      2 * time.Minute, // exports of a whole province take a while
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(l) }()
-	log.Info("serving", "addr", l.Addr().String())
-
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: finishing requests in flight", "grace", grace)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
-	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	log.Info("stopped")
-	return nil
 }

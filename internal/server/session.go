@@ -5,11 +5,12 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
+	"ptdang/internal/httpx"
 	"ptdang/web"
 )
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, web.Login(web.Page{Title: "Đăng nhập"}, web.LoginView{Next: safeNext(r.URL.Query().Get("next"))}))
+	s.render(w, r, http.StatusOK, web.Login(web.Page{Title: "Đăng nhập"}, web.LoginView{Next: httpx.SafeNext(r.URL.Query().Get("next"))}))
 }
 
 // maxLoginBytes bounds the login name a sign-in looks up. Logins have at most 40 characters; a
@@ -22,7 +23,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := web.LoginView{Login: f.text("login"), Next: safeNext(f.text("next"))}
+	v := web.LoginView{Login: f.text("login"), Next: httpx.SafeNext(f.text("next"))}
 	switch {
 	case len(v.Login) > maxLoginBytes:
 		v.Login, v.Error = "", "Tên đăng nhập dài quá: tên đăng nhập có nhiều nhất 40 ký tự. Xin kiểm tra lại."
@@ -33,14 +34,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, web.Login(web.Page{Title: "Đăng nhập"}, v))
 		return
 	}
-	u, err := account.SignIn(r.Context(), s.DB, s.Hashes, f.text("login"), f.values.Get("password"), clientAddr(r), s.Now())
+	u, err := account.SignIn(r.Context(), s.DB, s.Hashes, f.text("login"), f.values.Get("password"), httpx.ClientAddr(r), s.Now())
 	if err != nil {
 		// A wrong password or a locked account is told on the sign-in page; being busy or broken is not.
 		if v.Error = apperr.Message(err); v.Error == "" {
 			s.fail(w, r, err)
 			return
 		}
-		s.Log.Warn("sign-in refused", "login", v.Login, "addr", clientAddr(r), "err", err)
+		s.Log.Warn("sign-in refused", "login", v.Login, "addr", httpx.ClientAddr(r), "err", err)
 		s.render(w, r, http.StatusUnauthorized, web.Login(web.Page{Title: "Đăng nhập"}, v))
 		return
 	}

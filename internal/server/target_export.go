@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"ptdang/internal/exchange"
+	"ptdang/internal/httpx"
 	"ptdang/internal/target"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) targetExportCSV(w http.ResponseWriter, r *http.Request, c calle
 		s.fail(w, r, err)
 		return
 	}
-	sendFile(w, "text/csv; charset=utf-8", target.FileName(code, year, "csv"), buf.Bytes())
+	httpx.SendFile(w, "text/csv; charset=utf-8", target.FileName(code, year, "csv"), buf.Bytes())
 }
 
 func (s *Server) targetSheet(w http.ResponseWriter, r *http.Request, c caller) (exchange.Sheet, string, int, bool) {

@@ -7,6 +7,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
+	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 	"ptdang/internal/target"
 	"ptdang/web"
@@ -47,5 +48,5 @@ func manageScope(r *http.Request, c caller) org.Scope {
 	if !c.Can(account.ManageTargets) {
 		return org.Under()
 	}
-	return c.User.Scope(account.ManageTargets, clientAddr(r))
+	return c.User.Scope(account.ManageTargets, httpx.ClientAddr(r))
 }
