@@ -3,6 +3,7 @@ package web
 import (
 	"ptdang/internal/account"
 	"ptdang/internal/audit"
+	"ptdang/internal/exchange"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/quality"
@@ -47,4 +48,22 @@ var AuditWords = audit.Words{
 		}
 		return ""
 	},
+}
+
+var auditTable = exchange.Table{Sheet: "Nhật ký thay đổi", Columns: []exchange.Column{
+	{Key: "at", Header: "Thời điểm"}, {Key: "login", Header: "Người thực hiện"}, {Key: "addr", Header: "Địa chỉ"},
+	{Key: "action", Header: "Thao tác"}, {Key: "entity", Header: "Loại đối tượng"}, {Key: "label", Header: "Đối tượng"},
+	{Key: "changes", Header: "Thay đổi"}, {Key: "reason", Header: "Lý do"},
+	{Key: "old", Header: "Trước (dữ liệu gốc)"}, {Key: "new", Header: "Sau (dữ liệu gốc)"},
+}}
+
+// AuditSheet is the change log as a table to download: what the page shows, and the data as
+// recorded.
+func AuditSheet(rows []audit.Row) exchange.Sheet {
+	sheet := exchange.Sheet{Table: auditTable}
+	for _, a := range rows {
+		sheet.Rows = append(sheet.Rows, []any{format.DateTime(a.At.In(format.Zone)), a.Login, a.Addr, audit.ActionLabel(a.Action),
+			audit.EntityLabel(a.Entity), a.Label, AuditWords.Text(a.Entity, a.Old, a.New), a.Reason, a.Old, a.New})
+	}
+	return sheet
 }

@@ -1,24 +1,14 @@
 package server
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"time"
 
 	"ptdang/internal/audit"
-	"ptdang/internal/exchange"
 	"ptdang/internal/format"
-	"ptdang/internal/httpx"
 	"ptdang/web"
 )
-
-var auditTable = exchange.Table{Sheet: "Nhật ký thay đổi", Columns: []exchange.Column{
-	{Key: "at", Header: "Thời điểm"}, {Key: "login", Header: "Người thực hiện"}, {Key: "addr", Header: "Địa chỉ"},
-	{Key: "action", Header: "Thao tác"}, {Key: "entity", Header: "Loại đối tượng"}, {Key: "label", Header: "Đối tượng"},
-	{Key: "changes", Header: "Thay đổi"}, {Key: "reason", Header: "Lý do"},
-	{Key: "old", Header: "Trước (dữ liệu gốc)"}, {Key: "new", Header: "Sau (dữ liệu gốc)"},
-}}
 
 // auditFilter reads the page's filters, scoped to the caller's subtree.
 func (s *Server) auditFilter(r *http.Request, c caller) audit.Filter {
@@ -49,25 +39,4 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c caller) {
 		v.Rows = append(v.Rows, web.NewAuditRow(a))
 	}
 	s.render(w, r, http.StatusOK, web.Audit(c.page("Nhật ký thay đổi", "audit"), v))
-}
-
-func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, c caller) {
-	f := s.auditFilter(r, c)
-	f.Limit = 100_000
-	rows, err := audit.List(r.Context(), s.DB, f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sheet := exchange.Sheet{Table: auditTable}
-	for _, a := range rows {
-		sheet.Rows = append(sheet.Rows, []any{format.DateTime(a.At.In(format.Zone)), a.Login, a.Addr, audit.ActionLabel(a.Action),
-			audit.EntityLabel(a.Entity), a.Label, web.AuditWords.Text(a.Entity, a.Old, a.New), a.Reason, a.Old, a.New})
-	}
-	var buf bytes.Buffer
-	if err := exchange.WriteCSV(&buf, sheet); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	httpx.SendFile(w, "text/csv; charset=utf-8", "nhat-ky-thay-doi.csv", buf.Bytes())
 }

@@ -6,14 +6,10 @@ import (
 	"net/http"
 	"net/url"
 
-	"ptdang/internal/exchange"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/web"
 )
-
-// structureTables maps the table names of URLs and forms to the structure tables.
-var structureTables = map[string]exchange.Table{"admin": org.AdminTable, "party": org.PartyTable, "links": org.LinkTable}
 
 func (s *Server) orgImportPage(w http.ResponseWriter, r *http.Request, c caller) {
 	page, err := s.orgImports(r)

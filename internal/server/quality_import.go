@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 
-	"ptdang/internal/exchange"
 	"ptdang/internal/quality"
 	"ptdang/web"
 )
@@ -38,9 +37,4 @@ func (s *Server) qualityImport(w http.ResponseWriter, r *http.Request, c caller)
 			}
 			return out, err
 		})
-}
-
-// qualityTemplate is the empty ratings workbook, to fill in.
-func (s *Server) qualityTemplate(w http.ResponseWriter, r *http.Request, c caller) {
-	s.sendXLSX(w, r, "mau-xep-loai-chat-luong.xlsx", exchange.Sheet{Table: quality.Table})
 }

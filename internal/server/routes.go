@@ -9,6 +9,7 @@ import (
 	"ptdang/internal/account"
 	"ptdang/internal/httpx"
 	"ptdang/internal/org"
+	"ptdang/internal/quality"
 )
 
 // Routes is the whole URL space of the application. Every route but the public ones names
@@ -54,9 +55,9 @@ func (s *Server) router() chi.Router {
 	r.Get("/dashboard/trend.svg", read(s.dashboardTrend))
 	r.Get("/api/v1/dashboard", read(s.dashboardAPI))
 	r.Get("/org", read(s.orgBrowse))
-	r.Get("/org/export.xlsx", read(s.orgExport))
-	r.Get("/org/export/{table}.csv", read(s.orgExportCSV))
-	r.Get("/org/template.xlsx", read(s.orgTemplate))
+	r.Get("/org/export.xlsx", read(s.download(s.orgExport)))
+	r.Get("/org/export/{table}.csv", read(s.download(s.orgExport)))
+	r.Get("/org/template.xlsx", read(s.download(template("mau-co-cau-to-chuc.xlsx", org.StructureTables...))))
 	r.Get("/org/import", manage(s.orgImportPage))
 	r.Post("/org/import", manage(s.orgImport))
 	r.Route("/org/party", func(r chi.Router) {
@@ -80,7 +81,7 @@ func (s *Server) router() chi.Router {
 	r.Get("/reports/import", review(s.reportImportPage))
 	r.Post("/reports/import", review(s.reportImport))
 	r.Get("/reports/template.xlsx", review(s.reportTemplate))
-	r.Get("/reports/export.xlsx", review(s.reportExport))
+	r.Get("/reports/export.xlsx", review(s.download(s.reportExport)))
 	settings := func(h callerHandler) http.HandlerFunc { return s.need(account.AcceptReports, h) }
 	r.Get("/reports/settings", settings(s.reportSettingsPage))
 	r.Post("/reports/settings", settings(s.settingsPost(false, s.saveReportSettings)))
@@ -108,15 +109,15 @@ func (s *Server) router() chi.Router {
 	r.Post("/admin/users/{id}/password", users(s.userAction(s.userResetPassword)))
 	r.Post("/admin/users/{id}/disabled", users(s.userAction(s.userSetDisabled)))
 	r.Get("/admin/audit", s.need(account.ReadAudit, s.auditPage))
-	r.Get("/admin/audit.csv", s.need(account.ReadAudit, s.auditCSV))
+	r.Get("/admin/audit.csv", s.need(account.ReadAudit, s.download(s.auditExport)))
 
 	// Admission targets (docs/targets.md): the unit and the year travel as parameters (unit, year)
 	// so that every page of a unit and year links to the others alike.
 	targets := func(h callerHandler) http.HandlerFunc { return s.need(account.ManageTargets, h) }
 	r.Get("/targets", read(s.targetPage))
 	r.Post("/targets", targets(s.targetSave))
-	r.Get("/targets/export.xlsx", read(s.targetExport))
-	r.Get("/targets/export.csv", read(s.targetExportCSV))
+	r.Get("/targets/export.xlsx", read(s.download(s.targetExport)))
+	r.Get("/targets/export.csv", read(s.download(s.targetExport)))
 	r.Get("/targets/import", targets(s.targetImportPage))
 	r.Post("/targets/import", targets(s.targetImport))
 	r.Get("/targets/settings", targets(s.targetSettingsPage))
@@ -125,8 +126,8 @@ func (s *Server) router() chi.Router {
 	// Annual quality ratings (docs/import.md), kept by the staff who review the cells' reports.
 	r.Get("/quality/import", review(s.qualityImportPage))
 	r.Post("/quality/import", review(s.qualityImport))
-	r.Get("/quality/template.xlsx", review(s.qualityTemplate))
-	r.Get("/quality/export.xlsx", review(s.qualityExport))
+	r.Get("/quality/template.xlsx", review(s.download(template("mau-xep-loai-chat-luong.xlsx", quality.Table))))
+	r.Get("/quality/export.xlsx", review(s.download(s.qualityExport)))
 	return root
 }
 
