@@ -9,6 +9,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"ptdang/internal/exchange"
 	"ptdang/internal/format"
 )
 
@@ -115,4 +116,24 @@ func problemKind(g ProblemGroup) string {
 	}
 	r, n := utf8.DecodeRuneInString(kind)
 	return string(unicode.ToUpper(r)) + kind[n:]
+}
+
+// NewImportProgressView is how far a running import of fileName is; poll is where the page asks
+// again.
+func NewImportProgressView(heading, fileName, poll string, phase exchange.Phase, done, total int) ImportProgressView {
+	step := map[exchange.Phase]string{exchange.Reading: "Đang đọc tệp", exchange.Checking: "Đang kiểm tra",
+		exchange.Writing: "Đang ghi", exchange.Finished: "Sắp xong"}[phase]
+	return ImportProgressView{Heading: heading, FileName: fileName, Poll: poll, Step: step, Done: done, Total: total}
+}
+
+// ProblemRows shows a refused file's problems, row numbers as Excel shows them.
+func ProblemRows(ps exchange.Problems) []ProblemRow {
+	rows := make([]ProblemRow, len(ps))
+	for i, p := range ps {
+		rows[i] = ProblemRow{Sheet: p.Sheet, Column: p.Column, Message: p.Message}
+		if p.Row > 0 {
+			rows[i].Row = strconv.Itoa(p.Row)
+		}
+	}
+	return rows
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -57,6 +56,19 @@ type importPage struct {
 // importRun runs an import of file with the signed-in user's scope, form holding the upload's
 // other values; the job's context carries its progress (exchange.WithProgress).
 type importRun func(ctx context.Context, file io.Reader, filename string, dryRun bool, form url.Values) (*web.ImportResult, error)
+
+// importer is an import page: GET shows page, POST starts an import of the uploaded file with
+// the run that run returns.
+func (s *Server) importer(page func(*http.Request, caller) (importPage, error), run func(*http.Request, caller) importRun) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
+		if r.Method == http.MethodGet {
+			p, err := page(r, c)
+			s.showImport(w, r, c, p, err)
+			return
+		}
+		s.startImport(w, r, c, func() (importPage, error) { return page(r, c) }, run(r, c))
+	}
+}
 
 // showImport renders an import page before any upload.
 func (s *Server) showImport(w http.ResponseWriter, r *http.Request, c caller, page importPage, err error) {
@@ -118,7 +130,8 @@ func (s *Server) importJobPage(w http.ResponseWriter, r *http.Request, c caller)
 	select {
 	case <-job.Done():
 	default:
-		v := progressView(job, r.URL.Path)
+		phase, done, total := job.Progress.State()
+		v := web.NewImportProgressView(job.About.page.title, job.About.fileName, r.URL.Path, phase, done, total)
 		if r.Header.Get("HX-Request") != "" {
 			s.render(w, r, http.StatusOK, web.ImportProgressPanel(v))
 		} else {
@@ -142,22 +155,5 @@ func (s *Server) importJobPage(w http.ResponseWriter, r *http.Request, c caller)
 	}
 }
 
-// progressView is how far a running job is.
-func progressView(job *importJob, poll string) web.ImportProgressView {
-	phase, done, total := job.Progress.State()
-	step := map[exchange.Phase]string{exchange.Reading: "Đang đọc tệp", exchange.Checking: "Đang kiểm tra",
-		exchange.Writing: "Đang ghi", exchange.Finished: "Sắp xong"}[phase]
-	return web.ImportProgressView{Heading: job.About.page.title, FileName: job.About.fileName, Poll: poll, Step: step, Done: done, Total: total}
-}
-
-// problemRows shows a refused file's problems, row numbers as Excel shows them.
-func problemRows(ps exchange.Problems) []web.ProblemRow {
-	rows := make([]web.ProblemRow, len(ps))
-	for i, p := range ps {
-		rows[i] = web.ProblemRow{Sheet: p.Sheet, Column: p.Column, Message: p.Message}
-		if p.Row > 0 {
-			rows[i].Row = strconv.Itoa(p.Row)
-		}
-	}
-	return rows
-}
+// problemRows shows a refused file's problems.
+var problemRows = web.ProblemRows

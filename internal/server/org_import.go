@@ -11,25 +11,19 @@ import (
 	"ptdang/web"
 )
 
-func (s *Server) orgImportPage(w http.ResponseWriter, r *http.Request, c caller) {
-	page, err := s.orgImports(r)
-	s.showImport(w, r, c, page, err)
-}
-
-func (s *Server) orgImports(r *http.Request) (importPage, error) {
+func (s *Server) orgImports(r *http.Request, _ caller) (importPage, error) {
 	return importPage{title: "Nhập, xuất cơ cấu tổ chức", nav: "org", view: web.OrgImportView(format.ISODate(s.asOf(r)))}, nil
 }
 
 // orgImport imports an uploaded structure file, of the table chosen when it is a CSV file.
-func (s *Server) orgImport(w http.ResponseWriter, r *http.Request, c caller) {
-	s.startImport(w, r, c, func() (importPage, error) { return s.orgImports(r) },
-		func(ctx context.Context, file io.Reader, name string, dryRun bool, form url.Values) (*web.ImportResult, error) {
-			table, ok := structureTables[form.Get("table")]
-			if !ok {
-				table = org.PartyTable
-			}
-			rep, err := org.ImportStructure(ctx, s.DB, c.Scope, file, name, table, dryRun)
-			return &web.ImportResult{Counts: web.OrgImportCounts(rep.Created, rep.Updated, rep.Closed, rep.Unchanged),
-				Changes: rep.Changes, Problems: problemRows(rep.Problems)}, err
-		})
+func (s *Server) orgImport(_ *http.Request, c caller) importRun {
+	return func(ctx context.Context, file io.Reader, name string, dryRun bool, form url.Values) (*web.ImportResult, error) {
+		table, ok := structureTables[form.Get("table")]
+		if !ok {
+			table = org.PartyTable
+		}
+		rep, err := org.ImportStructure(ctx, s.DB, c.Scope, file, name, table, dryRun)
+		return &web.ImportResult{Counts: web.OrgImportCounts(rep.Created, rep.Updated, rep.Closed, rep.Unchanged),
+			Changes: rep.Changes, Problems: problemRows(rep.Problems)}, err
+	}
 }

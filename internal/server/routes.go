@@ -58,8 +58,7 @@ func (s *Server) router() chi.Router {
 	r.Get("/org/export.xlsx", read(s.download(s.orgExport)))
 	r.Get("/org/export/{table}.csv", read(s.download(s.orgExport)))
 	r.Get("/org/template.xlsx", read(s.download(template("mau-co-cau-to-chuc.xlsx", org.StructureTables...))))
-	r.Get("/org/import", manage(s.orgImportPage))
-	r.Post("/org/import", manage(s.orgImport))
+	both(r, "/org/import", manage(s.importer(s.orgImports, s.orgImport)))
 	r.Route("/org/party", func(r chi.Router) {
 		both(r, "/new", manage(s.unitNew(partyForm)))
 		r.Get("/{id}", read(s.unitPage(s.partyView)))
@@ -118,14 +117,12 @@ func (s *Server) router() chi.Router {
 	r.Post("/targets", targets(s.targetSave))
 	r.Get("/targets/export.xlsx", read(s.download(s.targetExport)))
 	r.Get("/targets/export.csv", read(s.download(s.targetExport)))
-	r.Get("/targets/import", targets(s.targetImportPage))
-	r.Post("/targets/import", targets(s.targetImport))
+	both(r, "/targets/import", targets(s.importer(s.targetImports, s.targetImport)))
 	r.Get("/targets/settings", targets(s.targetSettingsPage))
 	r.Post("/targets/settings", targets(s.targetSettingsSave))
 
 	// Annual quality ratings (docs/import.md), kept by the staff who review the cells' reports.
-	r.Get("/quality/import", review(s.qualityImportPage))
-	r.Post("/quality/import", review(s.qualityImport))
+	both(r, "/quality/import", review(s.importer(s.qualityImports, s.qualityImport)))
 	r.Get("/quality/template.xlsx", review(s.download(template("mau-xep-loai-chat-luong.xlsx", quality.Table))))
 	r.Get("/quality/export.xlsx", review(s.download(s.qualityExport)))
 	return root

@@ -27,17 +27,11 @@ func (s *Server) targetImports(r *http.Request, c caller) (importPage, error) {
 		u.Name, back, targetHref("/targets/export.xlsx", unit, year), targetHref("/targets/export.csv", unit, year))}, nil
 }
 
-func (s *Server) targetImportPage(w http.ResponseWriter, r *http.Request, c caller) {
-	page, err := s.targetImports(r, c)
-	s.showImport(w, r, c, page, err)
-}
-
 // targetImport imports an uploaded targets file.
-func (s *Server) targetImport(w http.ResponseWriter, r *http.Request, c caller) {
-	s.startImport(w, r, c, func() (importPage, error) { return s.targetImports(r, c) },
-		func(ctx context.Context, file io.Reader, name string, dryRun bool, _ url.Values) (*web.ImportResult, error) {
-			rep, err := target.Import(ctx, s.DB, c.Scope, file, name, dryRun, s.today())
-			return &web.ImportResult{Counts: web.TargetImportCounts(rep.Created, rep.Updated, rep.Removed, rep.Unchanged),
-				Changes: rep.Changes, Problems: problemRows(rep.Problems)}, err
-		})
+func (s *Server) targetImport(_ *http.Request, c caller) importRun {
+	return func(ctx context.Context, file io.Reader, name string, dryRun bool, _ url.Values) (*web.ImportResult, error) {
+		rep, err := target.Import(ctx, s.DB, c.Scope, file, name, dryRun, s.today())
+		return &web.ImportResult{Counts: web.TargetImportCounts(rep.Created, rep.Updated, rep.Removed, rep.Unchanged),
+			Changes: rep.Changes, Problems: problemRows(rep.Problems)}, err
+	}
 }
