@@ -47,13 +47,30 @@ func (s *Server) router() chi.Router {
 	r.Post("/account/password", s.signedInOnly(s.changePassword))
 	r.Get("/imports/{id}", s.signedInOnly(s.importJobPage)) // only the job's owner sees it
 
-	read, manage := func(h callerHandler) http.HandlerFunc { return s.need(account.ReadStructure, h) },
-		func(h callerHandler) http.HandlerFunc { return s.need(account.ManageStructure, h) }
+	s.dashboardRoutes(r)
+	s.orgRoutes(r)
+	s.reportRoutes(r)
+	s.adminRoutes(r)
+	s.targetRoutes(r)
+	return root
+}
+
+// can is need(p) for the handlers of an area.
+func (s *Server) can(p account.Permission) func(callerHandler) http.HandlerFunc {
+	return func(h callerHandler) http.HandlerFunc { return s.need(p, h) }
+}
+
+func (s *Server) dashboardRoutes(r chi.Router) {
+	read := s.can(account.ReadStructure)
 	r.Get("/dashboard", read(s.dashboardPage))
 	r.Get("/dashboard.xlsx", read(s.dashboardXLSX))
 	r.Get("/dashboard.csv", read(s.dashboardCSV))
 	r.Get("/dashboard/trend.svg", read(s.dashboardTrend))
 	r.Get("/api/v1/dashboard", read(s.dashboardAPI))
+}
+
+func (s *Server) orgRoutes(r chi.Router) {
+	read, manage := s.can(account.ReadStructure), s.can(account.ManageStructure)
 	r.Get("/org", read(s.orgBrowse))
 	r.Get("/org/export.xlsx", read(s.download(s.orgExport)))
 	r.Get("/org/export/{table}.csv", read(s.download(s.orgExport)))
@@ -72,16 +89,17 @@ func (s *Server) router() chi.Router {
 		both(r, "/{id}/link", manage(s.changeForm(org.AdminTree, linkChange)))
 		s.unitChanges(r, org.AdminTree, read, manage)
 	})
+}
 
-	enter, review := func(h callerHandler) http.HandlerFunc { return s.need(account.EnterReports, h) },
-		func(h callerHandler) http.HandlerFunc { return s.need(account.ReviewReports, h) }
+func (s *Server) reportRoutes(r chi.Router) {
+	read, enter, review := s.can(account.ReadStructure), s.can(account.EnterReports), s.can(account.ReviewReports)
 	r.Get("/reports", enter(s.reports))
 	r.Get("/reports/status", review(s.reportStatus))
 	r.Get("/reports/import", review(s.reportImportPage))
 	r.Post("/reports/import", review(s.reportImport))
 	r.Get("/reports/template.xlsx", review(s.reportTemplate))
 	r.Get("/reports/export.xlsx", review(s.download(s.reportExport)))
-	settings := func(h callerHandler) http.HandlerFunc { return s.need(account.AcceptReports, h) }
+	settings := s.can(account.AcceptReports)
 	r.Get("/reports/settings", settings(s.reportSettingsPage))
 	r.Post("/reports/settings", settings(s.settingsPost(false, s.saveReportSettings)))
 	r.Post("/reports/settings/exception", settings(s.settingsPost(true, s.grantReportException)))
@@ -94,11 +112,17 @@ func (s *Server) router() chi.Router {
 		r.Post("/return", review(s.reportStep("return")))
 		r.Post("/approve", review(s.reportStep("approve")))
 		r.Post("/reopen", review(s.reportStep("reopen")))
-		r.Post("/accept", s.need(account.AcceptReports, s.reportStep("accept")))
+		r.Post("/accept", settings(s.reportStep("accept")))
 		r.Post("/request-reopen", enter(s.reportStep("request-reopen")))
 	})
+	// Annual quality ratings (docs/import.md), kept by the staff who review the cells' reports.
+	both(r, "/quality/import", review(s.importer(s.qualityImports, s.qualityImport)))
+	r.Get("/quality/template.xlsx", review(s.download(template("mau-xep-loai-chat-luong.xlsx", quality.Table))))
+	r.Get("/quality/export.xlsx", review(s.download(s.qualityExport)))
+}
 
-	users := func(h callerHandler) http.HandlerFunc { return s.need(account.ManageUsers, h) }
+func (s *Server) adminRoutes(r chi.Router) {
+	users, readAudit := s.can(account.ManageUsers), s.can(account.ReadAudit)
 	r.Get("/admin/users", users(s.userList))
 	both(r, "/admin/users/new", users(s.userNew))
 	r.Get("/admin/users/units", users(s.unitOptions)) // the unit code pickers of the forms above
@@ -107,12 +131,14 @@ func (s *Server) router() chi.Router {
 	r.Post("/admin/users/{id}/grants/{grant}/revoke", users(s.userAction(s.userRevokeGrant)))
 	r.Post("/admin/users/{id}/password", users(s.userAction(s.userResetPassword)))
 	r.Post("/admin/users/{id}/disabled", users(s.userAction(s.userSetDisabled)))
-	r.Get("/admin/audit", s.need(account.ReadAudit, s.auditPage))
-	r.Get("/admin/audit.csv", s.need(account.ReadAudit, s.download(s.auditExport)))
+	r.Get("/admin/audit", readAudit(s.auditPage))
+	r.Get("/admin/audit.csv", readAudit(s.download(s.auditExport)))
+}
 
-	// Admission targets (docs/targets.md): the unit and the year travel as parameters (unit, year)
-	// so that every page of a unit and year links to the others alike.
-	targets := func(h callerHandler) http.HandlerFunc { return s.need(account.ManageTargets, h) }
+// targetRoutes are the admission targets' (docs/targets.md): the unit and the year travel as
+// parameters (unit, year) so that every page of a unit and year links to the others alike.
+func (s *Server) targetRoutes(r chi.Router) {
+	read, targets := s.can(account.ReadStructure), s.can(account.ManageTargets)
 	r.Get("/targets", read(s.targetPage))
 	r.Post("/targets", targets(s.targetSave))
 	r.Get("/targets/export.xlsx", read(s.download(s.targetExport)))
@@ -120,12 +146,6 @@ func (s *Server) router() chi.Router {
 	both(r, "/targets/import", targets(s.importer(s.targetImports, s.targetImport)))
 	r.Get("/targets/settings", targets(s.targetSettingsPage))
 	r.Post("/targets/settings", targets(s.targetSettingsSave))
-
-	// Annual quality ratings (docs/import.md), kept by the staff who review the cells' reports.
-	both(r, "/quality/import", review(s.importer(s.qualityImports, s.qualityImport)))
-	r.Get("/quality/template.xlsx", review(s.download(template("mau-xep-loai-chat-luong.xlsx", quality.Table))))
-	r.Get("/quality/export.xlsx", review(s.download(s.qualityExport)))
-	return root
 }
 
 // unitChanges routes the pages both trees share.
