@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/url"
+
 	"ptdang/internal/account"
 	"ptdang/internal/audit"
 	"ptdang/internal/exchange"
@@ -9,6 +11,18 @@ import (
 	"ptdang/internal/quality"
 	"ptdang/internal/report"
 )
+
+// NewAuditView is the change log page of rows, found with the filters of q; limited when more
+// were found than the page shows.
+func NewAuditView(q url.Values, rows []audit.Row, limited bool) AuditView {
+	v := AuditView{Label: q.Get("label"), Login: q.Get("by"), From: q.Get("from"), To: q.Get("to"),
+		CSVHref: "/admin/audit.csv?" + url.Values{"label": {q.Get("label")}, "by": {q.Get("by")}, "from": {q.Get("from")}, "to": {q.Get("to")}}.Encode(),
+		Limited: limited}
+	for _, a := range rows {
+		v.Rows = append(v.Rows, NewAuditRow(a))
+	}
+	return v
+}
 
 // NewAuditRow is one entry of the change log as people read it.
 func NewAuditRow(a audit.Row) AuditRowView {

@@ -60,26 +60,18 @@ func AdminRows(units []org.AdminUnit, asOf time.Time) []UnitRow {
 
 // PartyUnitPage is what the page of a Party unit shows, as the server read it.
 type PartyUnitPage struct {
-	Unit        org.PartyUnit
+	org.PartyDetail
 	CanChange   bool // the person may change the structure: offer the changes
 	AsOf        time.Time
-	Successions []org.Succession
 	MembersYear int
-	Members     *int            // full members reported over the subtree; nil when not known
-	Hamlets     []org.Link      // that a cell serves
-	Children    []org.PartyUnit // of a committee
-	Versions    []org.PartyVersion
+	Members     *int // full members reported over the subtree; nil when not known
 }
 
 // AdminUnitPage is what the page of an administrative unit shows, as the server read it.
 type AdminUnitPage struct {
-	Unit        org.AdminUnit
-	CanChange   bool // the person may change the structure: offer the changes
-	AsOf        time.Time
-	Successions []org.Succession
-	Links       []org.Link // the cells that served a hamlet, ever
-	Children    []org.AdminUnit
-	Versions    []org.AdminVersion
+	org.AdminDetail
+	CanChange bool // the person may change the structure: offer the changes
+	AsOf      time.Time
 }
 
 // unitLabels are the words a tree's page uses.

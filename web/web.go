@@ -6,6 +6,8 @@ package web
 import (
 	"embed"
 	"strconv"
+
+	"ptdang/internal/account"
 )
 
 // Static holds our CSS and the vendored htmx, served under /static/.
@@ -18,6 +20,16 @@ type Page struct {
 	Title string // the page's own title, before the product name
 	User  *User  // the signed-in user, nil for a visitor
 	Nav   string // the key of the navigation entry to mark as current
+}
+
+// NewPage is the layout's model of a page for u, who is a visitor when u.ID is 0.
+func NewPage(title, nav string, u account.User) Page {
+	p := Page{Title: title, Nav: nav}
+	if u.ID != 0 {
+		p.User = &User{Name: u.Name, CanManageUsers: u.Can(account.ManageUsers), CanReadAudit: u.Can(account.ReadAudit),
+			CanReport: u.Can(account.EnterReports)}
+	}
+	return p
 }
 
 // User is the signed-in user as the header and navigation show them.

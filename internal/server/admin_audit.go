@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 	"time"
 
 	"ptdang/internal/audit"
@@ -31,12 +30,6 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fail(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	v := web.AuditView{Label: q.Get("label"), Login: q.Get("by"), From: q.Get("from"), To: q.Get("to"),
-		CSVHref: "/admin/audit.csv?" + url.Values{"label": {q.Get("label")}, "by": {q.Get("by")}, "from": {q.Get("from")}, "to": {q.Get("to")}}.Encode(),
-		Limited: len(rows) == f.Limit}
-	for _, a := range rows {
-		v.Rows = append(v.Rows, web.NewAuditRow(a))
-	}
+	v := web.NewAuditView(r.URL.Query(), rows, len(rows) == f.Limit)
 	s.render(w, r, http.StatusOK, web.Audit(c.page("Nhật ký thay đổi", "audit"), v))
 }

@@ -26,14 +26,7 @@ type caller struct {
 }
 
 // page is the layout's model for c.
-func (c caller) page(title, nav string) web.Page {
-	p := web.Page{Title: title, Nav: nav}
-	if c.ID != 0 {
-		p.User = &web.User{Name: c.Name, CanManageUsers: c.Can(account.ManageUsers), CanReadAudit: c.Can(account.ReadAudit),
-			CanReport: c.Can(account.EnterReports)}
-	}
-	return p
-}
+func (c caller) page(title, nav string) web.Page { return web.NewPage(title, nav, c.User) }
 
 type callerHandler func(w http.ResponseWriter, r *http.Request, c caller)
 
@@ -86,20 +79,7 @@ func (s *Server) need(p account.Permission, h callerHandler) http.HandlerFunc {
 // signedInOnly is need without a permission: any signed-in user.
 func (s *Server) signedInOnly(h callerHandler) http.HandlerFunc { return s.need("", h) }
 
-// homeUnit is the unit a page opens on when the URL names none: the caller's first granted unit
-// whose role allows p, or for a system administrator the top of the tree.
+// homeUnit is the unit a page opens on when the URL names none (account.HomeUnit).
 func (s *Server) homeUnit(r *http.Request, c caller, p account.Permission) (int64, error) {
-	for _, g := range c.Grants {
-		if g.UnitID != 0 && g.Role.Allows(p) {
-			return g.UnitID, nil
-		}
-	}
-	tops, err := org.PartyChildren(r.Context(), s.DB, c.Scope, 0, s.today())
-	if err != nil {
-		return 0, err
-	}
-	if len(tops) == 0 {
-		return 0, apperr.ErrNotFound
-	}
-	return tops[0].ID, nil
+	return account.HomeUnit(r.Context(), s.DB, c.User, c.Scope, p, s.today())
 }
