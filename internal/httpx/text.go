@@ -1,6 +1,9 @@
 package httpx
 
 import (
+	"context"
+	"mime"
+	"net/http"
 	"net/url"
 	"path"
 	"strings"
@@ -29,6 +32,44 @@ func SafeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// dirtyKey is the request context key of the names of the fields CleanText cleaned.
+type dirtyKey struct{}
+
+// CleanText takes NUL bytes and invalid UTF-8 out of the query and of url-encoded forms before
+// next sees them; the names of the fields it cleaned are DirtyFields. A form larger than maxForm
+// bytes, or unreadable, is answered by refuse instead.
+func CleanText(next http.Handler, maxForm int64, refuse http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var dirty []string
+		if r.URL.RawQuery != "" {
+			q := r.URL.Query()
+			if names := CleanValues(q); len(names) > 0 {
+				r.URL.RawQuery = q.Encode()
+				dirty = append(dirty, names...)
+			}
+		}
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Method == http.MethodPost && mt == "application/x-www-form-urlencoded" {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if err := r.ParseForm(); err != nil {
+				refuse(w, r)
+				return
+			}
+			dirty = append(dirty, CleanValues(r.PostForm)...)
+			CleanValues(r.Form)
+		}
+		if len(dirty) > 0 {
+			r = r.WithContext(context.WithValue(r.Context(), dirtyKey{}, dirty))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// DirtyFields returns the names of the fields of r that CleanText cleaned.
+func DirtyFields(r *http.Request) []string {
+	names, _ := r.Context().Value(dirtyKey{}).([]string)
+	return names
 }
 
 // CleanValues takes NUL bytes and invalid UTF-8 out of vs in place, and returns the names of the

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -44,12 +45,7 @@ func problemOf(err error) (p problem, ok bool) {
 		warns apperr.Warnings
 	)
 	msg := apperr.Message(err)
-	or := func(def string) string {
-		if msg != "" {
-			return msg
-		}
-		return def
-	}
+	or := func(def string) string { return cmp.Or(msg, def) }
 	switch {
 	case errors.As(err, &inv):
 		return problem{Status: http.StatusUnprocessableEntity, Heading: "Dữ liệu chưa hợp lệ", Message: or(msgFixErrors), Fields: inv.Fields}, true

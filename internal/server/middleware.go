@@ -1,9 +1,7 @@
 package server
 
 import (
-	"context"
 	"fmt"
-	"mime"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -88,43 +86,13 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // maxFormBytes bounds an url-encoded form: the longest real one, a report, is a few kilobytes.
 const maxFormBytes = 1 << 20
 
-// dirtyFieldsKey is the request context key of the names of the fields cleanText cleaned.
-type dirtyFieldsKey struct{}
-
-// cleanText takes NUL bytes and invalid UTF-8 out of the query and of url-encoded forms, once for
-// every handler: PostgreSQL's text holds neither, and a search, filter, reason or login holding one
-// failed with a 500. The names of the fields it cleaned go into the request's context, and parseForm
-// reports each as a field error. A form larger than maxFormBytes, or unreadable, is refused here.
+// cleanText is httpx.CleanText for every handler: PostgreSQL's text holds neither NUL bytes nor
+// invalid UTF-8, and a search, filter, reason or login holding one failed with a 500. parseForm
+// reports each field it cleaned as a field error.
 func (s *Server) cleanText(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var dirty []string
-		if r.URL.RawQuery != "" {
-			q := r.URL.Query()
-			if names := httpx.CleanValues(q); len(names) > 0 {
-				r.URL.RawQuery = q.Encode()
-				dirty = append(dirty, names...)
-			}
-		}
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Method == http.MethodPost && mt == "application/x-www-form-urlencoded" {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-			if err := r.ParseForm(); err != nil {
-				s.errorPage(w, r, badRequest("Biểu mẫu gửi lên không đọc được hoặc quá dài (hơn "+format.Int(maxFormBytes>>20)+" MB)."))
-				return
-			}
-			dirty = append(dirty, httpx.CleanValues(r.PostForm)...)
-			httpx.CleanValues(r.Form)
-		}
-		if len(dirty) > 0 {
-			r = r.WithContext(context.WithValue(r.Context(), dirtyFieldsKey{}, dirty))
-		}
-		next.ServeHTTP(w, r)
+	return httpx.CleanText(next, maxFormBytes, func(w http.ResponseWriter, r *http.Request) {
+		s.errorPage(w, r, badRequest("Biểu mẫu gửi lên không đọc được hoặc quá dài (hơn "+format.Int(maxFormBytes>>20)+" MB)."))
 	})
-}
-
-// dirtyFields returns the names of the fields of r that cleanText cleaned.
-func dirtyFields(r *http.Request) []string {
-	names, _ := r.Context().Value(dirtyFieldsKey{}).([]string)
-	return names
 }
 
 // crossOrigin refuses unsafe requests that a browser says come from another site (a forged

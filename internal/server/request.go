@@ -13,6 +13,7 @@ import (
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/format"
+	"ptdang/internal/httpx"
 )
 
 // today is the current date in Vietnam.
@@ -47,7 +48,7 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (*form, bool)
 		return nil, false
 	}
 	f := &form{values: r.PostForm}
-	for _, name := range dirtyFields(r) {
+	for _, name := range httpx.DirtyFields(r) {
 		f.inv.Add(name, "Ô này có ký tự không hợp lệ (ký tự NUL hoặc mã không phải UTF-8), đã được bỏ đi; xin kiểm tra lại rồi gửi lại.")
 	}
 	return f, true
