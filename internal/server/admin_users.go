@@ -27,8 +27,8 @@ func newPassword() string { return strings.ToLower(rand.Text()[:12]) }
 
 // userNew shows the form of a new account and creates it.
 func (s *Server) userNew(w http.ResponseWriter, r *http.Request, c caller) {
-	view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-		return web.NewUserForm(account.GrantableRoles(c.Scope), vals, fieldErrors(inv), msg)
+	view := func(vals, errs map[string]string, msg string) web.FormView {
+		return web.NewUserForm(account.GrantableRoles(c.Scope), vals, errs, msg)
 	}
 	s.formPage(w, r, c, view, map[string]string{"password": newPassword()}, func(f *form) (string, error) {
 		unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", s.today())

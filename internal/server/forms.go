@@ -3,20 +3,11 @@ package server
 import (
 	"net/http"
 
-	"ptdang/internal/apperr"
 	"ptdang/web"
 )
 
 // The forms drawn with web.Form: a handler lists its fields, fills them from the record or from
 // what was typed, and on POST calls one domain function.
-
-// fieldErrors are inv's messages by field; none for nil.
-func fieldErrors(inv *apperr.Invalid) map[string]string {
-	if inv == nil {
-		return nil
-	}
-	return inv.Fields
-}
 
 // renderForm renders v with 200, or 422 when it carries errors.
 func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c caller, v web.FormView) {
@@ -25,18 +16,6 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c caller, v 
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, web.Form(c.page(v.Title, "org"), v))
-}
-
-// formFailure decides what a failed save shows: the domain's field errors or its refusal of a
-// stale or locked save show the form again (true), with the message put in v; anything else is
-// the caller's error page.
-func formFailure(err error, f *form, v *web.FormView) bool {
-	msg, status, ok := f.refused(err)
-	if !ok || (status != http.StatusUnprocessableEntity && status != http.StatusConflict) {
-		return false
-	}
-	v.Error = msg
-	return true
 }
 
 // valuesOf returns what was typed, to put back into the form.
@@ -49,7 +28,7 @@ func valuesOf(f *form) map[string]string {
 }
 
 // formView draws a form with the values and errors given, and the message at its top.
-type formView func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView
+type formView func(vals, errs map[string]string, msg string) web.FormView
 
 // formPage shows the form on GET, filled from vals. On POST, save reads the form and, when it
 // holds no error of its own (else it returns them), saves it; then formPage goes to the page save
@@ -70,8 +49,9 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, view
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	v := web.FormView{}
-	if !formFailure(err, f, &v) {
+	// The domain's field errors or its refusal of a stale or locked save show the form again.
+	msg, status, ok := f.refused(err)
+	if !ok || (status != http.StatusUnprocessableEntity && status != http.StatusConflict) {
 		s.fail(w, r, err)
 		return
 	}
@@ -81,5 +61,5 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, view
 			f.inv.Add(to, msg)
 		}
 	}
-	s.renderForm(w, r, c, view(valuesOf(f), &f.inv, v.Error))
+	s.renderForm(w, r, c, view(valuesOf(f), f.inv.Fields, msg))
 }

@@ -38,8 +38,8 @@ func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
 		}
 		vals := map[string]string{"effective": format.ISODate(s.today())}
 		maps.Copy(vals, ch.defaults)
-		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-			return web.ChangeForm(ch.form(), u, s.today(), vals, fieldErrors(inv), msg)
+		view := func(vals, errs map[string]string, msg string) web.FormView {
+			return web.ChangeForm(ch.form(), u, s.today(), vals, errs, msg)
 		}
 		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
 			return web.UnitHref(tree, id, s.today()), orFormErr(f, ch.apply(s, r, c, f, u))
@@ -145,8 +145,8 @@ func splitPartsOf(f *form) []org.NewPart {
 // mergeForm merges several units of tree into a new one: GET shows the form, POST merges.
 func (s *Server) mergeForm(tree org.Tree) callerHandler {
 	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-			return web.MergeForm(tree, vals, fieldErrors(inv), msg)
+		view := func(vals, errs map[string]string, msg string) web.FormView {
+			return web.MergeForm(tree, vals, errs, msg)
 		}
 		s.formPage(w, r, c, view, map[string]string{"effective": format.ISODate(s.today())}, func(f *form) (string, error) {
 			re := reorg(f)

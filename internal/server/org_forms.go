@@ -48,8 +48,8 @@ func (s *Server) unitNew(uf unitForm) callerHandler {
 			}
 		}
 		vals := web.NewUnitValues(parent, s.today())
-		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-			return web.NewUnitForm(uf.tree, vals, fieldErrors(inv), msg)
+		view := func(vals, errs map[string]string, msg string) web.FormView {
+			return web.NewUnitForm(uf.tree, vals, errs, msg)
 		}
 		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
 			id, err := uf.create(s, r, c, f)
@@ -71,8 +71,8 @@ func (s *Server) unitEdit(uf unitForm) callerHandler {
 			s.fail(w, r, err)
 			return
 		}
-		view := func(vals map[string]string, inv *apperr.Invalid, msg string) web.FormView {
-			return web.EditUnitForm(u, s.today(), vals, fieldErrors(inv), msg)
+		view := func(vals, errs map[string]string, msg string) web.FormView {
+			return web.EditUnitForm(u, s.today(), vals, errs, msg)
 		}
 		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
 			return web.UnitHref(uf.tree, id, s.today()), uf.update(s, r, c, f, id)
