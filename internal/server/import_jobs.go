@@ -25,9 +25,6 @@ const (
 // errImportsBusy refuses an import while maxRunningImports are running.
 var errImportsBusy = apperr.Refuse(account.ErrBusy, "Hệ thống đang nhập hai tệp khác, chưa nhận thêm được. Xin đợi vài phút rồi tải tệp lên lại.")
 
-// importJob is one import the server runs: its page and file, and its result once done.
-type importJob = exchange.Job[importAbout, *web.ImportResult]
-
 // importAbout is what an import job is: the page it belongs to and the file it reads.
 type importAbout struct {
 	page     importPage
