@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
-	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -13,27 +12,9 @@ import (
 	"ptdang/web"
 )
 
-// logRequests writes one structured line per request, with its request id.
+// logRequests writes one structured line per request to s.Log, as it is then.
 func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		ww.Header().Set("X-Request-Id", middleware.GetReqID(r.Context()))
-		next.ServeHTTP(ww, r)
-		attrs := []any{
-			"id", middleware.GetReqID(r.Context()),
-			"method", r.Method,
-			"path", r.URL.Path,
-			"status", ww.Status(),
-			"bytes", ww.BytesWritten(),
-			"duration", time.Since(start),
-			"remote", r.RemoteAddr,
-		}
-		if proxy, ok := httpx.Proxy(r); ok {
-			attrs = append(attrs, "proxy", proxy)
-		}
-		s.Log.Info("request", attrs...)
-	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { httpx.ServeLogged(s.Log, next, w, r) })
 }
 
 // trustProxies makes RemoteAddr the client's address when the request comes from one of
@@ -63,22 +44,11 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// hstsMaxAge is how long a browser that saw the site over HTTPS refuses plain HTTP for it.
-const hstsMaxAge = "max-age=31536000"
-
-// securityHeaders sets a strict policy: no inline script, no framing, no MIME sniffing, and,
-// when the cookies are for HTTPS only, HTTPS only (HSTS).
+// securityHeaders sets a strict policy (httpx.SetSecurityHeaders) and, when the cookies are for
+// HTTPS only, HTTPS only (HSTS).
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		if s.HSTS {
-			h.Set("Strict-Transport-Security", hstsMaxAge)
-		}
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
+		httpx.SetSecurityHeaders(w.Header(), s.HSTS)
 		next.ServeHTTP(w, r)
 	})
 }
