@@ -22,7 +22,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request, c caller) {
 	s.render(w, r, http.StatusOK, web.UserList(c.page("Người dùng", "users"), web.NewUserListView(users)))
 }
 
-// newPassword suggests a first password: ten readable characters.
+// newPassword suggests a first password: twelve readable characters.
 func newPassword() string { return strings.ToLower(rand.Text()[:12]) }
 
 // userNew shows the form of a new account and creates it.
