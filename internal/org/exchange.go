@@ -59,40 +59,15 @@ const MaxImportBytes = 20 << 20
 
 const noMemberLabel = "Chưa có đảng viên"
 
-func kindChoices() map[string]string {
-	m := map[string]string{}
-	for _, k := range Kinds {
-		m[k.Label()] = string(k)
-	}
-	return m
-}
-
-func orgTypeChoices() map[string]string {
-	m := map[string]string{}
-	for _, t := range OrgTypes {
-		m[t.Label()] = string(t)
-	}
-	return m
-}
-
-func levelChoices() map[string]string {
-	m := map[string]string{}
-	for _, l := range Levels {
-		m[l.Label()] = string(l)
-	}
-	return m
-}
-
 func modeChoices() map[string]string {
 	return map[string]string{OwnCell.Label(): string(OwnCell), CombinedCell.Label(): string(CombinedCell), noMemberLabel: "none"}
 }
 
 // ImportReport says what an import did, or would do on a dry run.
 type ImportReport struct {
-	DryRun                              bool
+	exchange.Outcome
 	Created, Updated, Unchanged, Closed int
-	Changes                             []string          // one line per changed row
-	Problems                            exchange.Problems // when not empty, nothing was written
+	Changes                             []string // one line per changed row
 }
 
 // ImportStructure upserts, by code, the units and links of a structure workbook (.xlsx with the
@@ -111,12 +86,7 @@ func ImportStructure(ctx context.Context, db pg.Beginner, scope Scope, r io.Read
 			}
 			return (&importer{ctx: ctx, tx: tx, scope: scope, rep: &rep, progress: p}).tables(tables, sheet)
 		}}
-	problems, err := im.Run(ctx, db, r, filename, dryRun)
-	if len(problems) > 0 {
-		rep = ImportReport{}
-	}
-	rep.DryRun, rep.Problems = dryRun, problems
-	return rep, err
+	return exchange.RunInto(ctx, db, im, r, filename, dryRun, &rep)
 }
 
 // tables applies the rows of each table, named by sheet, in order.
@@ -326,8 +296,8 @@ func createParty(ctx context.Context, tx pgx.Tx, scope Scope, in PartyUnitInput,
 // of the unit with its code (0 for a new code). Problems are left on the row.
 func (im *importer) partyInput(row *exchange.Row) (in PartyUnitInput, to *time.Time, id int64, err error) {
 	ctx, tx := im.ctx, im.tx
-	kind, _ := row.Choice("kind", kindChoices())
-	orgType, _ := row.Choice("org_type", orgTypeChoices())
+	kind, _ := row.Choice("kind", exchange.Choices(Kinds...))
+	orgType, _ := row.Choice("org_type", exchange.Choices(OrgTypes...))
 	from, _ := row.Date("from")
 	members, _ := row.Int("full_members")
 	term := int64(60)
@@ -515,7 +485,7 @@ func createAdmin(ctx context.Context, tx pgx.Tx, scope Scope, in AdminUnitInput,
 
 // adminInput reads an administrative unit row as partyInput reads a Party unit's.
 func (im *importer) adminInput(row *exchange.Row) (in AdminUnitInput, to *time.Time, id int64, err error) {
-	level, _ := row.Choice("level", levelChoices())
+	level, _ := row.Choice("level", exchange.Choices(Levels...))
 	from, _ := row.Date("from")
 	in = AdminUnitInput{Code: row.Text("code"), Name: row.Text("name"), Level: Level(level), LocalWord: row.Text("local_word"), From: from,
 		HamletFacts: HamletFacts{Population: optInt(row, "population"), Households: optInt(row, "households"),

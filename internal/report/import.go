@@ -45,10 +45,9 @@ func columnHeader(s Section, f Field) string {
 
 // ImportResult says what a figures import did, or would do on a dry run.
 type ImportResult struct {
-	DryRun    bool
+	exchange.Outcome
 	Submitted int
-	Unchanged int               // rows equal to a report already submitted or approved
-	Problems  exchange.Problems // when not empty, nothing was written
+	Unchanged int // rows equal to a report already submitted or approved
 }
 
 // ImportBudget is how long an import may take, its transaction included: past it the import
@@ -89,12 +88,7 @@ func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Re
 			res.Submitted, res.Unchanged, err = importRows(ctx, tx, scope, tables[0], historic, today, p)
 			return err
 		}}
-	problems, err := im.Run(ctx, db, r, filename, dryRun)
-	if len(problems) > 0 {
-		res = ImportResult{}
-	}
-	res.DryRun, res.Problems = dryRun, problems
-	return res, err
+	return exchange.RunInto(ctx, db, im, r, filename, dryRun, &res)
 }
 
 // importItem is a row that passed the checks that need no database: what it asks to store.

@@ -54,10 +54,9 @@ func basisLabel(b Basis) string {
 
 // ImportReport says what an import did, or would do on a dry run.
 type ImportReport struct {
-	DryRun                               bool
+	exchange.Outcome
 	Created, Updated, Removed, Unchanged int
-	Changes                              []string          // one line per changed row
-	Problems                             exchange.Problems // when not empty, nothing was written
+	Changes                              []string // one line per changed row
 }
 
 // importRow is one parsed row of a targets file.
@@ -91,12 +90,7 @@ func Import(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Reader, f
 		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, p *exchange.Progress) error {
 			return (&importer{ctx: ctx, tx: tx, scope: scope, today: today, rep: &rep, progress: p}).run(tables[0])
 		}}
-	problems, err := im.Run(ctx, db, r, filename, dryRun)
-	if len(problems) > 0 {
-		rep = ImportReport{}
-	}
-	rep.DryRun, rep.Problems = dryRun, problems
-	return rep, err
+	return exchange.RunInto(ctx, db, im, r, filename, dryRun, &rep)
 }
 
 type importer struct {
