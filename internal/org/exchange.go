@@ -295,7 +295,6 @@ func createParty(ctx context.Context, tx pgx.Tx, scope Scope, in PartyUnitInput,
 // partyInput reads a Party unit row: the unit it describes, its closing date if any, and the id
 // of the unit with its code (0 for a new code). Problems are left on the row.
 func (im *importer) partyInput(row *exchange.Row) (in PartyUnitInput, to *time.Time, id int64, err error) {
-	ctx, tx := im.ctx, im.tx
 	kind, _ := row.Choice("kind", exchange.Choices(Kinds...))
 	orgType, _ := row.Choice("org_type", exchange.Choices(OrgTypes...))
 	from, _ := row.Date("from")
@@ -309,35 +308,47 @@ func (im *importer) partyInput(row *exchange.Row) (in PartyUnitInput, to *time.T
 	if id, err = im.idByCode(partyTables, in.Code); err != nil {
 		return in, nil, 0, err
 	}
-	if code := row.Text("parent_code"); code != "" {
-		// An existing unit's parent is only compared, never changed: found by code alone, as
-		// the unit may have moved under it long after its founding date.
-		var p PartyUnit
-		var err error
-		if id != 0 {
-			p.ID, err = partyTables.idByCode(ctx, tx, code)
-		} else {
-			p, err = GetPartyUnitByCode(ctx, tx, im.scope, code, from)
-		}
-		if err == nil {
-			in.ParentID = p.ID
-		} else if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("parent_code", "không có tổ chức đảng mã %q", code)
-		} else {
-			return in, nil, 0, err
-		}
+	if in.ParentID, err = im.parentID(row, partyTables, id, from, "tổ chức đảng"); err != nil {
+		return in, nil, 0, err
 	}
-	if code := row.Text("territory_code"); code != "" {
-		a, err := GetAdminUnitByCode(ctx, tx, im.scope, code, from)
-		if err == nil {
-			in.TerritoryID = a.ID
-		} else if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("territory_code", "không có đơn vị hành chính mã %q", code)
-		} else {
-			return in, nil, 0, err
-		}
+	if in.TerritoryID, err = im.codeID(row, "territory_code", adminTables, &from, "đơn vị hành chính"); err != nil {
+		return in, nil, 0, err
 	}
 	return in, optDate(row, "to"), id, nil
+}
+
+// parentID is the id of the unit of t named in the row's parent_code, for the unit id (0: a new
+// unit) founded on from. An existing unit's parent is only compared, never changed: it is found
+// by code alone, as the unit may have moved under it long after its founding date.
+func (im *importer) parentID(row *exchange.Row, t tables, id int64, from time.Time, what string) (int64, error) {
+	if id != 0 {
+		return im.codeID(row, "parent_code", t, nil, what)
+	}
+	return im.codeID(row, "parent_code", t, &from, what)
+}
+
+// codeID is the id of the unit of t whose code is in column key: one in scope on *on, or any
+// unit with the code when on is nil. It is 0 when the cell is empty, and 0 with a problem
+// naming what (the kind of unit wanted) when there is no such unit.
+func (im *importer) codeID(row *exchange.Row, key string, t tables, on *time.Time, what string) (int64, error) {
+	code := row.Text(key)
+	if code == "" {
+		return 0, nil
+	}
+	var id int64
+	var err error
+	if on == nil {
+		id, err = t.idByCode(im.ctx, im.tx, code)
+	} else {
+		var u Unit
+		u, err = unitReader(t.tree).byCode(im.ctx, im.tx, im.scope, code, *on)
+		id = u.ID
+	}
+	if errors.Is(err, apperr.ErrNotFound) {
+		row.Problemf(key, "không có %s mã %q", what, code)
+		return 0, nil
+	}
+	return id, err
 }
 
 // idByCode is the id of the unit of t with code, or 0 when there is none.
@@ -493,22 +504,8 @@ func (im *importer) adminInput(row *exchange.Row) (in AdminUnitInput, to *time.T
 	if id, err = im.idByCode(adminTables, in.Code); err != nil {
 		return in, nil, 0, err
 	}
-	if code := row.Text("parent_code"); code != "" {
-		// As for Party units: an existing unit's parent is found by code alone.
-		var p AdminUnit
-		var err error
-		if id != 0 {
-			p.ID, err = adminTables.idByCode(im.ctx, im.tx, code)
-		} else {
-			p, err = GetAdminUnitByCode(im.ctx, im.tx, im.scope, code, from)
-		}
-		if err == nil {
-			in.ParentID = p.ID
-		} else if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("parent_code", "không có đơn vị hành chính mã %q", code)
-		} else {
-			return in, nil, 0, err
-		}
+	if in.ParentID, err = im.parentID(row, adminTables, id, from, "đơn vị hành chính"); err != nil {
+		return in, nil, 0, err
 	}
 	return in, optDate(row, "to"), id, nil
 }
@@ -525,25 +522,18 @@ func (im *importer) link(row *exchange.Row) error {
 			return err
 		}
 	}
-	var hamlet, cell int64
-	if code := row.Text("hamlet_code"); code != "" {
-		h, err := GetAdminUnitByCode(ctx, tx, im.scope, code, from)
-		if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("hamlet_code", "không có thôn, tổ dân phố mã %q", code)
-		} else if err != nil {
-			return err
-		}
-		hamlet = h.ID
+	hamlet, err := im.codeID(row, "hamlet_code", adminTables, &from, "thôn, tổ dân phố")
+	if err != nil {
+		return err
 	}
-	if code := row.Text("cell_code"); code != "" && mode != "none" {
-		c, err := GetPartyUnitByCode(ctx, tx, im.scope, code, from)
-		if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("cell_code", "không có chi bộ mã %q", code)
-		} else if err != nil {
+	var cell int64
+	switch {
+	case mode == "none":
+	case row.Text("cell_code") != "":
+		if cell, err = im.codeID(row, "cell_code", partyTables, &from, "chi bộ"); err != nil {
 			return err
 		}
-		cell = c.ID
-	} else if mode != "none" && mode != "" {
+	case mode != "":
 		row.Problemf("cell_code", "cần mã chi bộ khi thôn có chi bộ phụ trách")
 	}
 	if len(row.Problems()) > 0 {
@@ -551,7 +541,7 @@ func (im *importer) link(row *exchange.Row) error {
 	}
 	var curCell int64
 	var curMode LinkMode
-	err := tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from = $2`, hamlet, from).Scan(&curCell, &curMode)
+	err = tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from = $2`, hamlet, from).Scan(&curCell, &curMode)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
