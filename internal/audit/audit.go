@@ -120,7 +120,7 @@ type Filter struct {
 	Limit    int
 }
 
-// List returns entries matching f, newest first.
+// List returns entries matching f, newest first. It returns only database errors.
 func List(ctx context.Context, q pg.Querier, f Filter) ([]Row, error) {
 	var roots []int64
 	if !f.All {

@@ -265,7 +265,7 @@ func (u AdminUnit) Unit() Unit {
 		Span: u.Span, Life: u.Life, Version: u.Version}
 }
 
-// CloseAdminUnit is CloseUnit for an administrative unit.
+// CloseAdminUnit is CloseUnit for an administrative unit, with its errors.
 func CloseAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, version int, on time.Time) error {
 	return CloseUnit(ctx, db, scope, AdminTree, id, version, on)
 }

@@ -596,7 +596,7 @@ func (im *importer) storedLink(row *exchange.Row, mode LinkMode, from time.Time)
 }
 
 // ExportStructure returns the three structure sheets as the tree stood on asOf, within scope:
-// the file ImportStructure reads back unchanged.
+// the file ImportStructure reads back unchanged. It returns only database errors.
 func ExportStructure(ctx context.Context, q pg.Querier, scope Scope, asOf time.Time) ([]exchange.Sheet, error) {
 	roots := scope.SQLRoots()
 	admin := exchange.Sheet{Table: AdminTable}

@@ -340,7 +340,7 @@ func (u PartyUnit) Unit() Unit {
 		Span: u.Span, Life: u.Life, Version: u.Version}
 }
 
-// ClosePartyUnit is CloseUnit for a Party unit.
+// ClosePartyUnit is CloseUnit for a Party unit, with its errors.
 func ClosePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, version int, on time.Time) error {
 	return CloseUnit(ctx, db, scope, PartyTree, id, version, on)
 }

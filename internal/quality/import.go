@@ -236,7 +236,7 @@ func (im *importer) audit(action string, id int64, cell org.PartyUnit, year int,
 
 // Export returns the ratings of year of every cell within scope on 31 December of the year, in
 // the layout of Table and in Vietnamese order of the cells' names: the file Import reads back
-// unchanged.
+// unchanged. It returns only database errors.
 func Export(ctx context.Context, q pg.Querier, scope org.Scope, year int) (exchange.Sheet, error) {
 	sheet := exchange.Sheet{Table: Table}
 	counts := make([]string, len(memberFields))

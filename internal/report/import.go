@@ -482,7 +482,7 @@ func nullID(id int64) any {
 // within scope on the quarter's last day, in the layout of FiguresTable and in Vietnamese order
 // of the cells' names: the file ImportFigures reads back unchanged. Drafts and returned reports
 // are left out: imported, a row is a submission. The submission date is the day it was made,
-// in Vietnam.
+// in Vietnam. A period that is not valid is apperr.ErrNotFound; other errors are the database's.
 func ExportFigures(ctx context.Context, q pg.Querier, scope org.Scope, p Period) (exchange.Sheet, error) {
 	sheet := exchange.Sheet{Table: FiguresTable}
 	if !p.Valid() {

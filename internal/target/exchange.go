@@ -343,6 +343,14 @@ func (im *importer) change(ir *importRow, f string, args ...any) {
 	im.rep.Changes = append(im.rep.Changes, fmt.Sprintf("dòng %d, %s năm %d: ", ir.row.Number(), ir.unit.Code, ir.year)+fmt.Sprintf(f, args...))
 }
 
+// unitsCTE lists, as units (id, depth), unit $1 and every unit below it on $2.
+const unitsCTE = `
+		WITH units AS (
+			SELECT $1::bigint AS id, 0 AS depth
+			UNION ALL
+			SELECT id, depth FROM party_descendants($1, $2)
+		)`
+
 // Export returns the targets for year of unit and every unit below it (as the tree stood on
 // AsOf), within scope, in tree order: the file Import reads back unchanged, and the template
 // to fill in. The unit must be within scope: apperr.ErrNotFound otherwise.
@@ -356,12 +364,7 @@ func Export(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year
 		return sheet, err
 	}
 	d := AsOf(u, year)
-	rows, err := q.Query(ctx, `
-		WITH units AS (
-			SELECT $1::bigint AS id, 0 AS depth
-			UNION ALL
-			SELECT id, depth FROM party_descendants($1, $2)
-		)
+	rows, err := q.Query(ctx, unitsCTE+`
 		SELECT x.id, COALESCE(v.parent_id, 0), p.code, v.name, COALESCE(pp.code, ''),
 			COALESCE(t.target, -1), COALESCE((t.share * 100)::int, 0), COALESCE(t.basis, ''), COALESCE(t.base, 0)
 		FROM units x

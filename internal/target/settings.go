@@ -231,7 +231,8 @@ func sameDate(a, b *time.Time) bool {
 // Targets returns the targets of year recorded for units (absent: none set) and the settings
 // of the province the first unit belongs to, to judge progress with. The caller has checked
 // that units are in its scope: a unit's target and its province's pace are shown to anyone
-// who may see the unit.
+// who may see the unit. A first unit that did not exist on 1 January of year, or whose
+// province is unknown, is apperr.ErrNotFound.
 func Targets(ctx context.Context, q pg.Querier, units []int64, year int) (map[int64]int, Settings, error) {
 	out := map[int64]int{}
 	if len(units) == 0 {
