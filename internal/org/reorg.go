@@ -718,27 +718,28 @@ func SplitInto(ctx context.Context, db pg.DB, scope Scope, tree Tree, r Reorg, u
 		r.check(inv)
 		return nil, inv
 	}
-	before := r.Effective.AddDate(0, 0, -1)
 	if tree == PartyTree {
-		u, err := GetPartyUnit(ctx, db, scope, unit, before)
-		if err != nil {
-			return nil, err
-		}
-		succ := make([]SplitShare[PartyUnitInput], len(parts))
-		for i, p := range parts {
-			succ[i] = SplitShare[PartyUnitInput]{Share: p.Share, Unit: PartyUnitInput{Code: p.Code, Name: p.Name, Kind: u.Kind,
-				OrgType: u.OrgType, ParentID: u.ParentID, TermMonths: u.TermMonths}}
-		}
-		return SplitPartyUnit(ctx, db, scope, r, unit, succ)
+		return splitLike(ctx, db, scope, r, unit, parts, GetPartyUnit, func(u PartyUnit, p NewPart) PartyUnitInput {
+			return PartyUnitInput{Code: p.Code, Name: p.Name, Kind: u.Kind, OrgType: u.OrgType, ParentID: u.ParentID, TermMonths: u.TermMonths}
+		}, SplitPartyUnit)
 	}
-	u, err := GetAdminUnit(ctx, db, scope, unit, before)
+	return splitLike(ctx, db, scope, r, unit, parts, GetAdminUnit, func(u AdminUnit, p NewPart) AdminUnitInput {
+		return AdminUnitInput{Code: p.Code, Name: p.Name, Level: u.Level, LocalWord: u.LocalWord, ParentID: u.ParentID}
+	}, SplitAdminUnit)
+}
+
+// splitLike splits unit, read with get as it stood the day before r.Effective, with split into
+// parts made like it.
+func splitLike[U, In any](ctx context.Context, db pg.DB, scope Scope, r Reorg, unit int64, parts []NewPart,
+	get func(context.Context, pg.Querier, Scope, int64, time.Time) (U, error), like func(U, NewPart) In,
+	split func(context.Context, pg.Beginner, Scope, Reorg, int64, []SplitShare[In]) ([]int64, error)) ([]int64, error) {
+	u, err := get(ctx, db, scope, unit, r.Effective.AddDate(0, 0, -1))
 	if err != nil {
 		return nil, err
 	}
-	succ := make([]SplitShare[AdminUnitInput], len(parts))
+	succ := make([]SplitShare[In], len(parts))
 	for i, p := range parts {
-		succ[i] = SplitShare[AdminUnitInput]{Share: p.Share, Unit: AdminUnitInput{Code: p.Code, Name: p.Name, Level: u.Level,
-			LocalWord: u.LocalWord, ParentID: u.ParentID}}
+		succ[i] = SplitShare[In]{Share: p.Share, Unit: like(u, p)}
 	}
-	return SplitAdminUnit(ctx, db, scope, r, unit, succ)
+	return split(ctx, db, scope, r, unit, succ)
 }
