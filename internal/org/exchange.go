@@ -237,19 +237,14 @@ func (im *importer) party(row *exchange.Row) error {
 		return err
 	}
 	in.normalise()
-	if id == 0 {
-		return im.create(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, func() error { return createParty(ctx, tx, im.scope, in, to) })
-	}
-	// The row describes one version of an existing unit: the current one, or, in an export as
-	// of a past date, the one of then, with its parent, name and kind of then.
-	d, refused, err := describedUnit(ctx, tx, partyTables, id, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)),
-		func(on time.Time) (PartyUnit, error) { return GetPartyUnit(ctx, tx, im.scope, id, on) },
-		func(u PartyUnit) string { return u.ParentName }, row,
-		"khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc")
+	// The row describes a new unit or one version of an existing unit: the current one, or, in
+	// an export as of a past date, the one of then, with its parent, name and kind of then.
+	d, refused, err := describedUnit(im, partyTables, id, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)),
+		GetPartyUnit, row, "khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc")
 	if err != nil || refused {
 		return err
 	}
-	if !d.inScope { // creating it is refused as a used code
+	if !d.inScope { // a new code; for a unit out of scope, creating it is refused as a used code
 		return im.create(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, func() error { return createParty(ctx, tx, im.scope, in, to) })
 	}
 	cur := d.cur
@@ -442,17 +437,12 @@ func (im *importer) admin(row *exchange.Row) error {
 		return err
 	}
 	in.normalise()
-	if id == 0 {
-		return im.create(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, func() error { return createAdmin(ctx, tx, im.scope, in, to) })
-	}
-	d, refused, err := describedUnit(ctx, tx, adminTables, id, in.ParentID, versionKey(in.Name, in.LocalWord),
-		func(on time.Time) (AdminUnit, error) { return GetAdminUnit(ctx, tx, im.scope, id, on) },
-		func(u AdminUnit) string { return u.ParentName }, row,
-		"khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên")
+	d, refused, err := describedUnit(im, adminTables, id, in.ParentID, versionKey(in.Name, in.LocalWord),
+		GetAdminUnit, row, "khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên")
 	if err != nil || refused {
 		return err
 	}
-	if !d.inScope { // creating it is refused as a used code
+	if !d.inScope { // as for Party units
 		return im.create(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, func() error { return createAdmin(ctx, tx, im.scope, in, to) })
 	}
 	cur := d.cur
@@ -742,30 +732,34 @@ type described[U any] struct {
 	cur        U         // the version the row describes
 	latest     bool      // it is the current version
 	latestFrom time.Time // when the current version began
-	inScope    bool      // false: the unit is out of scope, and creating it is refused as a used code
+	inScope    bool      // false: a new code, or a unit out of scope (creating it is refused as a used code)
 }
 
-// describedUnit reads, with get, the version of unit id that a row with this parent and
-// attribute key describes (describedVersion). When no version had the row's parent, the row
-// gets its problem, refusal worded with the current parent's name, and refused is true. It is
-// shared by administrative and Party units.
-func describedUnit[U any](ctx context.Context, q pg.Querier, t tables, id, parent int64, key string,
-	get func(on time.Time) (U, error), parentName func(U) string, row *exchange.Row, refusal string) (d described[U], refused bool, err error) {
-	vs, err := versionsOf(ctx, q, t, id)
+// describedUnit reads, with get, the version of unit id of t that a row with this parent and
+// attribute key describes (describedVersion); for id 0, a new code, it reads nothing and d is
+// not in scope. When no version had the row's parent, the row gets its problem, refusal worded
+// with the current parent's name, and refused is true. It is shared by administrative and
+// Party units.
+func describedUnit[U interface{ Unit() Unit }](im *importer, t tables, id, parent int64, key string,
+	get func(context.Context, pg.Querier, Scope, int64, time.Time) (U, error), row *exchange.Row, refusal string) (d described[U], refused bool, err error) {
+	if id == 0 {
+		return d, false, nil
+	}
+	vs, err := versionsOf(im.ctx, im.tx, t, id)
 	if err != nil {
 		return d, false, err
 	}
 	v, isLatest, ok := describedVersion(vs, parent, key)
 	if !ok {
-		now, err := get(vs[0].from)
+		now, err := get(im.ctx, im.tx, im.scope, id, vs[0].from)
 		if err != nil && !errors.Is(err, apperr.ErrNotFound) {
 			return d, false, err
 		}
-		row.Problemf("parent_code", refusal, parentName(now))
+		row.Problemf("parent_code", refusal, now.Unit().ParentName)
 		return d, true, nil
 	}
 	d.latest, d.latestFrom = isLatest, vs[0].from
-	d.cur, err = get(v.from)
+	d.cur, err = get(im.ctx, im.tx, im.scope, id, v.from)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return d, false, nil
 	}
