@@ -435,14 +435,15 @@ func UserByID(ctx context.Context, q pg.Querier, id int64) (User, error) {
 	return loadUser(ctx, q, `id = $1`, id)
 }
 
-// UserIDByLogin finds an account by its sign-in name, for the operator's tools.
+// UserIDByLogin finds an account by its sign-in name, for the operator's tools; apperr.ErrNotFound
+// when no account has it.
 func UserIDByLogin(ctx context.Context, q pg.Querier, login string) (int64, error) {
 	u, err := loadUser(ctx, q, `login = $1`, strings.ToLower(strings.TrimSpace(login)))
 	return u.ID, err
 }
 
 // ListUsers lists the users with a grant within by, as GetUser reads them, in Vietnamese order
-// of their names.
+// of their names. It returns only database errors.
 func ListUsers(ctx context.Context, q pg.Querier, by org.Scope) ([]User, error) {
 	rows, err := q.Query(ctx, `SELECT u.id FROM app_user u
 		WHERE $1::bigint[] IS NULL OR EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = u.id

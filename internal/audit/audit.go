@@ -6,6 +6,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,51 +32,52 @@ type Entry struct {
 	Reason   string
 }
 
-// Record appends e, made by a, within the caller's transaction.
+// Record appends e, made by a, within the caller's transaction. The error is the database's,
+// or json.Marshal's for an Old or New that cannot be marshalled.
 func Record(ctx context.Context, q pg.Querier, a Actor, e Entry) error {
+	values, err := a.values(e)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `
+		INSERT INTO audit_log (`+strings.Join(columns, ", ")+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, values...)
+	return err
+}
+
+// RecordMany appends entries, all made by a, within the caller's transaction, in one COPY: for
+// an import that changes thousands of rows at once. The entries are those Record would write
+// one by one, and so are the errors.
+func RecordMany(ctx context.Context, tx pgx.Tx, a Actor, entries []Entry) error {
+	rows := make([][]any, len(entries))
+	for i, e := range entries {
+		var err error
+		if rows[i], err = a.values(e); err != nil {
+			return err
+		}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_log"}, columns, pgx.CopyFromRows(rows))
+	return err
+}
+
+// columns are the columns of audit_log that values fills, in its order.
+var columns = []string{"actor_id", "actor_login", "addr", "action", "entity", "entity_id", "label", "unit_id", "old_value", "new_value", "reason"}
+
+// values is the row of audit_log that records e made by a.
+func (a Actor) values(e Entry) ([]any, error) {
 	login := a.Login
 	if login == "" {
 		login = "hệ thống"
 	}
 	old, err := marshal(e.Old)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	nw, err := marshal(e.New)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = q.Exec(ctx, `
-		INSERT INTO audit_log (actor_id, actor_login, addr, action, entity, entity_id, label, unit_id, old_value, new_value, reason)
-		VALUES (NULLIF($1, 0), $2, $3, $4, $5, NULLIF($6, 0), $7, NULLIF($8, 0), $9, $10, $11)`,
-		a.UserID, login, a.Addr, e.Action, e.Entity, e.EntityID, e.Label, e.UnitID, old, nw, e.Reason)
-	return err
-}
-
-// RecordMany appends entries, all made by a, within the caller's transaction, in one COPY: for
-// an import that changes thousands of rows at once. The entries are those Record would write
-// one by one.
-func RecordMany(ctx context.Context, tx pgx.Tx, a Actor, entries []Entry) error {
-	login := a.Login
-	if login == "" {
-		login = "hệ thống"
-	}
-	rows := make([][]any, len(entries))
-	for i, e := range entries {
-		old, err := marshal(e.Old)
-		if err != nil {
-			return err
-		}
-		nw, err := marshal(e.New)
-		if err != nil {
-			return err
-		}
-		rows[i] = []any{nullID(a.UserID), login, a.Addr, e.Action, e.Entity, nullID(e.EntityID), e.Label, nullID(e.UnitID), old, nw, e.Reason}
-	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_log"},
-		[]string{"actor_id", "actor_login", "addr", "action", "entity", "entity_id", "label", "unit_id", "old_value", "new_value", "reason"},
-		pgx.CopyFromRows(rows))
-	return err
+	return []any{nullID(a.UserID), login, a.Addr, e.Action, e.Entity, nullID(e.EntityID), e.Label, nullID(e.UnitID), old, nw, e.Reason}, nil
 }
 
 // nullID is id, or NULL for 0 (no one, no entity).
@@ -118,7 +120,7 @@ type Filter struct {
 	Limit    int
 }
 
-// List returns entries matching f, newest first.
+// List returns entries matching f, newest first. It returns only database errors.
 func List(ctx context.Context, q pg.Querier, f Filter) ([]Row, error) {
 	var roots []int64
 	if !f.All {

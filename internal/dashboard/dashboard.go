@@ -396,7 +396,11 @@ func paceOf(ctx context.Context, q pg.Querier, d *Dashboard) (pace, error) {
 // The hamlets' cells are lookups by key, not joins: the planner cannot tell how few rows the
 // walks return, and would hash whole tables for a handful.
 func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, rows map[int64]*Row) error {
-	r, err := q.Query(ctx, `
+	return countsByTop(ctx, q, rows, func(row *Row, c []int) {
+		hamlets, own, combined, committee := c[0], c[1], c[2], c[3]
+		row.Hamlets, row.OwnCell, row.Combined, row.WithCommittee = hamlets, own, combined, committee
+		row.Covered, row.NoMember = own+combined, hamlets-own-combined
+	}, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
 		territory AS (
 			SELECT DISTINCT top, admin_id
@@ -438,19 +442,27 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 			OFFSET 0 -- keeps it a lookup per hamlet
 		) l ON true
 		GROUP BY h.top`, ids, asOf)
+}
+
+// countsByTop runs query, whose rows are a subtree's top followed by counts, and hands each
+// top's Row and its counts to set.
+func countsByTop(ctx context.Context, q pg.Querier, rows map[int64]*Row, set func(row *Row, counts []int), query string, args ...any) error {
+	r, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	for r.Next() {
 		var top int64
-		var hamlets, own, combined, committee int
-		if err := r.Scan(&top, &hamlets, &own, &combined, &committee); err != nil {
+		counts := make([]int, len(r.FieldDescriptions())-1)
+		dest := []any{&top}
+		for i := range counts {
+			dest = append(dest, &counts[i])
+		}
+		if err := r.Scan(dest...); err != nil {
 			return err
 		}
-		row := rows[top]
-		row.Hamlets, row.OwnCell, row.Combined, row.WithCommittee = hamlets, own, combined, committee
-		row.Covered, row.NoMember = own+combined, hamlets-own-combined
+		set(rows[top], counts)
 	}
 	return r.Err()
 }
@@ -613,7 +625,7 @@ func addInto(total, part map[string]int) map[string]int {
 // Formula (DOMAIN.md): cells that held their congress / cells due — Đồng Tháp, 20/7/2022:
 // 1.793 / 2.900 = 61,83 % (the report printed 61,85).
 func congresses(ctx context.Context, q pg.Querier, ids []int64, year int, asOf time.Time, rows map[int64]*Row) error {
-	r, err := q.Query(ctx, `
+	return countsByTop(ctx, q, rows, func(row *Row, c []int) { row.CongressDue = c[0] }, `
 		WITH RECURSIVE `+org.SubtreeCTE+`
 		SELECT sub.top, count(*) FILTER (WHERE last.at IS NULL
 			OR last.at + make_interval(months => u.term_months) < make_date($3 + 1, 1, 1))
@@ -626,19 +638,6 @@ func congresses(ctx context.Context, q pg.Querier, ids []int64, year int, asOf t
 		) last ON true
 		WHERE sub.kind IN `+org.CellKindsSQL+`
 		GROUP BY sub.top`, ids, asOf, year)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	for r.Next() {
-		var top int64
-		var due int
-		if err := r.Scan(&top, &due); err != nil {
-			return err
-		}
-		rows[top].CongressDue = due
-	}
-	return r.Err()
 }
 
 // CongressProgress is cells that held their congress over cells due.
@@ -656,7 +655,9 @@ func deref(n *int) int {
 //
 // Formula: cells whose quarterly report was submitted (on time) / cells expected.
 func reporting(ctx context.Context, q pg.Querier, ids []int64, p report.Period, asOf time.Time, rows map[int64]*Row) error {
-	r, err := q.Query(ctx, `
+	return countsByTop(ctx, q, rows, func(row *Row, c []int) {
+		row.CellsExpected, row.CellsSubmitted, row.CellsOnTime, row.CellsApproved = c[0], c[1], c[2], c[3]
+	}, `
 		WITH RECURSIVE `+org.SubtreeCTE+`
 		SELECT sub.top, count(*),
 			count(r.id) FILTER (WHERE r.state IN ('submitted', 'approved', 'accepted')),
@@ -666,18 +667,4 @@ func reporting(ctx context.Context, q pg.Querier, ids []int64, p report.Period, 
 		LEFT JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = $3 AND r.quarter = $4
 		WHERE sub.kind IN `+org.CellKindsSQL+`
 		GROUP BY sub.top`, ids, asOf, p.Year, p.Quarter)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	for r.Next() {
-		var top int64
-		var expected, submitted, onTime, approved int
-		if err := r.Scan(&top, &expected, &submitted, &onTime, &approved); err != nil {
-			return err
-		}
-		row := rows[top]
-		row.CellsExpected, row.CellsSubmitted, row.CellsOnTime, row.CellsApproved = expected, submitted, onTime, approved
-	}
-	return r.Err()
 }

@@ -883,24 +883,20 @@ func (b *builder) move(tree org.Tree, unit, parent int64) {
 }
 
 func (b *builder) closeParty(id int64) {
-	if b.err != nil {
-		return
-	}
-	u, err := org.GetPartyUnit(b.ctx, b.tx, b.scope, id, reform2025)
-	if err == nil {
-		err = org.ClosePartyUnit(b.ctx, b.tx, b.scope, id, u.Version, reform2025)
-	}
-	b.check(err, "close Party unit %d", id)
+	b.close(org.PartyTree, id)
 	b.partyOpen--
 }
 
-func (b *builder) closeAdmin(id int64) {
+func (b *builder) closeAdmin(id int64) { b.close(org.AdminTree, id) }
+
+// close closes unit id of tree on reform2025, at the version it holds then.
+func (b *builder) close(tree org.Tree, id int64) {
 	if b.err != nil {
 		return
 	}
-	u, err := org.GetAdminUnit(b.ctx, b.tx, b.scope, id, reform2025)
+	u, err := org.GetUnit(b.ctx, b.tx, b.scope, tree, id, reform2025)
 	if err == nil {
-		err = org.CloseAdminUnit(b.ctx, b.tx, b.scope, id, u.Version, reform2025)
+		err = org.CloseUnit(b.ctx, b.tx, b.scope, tree, id, u.Version, reform2025)
 	}
-	b.check(err, "close administrative unit %d", id)
+	b.check(err, "close %s unit %d", tree, id)
 }

@@ -46,7 +46,7 @@ func NewJobs[A, R any](max int, keep time.Duration, busy error) *Jobs[A, R] {
 }
 
 // Start runs run as a job of owner about about, with the job's Progress in its context (WithProgress), and
-// returns its id; busy when max jobs are running. The job outlives the request that started it:
+// returns its id; the error busy (given to NewJobs) when max jobs are running, and no other. The job outlives the request that started it:
 // run must bound its own time (Import's budget does).
 func (js *Jobs[A, R]) Start(owner int64, about A, run func(ctx context.Context) (R, error)) (string, *Job[A, R], error) {
 	js.mu.Lock()

@@ -92,6 +92,29 @@ func (im Import) Run(ctx context.Context, db pg.Beginner, r io.Reader, filename 
 	return problems, err
 }
 
+// Outcome is what every import reports beside its own counts; each import's result embeds it.
+type Outcome struct {
+	DryRun   bool
+	Problems Problems // when not empty, nothing was written
+}
+
+func (o *Outcome) outcome() *Outcome { return o }
+
+// RunInto runs im as Run does, where im.Apply counts what it writes into *res, and returns *res
+// with its Outcome set. With any problem nothing was written, so the counts are dropped. It
+// returns an error only when reading the upload or the database failed, as Run does.
+func RunInto[R any, P interface {
+	*R
+	outcome() *Outcome
+}](ctx context.Context, db pg.Beginner, im Import, r io.Reader, filename string, dryRun bool, res P) (R, error) {
+	problems, err := im.Run(ctx, db, r, filename, dryRun)
+	if len(problems) > 0 {
+		*res = *new(R)
+	}
+	*res.outcome() = Outcome{DryRun: dryRun, Problems: problems}
+	return *res, err
+}
+
 // tables are the tables a file named filename holds.
 func (im Import) tables(filename string) []Table {
 	if strings.EqualFold(filepath.Ext(filename), ".csv") {

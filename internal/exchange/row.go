@@ -151,6 +151,18 @@ func (r *Row) Bool(key string) (bool, bool) {
 	return false, false
 }
 
+// Choices maps the label of each of values to its code, as Choice takes them.
+func Choices[T interface {
+	~string
+	Label() string
+}](values ...T) map[string]string {
+	m := make(map[string]string, len(values))
+	for _, v := range values {
+		m[v.Label()] = string(v)
+	}
+	return m
+}
+
 // Choice returns the code of the cell in column key, looked up among options (label → code). Labels match
 // case- and accent-insensitively: "chi bo co so" finds "Chi bộ cơ sở"; an exact match wins over a folded
 // one. A cell matching no label is a problem listing the labels. ("", false) when empty or bad.

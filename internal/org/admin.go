@@ -178,18 +178,11 @@ var adminColumns = adminTables.withParentName(`u.id, u.code, v.name, u.level, v.
 	v.valid_from, v.valid_to, l.life_from, l.life_to,
 	u.population, u.households, u.religious_share::float8, u.ethnic_minority_share::float8, u.version`)
 
-func scanAdminUnit(row pgx.Row, withChildren bool) (AdminUnit, error) {
-	var u AdminUnit
-	dest := []any{&u.ID, &u.Code, &u.Name, &u.Level, &u.LocalWord, &u.ParentID, &u.ParentName,
+var adminUnits = reader[AdminUnit]{adminTables, adminColumns, func(u *AdminUnit) ([]any, *int) {
+	return []any{&u.ID, &u.Code, &u.Name, &u.Level, &u.LocalWord, &u.ParentID, &u.ParentName,
 		&u.Span.From, &u.Span.To, &u.Life.From, &u.Life.To,
-		&u.Population, &u.Households, &u.ReligiousShare, &u.EthnicMinorityShare, &u.Version}
-	if withChildren {
-		dest = append(dest, &u.Children)
-	}
-	return u, row.Scan(dest...)
-}
-
-var adminUnits = reader[AdminUnit]{adminTables, adminColumns, scanAdminUnit}
+		&u.Population, &u.Households, &u.ReligiousShare, &u.EthnicMinorityShare, &u.Version}, &u.Children
+}}
 
 // GetAdminUnit returns unit id as it stood on asOf (its nearest version if it did not exist
 // then), or apperr.ErrNotFound when it does not exist or is out of scope.
@@ -265,7 +258,7 @@ func (u AdminUnit) Unit() Unit {
 		Span: u.Span, Life: u.Life, Version: u.Version}
 }
 
-// CloseAdminUnit is CloseUnit for an administrative unit.
+// CloseAdminUnit is CloseUnit for an administrative unit, with its errors.
 func CloseAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, version int, on time.Time) error {
 	return CloseUnit(ctx, db, scope, AdminTree, id, version, on)
 }

@@ -85,7 +85,8 @@ type BulkLink struct {
 // each table's id sequence past the ids given. It bypasses the rules, the audit log and the
 // events' bookkeeping: t must already be whole (the caller's transaction rolls back on a
 // broken reference). After each table it calls done with its name, rows and time taken. It
-// returns the number of rows written.
+// returns the number of rows written; its errors are the database's (a broken reference among
+// them).
 func CopyTrees(ctx context.Context, tx pgx.Tx, t BulkTrees, done func(table string, rows int64, took time.Duration)) (int64, error) {
 	copies := []struct {
 		table   string

@@ -59,40 +59,15 @@ const MaxImportBytes = 20 << 20
 
 const noMemberLabel = "Chưa có đảng viên"
 
-func kindChoices() map[string]string {
-	m := map[string]string{}
-	for _, k := range Kinds {
-		m[k.Label()] = string(k)
-	}
-	return m
-}
-
-func orgTypeChoices() map[string]string {
-	m := map[string]string{}
-	for _, t := range OrgTypes {
-		m[t.Label()] = string(t)
-	}
-	return m
-}
-
-func levelChoices() map[string]string {
-	m := map[string]string{}
-	for _, l := range Levels {
-		m[l.Label()] = string(l)
-	}
-	return m
-}
-
 func modeChoices() map[string]string {
 	return map[string]string{OwnCell.Label(): string(OwnCell), CombinedCell.Label(): string(CombinedCell), noMemberLabel: "none"}
 }
 
 // ImportReport says what an import did, or would do on a dry run.
 type ImportReport struct {
-	DryRun                              bool
+	exchange.Outcome
 	Created, Updated, Unchanged, Closed int
-	Changes                             []string          // one line per changed row
-	Problems                            exchange.Problems // when not empty, nothing was written
+	Changes                             []string // one line per changed row
 }
 
 // ImportStructure upserts, by code, the units and links of a structure workbook (.xlsx with the
@@ -111,12 +86,7 @@ func ImportStructure(ctx context.Context, db pg.Beginner, scope Scope, r io.Read
 			}
 			return (&importer{ctx: ctx, tx: tx, scope: scope, rep: &rep, progress: p}).tables(tables, sheet)
 		}}
-	problems, err := im.Run(ctx, db, r, filename, dryRun)
-	if len(problems) > 0 {
-		rep = ImportReport{}
-	}
-	rep.DryRun, rep.Problems = dryRun, problems
-	return rep, err
+	return exchange.RunInto(ctx, db, im, r, filename, dryRun, &rep)
 }
 
 // tables applies the rows of each table, named by sheet, in order.
@@ -267,19 +237,14 @@ func (im *importer) party(row *exchange.Row) error {
 		return err
 	}
 	in.normalise()
-	if id == 0 {
-		return im.create(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, func() error { return createParty(ctx, tx, im.scope, in, to) })
-	}
-	// The row describes one version of an existing unit: the current one, or, in an export as
-	// of a past date, the one of then, with its parent, name and kind of then.
-	d, refused, err := describedUnit(ctx, tx, partyTables, id, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)),
-		func(on time.Time) (PartyUnit, error) { return GetPartyUnit(ctx, tx, im.scope, id, on) },
-		func(u PartyUnit) string { return u.ParentName }, row,
-		"khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc")
+	// The row describes a new unit or one version of an existing unit: the current one, or, in
+	// an export as of a past date, the one of then, with its parent, name and kind of then.
+	d, refused, err := describedUnit(im, partyTables, id, in.ParentID, versionKey(in.Name, string(in.Kind), string(in.OrgType)),
+		GetPartyUnit, row, "khác cấp trên hiện nay (%s) và mọi cấp trên trước đây; để chuyển trực thuộc, dùng chức năng Chuyển trực thuộc")
 	if err != nil || refused {
 		return err
 	}
-	if !d.inScope { // creating it is refused as a used code
+	if !d.inScope { // a new code; for a unit out of scope, creating it is refused as a used code
 		return im.create(row, PartyTable.Sheet, partyFieldColumns, in.Code, in.Name, func() error { return createParty(ctx, tx, im.scope, in, to) })
 	}
 	cur := d.cur
@@ -325,9 +290,8 @@ func createParty(ctx context.Context, tx pgx.Tx, scope Scope, in PartyUnitInput,
 // partyInput reads a Party unit row: the unit it describes, its closing date if any, and the id
 // of the unit with its code (0 for a new code). Problems are left on the row.
 func (im *importer) partyInput(row *exchange.Row) (in PartyUnitInput, to *time.Time, id int64, err error) {
-	ctx, tx := im.ctx, im.tx
-	kind, _ := row.Choice("kind", kindChoices())
-	orgType, _ := row.Choice("org_type", orgTypeChoices())
+	kind, _ := row.Choice("kind", exchange.Choices(Kinds...))
+	orgType, _ := row.Choice("org_type", exchange.Choices(OrgTypes...))
 	from, _ := row.Date("from")
 	members, _ := row.Int("full_members")
 	term := int64(60)
@@ -339,35 +303,47 @@ func (im *importer) partyInput(row *exchange.Row) (in PartyUnitInput, to *time.T
 	if id, err = im.idByCode(partyTables, in.Code); err != nil {
 		return in, nil, 0, err
 	}
-	if code := row.Text("parent_code"); code != "" {
-		// An existing unit's parent is only compared, never changed: found by code alone, as
-		// the unit may have moved under it long after its founding date.
-		var p PartyUnit
-		var err error
-		if id != 0 {
-			p.ID, err = partyTables.idByCode(ctx, tx, code)
-		} else {
-			p, err = GetPartyUnitByCode(ctx, tx, im.scope, code, from)
-		}
-		if err == nil {
-			in.ParentID = p.ID
-		} else if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("parent_code", "không có tổ chức đảng mã %q", code)
-		} else {
-			return in, nil, 0, err
-		}
+	if in.ParentID, err = im.parentID(row, partyTables, id, from, "tổ chức đảng"); err != nil {
+		return in, nil, 0, err
 	}
-	if code := row.Text("territory_code"); code != "" {
-		a, err := GetAdminUnitByCode(ctx, tx, im.scope, code, from)
-		if err == nil {
-			in.TerritoryID = a.ID
-		} else if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("territory_code", "không có đơn vị hành chính mã %q", code)
-		} else {
-			return in, nil, 0, err
-		}
+	if in.TerritoryID, err = im.codeID(row, "territory_code", adminTables, &from, "đơn vị hành chính"); err != nil {
+		return in, nil, 0, err
 	}
 	return in, optDate(row, "to"), id, nil
+}
+
+// parentID is the id of the unit of t named in the row's parent_code, for the unit id (0: a new
+// unit) founded on from. An existing unit's parent is only compared, never changed: it is found
+// by code alone, as the unit may have moved under it long after its founding date.
+func (im *importer) parentID(row *exchange.Row, t tables, id int64, from time.Time, what string) (int64, error) {
+	if id != 0 {
+		return im.codeID(row, "parent_code", t, nil, what)
+	}
+	return im.codeID(row, "parent_code", t, &from, what)
+}
+
+// codeID is the id of the unit of t whose code is in column key: one in scope on *on, or any
+// unit with the code when on is nil. It is 0 when the cell is empty, and 0 with a problem
+// naming what (the kind of unit wanted) when there is no such unit.
+func (im *importer) codeID(row *exchange.Row, key string, t tables, on *time.Time, what string) (int64, error) {
+	code := row.Text(key)
+	if code == "" {
+		return 0, nil
+	}
+	var id int64
+	var err error
+	if on == nil {
+		id, err = t.idByCode(im.ctx, im.tx, code)
+	} else {
+		var u Unit
+		u, err = unitReader(t.tree).byCode(im.ctx, im.tx, im.scope, code, *on)
+		id = u.ID
+	}
+	if errors.Is(err, apperr.ErrNotFound) {
+		row.Problemf(key, "không có %s mã %q", what, code)
+		return 0, nil
+	}
+	return id, err
 }
 
 // idByCode is the id of the unit of t with code, or 0 when there is none.
@@ -461,17 +437,12 @@ func (im *importer) admin(row *exchange.Row) error {
 		return err
 	}
 	in.normalise()
-	if id == 0 {
-		return im.create(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, func() error { return createAdmin(ctx, tx, im.scope, in, to) })
-	}
-	d, refused, err := describedUnit(ctx, tx, adminTables, id, in.ParentID, versionKey(in.Name, in.LocalWord),
-		func(on time.Time) (AdminUnit, error) { return GetAdminUnit(ctx, tx, im.scope, id, on) },
-		func(u AdminUnit) string { return u.ParentName }, row,
-		"khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên")
+	d, refused, err := describedUnit(im, adminTables, id, in.ParentID, versionKey(in.Name, in.LocalWord),
+		GetAdminUnit, row, "khác đơn vị cấp trên hiện nay (%s) và mọi đơn vị cấp trên trước đây; để chuyển, dùng chức năng Chuyển đơn vị cấp trên")
 	if err != nil || refused {
 		return err
 	}
-	if !d.inScope { // creating it is refused as a used code
+	if !d.inScope { // as for Party units
 		return im.create(row, AdminTable.Sheet, adminFieldColumns, in.Code, in.Name, func() error { return createAdmin(ctx, tx, im.scope, in, to) })
 	}
 	cur := d.cur
@@ -515,7 +486,7 @@ func createAdmin(ctx context.Context, tx pgx.Tx, scope Scope, in AdminUnitInput,
 
 // adminInput reads an administrative unit row as partyInput reads a Party unit's.
 func (im *importer) adminInput(row *exchange.Row) (in AdminUnitInput, to *time.Time, id int64, err error) {
-	level, _ := row.Choice("level", levelChoices())
+	level, _ := row.Choice("level", exchange.Choices(Levels...))
 	from, _ := row.Date("from")
 	in = AdminUnitInput{Code: row.Text("code"), Name: row.Text("name"), Level: Level(level), LocalWord: row.Text("local_word"), From: from,
 		HamletFacts: HamletFacts{Population: optInt(row, "population"), Households: optInt(row, "households"),
@@ -523,22 +494,8 @@ func (im *importer) adminInput(row *exchange.Row) (in AdminUnitInput, to *time.T
 	if id, err = im.idByCode(adminTables, in.Code); err != nil {
 		return in, nil, 0, err
 	}
-	if code := row.Text("parent_code"); code != "" {
-		// As for Party units: an existing unit's parent is found by code alone.
-		var p AdminUnit
-		var err error
-		if id != 0 {
-			p.ID, err = adminTables.idByCode(im.ctx, im.tx, code)
-		} else {
-			p, err = GetAdminUnitByCode(im.ctx, im.tx, im.scope, code, from)
-		}
-		if err == nil {
-			in.ParentID = p.ID
-		} else if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("parent_code", "không có đơn vị hành chính mã %q", code)
-		} else {
-			return in, nil, 0, err
-		}
+	if in.ParentID, err = im.parentID(row, adminTables, id, from, "đơn vị hành chính"); err != nil {
+		return in, nil, 0, err
 	}
 	return in, optDate(row, "to"), id, nil
 }
@@ -555,25 +512,18 @@ func (im *importer) link(row *exchange.Row) error {
 			return err
 		}
 	}
-	var hamlet, cell int64
-	if code := row.Text("hamlet_code"); code != "" {
-		h, err := GetAdminUnitByCode(ctx, tx, im.scope, code, from)
-		if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("hamlet_code", "không có thôn, tổ dân phố mã %q", code)
-		} else if err != nil {
-			return err
-		}
-		hamlet = h.ID
+	hamlet, err := im.codeID(row, "hamlet_code", adminTables, &from, "thôn, tổ dân phố")
+	if err != nil {
+		return err
 	}
-	if code := row.Text("cell_code"); code != "" && mode != "none" {
-		c, err := GetPartyUnitByCode(ctx, tx, im.scope, code, from)
-		if errors.Is(err, apperr.ErrNotFound) {
-			row.Problemf("cell_code", "không có chi bộ mã %q", code)
-		} else if err != nil {
+	var cell int64
+	switch {
+	case mode == "none":
+	case row.Text("cell_code") != "":
+		if cell, err = im.codeID(row, "cell_code", partyTables, &from, "chi bộ"); err != nil {
 			return err
 		}
-		cell = c.ID
-	} else if mode != "none" && mode != "" {
+	case mode != "":
 		row.Problemf("cell_code", "cần mã chi bộ khi thôn có chi bộ phụ trách")
 	}
 	if len(row.Problems()) > 0 {
@@ -581,7 +531,7 @@ func (im *importer) link(row *exchange.Row) error {
 	}
 	var curCell int64
 	var curMode LinkMode
-	err := tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from = $2`, hamlet, from).Scan(&curCell, &curMode)
+	err = tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from = $2`, hamlet, from).Scan(&curCell, &curMode)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
@@ -636,7 +586,7 @@ func (im *importer) storedLink(row *exchange.Row, mode LinkMode, from time.Time)
 }
 
 // ExportStructure returns the three structure sheets as the tree stood on asOf, within scope:
-// the file ImportStructure reads back unchanged.
+// the file ImportStructure reads back unchanged. It returns only database errors.
 func ExportStructure(ctx context.Context, q pg.Querier, scope Scope, asOf time.Time) ([]exchange.Sheet, error) {
 	roots := scope.SQLRoots()
 	admin := exchange.Sheet{Table: AdminTable}
@@ -782,30 +732,34 @@ type described[U any] struct {
 	cur        U         // the version the row describes
 	latest     bool      // it is the current version
 	latestFrom time.Time // when the current version began
-	inScope    bool      // false: the unit is out of scope, and creating it is refused as a used code
+	inScope    bool      // false: a new code, or a unit out of scope (creating it is refused as a used code)
 }
 
-// describedUnit reads, with get, the version of unit id that a row with this parent and
-// attribute key describes (describedVersion). When no version had the row's parent, the row
-// gets its problem, refusal worded with the current parent's name, and refused is true. It is
-// shared by administrative and Party units.
-func describedUnit[U any](ctx context.Context, q pg.Querier, t tables, id, parent int64, key string,
-	get func(on time.Time) (U, error), parentName func(U) string, row *exchange.Row, refusal string) (d described[U], refused bool, err error) {
-	vs, err := versionsOf(ctx, q, t, id)
+// describedUnit reads, with get, the version of unit id of t that a row with this parent and
+// attribute key describes (describedVersion); for id 0, a new code, it reads nothing and d is
+// not in scope. When no version had the row's parent, the row gets its problem, refusal worded
+// with the current parent's name, and refused is true. It is shared by administrative and
+// Party units.
+func describedUnit[U interface{ Unit() Unit }](im *importer, t tables, id, parent int64, key string,
+	get func(context.Context, pg.Querier, Scope, int64, time.Time) (U, error), row *exchange.Row, refusal string) (d described[U], refused bool, err error) {
+	if id == 0 {
+		return d, false, nil
+	}
+	vs, err := versionsOf(im.ctx, im.tx, t, id)
 	if err != nil {
 		return d, false, err
 	}
 	v, isLatest, ok := describedVersion(vs, parent, key)
 	if !ok {
-		now, err := get(vs[0].from)
+		now, err := get(im.ctx, im.tx, im.scope, id, vs[0].from)
 		if err != nil && !errors.Is(err, apperr.ErrNotFound) {
 			return d, false, err
 		}
-		row.Problemf("parent_code", refusal, parentName(now))
+		row.Problemf("parent_code", refusal, now.Unit().ParentName)
 		return d, true, nil
 	}
 	d.latest, d.latestFrom = isLatest, vs[0].from
-	d.cur, err = get(v.from)
+	d.cur, err = get(im.ctx, im.tx, im.scope, id, v.from)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return d, false, nil
 	}

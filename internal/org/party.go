@@ -215,18 +215,11 @@ var partyColumns = partyTables.withParentName(`u.id, u.code, v.name, v.kind, v.o
 	COALESCE(u.territory_id, 0), COALESCE((SELECT t.code FROM admin_unit t WHERE t.id = u.territory_id), ''),
 	u.term_months, u.committee_since, u.full_members, u.version`)
 
-func scanPartyUnit(row pgx.Row, withChildren bool) (PartyUnit, error) {
-	var u PartyUnit
-	dest := []any{&u.ID, &u.Code, &u.Name, &u.Kind, &u.OrgType, &u.ParentID, &u.ParentName,
+var partyUnits = reader[PartyUnit]{partyTables, partyColumns, func(u *PartyUnit) ([]any, *int) {
+	return []any{&u.ID, &u.Code, &u.Name, &u.Kind, &u.OrgType, &u.ParentID, &u.ParentName,
 		&u.Span.From, &u.Span.To, &u.Life.From, &u.Life.To,
-		&u.TerritoryID, &u.TerritoryCode, &u.TermMonths, &u.CommitteeSince, &u.FullMembers, &u.Version}
-	if withChildren {
-		dest = append(dest, &u.Children)
-	}
-	return u, row.Scan(dest...)
-}
-
-var partyUnits = reader[PartyUnit]{partyTables, partyColumns, scanPartyUnit}
+		&u.TerritoryID, &u.TerritoryCode, &u.TermMonths, &u.CommitteeSince, &u.FullMembers, &u.Version}, &u.Children
+}}
 
 // GetPartyUnit returns unit id as it stood on asOf (its nearest version if it did not exist
 // then), or apperr.ErrNotFound when it does not exist or is out of scope.
@@ -340,7 +333,7 @@ func (u PartyUnit) Unit() Unit {
 		Span: u.Span, Life: u.Life, Version: u.Version}
 }
 
-// ClosePartyUnit is CloseUnit for a Party unit.
+// ClosePartyUnit is CloseUnit for a Party unit, with its errors.
 func ClosePartyUnit(ctx context.Context, db pg.Beginner, scope Scope, id int64, version int, on time.Time) error {
 	return CloseUnit(ctx, db, scope, PartyTree, id, version, on)
 }

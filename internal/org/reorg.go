@@ -257,6 +257,34 @@ func (r Reorg) check(inv *apperr.Invalid) {
 	}
 }
 
+// apply runs a reorganisation of kind in t as one transaction: it holds unit (0: none) at the
+// version the person saw, checks r and then, with check, the rules of the use case, records
+// the event and makes the change with change. A broken rule is *apperr.Invalid, with nothing
+// written.
+func (t tables) apply(ctx context.Context, db pg.Beginner, kind EventKind, r Reorg, unit int64,
+	check func(tx pgx.Tx, inv *apperr.Invalid) error, change func(tx pgx.Tx, event int64) error) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if unit != 0 {
+			if err := r.holdSeen(ctx, tx, t, unit); err != nil {
+				return err
+			}
+		}
+		inv := &apperr.Invalid{}
+		r.check(inv)
+		if err := check(tx, inv); err != nil {
+			return err
+		}
+		if err := inv.Err(); err != nil {
+			return err
+		}
+		event, err := t.newEvent(ctx, tx, kind, r.Effective, r.Note)
+		if err != nil {
+			return err
+		}
+		return change(tx, event)
+	})
+}
+
 // MergePartyUnits closes the predecessors on r.Effective and makes into their successor: a new
 // unit (into.Code not yet used) opened that day. The predecessors' child units and the hamlets
 // their cells served pass to the successor. It returns the successor's id. *apperr.Invalid
@@ -269,8 +297,9 @@ func MergePartyUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 	}, func(tx pgx.Tx, from, to int64) error { return moveCellLinks(ctx, tx, from, to, r.Effective) })
 }
 
-// MergeAdminUnits is MergePartyUnits for administrative units. A merged hamlet keeps the cell
-// its predecessors shared, if they shared one; otherwise its link is left for the user to set.
+// MergeAdminUnits is MergePartyUnits for administrative units, with its errors. A merged hamlet
+// keeps the cell its predecessors shared, if they shared one; otherwise its link is left for the
+// user to set.
 func MergeAdminUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, predecessors []int64, into AdminUnitInput) (int64, error) {
 	into.From = r.Effective
 	return adminTables.merge(ctx, db, scope, r, predecessors, func(tx pgx.Tx, event int64) (int64, error) {
@@ -291,19 +320,9 @@ func MergeAdminUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 func (t tables) merge(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, predecessors []int64,
 	create func(tx pgx.Tx, event int64) (int64, error), pass func(tx pgx.Tx, from, to int64) error) (int64, error) {
 	var id int64
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		inv := &apperr.Invalid{}
-		r.check(inv)
-		if err := checkPredecessors(ctx, tx, t, scope, r, predecessors, 2, inv); err != nil {
-			return err
-		}
-		if err := inv.Err(); err != nil {
-			return err
-		}
-		event, err := t.newEvent(ctx, tx, Merge, r.Effective, r.Note)
-		if err != nil {
-			return err
-		}
+	err := t.apply(ctx, db, Merge, r, 0, func(tx pgx.Tx, inv *apperr.Invalid) error {
+		return checkPredecessors(ctx, tx, t, scope, r, predecessors, 2, inv)
+	}, func(tx pgx.Tx, event int64) (err error) {
 		if id, err = create(tx, event); err != nil {
 			return err
 		}
@@ -382,7 +401,8 @@ func sharesOf[T any](successors []SplitShare[T]) []float64 {
 // SplitPartyUnit closes unit on r.Effective and opens the successors, each taking its share of
 // the unit's figures. The unit must have no child units or hamlets left: move them first.
 // *apperr.Invalid names what is wrong: no date, a unit not open in scope or not empty, shares
-// that do not add up to 100 %, or a successor's fields.
+// that do not add up to 100 %, or a successor's fields; a unit changed since the person saw it
+// (r.Version) is apperr.ErrConflict.
 func SplitPartyUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, successors []SplitShare[PartyUnitInput]) ([]int64, error) {
 	return partyTables.split(ctx, db, scope, r, unit, sharesOf(successors), nil, func(tx pgx.Tx, event int64, i int) (int64, error) {
 		in := successors[i].Unit
@@ -392,8 +412,8 @@ func SplitPartyUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, u
 	})
 }
 
-// SplitAdminUnit is SplitPartyUnit for administrative units. A split hamlet's successors are
-// served by the cell that served it.
+// SplitAdminUnit is SplitPartyUnit for administrative units, with its errors. A split hamlet's
+// successors are served by the cell that served it.
 func SplitAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, successors []SplitShare[AdminUnitInput]) ([]int64, error) {
 	var (
 		cell int64
@@ -422,26 +442,13 @@ func SplitAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, u
 func (t tables) split(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, shares []float64,
 	before func(tx pgx.Tx) error, create func(tx pgx.Tx, event int64, i int) (int64, error)) ([]int64, error) {
 	var ids []int64
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if err := r.holdSeen(ctx, tx, t, unit); err != nil {
-			return err
-		}
-		inv := &apperr.Invalid{}
-		r.check(inv)
+	err := t.apply(ctx, db, Split, r, unit, func(tx pgx.Tx, inv *apperr.Invalid) error {
 		if err := checkPredecessors(ctx, tx, t, scope, r, []int64{unit}, 1, inv); err != nil {
 			return err
 		}
 		checkShares(shares, inv)
-		if err := checkEmpty(ctx, tx, t, unit, r.Effective, inv); err != nil {
-			return err
-		}
-		if err := inv.Err(); err != nil {
-			return err
-		}
-		event, err := t.newEvent(ctx, tx, Split, r.Effective, r.Note)
-		if err != nil {
-			return err
-		}
+		return checkEmpty(ctx, tx, t, unit, r.Effective, inv)
+	}, func(tx pgx.Tx, event int64) error {
 		if before != nil {
 			if err := before(tx); err != nil {
 				return err
@@ -465,13 +472,17 @@ func (t tables) split(ctx context.Context, db pg.Beginner, scope Scope, r Reorg,
 	return ids, err
 }
 
-// RenameUnit gives unit a new name from r.Effective on; it stays the same unit.
+// RenameUnit gives unit a new name from r.Effective on; it stays the same unit. *apperr.Invalid
+// names what is wrong: no date, no name or one too long, the name it already has, or a unit
+// not open in scope on the day before and on r.Effective ("unit_id"). A unit changed since the
+// person saw it (r.Version) is apperr.ErrConflict.
 func RenameUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r Reorg, unit int64, name string) error {
 	return rename(ctx, db, scope, tablesOf(tree), r, unit, name, "")
 }
 
 // RenameAdminUnit is RenameUnit for an administrative unit that may also change what it is
-// called (xã → thị trấn, ấp → khu phố): localWord "" keeps the word it had.
+// called (xã → thị trấn, ấp → khu phố): localWord "" keeps the word it had. Its errors are
+// RenameUnit's.
 func RenameAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, unit int64, name, localWord string) error {
 	return rename(ctx, db, scope, adminTables, r, unit, name, localWord)
 }
@@ -479,12 +490,7 @@ func RenameAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 func rename(ctx context.Context, db pg.Beginner, scope Scope, t tables, r Reorg, unit int64, name, localWord string) error {
 	name = cleanName(name)
 	localWord = cleanName(strings.ToLower(localWord))
-	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if err := r.holdSeen(ctx, tx, t, unit); err != nil {
-			return err
-		}
-		inv := &apperr.Invalid{}
-		r.check(inv)
+	return t.apply(ctx, db, Rename, r, unit, func(tx pgx.Tx, inv *apperr.Invalid) error {
 		if name == "" {
 			inv.Add("name", "Nhập tên mới.")
 		} else if len([]rune(name)) > 200 {
@@ -505,34 +511,27 @@ func rename(ctx context.Context, db pg.Beginner, scope Scope, t tables, r Reorg,
 				inv.Add("name", "Tên mới trùng với tên hiện tại.")
 			}
 		}
-		if err := inv.Err(); err != nil {
-			return err
-		}
-		event, err := t.newEvent(ctx, tx, Rename, r.Effective, r.Note)
-		if err != nil {
-			return err
-		}
+		return nil
+	}, func(tx pgx.Tx, event int64) error {
 		if err := t.newVersion(ctx, tx, scope, Rename, r.Note, unit, r.Effective, event, name, false, 0); err != nil {
 			return err
 		}
 		if localWord == "" {
 			return nil
 		}
-		_, err = tx.Exec(ctx, `UPDATE admin_unit_version SET local_word = $3 WHERE unit_id = $1 AND valid_from = $2`, unit, r.Effective, localWord)
+		_, err := tx.Exec(ctx, `UPDATE admin_unit_version SET local_word = $3 WHERE unit_id = $1 AND valid_from = $2`, unit, r.Effective, localWord)
 		return err
 	})
 }
 
 // MoveUnit puts unit under parent from r.Effective on; it stays the same unit, with its
-// children and hamlets. Moving a unit under itself or below itself is refused.
+// children and hamlets. *apperr.Invalid names what is wrong: no date, a unit not open in scope
+// on the day before and on r.Effective ("unit_id"), or a parent ("parent_id") not in scope, not
+// open, of a kind or level that cannot hold the unit, or the unit itself or below it. A unit
+// changed since the person saw it (r.Version) is apperr.ErrConflict.
 func MoveUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r Reorg, unit, parent int64) error {
 	t := tablesOf(tree)
-	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if err := r.holdSeen(ctx, tx, t, unit); err != nil {
-			return err
-		}
-		inv := &apperr.Invalid{}
-		r.check(inv)
+	return t.apply(ctx, db, Move, r, unit, func(tx pgx.Tx, inv *apperr.Invalid) error {
 		if !r.Effective.IsZero() {
 			if _, err := t.checkOpen(ctx, tx, scope, unit, r.Effective, "unit_id", inv); err != nil {
 				return err
@@ -550,13 +549,8 @@ func MoveUnit(ctx context.Context, db pg.Beginner, scope Scope, tree Tree, r Reo
 				return err
 			}
 		}
-		if err := inv.Err(); err != nil {
-			return err
-		}
-		event, err := t.newEvent(ctx, tx, Move, r.Effective, r.Note)
-		if err != nil {
-			return err
-		}
+		return nil
+	}, func(tx pgx.Tx, event int64) error {
 		return t.newVersion(ctx, tx, scope, Move, r.Note, unit, r.Effective, event, "", true, parent)
 	})
 }
@@ -678,7 +672,8 @@ type Share struct {
 
 // RestateOn returns the units valid on asOf that carry unit's figures, with the share each
 // takes: the unit itself while it is valid, else its successors through every merge and split
-// up to asOf. A 2022 figure of a commune merged in 2025 is restated on today's commune.
+// up to asOf. A 2022 figure of a commune merged in 2025 is restated on today's commune. It
+// checks no scope and returns only database errors.
 func RestateOn(ctx context.Context, q pg.Querier, tree Tree, unit int64, asOf time.Time) ([]Share, error) {
 	t := tablesOf(tree)
 	rows, err := q.Query(ctx, `
@@ -723,27 +718,28 @@ func SplitInto(ctx context.Context, db pg.DB, scope Scope, tree Tree, r Reorg, u
 		r.check(inv)
 		return nil, inv
 	}
-	before := r.Effective.AddDate(0, 0, -1)
 	if tree == PartyTree {
-		u, err := GetPartyUnit(ctx, db, scope, unit, before)
-		if err != nil {
-			return nil, err
-		}
-		succ := make([]SplitShare[PartyUnitInput], len(parts))
-		for i, p := range parts {
-			succ[i] = SplitShare[PartyUnitInput]{Share: p.Share, Unit: PartyUnitInput{Code: p.Code, Name: p.Name, Kind: u.Kind,
-				OrgType: u.OrgType, ParentID: u.ParentID, TermMonths: u.TermMonths}}
-		}
-		return SplitPartyUnit(ctx, db, scope, r, unit, succ)
+		return splitLike(ctx, db, scope, r, unit, parts, GetPartyUnit, func(u PartyUnit, p NewPart) PartyUnitInput {
+			return PartyUnitInput{Code: p.Code, Name: p.Name, Kind: u.Kind, OrgType: u.OrgType, ParentID: u.ParentID, TermMonths: u.TermMonths}
+		}, SplitPartyUnit)
 	}
-	u, err := GetAdminUnit(ctx, db, scope, unit, before)
+	return splitLike(ctx, db, scope, r, unit, parts, GetAdminUnit, func(u AdminUnit, p NewPart) AdminUnitInput {
+		return AdminUnitInput{Code: p.Code, Name: p.Name, Level: u.Level, LocalWord: u.LocalWord, ParentID: u.ParentID}
+	}, SplitAdminUnit)
+}
+
+// splitLike splits unit, read with get as it stood the day before r.Effective, with split into
+// parts made like it.
+func splitLike[U, In any](ctx context.Context, db pg.DB, scope Scope, r Reorg, unit int64, parts []NewPart,
+	get func(context.Context, pg.Querier, Scope, int64, time.Time) (U, error), like func(U, NewPart) In,
+	split func(context.Context, pg.Beginner, Scope, Reorg, int64, []SplitShare[In]) ([]int64, error)) ([]int64, error) {
+	u, err := get(ctx, db, scope, unit, r.Effective.AddDate(0, 0, -1))
 	if err != nil {
 		return nil, err
 	}
-	succ := make([]SplitShare[AdminUnitInput], len(parts))
+	succ := make([]SplitShare[In], len(parts))
 	for i, p := range parts {
-		succ[i] = SplitShare[AdminUnitInput]{Share: p.Share, Unit: AdminUnitInput{Code: p.Code, Name: p.Name, Level: u.Level,
-			LocalWord: u.LocalWord, ParentID: u.ParentID}}
+		succ[i] = SplitShare[In]{Share: p.Share, Unit: like(u, p)}
 	}
-	return SplitAdminUnit(ctx, db, scope, r, unit, succ)
+	return split(ctx, db, scope, r, unit, succ)
 }

@@ -16,7 +16,8 @@ type Rules struct {
 	GrassrootsCommitteeMinMembers int // from this many, an organisation should be a đảng bộ cơ sở
 }
 
-// RulesOn returns the rules in force on d (before the first recorded value, the first one).
+// RulesOn returns the rules in force on d (before the first recorded value, the first one). It
+// returns only database errors.
 func RulesOn(ctx context.Context, q pg.Querier, d time.Time) (Rules, error) {
 	var r Rules
 	err := q.QueryRow(ctx, `

@@ -35,24 +35,7 @@ func SearchPage(ctx context.Context, q pg.Querier, scope Scope, text string, asO
 	if text == "" {
 		return nil, nil
 	}
-	rows, err := q.Query(ctx, `
-		(SELECT 'party', u.id, u.code, v.name, v.kind,
-			COALESCE((SELECT pv.name FROM party_version_at(v.parent_id, $2) pv), '')
-		FROM party_unit_version v JOIN party_unit u ON u.id = v.unit_id
-		WHERE (lower(f_unaccent(v.name)) LIKE '%' || lower(f_unaccent($1)) || '%' OR u.code ILIKE $1 || '%')
-		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
-		  AND ($3::bigint[] IS NULL OR party_in_scope(u.id, $3, $2))
-		ORDER BY v.name COLLATE "vi-x-icu", u.code
-		LIMIT $4 OFFSET $5)
-		UNION ALL
-		(SELECT 'admin', a.id, a.code, v.name, a.level,
-			COALESCE((SELECT av.name FROM admin_version_at(v.parent_id, $2) av), '')
-		FROM admin_unit_version v JOIN admin_unit a ON a.id = v.unit_id
-		WHERE (lower(f_unaccent(v.name)) LIKE '%' || lower(f_unaccent($1)) || '%' OR a.code ILIKE $1 || '%')
-		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
-		  AND ($3::bigint[] IS NULL OR admin_in_scope(a.id, $3, $2))
-		ORDER BY v.name COLLATE "vi-x-icu", a.code
-		LIMIT $4 OFFSET $5)`,
+	rows, err := q.Query(ctx, partyTables.searchSQL("v.kind")+` UNION ALL `+adminTables.searchSQL("u.level"),
 		escapeLike(text), asOf, scope.SQLRoots(), limit, offset)
 	if err != nil {
 		return nil, err
@@ -68,6 +51,19 @@ func SearchPage(ctx context.Context, q pg.Querier, scope Scope, text string, asO
 		}
 		return h, err
 	})
+}
+
+// searchSQL selects the page of t's hits for SearchPage; kind is the column holding the kind or
+// level.
+func (t tables) searchSQL(kind string) string {
+	return `(SELECT '` + string(t.tree) + `', u.id, u.code, v.name, ` + kind + `,
+			COALESCE((SELECT pv.name FROM ` + t.versionAt + `(v.parent_id, $2) pv), '')
+		FROM ` + t.version + ` v JOIN ` + t.unit + ` u ON u.id = v.unit_id
+		WHERE (lower(f_unaccent(v.name)) LIKE '%' || lower(f_unaccent($1)) || '%' OR u.code ILIKE $1 || '%')
+		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+		  AND ($3::bigint[] IS NULL OR ` + t.inScopeFunc + `(u.id, $3, $2))
+		ORDER BY v.name COLLATE "vi-x-icu", u.code
+		LIMIT $4 OFFSET $5)`
 }
 
 // escapeLike makes user text match literally inside a LIKE pattern.

@@ -42,18 +42,29 @@ func (t tables) withParentName(format string) string {
 	return fmt.Sprintf(format, `COALESCE((SELECT pv.name FROM `+t.versionAt+`(v.parent_id, v.valid_from) pv), '')`)
 }
 
-func (t tables) scanUnit(row pgx.Row, _ bool) (Unit, error) {
-	u := Unit{Tree: t.tree}
-	err := row.Scan(&u.ID, &u.Code, &u.Name, &u.ParentID, &u.ParentName, &u.Span.From, &u.Span.To, &u.Life.From, &u.Life.To, &u.Version)
-	return u, err
+// unitFields points at u's fields in the order of unitColumns; a Unit keeps no count of
+// children, so a list would read it into a variable of its own.
+func (t tables) unitFields(u *Unit) (dest []any, children *int) {
+	u.Tree = t.tree
+	return []any{&u.ID, &u.Code, &u.Name, &u.ParentID, &u.ParentName, &u.Span.From, &u.Span.To, &u.Life.From, &u.Life.To, &u.Version}, new(int)
 }
 
-// reader reads one tree's units as T: its columns from u, v and l, and how to scan them (with
-// the count of children on the date after them, for lists).
+// reader reads one tree's units as T: its columns from u, v and l, and the fields of a T they
+// are scanned into, with where a list puts the count of children on the date (read after them).
 type reader[T any] struct {
 	tables
 	columns string
-	scan    func(row pgx.Row, withChildren bool) (T, error)
+	fields  func(u *T) (dest []any, children *int)
+}
+
+// scan reads a T from row; withChildren, the count of children after its columns (lists).
+func (r reader[T]) scan(row pgx.Row, withChildren bool) (T, error) {
+	var u T
+	dest, children := r.fields(&u)
+	if withChildren {
+		dest = append(dest, children)
+	}
+	return u, row.Scan(dest...)
 }
 
 // get returns unit id as it stood on asOf (its nearest version if it did not exist then), or
@@ -113,7 +124,7 @@ func (r reader[T]) children(ctx context.Context, q pg.Querier, scope Scope, pare
 // unitReader reads either tree's units as Units.
 func unitReader(tree Tree) reader[Unit] {
 	t := tablesOf(tree)
-	return reader[Unit]{t, t.withParentName(unitColumns), t.scanUnit}
+	return reader[Unit]{t, t.withParentName(unitColumns), t.unitFields}
 }
 
 // GetUnit returns unit id of tree as it stood on asOf, or apperr.ErrNotFound when it does not

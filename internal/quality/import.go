@@ -38,23 +38,13 @@ var Table = func() exchange.Table {
 	return t
 }()
 
-// categoryChoices maps each category's label to its code, for exchange.Row.Choice.
-func categoryChoices() map[string]string {
-	m := map[string]string{}
-	for _, c := range Categories {
-		m[c.Label()] = string(c)
-	}
-	return m
-}
-
 // ImportResult says what a ratings import did, or would do on a dry run.
 type ImportResult struct {
-	DryRun                      bool
+	exchange.Outcome
 	Created, Updated, Unchanged int
 	// OverCap lists, one line per row, the cells whose excellent count is above the cap of
 	// their year. They are taken (the rating was decided), and counted by Summarise.
-	OverCap  []string
-	Problems exchange.Problems // when not empty, nothing was written
+	OverCap []string
 }
 
 // Import reads a year's ratings of many cells from an .xlsx file (the sheet of Table) or a
@@ -80,12 +70,7 @@ func Import(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Reader, f
 			}
 			return nil
 		}}
-	problems, err := im.Run(ctx, db, r, filename, dryRun)
-	if len(problems) > 0 {
-		res = ImportResult{}
-	}
-	res.DryRun, res.Problems = dryRun, problems
-	return res, err
+	return exchange.RunInto(ctx, db, im, r, filename, dryRun, &res)
 }
 
 type importer struct {
@@ -114,7 +99,7 @@ func (im *importer) row(row *exchange.Row) error {
 		row.Problemf(key, "%s", msg)
 	}
 	var own Category
-	if code, ok := row.Choice("own_rating", categoryChoices()); ok {
+	if code, ok := row.Choice("own_rating", exchange.Choices(Categories...)); ok {
 		own = Category(code)
 	}
 	if len(row.Problems()) > 0 {
@@ -251,7 +236,7 @@ func (im *importer) audit(action string, id int64, cell org.PartyUnit, year int,
 
 // Export returns the ratings of year of every cell within scope on 31 December of the year, in
 // the layout of Table and in Vietnamese order of the cells' names: the file Import reads back
-// unchanged.
+// unchanged. It returns only database errors.
 func Export(ctx context.Context, q pg.Querier, scope org.Scope, year int) (exchange.Sheet, error) {
 	sheet := exchange.Sheet{Table: Table}
 	counts := make([]string, len(memberFields))

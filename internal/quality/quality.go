@@ -189,7 +189,8 @@ func (r CapRule) Describe() string {
 }
 
 // CapRuleFor returns the cap rule in force for year's ratings: the latest rule whose first
-// day is on or before 31 December of year, DefaultCapRule when none is.
+// day is on or before 31 December of year, DefaultCapRule when none is. It returns only
+// database errors.
 func CapRuleFor(ctx context.Context, q pg.Querier, year int) (CapRule, error) {
 	var r CapRule
 	err := q.QueryRow(ctx, `

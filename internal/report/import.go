@@ -45,10 +45,9 @@ func columnHeader(s Section, f Field) string {
 
 // ImportResult says what a figures import did, or would do on a dry run.
 type ImportResult struct {
-	DryRun    bool
+	exchange.Outcome
 	Submitted int
-	Unchanged int               // rows equal to a report already submitted or approved
-	Problems  exchange.Problems // when not empty, nothing was written
+	Unchanged int // rows equal to a report already submitted or approved
 }
 
 // ImportBudget is how long an import may take, its transaction included: past it the import
@@ -89,12 +88,7 @@ func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Re
 			res.Submitted, res.Unchanged, err = importRows(ctx, tx, scope, tables[0], historic, today, p)
 			return err
 		}}
-	problems, err := im.Run(ctx, db, r, filename, dryRun)
-	if len(problems) > 0 {
-		res = ImportResult{}
-	}
-	res.DryRun, res.Problems = dryRun, problems
-	return res, err
+	return exchange.RunInto(ctx, db, im, r, filename, dryRun, &res)
 }
 
 // importItem is a row that passed the checks that need no database: what it asks to store.
@@ -488,7 +482,7 @@ func nullID(id int64) any {
 // within scope on the quarter's last day, in the layout of FiguresTable and in Vietnamese order
 // of the cells' names: the file ImportFigures reads back unchanged. Drafts and returned reports
 // are left out: imported, a row is a submission. The submission date is the day it was made,
-// in Vietnam.
+// in Vietnam. A period that is not valid is apperr.ErrNotFound; other errors are the database's.
 func ExportFigures(ctx context.Context, q pg.Querier, scope org.Scope, p Period) (exchange.Sheet, error) {
 	sheet := exchange.Sheet{Table: FiguresTable}
 	if !p.Valid() {

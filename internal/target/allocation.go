@@ -111,7 +111,7 @@ func targetsOf(ctx context.Context, q pg.Querier, units []int64, year int, lock 
 // Members returns, for each unit, the members a share is applied to when the user enters no
 // base: the unit's recorded full members or, for a committee that records none, the sum over
 // the cells below it on d. The recorded figure is today's: for past years the user enters
-// the base.
+// the base. It checks no scope and returns only database errors.
 func Members(ctx context.Context, q pg.Querier, units []int64, d time.Time) (map[int64]int, error) {
 	rows, err := q.Query(ctx, `
 		SELECT u.id, CASE WHEN u.full_members > 0 THEN u.full_members ELSE COALESCE((
@@ -201,7 +201,8 @@ type Rights struct {
 }
 
 // GetRights returns what scope may do with a on today. The top of a tree, which has no level
-// above, sets its own target.
+// above, sets its own target. What scope may not do is a false right, not an error: it returns
+// only database errors.
 func GetRights(ctx context.Context, q pg.Querier, scope org.Scope, a Allocation, today time.Time) (Rights, error) {
 	var r Rights
 	var err error

@@ -85,12 +85,7 @@ func (u *demoUnit) members() int {
 // the province's target.
 func demoYear(ctx context.Context, tx pgx.Tx, province org.PartyUnit, year int) (int, int, error) {
 	d := AsOf(province, year)
-	rows, err := tx.Query(ctx, `
-		WITH units AS (
-			SELECT $1::bigint AS id, 0 AS depth
-			UNION ALL
-			SELECT id, depth FROM party_descendants($1, $2)
-		)
+	rows, err := tx.Query(ctx, unitsCTE+`
 		SELECT x.id, COALESCE(v.parent_id, 0), v.kind IN ('grassroots_cell', 'affiliated_cell'), p.full_members
 		FROM units x
 		JOIN party_unit p ON p.id = x.id

@@ -54,10 +54,9 @@ func basisLabel(b Basis) string {
 
 // ImportReport says what an import did, or would do on a dry run.
 type ImportReport struct {
-	DryRun                               bool
+	exchange.Outcome
 	Created, Updated, Removed, Unchanged int
-	Changes                              []string          // one line per changed row
-	Problems                             exchange.Problems // when not empty, nothing was written
+	Changes                              []string // one line per changed row
 }
 
 // importRow is one parsed row of a targets file.
@@ -91,12 +90,7 @@ func Import(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Reader, f
 		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, p *exchange.Progress) error {
 			return (&importer{ctx: ctx, tx: tx, scope: scope, today: today, rep: &rep, progress: p}).run(tables[0])
 		}}
-	problems, err := im.Run(ctx, db, r, filename, dryRun)
-	if len(problems) > 0 {
-		rep = ImportReport{}
-	}
-	rep.DryRun, rep.Problems = dryRun, problems
-	return rep, err
+	return exchange.RunInto(ctx, db, im, r, filename, dryRun, &rep)
 }
 
 type importer struct {
@@ -349,6 +343,14 @@ func (im *importer) change(ir *importRow, f string, args ...any) {
 	im.rep.Changes = append(im.rep.Changes, fmt.Sprintf("dòng %d, %s năm %d: ", ir.row.Number(), ir.unit.Code, ir.year)+fmt.Sprintf(f, args...))
 }
 
+// unitsCTE lists, as units (id, depth), unit $1 and every unit below it on $2.
+const unitsCTE = `
+		WITH units AS (
+			SELECT $1::bigint AS id, 0 AS depth
+			UNION ALL
+			SELECT id, depth FROM party_descendants($1, $2)
+		)`
+
 // Export returns the targets for year of unit and every unit below it (as the tree stood on
 // AsOf), within scope, in tree order: the file Import reads back unchanged, and the template
 // to fill in. The unit must be within scope: apperr.ErrNotFound otherwise.
@@ -362,12 +364,7 @@ func Export(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year
 		return sheet, err
 	}
 	d := AsOf(u, year)
-	rows, err := q.Query(ctx, `
-		WITH units AS (
-			SELECT $1::bigint AS id, 0 AS depth
-			UNION ALL
-			SELECT id, depth FROM party_descendants($1, $2)
-		)
+	rows, err := q.Query(ctx, unitsCTE+`
 		SELECT x.id, COALESCE(v.parent_id, 0), p.code, v.name, COALESCE(pp.code, ''),
 			COALESCE(t.target, -1), COALESCE((t.share * 100)::int, 0), COALESCE(t.basis, ''), COALESCE(t.base, 0)
 		FROM units x

@@ -186,42 +186,40 @@ func SetSettings(ctx context.Context, db pg.Beginner, scope org.Scope, unit int6
 
 // saveProvinceRules writes in's province-wide rules over cur's, unless their version changed.
 func saveProvinceRules(ctx context.Context, tx pgx.Tx, scope org.Scope, cur Settings, in SettingsInput) error {
-	tag, err := tx.Exec(ctx, `
+	return saveRules(ctx, tx, scope, cur, "target_setting",
+		map[string]any{"strict": cur.Strict, "thresholds": cur.Thresholds},
+		map[string]any{"strict": in.Strict, "thresholds": in.Thresholds}, `
 		INSERT INTO target_setting (province_id, strict_allocation, ahead_points, on_track_points, behind_points)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (province_id) DO UPDATE SET strict_allocation = $2, ahead_points = $3, on_track_points = $4,
 			behind_points = $5, version = target_setting.version + 1
 		WHERE target_setting.version = $6`,
 		cur.Province, in.Strict, in.Thresholds.Ahead, in.Thresholds.OnTrack, in.Thresholds.Behind, in.Version)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
-		return errSettingsChanged
-	}
-	return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "update", Entity: "target_setting", EntityID: cur.Province,
-		Label: cur.ProvinceCode, UnitID: cur.Province,
-		Old: map[string]any{"strict": cur.Strict, "thresholds": cur.Thresholds},
-		New: map[string]any{"strict": in.Strict, "thresholds": in.Thresholds}})
 }
 
 // saveYearRules writes in's rules for cur's year over cur's, unless their version changed.
 func saveYearRules(ctx context.Context, tx pgx.Tx, scope org.Scope, cur Settings, in SettingsInput) error {
-	tag, err := tx.Exec(ctx, `
+	return saveRules(ctx, tx, scope, cur, "target_year",
+		map[string]any{"year": cur.Year, "lock_date": cur.LockDate, "milestones": cur.Profile},
+		map[string]any{"year": cur.Year, "lock_date": in.LockDate, "milestones": in.Profile}, `
 		INSERT INTO target_year (province_id, year, lock_date, milestones) VALUES ($1, $2, $3, $4::float8[])
 		ON CONFLICT (province_id, year) DO UPDATE SET lock_date = $3, milestones = $4::float8[], version = target_year.version + 1
 		WHERE target_year.version = $5`,
 		cur.Province, cur.Year, in.LockDate, in.Profile[:], in.YearVersion)
+}
+
+// saveRules runs upsert, which writes the rules of table unless their version changed, and
+// audits the change from before to after: errSettingsChanged when it wrote nothing.
+func saveRules(ctx context.Context, tx pgx.Tx, scope org.Scope, cur Settings, table string, before, after map[string]any, upsert string, args ...any) error {
+	tag, err := tx.Exec(ctx, upsert, args...)
 	if err != nil {
 		return err
 	}
 	if tag.RowsAffected() == 0 {
 		return errSettingsChanged
 	}
-	return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "update", Entity: "target_year", EntityID: cur.Province,
-		Label: cur.ProvinceCode, UnitID: cur.Province,
-		Old: map[string]any{"year": cur.Year, "lock_date": cur.LockDate, "milestones": cur.Profile},
-		New: map[string]any{"year": cur.Year, "lock_date": in.LockDate, "milestones": in.Profile}})
+	return audit.Record(ctx, tx, scope.Actor, audit.Entry{Action: "update", Entity: table, EntityID: cur.Province,
+		Label: cur.ProvinceCode, UnitID: cur.Province, Old: before, New: after})
 }
 
 func sameDate(a, b *time.Time) bool {
@@ -231,7 +229,8 @@ func sameDate(a, b *time.Time) bool {
 // Targets returns the targets of year recorded for units (absent: none set) and the settings
 // of the province the first unit belongs to, to judge progress with. The caller has checked
 // that units are in its scope: a unit's target and its province's pace are shown to anyone
-// who may see the unit.
+// who may see the unit. A first unit that did not exist on 1 January of year, or whose
+// province is unknown, is apperr.ErrNotFound.
 func Targets(ctx context.Context, q pg.Querier, units []int64, year int) (map[int64]int, Settings, error) {
 	out := map[int64]int{}
 	if len(units) == 0 {
