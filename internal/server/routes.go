@@ -90,7 +90,7 @@ func (s *Server) router() chi.Router {
 		r.Post("/autosave", enter(s.reportAutosave))
 		r.Get("/history", read(s.reportHistory))
 		r.Post("/return", review(s.reportStep("return")))
-		r.Post("/return-extend", review(s.reportReturnExtend))
+		r.Post("/return-extend", s.need(account.AcceptReports, s.reportReturnExtend)) // who extends (report.Permits.Extend)
 		r.Post("/approve", review(s.reportStep("approve")))
 		r.Post("/reopen", review(s.reportStep("reopen")))
 		r.Post("/accept", s.need(account.AcceptReports, s.reportStep("accept")))
