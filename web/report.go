@@ -52,9 +52,17 @@ func NewReportView(rep report.Report, may report.Permits, own bool, today time.T
 	if rep.ID != 0 {
 		v.HistoryHref = v.Action + "/history"
 	}
-	if rep.Locked(today) {
+	v.Return = newReturnForm(v.Action, rep, may, today)
+	switch {
+	case rep.Locked(today) && v.Return.Extend:
+		v.LockedNotice = "Kỳ báo cáo này đã khóa sổ từ " + format.Date(rep.LocksOn) + ": trả lại kèm gia hạn để chi bộ sửa được; " +
+			"nếu mở lại, gia hạn cho chi bộ ở trang Thời hạn báo cáo."
+	case rep.Locked(today):
 		v.LockedNotice = "Kỳ báo cáo này đã khóa sổ từ " + format.Date(rep.LocksOn) + ": nếu trả lại hoặc mở lại, chi bộ chỉ sửa được " +
 			"khi Ban Tổ chức Tỉnh ủy gia hạn cho chi bộ (Thời hạn báo cáo → Gia hạn cho một chi bộ)."
+	}
+	if done == "return-extend" {
+		v.Message = "Đã trả lại báo cáo và gia hạn: chi bộ sửa và gửi lại được đến hết ngày " + format.Date(rep.LocksOn.AddDate(0, 0, -1)) + "."
 	}
 	prev, next := rep.Period.Previous(), rep.Period.Next()
 	v.Quarters = []Link{{Label: "‹ " + prev.String(), Href: ReportHref(rep.CellID, prev)}}

@@ -188,7 +188,7 @@ func WriteCSV(w io.Writer, s Sheet) error {
 	if err := cw.Write(record); err != nil {
 		return err
 	}
-	for r, row := range s.Rows {
+	err := s.each(func(r int, row []any) error {
 		if len(row) > len(s.Columns) {
 			return fmt.Errorf("exchange: row %d has %d values for %d columns", r+1, len(row), len(s.Columns))
 		}
@@ -205,9 +205,10 @@ func WriteCSV(w io.Writer, s Sheet) error {
 				record[i] = text
 			}
 		}
-		if err := cw.Write(record); err != nil {
-			return err
-		}
+		return cw.Write(record)
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()

@@ -314,6 +314,26 @@ type Sheet struct {
 	// Read takes the first row that is not blank for the header.
 	Title []string
 	Rows  [][]any // values: string, int, int64, float64, bool, time.Time, nil
+	// Stream, when set, yields more rows after Rows, one at a time as the file is written, for a
+	// sheet too large to hold (every cell of a province): each row may be reused once yielded.
+	Stream func(yield func(row []any) error) error
+}
+
+// each calls write with every row of s: Rows, then those Stream yields.
+func (s Sheet) each(write func(r int, row []any) error) error {
+	for r, row := range s.Rows {
+		if err := write(r, row); err != nil {
+			return err
+		}
+	}
+	if s.Stream == nil {
+		return nil
+	}
+	r := len(s.Rows)
+	return s.Stream(func(row []any) error {
+		r++
+		return write(r-1, row)
+	})
 }
 
 // dateValue is a time.Time to write, as a date and time in UTC with the wall clock of the original, so

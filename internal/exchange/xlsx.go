@@ -187,12 +187,13 @@ func writeSheet(f *excelize.File, s Sheet, st styles) error {
 	if err := sw.SetRow(cell, cells); err != nil {
 		return err
 	}
-	for r, row := range s.Rows {
+	err = s.each(func(r int, row []any) error {
 		if len(row) > len(s.Columns) {
 			return fmt.Errorf("row %d has %d values for %d columns", r+1, len(row), len(s.Columns))
 		}
 		cells = cells[:len(row)]
 		for i, v := range row {
+			var err error
 			if cells[i], err = st.cell(v, s.Columns[i]); err != nil {
 				return fmt.Errorf("row %d column %d: %w", r+1, i+1, err)
 			}
@@ -201,9 +202,10 @@ func writeSheet(f *excelize.File, s Sheet, st styles) error {
 		if err != nil {
 			return err
 		}
-		if err := sw.SetRow(cell, cells); err != nil {
-			return err
-		}
+		return sw.SetRow(cell, cells)
+	})
+	if err != nil {
+		return err
 	}
 	return sw.Flush()
 }
@@ -234,7 +236,8 @@ func fraction(percent float64) float64 {
 	return f
 }
 
-// columnWidths sizes each column of s to its longest text, header included, between 8 and 50 characters.
+// columnWidths sizes each column of s to its longest text, header included, between 8 and 50 characters;
+// the rows of its Stream, not yet read, count as their headers do.
 func columnWidths(s Sheet) []float64 {
 	widths := make([]float64, len(s.Columns))
 	for i, c := range s.Columns {

@@ -36,6 +36,7 @@ type Permits struct {
 	Review    bool // return, approve, reopen
 	Accept    bool // the province's acceptance, in a two-step province
 	AskReopen bool // ask the commune to reopen the approved report
+	Extend    bool // give the cell more time to enter a locked period: the province's staff, who set deadlines
 }
 
 // PermitsFor says what u may do with r on today. Only the parent that holds the cell now acts on
@@ -47,5 +48,6 @@ func (r Report) PermitsFor(u account.User, today time.Time) Permits {
 		Review:    r.Held && u.Can(account.ReviewReports) && !own,
 		Accept:    r.Held && u.Can(account.AcceptReports) && r.TwoStep,
 		AskReopen: r.Held && own,
+		Extend:    r.Held && u.Can(account.AcceptReports),
 	}
 }

@@ -23,6 +23,7 @@ import (
 var FiguresTable = func() exchange.Table {
 	t := exchange.Table{Sheet: "Báo cáo quý", Columns: []exchange.Column{
 		{Key: "cell_code", Header: "Mã chi bộ", Required: true},
+		{Key: "cell_name", Header: "Tên chi bộ (để đối chiếu)"}, // for the person filling the file in; never read
 		{Key: "year", Header: "Năm", Required: true},
 		{Key: "quarter", Header: "Quý", Required: true},
 		{Key: "submitted_on", Header: "Ngày nộp"},
@@ -489,7 +490,7 @@ func ExportFigures(ctx context.Context, q pg.Querier, scope org.Scope, p Period)
 		return sheet, apperr.ErrNotFound
 	}
 	rows, err := q.Query(ctx, `
-		SELECT u.code, r.submitted_at, r.`+strings.ReplaceAll(columns, ", ", ", r.")+`
+		SELECT u.code, v.name, r.submitted_at, r.`+strings.ReplaceAll(columns, ", ", ", r.")+`
 		FROM quarterly_report r
 		JOIN party_unit u ON u.id = r.cell_id
 		CROSS JOIN LATERAL party_version_at(u.id, $1) v
@@ -501,21 +502,21 @@ func ExportFigures(ctx context.Context, q pg.Querier, scope org.Scope, p Period)
 	}
 	for rows.Next() {
 		var (
-			code      string
-			submitted *time.Time
-			vals      = make([]int, len(Fields))
+			code, name string
+			submitted  *time.Time
+			vals       = make([]int, len(Fields))
 		)
-		dest := []any{&code, &submitted}
+		dest := []any{&code, &name, &submitted}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return sheet, err
 		}
-		cells := []any{code, p.Year, p.Quarter, nil}
+		cells := []any{code, name, p.Year, p.Quarter, nil}
 		if submitted != nil {
 			d := submitted.In(format.Zone)
-			cells[3] = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+			cells[4] = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 		}
 		for _, v := range vals {
 			cells = append(cells, v)

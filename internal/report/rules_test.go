@@ -96,7 +96,7 @@ func TestWhatAUserMayDoWithAReport(t *testing.T) {
 		{"the commune, a draft", open, staff, on, report.Permits{Edit: true, Review: true}},
 		{"the secretary, a locked period", open, secretaryOf(cell), day("2022-08-01"), report.Permits{AskReopen: true}},
 		{"the secretary, a quarter not ended", open, secretaryOf(cell), day("2022-06-30"), report.Permits{AskReopen: true}},
-		{"the province, approved in a two-step province", approved, province, on, report.Permits{Review: true, Accept: true}},
+		{"the province, approved in a two-step province", approved, province, on, report.Permits{Review: true, Accept: true, Extend: true}},
 		{"the commune, approved", approved, staff, on, report.Permits{Review: true}},
 		{"the old parent of a moved cell", moved, staff, on, report.Permits{}},
 	} {

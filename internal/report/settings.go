@@ -131,20 +131,26 @@ func GrantException(ctx context.Context, db pg.Beginner, scope org.Scope, code s
 		if err != nil {
 			return err
 		}
-		if !r.Held {
-			return errNotHeld
-		}
-		old, err := setException(ctx, tx, r.CellID, p, until)
-		if err != nil {
-			return err
-		}
-		e := audit.Entry{Action: "report_exception", Entity: "quarterly_report", EntityID: r.ID, UnitID: r.CellID,
-			Label: r.CellName + " " + p.String(), New: map[string]any{"until": until}}
-		if old != nil {
-			e.Old = map[string]any{"until": *old}
-		}
-		return audit.Record(ctx, tx, scope.Actor, e)
+		return extend(ctx, tx, scope, r, until)
 	})
+}
+
+// extend lets r's cell enter r's quarter until the given day, and records it in the audit log;
+// a cell out of the caller's hands is refused.
+func extend(ctx context.Context, tx pgx.Tx, scope org.Scope, r Report, until time.Time) error {
+	if !r.Held {
+		return errNotHeld
+	}
+	old, err := setException(ctx, tx, r.CellID, r.Period, until)
+	if err != nil {
+		return err
+	}
+	e := audit.Entry{Action: "report_exception", Entity: "quarterly_report", EntityID: r.ID, UnitID: r.CellID,
+		Label: r.CellName + " " + r.Period.String(), New: map[string]any{"until": until}}
+	if old != nil {
+		e.Old = map[string]any{"until": *old}
+	}
+	return audit.Record(ctx, tx, scope.Actor, e)
 }
 
 // cellReport is the report for p of the cell of the given code; a code that names no cell in

@@ -211,7 +211,7 @@ func TestUnitPickerOffersOnlyPartyUnitsInScope(t *testing.T) {
 
 	for _, page := range []string{"/admin/users/new", "/admin/users/" + itoa(addUser(t, s, "ba.nam", account.Viewer, f.commune))} {
 		_, body := send(t, staff, "GET", base+page, nil)
-		if !strings.Contains(body, `list="unit-options"`) || !strings.Contains(body, `hx-get="/admin/users/units"`) {
+		if !strings.Contains(body, `aria-controls="unit-options"`) || !strings.Contains(body, `hx-get="/admin/users/units"`) {
 			t.Errorf("%s offers no unit picker on its unit code field", page)
 		}
 	}
@@ -225,16 +225,16 @@ func TestUnitPickerOffersOnlyPartyUnitsInScope(t *testing.T) {
 	}
 	// "loc" matches, accents aside, both communes' Party committees and the administrative commune.
 	got := options(staff, "loc")
-	if !strings.Contains(got, `value="TU.X01"`) || !strings.Contains(got, "Đảng bộ xã Xuân Lộc") {
+	if !strings.Contains(got, `data-unit-code="TU.X01"`) || !strings.Contains(got, "Đảng bộ xã Xuân Lộc") {
 		t.Errorf("the picker does not offer the commune in the caller's scope:\n%s", got)
 	}
 	if strings.Contains(got, "TU.X02") || strings.Contains(got, "Bình Lộc") || strings.Contains(got, "DN.X01") {
 		t.Errorf("the picker offers a unit outside the caller's scope, or an administrative unit:\n%s", got)
 	}
-	if got := options(staff, "TU.X02"); strings.Contains(got, "<option") {
+	if got := options(staff, "TU.X02"); strings.Contains(got, "data-unit-code") {
 		t.Errorf("a code outside the caller's scope is offered:\n%s", got)
 	}
-	if got := options(f.staff, "loc"); !strings.Contains(got, `value="TU.X02"`) || !strings.Contains(got, `value="TU.X01"`) {
+	if got := options(f.staff, "loc"); !strings.Contains(got, `data-unit-code="TU.X02"`) || !strings.Contains(got, `data-unit-code="TU.X01"`) {
 		t.Errorf("the province's staff are not offered both communes:\n%s", got)
 	}
 }

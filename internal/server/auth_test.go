@@ -80,6 +80,7 @@ var routeAccess = map[string]string{
 	"POST /reports/{cell}/{year}/{quarter}/check":          string(account.EnterReports),
 	"GET /reports/{cell}/{year}/{quarter}/history":         string(account.ReadStructure),
 	"POST /reports/{cell}/{year}/{quarter}/return":         string(account.ReviewReports),
+	"POST /reports/{cell}/{year}/{quarter}/return-extend":  string(account.AcceptReports),
 	"POST /reports/{cell}/{year}/{quarter}/approve":        string(account.ReviewReports),
 	"POST /reports/{cell}/{year}/{quarter}/reopen":         string(account.ReviewReports),
 	"POST /reports/{cell}/{year}/{quarter}/accept":         string(account.AcceptReports),

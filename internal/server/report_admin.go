@@ -82,3 +82,20 @@ func (s *Server) grantReportException(r *http.Request, c caller, f *form) error 
 	}
 	return report.GrantException(r.Context(), s.DB, c.Scope, f.text("cell_code"), p, until)
 }
+
+// reportReturnExtend returns a locked period's report to its cell and extends the cell, in one
+// step (report.ReturnAndExtend); refused, the page shows the form again as typed.
+func (s *Server) reportReturnExtend(w http.ResponseWriter, r *http.Request, c caller) {
+	cell, p, f, ok := s.reportForm(w, r)
+	if !ok {
+		return
+	}
+	version, until := f.int("version"), f.date("until")
+	err := f.inv.Err()
+	if err == nil {
+		_, err = report.ReturnAndExtend(r.Context(), s.DB, c.Scope, c.User, cell, p, version, f.text("reason"), until, s.today())
+	}
+	s.reportAnswer(w, r, c, cell, p, f, "return-extend", err, func(v *web.ReportView, _ report.Report, msg string) {
+		v.ReturnRefused(msg, valuesOf(f), f.inv.Fields)
+	})
+}

@@ -2,12 +2,12 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 
 	"ptdang/internal/account"
-	"ptdang/internal/exchange"
 	"ptdang/internal/report"
 	"ptdang/web"
 )
@@ -28,6 +28,13 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, c caller) 
 		})
 }
 
+// reportTemplate sends the sample file of ?year=&quarter= (default: the last quarter ended): the
+// caller's cells, to fill in and upload.
 func (s *Server) reportTemplate(w http.ResponseWriter, r *http.Request, c caller) {
-	s.sendXLSX(w, r, "mau-bao-cao-quy.xlsx", exchange.Sheet{Table: report.FiguresTable})
+	p, ok := periodQuery(r, s.today())
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	s.sendXLSX(w, r, fmt.Sprintf("mau-bao-cao-quy-%d-%d.xlsx", p.Quarter, p.Year), report.ImportSample(r.Context(), s.DB, c.Scope, p))
 }

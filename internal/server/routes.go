@@ -110,6 +110,7 @@ func (s *Server) reportRoutes(r chi.Router) {
 		r.Post("/autosave", enter(s.reportAutosave))
 		r.Get("/history", read(s.reportHistory))
 		r.Post("/return", review(s.reportStep("return")))
+		r.Post("/return-extend", s.need(account.AcceptReports, s.reportReturnExtend)) // who extends (report.Permits.Extend)
 		r.Post("/approve", review(s.reportStep("approve")))
 		r.Post("/reopen", review(s.reportStep("reopen")))
 		r.Post("/accept", settings(s.reportStep("accept")))
