@@ -41,6 +41,16 @@ func newFixture(t *testing.T) fixture {
 	return f
 }
 
+// adminCommune adds, since 2000, the administrative province A-DN and under it the commune A-AP
+// with the hamlet A-AP-1 ("Ấp 1") of facts, and returns them.
+func (f fixture) adminCommune(facts org.HamletFacts) (province, commune, hamlet orgtest.Unit) {
+	since := day("2000-01-01")
+	province = f.tree.Admin(org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: since})
+	commune = province.Admin(org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", From: since})
+	hamlet = commune.Admin(org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", From: since, HamletFacts: facts})
+	return province, commune, hamlet
+}
+
 func TestMovingUnitUnderItsOwnDescendantIsRefused(t *testing.T) {
 	f := newFixture(t)
 	intermediate := f.tree.Party(org.PartyUnitInput{Code: "DN-A-BP", Name: "Đảng bộ bộ phận khu 1", Kind: org.IntermediateCommittee, OrgType: "territorial", ParentID: f.communeA, From: day("2015-01-01")}).ID
@@ -237,16 +247,12 @@ func TestSplitRestatesByShare(t *testing.T) {
 func TestAsOfTreeAndHamletLinks(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
-	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
-	h1, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2000-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h2, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-2", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2016-01-01")})
+	provinceUnit, communeUnit, h1Unit := f.adminCommune(org.HamletFacts{})
+	commune, h1 := communeUnit.ID, h1Unit.ID
+	h2 := communeUnit.Admin(org.AdminUnitInput{Code: "A-AP-2", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", From: day("2016-01-01")}).ID
 
 	// A hamlet under a province is refused: hamlets belong to communes.
-	_, err = org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "BAD", Name: "Ấp lạc", Level: org.Hamlet, ParentID: province, From: day("2016-01-01")})
+	_, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "BAD", Name: "Ấp lạc", Level: org.Hamlet, ParentID: provinceUnit.ID, From: day("2016-01-01")})
 	if apperr.Field(err, "parent_id") == "" {
 		t.Fatalf("hamlet under a province: %v", err)
 	}
@@ -400,9 +406,8 @@ func TestAuditLogCannotBeAlteredOrDeleted(t *testing.T) {
 func TestLinksAndChildrenStartingOnTheEffectiveDayFollowTheMerge(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, From: day("2000-01-01")})
-	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, ParentID: province, From: day("2000-01-01")})
-	hamlet, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, ParentID: commune, From: day("2000-01-01")})
+	_, _, hamletUnit := f.adminCommune(org.HamletFacts{})
+	hamlet := hamletUnit.ID
 	d := day("2025-07-01")
 	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, d); err != nil {
 		t.Fatal(err)

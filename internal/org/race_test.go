@@ -54,12 +54,8 @@ func TestSimultaneousClosesOfAnAdminUnitOneWins(t *testing.T) {
 	f := newFixture(t)
 	db := pgtest.RacePool(t, f.db)
 	ctx := t.Context()
-	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
-	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
-	hamlet, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2000-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, hamletUnit := f.adminCommune(org.HamletFacts{})
+	hamlet := hamletUnit.ID
 	h, err := org.GetAdminUnit(ctx, f.db, all, hamlet, day("2020-01-01"))
 	if err != nil {
 		t.Fatal(err)
@@ -78,12 +74,8 @@ func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
 	f := newFixture(t)
 	db := pgtest.RacePool(t, f.db)
 	ctx := t.Context()
-	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
-	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
-	hamlet, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2000-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, hamletUnit := f.adminCommune(org.HamletFacts{})
+	hamlet := hamletUnit.ID
 	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
 		t.Fatal(err)
 	}
