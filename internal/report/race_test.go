@@ -47,10 +47,7 @@ func TestSimultaneousFirstSavesOneWinsTheOthersConflict(t *testing.T) {
 func TestSimultaneousSavesOfADraftOneWinsTheOthersConflict(t *testing.T) {
 	f := newFixture(t)
 	db := pgtest.RacePool(t, f.db)
-	first, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := f.draft(t)
 	errs := pgtest.Race(func(i int) error {
 		figs := quarterFigures(20)
 		figs["women"] = 100 + i
@@ -70,10 +67,7 @@ func TestSimultaneousSavesOfADraftOneWinsTheOthersConflict(t *testing.T) {
 func TestSimultaneousSubmitsRecordOneSubmission(t *testing.T) {
 	f := newFixture(t)
 	db := pgtest.RacePool(t, f.db)
-	draft, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	draft := f.draft(t)
 	pgtest.OneWinner(t, pgtest.Race(func(int) error {
 		_, err := report.Submit(t.Context(), db, f.secretary, f.cell, q2, report.Entry{Version: draft.Version, Figures: quarterFigures(20)}, day("2022-07-05"))
 		return err

@@ -49,6 +49,16 @@ func quarterFigures(opening int) report.Figures {
 
 var q2 = report.Period{Year: 2022, Quarter: 2}
 
+// draft is the cell's draft for q2 as its secretary saves it first, the starting point of many tests.
+func (f fixture) draft(t *testing.T) report.Report {
+	t.Helper()
+	r, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func TestBalanceViolationIsRefusedNamingTheField(t *testing.T) {
 	f := newFixture(t)
 	figs := quarterFigures(20)
