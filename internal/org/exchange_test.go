@@ -78,7 +78,7 @@ func TestExportImportsBackUnchangedAndDryRunWritesNothing(t *testing.T) {
 	ctx := t.Context()
 	share := 0.625
 	_, _, hamlet := f.adminCommune(org.HamletFacts{ReligiousShare: &share})
-	if err := org.SetLink(ctx, f.db, all, hamlet.ID, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
+	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
 		t.Fatal(err)
 	}
 

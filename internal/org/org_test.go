@@ -41,14 +41,21 @@ func newFixture(t *testing.T) fixture {
 	return f
 }
 
+// newRaceFixture is the fixture and a pool to race on its database with (pgtest.RacePool).
+func newRaceFixture(t *testing.T) (fixture, *pgxpool.Pool) {
+	t.Helper()
+	f := newFixture(t)
+	return f, pgtest.RacePool(t, f.db)
+}
+
 // adminCommune adds, since 2000, the administrative province A-DN and under it the commune A-AP
-// with the hamlet A-AP-1 ("Ấp 1") of facts, and returns them.
-func (f fixture) adminCommune(facts org.HamletFacts) (province, commune, hamlet orgtest.Unit) {
+// with the hamlet A-AP-1 ("Ấp 1") of facts, and returns their ids.
+func (f fixture) adminCommune(facts org.HamletFacts) (province, commune, hamlet int64) {
 	since := day("2000-01-01")
-	province = f.tree.Admin(org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: since})
-	commune = province.Admin(org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", From: since})
-	hamlet = commune.Admin(org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", From: since, HamletFacts: facts})
-	return province, commune, hamlet
+	p := f.tree.Admin(org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: since})
+	c := p.Admin(org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", From: since})
+	h := c.Admin(org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", From: since, HamletFacts: facts})
+	return p.ID, c.ID, h.ID
 }
 
 func TestMovingUnitUnderItsOwnDescendantIsRefused(t *testing.T) {
@@ -247,12 +254,11 @@ func TestSplitRestatesByShare(t *testing.T) {
 func TestAsOfTreeAndHamletLinks(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	provinceUnit, communeUnit, h1Unit := f.adminCommune(org.HamletFacts{})
-	commune, h1 := communeUnit.ID, h1Unit.ID
-	h2 := communeUnit.Admin(org.AdminUnitInput{Code: "A-AP-2", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", From: day("2016-01-01")}).ID
+	province, commune, h1 := f.adminCommune(org.HamletFacts{})
+	h2 := f.tree.Admin(org.AdminUnitInput{Code: "A-AP-2", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2016-01-01")}).ID
 
 	// A hamlet under a province is refused: hamlets belong to communes.
-	_, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "BAD", Name: "Ấp lạc", Level: org.Hamlet, ParentID: provinceUnit.ID, From: day("2016-01-01")})
+	_, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "BAD", Name: "Ấp lạc", Level: org.Hamlet, ParentID: province, From: day("2016-01-01")})
 	if apperr.Field(err, "parent_id") == "" {
 		t.Fatalf("hamlet under a province: %v", err)
 	}
@@ -406,8 +412,7 @@ func TestAuditLogCannotBeAlteredOrDeleted(t *testing.T) {
 func TestLinksAndChildrenStartingOnTheEffectiveDayFollowTheMerge(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	_, _, hamletUnit := f.adminCommune(org.HamletFacts{})
-	hamlet := hamletUnit.ID
+	_, _, hamlet := f.adminCommune(org.HamletFacts{})
 	d := day("2025-07-01")
 	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, d); err != nil {
 		t.Fatal(err)

@@ -11,16 +11,11 @@ import (
 
 func countAudit(t *testing.T, f fixture, action, entity string, id int64) int {
 	t.Helper()
-	var n int
-	if err := f.db.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE action = $1 AND entity = $2 AND entity_id = $3`, action, entity, id).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return pgtest.Count(t, f.db, `SELECT count(*) FROM audit_log WHERE action = $1 AND entity = $2 AND entity_id = $3`, action, entity, id)
 }
 
 func TestSimultaneousClosesOfAPartyUnitOneWins(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
 	if err != nil {
 		t.Fatal(err)
@@ -34,8 +29,7 @@ func TestSimultaneousClosesOfAPartyUnitOneWins(t *testing.T) {
 }
 
 func TestSimultaneousUpdatesOfAPartyUnitOneWins(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
 	if err != nil {
 		t.Fatal(err)
@@ -51,11 +45,9 @@ func TestSimultaneousUpdatesOfAPartyUnitOneWins(t *testing.T) {
 }
 
 func TestSimultaneousClosesOfAnAdminUnitOneWins(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	ctx := t.Context()
-	_, _, hamletUnit := f.adminCommune(org.HamletFacts{})
-	hamlet := hamletUnit.ID
+	_, _, hamlet := f.adminCommune(org.HamletFacts{})
 	h, err := org.GetAdminUnit(ctx, f.db, all, hamlet, day("2020-01-01"))
 	if err != nil {
 		t.Fatal(err)
@@ -71,11 +63,9 @@ func TestSimultaneousClosesOfAnAdminUnitOneWins(t *testing.T) {
 // A hamlet's link carries no version: of simultaneous changes from one day, the first applies and
 // the others are told, on "from", that the hamlet already changed from that day.
 func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	ctx := t.Context()
-	_, _, hamletUnit := f.adminCommune(org.HamletFacts{})
-	hamlet := hamletUnit.ID
+	_, _, hamlet := f.adminCommune(org.HamletFacts{})
 	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
 		t.Fatal(err)
 	}
@@ -96,8 +86,7 @@ func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
 // the others are told, on "predecessors", that the units are no longer open on that day. The
 // units are named in either order: holding them never deadlocks.
 func TestSimultaneousMergesOfTheSameUnitsOneApplies(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 		units := []int64{f.communeA, f.communeB}
 		if i%2 == 1 {
@@ -116,8 +105,7 @@ func TestSimultaneousMergesOfTheSameUnitsOneApplies(t *testing.T) {
 // Renames and moves made at once from one page (one version of the unit): one applies, the others
 // are told the unit changed meanwhile, instead of the last silently replacing the first.
 func TestSimultaneousRenamesAndMovesFromOnePageOneApplies(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
 	if err != nil {
 		t.Fatal(err)

@@ -41,6 +41,13 @@ func newFixture(t *testing.T) fixture {
 	return f
 }
 
+// newRaceFixture is the fixture and a pool to race on its database with (pgtest.RacePool).
+func newRaceFixture(t *testing.T) (fixture, *pgxpool.Pool) {
+	t.Helper()
+	f := newFixture(t)
+	return f, pgtest.RacePool(t, f.db)
+}
+
 // a quarter with 20 members at the start, 2 admitted and 1 transferred out.
 func quarterFigures(opening int) report.Figures {
 	return report.Figures{"opening": opening, "admitted": 2, "transferred_out": 1, "closing": opening + 1,
