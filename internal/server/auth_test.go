@@ -329,9 +329,7 @@ func TestSignInWrongPasswordAndSignOutInBrowser(t *testing.T) {
 	b.Fill("#login", "tinh")
 	b.Fill("#password", "mat khau sai")
 	b.ClickToPage("[data-testid=login-submit]")
-	if got := b.Text("[data-testid=form-errors]"); !strings.Contains(got, "Tên đăng nhập hoặc mật khẩu không đúng") {
-		t.Fatalf("wrong password message %q", got)
-	}
+	b.WaitText("[data-testid=form-errors]", "Tên đăng nhập hoặc mật khẩu không đúng")
 	b.Fill("#password", testPassword)
 	b.ClickToPage("[data-testid=login-submit]")
 	b.WantText("h1", "Cơ cấu tổ chức")

@@ -98,9 +98,7 @@ func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
 	// The draft saves itself as the secretary types.
 	b.WaitText("[data-testid=autosave]", "Đã tự lưu nháp")
 	b.ClickToPage("[data-testid=submit]")
-	if got := b.Text("[data-testid=error-closing]"); !strings.Contains(got, "Cuối quý phải bằng 16") {
-		t.Fatalf("balance error %q", got)
-	}
+	b.WaitText("[data-testid=error-closing]", "Cuối quý phải bằng 16")
 	b.Fill("#closing", "16")
 	b.Fill("#full_members", "14")
 	b.WaitText("[data-testid=checks]", "Số liệu khớp")
@@ -117,9 +115,7 @@ func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
 
 	// The secretary sees the reason, corrects and resubmits.
 	phoneSignInAgain(t, b, base, "bithu", "/reports")
-	if got := b.Text("[data-testid=returned-reason]"); !strings.Contains(got, "Thiếu số nữ cuối quý") {
-		t.Fatalf("returned reason shown: %q", got)
-	}
+	b.WaitText("[data-testid=returned-reason]", "Thiếu số nữ cuối quý")
 	b.Fill("#women", "6")
 	clickToState(t, b, "[data-testid=submit]", "Đã gửi, chờ duyệt")
 

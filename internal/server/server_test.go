@@ -116,16 +116,11 @@ func upload(t *testing.T, client *http.Client, url, filename string, file []byte
 // download gets url as client does and returns the body; anything but 200 OK fails t.
 func download(t *testing.T, client *http.Client, url string) []byte {
 	t.Helper()
-	resp, err := client.Get(url)
-	if err != nil {
-		t.Fatal(err)
+	resp, file := do(t, client, formRequest(t, "GET", url, nil))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("download %s: %d", url, resp.StatusCode)
 	}
-	defer resp.Body.Close()
-	file, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("download %s: %d %v", url, resp.StatusCode, err)
-	}
-	return file
+	return []byte(file)
 }
 
 // pageCheck is a request and what its answer must hold: a status, and texts in its page.
