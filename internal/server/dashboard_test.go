@@ -109,9 +109,7 @@ func TestDashboardAndAPIHoldOnlyTheCallersSubtree(t *testing.T) {
 
 func TestProvinceStaffDrillsDownAndExportsTheSameNumbers(t *testing.T) {
 	_, base, f := serverWith(t, dashboardFixture)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "tinh", 1280, 800)
-	b.Open(base+"/dashboard?year=2026&unit="+itoa(f.province), 1280, 800)
+	b := signedInBrowser(t, base, "tinh", base+"/dashboard?year=2026&unit="+itoa(f.province), 1280, 800)
 	b.WaitText("[data-testid=total]", "8")
 	b.ClickLinkToPage("Đảng bộ xã Xuân Lộc")
 	b.WantText("h1", "Chỉ số năm 2026: Đảng bộ xã Xuân Lộc")

@@ -115,9 +115,7 @@ func TestUnitPageShowsHistoryAsOfDate(t *testing.T) {
 func TestProvinceStaffFindsHamletWithoutAccentsAndSeesCellHistory(t *testing.T) {
 	s, base := newTestServer(t)
 	newOrgFixture(t, s, base)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "tinh", 360, 740)
-	b.Open(base+"/org", 360, 740)
+	b := signedInBrowser(t, base, "tinh", base+"/org", 360, 740)
 	b.Fill("#q", "bau can")
 	b.ClickToPage("form[role=search] button")
 	b.WaitText("[data-testid=hits]", "Ấp Bàu Cạn")
@@ -183,6 +181,15 @@ func browserSignIn(t *testing.T, b *browsertest.Browser, base, login string, wid
 	b.Fill("#password", testPassword)
 	b.ClickToPage("[data-testid=login-submit]")
 	b.WantText("[data-testid=user-name]", "Người dùng "+login)
+}
+
+// signedInBrowser starts a browser of width×height, signs in as login and opens url.
+func signedInBrowser(t *testing.T, base, login, url string, width, height int64) *browsertest.Browser {
+	t.Helper()
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, login, width, height)
+	b.Open(url, width, height)
+	return b
 }
 
 func TestSplittingAHamletFromThePage(t *testing.T) {

@@ -108,8 +108,6 @@ func secretaryOnAPhone(t *testing.T) *browsertest.Browser {
 	t.Helper()
 	s, base := newTestServer(t)
 	newReportFixture(t, s, base)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "bithu", 360, 740)
-	b.Open(base+"/reports", 360, 740)
+	b := signedInBrowser(t, base, "bithu", base+"/reports", 360, 740)
 	return b
 }

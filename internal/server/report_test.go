@@ -83,9 +83,7 @@ func TestApprovedReportCannotBeEditedThroughTheForm(t *testing.T) {
 
 func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
 	s, base, f := serverWith(t, newReportFixture)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "bithu", 360, 740)
-	b.Open(base+"/reports", 360, 740)
+	b := signedInBrowser(t, base, "bithu", base+"/reports", 360, 740)
 	b.WantText("h1", "Báo cáo Quý 2/2026")
 	if got := browsertest.Eval[string](b, `document.getElementById("opening").value`); got != "14" {
 		t.Fatalf("opening pre-filled with %q, want last quarter's closing 14", got)

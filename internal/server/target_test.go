@@ -228,9 +228,7 @@ func TestProvinceStaffAllocatesAYearsTargetAcrossCommunesWithARunningSum(t *test
 	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2022-03-01")
 	c1, c2 := "#u"+itoa(f.commune), "#u"+itoa(f.otherCommune)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "tinh", 360, 740)
-	b.Open(targetURL(base, f.province, "2022"), 360, 740)
+	b := signedInBrowser(t, base, "tinh", targetURL(base, f.province, "2022"), 360, 740)
 	b.WantText("[data-testid=target-title]", "Chỉ tiêu kết nạp năm 2022: Tỉnh ủy Đồng Nai")
 	if browsertest.Eval[string](b, `getComputedStyle(document.querySelector("[data-preview]")).display`) != "none" {
 		t.Error("with JavaScript the figures update by themselves, yet “Tính lại tổng” shows")
@@ -298,9 +296,7 @@ func TestRunningSumStaysInViewAlongALongListOfUnits(t *testing.T) {
 	if err != nil || a.Members <= 0 {
 		t.Fatalf("the province's members: %d, %v", a.Members, err)
 	}
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "tinh", 360, 740)
-	b.Open(targetURL(base, f.province, "2022"), 360, 740)
+	b := signedInBrowser(t, base, "tinh", targetURL(base, f.province, "2022"), 360, 740)
 	inView := `(r => r.top >= 0 && r.bottom <= innerHeight)(document.querySelector(%q).getBoundingClientRect())`
 	if browsertest.Eval[bool](b, fmt.Sprintf(inView, "tbody tr:last-child")) {
 		t.Fatal("the list fits on one screen: this test proves nothing")
