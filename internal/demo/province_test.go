@@ -20,8 +20,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-var day = orgtest.Day
-
 // The demo province is loaded once, on two databases at a time, and every rule below is
 // checked on the first.
 func TestProvince(t *testing.T) {
@@ -43,7 +41,7 @@ func TestProvince(t *testing.T) {
 	}
 	db := dbs[0]
 	all := org.Everything()
-	tu, err := org.GetPartyUnitByCode(ctx, db, all, "TU", day("2025-07-01"))
+	tu, err := org.GetPartyUnitByCode(ctx, db, all, "TU", orgtest.Day("2025-07-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +84,7 @@ func TestProvince(t *testing.T) {
 	})
 
 	t.Run("CommunesSitDirectlyUnderTheProvinceFromJuly2025", func(t *testing.T) {
-		kinds := kindsUnder(t, day("2025-07-01"))
+		kinds := kindsUnder(t, orgtest.Day("2025-07-01"))
 		if n := kinds[org.CommuneCommittee]; n < 85 || n > 100 {
 			t.Errorf("%d commune committees under the province on 01/07/2025, want 85–100", n)
 		}
@@ -100,7 +98,7 @@ func TestProvince(t *testing.T) {
 	})
 
 	t.Run("DistrictsLedTheCommunesBefore2025", func(t *testing.T) {
-		kinds := kindsUnder(t, day("2024-06-30"))
+		kinds := kindsUnder(t, orgtest.Day("2024-06-30"))
 		if kinds[org.DistrictCommittee] != 9 || kinds[org.BlocCommittee] != 1 || kinds[org.CommuneCommittee] != 0 {
 			t.Errorf("under the province on 30/06/2024: %v", kinds)
 		}
@@ -116,7 +114,7 @@ func TestProvince(t *testing.T) {
 		if today < 1000 || today > 1300 {
 			t.Errorf("%d hamlets today, want 1.000–1.300", today)
 		}
-		if then := hamletsOn(t, db, day("2016-01-01")); then >= today {
+		if then := hamletsOn(t, db, orgtest.Day("2016-01-01")); then >= today {
 			t.Errorf("%d hamlets in 2016, %d today: the later hamlets are missing", then, today)
 		}
 	})
@@ -171,7 +169,7 @@ func TestProvince(t *testing.T) {
 			t.Errorf("%d cells with a committee below 9 full members", n)
 		}
 		with := func(d string) int {
-			return pgtest.Count(t, db, `SELECT count(*) FROM party_unit WHERE committee_since <= $1`, day(d))
+			return pgtest.Count(t, db, `SELECT count(*) FROM party_unit WHERE committee_since <= $1`, orgtest.Day(d))
 		}
 		if a, b := with("2018-12-31"), with("2024-12-31"); a >= b {
 			t.Errorf("cells with a committee: %d in 2018, %d in 2024", a, b)
@@ -199,12 +197,12 @@ func TestProvince(t *testing.T) {
 				if n := pgtest.Count(t, db, `SELECT count(*) FROM `+tree+` v
 					WHERE v.parent_id IS NOT NULL AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)
 					AND NOT EXISTS (SELECT 1 FROM `+tree+` p WHERE p.unit_id = v.parent_id
-						AND p.valid_from <= $1 AND (p.valid_to IS NULL OR p.valid_to > $1))`, day(d)); n != 0 {
+						AND p.valid_from <= $1 AND (p.valid_to IS NULL OR p.valid_to > $1))`, orgtest.Day(d)); n != 0 {
 					t.Errorf("%s on %s: %d units under a parent that is not valid", tree, d, n)
 				}
 				if n := pgtest.Count(t, db, `SELECT count(*) FROM (SELECT 1 FROM `+tree+` v
 					WHERE v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)
-					GROUP BY v.parent_id, v.name HAVING count(*) > 1) dup`, day(d)); n != 0 {
+					GROUP BY v.parent_id, v.name HAVING count(*) > 1) dup`, orgtest.Day(d)); n != 0 {
 					t.Errorf("%s on %s: %d names used twice under one parent", tree, d, n)
 				}
 			}
@@ -213,7 +211,7 @@ func TestProvince(t *testing.T) {
 				AND NOT (EXISTS (SELECT 1 FROM admin_unit_version h WHERE h.unit_id = l.hamlet_id
 						AND h.valid_from <= $1 AND (h.valid_to IS NULL OR h.valid_to > $1))
 					AND EXISTS (SELECT 1 FROM party_unit_version c WHERE c.unit_id = l.cell_id
-						AND c.valid_from <= $1 AND (c.valid_to IS NULL OR c.valid_to > $1)))`, day(d)); n != 0 {
+						AND c.valid_from <= $1 AND (c.valid_to IS NULL OR c.valid_to > $1)))`, orgtest.Day(d)); n != 0 {
 				t.Errorf("on %s: %d links to a hamlet or cell that is not valid", d, n)
 			}
 		}
