@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"errors"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"os"
 	"strings"
 	"testing"
@@ -21,14 +22,22 @@ var from = time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
 // today is the day the tests grant roles on.
 var today = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
+// provinceUser is a fresh database whose provincial committee TU has the user u, created by a
+// system administrator; it returns the database and the user's id.
+func provinceUser(t *testing.T, u account.NewUser) (*pgxpool.Pool, int64) {
+	t.Helper()
 	db := pgtest.New(t)
-	ctx := t.Context()
-	province := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy").ID
-	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "Bich.Ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff, UnitID: province}, today)
+	u.UnitID = orgtest.New(t, db, from).Province("TU", "Tỉnh ủy").ID
+	id, err := account.CreateUser(t.Context(), db, org.Everything(), u, today)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, id
+}
+
+func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
+	db, id := provinceUser(t, account.NewUser{Login: "Bich.Ngoc", Name: "Nguyễn Thị Bích Ngọc", Password: "mật khẩu đầu tiên", Role: account.ProvinceStaff})
+	ctx := t.Context()
 	now := time.Now()
 	// The password is NFC-normalised: the same letters typed decomposed sign in too.
 	u, err := account.SignIn(ctx, db, hasher, "bich.ngoc", "m\u00e2\u0323t kh\u00e2\u0309u \u0111\u00e2\u0300u ti\u00ean", "192.0.2.1", now.Add(-time.Hour))
@@ -72,13 +81,8 @@ func TestLockoutAfterRepeatedFailuresAndResetLiftsIt(t *testing.T) {
 }
 
 func TestUnknownLoginAndDisabledAccountAreRefusedAlike(t *testing.T) {
-	db := pgtest.New(t)
+	db, id := provinceUser(t, account.NewUser{Login: "viewer1", Name: "Người xem", Password: "0123456789", Role: account.Viewer})
 	ctx := t.Context()
-	unit := orgtest.New(t, db, from).Province("TU", "Tỉnh ủy").ID
-	id, err := account.CreateUser(ctx, db, org.Everything(), account.NewUser{Login: "viewer1", Name: "Người xem", Password: "0123456789", Role: account.Viewer, UnitID: unit}, today)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := account.SignIn(ctx, db, hasher, "khongco", "0123456789", "192.0.2.2", time.Now()); !errors.Is(err, account.ErrBadCredentials) {
 		t.Fatalf("unknown login: %v", err)
 	}

@@ -84,6 +84,15 @@ func (b *Browser) Text(css string) string {
 	return text
 }
 
+// WantText fails the test unless the first element matching css shows exactly want, waiting for
+// it to become visible.
+func (b *Browser) WantText(css, want string) {
+	b.t.Helper()
+	if got := b.Text(css); got != want {
+		b.t.Fatalf("browser: %s shows %q, want %q", css, got, want)
+	}
+}
+
 // Eval evaluates a JavaScript expression in the page and returns its value.
 func Eval[T any](b *Browser, expr string) T {
 	b.t.Helper()

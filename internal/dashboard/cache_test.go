@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/dashboard"
@@ -28,19 +27,8 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	ids := func(sql string, args ...any) []int64 {
-		rows, err := db.Query(ctx, sql, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
 	pick := func(sql string, args ...any) int64 {
-		all := ids(sql, args...)
+		all := pgtest.Column[int64](t, db, sql, args...)
 		if len(all) == 0 {
 			t.Fatalf("nothing to pick: %s", sql)
 		}
@@ -126,7 +114,7 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 		}},
 		{"cells merged", func() {
 			parent := pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'commune_committee' AND valid_to IS NULL`)
-			cells := ids(`SELECT unit_id FROM party_unit_version WHERE parent_id = $1 AND kind = 'affiliated_cell'
+			cells := pgtest.Column[int64](t, db, `SELECT unit_id FROM party_unit_version WHERE parent_id = $1 AND kind = 'affiliated_cell'
 				AND valid_to IS NULL AND valid_from < '2026-01-01' ORDER BY unit_id LIMIT 2`, parent)
 			if len(cells) < 2 {
 				return
@@ -140,7 +128,7 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 		}},
 	}
 	cache := dashboard.NewCache(1000)
-	provinces := ids(`SELECT unit_id FROM party_unit_version WHERE kind = 'province_committee'`)
+	provinces := pgtest.Column[int64](t, db, `SELECT unit_id FROM party_unit_version WHERE kind = 'province_committee'`)
 	for step := range 60 {
 		c := changes[rng.IntN(len(changes))]
 		if step > 0 {

@@ -31,15 +31,8 @@ var all = org.Everything()
 // structure import, as a province would load its real data.
 func importStructure(t *testing.T, db *pgxpool.Pool, n, withCommittee int, committeeSince string) {
 	t.Helper()
-	admin := exchange.Sheet{Table: org.AdminTable, Rows: [][]any{
-		{"DN", "Đồng Nai", "Tỉnh, thành phố", "tỉnh", "", "01/01/2015"},
-		{"DN.X1", "Xuân Lộc", "Xã, phường, đặc khu", "xã", "DN", "01/01/2015"},
-	}}
-	party := exchange.Sheet{Table: org.PartyTable, Rows: [][]any{
-		{"TU", "Tỉnh ủy Đồng Nai", "Tỉnh ủy, Thành ủy", "Xã, phường, đặc khu, thôn, tổ dân phố", "", "01/01/2015", nil, 0, nil, 60, "DN"},
-		{"TU.X1", "Đảng bộ xã Xuân Lộc", "Đảng bộ xã, phường, đặc khu", "Xã, phường, đặc khu, thôn, tổ dân phố", "TU", "01/01/2015", nil, 0, nil, 60, "DN.X1"},
-		{"TU.K", "Đảng bộ Khối cơ quan", "Đảng bộ khối", "Cơ quan Đảng, Mặt trận, đoàn thể", "TU", "01/01/2015", nil, 0, nil, 60, ""},
-	}}
+	admin, party := communeSheets("Xuân Lộc", "xã")
+	party.Rows = append(party.Rows, []any{"TU.K", "Đảng bộ Khối cơ quan", "Đảng bộ khối", "Cơ quan Đảng, Mặt trận, đoàn thể", "TU", "01/01/2015", nil, 0, nil, 60, ""})
 	links := exchange.Sheet{Table: org.LinkTable}
 	for i := 1; i <= n; i++ {
 		since := any(nil)
@@ -54,14 +47,49 @@ func importStructure(t *testing.T, db *pgxpool.Pool, n, withCommittee int, commi
 	for i := 1; i <= 5; i++ {
 		party.Rows = append(party.Rows, []any{fmt.Sprintf("TU.K.C%d", i), fmt.Sprintf("Chi bộ Sở %d", i), "Chi bộ cơ sở", "Cơ quan nhà nước", "TU.K", "01/01/2015", nil, 20, nil, 60, ""})
 	}
-	var buf bytes.Buffer
-	if err := exchange.WriteXLSX(&buf, admin, party, links); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := org.ImportStructure(t.Context(), db, all, &buf, "co-cau.xlsx", exchange.Table{}, false)
+	importSheets(t, db, admin, party, links)
+}
+
+// communeSheets are the administrative and party sheets of a structure import of the province
+// DN (party TU) with the one commune DN.X1 (TU.X1) named name, called word locally, since 2015.
+func communeSheets(name, word string) (admin, party exchange.Sheet) {
+	admin = exchange.Sheet{Table: org.AdminTable, Rows: [][]any{
+		{"DN", "Đồng Nai", "Tỉnh, thành phố", "tỉnh", "", "01/01/2015"},
+		{"DN.X1", name, "Xã, phường, đặc khu", word, "DN", "01/01/2015"},
+	}}
+	party = exchange.Sheet{Table: org.PartyTable, Rows: [][]any{
+		{"TU", "Tỉnh ủy Đồng Nai", "Tỉnh ủy, Thành ủy", "Xã, phường, đặc khu, thôn, tổ dân phố", "", "01/01/2015", nil, 0, nil, 60, "DN"},
+		{"TU.X1", "Đảng bộ " + word + " " + name, "Đảng bộ xã, phường, đặc khu", "Xã, phường, đặc khu, thôn, tổ dân phố", "TU", "01/01/2015", nil, 0, nil, 60, "DN.X1"},
+	}}
+	return admin, party
+}
+
+// importSheets loads the sheets into db through the structure import; any problem fails t.
+func importSheets(t *testing.T, db *pgxpool.Pool, sheets ...exchange.Sheet) {
+	t.Helper()
+	rep, err := org.ImportStructure(t.Context(), db, all, workbook(t, sheets...), "co-cau.xlsx", exchange.Table{}, false)
 	if err != nil || len(rep.Problems) > 0 {
 		t.Fatalf("structure import: %v %v", rep.Problems, err)
 	}
+}
+
+// workbook is the .xlsx file of the sheets.
+func workbook(t *testing.T, sheets ...exchange.Sheet) *bytes.Buffer {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := exchange.WriteXLSX(&buf, sheets...); err != nil {
+		t.Fatal(err)
+	}
+	return &buf
+}
+
+// tableRow is a row of table holding vals by column key, nil where vals has none.
+func tableRow(table exchange.Table, vals map[string]any) []any {
+	row := make([]any, len(table.Columns))
+	for i, c := range table.Columns {
+		row[i] = vals[c.Key]
+	}
+	return row
 }
 
 // spread divides total into n whole parts as evenly as possible.
@@ -89,20 +117,12 @@ func importYear(t *testing.T, db *pgxpool.Pool, year int, cells []string, admitt
 			a, s := adm[i*4+q-1], src[i*4+q-1]
 			vals := map[string]any{"cell_code": code, "year": year, "quarter": q, "submitted_on": fmt.Sprintf("05/%02d/%d", 3*q+1-12*(q/4), year+q/4),
 				"opening": opening, "admitted": a, "closing": opening + a, "full_members": opening, "probationary": a, "outstanding": s, "sympathisers": s}
-			row := make([]any, len(report.FiguresTable.Columns))
-			for j, c := range report.FiguresTable.Columns {
-				row[j] = vals[c.Key]
-			}
-			sheet.Rows = append(sheet.Rows, row)
+			sheet.Rows = append(sheet.Rows, tableRow(report.FiguresTable, vals))
 			opening += a
 		}
 	}
-	var buf bytes.Buffer
-	if err := exchange.WriteXLSX(&buf, sheet); err != nil {
-		t.Fatal(err)
-	}
 	// Loaded as a historic import after the year ended (all four quarters have ended by then).
-	res, err := report.ImportFigures(t.Context(), db, all, &buf, "bao-cao.xlsx", false, true, day(fmt.Sprintf("%d-01-10", year+1)))
+	res, err := report.ImportFigures(t.Context(), db, all, workbook(t, sheet), "bao-cao.xlsx", false, true, day(fmt.Sprintf("%d-01-10", year+1)))
 	if err != nil || len(res.Problems) > 0 {
 		t.Fatalf("figures import %d: %v %v", year, res.Problems, err)
 	}
@@ -115,6 +135,17 @@ func unit(t *testing.T, db *pgxpool.Pool, code string) int64 {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// build is the dashboard of the unit coded code for year as of asOf, as a system administrator
+// sees it; an error fails t.
+func build(t *testing.T, db *pgxpool.Pool, code string, year int, asOf time.Time) dashboard.Dashboard {
+	t.Helper()
+	d, err := dashboard.Build(t.Context(), db, all, unit(t, db, code), year, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func rowOf(t *testing.T, d dashboard.Dashboard, code string) dashboard.Row {
@@ -132,10 +163,7 @@ func TestSeedFiguresOfDomainMD(t *testing.T) {
 	t.Run("coverage 2022: 934 / 934", func(t *testing.T) {
 		db := pgtest.New(t)
 		importStructure(t, db, 934, 934, "01/01/2020")
-		d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-06-30"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := build(t, db, "TU", 2022, day("2022-06-30"))
 		if d.Total.Covered != 934 || d.Total.Hamlets != 934 || format.Percent(d.Total.Coverage()) != "100,00 %" {
 			t.Fatalf("coverage %d / %d", d.Total.Covered, d.Total.Hamlets)
 		}
@@ -146,10 +174,7 @@ func TestSeedFiguresOfDomainMD(t *testing.T) {
 	t.Run("committee coverage 2018: 925 / 962 = 96,15 %", func(t *testing.T) {
 		db := pgtest.New(t)
 		importStructure(t, db, 962, 925, "01/01/2017")
-		d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2018, day("2018-12-31"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := build(t, db, "TU", 2018, day("2018-12-31"))
 		if d.Total.WithCommittee != 925 || d.Total.Hamlets != 962 || format.Percent(d.Total.CommitteeCoverage()) != "96,15 %" {
 			t.Fatalf("committee coverage %d / %d = %s", d.Total.WithCommittee, d.Total.Hamlets, format.Percent(d.Total.CommitteeCoverage()))
 		}
@@ -170,10 +195,7 @@ func TestSeedFiguresOfDomainMD(t *testing.T) {
 		importYear(t, db, 2018, blocCells, 2270-1164, 500, 76174-40000)
 		importYear(t, db, 2021, hamletCells, 605, 1585, 40000)
 
-		d2018, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2018, day("2018-12-31"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		d2018 := build(t, db, "TU", 2018, day("2018-12-31"))
 		hamlets := rowOf(t, d2018, "TU.X1")
 		if hamlets.Admitted != 1164 || hamlets.Sources != 1827 || format.Percent(hamlets.Conversion()) != "63,71 %" {
 			t.Fatalf("2018 conversion %d / %d = %s", hamlets.Admitted, hamlets.Sources, format.Percent(hamlets.Conversion()))
@@ -181,10 +203,7 @@ func TestSeedFiguresOfDomainMD(t *testing.T) {
 		if d2018.Total.Admitted != 2270 || d2018.Total.MembersAtStart != 76174 || format.Percent(d2018.Total.AdmissionRate()) != "2,98 %" {
 			t.Fatalf("2018 admission rate %d / %d = %s", d2018.Total.Admitted, d2018.Total.MembersAtStart, format.Percent(d2018.Total.AdmissionRate()))
 		}
-		d2021, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2021, day("2021-12-31"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		d2021 := build(t, db, "TU", 2021, day("2021-12-31"))
 		h2021 := rowOf(t, d2021, "TU.X1")
 		if format.Percent(h2021.Conversion()) != "38,17 %" {
 			t.Fatalf("2021 conversion %d / %d = %s", h2021.Admitted, h2021.Sources, format.Percent(h2021.Conversion()))
@@ -211,10 +230,7 @@ func TestFiguresAreRestatedAcrossAMergeAndScoped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU.X1"), 2024, day("2026-01-01"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := build(t, db, "TU.X1", 2024, day("2026-01-01"))
 	if len(d.Rows) != 3 {
 		t.Fatalf("rows as of 2026: %d", len(d.Rows))
 	}
@@ -247,27 +263,17 @@ func TestProgressAgainstTheTarget(t *testing.T) {
 	// Đồng Tháp, 30/6/2022: 934 admitted against a target of 1.300 = 71,85 %.
 	importYear(t, db, 2022, cells, 934*2, 2000, 5000) // half of the year's admissions fall in Q1–Q2
 	sheet := exchange.Sheet{Table: target.Table, Rows: [][]any{{"TU", "Tỉnh ủy Đồng Nai", "", 2022, 1300}}}
-	var buf bytes.Buffer
-	if err := exchange.WriteXLSX(&buf, sheet); err != nil {
-		t.Fatal(err)
-	}
-	if rep, err := target.Import(t.Context(), db, all, &buf, "chi-tieu.xlsx", false, day("2022-01-05")); err != nil || len(rep.Problems) > 0 {
+	if rep, err := target.Import(t.Context(), db, all, workbook(t, sheet), "chi-tieu.xlsx", false, day("2022-01-05")); err != nil || len(rep.Problems) > 0 {
 		t.Fatalf("target import: %v %v", rep.Problems, err)
 	}
-	d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-06-30"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := build(t, db, "TU", 2022, day("2022-06-30"))
 	if d.Total.Admitted != 934 || d.Total.Target != 1300 || format.Percent(d.Total.Progress.Percent) != "71,85 %" {
 		t.Fatalf("progress %d / %d = %s", d.Total.Admitted, d.Total.Target, format.Percent(d.Total.Progress.Percent))
 	}
 
 	// On 29/09, before Q3 has ended, the count still stands on 30/06: so does the pace, and the
 	// judgement is the one of 30/06, not a pace run on to 29/09 against a count that was not.
-	late, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-09-29"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	late := build(t, db, "TU", 2022, day("2022-09-29"))
 	if !late.FiguresOn().Equal(day("2022-06-30")) || !d.FiguresOn().Equal(day("2022-06-30")) {
 		t.Errorf("figures stand on %s and %s, want 30/06/2022", format.Date(late.FiguresOn()), format.Date(d.FiguresOn()))
 	}
@@ -278,10 +284,7 @@ func TestProgressAgainstTheTarget(t *testing.T) {
 		t.Errorf("on 29/09: expected %v %%, status %s; want 50 %%, ahead", late.Total.Progress.Expected, late.Total.Progress.Status)
 	}
 	// Before the first quarter ends nothing is counted and nothing is expected yet.
-	early, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-03-30"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	early := build(t, db, "TU", 2022, day("2022-03-30"))
 	if !early.FiguresOn().Equal(day("2021-12-31")) || early.Total.Admitted != 0 || early.Total.Progress.Expected != 0 {
 		t.Errorf("on 30/03: figures on %s, admitted %d, expected %v %%", format.Date(early.FiguresOn()), early.Total.Admitted, early.Total.Progress.Expected)
 	}
@@ -296,13 +299,7 @@ func TestCongressProgressSeed(t *testing.T) {
 	for i := 1; i <= 2900; i++ {
 		party.Rows = append(party.Rows, []any{fmt.Sprintf("TU.X1.A%04d", i), fmt.Sprintf("Chi bộ %d", i), "Chi bộ cơ sở", "Cơ quan nhà nước", "TU", "01/01/2015", nil, 5, nil, 60, ""})
 	}
-	var structure bytes.Buffer
-	if err := exchange.WriteXLSX(&structure, exchange.Sheet{Table: org.AdminTable}, party, exchange.Sheet{Table: org.LinkTable}); err != nil {
-		t.Fatal(err)
-	}
-	if rep, err := org.ImportStructure(t.Context(), db, all, &structure, "co-cau.xlsx", exchange.Table{}, false); err != nil || len(rep.Problems) > 0 {
-		t.Fatalf("structure: %v %v", rep.Problems, err)
-	}
+	importSheets(t, db, exchange.Sheet{Table: org.AdminTable}, party, exchange.Sheet{Table: org.LinkTable})
 	var held []string
 	for i := 1; i <= 1793; i++ {
 		held = append(held, fmt.Sprintf("TU.X1.A%04d", i))
@@ -311,23 +308,12 @@ func TestCongressProgressSeed(t *testing.T) {
 	for _, code := range held {
 		vals := map[string]any{"cell_code": code, "year": 2022, "quarter": 2, "submitted_on": "05/07/2022",
 			"opening": 5, "closing": 5, "full_members": 5, "congress_held": 1}
-		row := make([]any, len(report.FiguresTable.Columns))
-		for j, c := range report.FiguresTable.Columns {
-			row[j] = vals[c.Key]
-		}
-		sheet.Rows = append(sheet.Rows, row)
+		sheet.Rows = append(sheet.Rows, tableRow(report.FiguresTable, vals))
 	}
-	var buf bytes.Buffer
-	if err := exchange.WriteXLSX(&buf, sheet); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := report.ImportFigures(t.Context(), db, all, &buf, "dai-hoi.xlsx", false, true, day("2022-07-05")); err != nil || len(res.Problems) > 0 {
+	if res, err := report.ImportFigures(t.Context(), db, all, workbook(t, sheet), "dai-hoi.xlsx", false, true, day("2022-07-05")); err != nil || len(res.Problems) > 0 {
 		t.Fatalf("import: %v %v", res.Problems, err)
 	}
-	d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2022, day("2022-07-20"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := build(t, db, "TU", 2022, day("2022-07-20"))
 	if len(d.Rows) != 2900 || d.Total.CongressHeld != 1793 || d.Total.CongressDue != 2900 || format.Percent(d.Total.CongressProgress()) != "61,83 %" {
 		t.Fatalf("congress progress %d / %d = %s", d.Total.CongressHeld, d.Total.CongressDue, format.Percent(d.Total.CongressProgress()))
 	}

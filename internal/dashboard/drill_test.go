@@ -1,7 +1,6 @@
 package dashboard_test
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,23 +22,9 @@ import (
 // thousands of them, straight into the tables, in one transaction.
 func insertServed(t *testing.T, db *pgxpool.Pool, own, committee, combined, none int) {
 	t.Helper()
-	admin := exchange.Sheet{Table: org.AdminTable, Rows: [][]any{
-		{"DN", "Đồng Nai", "Tỉnh, thành phố", "tỉnh", "", "01/01/2015"},
-		{"DN.X1", "An Hưng", "Xã, phường, đặc khu", "phường", "DN", "01/01/2015"},
-	}}
-	party := exchange.Sheet{Table: org.PartyTable, Rows: [][]any{
-		{"TU", "Tỉnh ủy Đồng Nai", "Tỉnh ủy, Thành ủy", "Xã, phường, đặc khu, thôn, tổ dân phố", "", "01/01/2015", nil, 0, nil, 60, "DN"},
-		{"TU.X1", "Đảng bộ phường An Hưng", "Đảng bộ xã, phường, đặc khu", "Xã, phường, đặc khu, thôn, tổ dân phố", "TU", "01/01/2015", nil, 0, nil, 60, "DN.X1"},
-	}}
-	var buf bytes.Buffer
-	if err := exchange.WriteXLSX(&buf, admin, party, exchange.Sheet{Table: org.LinkTable}); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := org.ImportStructure(t.Context(), db, all, &buf, "co-cau.xlsx", exchange.Table{}, false)
-	if err != nil || len(rep.Problems) > 0 {
-		t.Fatalf("structure import: %v %v", rep.Problems, err)
-	}
-	err = pgx.BeginFunc(t.Context(), pgtest.Owner(t, db), func(tx pgx.Tx) error { // disabling triggers is the owner's right
+	admin, party := communeSheets("An Hưng", "phường")
+	importSheets(t, db, admin, party, exchange.Sheet{Table: org.LinkTable})
+	err := pgx.BeginFunc(t.Context(), pgtest.Owner(t, db), func(tx pgx.Tx) error { // disabling triggers is the owner's right
 		// A new database, no cache: the rows need not bump the dashboards' generations one by one.
 		// Whole numbers written into the SQL: several statements go in one simple-protocol Exec.
 		_, err := tx.Exec(t.Context(), strings.NewReplacer("$1", strconv.Itoa(own+combined+none), "$2", strconv.Itoa(own),
@@ -87,18 +72,12 @@ func TestCommuneDashboardKeepsItsCoverageOnDrillDown(t *testing.T) {
 	db := pgtest.New(t)
 	importStructure(t, db, 19, 12, "01/01/2020") // from files, as a province loads its own
 	asOf := day("2026-11-24")
-	province, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2026, asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	province := build(t, db, "TU", 2026, asOf)
 	up := rowOf(t, province, "TU.X1")
 	if up.Covered != 19 || up.Hamlets != 19 || format.Percent(up.CommitteeCoverage()) != "63,16 %" {
 		t.Fatalf("province row: %v", coverageOf(up))
 	}
-	commune, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU.X1"), 2026, asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	commune := build(t, db, "TU.X1", 2026, asOf)
 	if coverageOf(commune.Total) != coverageOf(up) {
 		t.Fatalf("commune totals %v, its row on the province's dashboard %v", coverageOf(commune.Total), coverageOf(up))
 	}
@@ -119,14 +98,8 @@ func TestCommuneTotalsCountItsTerritoryOnce(t *testing.T) {
 	db := pgtest.New(t)
 	insertServed(t, db, 5, 2, 2, 1)
 	asOf := day("2026-11-24")
-	province, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2026, asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	commune, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU.X1"), 2026, asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	province := build(t, db, "TU", 2026, asOf)
+	commune := build(t, db, "TU.X1", 2026, asOf)
 	want := [6]int{8, 7, 5, 2, 2, 1}
 	if got := coverageOf(rowOf(t, province, "TU.X1")); got != want {
 		t.Fatalf("the commune's row on the province's dashboard: %v, want %v", got, want)
@@ -151,10 +124,7 @@ func TestCommuneTotalsCountItsTerritoryOnce(t *testing.T) {
 func TestOwnCellAndCombinedHamletsSeed(t *testing.T) {
 	db := pgtest.New(t)
 	insertServed(t, db, 1702, 1132, 10, 6)
-	d, err := dashboard.Build(t.Context(), db, all, unit(t, db, "TU"), 2026, day("2026-11-24"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := build(t, db, "TU", 2026, day("2026-11-24"))
 	tot := d.Total
 	if tot.Hamlets != 1718 || tot.OwnCell != 1702 || tot.Combined != 10 || tot.NoMember != 6 || tot.Covered != 1712 || tot.WithCommittee != 1132 {
 		t.Fatalf("hamlets, covered, own, combined, committee, no member: %v", coverageOf(tot))

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/demo"
@@ -20,8 +19,6 @@ import (
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
-
-var day = orgtest.Day
 
 // The demo province is loaded once, on two databases at a time, and every rule below is
 // checked on the first.
@@ -44,7 +41,7 @@ func TestProvince(t *testing.T) {
 	}
 	db := dbs[0]
 	all := org.Everything()
-	tu, err := org.GetPartyUnitByCode(ctx, db, all, "TU", day("2025-07-01"))
+	tu, err := org.GetPartyUnitByCode(ctx, db, all, "TU", orgtest.Day("2025-07-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +66,7 @@ func TestProvince(t *testing.T) {
 		if !strings.Contains(out.String(), "demo: province: already loaded") {
 			t.Fatalf("second load said %q", out.String())
 		}
-		if n := count(t, db, `SELECT count(*) FROM party_unit WHERE code = 'TU'`); n != 1 {
+		if n := pgtest.Count(t, db, `SELECT count(*) FROM party_unit WHERE code = 'TU'`); n != 1 {
 			t.Fatalf("%d provincial committees after loading twice", n)
 		}
 	})
@@ -87,25 +84,25 @@ func TestProvince(t *testing.T) {
 	})
 
 	t.Run("CommunesSitDirectlyUnderTheProvinceFromJuly2025", func(t *testing.T) {
-		kinds := kindsUnder(t, day("2025-07-01"))
+		kinds := kindsUnder(t, orgtest.Day("2025-07-01"))
 		if n := kinds[org.CommuneCommittee]; n < 85 || n > 100 {
 			t.Errorf("%d commune committees under the province on 01/07/2025, want 85–100", n)
 		}
 		if n := kinds[org.DistrictCommittee] + kinds[org.BlocCommittee]; n != 0 {
 			t.Errorf("%d district or bloc committees left on 01/07/2025", n)
 		}
-		if n := count(t, db, `SELECT count(*) FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id
+		if n := pgtest.Count(t, db, `SELECT count(*) FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id
 			WHERE a.level = 'district' AND v.valid_to IS NULL`); n != 0 {
 			t.Errorf("%d districts still open", n)
 		}
 	})
 
 	t.Run("DistrictsLedTheCommunesBefore2025", func(t *testing.T) {
-		kinds := kindsUnder(t, day("2024-06-30"))
+		kinds := kindsUnder(t, orgtest.Day("2024-06-30"))
 		if kinds[org.DistrictCommittee] != 9 || kinds[org.BlocCommittee] != 1 || kinds[org.CommuneCommittee] != 0 {
 			t.Errorf("under the province on 30/06/2024: %v", kinds)
 		}
-		communes := count(t, db, `SELECT count(*) FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id
+		communes := pgtest.Count(t, db, `SELECT count(*) FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id
 			WHERE a.level = 'commune' AND v.valid_from <= '2024-06-30' AND (v.valid_to IS NULL OR v.valid_to > '2024-06-30')`)
 		if communes < 200 || communes > 230 {
 			t.Errorf("%d communes on 30/06/2024, want 200–230", communes)
@@ -117,14 +114,14 @@ func TestProvince(t *testing.T) {
 		if today < 1000 || today > 1300 {
 			t.Errorf("%d hamlets today, want 1.000–1.300", today)
 		}
-		if then := hamletsOn(t, db, day("2016-01-01")); then >= today {
+		if then := hamletsOn(t, db, orgtest.Day("2016-01-01")); then >= today {
 			t.Errorf("%d hamlets in 2016, %d today: the later hamlets are missing", then, today)
 		}
 	})
 
 	t.Run("SummaryReportsWhatIsThere", func(t *testing.T) {
 		open := func(table, where string) int {
-			return count(t, db, `SELECT count(*) FROM `+table+` u JOIN `+table+`_version v ON v.unit_id = u.id
+			return pgtest.Count(t, db, `SELECT count(*) FROM `+table+` u JOIN `+table+`_version v ON v.unit_id = u.id
 				WHERE v.valid_to IS NULL AND `+where)
 		}
 		summary := outs[0].String()
@@ -140,11 +137,11 @@ func TestProvince(t *testing.T) {
 	})
 
 	t.Run("EveryLinkModeOccursAndSomeHamletsHaveNoCell", func(t *testing.T) {
-		modes := strs(t, db, `SELECT DISTINCT mode FROM hamlet_cell_link WHERE valid_to IS NULL ORDER BY mode`)
+		modes := pgtest.Column[string](t, db, `SELECT DISTINCT mode FROM hamlet_cell_link WHERE valid_to IS NULL ORDER BY mode`)
 		if !slices.Equal(modes, []string{string(org.CombinedCell), string(org.OwnCell)}) {
 			t.Errorf("link modes today: %v", modes)
 		}
-		none := count(t, db, `SELECT count(*) FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id
+		none := pgtest.Count(t, db, `SELECT count(*) FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id
 			WHERE a.level = 'hamlet' AND v.valid_to IS NULL
 			AND NOT EXISTS (SELECT 1 FROM hamlet_cell_link l WHERE l.hamlet_id = a.id AND l.valid_to IS NULL)`)
 		if none == 0 {
@@ -153,13 +150,13 @@ func TestProvince(t *testing.T) {
 	})
 
 	t.Run("EveryKindAndOrganisationTypeOccurs", func(t *testing.T) {
-		kinds := strs(t, db, `SELECT DISTINCT kind FROM party_unit_version`)
+		kinds := pgtest.Column[string](t, db, `SELECT DISTINCT kind FROM party_unit_version`)
 		for _, k := range org.Kinds {
 			if !slices.Contains(kinds, string(k)) {
 				t.Errorf("no unit of kind %s", k)
 			}
 		}
-		types := strs(t, db, `SELECT DISTINCT org_type FROM party_unit_version`)
+		types := pgtest.Column[string](t, db, `SELECT DISTINCT org_type FROM party_unit_version`)
 		for _, ty := range org.OrgTypes {
 			if !slices.Contains(types, string(ty)) {
 				t.Errorf("no unit of type %s", ty)
@@ -168,11 +165,11 @@ func TestProvince(t *testing.T) {
 	})
 
 	t.Run("CommitteesOnlyFromNineMembersAndMoreOfThemOverTheYears", func(t *testing.T) {
-		if n := count(t, db, `SELECT count(*) FROM party_unit WHERE committee_since IS NOT NULL AND full_members < 9`); n != 0 {
+		if n := pgtest.Count(t, db, `SELECT count(*) FROM party_unit WHERE committee_since IS NOT NULL AND full_members < 9`); n != 0 {
 			t.Errorf("%d cells with a committee below 9 full members", n)
 		}
 		with := func(d string) int {
-			return count(t, db, `SELECT count(*) FROM party_unit WHERE committee_since <= $1`, day(d))
+			return pgtest.Count(t, db, `SELECT count(*) FROM party_unit WHERE committee_since <= $1`, orgtest.Day(d))
 		}
 		if a, b := with("2018-12-31"), with("2024-12-31"); a >= b {
 			t.Errorf("cells with a committee: %d in 2018, %d in 2024", a, b)
@@ -180,13 +177,13 @@ func TestProvince(t *testing.T) {
 	})
 
 	t.Run("HistoryHasRenamesAndHamletMerges", func(t *testing.T) {
-		if n := count(t, db, `SELECT count(*) FROM reorg_event WHERE kind = 'rename' AND effective < '2025-01-01'`); n < 2 {
+		if n := pgtest.Count(t, db, `SELECT count(*) FROM reorg_event WHERE kind = 'rename' AND effective < '2025-01-01'`); n < 2 {
 			t.Errorf("%d renames before 2025", n)
 		}
-		if n := count(t, db, `SELECT count(*) FROM reorg_event WHERE tree = 'admin' AND kind = 'merge' AND effective = '2023-01-01'`); n < 2 {
+		if n := pgtest.Count(t, db, `SELECT count(*) FROM reorg_event WHERE tree = 'admin' AND kind = 'merge' AND effective = '2023-01-01'`); n < 2 {
 			t.Errorf("%d hamlet merges in 2023", n)
 		}
-		if n := count(t, db, `SELECT count(*) FROM reorg_event WHERE tree = 'party' AND kind = 'merge' AND effective = '2025-07-01'
+		if n := pgtest.Count(t, db, `SELECT count(*) FROM reorg_event WHERE tree = 'party' AND kind = 'merge' AND effective = '2025-07-01'
 			AND note LIKE 'Nghị quyết của UBTVQH%'`); n < 80 {
 			t.Errorf("%d commune committee merges on 01/07/2025", n)
 		}
@@ -197,24 +194,24 @@ func TestProvince(t *testing.T) {
 	t.Run("TreesAreWholeOnEveryDate", func(t *testing.T) {
 		for _, d := range []string{"2015-01-01", "2018-06-30", "2020-01-01", "2023-01-01", "2025-06-30", "2025-07-01", "2030-01-01"} {
 			for _, tree := range []string{"party_unit_version", "admin_unit_version"} {
-				if n := count(t, db, `SELECT count(*) FROM `+tree+` v
+				if n := pgtest.Count(t, db, `SELECT count(*) FROM `+tree+` v
 					WHERE v.parent_id IS NOT NULL AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)
 					AND NOT EXISTS (SELECT 1 FROM `+tree+` p WHERE p.unit_id = v.parent_id
-						AND p.valid_from <= $1 AND (p.valid_to IS NULL OR p.valid_to > $1))`, day(d)); n != 0 {
+						AND p.valid_from <= $1 AND (p.valid_to IS NULL OR p.valid_to > $1))`, orgtest.Day(d)); n != 0 {
 					t.Errorf("%s on %s: %d units under a parent that is not valid", tree, d, n)
 				}
-				if n := count(t, db, `SELECT count(*) FROM (SELECT 1 FROM `+tree+` v
+				if n := pgtest.Count(t, db, `SELECT count(*) FROM (SELECT 1 FROM `+tree+` v
 					WHERE v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)
-					GROUP BY v.parent_id, v.name HAVING count(*) > 1) dup`, day(d)); n != 0 {
+					GROUP BY v.parent_id, v.name HAVING count(*) > 1) dup`, orgtest.Day(d)); n != 0 {
 					t.Errorf("%s on %s: %d names used twice under one parent", tree, d, n)
 				}
 			}
-			if n := count(t, db, `SELECT count(*) FROM hamlet_cell_link l
+			if n := pgtest.Count(t, db, `SELECT count(*) FROM hamlet_cell_link l
 				WHERE l.valid_from <= $1 AND (l.valid_to IS NULL OR l.valid_to > $1)
 				AND NOT (EXISTS (SELECT 1 FROM admin_unit_version h WHERE h.unit_id = l.hamlet_id
 						AND h.valid_from <= $1 AND (h.valid_to IS NULL OR h.valid_to > $1))
 					AND EXISTS (SELECT 1 FROM party_unit_version c WHERE c.unit_id = l.cell_id
-						AND c.valid_from <= $1 AND (c.valid_to IS NULL OR c.valid_to > $1)))`, day(d)); n != 0 {
+						AND c.valid_from <= $1 AND (c.valid_to IS NULL OR c.valid_to > $1)))`, orgtest.Day(d)); n != 0 {
 				t.Errorf("on %s: %d links to a hamlet or cell that is not valid", d, n)
 			}
 		}
@@ -223,7 +220,7 @@ func TestProvince(t *testing.T) {
 
 func hamletsOn(t *testing.T, db *pgxpool.Pool, d time.Time) int {
 	t.Helper()
-	return count(t, db, `SELECT count(*) FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id
+	return pgtest.Count(t, db, `SELECT count(*) FROM admin_unit a JOIN admin_unit_version v ON v.unit_id = a.id
 		WHERE a.level = 'hamlet' AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)`, d)
 }
 
@@ -258,26 +255,4 @@ func digest(t *testing.T, db *pgxpool.Pool) string {
 		t.Fatal(err)
 	}
 	return sum
-}
-
-func count(t *testing.T, db *pgxpool.Pool, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := db.QueryRow(t.Context(), sql, args...).Scan(&n); err != nil {
-		t.Fatalf("%v\n%s", err, sql)
-	}
-	return n
-}
-
-func strs(t *testing.T, db *pgxpool.Pool, sql string) []string {
-	t.Helper()
-	rows, err := db.Query(t.Context(), sql)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

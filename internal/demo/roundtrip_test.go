@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"bytes"
+	"ptdang/internal/orgtest"
 	"strings"
 	"testing"
 	"time"
@@ -95,7 +96,7 @@ func TestEveryExportOfTheDemoProvinceImportsBackUnchanged(t *testing.T) {
 
 	// After the merge, a dry run of the workbook and each CSV for real; before it, the workbook
 	// for real (a dry run differs only in not committing, CSV only in reading).
-	for _, asOf := range []time.Time{day("2026-11-30"), day("2025-06-30")} {
+	for _, asOf := range []time.Time{orgtest.Day("2026-11-30"), orgtest.Day("2025-06-30")} {
 		sheets, err := org.ExportStructure(ctx, db, all, asOf)
 		if err != nil {
 			t.Fatal(err)
@@ -113,7 +114,7 @@ func TestEveryExportOfTheDemoProvinceImportsBackUnchanged(t *testing.T) {
 		rows := len(sheets[0].Rows) + len(sheets[1].Rows) + len(sheets[2].Rows)
 		wb := xlsxFile(t, sheets...)
 		files := []file{{"co-cau.xlsx", wb, exchange.Table{}, rows, false}}
-		if asOf.After(day("2025-07-01")) {
+		if asOf.After(orgtest.Day("2025-07-01")) {
 			files[0].dryRun = true
 			for _, s := range sheets {
 				files = append(files, file{s.Sheet + ".csv", csvFile(t, s), s.Table, len(s.Rows), false})
@@ -136,12 +137,12 @@ func TestEveryExportOfTheDemoProvinceImportsBackUnchanged(t *testing.T) {
 
 	// The staff of a commune founded in the merge export and import their part of the tree;
 	// most of its units and links date from before the commune.
-	x54, err := org.GetPartyUnitByCode(ctx, db, all, "TU.X54", day("2026-01-01"))
+	x54, err := org.GetPartyUnitByCode(ctx, db, all, "TU.X54", orgtest.Day("2026-01-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	commune := org.Under(x54.ID)
-	sheets, err := org.ExportStructure(ctx, db, commune, day("2026-11-30"))
+	sheets, err := org.ExportStructure(ctx, db, commune, orgtest.Day("2026-11-30"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestEveryExportOfTheDemoProvinceImportsBackUnchanged(t *testing.T) {
 		formats []string
 	}{{"TU.H02", 2024, []string{"xlsx"}}, {"TU.H02", 2025, []string{"dry"}}, {"TU.X54", 2026, []string{"csv"}}} {
 		year := c.year
-		u, err := org.GetPartyUnitByCode(ctx, db, all, c.code, day("2025-01-01"))
+		u, err := org.GetPartyUnitByCode(ctx, db, all, c.code, orgtest.Day("2025-01-01"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +185,7 @@ func TestEveryExportOfTheDemoProvinceImportsBackUnchanged(t *testing.T) {
 				f.name, f.data = "chi-tieu.csv", csvFile(t, sheet)
 			}
 			start := time.Now()
-			rep, err := target.Import(ctx, db, all, bytes.NewReader(f.data), f.name, f.dryRun, day("2026-11-30"))
+			rep, err := target.Import(ctx, db, all, bytes.NewReader(f.data), f.name, f.dryRun, orgtest.Day("2026-11-30"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -25,10 +25,45 @@ func readCSVText(t *testing.T, table Table, s string) ([]*Row, Problems) {
 	return Read(strings.NewReader(s), "don-vi.csv", table, testMaxBytes)
 }
 
+// readCSVRows reads s as readCSVText does; a problem with the file fails t.
+func readCSVRows(t *testing.T, table Table, s string) []*Row {
+	t.Helper()
+	rows, ps := readCSVText(t, table, s)
+	if len(ps) != 0 {
+		t.Fatalf("problems:\n%s", list(ps))
+	}
+	return rows
+}
+
+// wantTexts reports each key of want whose text in r is not the one wanted.
+func wantTexts(t *testing.T, r *Row, want map[string]string) {
+	t.Helper()
+	for key, text := range want {
+		if got := r.Text(key); got != text {
+			t.Errorf("%s = %q, want %q", key, got, text)
+		}
+	}
+}
+
 // readXLSXBytes reads b as the .xlsx file don-vi.xlsx.
 func readXLSXBytes(t *testing.T, table Table, b []byte) ([]*Row, Problems) {
 	t.Helper()
 	return Read(bytes.NewReader(b), "don-vi.xlsx", table, testMaxBytes)
+}
+
+// writtenXLSX writes sheet with WriteXLSX and opens what it wrote, until t ends.
+func writtenXLSX(t *testing.T, sheet Sheet) *excelize.File {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteXLSX(&b, sheet); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 // workbook builds an .xlsx file with excelize alone, as another program would: one sheet per name in

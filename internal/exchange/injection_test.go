@@ -57,13 +57,18 @@ func TestCSVCellsExcelWouldRunAreNeutralised(t *testing.T) {
 	}
 }
 
-func TestNeutralisedNamesSurviveExportThenImport(t *testing.T) {
+// formulaSheet is a units sheet of one row per name of formulaNames.
+func formulaSheet() Sheet {
 	rows := make([][]any, len(formulaNames))
 	for i, name := range formulaNames {
 		rows[i] = []any{"CB01", name}
 	}
+	return Sheet{Table: units, Rows: rows}
+}
+
+func TestNeutralisedNamesSurviveExportThenImport(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteCSV(&b, Sheet{Table: units, Rows: rows}); err != nil {
+	if err := WriteCSV(&b, formulaSheet()); err != nil {
 		t.Fatal(err)
 	}
 	read, ps := Read(bytes.NewReader(b.Bytes()), "don-vi.csv", units, testMaxBytes)
@@ -84,19 +89,7 @@ func TestNeutralisedNamesSurviveExportThenImport(t *testing.T) {
 }
 
 func TestXLSXCellsAreTextNeverFormulas(t *testing.T) {
-	rows := make([][]any, len(formulaNames))
-	for i, name := range formulaNames {
-		rows[i] = []any{"CB01", name}
-	}
-	var b bytes.Buffer
-	if err := WriteXLSX(&b, Sheet{Table: units, Rows: rows}); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := writtenXLSX(t, formulaSheet())
 	for i, name := range formulaNames {
 		cell, _ := excelize.CoordinatesToCellName(2, i+2)
 		formula, err := f.GetCellFormula(units.Sheet, cell)

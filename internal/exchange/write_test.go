@@ -126,15 +126,7 @@ func TestWriteCSVWritesForExcel(t *testing.T) {
 }
 
 func TestWriteXLSXLaysOutTheSheet(t *testing.T) {
-	var b bytes.Buffer
-	if err := WriteXLSX(&b, figures); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := writtenXLSX(t, figures)
 	const sheet = "Số liệu quý"
 	if got := f.GetSheetList(); len(got) != 1 || got[0] != sheet {
 		t.Errorf("sheets = %q", got)
@@ -182,15 +174,7 @@ func TestTitleLinesStandAboveTheHeader(t *testing.T) {
 	if want := bom + "Chỉ số năm 2026: Tỉnh ủy Đồng Nai\r\nSố liệu đến 30/06/2026\r\n\r\nMã chi bộ,"; !strings.HasPrefix(c.String(), want) {
 		t.Errorf("CSV starts %q, want %q", c.String()[:min(c.Len(), len(want))], want)
 	}
-	var x bytes.Buffer
-	if err := WriteXLSX(&x, titled); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := writtenXLSX(t, titled)
 	const sheet = "Số liệu quý"
 	for cell, want := range map[string]string{"A1": titled.Title[0], "A2": titled.Title[1], "A3": "", "A4": "Mã chi bộ", "C5": "1827"} {
 		if got, _ := f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true}); got != want {

@@ -124,18 +124,25 @@ const memoryBound = 200 << 20
 // memoryBound.
 func readBomb(t *testing.T, b []byte, message string) {
 	t.Helper()
+	readRefused(t, "don-vi.xlsx", b, Problem{}, message, memoryBound)
+}
+
+// readRefused reads b as the file filename and fails t unless it gives no rows and the one
+// problem want, with message, having allocated and kept no more than bound bytes.
+func readRefused(t *testing.T, filename string, b []byte, want Problem, message string, bound int64) {
+	t.Helper()
 	var rows []*Row
 	var ps Problems
 	total, inUse := allocated(func() {
-		rows, ps = Read(bytes.NewReader(b), "don-vi.xlsx", units, uploadMax)
+		rows, ps = Read(bytes.NewReader(b), filename, units, uploadMax)
 	})
 	t.Logf("file %s: allocated %d MB, heap in use %+d MB", sizeText(int64(len(b))), total>>20, inUse>>20)
 	if rows != nil || len(ps) != 1 {
 		t.Fatalf("want one problem and no rows, got %d rows, problems:\n%s", len(rows), list(ps))
 	}
-	wantProblem(t, ps, Problem{}, message)
-	if total > memoryBound || inUse > memoryBound {
-		t.Errorf("allocated %d MB, heap in use %+d MB; want at most %d MB", total>>20, inUse>>20, memoryBound>>20)
+	wantProblem(t, ps, want, message)
+	if total > bound || inUse > bound {
+		t.Errorf("allocated %d MB, heap in use %+d MB; want at most %d MB", total>>20, inUse>>20, bound>>20)
 	}
 }
 
@@ -211,17 +218,5 @@ func TestRealWorkbookWithinTheBoundsIsRead(t *testing.T) {
 
 func TestCSVLineOfTenMillionFieldsIsRefusedWithinBoundedMemory(t *testing.T) {
 	csv := "Mã đơn vị,Tên đơn vị\n" + strings.Repeat(",", 10_000_000) + "\n"
-	var rows []*Row
-	var ps Problems
-	total, inUse := allocated(func() {
-		rows, ps = Read(strings.NewReader(csv), "don-vi.csv", units, uploadMax)
-	})
-	t.Logf("file %s: allocated %d MB, heap in use %+d MB", sizeText(int64(len(csv))), total>>20, inUse>>20)
-	if rows != nil || len(ps) != 1 {
-		t.Fatalf("want one problem and no rows, got %d rows, problems:\n%s", len(rows), list(ps))
-	}
-	wantProblem(t, ps, Problem{Sheet: "Đơn vị", Row: 2}, "dòng này có hơn 16.384 cột")
-	if total > 100<<20 {
-		t.Errorf("allocated %d MB; want at most 100 MB", total>>20)
-	}
+	readRefused(t, "don-vi.csv", []byte(csv), Problem{Sheet: "Đơn vị", Row: 2}, "dòng này có hơn 16.384 cột", 100<<20)
 }

@@ -76,10 +76,8 @@ func TestImportOf2000RowsWithOneBadRowChangesNothingAndNamesTheRow(t *testing.T)
 func TestExportImportsBackUnchangedAndDryRunWritesNothing(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
-	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
 	share := 0.625
-	hamlet, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2000-01-01"), HamletFacts: org.HamletFacts{ReligiousShare: &share}})
+	_, _, hamlet := f.adminCommune(org.HamletFacts{ReligiousShare: &share})
 	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,23 @@ func newFixture(t *testing.T) fixture {
 	return f
 }
 
+// newRaceFixture is the fixture and a pool to race on its database with (pgtest.RacePool).
+func newRaceFixture(t *testing.T) (fixture, *pgxpool.Pool) {
+	t.Helper()
+	f := newFixture(t)
+	return f, pgtest.RacePool(t, f.db)
+}
+
+// adminCommune adds, since 2000, the administrative province A-DN and under it the commune A-AP
+// with the hamlet A-AP-1 ("Ấp 1") of facts, and returns their ids.
+func (f fixture) adminCommune(facts org.HamletFacts) (province, commune, hamlet int64) {
+	since := day("2000-01-01")
+	p := f.tree.Admin(org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: since})
+	c := p.Admin(org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", From: since})
+	h := c.Admin(org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", From: since, HamletFacts: facts})
+	return p.ID, c.ID, h.ID
+}
+
 func TestMovingUnitUnderItsOwnDescendantIsRefused(t *testing.T) {
 	f := newFixture(t)
 	intermediate := f.tree.Party(org.PartyUnitInput{Code: "DN-A-BP", Name: "Đảng bộ bộ phận khu 1", Kind: org.IntermediateCommittee, OrgType: "territorial", ParentID: f.communeA, From: day("2015-01-01")}).ID
@@ -237,16 +254,11 @@ func TestSplitRestatesByShare(t *testing.T) {
 func TestAsOfTreeAndHamletLinks(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
-	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
-	h1, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2000-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h2, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-2", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2016-01-01")})
+	province, commune, h1 := f.adminCommune(org.HamletFacts{})
+	h2 := f.tree.Admin(org.AdminUnitInput{Code: "A-AP-2", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2016-01-01")}).ID
 
 	// A hamlet under a province is refused: hamlets belong to communes.
-	_, err = org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "BAD", Name: "Ấp lạc", Level: org.Hamlet, ParentID: province, From: day("2016-01-01")})
+	_, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "BAD", Name: "Ấp lạc", Level: org.Hamlet, ParentID: province, From: day("2016-01-01")})
 	if apperr.Field(err, "parent_id") == "" {
 		t.Fatalf("hamlet under a province: %v", err)
 	}
@@ -400,9 +412,7 @@ func TestAuditLogCannotBeAlteredOrDeleted(t *testing.T) {
 func TestLinksAndChildrenStartingOnTheEffectiveDayFollowTheMerge(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, From: day("2000-01-01")})
-	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, ParentID: province, From: day("2000-01-01")})
-	hamlet, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, ParentID: commune, From: day("2000-01-01")})
+	_, _, hamlet := f.adminCommune(org.HamletFacts{})
 	d := day("2025-07-01")
 	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, d); err != nil {
 		t.Fatal(err)

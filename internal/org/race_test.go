@@ -1,7 +1,9 @@
 package org_test
 
 import (
+	"context"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"testing"
 
 	"ptdang/internal/apperr"
@@ -11,55 +13,55 @@ import (
 
 func countAudit(t *testing.T, f fixture, action, entity string, id int64) int {
 	t.Helper()
-	var n int
-	if err := f.db.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE action = $1 AND entity = $2 AND entity_id = $3`, action, entity, id).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return pgtest.Count(t, f.db, `SELECT count(*) FROM audit_log WHERE action = $1 AND entity = $2 AND entity_id = $3`, action, entity, id)
 }
 
-func TestSimultaneousClosesOfAPartyUnitOneWins(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
-	u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
-		return org.ClosePartyUnit(t.Context(), db, all, f.cellB, u.Version, day("2020-01-01").AddDate(0, i, 0))
-	}), nil)
-	if n := countAudit(t, f, "close", "party_unit", f.cellB); n != 1 {
-		t.Fatalf("%d closes recorded, want 1", n)
-	}
-}
-
-func TestSimultaneousUpdatesOfAPartyUnitOneWins(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
-	u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
-		_, err := org.UpdatePartyUnit(t.Context(), db, all, f.cellB, u.Version, org.PartyUnitInput{Name: u.Name, Kind: u.Kind, OrgType: u.OrgType,
-			FullMembers: 5 + i, TermMonths: u.TermMonths}, day("2020-01-01"))
-		return err
-	}), nil)
-	if n := countAudit(t, f, "update", "party_unit", f.cellB); n != 1 {
-		t.Fatalf("%d updates recorded, want 1", n)
+// Changes made at once from one version of a party unit (one page): one applies, the others are
+// told the unit changed meanwhile, instead of the last silently replacing the first.
+func TestSimultaneousChangesOfAPartyUnitFromOneVersionOneApplies(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		audited []string // the actions of the one change that applies
+		attempt func(ctx context.Context, db *pgxpool.Pool, f fixture, u org.PartyUnit, i int) error
+	}{
+		{"closes", []string{"close"}, func(ctx context.Context, db *pgxpool.Pool, f fixture, u org.PartyUnit, i int) error {
+			return org.ClosePartyUnit(ctx, db, all, f.cellB, u.Version, day("2020-01-01").AddDate(0, i, 0))
+		}},
+		{"updates", []string{"update"}, func(ctx context.Context, db *pgxpool.Pool, f fixture, u org.PartyUnit, i int) error {
+			_, err := org.UpdatePartyUnit(ctx, db, all, f.cellB, u.Version, org.PartyUnitInput{Name: u.Name, Kind: u.Kind, OrgType: u.OrgType,
+				FullMembers: 5 + i, TermMonths: u.TermMonths}, day("2020-01-01"))
+			return err
+		}},
+		{"renames and moves", []string{"rename", "move"}, func(ctx context.Context, db *pgxpool.Pool, f fixture, u org.PartyUnit, i int) error {
+			seen := org.Reorg{Effective: day("2021-01-01"), Note: "Quyết định 7", Version: u.Version}
+			if i%2 == 1 {
+				return org.MoveUnit(ctx, db, all, org.PartyTree, seen, f.cellB, u.ParentID)
+			}
+			return org.RenameUnit(ctx, db, all, org.PartyTree, seen, f.cellB, fmt.Sprintf("Chi bộ mới số %d", i))
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, db := newRaceFixture(t)
+			u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pgtest.OneWinner(t, pgtest.Race(func(i int) error { return c.attempt(t.Context(), db, f, u, i) }), nil)
+			n := 0
+			for _, action := range c.audited {
+				n += countAudit(t, f, action, "party_unit", f.cellB)
+			}
+			if n != 1 {
+				t.Fatalf("%d changes recorded (%v), want 1", n, c.audited)
+			}
+		})
 	}
 }
 
 func TestSimultaneousClosesOfAnAdminUnitOneWins(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	ctx := t.Context()
-	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
-	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
-	hamlet, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2000-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, hamlet := f.adminCommune(org.HamletFacts{})
 	h, err := org.GetAdminUnit(ctx, f.db, all, hamlet, day("2020-01-01"))
 	if err != nil {
 		t.Fatal(err)
@@ -75,15 +77,9 @@ func TestSimultaneousClosesOfAnAdminUnitOneWins(t *testing.T) {
 // A hamlet's link carries no version: of simultaneous changes from one day, the first applies and
 // the others are told, on "from", that the hamlet already changed from that day.
 func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	ctx := t.Context()
-	province, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-DN", Name: "Đồng Nai", Level: org.Province, LocalWord: "tỉnh", From: day("2000-01-01")})
-	commune, _ := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP", Name: "An Phước", Level: org.Commune, LocalWord: "xã", ParentID: province, From: day("2000-01-01")})
-	hamlet, err := org.CreateAdminUnit(ctx, f.db, all, org.AdminUnitInput{Code: "A-AP-1", Name: "Ấp 1", Level: org.Hamlet, LocalWord: "ấp", ParentID: commune, From: day("2000-01-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, hamlet := f.adminCommune(org.HamletFacts{})
 	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
 		t.Fatal(err)
 	}
@@ -104,8 +100,7 @@ func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
 // the others are told, on "predecessors", that the units are no longer open on that day. The
 // units are named in either order: holding them never deadlocks.
 func TestSimultaneousMergesOfTheSameUnitsOneApplies(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
 		units := []int64{f.communeA, f.communeB}
 		if i%2 == 1 {
@@ -118,26 +113,5 @@ func TestSimultaneousMergesOfTheSameUnitsOneApplies(t *testing.T) {
 	var events int
 	if err := f.db.QueryRow(t.Context(), `SELECT count(*) FROM reorg_event`).Scan(&events); err != nil || events != 1 {
 		t.Fatalf("%d reorganisation events, want 1 (%v)", events, err)
-	}
-}
-
-// Renames and moves made at once from one page (one version of the unit): one applies, the others
-// are told the unit changed meanwhile, instead of the last silently replacing the first.
-func TestSimultaneousRenamesAndMovesFromOnePageOneApplies(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
-	u, err := org.GetPartyUnit(t.Context(), f.db, all, f.cellB, day("2020-01-01"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := org.Reorg{Effective: day("2021-01-01"), Note: "Quyết định 7", Version: u.Version}
-	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
-		if i%2 == 1 {
-			return org.MoveUnit(t.Context(), db, all, org.PartyTree, seen, f.cellB, u.ParentID)
-		}
-		return org.RenameUnit(t.Context(), db, all, org.PartyTree, seen, f.cellB, fmt.Sprintf("Chi bộ mới số %d", i))
-	}), nil)
-	if n := countAudit(t, f, "rename", "party_unit", f.cellB) + countAudit(t, f, "move", "party_unit", f.cellB); n != 1 {
-		t.Fatalf("%d renames and moves recorded, want 1", n)
 	}
 }

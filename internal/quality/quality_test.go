@@ -20,8 +20,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-var day = orgtest.Day
-
 // fixture is a province with its agencies bloc (a grassroots committee of three cells and two
 // grassroots cells) and two communes with two cells and one cell, every cell of 20 members.
 type fixture struct {
@@ -35,7 +33,7 @@ type fixture struct {
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	f := fixture{db: pgtest.New(t)}
-	f.tree = orgtest.New(t, f.db, day("2015-01-01"))
+	f.tree = orgtest.New(t, f.db, orgtest.Day("2015-01-01"))
 	unit := func(parent orgtest.Unit, code, name string, kind org.Kind, orgType org.OrgType) orgtest.Unit {
 		t.Helper()
 		in := org.PartyUnitInput{Code: code, Name: name, Kind: kind, OrgType: orgType}
@@ -118,7 +116,7 @@ func TestAgenciesBlocRatesAbove99PercentSatisfactoryOrBetterAndNoneTwoYearsRunni
 		!strings.Contains(res.OverCap[0], "vượt mức tối đa 2 (20 % số hoàn thành tốt nhiệm vụ trở lên)") {
 		t.Fatalf("import: %+v", res)
 	}
-	sums, err := quality.Summarise(t.Context(), f.db, f.staff, []int64{f.bloc, f.committee, f.commune, f.province, f.tree.ID("TU.K.TP")}, 2024, day("2024-12-31"))
+	sums, err := quality.Summarise(t.Context(), f.db, f.staff, []int64{f.bloc, f.committee, f.commune, f.province, f.tree.ID("TU.K.TP")}, 2024, orgtest.Day("2024-12-31"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +150,7 @@ func TestAgenciesBlocRatesAbove99PercentSatisfactoryOrBetterAndNoneTwoYearsRunni
 		t.Fatalf("province: %+v", province)
 	}
 	// Nothing rated for another year: every unit still has its (zero) summary.
-	sums, err = quality.Summarise(t.Context(), f.db, f.staff, []int64{f.bloc}, 2023, day("2023-12-31"))
+	sums, err = quality.Summarise(t.Context(), f.db, f.staff, []int64{f.bloc}, 2023, orgtest.Day("2023-12-31"))
 	if err != nil || sums[f.bloc].Rated() != 0 || sums[f.bloc].CellsExpected != 5 || format.Percent(sums[f.bloc].ShareSatisfactoryOrBetter()) != "—" {
 		t.Fatalf("2023: %+v %v", sums, err)
 	}
@@ -198,7 +196,7 @@ func TestCapRuleIsDatedAndConfigurable(t *testing.T) {
 		}
 	}
 	importOK(t, f, f.staff, ratingsFile(row("TU.X1.A2", "2026", "3", "12", "4", "", "", "", "")))
-	sums, err := quality.Summarise(ctx, f.db, f.staff, []int64{f.commune}, 2026, day("2026-12-31"))
+	sums, err := quality.Summarise(ctx, f.db, f.staff, []int64{f.commune}, 2026, orgtest.Day("2026-12-31"))
 	if err != nil || sums[f.commune].CellsOverCap != 1 {
 		t.Fatalf("3 excellent of 12 good under 15 %% of good: %+v %v", sums[f.commune], err)
 	}
@@ -292,7 +290,7 @@ func TestCommuneStaffCannotImportRatingsOfAnotherCommunesCell(t *testing.T) {
 		t.Fatalf("%d ratings written", n)
 	}
 	// The commune's staff read their own subtree and not the other commune's.
-	if _, err := quality.Summarise(ctx, f.db, f.communeStaff, []int64{f.commune, f.otherCommune}, 2024, day("2024-12-31")); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := quality.Summarise(ctx, f.db, f.communeStaff, []int64{f.commune, f.otherCommune}, 2024, orgtest.Day("2024-12-31")); !errors.Is(err, apperr.ErrNotFound) {
 		t.Fatalf("summary of another commune: %v", err)
 	}
 	if _, err := quality.Get(ctx, f.db, f.communeStaff, f.tree.ID("TU.X2.A1"), 2024); !errors.Is(err, apperr.ErrNotFound) {
@@ -343,7 +341,7 @@ func TestMoreMembersRatedThanTheFourthQuarterClosingIsAProblem(t *testing.T) {
 	ctx := t.Context()
 	cell := f.tree.ID("TU.X1.A1")
 	q4 := report.Figures{"opening": 18, "closing": 18, "full_members": 17, "probationary": 1}
-	if _, err := report.Submit(ctx, f.db, f.staff, cell, report.Period{Year: 2024, Quarter: 4}, report.Entry{Figures: q4}, day("2025-01-05")); err != nil {
+	if _, err := report.Submit(ctx, f.db, f.staff, cell, report.Period{Year: 2024, Quarter: 4}, report.Entry{Figures: q4}, orgtest.Day("2025-01-05")); err != nil {
 		t.Fatal(err)
 	}
 	res, err := quality.Import(ctx, f.db, f.staff, strings.NewReader(ratingsFile(row("TU.X1.A1", "2024", "2", "10", "5", "", "2", "", ""))), "xep-loai.csv", false)

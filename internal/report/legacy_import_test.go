@@ -56,27 +56,13 @@ func importFiguresPerRow(ctx context.Context, db pg.Beginner, scope org.Scope, r
 // importRowPerRow submits one row's report; unchanged tells that the row equals the report already
 // submitted or approved (as an export of it does), which is left alone.
 func importRowPerRow(ctx context.Context, tx pgx.Tx, scope org.Scope, row *exchange.Row, historic bool, today time.Time) (unchanged bool, err error) {
-	year, _ := row.Int("year")
-	quarter, _ := row.Int("quarter")
-	p := Period{Year: int(year), Quarter: int(quarter)}
-	if !p.Valid() && len(row.Problems()) == 0 {
-		row.Problemf("quarter", "quý phải từ 1 đến 4 và năm hợp lệ")
-	}
-	if len(row.Problems()) == 0 {
-		if err := CheckEnded(p, today); err != nil {
-			row.Problemf("quarter", "%s", err.(NotEndedError).Message())
-		}
-	}
-	paperDate, hasPaperDate := row.Date("submitted_on")
-	figs := Figures{}
-	for _, f := range Fields {
-		n, _ := row.Int(f.Key)
-		figs[f.Key] = int(n)
-	}
-	if len(row.Problems()) > 0 {
+	// Reading a row's period and figures has not changed since: the set-based import's own.
+	item := parseImportRow(row, today)
+	if item == nil {
 		return false, nil
 	}
-	code := row.Text("cell_code")
+	p, figs, code := item.period, item.figs, item.code
+	paperDate, hasPaperDate := item.paper, !item.paper.IsZero()
 	cell, err := org.GetPartyUnitByCode(ctx, tx, scope, code, p.End().AddDate(0, 0, -1))
 	if errors.Is(err, apperr.ErrNotFound) {
 		row.Problemf("cell_code", "không có chi bộ mã %q trong phạm vi đồng chí quản lý", code)

@@ -26,8 +26,7 @@ func revisions(t *testing.T, f fixture, p report.Period) map[string]int {
 }
 
 func TestSimultaneousFirstSavesOneWinsTheOthersConflict(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	errs := pgtest.Race(func(i int) error {
 		figs := quarterFigures(20)
 		figs["women"] = i
@@ -45,12 +44,8 @@ func TestSimultaneousFirstSavesOneWinsTheOthersConflict(t *testing.T) {
 }
 
 func TestSimultaneousSavesOfADraftOneWinsTheOthersConflict(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
-	first, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, db := newRaceFixture(t)
+	first := f.draft(t)
 	errs := pgtest.Race(func(i int) error {
 		figs := quarterFigures(20)
 		figs["women"] = 100 + i
@@ -68,12 +63,8 @@ func TestSimultaneousSavesOfADraftOneWinsTheOthersConflict(t *testing.T) {
 }
 
 func TestSimultaneousSubmitsRecordOneSubmission(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
-	draft, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, db := newRaceFixture(t)
+	draft := f.draft(t)
 	pgtest.OneWinner(t, pgtest.Race(func(int) error {
 		_, err := report.Submit(t.Context(), db, f.secretary, f.cell, q2, report.Entry{Version: draft.Version, Figures: quarterFigures(20)}, day("2022-07-05"))
 		return err
@@ -88,8 +79,7 @@ func TestSimultaneousSubmitsRecordOneSubmission(t *testing.T) {
 }
 
 func TestApproveAndReturnAtOnceExactlyOneApplies(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	sub, err := report.Submit(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-05"))
 	if err != nil {
 		t.Fatal(err)
@@ -126,8 +116,7 @@ func TestApproveAndReturnAtOnceExactlyOneApplies(t *testing.T) {
 }
 
 func TestSimultaneousSettingsSavesOneWinsTheOthersConflict(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	staff := org.Under(f.province).As(audit.Actor{Login: "tinh"})
 	for _, from := range []int{0, 1} { // the first save (no row yet), then a change of the saved row
 		pgtest.OneWinner(t, pgtest.Race(func(i int) error {
@@ -147,8 +136,7 @@ func TestSimultaneousSettingsSavesOneWinsTheOthersConflict(t *testing.T) {
 // An extension carries no version: simultaneous grants all apply, one after the other, and the
 // audit log names, for each, the day it replaced, so no grant is lost from the record.
 func TestSimultaneousExtensionsEachRecordWhatTheyReplaced(t *testing.T) {
-	f := newFixture(t)
-	db := pgtest.RacePool(t, f.db)
+	f, db := newRaceFixture(t)
 	staff := org.Under(f.province).As(audit.Actor{Login: "tinh"})
 	errs := pgtest.Race(func(i int) error {
 		return report.GrantException(t.Context(), db, staff, "X.A1", q2, day("2022-11-01").AddDate(0, 0, i))

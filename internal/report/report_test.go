@@ -41,6 +41,13 @@ func newFixture(t *testing.T) fixture {
 	return f
 }
 
+// newRaceFixture is the fixture and a pool to race on its database with (pgtest.RacePool).
+func newRaceFixture(t *testing.T) (fixture, *pgxpool.Pool) {
+	t.Helper()
+	f := newFixture(t)
+	return f, pgtest.RacePool(t, f.db)
+}
+
 // a quarter with 20 members at the start, 2 admitted and 1 transferred out.
 func quarterFigures(opening int) report.Figures {
 	return report.Figures{"opening": opening, "admitted": 2, "transferred_out": 1, "closing": opening + 1,
@@ -48,6 +55,16 @@ func quarterFigures(opening int) report.Figures {
 }
 
 var q2 = report.Period{Year: 2022, Quarter: 2}
+
+// draft is the cell's draft for q2 as its secretary saves it first, the starting point of many tests.
+func (f fixture) draft(t *testing.T) report.Report {
+	t.Helper()
+	r, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
 
 func TestBalanceViolationIsRefusedNamingTheField(t *testing.T) {
 	f := newFixture(t)

@@ -146,10 +146,7 @@ func TestAStepTheStateDoesNotAllowIsAConflictWithItsMessage(t *testing.T) {
 	if !errors.Is(err, apperr.ErrConflict) || apperr.Message(err) == "" {
 		t.Fatalf("approving a report not started: %v", err)
 	}
-	r, err := report.SaveDraft(t.Context(), f.db, f.secretary, f.cell, q2, report.Entry{Figures: quarterFigures(20)}, day("2022-07-02"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := f.draft(t)
 	if _, err := report.Return(t.Context(), f.db, f.communeStaff, f.cell, q2, r.Version, "Sai"); !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("returning a draft: %v", err)
 	}

@@ -46,8 +46,7 @@ func signedOut(t *testing.T, client *http.Client, base string) bool {
 }
 
 func TestStaffOfOneCommuneCannotTakeOverAccountsHeldAlsoElsewhere(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	other := f.tree.Party(org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc", Kind: org.CommuneCommittee, ParentID: f.province}).ID
 	addUser(t, s, "staff.xa", account.ProvinceStaff, f.commune)
 	staff := signIn(t, base, "staff.xa")
@@ -120,8 +119,7 @@ func TestStaffOfOneCommuneCannotTakeOverAccountsHeldAlsoElsewhere(t *testing.T) 
 }
 
 func TestStaleUserPageAnswersAConflictNotAnError(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	victim := addUser(t, s, "ba.lan", account.Viewer, f.commune)
 	_, _, stale := userPage(t, f.staff, base, victim)
 	if resp, _ := send(t, f.staff, "POST", base+"/admin/users/"+itoa(victim)+"/disabled", url.Values{"version": {stale}, "disabled": {"true"}}); resp.StatusCode != http.StatusOK {
@@ -143,8 +141,7 @@ func TestStaleUserPageAnswersAConflictNotAnError(t *testing.T) {
 }
 
 func TestChangingOwnPasswordEndsTheOtherSessions(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	addUser(t, s, "ba.lan", account.Viewer, f.commune)
 	phone, office := signIn(t, base, "ba.lan"), signIn(t, base, "ba.lan")
 	resp, _ := send(t, phone, "POST", base+"/account/password", url.Values{"current": {testPassword}, "next": {"mật khẩu mới của tôi"}})
@@ -160,8 +157,7 @@ func TestChangingOwnPasswordEndsTheOtherSessions(t *testing.T) {
 }
 
 func TestAdminResetEndsEverySessionOfTheUser(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	victim := addUser(t, s, "ba.lan", account.Viewer, f.commune)
 	phone, office := signIn(t, base, "ba.lan"), signIn(t, base, "ba.lan")
 	_, _, version := userPage(t, f.staff, base, victim)
@@ -177,8 +173,7 @@ func TestAdminResetEndsEverySessionOfTheUser(t *testing.T) {
 }
 
 func TestDisablingEndsSessionsAndReEnablingDoesNotReviveThem(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	victim := addUser(t, s, "ba.lan", account.Viewer, f.commune)
 	phone, office := signIn(t, base, "ba.lan"), signIn(t, base, "ba.lan")
 	setDisabled := func(disabled string) {
@@ -203,8 +198,7 @@ func TestDisablingEndsSessionsAndReEnablingDoesNotReviveThem(t *testing.T) {
 }
 
 func TestUnitPickerOffersOnlyPartyUnitsInScope(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	f.tree.Party(org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc", Kind: org.CommuneCommittee, ParentID: f.province})
 	addUser(t, s, "staff.xa", account.ProvinceStaff, f.commune)
 	staff := signIn(t, base, "staff.xa")

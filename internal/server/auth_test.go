@@ -133,8 +133,7 @@ func newAuthFixture(t *testing.T, s *Server, base string) authFixture {
 }
 
 func TestEveryRouteForEveryRole(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	params := strings.NewReplacer("{table}", "party", "{grant}", itoa(f.victimGrant), "*", "app.css",
 		"{cell}", itoa(f.cell), "{year}", "2022", "{quarter}", "2")
 	seen := map[string]bool{}
@@ -203,8 +202,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 }
 
 func TestUsersCannotReachOtherSubtreesByTamperingWithIDs(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	for _, c := range []struct {
 		role, method, path string
 		form               url.Values
@@ -242,8 +240,7 @@ func TestUsersCannotReachOtherSubtreesByTamperingWithIDs(t *testing.T) {
 }
 
 func TestSignInRenewsSessionAndChangesAreAuditedWithAddress(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	u, _ := url.Parse(base)
 	before := f.staff.Jar.Cookies(u)
 	if len(before) != 1 {
@@ -296,16 +293,10 @@ func (j *fixedJar) Cookies(*url.URL) []*http.Cookie {
 }
 
 func TestCrossSitePostIsRefused(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
-	req, _ := http.NewRequest("POST", base+"/org/party/"+itoa(f.cell)+"/rename", strings.NewReader(url.Values{"name": {"Bị giả mạo"}, "effective": {"2024-05-01"}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	s, base, f := serverWith(t, newOrgFixture)
+	req := formRequest(t, "POST", base+"/org/party/"+itoa(f.cell)+"/rename", url.Values{"name": {"Bị giả mạo"}, "effective": {"2024-05-01"}})
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	resp, err := f.staff.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp, _ := do(t, f.staff, req)
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-site POST: %d", resp.StatusCode)
 	}
@@ -335,26 +326,16 @@ func TestSignInWrongPasswordAndSignOutInBrowser(t *testing.T) {
 	newOrgFixture(t, s, base)
 	b := browsertest.New(t)
 	b.Open(base+"/org", 360, 740)
-	if got := b.Text("h1"); got != "Đăng nhập" {
-		t.Fatalf("a visitor to /org sees %q", got)
-	}
+	b.WantText("h1", "Đăng nhập")
 	b.Fill("#login", "tinh")
 	b.Fill("#password", "mat khau sai")
 	b.ClickToPage("[data-testid=login-submit]")
-	if got := b.Text("[data-testid=form-errors]"); !strings.Contains(got, "Tên đăng nhập hoặc mật khẩu không đúng") {
-		t.Fatalf("wrong password message %q", got)
-	}
+	b.WaitText("[data-testid=form-errors]", "Tên đăng nhập hoặc mật khẩu không đúng")
 	b.Fill("#password", testPassword)
 	b.ClickToPage("[data-testid=login-submit]")
-	if got := b.Text("h1"); got != "Cơ cấu tổ chức" {
-		t.Fatalf("after sign-in the page is %q, want the page asked for", got)
-	}
+	b.WantText("h1", "Cơ cấu tổ chức")
 	b.ClickToPage("[data-testid=logout]")
-	if got := b.Text("h1"); got != "Đăng nhập" {
-		t.Fatalf("after sign-out: %q", got)
-	}
+	b.WantText("h1", "Đăng nhập")
 	b.Open(base+"/org", 360, 740)
-	if got := b.Text("h1"); got != "Đăng nhập" {
-		t.Fatalf("after sign-out /org shows %q", got)
-	}
+	b.WantText("h1", "Đăng nhập")
 }

@@ -98,8 +98,7 @@ func sheetTable(t *testing.T, i int, records [][]string, vietnamese bool) table 
 // TestPageAPICSVAndWorkbookShowTheSameNumbers holds the four ways out of a dashboard to one
 // another, for every section, row and column, at a province and at a commune.
 func TestPageAPICSVAndWorkbookShowTheSameNumbers(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
+	s, base, f := serverWith(t, dashboardFixture)
 	id, _ := account.UserIDByLogin(t.Context(), s.DB, "tinh")
 	u, _ := account.UserByID(t.Context(), s.DB, id)
 	// A target for the commune, so that the progress columns hold percentages too.

@@ -191,35 +191,45 @@ func TestDashboardTotalsEqualTheRowAbove(t *testing.T) {
 // reference is the tables the dashboards read, as plain rows, for referenceRows: a slow,
 // simple recomputation in Go loops of coverage and admissions, to check the SQL against.
 type reference struct {
-	party []struct {
-		unit, parent int64
-		kind         string
-		from         time.Time
-		to           *time.Time
-	}
-	terr  map[int64]int64     // Party unit → territory
-	since map[int64]time.Time // Party unit → committee since
-	level map[int64]string    // admin unit → level
-	admin []struct {
-		unit, parent int64
-		from         time.Time
-		to           *time.Time
-	}
-	links []struct {
-		hamlet, cell int64
-		mode         string
-		from         time.Time
-		to           *time.Time
-	}
-	reports []struct {
-		cell                    int64
-		year, quarter, admitted int
-	}
-	succeeds []struct {
-		pred, succ int64
-		share      float64
-		effective  time.Time
-	}
+	party    []partyVersion
+	terr     map[int64]int64     // Party unit → territory
+	since    map[int64]time.Time // Party unit → committee since
+	level    map[int64]string    // admin unit → level
+	admin    []adminVersion
+	links    []hamletLink
+	reports  []reportAdmitted
+	succeeds []succession
+}
+
+type partyVersion struct {
+	unit, parent int64
+	kind         string
+	from         time.Time
+	to           *time.Time
+}
+
+type adminVersion struct {
+	unit, parent int64
+	from         time.Time
+	to           *time.Time
+}
+
+type hamletLink struct {
+	hamlet, cell int64
+	mode         string
+	from         time.Time
+	to           *time.Time
+}
+
+type reportAdmitted struct {
+	cell                    int64
+	year, quarter, admitted int
+}
+
+type succession struct {
+	pred, succ int64
+	share      float64
+	effective  time.Time
 }
 
 func readReference(t *testing.T, db *pgxpool.Pool) *reference {
@@ -242,12 +252,7 @@ func readReference(t *testing.T, db *pgxpool.Pool) *reference {
 		}
 	}
 	scan(`SELECT unit_id, COALESCE(parent_id, 0), kind, valid_from, valid_to FROM party_unit_version`, func(r pgx.Rows) error {
-		var v struct {
-			unit, parent int64
-			kind         string
-			from         time.Time
-			to           *time.Time
-		}
+		var v partyVersion
 		err := r.Scan(&v.unit, &v.parent, &v.kind, &v.from, &v.to)
 		ref.party = append(ref.party, v)
 		return err
@@ -273,41 +278,25 @@ func readReference(t *testing.T, db *pgxpool.Pool) *reference {
 		return err
 	})
 	scan(`SELECT unit_id, COALESCE(parent_id, 0), valid_from, valid_to FROM admin_unit_version`, func(r pgx.Rows) error {
-		var v struct {
-			unit, parent int64
-			from         time.Time
-			to           *time.Time
-		}
+		var v adminVersion
 		err := r.Scan(&v.unit, &v.parent, &v.from, &v.to)
 		ref.admin = append(ref.admin, v)
 		return err
 	})
 	scan(`SELECT hamlet_id, cell_id, mode, valid_from, valid_to FROM hamlet_cell_link`, func(r pgx.Rows) error {
-		var v struct {
-			hamlet, cell int64
-			mode         string
-			from         time.Time
-			to           *time.Time
-		}
+		var v hamletLink
 		err := r.Scan(&v.hamlet, &v.cell, &v.mode, &v.from, &v.to)
 		ref.links = append(ref.links, v)
 		return err
 	})
 	scan(`SELECT cell_id, year, quarter, admitted FROM quarterly_report WHERE state <> 'draft'`, func(r pgx.Rows) error {
-		var v struct {
-			cell                    int64
-			year, quarter, admitted int
-		}
+		var v reportAdmitted
 		err := r.Scan(&v.cell, &v.year, &v.quarter, &v.admitted)
 		ref.reports = append(ref.reports, v)
 		return err
 	})
 	scan(`SELECT s.predecessor_id, s.successor_id, s.share::float8, e.effective FROM party_unit_succession s JOIN reorg_event e ON e.id = s.event_id`, func(r pgx.Rows) error {
-		var v struct {
-			pred, succ int64
-			share      float64
-			effective  time.Time
-		}
+		var v succession
 		err := r.Scan(&v.pred, &v.succ, &v.share, &v.effective)
 		ref.succeeds = append(ref.succeeds, v)
 		return err

@@ -43,9 +43,24 @@ func dashboardFixture(t *testing.T, s *Server, base string) authFixture {
 	return f
 }
 
+// apiTotal asks the dashboard API at url as client and returns its total row's values; an
+// answer that is not 200 OK with JSON fails t.
+func apiTotal(t *testing.T, client *http.Client, url string) map[string]any {
+	t.Helper()
+	resp, raw := send(t, client, "GET", url, nil)
+	var body struct {
+		Total struct {
+			Values map[string]any `json:"values"`
+		} `json:"total"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &body) != nil {
+		t.Fatalf("%s: %d %s", url, resp.StatusCode, raw)
+	}
+	return body.Total.Values
+}
+
 func TestDashboardAndAPIHoldOnlyTheCallersSubtree(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
+	s, base, f := serverWith(t, dashboardFixture)
 	var body struct {
 		Total struct {
 			Values map[string]any `json:"values"`
@@ -93,22 +108,13 @@ func TestDashboardAndAPIHoldOnlyTheCallersSubtree(t *testing.T) {
 }
 
 func TestProvinceStaffDrillsDownAndExportsTheSameNumbers(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "tinh", 1280, 800)
-	b.Open(base+"/dashboard?year=2026&unit="+itoa(f.province), 1280, 800)
-	if got := b.Text("[data-testid=total]"); !strings.Contains(got, "8") {
-		t.Fatalf("province total row: %q", got)
-	}
+	_, base, f := serverWith(t, dashboardFixture)
+	b := signedInBrowser(t, base, "tinh", base+"/dashboard?year=2026&unit="+itoa(f.province), 1280, 800)
+	b.WaitText("[data-testid=total]", "8")
 	b.ClickLinkToPage("Đảng bộ xã Xuân Lộc")
-	if got := b.Text("h1"); got != "Chỉ số năm 2026: Đảng bộ xã Xuân Lộc" {
-		t.Fatalf("after drilling to the commune: %q", got)
-	}
+	b.WantText("h1", "Chỉ số năm 2026: Đảng bộ xã Xuân Lộc")
 	b.ClickLinkToPage("Chi bộ ấp Bàu Cạn Mới")
-	if got := b.Text("h1"); got != "Chỉ số năm 2026: Chi bộ ấp Bàu Cạn Mới" {
-		t.Fatalf("after drilling to the cell: %q", got)
-	}
+	b.WantText("h1", "Chỉ số năm 2026: Chi bộ ấp Bàu Cạn Mới")
 	b.ClickToPage("[data-testid=up]")
 	page := b.Text("[data-testid=dashboard] tbody tr")
 	t.Logf("screenshot: %s", b.Screenshot("dashboard-commune"))
@@ -153,18 +159,8 @@ func TestProvinceStaffDrillsDownAndExportsTheSameNumbers(t *testing.T) {
 }
 
 func TestDashboardSectionsShowMovementFromTheLatestReport(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
-	_, raw := send(t, f.staff, "GET", base+"/api/v1/dashboard?year=2026&unit="+itoa(f.commune), nil)
-	var body struct {
-		Total struct {
-			Values map[string]any `json:"values"`
-		} `json:"total"`
-	}
-	if err := json.Unmarshal([]byte(raw), &body); err != nil {
-		t.Fatal(err)
-	}
-	v := body.Total.Values
+	_, base, f := serverWith(t, dashboardFixture)
+	v := apiTotal(t, f.staff, base+"/api/v1/dashboard?year=2026&unit="+itoa(f.commune))
 	if v["members_at_start"] != float64(10) || v["members_now"] != float64(13) || v["net_growth"] != float64(3) || v["admitted_q1"] != float64(3) {
 		t.Fatalf("movement: %v", v)
 	}
@@ -174,8 +170,7 @@ func TestDashboardSectionsShowMovementFromTheLatestReport(t *testing.T) {
 }
 
 func TestTrendChartIsAnSVGImage(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
+	_, base, f := serverWith(t, dashboardFixture)
 	resp, body := send(t, f.staff, "GET", base+"/dashboard/trend.svg?year=2026&unit="+itoa(f.province), nil)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(body, "<svg") || !strings.Contains(body, "Quý 1") {
 		t.Fatalf("trend: %d %s %.200s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
@@ -183,8 +178,7 @@ func TestTrendChartIsAnSVGImage(t *testing.T) {
 }
 
 func TestDashboardShowsLastYearsQualityRatings(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
+	s, base, f := serverWith(t, dashboardFixture)
 	sheet := exchange.Sheet{Table: quality.Table}
 	vals := map[string]any{"cell_code": "TU.X01.A01", "year": 2025, "excellent": 1, "good": 9, "satisfactory": 3, "unsatisfactory": 1}
 	row := make([]any, len(quality.Table.Columns))
@@ -199,17 +193,8 @@ func TestDashboardShowsLastYearsQualityRatings(t *testing.T) {
 	if res, err := quality.Import(t.Context(), s.DB, org.Everything(), &buf, "xep-loai.xlsx", false); err != nil || len(res.Problems) > 0 {
 		t.Fatalf("import: %v %v", res.Problems, err)
 	}
-	_, raw := send(t, f.staff, "GET", base+"/api/v1/dashboard?year=2026&unit="+itoa(f.province), nil)
-	var body struct {
-		Total struct {
-			Values map[string]any `json:"values"`
-		} `json:"total"`
-	}
-	if err := json.Unmarshal([]byte(raw), &body); err != nil {
-		t.Fatal(err)
-	}
 	// 13 of 14 rated members satisfactory or better = 92,86 %, ratings of 2025 while 2026 runs.
-	if v := body.Total.Values; v["rated"] != float64(14) || v["satisfactory_or_better_pct"] != 92.86 {
+	if v := apiTotal(t, f.staff, base+"/api/v1/dashboard?year=2026&unit="+itoa(f.province)); v["rated"] != float64(14) || v["satisfactory_or_better_pct"] != 92.86 {
 		t.Fatalf("quality: %v", v)
 	}
 	_, page := send(t, f.staff, "GET", base+"/dashboard?year=2026&unit="+itoa(f.province), nil)
@@ -222,8 +207,7 @@ func TestDashboardShowsLastYearsQualityRatings(t *testing.T) {
 // submitted through one shows on the other's dashboard at the next request, though that
 // server remembers the rows it computed (no batch, no stale row).
 func TestTwoServersShareSessionsAndLiveFigures(t *testing.T) {
-	a, baseA := newTestServer(t)
-	f := newOrgFixture(t, a, baseA)
+	a, baseA, f := serverWith(t, newOrgFixture)
 	addUser(t, a, "bithu", account.CellSecretary, f.cell)
 	a.Now = func() time.Time { return time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC) }
 	poolB, err := pg.Open(t.Context(), a.DB.Config().ConnString())
@@ -242,19 +226,7 @@ func TestTwoServersShareSessionsAndLiveFigures(t *testing.T) {
 		jar, _ := cookiejar.New(nil)
 		uB, _ := url.Parse(tsB.URL)
 		jar.SetCookies(uB, f.staff.Jar.Cookies(u))
-		resp, raw := send(t, &http.Client{Jar: jar}, "GET", tsB.URL+"/api/v1/dashboard?year=2026&date=2026-04-05&unit="+itoa(f.province), nil)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("server B with server A's session: %d", resp.StatusCode)
-		}
-		var body struct {
-			Total struct {
-				Values map[string]any `json:"values"`
-			} `json:"total"`
-		}
-		if err := json.Unmarshal([]byte(raw), &body); err != nil {
-			t.Fatal(err)
-		}
-		return body.Total.Values["admitted"]
+		return apiTotal(t, &http.Client{Jar: jar}, tsB.URL+"/api/v1/dashboard?year=2026&date=2026-04-05&unit="+itoa(f.province))["admitted"]
 	}
 	for range 2 {
 		if got := admitted(); got != float64(0) {
@@ -278,8 +250,7 @@ func TestTwoServersShareSessionsAndLiveFigures(t *testing.T) {
 // Dashboards read from ReadDB (DATABASE_REPLICA_URL), the rest of the site from the primary: with
 // a "replica" that lacks the province, its dashboard is not found while its page still is.
 func TestDashboardsReadTheReplica(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
+	s, base, f := serverWith(t, dashboardFixture)
 	dashboard := base + "/api/v1/dashboard?year=2026&unit=" + itoa(f.province)
 	if resp, raw := send(t, f.staff, "GET", dashboard, nil); resp.StatusCode != http.StatusOK {
 		t.Fatalf("the province's dashboard on the primary: %d %s", resp.StatusCode, raw)

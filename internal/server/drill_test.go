@@ -12,8 +12,7 @@ import (
 // Issue #12, 1: a commune's own dashboard, in the API and the CSV, gives the figures of its row
 // on the province's dashboard; its cell's row counts the hamlet the cell serves.
 func TestCommuneAPIAndCSVTotalsAreItsRowOnTheProvinces(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
+	_, base, f := serverWith(t, dashboardFixture)
 	type row struct {
 		Code   string         `json:"code"`
 		Values map[string]any `json:"values"`
@@ -60,8 +59,7 @@ func TestCommuneAPIAndCSVTotalsAreItsRowOnTheProvinces(t *testing.T) {
 // Issue #12, 6: the unit page's full members are those of the unit's subtree in the latest
 // reports, the dashboard's figure (two cells report 10 each), not the commune's own 0.
 func TestUnitPageCountsTheFullMembersOfItsSubtree(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
+	_, base, f := serverWith(t, dashboardFixture)
 	members := regexp.MustCompile(`Số đảng viên chính thức \(([^)]*)\)</dt>\s*<dd>([^<]*)</dd>`)
 	for unit, want := range map[int64]string{f.province: "20", f.commune: "10", f.cell: "10"} {
 		_, page := send(t, f.staff, "GET", base+"/org/party/"+itoa(unit)+"?date=2026-07-15", nil)

@@ -1,10 +1,8 @@
 package server
 
 import (
-	"bytes"
-	"io"
-	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -16,8 +14,7 @@ import (
 
 // The ratings and reports exports are workbooks in their import's layout; bad periods are 404.
 func TestRatingsAndReportsExportsAreWorkbooksOfTheirImports(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	_, base, f := serverWith(t, newOrgFixture)
 	for path, sheet := range map[string]string{"/quality/export.xlsx?year=2025": "Xếp loại chất lượng", "/reports/export.xlsx?year=2025&quarter=2": "Báo cáo quý"} {
 		resp, err := f.staff.Get(base + path)
 		if err != nil {
@@ -41,31 +38,11 @@ func TestRatingsAndReportsExportsAreWorkbooksOfTheirImports(t *testing.T) {
 
 // The reports exported for a quarter, imported back on the import page, are left as they are.
 func TestExportedReportsImportBackUnchangedOnThePage(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base)
-	resp, err := f.xa.Get(base + "/reports/export.xlsx?year=2026&quarter=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	file, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("export: %d %v", resp.StatusCode, err)
-	}
+	s, base, f := serverWith(t, newReportFixture)
+	file := download(t, f.xa, base+"/reports/export.xlsx?year=2026&quarter=1")
 	for _, dryRun := range []string{"1", ""} {
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		part, _ := mw.CreateFormFile("file", "bao-cao-quy-1-2026.xlsx")
-		part.Write(file)
-		mw.WriteField("dry_run", dryRun)
-		mw.Close()
-		resp, err = f.xa.Post(base+"/reports/import", mw.FormDataContentType(), &body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		html, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(html), "1 dòng trùng với báo cáo đã gửi") {
+		resp, html := upload(t, f.xa, base+"/reports/import", "bao-cao-quy-1-2026.xlsx", file, url.Values{"dry_run": {dryRun}})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(html, "1 dòng trùng với báo cáo đã gửi") {
 			t.Fatalf("dry run %q: status %d:\n%s", dryRun, resp.StatusCode, html)
 		}
 	}

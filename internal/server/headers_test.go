@@ -17,8 +17,7 @@ import (
 )
 
 func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
-	plain, base := newTestServer(t)
-	f := newOrgFixture(t, plain, base)
+	plain, base, f := serverWith(t, newOrgFixture)
 	addUser(t, plain, "xem", account.Viewer, f.province)
 	viewer := signIn(t, base, "xem")
 	secure, secureBase := newTestServer(t)
@@ -85,8 +84,7 @@ func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
 }
 
 func TestWhileTheDatabaseIsGoneProbesSay503AndPagesAreVietnamese500(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	var logs syncBuffer
 	s.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx := t.Context()
@@ -112,30 +110,18 @@ func TestWhileTheDatabaseIsGoneProbesSay503AndPagesAreVietnamese500(t *testing.T
 			s.DB.Reset()
 		}
 	}
-	type check struct {
-		name   string
-		client *http.Client
-		method string
-		path   string
-		form   url.Values
-		status int
-		body   string
-	}
-	gone := []check{
-		{"readiness", &http.Client{}, "GET", "/readyz", nil, http.StatusServiceUnavailable, "database unreachable"},
-		{"readiness from a signed-in browser", f.staff, "GET", "/readyz", nil, http.StatusServiceUnavailable, "database unreachable"},
-		{"liveness", &http.Client{}, "GET", "/healthz", nil, http.StatusOK, "ok"},
-		{"signed-in page", f.staff, "GET", "/org", nil, http.StatusInternalServerError, "Đã xảy ra lỗi"},
-		{"public page with a session", f.staff, "GET", "/login", nil, http.StatusInternalServerError, "Đã xảy ra lỗi"},
-		{"sign-in", &http.Client{}, "POST", "/login", url.Values{"login": {"tinh"}, "password": {testPassword}}, http.StatusInternalServerError, "Đã xảy ra lỗi"},
-		{"save", f.staff, "POST", "/org/party/" + itoa(f.cell) + "/rename", url.Values{"version": {"1"}, "name": {"X"}, "effective": {"2024-05-01"}}, http.StatusInternalServerError, "Đã xảy ra lỗi"},
+	gone := []pageCheck{
+		{"readiness", &http.Client{}, "GET", "/readyz", nil, http.StatusServiceUnavailable, []string{"database unreachable"}},
+		{"readiness from a signed-in browser", f.staff, "GET", "/readyz", nil, http.StatusServiceUnavailable, []string{"database unreachable"}},
+		{"liveness", &http.Client{}, "GET", "/healthz", nil, http.StatusOK, []string{"ok"}},
+		{"signed-in page", f.staff, "GET", "/org", nil, http.StatusInternalServerError, []string{"Đã xảy ra lỗi"}},
+		{"public page with a session", f.staff, "GET", "/login", nil, http.StatusInternalServerError, []string{"Đã xảy ra lỗi"}},
+		{"sign-in", &http.Client{}, "POST", "/login", url.Values{"login": {"tinh"}, "password": {testPassword}}, http.StatusInternalServerError, []string{"Đã xảy ra lỗi"}},
+		{"save", f.staff, "POST", "/org/party/" + itoa(f.cell) + "/rename", url.Values{"version": {"1"}, "name": {"X"}, "effective": {"2024-05-01"}}, http.StatusInternalServerError, []string{"Đã xảy ra lỗi"}},
 	}
 	setReachable(false)
 	for _, c := range gone {
-		resp, body := send(t, c.client, c.method, base+c.path, c.form)
-		if resp.StatusCode != c.status || !strings.Contains(body, c.body) {
-			t.Errorf("database gone, %s: %d, want %d with %q:\n%.400s", c.name, resp.StatusCode, c.status, c.body, body)
-		}
+		resp, body := c.check(t, base)
 		for _, leak := range []string{"SQLSTATE", "database", "connect", "terminat"} {
 			if resp.StatusCode == http.StatusInternalServerError && strings.Contains(body, leak) {
 				t.Errorf("database gone, %s: the page shows the internal error (%q)", c.name, leak)

@@ -1,10 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"encoding/csv"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -41,8 +38,7 @@ func formulaCells(t *testing.T, body string) []string {
 }
 
 func TestNoCSVExportHoldsAFormula(t *testing.T) {
-	s, base := newTestServer(t)
-	f := dashboardFixture(t, s, base)
+	s, base, f := serverWith(t, dashboardFixture)
 	ctx, all := t.Context(), org.Everything()
 	// Formulas planted where anyone with a form can put them: unit names and codes, and a login name
 	// typed on the sign-in page by someone with no account at all.
@@ -101,25 +97,12 @@ func TestNoCSVExportHoldsAFormula(t *testing.T) {
 	// Our own export imports back unchanged: the quotes come off again, and no name changes.
 	for _, table := range []string{"party", "admin", "links"} {
 		_, file := send(t, f.staff, "GET", base+"/org/export/"+table+".csv?date=2024-01-01", nil)
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		part, _ := mw.CreateFormFile("file", table+".csv")
-		part.Write([]byte(file))
-		mw.WriteField("table", table)
-		mw.WriteField("dry_run", "1")
-		mw.Close()
-		resp, err := f.staff.Post(base+"/org/import", mw.FormDataContentType(), &body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		html, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(html), "không có lỗi") {
+		resp, html := upload(t, f.staff, base+"/org/import", table+".csv", []byte(file), url.Values{"table": {table}, "dry_run": {"1"}})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(html, "không có lỗi") {
 			t.Errorf("%s.csv imported back: %d\n%s", table, resp.StatusCode, html)
 		}
 		for _, code := range []string{"TU.X03", "-B2", "-A1"} {
-			if strings.Contains(string(html), "sửa "+code) || strings.Contains(string(html), "thêm "+code) ||
-				strings.Contains(string(html), "thôn "+code) {
+			if strings.Contains(html, "sửa "+code) || strings.Contains(html, "thêm "+code) || strings.Contains(html, "thôn "+code) {
 				t.Errorf("%s.csv imported back changes %s:\n%s", table, code, html)
 			}
 		}
@@ -127,8 +110,7 @@ func TestNoCSVExportHoldsAFormula(t *testing.T) {
 }
 
 func TestHostileInputGetsAVietnameseMessageNeverA500(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base)
+	s, base, f := serverWith(t, newReportFixture)
 	addUser(t, s, "quantri", account.SystemAdmin, 0)
 	admin := signIn(t, base, "quantri")
 	q1 := report.Period{Year: 2026, Quarter: 1}
@@ -147,15 +129,7 @@ func TestHostileInputGetsAVietnameseMessageNeverA500(t *testing.T) {
 		int32Over = "2147483648"          // 2^31
 		int64Max  = "9223372036854775807" // 2^63-1
 	)
-	for _, c := range []struct {
-		name   string
-		client *http.Client
-		method string
-		path   string
-		form   url.Values
-		status int
-		want   []string // in the page, HTML-escaped as it is there
-	}{
+	for _, c := range []pageCheck{
 		{"report figure 2^31", f.sec, "POST", reportHref(f.cell, q2026), form("action", "save", "version", "0", "opening", int32Over),
 			422, []string{"Đầu quý: số quá lớn; một chi bộ không có quá 100.000 đảng viên."}},
 		{"report figure 2^63-1", f.sec, "POST", reportHref(f.cell, q2026), form("action", "submit", "version", "0", "opening", int64Max, "closing", int64Max, "full_members", int64Max),
@@ -188,17 +162,7 @@ func TestHostileInputGetsAVietnameseMessageNeverA500(t *testing.T) {
 		{"login of 2 MB", &http.Client{}, "POST", "/login", form("login", strings.Repeat("a", 2<<20), "password", "x"),
 			400, []string{"Biểu mẫu gửi lên không đọc được hoặc quá dài (hơn 1 MB)."}},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			resp, body := send(t, c.client, c.method, base+c.path, c.form)
-			if resp.StatusCode != c.status {
-				t.Errorf("status %d, want %d", resp.StatusCode, c.status)
-			}
-			for _, want := range c.want {
-				if !strings.Contains(body, want) {
-					t.Errorf("no %q in the page:\n%s", want, pageText(body))
-				}
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { c.check(t, base) })
 	}
 }
 

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strings"
@@ -22,18 +21,9 @@ func init() {
 // startRatingsImport uploads a ratings file without waiting for its import and returns the job's page.
 func startRatingsImport(t *testing.T, client *http.Client, base string, file []byte) string {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, _ := mw.CreateFormFile("file", "xep-loai.csv")
-	part.Write(file)
-	mw.Close()
 	c := *client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Post(base+"/quality/import", mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp, _ := upload(t, &c, base+"/quality/import", "xep-loai.csv", file, nil)
 	job := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(job, "/imports/") {
 		t.Fatalf("upload: %d, Location %q", resp.StatusCode, job)
@@ -45,17 +35,10 @@ func startRatingsImport(t *testing.T, client *http.Client, base string, file []b
 func pollJob(t *testing.T, client *http.Client, url string, cond func(*http.Response, string) bool) (*http.Response, string) {
 	t.Helper()
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		req, _ := http.NewRequest("GET", url, nil)
+		req := formRequest(t, "GET", url, nil)
 		req.Header.Set("HX-Request", "true")
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		b.ReadFrom(resp.Body)
-		resp.Body.Close()
-		if cond(resp, b.String()) {
-			return resp, b.String()
+		if resp, page := do(t, client, req); cond(resp, page) {
+			return resp, page
 		}
 	}
 	t.Fatalf("%s: not reached in a minute", url)
@@ -67,8 +50,7 @@ var importCounts = regexp.MustCompile(`(?s)<ul data-testid="import-counts">.*?</
 // An import runs as a job: while it runs, its page shows the rows checked of the rows read; once
 // done, the same result as an upload that waited for it; and nobody else sees it.
 func TestImportRunsAsAJobThatShowsItsProgressToItsOwnerOnly(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2025-01-20")
 	rows := func(n string) []byte {
 		return ratingsCSV("TU.X01.A01;;2023;1;"+n+";3;0;0;0;", "TU.X01.A01;;2024;1;"+n+";3;0;0;0;", "TU.X02.A01;;2024;1;"+n+";2;0;0;0;")
@@ -128,8 +110,7 @@ func TestImportRunsAsAJobThatShowsItsProgressToItsOwnerOnly(t *testing.T) {
 
 // At most two imports run at once; a third is told, in Vietnamese, to come back later.
 func TestAThirdImportAtOnceIsToldTheServerIsBusy(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2025-01-20")
 	release := make(chan struct{})
 	for range maxRunningImports {
@@ -150,8 +131,7 @@ func TestAThirdImportAtOnceIsToldTheServerIsBusy(t *testing.T) {
 // Every import page shows the signed-in user in its header (the structure page once showed a
 // visitor's header), and warns that a column headed otherwise than the template refuses the file.
 func TestImportPagesShowTheSignedInUser(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	_, base, f := serverWith(t, newAuthFixture)
 	for _, path := range []string{"/org/import", "/quality/import", "/reports/import", "/targets/import?unit=" + itoa(f.province) + "&year=2024"} {
 		resp, page := send(t, f.staff, "GET", base+path, nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `data-testid="user-name"`) || strings.Contains(page, `data-testid="login-link"`) ||
@@ -164,8 +144,7 @@ func TestImportPagesShowTheSignedInUser(t *testing.T) {
 // A file with a column the template does not have is refused, naming the column, and the page
 // groups the problems by kind with their counts.
 func TestImportRefusesAnUnknownColumnAndGroupsProblemsByKind(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2025-01-20")
 	file := append(ratingsCSV("X1;;2024;1;10;3;0;0;0;", "X2;;2024;1;10;3;0;0;0;", "X3;;2024;1;10;3;0;0;0;"), []byte("")...)
 	file = bytes.Replace(file, []byte("Tên chi bộ"), []byte("Đầu quý"), 1)

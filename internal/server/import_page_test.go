@@ -11,9 +11,7 @@ import (
 func TestImportFileFieldSpeaksVietnamese(t *testing.T) {
 	s, base := newTestServer(t)
 	newOrgFixture(t, s, base) // signs in "tinh", province staff
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "tinh", 360, 740)
-	b.Open(base+"/quality/import", 360, 740)
+	b := signedInBrowser(t, base, "tinh", base+"/quality/import", 360, 740)
 	if got := b.Text("[data-testid=choose-file]"); got != "Chọn tệp…" {
 		t.Errorf("the file button reads %q", got)
 	}

@@ -1,10 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"html"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -52,8 +49,7 @@ func newOrgFixture(t *testing.T, s *Server, base string) orgFixture {
 }
 
 func TestCreatingCellWithBadInputNamesTheFields(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	_, base, f := serverWith(t, newOrgFixture)
 	resp, body := send(t, f.staff, "POST", base+"/org/party/new", url.Values{
 		"code": {"TU.X01.A02"}, "name": {"Chi bộ ấp Suối Cát"}, "kind": {"affiliated_cell"}, "org_type": {"territorial"},
 		"parent_code": {"KHONG-CO"}, "from": {"31/02/2024"}, "full_members": {"mười"}, "term_months": {"60"},
@@ -86,8 +82,7 @@ func TestCreatingCellWithBadInputNamesTheFields(t *testing.T) {
 }
 
 func TestMoveUnderOwnChildIsRefusedOnThePage(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	u, _ := org.GetPartyUnit(t.Context(), s.DB, org.Everything(), f.commune, time.Now())
 	resp, body := send(t, f.staff, "POST", base+"/org/party/"+itoa(f.commune)+"/move", url.Values{
 		"version": {itoa(int64(u.Version))}, "parent_code": {"TU.X01.A01"}, "effective": {"2024-01-01"},
@@ -98,8 +93,7 @@ func TestMoveUnderOwnChildIsRefusedOnThePage(t *testing.T) {
 }
 
 func TestUnitPageShowsHistoryAsOfDate(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	_, base, f := serverWith(t, newOrgFixture)
 	_, body := send(t, f.staff, "GET", base+"/org/party/"+itoa(f.cell)+"?date=2018-06-01", nil)
 	if !strings.Contains(body, `<h1 data-testid="unit-name">Chi bộ ấp Bàu Cạn</h1>`) {
 		t.Error("2018 name not shown for a 2018 date")
@@ -121,20 +115,14 @@ func TestUnitPageShowsHistoryAsOfDate(t *testing.T) {
 func TestProvinceStaffFindsHamletWithoutAccentsAndSeesCellHistory(t *testing.T) {
 	s, base := newTestServer(t)
 	newOrgFixture(t, s, base)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "tinh", 360, 740)
-	b.Open(base+"/org", 360, 740)
+	b := signedInBrowser(t, base, "tinh", base+"/org", 360, 740)
 	b.Fill("#q", "bau can")
 	b.ClickToPage("form[role=search] button")
 	b.WaitText("[data-testid=hits]", "Ấp Bàu Cạn")
 	b.ClickLinkToPage("Ấp Bàu Cạn")
-	if got := b.Text("[data-testid=unit-name]"); got != "Ấp Bàu Cạn" {
-		t.Fatalf("hamlet page heading %q", got)
-	}
+	b.WantText("[data-testid=unit-name]", "Ấp Bàu Cạn")
 	b.ClickToPage("[data-testid=link-cell]")
-	if got := b.Text("[data-testid=unit-name]"); got != "Chi bộ ấp Bàu Cạn Mới" {
-		t.Fatalf("cell page heading %q", got)
-	}
+	b.WantText("[data-testid=unit-name]", "Chi bộ ấp Bàu Cạn Mới")
 	history := b.Text("[data-testid=history]")
 	for _, want := range []string{"Chi bộ ấp Bàu Cạn", "01/01/2015", "31/12/2019", "Đổi tên"} {
 		if !strings.Contains(history, want) {
@@ -150,24 +138,13 @@ func TestProvinceStaffFindsHamletWithoutAccentsAndSeesCellHistory(t *testing.T) 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestImportPageListsEveryProblemAndWritesNothing(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, _ := mw.CreateFormFile("file", "to-chuc.csv")
-	part.Write([]byte("Mã,Tên,Cấp tổ chức,Loại hình,Mã cấp trên,Ngày thành lập,Số đảng viên chính thức\n" +
-		"TU.X01.A05,Chi bộ ấp 5,Chi bộ trực thuộc,\"Xã, phường, đặc khu, thôn, tổ dân phố\",TU.X01,01/01/2024,7\n" +
-		"TU.X01.A06,Chi bộ ấp 6,Chi bộ trực thuộc,\"Xã, phường, đặc khu, thôn, tổ dân phố\",TU.X01,01/01/2024,bảy\n"))
-	mw.WriteField("table", "party")
-	mw.Close()
-	resp, err := f.staff.Post(base+"/org/import", mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	html, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(html), "Số đảng viên chính thức") ||
-		!strings.Contains(string(html), `<td class="num">3</td>`) {
+	s, base, f := serverWith(t, newOrgFixture)
+	resp, html := upload(t, f.staff, base+"/org/import", "to-chuc.csv", []byte("Mã,Tên,Cấp tổ chức,Loại hình,Mã cấp trên,Ngày thành lập,Số đảng viên chính thức\n"+
+		"TU.X01.A05,Chi bộ ấp 5,Chi bộ trực thuộc,\"Xã, phường, đặc khu, thôn, tổ dân phố\",TU.X01,01/01/2024,7\n"+
+		"TU.X01.A06,Chi bộ ấp 6,Chi bộ trực thuộc,\"Xã, phường, đặc khu, thôn, tổ dân phố\",TU.X01,01/01/2024,bảy\n"),
+		url.Values{"table": {"party"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html, "Số đảng viên chính thức") ||
+		!strings.Contains(html, `<td class="num">3</td>`) {
 		t.Fatalf("status %d:\n%s", resp.StatusCode, html)
 	}
 	if _, err := org.GetPartyUnitByCode(t.Context(), s.DB, org.Everything(), "TU.X01.A05", time.Now()); err == nil {
@@ -176,8 +153,7 @@ func TestImportPageListsEveryProblemAndWritesNothing(t *testing.T) {
 }
 
 func TestExportIsARealWorkbookWithTheTree(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	_, base, f := serverWith(t, newOrgFixture)
 	resp, err := f.staff.Get(base + "/org/export.xlsx?date=2024-01-01")
 	if err != nil {
 		t.Fatal(err)
@@ -204,14 +180,20 @@ func browserSignIn(t *testing.T, b *browsertest.Browser, base, login string, wid
 	b.Fill("#login", login)
 	b.Fill("#password", testPassword)
 	b.ClickToPage("[data-testid=login-submit]")
-	if got := b.Text("[data-testid=user-name]"); got != "Người dùng "+login {
-		t.Fatalf("signed in as %q", got)
-	}
+	b.WantText("[data-testid=user-name]", "Người dùng "+login)
+}
+
+// signedInBrowser starts a browser of width×height, signs in as login and opens url.
+func signedInBrowser(t *testing.T, base, login, url string, width, height int64) *browsertest.Browser {
+	t.Helper()
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, login, width, height)
+	b.Open(url, width, height)
+	return b
 }
 
 func TestSplittingAHamletFromThePage(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	path := base + "/org/admin/" + itoa(f.hamlet) + "/split"
 	form := url.Values{"version": {"1"}, "effective": {"01/01/2024"}, "note": {"NQ 12/HĐND"},
 		"code_1": {"DN.X01.A01a"}, "name_1": {"Ấp Bàu Cạn 1"}, "share_1": {"60"},
@@ -238,8 +220,7 @@ func TestSplittingAHamletFromThePage(t *testing.T) {
 // The workbook the page offers ("Tải tệp Excel", as of today) passes a dry run unchanged, also
 // when a cell and a hamlet moved to a commune founded after their own founding (the 2025 merge).
 func TestDownloadedStructureFilePassesADryRunUnchanged(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	ctx, all := t.Context(), org.Everything()
 	merged := day("2025-07-01")
 	commune, _, err := org.CreatePartyUnit(ctx, s.DB, all, org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Xuân Định", Kind: org.CommuneCommittee, OrgType: "territorial", ParentID: f.province, From: merged})
@@ -262,29 +243,10 @@ func TestDownloadedStructureFilePassesADryRunUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	resp, err := f.staff.Get(base + "/org/export.xlsx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	file, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("export: %d %v", resp.StatusCode, err)
-	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, _ := mw.CreateFormFile("file", "co-cau-to-chuc.xlsx")
-	part.Write(file)
-	mw.WriteField("dry_run", "1")
-	mw.Close()
-	resp, err = f.staff.Post(base+"/org/import", mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	html, _ := io.ReadAll(resp.Body)
+	file := download(t, f.staff, base+"/org/export.xlsx")
+	resp, html := upload(t, f.staff, base+"/org/import", "co-cau-to-chuc.xlsx", file, url.Values{"dry_run": {"1"}})
 	for _, want := range []string{"không có lỗi", "thêm 0 đơn vị", "sửa 0 đơn vị", "giải thể 0 đơn vị", "giữ nguyên 9 dòng"} {
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(html), want) {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(html, want) {
 			t.Fatalf("status %d, no %q:\n%s", resp.StatusCode, want, html)
 		}
 	}
@@ -292,8 +254,7 @@ func TestDownloadedStructureFilePassesADryRunUnchanged(t *testing.T) {
 
 // More hits than a page holds: the first page says so and links to the next, which shows the rest.
 func TestSearchSaysWhenResultsGoOnAndPages(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	_, base, f := serverWith(t, newOrgFixture)
 	for i := 1; i <= 52; i++ {
 		n := strconv.Itoa(100 + i)
 		f.tree.Party(org.PartyUnitInput{Code: "TU.X01.K" + n, Name: "Chi bộ khu phố " + n, Kind: org.AffiliatedCell, ParentID: f.commune, TermMonths: 60})
@@ -317,8 +278,7 @@ func TestSearchSaysWhenResultsGoOnAndPages(t *testing.T) {
 // A viewer sees no link on the structure pages that would answer 403: the changes are offered
 // only to whoever may make them.
 func TestViewerSeesOnlyOrgLinksTheyMayOpen(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	addUser(t, s, "xem", account.Viewer, f.province)
 	viewer := signIn(t, base, "xem")
 	hrefs := regexp.MustCompile(`href="(/org[^"]*)"`)

@@ -35,8 +35,7 @@ func (b *syncBuffer) String() string {
 }
 
 func TestLockoutAuditAndLogUseTheAddressTheTrustedProxyForwards(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	var logs syncBuffer
 	s.Log = slog.New(slog.NewJSONHandler(&logs, nil))
 	s.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} // the test client is the proxy
@@ -75,14 +74,9 @@ func TestLockoutAuditAndLogUseTheAddressTheTrustedProxyForwards(t *testing.T) {
 		t.Fatalf("sign-in audited as %+v, want from 203.0.113.6", rows)
 	}
 	// A change made through the proxy is audited with the client's address too.
-	req, _ := http.NewRequest("POST", base+"/org/party/"+itoa(f.cell)+"/rename", strings.NewReader(url.Values{"version": {unitVersion(t, s, f.cell)}, "name": {"Chi bộ ấp Bàu Cạn Xanh"}, "effective": {"2024-05-01"}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req := formRequest(t, "POST", base+"/org/party/"+itoa(f.cell)+"/rename", url.Values{"version": {unitVersion(t, s, f.cell)}, "name": {"Chi bộ ấp Bàu Cạn Xanh"}, "effective": {"2024-05-01"}})
 	req.Header.Set("X-Forwarded-For", "203.0.113.7")
-	resp, err := f.staff.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	do(t, f.staff, req)
 	rows, _ = audit.List(t.Context(), s.DB, audit.Filter{All: true, Login: "tinh"})
 	if len(rows) == 0 || rows[0].Action != "rename" || rows[0].Addr != "203.0.113.7" {
 		t.Fatalf("rename audited as %+v, want from 203.0.113.7", rows[0])

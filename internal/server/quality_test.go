@@ -2,9 +2,8 @@ package server
 
 import (
 	"bytes"
-	"io"
-	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -29,21 +28,12 @@ func init() {
 // uploadRatings posts a ratings file to the import page as client and returns the status and page.
 func uploadRatings(t *testing.T, client *http.Client, base, filename string, file []byte, dryRun bool) (int, string) {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, _ := mw.CreateFormFile("file", filename)
-	part.Write(file)
+	fields := url.Values{}
 	if dryRun {
-		mw.WriteField("dry_run", "1")
+		fields.Set("dry_run", "1")
 	}
-	mw.Close()
-	resp, err := client.Post(base+"/quality/import", mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	html, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(html)
+	resp, html := upload(t, client, base+"/quality/import", filename, file, fields)
+	return resp.StatusCode, html
 }
 
 // ratingsCSV writes a ratings file: the template's header and one line per row of values in
@@ -58,8 +48,7 @@ func ratingsCSV(rows ...string) []byte {
 }
 
 func TestQualityRatingsImportFromTheTemplateWorkbook(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2025-01-20")
 
 	resp, page := send(t, f.staff, "GET", base+"/quality/import", nil)
@@ -114,8 +103,7 @@ func TestQualityRatingsImportFromTheTemplateWorkbook(t *testing.T) {
 }
 
 func TestQualityImportWithOneBadRowShowsTheProblemAndWritesNothing(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	file := ratingsCSV(
 		"TU.X01.A01;;2024;2;10;3;1;0;0;Hoàn thành tốt nhiệm vụ",
 		"TU.X02.A01;;2024;1;8;2;1;0;2;",
@@ -131,8 +119,7 @@ func TestQualityImportWithOneBadRowShowsTheProblemAndWritesNothing(t *testing.T)
 }
 
 func TestCommuneStaffCannotImportRatingsForAnotherCommunesCell(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	file := ratingsCSV(
 		"TU.X01.A01;;2024;2;10;3;0;0;0;",
 		"TU.X02.A01;Chi bộ ấp Bình Thạnh;2024;1;8;2;0;0;0;",

@@ -56,9 +56,7 @@ func TestReportFormOnAPhoneIsChosenAndTapped(t *testing.T) {
 		t.Errorf("quarter links %q: the last quarter ended has no next one yet", got)
 	}
 	b.ClickLinkToPage("‹ Quý 1/2026")
-	if got := b.Text("h1"); got != "Báo cáo Quý 1/2026" {
-		t.Fatalf("the quarter before opens %q", got)
-	}
+	b.WantText("h1", "Báo cáo Quý 1/2026")
 	if got := b.Text("[data-testid=quarter-nav]"); !strings.Contains(got, "Quý 2/2026 ›") {
 		t.Errorf("quarter links %q lack the quarter after", got)
 	}
@@ -88,8 +86,7 @@ func TestReportErrorsShowAndClearBesideTheirFields(t *testing.T) {
 // fix it without an extension); "Mở lại" is offered only for a report already approved, a sent one
 // being returned instead.
 func TestReturningALockedReportSaysTheCellCannotFixIt(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base) // Q1/2026 sent on 05/04/2026; locks with the defaults on 30/04
+	s, base, f := serverWith(t, newReportFixture) // Q1/2026 sent on 05/04/2026; locks with the defaults on 30/04
 	q1 := reportHref(f.cell, report.Period{Year: 2026, Quarter: 1})
 	at(s, "2026-04-06")
 	_, open := send(t, f.xa, "GET", base+q1, nil)
@@ -111,8 +108,6 @@ func secretaryOnAPhone(t *testing.T) *browsertest.Browser {
 	t.Helper()
 	s, base := newTestServer(t)
 	newReportFixture(t, s, base)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "bithu", 360, 740)
-	b.Open(base+"/reports", 360, 740)
+	b := signedInBrowser(t, base, "bithu", base+"/reports", 360, 740)
 	return b
 }

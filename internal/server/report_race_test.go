@@ -99,8 +99,7 @@ func oneSuccessOneConflict(t *testing.T, status []int, bodies []string, conflict
 }
 
 func TestTwoFirstSavesAtOnceGiveOneSuccessAndOneConflictPage(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base)
+	s, base, f := serverWith(t, newReportFixture)
 	path := base + reportHref(f.cell, q2026)
 	sec := url.Values{"action": {"save"}, "version": {"0"}, "opening": {"14"}, "admitted": {"1"}, "closing": {"15"}}
 	xa := url.Values{"action": {"save"}, "version": {"0"}, "opening": {"14"}, "admitted": {"2"}, "closing": {"16"}}
@@ -127,8 +126,7 @@ func TestTwoFirstSavesAtOnceGiveOneSuccessAndOneConflictPage(t *testing.T) {
 }
 
 func TestApproveAndReturnAtOnceGiveOneSuccessAndOneConflictPage(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base)
+	s, base, f := serverWith(t, newReportFixture)
 	q1 := report.Period{Year: 2026, Quarter: 1} // submitted, version 1
 	path := base + reportHref(f.cell, q1)
 	status, bodies := postsHeldAtTheWrite(t, s, `SELECT 1 FROM quarterly_report WHERE cell_id = $1 AND year = 2026 AND quarter = 1 FOR UPDATE`, []any{f.cell},

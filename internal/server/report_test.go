@@ -42,8 +42,7 @@ func newReportFixture(t *testing.T, s *Server, base string) reportFixture {
 }
 
 func TestConflictingSaveKeepsWhatTheSecondUserTyped(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base)
+	_, base, f := serverWith(t, newReportFixture)
 	path := base + reportHref(f.cell, q2026)
 	draft := url.Values{"action": {"save"}, "version": {"0"}, "opening": {"14"}, "admitted": {"1"}, "closing": {"15"}}
 	if resp, body := send(t, f.sec, "POST", path, draft); resp.StatusCode != http.StatusSeeOther {
@@ -70,8 +69,7 @@ func TestConflictingSaveKeepsWhatTheSecondUserTyped(t *testing.T) {
 }
 
 func TestApprovedReportCannotBeEditedThroughTheForm(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base)
+	_, base, f := serverWith(t, newReportFixture)
 	path := base + reportHref(f.cell, report.Period{Year: 2026, Quarter: 1})
 	_, body := send(t, f.sec, "GET", path, nil)
 	if strings.Contains(body, `name="admitted"`) {
@@ -84,14 +82,9 @@ func TestApprovedReportCannotBeEditedThroughTheForm(t *testing.T) {
 }
 
 func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "bithu", 360, 740)
-	b.Open(base+"/reports", 360, 740)
-	if got := b.Text("h1"); got != "Báo cáo Quý 2/2026" {
-		t.Fatalf("the secretary lands on %q", got)
-	}
+	s, base, f := serverWith(t, newReportFixture)
+	b := signedInBrowser(t, base, "bithu", base+"/reports", 360, 740)
+	b.WantText("h1", "Báo cáo Quý 2/2026")
 	if got := browsertest.Eval[string](b, `document.getElementById("opening").value`); got != "14" {
 		t.Fatalf("opening pre-filled with %q, want last quarter's closing 14", got)
 	}
@@ -103,9 +96,7 @@ func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
 	// The draft saves itself as the secretary types.
 	b.WaitText("[data-testid=autosave]", "Đã tự lưu nháp")
 	b.ClickToPage("[data-testid=submit]")
-	if got := b.Text("[data-testid=error-closing]"); !strings.Contains(got, "Cuối quý phải bằng 16") {
-		t.Fatalf("balance error %q", got)
-	}
+	b.WaitText("[data-testid=error-closing]", "Cuối quý phải bằng 16")
 	b.Fill("#closing", "16")
 	b.Fill("#full_members", "14")
 	b.WaitText("[data-testid=checks]", "Số liệu khớp")
@@ -122,9 +113,7 @@ func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
 
 	// The secretary sees the reason, corrects and resubmits.
 	phoneSignInAgain(t, b, base, "bithu", "/reports")
-	if got := b.Text("[data-testid=returned-reason]"); !strings.Contains(got, "Thiếu số nữ cuối quý") {
-		t.Fatalf("returned reason shown: %q", got)
-	}
+	b.WaitText("[data-testid=returned-reason]", "Thiếu số nữ cuối quý")
 	b.Fill("#women", "6")
 	clickToState(t, b, "[data-testid=submit]", "Đã gửi, chờ duyệt")
 
@@ -141,9 +130,7 @@ func TestSecretaryAndCommuneJourneyOnAPhone(t *testing.T) {
 func clickToState(t *testing.T, b *browsertest.Browser, button, want string) {
 	t.Helper()
 	b.ClickToPage(button)
-	if got := b.Text("[data-testid=state]"); got != want {
-		t.Fatalf("after %s: state %q, want %q", button, got, want)
-	}
+	b.WantText("[data-testid=state]", want)
 }
 
 // phoneSignInAgain signs the browser out, and in as login on a 360 px phone, and opens path.
@@ -168,8 +155,7 @@ func (f reportFixture) staffScope(t *testing.T, s *Server) org.Scope {
 }
 
 func TestProvinceSetsDeadlinesAndGrantsAnException(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base)
+	s, base, f := serverWith(t, newReportFixture)
 	resp, body := send(t, f.staff, "POST", base+"/reports/settings", url.Values{"version": {"0"}, "deadline_days": {"100"}, "grace_days": {"5"}, "two_step": {"true"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-deadline_days"`) {
 		t.Fatalf("deadline of 100 days: %d", resp.StatusCode)
@@ -198,8 +184,7 @@ func TestProvinceSetsDeadlinesAndGrantsAnException(t *testing.T) {
 }
 
 func TestAutosaveKeepsTheDraftAndTheFormsVersion(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base)
+	s, base, f := serverWith(t, newReportFixture)
 	path := base + reportHref(f.cell, q2026) + "/autosave"
 	typed := url.Values{"version": {"0"}, "opening": {"14"}, "admitted": {"1"}}
 	resp, body := send(t, f.sec, "POST", path, typed)
@@ -218,8 +203,7 @@ func TestAutosaveKeepsTheDraftAndTheFormsVersion(t *testing.T) {
 }
 
 func TestAQuarterNotEndedCannotBeEnteredThroughThePage(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newReportFixture(t, s, base) // today is 03/07/2026
+	s, base, f := serverWith(t, newReportFixture) // today is 03/07/2026
 	for _, p := range []report.Period{{Year: 2026, Quarter: 3}, {Year: 2027, Quarter: 3}} {
 		path := base + reportHref(f.cell, p)
 		resp, body := send(t, f.sec, "GET", path, nil)

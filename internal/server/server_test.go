@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -28,6 +30,13 @@ func newTestServer(t *testing.T) (*Server, string) {
 	return s, ts.URL
 }
 
+// serverWith serves the application on a fresh database set up by fixture, as most tests start.
+func serverWith[F any](t *testing.T, fixture func(*testing.T, *Server, string) F) (*Server, string, F) {
+	t.Helper()
+	s, base := newTestServer(t)
+	return s, base, fixture(t, s, base)
+}
+
 func get(t *testing.T, url string) (*http.Response, string) {
 	t.Helper()
 	return send(t, http.DefaultClient, "GET", url, nil)
@@ -36,6 +45,14 @@ func get(t *testing.T, url string) (*http.Response, string) {
 // send makes one request with client, not following redirects, and returns the response and
 // its body. form, when not nil, is posted as a form.
 func send(t *testing.T, client *http.Client, method, url string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return do(t, &c, formRequest(t, method, url, form))
+}
+
+// formRequest is a request to url; form, when not nil, is its body, posted as a form.
+func formRequest(t *testing.T, method, url string, form url.Values) *http.Request {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -48,9 +65,13 @@ func send(t *testing.T, client *http.Client, method, url string, form url.Values
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	c := *client
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Do(req)
+	return req
+}
+
+// do sends req with client and returns the response and its body.
+func do(t *testing.T, client *http.Client, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +81,67 @@ func send(t *testing.T, client *http.Client, method, url string, form url.Values
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// upload posts file, named filename, and fields as a multipart form to url, as client does
+// (following redirects), and returns the response and its page.
+func upload(t *testing.T, client *http.Client, url, filename string, file []byte, fields url.Values) (*http.Response, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, err := mw.CreateFormFile("file", filename)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(file)
+	for key, values := range fields {
+		for _, v := range values {
+			mw.WriteField(key, v)
+		}
+	}
+	mw.Close()
+	req, err := http.NewRequest("POST", url, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return do(t, client, req)
+}
+
+// download gets url as client does and returns the body; anything but 200 OK fails t.
+func download(t *testing.T, client *http.Client, url string) []byte {
+	t.Helper()
+	resp, file := do(t, client, formRequest(t, "GET", url, nil))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("download %s: %d", url, resp.StatusCode)
+	}
+	return []byte(file)
+}
+
+// pageCheck is a request and what its answer must hold: a status, and texts in its page.
+type pageCheck struct {
+	name   string
+	client *http.Client
+	method string
+	path   string
+	form   url.Values
+	status int
+	want   []string // in the page, HTML-escaped as it is there
+}
+
+// check sends c's request to base+c.path, reports where the answer differs, and returns it.
+func (c pageCheck) check(t *testing.T, base string) (*http.Response, string) {
+	t.Helper()
+	resp, body := send(t, c.client, c.method, base+c.path, c.form)
+	if resp.StatusCode != c.status {
+		t.Errorf("%s: status %d, want %d", c.name, resp.StatusCode, c.status)
+	}
+	for _, want := range c.want {
+		if !strings.Contains(body, want) {
+			t.Errorf("%s: no %q in the page:\n%s", c.name, want, pageText(body))
+		}
+	}
+	return resp, body
 }
 
 const testPassword = "mật khẩu thử nghiệm"

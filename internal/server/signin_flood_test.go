@@ -11,8 +11,7 @@ import (
 )
 
 func TestSignInsQueuedForAPasswordCheckLeavePagesServedAndAFullQueueIsBusy(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newOrgFixture(t, s, base)
+	s, base, f := serverWith(t, newOrgFixture)
 	s.Hashes = account.NewHasher(1, 2)
 	// Every check slot busy, as under a flood of sign-ins.
 	release, err := s.Hashes.Acquire(t.Context())

@@ -1,10 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,8 +66,7 @@ func childTarget(a target.Allocation, unit int64) target.Target {
 }
 
 func TestAllocationMismatchShowsTheDifferenceAndStrictProvinceRefusesIt(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2022-03-01")
 	c1, c2 := "u"+itoa(f.commune), "u"+itoa(f.otherCommune)
 	resp, body := send(t, f.staff, "GET", targetURL(base, f.province, "2022"), nil)
@@ -109,8 +105,7 @@ func TestAllocationMismatchShowsTheDifferenceAndStrictProvinceRefusesIt(t *testi
 }
 
 func TestPreviewRecomputesTheSumAndAStalePageShowsBothValues(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2022-03-01")
 	c1, c2 := "u"+itoa(f.commune), "u"+itoa(f.otherCommune)
 	saveSettings(t, f, base, url.Values{"strict": {"1"}})
@@ -144,8 +139,7 @@ func TestPreviewRecomputesTheSumAndAStalePageShowsBothValues(t *testing.T) {
 }
 
 func TestAfterTheLockDateCommuneStaffCannotEditAndProvinceStaffMustGiveAReason(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2022-03-01")
 	commune := f.clients[string(account.CommuneStaff)]
 	cell := "u" + itoa(f.cell)
@@ -195,8 +189,7 @@ func TestAfterTheLockDateCommuneStaffCannotEditAndProvinceStaffMustGiveAReason(t
 }
 
 func TestTargetsExportAndImportThroughThePages(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2022-03-01")
 	resp, csv := send(t, f.staff, "GET", base+"/targets/export.csv?unit="+itoa(f.province)+"&year=2022", nil)
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(csv, "\ufeffMã đơn vị,") || !strings.Contains(resp.Header.Get("Content-Disposition"), "chi-tieu-TU-2022.csv") {
@@ -204,23 +197,12 @@ func TestTargetsExportAndImportThroughThePages(t *testing.T) {
 	}
 	edited := strings.Replace(csv, "TU.X01,Đảng bộ xã Xuân Lộc,TU,2022,,", "TU.X01,Đảng bộ xã Xuân Lộc,TU,2022,120,", 1)
 	upload := func(file string, dryRun bool) (int, string) {
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		part, _ := mw.CreateFormFile("file", "chi-tieu.csv")
-		part.Write([]byte(file))
-		mw.WriteField("unit", itoa(f.province))
-		mw.WriteField("year", "2022")
+		fields := url.Values{"unit": {itoa(f.province)}, "year": {"2022"}}
 		if dryRun {
-			mw.WriteField("dry_run", "1")
+			fields.Set("dry_run", "1")
 		}
-		mw.Close()
-		resp, err := f.staff.Post(base+"/targets/import", mw.FormDataContentType(), &body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		html, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(html)
+		resp, html := upload(t, f.staff, base+"/targets/import", "chi-tieu.csv", []byte(file), fields)
+		return resp.StatusCode, html
 	}
 	status, html := upload(edited, true)
 	if status != http.StatusOK || !strings.Contains(html, "giao mới 1 chỉ tiêu") || !strings.Contains(html, "Chưa ghi gì") {
@@ -243,16 +225,11 @@ func TestTargetsExportAndImportThroughThePages(t *testing.T) {
 }
 
 func TestProvinceStaffAllocatesAYearsTargetAcrossCommunesWithARunningSum(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2022-03-01")
 	c1, c2 := "#u"+itoa(f.commune), "#u"+itoa(f.otherCommune)
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "tinh", 360, 740)
-	b.Open(targetURL(base, f.province, "2022"), 360, 740)
-	if got := b.Text("[data-testid=target-title]"); got != "Chỉ tiêu kết nạp năm 2022: Tỉnh ủy Đồng Nai" {
-		t.Fatalf("heading %q", got)
-	}
+	b := signedInBrowser(t, base, "tinh", targetURL(base, f.province, "2022"), 360, 740)
+	b.WantText("[data-testid=target-title]", "Chỉ tiêu kết nạp năm 2022: Tỉnh ủy Đồng Nai")
 	if browsertest.Eval[string](b, `getComputedStyle(document.querySelector("[data-preview]")).display`) != "none" {
 		t.Error("with JavaScript the figures update by themselves, yet “Tính lại tổng” shows")
 	}
@@ -304,8 +281,7 @@ func TestProvinceStaffAllocatesAYearsTargetAcrossCommunesWithARunningSum(t *test
 // Issue #15: the running sum used to come after all the rows; it stays in sight while the user
 // types into a long list, and the share hint counts the unit's own members.
 func TestRunningSumStaysInViewAlongALongListOfUnits(t *testing.T) {
-	s, base := newTestServer(t)
-	f := newAuthFixture(t, s, base)
+	s, base, f := serverWith(t, newAuthFixture)
 	at(s, "2022-03-01")
 	var last int64
 	for i := range 40 {
@@ -320,9 +296,7 @@ func TestRunningSumStaysInViewAlongALongListOfUnits(t *testing.T) {
 	if err != nil || a.Members <= 0 {
 		t.Fatalf("the province's members: %d, %v", a.Members, err)
 	}
-	b := browsertest.New(t)
-	browserSignIn(t, b, base, "tinh", 360, 740)
-	b.Open(targetURL(base, f.province, "2022"), 360, 740)
+	b := signedInBrowser(t, base, "tinh", targetURL(base, f.province, "2022"), 360, 740)
 	inView := `(r => r.top >= 0 && r.bottom <= innerHeight)(document.querySelector(%q).getBoundingClientRect())`
 	if browsertest.Eval[bool](b, fmt.Sprintf(inView, "tbody tr:last-child")) {
 		t.Fatal("the list fits on one screen: this test proves nothing")

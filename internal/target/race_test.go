@@ -19,11 +19,7 @@ func race(t *testing.T, f fixture, attempt func(db *pgxpool.Pool, i int) error) 
 
 func auditCount(t *testing.T, f fixture, entity string) int {
 	t.Helper()
-	var n int
-	if err := f.db.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE entity = $1`, entity).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return pgtest.Count(t, f.db, `SELECT count(*) FROM audit_log WHERE entity = $1`, entity)
 }
 
 func TestSimultaneousAllocationsFromOneVersionOneWins(t *testing.T) {
