@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -115,15 +117,44 @@ func (b *Browser) Screenshot(name string) string {
 	if err != nil {
 		b.t.Fatalf("browser: screenshot: %v", err)
 	}
+	return b.save(name+".png", png)
+}
+
+// save writes data as name in PTDANG_SCREENSHOTS, or the test's temporary directory, and
+// returns its path.
+func (b *Browser) save(name string, data []byte) string {
+	b.t.Helper()
 	dir := os.Getenv("PTDANG_SCREENSHOTS")
 	if dir == "" {
 		dir = b.t.TempDir()
 	}
-	path := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		b.t.Fatalf("browser: screenshot: %v", err)
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.t.Fatalf("browser: save %s: %v", name, err)
 	}
 	return path
+}
+
+// Media lays the page out for a CSS media type, "print" as when printing; "" for the screen.
+func (b *Browser) Media(media string) {
+	b.t.Helper()
+	b.Do(func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return chromedp.Void{}, err
+	})
+}
+
+// PrintPDF prints the page to PDF with opts, saves it as name.pdf as Screenshot saves a PNG,
+// and returns the file and its path.
+func (b *Browser) PrintPDF(name string, opts ...chromedp.PDFOption) ([]byte, string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(opts...))
+	if err != nil {
+		b.t.Fatalf("browser: print to PDF: %v", err)
+	}
+	return pdf, b.save(name+".pdf", pdf)
 }
 
 // Fill replaces the value of the input or textarea matching css by typing text into it.

@@ -15,6 +15,7 @@ import (
 	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/exchange"
+	"ptdang/internal/format"
 	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 	"ptdang/web"
@@ -85,7 +86,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 	if c.Can(account.ReviewReports) && d.Unit.ID != dashboard.Nation {
 		links.Incomplete = fmt.Sprintf("/reports/status?unit=%d&year=%d&quarter=%d", d.Unit.ID, d.Reporting.Year, d.Reporting.Quarter)
 	}
-	s.render(w, r, http.StatusOK, web.Dashboard(c.page("Chỉ số", "dashboard"), web.NewDashboardView(d, tables, links)))
+	v := web.NewDashboardView(d, tables, links)
+	v.PrintedText = format.Date(s.today())
+	s.render(w, r, http.StatusOK, web.Dashboard(c.page("Chỉ số", "dashboard"), v))
 }
 
 // dashboardAbove is the dashboard one level up, if the caller may open it: the unit's parent's,

@@ -43,7 +43,7 @@ func canonical(t *testing.T, text string, vietnamese bool) string {
 }
 
 var (
-	pageSection = regexp.MustCompile(`(?s)<section class="dashboard-section">.*?</section>`)
+	pageSection = regexp.MustCompile(`(?s)<details class="fold dashboard-section[^"]*".*?</details>`)
 	pageRow     = regexp.MustCompile(`(?s)<tr[^>]*>\s*<td>(.*?)</td>(.*?)</tr>`)
 	pageCell    = regexp.MustCompile(`(?s)<td class="num[^"]*"[^>]*>(.*?)</td>`)
 	tags        = regexp.MustCompile(`<[^>]+>`)

@@ -3,35 +3,27 @@ package server
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
-	"ptdang/internal/account"
 	"ptdang/internal/browsertest"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/format"
+	"ptdang/web"
 )
 
 // TestDashboardFirstScreenAnswersWithoutScrolling opens a generated province's dashboard on a
 // phone and on a laptop: the headline figures fit the first screen, the page never scrolls
 // sideways, and the province's coverage on the page is the API's.
 func TestDashboardFirstScreenAnswersWithoutScrolling(t *testing.T) {
-	s := New(generatedProvince(t, 15), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
-	ts := httptest.NewServer(s.Routes())
-	t.Cleanup(ts.Close)
-	s.Now = func() time.Time { return time.Date(2026, 10, 15, 9, 0, 0, 0, time.UTC) }
-	addUser(t, s, "bantochuc", account.SystemAdmin, 0)
+	_, base := provinceServer(t)
 	var api struct {
 		Total struct {
 			Values map[string]any `json:"values"`
 		} `json:"total"`
 	}
-	resp, raw := send(t, signIn(t, ts.URL, "bantochuc"), "GET", ts.URL+"/api/v1/dashboard?year=2026", nil)
+	resp, raw := send(t, signIn(t, base, "bantochuc"), "GET", base+"/api/v1/dashboard?year=2026", nil)
 	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &api) != nil {
 		t.Fatalf("the API: %d %s", resp.StatusCode, raw)
 	}
@@ -44,8 +36,8 @@ func TestDashboardFirstScreenAnswersWithoutScrolling(t *testing.T) {
 		name          string
 		width, height int64
 	}{{"phone", 360, 740}, {"laptop", 1366, 768}} {
-		browserSignIn(t, b, ts.URL, "bantochuc", vp.width, vp.height)
-		b.Open(ts.URL+"/dashboard?year=2026", vp.width, vp.height)
+		browserSignIn(t, b, base, "bantochuc", vp.width, vp.height)
+		b.Open(base+"/dashboard?year=2026", vp.width, vp.height)
 		if got := b.Text("[data-testid=headline-coverage_pct] .value"); got != format.Percent(coverage) {
 			t.Errorf("%s: coverage on the page %q, the API's %v", vp.name, got, coverage)
 		}
@@ -59,6 +51,9 @@ func TestDashboardFirstScreenAnswersWithoutScrolling(t *testing.T) {
 		if n := browsertest.Eval[int](b, `document.querySelectorAll("[data-testid=section-menu] a").length`); n != len(dashboard.Sections)+1 {
 			t.Errorf("%s: the section menu has %d links", vp.name, n)
 		}
+		// On a phone the sections are folded: the menu opens the first table and the charts.
+		b.Click(`[data-testid=section-menu] a[href="#bieu-do"]`)
+		b.Click(`[data-testid=section-menu] a[href="#` + web.DashboardAnchor(0) + `"]`)
 		// The ranking's bars are drawn, a third of the width at least, on a phone too.
 		if w := browsertest.Eval[float64](b, `Math.min(...[...document.querySelectorAll(".chart .bar-svg")].map(e => e.getBoundingClientRect().width))`); w < float64(vp.width)/3 {
 			t.Errorf("%s: the narrowest ranking bar's track is %.0f px wide", vp.name, w)
