@@ -165,6 +165,17 @@ func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year 
 	return (*Cache)(nil).Build(ctx, q, scope, unit, year, asOf)
 }
 
+// start reads unit (in scope; Nation for the whole tree) on asOf, and the generations c
+// checks its rows against: the dashboard of unit for year as of asOf, before its rows.
+func (c *Cache) start(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, generations, error) {
+	u, err := unitOf(ctx, q, scope, unit, asOf)
+	if err != nil {
+		return Dashboard{}, generations{}, err
+	}
+	gens, err := c.generations(ctx, q, unit)
+	return newDashboard(u, year, asOf), gens, err
+}
+
 // newDashboard is the dashboard of u for year as of asOf, before its rows.
 func newDashboard(u org.PartyUnit, year int, asOf time.Time) Dashboard {
 	d := Dashboard{Unit: u, Year: year, AsOf: asOf, Quarters: quartersEnded(year, asOf)}
@@ -187,16 +198,11 @@ func (c *Cache) UnitRow(ctx context.Context, q pg.Querier, scope org.Scope, unit
 	if unit == Nation {
 		return Row{}, apperr.ErrNotFound
 	}
-	u, err := org.GetPartyUnit(ctx, q, scope, unit, asOf)
+	d, gens, err := c.start(ctx, q, scope, unit, year, asOf)
 	if err != nil {
 		return Row{}, err
 	}
-	d := newDashboard(u, year, asOf)
-	gens, err := c.generations(ctx, q, unit)
-	if err != nil {
-		return Row{}, err
-	}
-	rows, err := c.rows(ctx, q, []org.PartyUnit{u}, &d, gens)
+	rows, err := c.rows(ctx, q, []org.PartyUnit{d.Unit}, &d, gens)
 	if err != nil {
 		return Row{}, err
 	}
@@ -208,15 +214,11 @@ func (c *Cache) UnitRow(ctx context.Context, q pg.Querier, scope org.Scope, unit
 // or did not exist on asOf, and Nation for one who does not see the whole tree; any other is
 // the database's.
 func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
-	u, err := unitOf(ctx, q, scope, unit, asOf)
+	d, gens, err := c.start(ctx, q, scope, unit, year, asOf)
 	if err != nil {
 		return Dashboard{}, err
 	}
-	d := newDashboard(u, year, asOf)
-	gens, err := c.generations(ctx, q, unit)
-	if err != nil {
-		return Dashboard{}, err
-	}
+	u := d.Unit
 	// The unit is in scope, so are the units under it: they are listed (and remembered) for all.
 	children, err := c.children(ctx, q, unit, asOf, gens)
 	if err != nil {

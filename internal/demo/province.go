@@ -446,25 +446,26 @@ func (b *builder) hamletFacts(c *commune, word string) org.HamletFacts {
 	size := hamletSizes[word]
 	pop := size[0] + b.rng.IntN(size[1]-size[0]+1)
 	households := int(float64(pop) / (3.4 + 0.8*b.rng.Float64()))
-	var religious, ethnic float64
-	switch {
-	case c.catholic && b.rng.Float64() < 0.75:
-		religious = 0.6 + 0.35*b.rng.Float64()
-	case c.catholic:
-		religious = 0.2 + 0.3*b.rng.Float64()
-	default:
-		religious = 0.02 + 0.33*b.rng.Float64()
-	}
-	switch {
-	case c.ethnic && b.rng.Float64() < 0.5:
-		ethnic = 0.25 + 0.65*b.rng.Float64()
-	case c.ethnic:
-		ethnic = 0.02 + 0.18*b.rng.Float64()
-	default:
-		ethnic = 0.03 * b.rng.Float64()
-	}
+	religious := b.share(c.catholic, 0.75, [3]span{{0.6, 0.35}, {0.2, 0.3}, {0.02, 0.33}})
+	ethnic := b.share(c.ethnic, 0.5, [3]span{{0.25, 0.65}, {0.02, 0.18}, {0, 0.03}})
 	return org.HamletFacts{Population: &pop, Households: &households,
 		ReligiousShare: ptr(round4(religious)), EthnicMinorityShare: ptr(round4(ethnic))}
+}
+
+// span is a range of shares: from its first value, as wide as its second.
+type span [2]float64
+
+// share draws a share from spans: in a commune where the trait is common (in), from the first
+// with probability p and else from the second; elsewhere from the third.
+func (b *builder) share(in bool, p float64, spans [3]span) float64 {
+	s := spans[2]
+	if in {
+		s = spans[1]
+		if b.rng.Float64() < p {
+			s = spans[0]
+		}
+	}
+	return s[0] + s[1]*b.rng.Float64()
 }
 
 // cellSize draws a cell's full members and the date it elected a committee (chi ủy), which
