@@ -48,8 +48,7 @@ func signedOut(t *testing.T, client *http.Client, base string) bool {
 func TestStaffOfOneCommuneCannotTakeOverAccountsHeldAlsoElsewhere(t *testing.T) {
 	s, base, f := serverWith(t, newOrgFixture)
 	other := f.tree.Party(org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc", Kind: org.CommuneCommittee, ParentID: f.province}).ID
-	addUser(t, s, "staff.xa", account.ProvinceStaff, f.commune)
-	staff := signIn(t, base, "staff.xa")
+	staff := signedInUser(t, s, base, "staff.xa", account.ProvinceStaff, f.commune)
 	both := addUser(t, s, "hai.noi", account.CommuneStaff, f.commune)
 	grantMore(t, s, both, account.CommuneStaff, other)
 	root := addUser(t, s, "root2", account.SystemAdmin, 0)
@@ -200,8 +199,7 @@ func TestDisablingEndsSessionsAndReEnablingDoesNotReviveThem(t *testing.T) {
 func TestUnitPickerOffersOnlyPartyUnitsInScope(t *testing.T) {
 	s, base, f := serverWith(t, newOrgFixture)
 	f.tree.Party(org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc", Kind: org.CommuneCommittee, ParentID: f.province})
-	addUser(t, s, "staff.xa", account.ProvinceStaff, f.commune)
-	staff := signIn(t, base, "staff.xa")
+	staff := signedInUser(t, s, base, "staff.xa", account.ProvinceStaff, f.commune)
 
 	for _, page := range []string{"/admin/users/new", "/admin/users/" + itoa(addUser(t, s, "ba.nam", account.Viewer, f.commune))} {
 		_, body := send(t, staff, "GET", base+page, nil)

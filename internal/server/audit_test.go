@@ -13,8 +13,7 @@ import (
 func TestChangeLogSpeaksVietnamese(t *testing.T) {
 	s, base := newTestServer(t)
 	newOrgFixture(t, s, base) // renames the cell TU.X01.A01 from 01/01/2020
-	addUser(t, s, "quantri", account.SystemAdmin, 0)
-	admin := signIn(t, base, "quantri")
+	admin := signedInUser(t, s, base, "quantri", account.SystemAdmin, 0)
 
 	_, page := send(t, admin, "GET", base+"/admin/audit?label=TU.X01.A01", nil)
 	for _, want := range []string{"Đổi tên", "Tổ chức đảng: TU.X01.A01", "<del>Chi bộ ấp Bàu Cạn</del>", "<ins>Chi bộ ấp Bàu Cạn Mới</ins>",

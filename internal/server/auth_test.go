@@ -121,8 +121,7 @@ func newAuthFixture(t *testing.T, s *Server, base string) authFixture {
 	f.otherCommune, f.otherCell = otherCommune.ID, otherCommune.Cell("TU.X02.A01", "Chi bộ ấp Bình Thạnh", 5).ID
 	for role, unit := range map[account.Role]int64{account.SystemAdmin: f.province, account.CommuneStaff: f.commune,
 		account.CellSecretary: f.cell, account.Viewer: f.province} {
-		addUser(t, s, string(role), role, unit)
-		f.clients[string(role)] = signIn(t, base, string(role))
+		f.clients[string(role)] = signedInUser(t, s, base, string(role), role, unit)
 	}
 	f.clients[string(account.ProvinceStaff)] = f.staff
 	f.victim = addUser(t, s, "victim", account.Viewer, f.commune)
@@ -296,7 +295,7 @@ func TestCrossSitePostIsRefused(t *testing.T) {
 	s, base, f := serverWith(t, newOrgFixture)
 	req := formRequest(t, "POST", base+"/org/party/"+itoa(f.cell)+"/rename", url.Values{"name": {"Bị giả mạo"}, "effective": {"2024-05-01"}})
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	resp, _ := do(t, f.staff, req)
+	resp, _ := doRequest(t, f.staff, req)
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-site POST: %d", resp.StatusCode)
 	}

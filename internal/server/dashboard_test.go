@@ -95,8 +95,7 @@ func TestDashboardAndAPIHoldOnlyTheCallersSubtree(t *testing.T) {
 	if resp, _ := send(t, f.staff, "GET", base+"/api/v1/dashboard?year=2026&unit=0", nil); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("province staff asking for the nation: %d", resp.StatusCode)
 	}
-	addUser(t, s, "quocgia", account.SystemAdmin, 0)
-	national := signIn(t, base, "quocgia")
+	national := signedInUser(t, s, base, "quocgia", account.SystemAdmin, 0)
 	resp, raw = send(t, national, "GET", base+"/api/v1/dashboard?year=2026&unit=0", nil)
 	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(raw), &body) != nil || body.Total.Values["admitted"] != float64(8) ||
 		len(body.Rows) != 1 || body.Rows[0].Code != "TU" {

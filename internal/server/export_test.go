@@ -39,9 +39,9 @@ func TestRatingsAndReportsExportsAreWorkbooksOfTheirImports(t *testing.T) {
 // The reports exported for a quarter, imported back on the import page, are left as they are.
 func TestExportedReportsImportBackUnchangedOnThePage(t *testing.T) {
 	s, base, f := serverWith(t, newReportFixture)
-	file := download(t, f.xa, base+"/reports/export.xlsx?year=2026&quarter=1")
+	file := downloadFile(t, f.xa, base+"/reports/export.xlsx?year=2026&quarter=1")
 	for _, dryRun := range []string{"1", ""} {
-		resp, html := upload(t, f.xa, base+"/reports/import", "bao-cao-quy-1-2026.xlsx", file, url.Values{"dry_run": {dryRun}})
+		resp, html := uploadFile(t, f.xa, base+"/reports/import", "bao-cao-quy-1-2026.xlsx", file, url.Values{"dry_run": {dryRun}})
 		if resp.StatusCode != http.StatusOK || !strings.Contains(html, "1 dòng trùng với báo cáo đã gửi") {
 			t.Fatalf("dry run %q: status %d:\n%s", dryRun, resp.StatusCode, html)
 		}

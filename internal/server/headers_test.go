@@ -18,8 +18,7 @@ import (
 
 func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
 	plain, base, f := serverWith(t, newOrgFixture)
-	addUser(t, plain, "xem", account.Viewer, f.province)
-	viewer := signIn(t, base, "xem")
+	viewer := signedInUser(t, plain, base, "xem", account.Viewer, f.province)
 	secure, secureBase := newTestServer(t)
 	secure.HSTS = true // as New sets it with secure cookies; the cookies themselves need HTTPS
 

@@ -97,7 +97,7 @@ func TestNoCSVExportHoldsAFormula(t *testing.T) {
 	// Our own export imports back unchanged: the quotes come off again, and no name changes.
 	for _, table := range []string{"party", "admin", "links"} {
 		_, file := send(t, f.staff, "GET", base+"/org/export/"+table+".csv?date=2024-01-01", nil)
-		resp, html := upload(t, f.staff, base+"/org/import", table+".csv", []byte(file), url.Values{"table": {table}, "dry_run": {"1"}})
+		resp, html := uploadFile(t, f.staff, base+"/org/import", table+".csv", []byte(file), url.Values{"table": {table}, "dry_run": {"1"}})
 		if resp.StatusCode != http.StatusOK || !strings.Contains(html, "không có lỗi") {
 			t.Errorf("%s.csv imported back: %d\n%s", table, resp.StatusCode, html)
 		}
@@ -111,8 +111,7 @@ func TestNoCSVExportHoldsAFormula(t *testing.T) {
 
 func TestHostileInputGetsAVietnameseMessageNeverA500(t *testing.T) {
 	s, base, f := serverWith(t, newReportFixture)
-	addUser(t, s, "quantri", account.SystemAdmin, 0)
-	admin := signIn(t, base, "quantri")
+	admin := signedInUser(t, s, base, "quantri", account.SystemAdmin, 0)
 	q1 := report.Period{Year: 2026, Quarter: 1}
 	form := func(kv ...string) url.Values {
 		v := url.Values{}

@@ -23,7 +23,7 @@ func startRatingsImport(t *testing.T, client *http.Client, base string, file []b
 	t.Helper()
 	c := *client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, _ := upload(t, &c, base+"/quality/import", "xep-loai.csv", file, nil)
+	resp, _ := uploadFile(t, &c, base+"/quality/import", "xep-loai.csv", file, nil)
 	job := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(job, "/imports/") {
 		t.Fatalf("upload: %d, Location %q", resp.StatusCode, job)
@@ -37,7 +37,7 @@ func pollJob(t *testing.T, client *http.Client, url string, cond func(*http.Resp
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		req := formRequest(t, "GET", url, nil)
 		req.Header.Set("HX-Request", "true")
-		if resp, page := do(t, client, req); cond(resp, page) {
+		if resp, page := doRequest(t, client, req); cond(resp, page) {
 			return resp, page
 		}
 	}

@@ -43,8 +43,7 @@ func newOrgFixture(t *testing.T, s *Server, base string) orgFixture {
 		Admin(org.AdminUnitInput{Code: "DN.X01.A01", Name: "Ấp Bàu Cạn", Level: org.Hamlet, LocalWord: "ấp", HamletFacts: org.HamletFacts{Population: &pop}})
 	hamlet.Link(cell, org.OwnCell)
 	f := orgFixture{tree: tree, province: province.ID, commune: commune.ID, cell: cell.ID, hamlet: hamlet.ID}
-	addUser(t, s, "tinh", account.ProvinceStaff, f.province)
-	f.staff = signIn(t, base, "tinh")
+	f.staff = signedInUser(t, s, base, "tinh", account.ProvinceStaff, f.province)
 	return f
 }
 
@@ -139,7 +138,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestImportPageListsEveryProblemAndWritesNothing(t *testing.T) {
 	s, base, f := serverWith(t, newOrgFixture)
-	resp, html := upload(t, f.staff, base+"/org/import", "to-chuc.csv", []byte("Mã,Tên,Cấp tổ chức,Loại hình,Mã cấp trên,Ngày thành lập,Số đảng viên chính thức\n"+
+	resp, html := uploadFile(t, f.staff, base+"/org/import", "to-chuc.csv", []byte("Mã,Tên,Cấp tổ chức,Loại hình,Mã cấp trên,Ngày thành lập,Số đảng viên chính thức\n"+
 		"TU.X01.A05,Chi bộ ấp 5,Chi bộ trực thuộc,\"Xã, phường, đặc khu, thôn, tổ dân phố\",TU.X01,01/01/2024,7\n"+
 		"TU.X01.A06,Chi bộ ấp 6,Chi bộ trực thuộc,\"Xã, phường, đặc khu, thôn, tổ dân phố\",TU.X01,01/01/2024,bảy\n"),
 		url.Values{"table": {"party"}})
@@ -243,8 +242,8 @@ func TestDownloadedStructureFilePassesADryRunUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	file := download(t, f.staff, base+"/org/export.xlsx")
-	resp, html := upload(t, f.staff, base+"/org/import", "co-cau-to-chuc.xlsx", file, url.Values{"dry_run": {"1"}})
+	file := downloadFile(t, f.staff, base+"/org/export.xlsx")
+	resp, html := uploadFile(t, f.staff, base+"/org/import", "co-cau-to-chuc.xlsx", file, url.Values{"dry_run": {"1"}})
 	for _, want := range []string{"không có lỗi", "thêm 0 đơn vị", "sửa 0 đơn vị", "giải thể 0 đơn vị", "giữ nguyên 9 dòng"} {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(html, want) {
 			t.Fatalf("status %d, no %q:\n%s", resp.StatusCode, want, html)
@@ -279,8 +278,7 @@ func TestSearchSaysWhenResultsGoOnAndPages(t *testing.T) {
 // only to whoever may make them.
 func TestViewerSeesOnlyOrgLinksTheyMayOpen(t *testing.T) {
 	s, base, f := serverWith(t, newOrgFixture)
-	addUser(t, s, "xem", account.Viewer, f.province)
-	viewer := signIn(t, base, "xem")
+	viewer := signedInUser(t, s, base, "xem", account.Viewer, f.province)
 	hrefs := regexp.MustCompile(`href="(/org[^"]*)"`)
 	pages := []string{"/org?date=2024-01-01", "/org/party/" + strconv.FormatInt(f.commune, 10) + "?date=2024-01-01",
 		"/org/party/" + strconv.FormatInt(f.cell, 10) + "?date=2024-01-01", "/org/admin/" + strconv.FormatInt(f.hamlet, 10) + "?date=2024-01-01"}

@@ -76,7 +76,7 @@ func TestLockoutAuditAndLogUseTheAddressTheTrustedProxyForwards(t *testing.T) {
 	// A change made through the proxy is audited with the client's address too.
 	req := formRequest(t, "POST", base+"/org/party/"+itoa(f.cell)+"/rename", url.Values{"version": {unitVersion(t, s, f.cell)}, "name": {"Chi bộ ấp Bàu Cạn Xanh"}, "effective": {"2024-05-01"}})
 	req.Header.Set("X-Forwarded-For", "203.0.113.7")
-	do(t, f.staff, req)
+	doRequest(t, f.staff, req)
 	rows, _ = audit.List(t.Context(), s.DB, audit.Filter{All: true, Login: "tinh"})
 	if len(rows) == 0 || rows[0].Action != "rename" || rows[0].Addr != "203.0.113.7" {
 		t.Fatalf("rename audited as %+v, want from 203.0.113.7", rows[0])

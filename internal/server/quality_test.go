@@ -32,7 +32,7 @@ func uploadRatings(t *testing.T, client *http.Client, base, filename string, fil
 	if dryRun {
 		fields.Set("dry_run", "1")
 	}
-	resp, html := upload(t, client, base+"/quality/import", filename, file, fields)
+	resp, html := uploadFile(t, client, base+"/quality/import", filename, file, fields)
 	return resp.StatusCode, html
 }
 

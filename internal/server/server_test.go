@@ -48,7 +48,7 @@ func send(t *testing.T, client *http.Client, method, url string, form url.Values
 	t.Helper()
 	c := *client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return do(t, &c, formRequest(t, method, url, form))
+	return doRequest(t, &c, formRequest(t, method, url, form))
 }
 
 // formRequest is a request to url; form, when not nil, is its body, posted as a form.
@@ -68,8 +68,8 @@ func formRequest(t *testing.T, method, url string, form url.Values) *http.Reques
 	return req
 }
 
-// do sends req with client and returns the response and its body.
-func do(t *testing.T, client *http.Client, req *http.Request) (*http.Response, string) {
+// doRequest sends req with client and returns the response and its body.
+func doRequest(t *testing.T, client *http.Client, req *http.Request) (*http.Response, string) {
 	t.Helper()
 	resp, err := client.Do(req)
 	if err != nil {
@@ -83,9 +83,9 @@ func do(t *testing.T, client *http.Client, req *http.Request) (*http.Response, s
 	return resp, string(b)
 }
 
-// upload posts file, named filename, and fields as a multipart form to url, as client does
+// uploadFile posts file, named filename, and fields as a multipart form to url, as client does
 // (following redirects), and returns the response and its page.
-func upload(t *testing.T, client *http.Client, url, filename string, file []byte, fields url.Values) (*http.Response, string) {
+func uploadFile(t *testing.T, client *http.Client, url, filename string, file []byte, fields url.Values) (*http.Response, string) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -105,13 +105,13 @@ func upload(t *testing.T, client *http.Client, url, filename string, file []byte
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return do(t, client, req)
+	return doRequest(t, client, req)
 }
 
-// download gets url as client does and returns the body; anything but 200 OK fails t.
-func download(t *testing.T, client *http.Client, url string) []byte {
+// downloadFile gets url as client does and returns the body; anything but 200 OK fails t.
+func downloadFile(t *testing.T, client *http.Client, url string) []byte {
 	t.Helper()
-	resp, file := do(t, client, formRequest(t, "GET", url, nil))
+	resp, file := doRequest(t, client, formRequest(t, "GET", url, nil))
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("download %s: %d", url, resp.StatusCode)
 	}
@@ -158,6 +158,13 @@ func addUser(t *testing.T, s *Server, login string, role account.Role, unit int6
 		t.Fatal(err)
 	}
 	return id
+}
+
+// signedInUser adds a user holding role on unit, as addUser does, and returns a client signed in as them.
+func signedInUser(t *testing.T, s *Server, base, login string, role account.Role, unit int64) *http.Client {
+	t.Helper()
+	addUser(t, s, login, role, unit)
+	return signIn(t, base, login)
 }
 
 // signIn returns a client with a cookie jar, signed in as login.

@@ -201,7 +201,7 @@ func TestTargetsExportAndImportThroughThePages(t *testing.T) {
 		if dryRun {
 			fields.Set("dry_run", "1")
 		}
-		resp, html := upload(t, f.staff, base+"/targets/import", "chi-tieu.csv", []byte(file), fields)
+		resp, html := uploadFile(t, f.staff, base+"/targets/import", "chi-tieu.csv", []byte(file), fields)
 		return resp.StatusCode, html
 	}
 	status, html := upload(edited, true)
