@@ -35,6 +35,9 @@ type Column struct {
 	// Percent: the column's numbers are percentages already × 100 (91.58 for 91,58 %). A workbook
 	// holds them as fractions (0.9158) under Excel's percentage format; CSV writes them as they are.
 	Percent bool
+	// Width, in characters, for a column whose values are streamed (Sheet.Stream) and so not
+	// measured; 0 sizes it to its header and held rows.
+	Width int
 }
 
 // Table is the layout of one sheet.

@@ -241,7 +241,7 @@ func fraction(percent float64) float64 {
 func columnWidths(s Sheet) []float64 {
 	widths := make([]float64, len(s.Columns))
 	for i, c := range s.Columns {
-		longest := utf8.RuneCountInString(c.Header)
+		longest := max(utf8.RuneCountInString(c.Header), c.Width)
 		for _, row := range s.Rows {
 			if i < len(row) {
 				text, _ := csvValue(row[i])

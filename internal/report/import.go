@@ -23,7 +23,7 @@ import (
 var FiguresTable = func() exchange.Table {
 	t := exchange.Table{Sheet: "Báo cáo quý", Columns: []exchange.Column{
 		{Key: "cell_code", Header: "Mã chi bộ", Required: true},
-		{Key: "cell_name", Header: "Tên chi bộ (để đối chiếu)"}, // for the person filling the file in; never read
+		{Key: "cell_name", Header: "Tên chi bộ (để đối chiếu)", Width: 32}, // for the person filling the file in; never read
 		{Key: "year", Header: "Năm", Required: true},
 		{Key: "quarter", Header: "Quý", Required: true},
 		{Key: "submitted_on", Header: "Ngày nộp"},

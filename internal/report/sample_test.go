@@ -2,12 +2,14 @@ package report_test
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"testing"
 
 	"ptdang/internal/audit"
 	"ptdang/internal/exchange"
 	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
 	"ptdang/internal/report"
 )
 
@@ -56,4 +58,36 @@ func TestTheImportSampleListsTheCallersCellsAndImportsFilledIn(t *testing.T) {
 	if err != nil || r.State != report.Submitted || r.Figures["opening"] != 21 || r.Figures["closing"] != 22 {
 		t.Fatalf("X.C1 after the import: %s, opening %d, closing %d (%v)", r.State, r.Figures["opening"], r.Figures["closing"], err)
 	}
+}
+
+// BenchmarkImportSample writes the sample file of a large province (20.000 cells) as it is sent,
+// streamed from the database, and, for comparison, from rows held in memory first.
+func BenchmarkImportSample(b *testing.B) {
+	db := pgtest.New(b)
+	province, _ := benchProvince(b, db, 100, 20_000)
+	staff := org.Under(province).As(audit.Actor{Login: "tinh"})
+	b.Run("streamed", func(b *testing.B) {
+		b.ReportAllocs()
+		var file bytes.Buffer
+		for range b.N {
+			file.Reset()
+			if err := exchange.WriteXLSX(&file, report.ImportSample(b.Context(), db, staff, q2)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(file.Len()), "file-bytes")
+	})
+	b.Run("held", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			sheet := report.ImportSample(b.Context(), db, staff, q2)
+			if err := sheet.Stream(func(row []any) error { sheet.Rows = append(sheet.Rows, slices.Clone(row)); return nil }); err != nil {
+				b.Fatal(err)
+			}
+			sheet.Stream = nil
+			if err := exchange.WriteXLSX(io.Discard, sheet); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -44,12 +44,14 @@ func (s *Server) userNew(w http.ResponseWriter, r *http.Request, c caller) {
 // unitOptions answers the unit code pickers: the Party units in the caller's scope whose code or
 // name matches what was typed (accents aside), at most 20.
 func (s *Server) unitOptions(w http.ResponseWriter, r *http.Request, c caller) {
-	hits, err := org.Search(r.Context(), s.DB, c.Scope, r.URL.Query().Get("unit_code"), s.today(), 20)
+	const limit = 20
+	typed := strings.TrimSpace(r.URL.Query().Get("unit_code"))
+	hits, err := org.Search(r.Context(), s.DB, c.Scope, typed, s.today(), limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.UnitOptions(web.PartyUnitOptions(hits)))
+	s.render(w, r, http.StatusOK, web.UnitOptions(web.PartyUnitOptions(hits), typed, len(hits) >= limit))
 }
 
 // userDetail shows one user as the caller sees them.

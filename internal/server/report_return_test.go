@@ -14,6 +14,12 @@ import (
 // the fixture's day is 03/07/2026.
 var q1of2026 = report.Period{Year: 2026, Quarter: 1}
 
+// phoneAndDesktop are the screens a journey is walked on.
+var phoneAndDesktop = []struct {
+	name          string
+	width, height int64
+}{{"phone", 360, 740}, {"desktop", 1366, 768}}
+
 // reportState reads the stored state and version of the cell's Q1/2026 report, and the day its
 // extension runs to ("" without one).
 func reportState(t *testing.T, s *Server, cell int64) (state string, version int, until string) {
@@ -82,10 +88,7 @@ func TestReturningALockedReportWithAnExtensionInTheBrowser(t *testing.T) {
 	f := newReportFixture(t, s, base)
 	path := base + reportHref(f.cell, q1of2026)
 
-	for _, size := range []struct {
-		name          string
-		width, height int64
-	}{{"phone", 360, 740}, {"desktop", 1366, 768}} {
+	for _, size := range phoneAndDesktop {
 		b := browsertest.New(t)
 		browserSignIn(t, b, base, "xa.myan", size.width, size.height)
 		b.Open(path, size.width, size.height)

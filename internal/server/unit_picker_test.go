@@ -17,10 +17,7 @@ func TestTheUnitPickerFindsAUnitTypedWithoutAccents(t *testing.T) {
 	f.tree.Party(org.PartyUnitInput{Code: "TU.X02", Name: "Đảng bộ xã Bình Lộc", Kind: org.CommuneCommittee, ParentID: f.province})
 	user := addUser(t, s, "ba.nam", account.Viewer, f.cell)
 
-	for _, size := range []struct {
-		name          string
-		width, height int64
-	}{{"phone", 360, 740}, {"desktop", 1366, 768}} {
+	for _, size := range phoneAndDesktop {
 		b := browsertest.New(t)
 		browserSignIn(t, b, base, "tinh", size.width, size.height)
 		b.Open(base+"/admin/users/"+itoa(user), size.width, size.height)
