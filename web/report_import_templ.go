@@ -16,9 +16,10 @@ func ReportImportView() ImportView {
 }
 
 // ReportImportCounts are the counts of a figures import.
-func ReportImportCounts(submitted, unchanged int) []string {
+func ReportImportCounts(submitted, unchanged, skipped int) []string {
 	return []string{fmt.Sprintf("gửi %s báo cáo", count(submitted)),
-		fmt.Sprintf("giữ nguyên %s dòng trùng với báo cáo đã gửi", count(unchanged))}
+		fmt.Sprintf("giữ nguyên %s dòng trùng với báo cáo đã gửi", count(unchanged)),
+		fmt.Sprintf("bỏ qua %s dòng chưa điền số liệu", count(skipped))}
 }
 
 func reportImportIntro() templ.Component {
@@ -42,7 +43,7 @@ func reportImportIntro() templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"lead\">Dành cho nơi còn thu báo cáo trên giấy: mỗi dòng là báo cáo một quý của một chi bộ. Báo cáo được kiểm tra như khi chi bộ tự gửi và ghi là xã nhập thay.</p><p data-testid=\"import-rules\">Đúng hạn hay muộn tính theo ngày nhập tệp, không theo cột “Ngày nộp” (cột này chỉ được ghi vào lịch sử báo cáo). Quý chưa kết thúc thì chưa nhập được. Quý đã khóa sổ chỉ Ban Tổ chức Tỉnh ủy nhập được, và được ghi là nộp muộn.</p><p><a href=\"/reports/template.xlsx\" data-testid=\"sample\">Tải tệp mẫu</a>: mỗi chi bộ đồng chí phụ trách một dòng cho quý vừa qua, có sẵn mã, tên chi bộ và số đầu quý (số cuối quý trước); điền các chỉ tiêu, xóa dòng của chi bộ chưa có báo cáo, rồi tải tệp lên. <a href=\"/reports/export.xlsx\" data-testid=\"export\">Tải các báo cáo quý vừa qua đã gửi</a> (nhập lại tệp này không thay đổi gì).</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"lead\">Dành cho nơi còn thu báo cáo trên giấy: mỗi dòng là báo cáo một quý của một chi bộ. Báo cáo được kiểm tra như khi chi bộ tự gửi và ghi là xã nhập thay.</p><p data-testid=\"import-rules\">Đúng hạn hay muộn tính theo ngày nhập tệp, không theo cột “Ngày nộp” (cột này chỉ được ghi vào lịch sử báo cáo). Quý chưa kết thúc thì chưa nhập được. Quý đã khóa sổ chỉ Ban Tổ chức Tỉnh ủy nhập được, và được ghi là nộp muộn.</p><p><a href=\"/reports/template.xlsx\" data-testid=\"sample\">Tải tệp mẫu</a>: mỗi chi bộ đồng chí phụ trách một dòng cho quý vừa qua, có sẵn mã, tên chi bộ và số đầu quý (số cuối quý trước); điền các chỉ tiêu rồi tải tệp lên; dòng nào chưa điền (chỉ có số đầu quý) được bỏ qua. <a href=\"/reports/export.xlsx\" data-testid=\"export\">Tải các báo cáo quý vừa qua đã gửi</a> (nhập lại tệp này không thay đổi gì).</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

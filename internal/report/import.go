@@ -49,6 +49,7 @@ type ImportResult struct {
 	exchange.Outcome
 	Submitted int
 	Unchanged int // rows equal to a report already submitted or approved
+	Skipped   int // rows left as the sample gave them: no figure typed (ImportSample)
 }
 
 // ImportBudget is how long an import may take, its transaction included: past it the import
@@ -86,7 +87,7 @@ func ImportFigures(ctx context.Context, db pg.Beginner, scope org.Scope, r io.Re
 	var res ImportResult
 	im := exchange.Import{Tables: []exchange.Table{FiguresTable}, MaxBytes: org.MaxImportBytes, Budget: importBudget,
 		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, p *exchange.Progress) (err error) {
-			res.Submitted, res.Unchanged, err = importRows(ctx, tx, scope, tables[0], historic, today, p)
+			res.Submitted, res.Unchanged, res.Skipped, err = importRows(ctx, tx, scope, tables[0], historic, today, p)
 			return err
 		}}
 	return exchange.RunInto(ctx, db, im, r, filename, dryRun, &res)
@@ -111,12 +112,18 @@ type cellPeriod struct {
 }
 
 // importRows checks every row and, when none has a problem, writes them all; it returns how
-// many reports it submitted and how many rows equal a report already submitted or approved (as
-// an export of it does), which are left alone. Problems are left on the rows, in the words and
+// many reports it submitted, how many rows equal a report already submitted or approved (as
+// an export of it does), which are left alone, and how many rows of the sample nobody filled
+// in, which are skipped. Problems are left on the rows, in the words and
 // on the columns the form uses.
-func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchange.Row, historic bool, today time.Time, p *exchange.Progress) (submitted, unchanged int, err error) {
+func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchange.Row, historic bool, today time.Time, p *exchange.Progress) (submitted, unchanged, skipped int, err error) {
 	items := make([]*importItem, 0, len(rows))
 	for _, row := range rows {
+		if unfilled(row) {
+			skipped++
+			p.Checked(1)
+			continue
+		}
 		if it := parseImportRow(row, today); it != nil {
 			items = append(items, it)
 		} else {
@@ -125,7 +132,7 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 	}
 	found, err := readImportReports(ctx, tx, scope, items)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	// In file order, as if each row were submitted in turn: a row sees what the rows above it
 	// stored (a second row for the same report finds it submitted, a quarter opens on the
@@ -204,7 +211,7 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 	}
 	for _, row := range rows {
 		if len(row.Problems()) > 0 {
-			return 0, 0, nil // nothing will be written: no need to try
+			return 0, 0, 0, nil // nothing will be written: no need to try
 		}
 	}
 	if testHook != nil {
@@ -212,9 +219,20 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 	}
 	p.Writing()
 	if err := writeImport(ctx, tx, scope, writes); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	return len(writes), unchanged, nil
+	return len(writes), unchanged, skipped, nil
+}
+
+// unfilled tells a row of the sample that nobody filled in: every figure but the opening the
+// sample wrote is empty. A row with any figure typed, even 0, is read as a report.
+func unfilled(row *exchange.Row) bool {
+	for _, f := range Fields {
+		if f.Key != "opening" && row.Text(f.Key) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // parseImportRow reads a row's period, paper date and figures, leaving problems on the row; it

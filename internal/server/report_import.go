@@ -24,7 +24,7 @@ func (s *Server) reportImport(w http.ResponseWriter, r *http.Request, c caller) 
 	s.startImport(w, r, c, func() (importPage, error) { return reportImports, nil },
 		func(ctx context.Context, file io.Reader, name string, dryRun bool, _ url.Values) (*web.ImportResult, error) {
 			res, err := report.ImportFigures(ctx, s.DB, c.Scope, file, name, dryRun, c.Can(account.AcceptReports), s.today())
-			return &web.ImportResult{Counts: web.ReportImportCounts(res.Submitted, res.Unchanged), Problems: problemRows(res.Problems)}, err
+			return &web.ImportResult{Counts: web.ReportImportCounts(res.Submitted, res.Unchanged, res.Skipped), Problems: problemRows(res.Problems)}, err
 		})
 }
 
