@@ -486,7 +486,7 @@ func figuresColumns() (inner, stock, outer []string) {
 		inner = append(inner, expr+" AS "+name)
 		outer = append(outer, fmt.Sprintf("round(sum(c.%s * c.share))::int", name))
 	}
-	add("last_year", "sum(admitted) FILTER (WHERE year = $3 - 1)")
+	add("last_year", "sum(admitted) FILTER (WHERE year = $3 - 1 AND quarter <= $4)") // the same period
 	add("at_start", "sum(opening) FILTER (WHERE year = $3 AND quarter = 1)")
 	for _, k := range SumKeys {
 		add("s_"+k, fmt.Sprintf("sum(%s) FILTER (WHERE year = $3)", k))
@@ -533,7 +533,8 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 			CROSS JOIN LATERAL (
 				SELECT count(*) AS reports, bool_or(congress_held > 0 AND year = $3) AS held, `+strings.Join(inner, ", ")+`
 				FROM quarterly_report
-				WHERE cell_id = o.cell_id AND year IN ($3, $3 - 1) AND quarter <= $4 AND state <> 'draft'
+				-- Last year whole: its quarters are drawn in the trend; the same period is filtered above.
+				WHERE cell_id = o.cell_id AND (year = $3 - 1 OR (year = $3 AND quarter <= $4)) AND state <> 'draft'
 			) a
 			LEFT JOIN LATERAL (
 				SELECT `+strings.Join(stock, ", ")+`

@@ -318,3 +318,21 @@ func TestCongressProgressSeed(t *testing.T) {
 		t.Fatalf("congress progress %d / %d = %s", d.Total.CongressHeld, d.Total.CongressDue, format.Percent(d.Total.CongressProgress()))
 	}
 }
+
+// Issue #15: the trend draws last year whole (a finished year does not drop to 0 at Q4), while
+// "cùng kỳ năm trước" stays the same period: the quarters ended this year.
+func TestLastYearIsWholeInTheTrendAndTheSamePeriodInTheComparison(t *testing.T) {
+	db := pgtest.New(t)
+	importStructure(t, db, 1, 1, "01/01/2017")
+	cells := []string{"TU.X1.A0001"}
+	importYear(t, db, 2018, cells, 10, 4, 20) // 3, 3, 2, 2 a quarter
+	importYear(t, db, 2019, cells, 4, 4, 30)
+	d := build(t, db, "TU", 2019, day("2019-10-15")) // Q3 ended
+	if d.Total.LastYearByQuarter != [4]int{3, 3, 2, 2} {
+		t.Errorf("last year by quarter %v, want [3 3 2 2]", d.Total.LastYearByQuarter)
+	}
+	if d.Total.AdmittedLastYear != 8 || d.Total.AdmittedByQuarter != [4]int{1, 1, 1, 0} || d.Total.Admitted != 3 {
+		t.Errorf("same period last year %d (want 8), this year %v = %d (want [1 1 1 0] = 3)",
+			d.Total.AdmittedLastYear, d.Total.AdmittedByQuarter, d.Total.Admitted)
+	}
+}
