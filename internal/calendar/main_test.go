@@ -1,0 +1,10 @@
+package calendar
+
+import (
+	"os"
+	"testing"
+
+	"ptdang/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
