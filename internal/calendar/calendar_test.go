@@ -1,0 +1,153 @@
+package calendar
+
+import (
+	"testing"
+	"time"
+)
+
+func TestStatutoryDaysOffAndDaysInLieu(t *testing.T) {
+	c := New(nil)
+	for _, tc := range []struct {
+		day     string
+		working bool
+		why     string
+	}{
+		{"2026-01-01", false, "Tết Dương lịch"},
+		{"2026-01-02", true, ""},
+		{"2026-02-13", true, ""},                            // Friday before Tết
+		{"2026-02-16", false, "Tết Âm lịch (ngày cuối năm)"}, // 29 tháng Chạp, the lunar year's last day
+		{"2026-02-17", false, "Tết Âm lịch (mùng 1)"},
+		{"2026-02-20", false, "Tết Âm lịch (mùng 4)"},
+		{"2026-02-21", false, "Thứ Bảy"},
+		{"2026-02-23", true, ""},
+		{"2026-04-26", false, "Giỗ Tổ Hùng Vương (10/3 âm lịch)"},           // a Sunday…
+		{"2026-04-27", false, "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)"}, // …so Monday off in lieu
+		{"2026-04-30", false, "Ngày Chiến thắng"},
+		{"2026-05-01", false, "Ngày Quốc tế Lao động"},
+		{"2026-09-01", false, "Quốc khánh (ngày liền kề)"},
+		{"2026-09-02", false, "Quốc khánh"},
+		{"2026-09-03", true, ""},
+		// 2022: 30/04 and 01/05 on Saturday and Sunday, Monday and Tuesday off in lieu, as announced.
+		{"2022-05-02", false, "Nghỉ bù Ngày Chiến thắng"},
+		{"2022-05-03", false, "Nghỉ bù Ngày Quốc tế Lao động"},
+		{"2022-05-04", true, ""},
+		// 2021: 02/09 a Thursday, paired with Friday 03/09 as the Prime Minister decided.
+		{"2021-09-01", true, ""},
+		{"2021-09-03", false, "Quốc khánh (ngày liền kề)"},
+		// 2023: 02/09 a Saturday: Friday 01/09 and Monday 04/09 in lieu, as announced.
+		{"2023-09-01", false, "Quốc khánh (ngày liền kề)"},
+		{"2023-09-04", false, "Nghỉ bù Quốc khánh"},
+		// 2023: Tết's five days from Saturday 21/01: two weekend days, so Thursday and Friday in lieu.
+		{"2023-01-26", false, "Nghỉ bù Tết Âm lịch (ngày cuối năm)"},
+		{"2023-01-27", false, "Nghỉ bù Tết Âm lịch (mùng 1)"},
+		{"2023-01-30", true, ""},
+	} {
+		d := day(tc.day)
+		if got := c.IsWorkingDay(d); got != tc.working {
+			t.Errorf("%s: working %v, want %v", tc.day, got, tc.working)
+		}
+		if got := c.Describe(d); got != tc.why {
+			t.Errorf("%s: %q, want %q", tc.day, got, tc.why)
+		}
+	}
+}
+
+func TestAddWorkingDays(t *testing.T) {
+	// 2025: the government moved Friday 02/05 off and Saturday 26/04 to work, joining 30/04 and
+	// 01/05 to the weekend (announced in 2025; docs/calendar.md).
+	swap2025 := []Exception{
+		{Day: day("2025-05-02"), Kind: DayOff, Note: "Nghỉ hoán đổi"},
+		{Day: day("2025-04-26"), Kind: WorkingDay, Note: "Làm bù cho thứ Sáu 02/05"},
+	}
+	for _, tc := range []struct {
+		name       string
+		exceptions []Exception
+		start      string
+		n          int
+		want       string
+	}{
+		// A cell resolution on Thursday 15/01/2026; the decision is due within 60 working days.
+		// By hand: 16/01 and 19–30/01 make 11; February gives 2–13/02 and 23–27/02, 15, Tết
+		// taking 16–20/02 (total 26); March 2–31 gives 22 (48); April 1–3 (51), 6–10 (56),
+		// 13–16 (60): Thursday 16/04/2026. Without Tết it would be 09/04.
+		{"60 days across Tết 2026", nil, "2026-01-15", 60, "2026-04-16"},
+		{"across Hùng Kings' day in lieu", nil, "2026-04-24", 1, "2026-04-28"},
+		{"across 30/04 and 01/05", nil, "2026-04-29", 1, "2026-05-04"},
+		{"2025 without the swap", nil, "2025-04-29", 1, "2025-05-02"},
+		{"2025 with the extra day off", swap2025, "2025-04-29", 1, "2025-05-05"},
+		{"2025 make-up Saturday counts", swap2025, "2025-04-25", 1, "2025-04-26"},
+		{"start on a day off is not counted", nil, "2026-02-17", 1, "2026-02-23"},
+		{"across the new year", nil, "2025-12-30", 2, "2026-01-02"},
+		{"zero", nil, "2026-02-17", 0, "2026-02-17"},
+		{"backwards across Tết", nil, "2026-02-23", -1, "2026-02-13"},
+		{"backwards across the new year", nil, "2026-01-05", -2, "2025-12-31"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(tc.exceptions)
+			got := c.AddWorkingDays(day(tc.start), tc.n)
+			if !got.Equal(day(tc.want)) {
+				t.Fatalf("AddWorkingDays(%s, %d) = %s, want %s", tc.start, tc.n, got.Format(time.DateOnly), tc.want)
+			}
+			if back := c.WorkingDaysBetween(day(tc.start), got); back != tc.n && c.IsWorkingDay(day(tc.start)) {
+				t.Fatalf("WorkingDaysBetween(%s, %s) = %d, want %d", tc.start, tc.want, back, tc.n)
+			}
+		})
+	}
+}
+
+// WorkingDaysBetween and AddWorkingDays agree, and agree with counting day by day, wherever one
+// starts: forward from any day, backward from a working day.
+func TestWorkingDaysBetweenCountsDayByDay(t *testing.T) {
+	c := New([]Exception{{Day: day("2025-05-02"), Kind: DayOff}, {Day: day("2025-04-26"), Kind: WorkingDay}})
+	start := day("2024-12-20")
+	count := 0
+	for d := start.AddDate(0, 0, 1); d.Before(day("2027-01-10")); d = d.AddDate(0, 0, 1) {
+		if c.IsWorkingDay(d) {
+			count++
+			if got := c.AddWorkingDays(start, count); !got.Equal(d) {
+				t.Fatalf("AddWorkingDays(%s, %d) = %s, want %s", start.Format(time.DateOnly), count, got.Format(time.DateOnly), d.Format(time.DateOnly))
+			}
+			if got := c.AddWorkingDays(d, -count); !got.Equal(c.AddWorkingDays(start, 0)) && c.IsWorkingDay(start) {
+				t.Fatalf("AddWorkingDays(%s, %d) = %s", d.Format(time.DateOnly), -count, got.Format(time.DateOnly))
+			}
+		}
+		if got := c.WorkingDaysBetween(start, d); got != count {
+			t.Fatalf("WorkingDaysBetween(%s, %s) = %d, want %d", start.Format(time.DateOnly), d.Format(time.DateOnly), got, count)
+		}
+		if got := c.WorkingDaysBetween(d, start); got != -count {
+			t.Fatalf("WorkingDaysBetween(%s, %s) = %d, want %d", d.Format(time.DateOnly), start.Format(time.DateOnly), got, -count)
+		}
+	}
+	// 2025 by the rules and the swap: 261 weekdays less 1/1, Tết 28–31/01 and Monday 03/02 in
+	// lieu of Saturday 01/02, 07/04, 30/04, 01/05, 01–02/09 (11 days); the swap takes 02/05 and
+	// gives 26/04: 250.
+	if got := c.WorkingDaysBetween(day("2024-12-31"), day("2025-12-31")); got != 250 {
+		t.Errorf("working days in 2025: %d", got)
+	}
+}
+
+// A deadline list of thousands of files asks the calendar thousands of times: each answer is a
+// table look-up once the year is built.
+func BenchmarkAddWorkingDays(b *testing.B) {
+	c := New(nil)
+	starts := make([]time.Time, 5000)
+	for i := range starts {
+		starts[i] = day("2024-01-01").AddDate(0, 0, i%1000)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		c.AddWorkingDays(starts[i%len(starts)], 60)
+	}
+}
+
+func BenchmarkWorkingDaysBetween(b *testing.B) {
+	c := New(nil)
+	starts := make([]time.Time, 5000)
+	for i := range starts {
+		starts[i] = day("2024-01-01").AddDate(0, 0, i%1000)
+	}
+	end := day("2026-12-07")
+	for i := 0; b.Loop(); i++ {
+		c.WorkingDaysBetween(starts[i%len(starts)], end)
+	}
+}
