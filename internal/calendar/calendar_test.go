@@ -14,13 +14,13 @@ func TestStatutoryDaysOffAndDaysInLieu(t *testing.T) {
 	}{
 		{"2026-01-01", false, "Tết Dương lịch"},
 		{"2026-01-02", true, ""},
-		{"2026-02-13", true, ""},                            // Friday before Tết
+		{"2026-02-13", true, ""},                             // Friday before Tết
 		{"2026-02-16", false, "Tết Âm lịch (ngày cuối năm)"}, // 29 tháng Chạp, the lunar year's last day
 		{"2026-02-17", false, "Tết Âm lịch (mùng 1)"},
 		{"2026-02-20", false, "Tết Âm lịch (mùng 4)"},
 		{"2026-02-21", false, "Thứ Bảy"},
 		{"2026-02-23", true, ""},
-		{"2026-04-26", false, "Giỗ Tổ Hùng Vương (10/3 âm lịch)"},           // a Sunday…
+		{"2026-04-26", false, "Giỗ Tổ Hùng Vương (10/3 âm lịch)"},         // a Sunday…
 		{"2026-04-27", false, "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)"}, // …so Monday off in lieu
 		{"2026-04-30", false, "Ngày Chiến thắng"},
 		{"2026-05-01", false, "Ngày Quốc tế Lao động"},

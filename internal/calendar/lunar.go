@@ -46,7 +46,7 @@ func newMoonAt(k int) float64 {
 	t2, t3 := t*t, t*t*t
 	mean := 2415020.75933 + synodicMonth*float64(k) + 0.0001178*t2 - 0.000000155*t3 +
 		0.00033*math.Sin((166.56+132.87*t-0.009173*t2)*radian)
-	sun := (359.2242 + 29.10535608*float64(k) - 0.0000333*t2 - 0.00000347*t3) * radian  // Sun's mean anomaly
+	sun := (359.2242 + 29.10535608*float64(k) - 0.0000333*t2 - 0.00000347*t3) * radian   // Sun's mean anomaly
 	moon := (306.0253 + 385.81691806*float64(k) + 0.0107306*t2 + 0.00001236*t3) * radian // Moon's mean anomaly
 	lat := (21.2964 + 390.67050646*float64(k) - 0.0016528*t2 - 0.00000239*t3) * radian   // Moon's argument of latitude
 	terms := []struct{ coef, arg float64 }{
@@ -161,7 +161,7 @@ func lunarMonths(y int) []LunarMonth {
 func LunarYear(y int) []LunarMonth {
 	var months []LunarMonth
 	started := false
-	for _, m := range append(lunarMonths(y), lunarMonths(y + 1)...) {
+	for _, m := range append(lunarMonths(y), lunarMonths(y+1)...) {
 		if m.Number == 1 && !m.Leap {
 			if started {
 				break
