@@ -37,6 +37,7 @@ Usage:
                                    measuring into an empty database (docs/performance.md)
   ptdang reorg rename|move|merge|split ...   record a reorganisation ('ptdang reorg' for details)
   ptdang user add|password ...     accounts ('ptdang user' for details)
+  ptdang calendar list|add|remove ...   days off and make-up working days ('ptdang calendar')
   ptdang import [-dry-run] [-table party|admin|links] FILE   import the structure (docs/import.md)
   ptdang localdb [-owner] start|stop|url   the private PostgreSQL cluster of 'make run' (-dir .data);
                                    prints the server's URL, or with -owner the migrations' URL
@@ -66,7 +67,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "demo", "gen", "reorg", "import", "user":
+	case "serve", "migrate", "demo", "gen", "reorg", "import", "user", "calendar":
 	default:
 		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
 	}
@@ -101,6 +102,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return importStructure(ctx, db, imp, fs.Args(), stdout)
 	case "user":
 		return userCommand(ctx, db, fs.Args(), stdout)
+	case "calendar":
+		return calendarCommand(ctx, db, fs.Args(), stdout)
 	case "gen":
 		// gen switches the dashboards' triggers off for its load and analyses the tables after:
 		// both are the owner's rights.
