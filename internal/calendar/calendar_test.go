@@ -37,7 +37,13 @@ func TestStatutoryDaysOffAndDaysInLieu(t *testing.T) {
 		// 2023: 02/09 a Saturday: Friday 01/09 and Monday 04/09 in lieu, as announced.
 		{"2023-09-01", false, "Quốc khánh (ngày liền kề)"},
 		{"2023-09-04", false, "Nghỉ bù Quốc khánh"},
-		// 2023: Tết's five days from Saturday 21/01: two weekend days, so Thursday and Friday in lieu.
+		// 2023: Hùng Kings' day on Saturday 29/04 and 30/04 a Sunday: Tuesday 02/05 and Wednesday
+		// 03/05 in lieu, 29/04–03/05 off as announced.
+		{"2023-05-02", false, "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)"},
+		{"2023-05-03", false, "Nghỉ bù Ngày Chiến thắng"},
+		{"2023-05-04", true, ""},
+		// 2023 by the rules alone: Tết's five days from Saturday 21/01 hold two weekend days, so
+		// Thursday and Friday in lieu (the decision of that year differed: an exception).
 		{"2023-01-26", false, "Nghỉ bù Tết Âm lịch (ngày cuối năm)"},
 		{"2023-01-27", false, "Nghỉ bù Tết Âm lịch (mùng 1)"},
 		{"2023-01-30", true, ""},
@@ -53,11 +59,11 @@ func TestStatutoryDaysOffAndDaysInLieu(t *testing.T) {
 }
 
 func TestAddWorkingDays(t *testing.T) {
-	// 2025: the government moved Friday 02/05 off and Saturday 26/04 to work, joining 30/04 and
-	// 01/05 to the weekend (announced in 2025; docs/calendar.md).
-	swap2025 := []Exception{
-		{Day: day("2025-05-02"), Kind: DayOff, Note: "Nghỉ hoán đổi"},
-		{Day: day("2025-04-26"), Kind: WorkingDay, Note: "Làm bù cho thứ Sáu 02/05"},
+	// 2024: the Prime Minister moved Monday 29/04 off and Saturday 04/05 to work, joining 30/04
+	// and 01/05 to the weekend: 27/04–01/05 off (docs/calendar.md).
+	swap2024 := []Exception{
+		{Day: day("2024-04-29"), Kind: DayOff, Note: "Nghỉ hoán đổi dịp 30/4 – 1/5"},
+		{Day: day("2024-05-04"), Kind: WorkingDay, Note: "Làm bù cho thứ Hai 29/04"},
 	}
 	for _, tc := range []struct {
 		name       string
@@ -73,9 +79,10 @@ func TestAddWorkingDays(t *testing.T) {
 		{"60 days across Tết 2026", nil, "2026-01-15", 60, "2026-04-16"},
 		{"across Hùng Kings' day in lieu", nil, "2026-04-24", 1, "2026-04-28"},
 		{"across 30/04 and 01/05", nil, "2026-04-29", 1, "2026-05-04"},
-		{"2025 without the swap", nil, "2025-04-29", 1, "2025-05-02"},
-		{"2025 with the extra day off", swap2025, "2025-04-29", 1, "2025-05-05"},
-		{"2025 make-up Saturday counts", swap2025, "2025-04-25", 1, "2025-04-26"},
+		{"2024 without the swap", nil, "2024-04-26", 1, "2024-04-29"},
+		{"2024 with the extra day off", swap2024, "2024-04-26", 1, "2024-05-02"},
+		{"2024 make-up Saturday counts", swap2024, "2024-05-03", 1, "2024-05-04"},
+		{"2024 make-up Saturday, backwards", swap2024, "2024-05-06", -1, "2024-05-04"},
 		{"start on a day off is not counted", nil, "2026-02-17", 1, "2026-02-23"},
 		{"across the new year", nil, "2025-12-30", 2, "2026-01-02"},
 		{"zero", nil, "2026-02-17", 0, "2026-02-17"},
@@ -98,10 +105,10 @@ func TestAddWorkingDays(t *testing.T) {
 // WorkingDaysBetween and AddWorkingDays agree, and agree with counting day by day, wherever one
 // starts: forward from any day, backward from a working day.
 func TestWorkingDaysBetweenCountsDayByDay(t *testing.T) {
-	c := New([]Exception{{Day: day("2025-05-02"), Kind: DayOff}, {Day: day("2025-04-26"), Kind: WorkingDay}})
-	start := day("2024-12-20")
+	c := New([]Exception{{Day: day("2024-04-29"), Kind: DayOff}, {Day: day("2024-05-04"), Kind: WorkingDay}})
+	start := day("2023-12-20")
 	count := 0
-	for d := start.AddDate(0, 0, 1); d.Before(day("2027-01-10")); d = d.AddDate(0, 0, 1) {
+	for d := start.AddDate(0, 0, 1); d.Before(day("2026-01-10")); d = d.AddDate(0, 0, 1) {
 		if c.IsWorkingDay(d) {
 			count++
 			if got := c.AddWorkingDays(start, count); !got.Equal(d) {
@@ -118,11 +125,12 @@ func TestWorkingDaysBetweenCountsDayByDay(t *testing.T) {
 			t.Fatalf("WorkingDaysBetween(%s, %s) = %d, want %d", d.Format(time.DateOnly), start.Format(time.DateOnly), got, -count)
 		}
 	}
-	// 2025 by the rules and the swap: 261 weekdays less 1/1, Tết 28–31/01 and Monday 03/02 in
-	// lieu of Saturday 01/02, 07/04, 30/04, 01/05, 01–02/09 (11 days); the swap takes 02/05 and
-	// gives 26/04: 250.
-	if got := c.WorkingDaysBetween(day("2024-12-31"), day("2025-12-31")); got != 250 {
-		t.Errorf("working days in 2025: %d", got)
+	// 2024 by the rules and the swap: 262 weekdays less 01/01; Tết from Friday 09/02 (the
+	// year's last day) to Tuesday 13/02, with Wednesday 14/02 and Thursday 15/02 in lieu of
+	// Saturday 10/02 and Sunday 11/02; 18/04; 30/04; 01/05; 02/09 and Tuesday 03/09 in lieu of
+	// Sunday 01/09 (11 days); the swap takes 29/04 and gives 04/05: 251.
+	if got := c.WorkingDaysBetween(day("2023-12-31"), day("2024-12-31")); got != 251 {
+		t.Errorf("working days in 2024: %d, want 251", got)
 	}
 }
 
