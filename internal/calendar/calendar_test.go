@@ -42,8 +42,8 @@ func TestStatutoryDaysOffAndDaysInLieu(t *testing.T) {
 		{"2023-05-02", false, "Nghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)"},
 		{"2023-05-03", false, "Nghỉ bù Ngày Chiến thắng"},
 		{"2023-05-04", true, ""},
-		// 2023 by the rules alone: Tết's five days from Saturday 21/01 hold two weekend days, so
-		// Thursday and Friday in lieu (the decision of that year differed: an exception).
+		// 2023: Tết's five days from Saturday 21/01 hold two weekend days, so Thursday and Friday
+		// in lieu: 21–27/01, as publicholidays.vn lists the holiday.
 		{"2023-01-26", false, "Nghỉ bù Tết Âm lịch (ngày cuối năm)"},
 		{"2023-01-27", false, "Nghỉ bù Tết Âm lịch (mùng 1)"},
 		{"2023-01-30", true, ""},
@@ -54,6 +54,33 @@ func TestStatutoryDaysOffAndDaysInLieu(t *testing.T) {
 		}
 		if got := c.Describe(d); got != tc.why {
 			t.Errorf("%s: %q, want %q", tc.day, got, tc.why)
+		}
+	}
+}
+
+// The rules give the Tết breaks the Prime Minister decided in these years, as publicholidays.vn
+// lists them (the last day of the year and four of the new, with days in lieu). Other years
+// (2017, 2018, 2020, 2021) took two days of the old year and three of the new: exceptions.
+func TestTetBreaksOfRecentYears(t *testing.T) {
+	c := New(nil)
+	for _, span := range [][2]string{
+		{"2019-02-04", "2019-02-08"},
+		{"2022-01-31", "2022-02-04"},
+		{"2023-01-21", "2023-01-27"},
+		{"2024-02-09", "2024-02-15"},
+		{"2026-02-16", "2026-02-20"},
+	} {
+		first, last := day(span[0]), day(span[1])
+		for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+			if c.IsWorkingDay(d) {
+				t.Errorf("Tết break %s–%s: %s is a working day", span[0], span[1], d.Format(time.DateOnly))
+			}
+		}
+		if !c.IsWorkingDay(first.AddDate(0, 0, -1)) && !weekend(first.AddDate(0, 0, -1)) {
+			t.Errorf("Tết break %s–%s starts earlier", span[0], span[1])
+		}
+		if !c.IsWorkingDay(last.AddDate(0, 0, 1)) && !weekend(last.AddDate(0, 0, 1)) {
+			t.Errorf("Tết break %s–%s ends later", span[0], span[1])
 		}
 	}
 }
