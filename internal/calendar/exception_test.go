@@ -3,22 +3,17 @@ package calendar_test
 import (
 	"errors"
 	"testing"
-	"time"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
 	"ptdang/internal/calendar"
 	"ptdang/internal/org"
+	"ptdang/internal/orgtest"
 	"ptdang/internal/pgtest"
 )
 
-func day(s string) time.Time {
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+// day is the date written yyyy-mm-dd.
+var day = orgtest.Day
 
 var admin = org.Everything().As(audit.Actor{Login: "quantri", Addr: "10.0.0.1"})
 

@@ -3,15 +3,12 @@ package calendar
 import (
 	"testing"
 	"time"
+
+	"ptdang/internal/orgtest"
 )
 
-func day(s string) time.Time {
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+// day is the date written yyyy-mm-dd.
+var day = orgtest.Day
 
 // The first day of the lunar year in Vietnam, from published calendars (docs/calendar.md lists
 // the sources). 1968, 1985, 2007 and 2030 are years in which Vietnam's Tết differs from
