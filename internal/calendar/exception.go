@@ -19,7 +19,7 @@ import (
 // Load returns the calendar with every announced exception stored. It returns only database
 // errors.
 func Load(ctx context.Context, q pg.Querier) (*Calendar, error) {
-	es, err := listExceptions(ctx, q, FirstYear-1000, LastYear+1000)
+	es, err := listExceptions(ctx, q, `TRUE`)
 	if err != nil {
 		return nil, err
 	}
@@ -29,13 +29,14 @@ func Load(ctx context.Context, q pg.Querier) (*Calendar, error) {
 // Exceptions lists the exceptions stored for year, in date order. It returns only database
 // errors.
 func Exceptions(ctx context.Context, q pg.Querier, year int) ([]Exception, error) {
-	return listExceptions(ctx, q, year, year)
+	return listExceptions(ctx, q, `day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)`, year)
 }
 
-func listExceptions(ctx context.Context, q pg.Querier, from, to int) ([]Exception, error) {
+// listExceptions reads the exceptions that where (a constant of this file) keeps, by day.
+func listExceptions(ctx context.Context, q pg.Querier, where string, args ...any) ([]Exception, error) {
 	rows, err := q.Query(ctx, `
 		SELECT day, kind, note, created_by_login, created_at FROM calendar_exception
-		WHERE day >= make_date($1, 1, 1) AND day < make_date($2 + 1, 1, 1) ORDER BY day`, from, to)
+		WHERE `+where+` ORDER BY day`, args...)
 	if err != nil {
 		return nil, err
 	}
