@@ -105,8 +105,8 @@ type Exception struct {
 	At time.Time
 }
 
-// The years whose tables a Calendar keeps once computed; days outside them are computed on
-// every call (the lunar computation is sound well beyond them).
+// The years whose tables a Calendar keeps once computed, and in which exceptions may be stored;
+// a day outside them has its year's table computed again on every call.
 const (
 	FirstYear = 1900
 	LastYear  = 2199
@@ -144,7 +144,7 @@ func (c *Calendar) year(y int) *yearTable {
 		return t
 	}
 	t := c.buildYear(y)
-	slot.Store(t) // two first callers build the same table; either may stay
+	slot.Store(t) // two first callers build equal tables; either may stay
 	return t
 }
 
@@ -180,8 +180,8 @@ func (c *Calendar) IsWorkingDay(d time.Time) bool {
 
 // AddWorkingDays is the day on which a period of n working days that starts on the civil date
 // of start ends: the n-th working day after start, start itself not counted, whether or not it
-// is a working day (Civil Code 2015, art. 147(1): a period counted in days starts on the day
-// after the event). With n < 0 it is the |n|-th working day before start; with n = 0, start.
+// is a working day (Civil Code 2015, art. 147(2)–(3): a period counted in days starts on the
+// day after the event). With n < 0 it is the |n|-th working day before start; with n = 0, start.
 // The result is at midnight UTC.
 func (c *Calendar) AddWorkingDays(start time.Time, n int) time.Time {
 	y := start.Year()
