@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"sync"
 	"testing"
 	"time"
 )
@@ -184,5 +185,23 @@ func BenchmarkWorkingDaysBetween(b *testing.B) {
 	end := day("2026-12-07")
 	for i := 0; b.Loop(); i++ {
 		c.WorkingDaysBetween(starts[i%len(starts)], end)
+	}
+}
+
+// One calendar serves a whole request's goroutines: the first callers of a year build its
+// table at once and all get the same answers (run with -race).
+func TestCalendarIsSafeForConcurrentUse(t *testing.T) {
+	c := New(nil)
+	want := New(nil).AddWorkingDays(day("2026-01-15"), 60)
+	var wg sync.WaitGroup
+	got := make([]time.Time, 8)
+	for i := range got {
+		wg.Go(func() { got[i] = c.AddWorkingDays(day("2026-01-15"), 60) })
+	}
+	wg.Wait()
+	for i, g := range got {
+		if !g.Equal(want) {
+			t.Fatalf("goroutine %d: %s, want %s", i, g.Format(time.DateOnly), want.Format(time.DateOnly))
+		}
 	}
 }
