@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,24 @@ func TestTetFallsOnThePublishedDay(t *testing.T) {
 	} {
 		if got := Tet(year); !got.Equal(day(want)) {
 			t.Errorf("Tết %d: %s, want %s", year, got.Format(time.DateOnly), want)
+		}
+	}
+}
+
+// excelnotes.com's list of Tết 2028–2049, which follows the Chinese dates: ours agree every year
+// but 2030, when the new moon of 2 February falls before midnight at UTC+7 and after it at UTC+8.
+func TestTetAgreesWithAPublishedListSave2030(t *testing.T) {
+	list := "2028-01-26 2029-02-13 2030-02-03 2031-01-23 2032-02-11 2033-01-31 2034-02-19 2035-02-08 " +
+		"2036-01-28 2037-02-15 2038-02-04 2039-01-24 2040-02-12 2041-02-01 2042-01-22 2043-02-10 " +
+		"2044-01-30 2045-02-17 2046-02-06 2047-01-26 2048-02-14 2049-02-02"
+	for _, s := range strings.Fields(list) {
+		listed := day(s)
+		got := Tet(listed.Year())
+		if listed.Year() == 2030 {
+			listed = listed.AddDate(0, 0, -1)
+		}
+		if !got.Equal(listed) {
+			t.Errorf("Tết %d: %s, the list has %s", listed.Year(), got.Format(time.DateOnly), s)
 		}
 	}
 }
