@@ -25,7 +25,7 @@ var actionLabels = map[string]string{
 	"report_save": "Lưu nháp báo cáo", "report_submit": "Gửi báo cáo", "report_return": "Trả lại báo cáo",
 	"report_approve": "Duyệt báo cáo", "report_accept": "Tỉnh tiếp nhận báo cáo", "report_request_reopen": "Xin mở lại báo cáo",
 	"report_reopen": "Mở lại báo cáo", "report_import": "Nhập báo cáo từ tệp", "report_exception": "Gia hạn nhập báo cáo",
-	"report_settings": "Đặt thời hạn báo cáo",
+	"report_settings": "Đặt thời hạn báo cáo", "delete": "Xóa",
 }
 
 // entityLabels name what an entry changed.
@@ -33,7 +33,7 @@ var entityLabels = map[string]string{
 	"party_unit": "Tổ chức đảng", "admin_unit": "Đơn vị hành chính", "hamlet_link": "Chi bộ phụ trách thôn, tổ dân phố",
 	"user": "Tài khoản", "quarterly_report": "Báo cáo quý", "quality_rating": "Xếp loại chất lượng",
 	"admission_target": "Chỉ tiêu kết nạp", "target_setting": "Quy định giao chỉ tiêu", "target_year": "Mốc chỉ tiêu trong năm",
-	"report_setting": "Thời hạn báo cáo",
+	"report_setting": "Thời hạn báo cáo", "calendar_exception": "Ngày nghỉ, ngày làm bù do Chính phủ công bố",
 }
 
 // fieldLabels name the keys of the values the packages record; a package may name its own
@@ -50,6 +50,7 @@ var fieldLabels = map[string]string{
 	"own_rating": "Chi bộ được xếp loại", "exempt": "Miễn đánh giá", "unsatisfactory_two_years": "Không hoàn thành nhiệm vụ hai năm liền",
 	"strict": "Tổng giao phải bằng chỉ tiêu", "thresholds": "Ngưỡng đánh giá", "lock_date": "Ngày khóa", "milestones": "Mốc tiến độ",
 	"value": "Giá trị", "DeadlineDays": "Hạn nộp (ngày sau cuối quý)", "GraceDays": "Khóa sổ (ngày sau hạn)", "TwoStep": "Tỉnh tiếp nhận sau khi xã duyệt",
+	"day_kind": "Loại ngày", "note": "Ghi chú",
 }
 
 // ActionLabel is the Vietnamese name of action; an action it does not know is shown as it is.

@@ -77,7 +77,7 @@ func AddException(ctx context.Context, db pg.Beginner, by org.Scope, e Exception
 			return apperr.Refuse(apperr.ErrConflict, fmt.Sprintf("Ngày %s đã có trong danh sách ngày nghỉ, ngày làm bù: xóa mục cũ trước khi nhập lại.", dateText(e.Day)))
 		}
 		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "create", Entity: "calendar_exception",
-			Label: e.Day.Format(time.DateOnly), New: map[string]any{"kind": e.Kind, "note": e.Note}})
+			Label: e.Day.Format(time.DateOnly), New: map[string]any{"day_kind": e.Kind.Label(), "note": e.Note}})
 	})
 }
 
@@ -123,7 +123,7 @@ func RemoveException(ctx context.Context, db pg.Beginner, by org.Scope, day time
 			return err
 		}
 		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "delete", Entity: "calendar_exception",
-			Label: day.Format(time.DateOnly), Old: map[string]any{"kind": old.Kind, "note": old.Note}})
+			Label: day.Format(time.DateOnly), Old: map[string]any{"day_kind": old.Kind.Label(), "note": old.Note}})
 	})
 }
 
