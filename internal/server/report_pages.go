@@ -260,7 +260,7 @@ func (s *Server) reportAutosave(w http.ResponseWriter, r *http.Request, c caller
 	if err == nil {
 		rep, err = report.SaveDraft(r.Context(), s.DB, c.Scope, cell, p, entry, s.today())
 	}
-	pr, known := problemOf(err)
+	pr, known := apperr.ProblemOf(err)
 	switch {
 	case known && pr.Status == http.StatusNotFound:
 		s.notFound(w, r)
