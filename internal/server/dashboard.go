@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/a-h/templ"
 
 	"ptdang/internal/account"
-	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
@@ -21,47 +19,12 @@ import (
 	"ptdang/web"
 )
 
-// dashboardParams reads unit, year and date; the unit defaults to the caller's first grant. A
-// malformed unit is ErrNotFound.
-func (s *Server) dashboardParams(r *http.Request, c caller) (unit int64, year int, asOf time.Time, err error) {
-	q := r.URL.Query()
-	asOf = s.asOf(r)
-	year = asOf.Year()
-	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 2000 && y <= 2100 {
-		year = y
-		if q.Get("date") == "" || asOf.Year() != y {
-			if asOf = time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC); s.today().Before(asOf) {
-				asOf = s.today()
-			}
-		}
-	}
-	switch {
-	case q.Get("unit") != "": // unit=0 is the nation (dashboard.Nation)
-		if unit, err = strconv.ParseInt(q.Get("unit"), 10, 64); err != nil {
-			err = apperr.ErrNotFound
-		}
-		return unit, year, asOf, err
-	case !c.Scope.All():
-		unit, err = s.homeUnit(r, c, account.ReadStructure)
-		return unit, year, asOf, err
-	}
-	// One who sees everything lands on the nation, unless the tree has a single top.
-	tops, err := org.PartyChildren(r.Context(), s.ReadDB, c.Scope, 0, asOf)
-	switch {
-	case err != nil:
-		return 0, 0, asOf, err
-	case len(tops) == 0:
-		return 0, 0, asOf, apperr.ErrNotFound
-	case len(tops) > 1:
-		return dashboard.Nation, year, asOf, nil
-	}
-	return tops[0].ID, year, asOf, nil
-}
-
-// buildDashboard is the dashboard the request asks for. Errors: those of dashboardParams and
-// of dashboard.Cache.Build (ErrNotFound out of scope).
+// buildDashboard is the dashboard the request asks for (dashboard.Choose). Errors: those of
+// dashboard.Choose and of dashboard.Cache.Build (ErrNotFound out of scope).
 func (s *Server) buildDashboard(r *http.Request, c caller) (dashboard.Dashboard, error) {
-	unit, year, asOf, err := s.dashboardParams(r, c)
+	q := r.URL.Query()
+	unit, year, asOf, err := dashboard.Choose(r.Context(), s.ReadDB, c.Scope, dashboard.Query{Unit: q.Get("unit"), Year: q.Get("year"), Date: q.Get("date")},
+		s.today(), func() (int64, error) { return s.homeUnit(r, c, account.ReadStructure) })
 	if err != nil {
 		return dashboard.Dashboard{}, err
 	}
