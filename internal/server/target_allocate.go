@@ -1,9 +1,8 @@
 package server
 
 import (
+	"maps"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"ptdang/internal/account"
 	"ptdang/internal/org"
@@ -34,7 +33,7 @@ func (s *Server) targetSave(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fail(w, r, err)
 		return
 	}
-	g := allocationGrid(f, unit, year)
+	g := target.ReadGrid(unit, year, maps.Keys(f.values), f.text)
 	if err = f.inv.Err(); err == nil {
 		err = target.SaveGrid(r.Context(), s.DB, c.Scope, g, s.today())
 	}
@@ -50,21 +49,6 @@ func (s *Server) targetSave(w http.ResponseWriter, r *http.Request, c caller) {
 		}
 	}
 	s.showAllocation(w, r, c, c.Scope, unit, year, &g, f, status, msg)
-}
-
-// allocationGrid reads the allocation page as typed: an entry for the unit's own target
-// ("total") and for each unit below ("u" and its id) whose number field was sent.
-func allocationGrid(f *form, unit int64, year int) target.Grid {
-	g := target.Grid{Unit: unit, Year: year, Basis: target.Basis(f.text("basis")), Reason: f.text("reason"),
-		Preview: f.text("action") == "preview", Entries: map[string]target.Typed{}}
-	for key := range f.values {
-		id, isUnit := strings.CutPrefix(key, "u")
-		if _, err := strconv.ParseInt(id, 10, 64); key == "total" || isUnit && err == nil {
-			g.Entries[key] = target.Typed{Number: f.text(key), Share: f.text(key + "_share"),
-				Base: f.text(key + "_base"), Version: f.text(key + "_version")}
-		}
-	}
-	return g
 }
 
 // showAllocation renders the allocation page of unit and year, the rights of manage on it;

@@ -2,8 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
 	"ptdang/internal/target"
 	"ptdang/web"
@@ -47,28 +45,15 @@ func (s *Server) targetSettingsSave(w http.ResponseWriter, r *http.Request, c ca
 	s.showSettings(w, r, c, unit, year, f, status, msg)
 }
 
-// settingsInput reads the rules form; malformed numbers are field errors on f.
+// settingsInput reads the rules form (target.ReadSettings); malformed numbers and dates are
+// field errors on f.
 func settingsInput(f *form) target.SettingsInput {
-	in := target.SettingsInput{Strict: f.text("strict") != "", LockDate: f.optDate("lock_date"), Profile: target.Profile{3: 100}}
-	in.Thresholds.Ahead = f.decimal("ahead", "Nhập số điểm phần trăm, ví dụ 5.")
-	in.Thresholds.OnTrack = f.decimal("on_track", "Nhập số điểm phần trăm, ví dụ 5.")
-	in.Thresholds.Behind = f.decimal("behind", "Nhập số điểm phần trăm, ví dụ 15.")
-	for i, name := range web.MilestoneFields {
-		in.Profile[i] = f.decimal(name, "Nhập phần trăm chỉ tiêu, ví dụ 25.")
+	in, errs := target.ReadSettings(f.text, web.MilestoneFields)
+	in.LockDate = f.optDate("lock_date")
+	for k, msg := range errs {
+		f.inv.Add(k, msg)
 	}
-	in.Version, _ = strconv.Atoi(f.text("version"))
-	in.YearVersion, _ = strconv.Atoi(f.text("year_version"))
 	return in
-}
-
-// decimal reads "5", "2,5" or "2.5 %"; anything else is msg on its field.
-func (f *form) decimal(name, msg string) float64 {
-	t := strings.TrimSpace(strings.TrimSuffix(f.text(name), "%"))
-	x, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
-	if err != nil {
-		f.inv.Add(name, msg)
-	}
-	return x
 }
 
 // showSettings renders the province's rules for unit and year; after a failed save (f not nil)
