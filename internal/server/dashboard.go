@@ -14,7 +14,6 @@ import (
 	"ptdang/internal/dashboard"
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
-	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 	"ptdang/web"
 )
@@ -94,28 +93,19 @@ func (s *Server) dashboardTables(ctx context.Context, d dashboard.Dashboard) (te
 	return templ.Raw(html), nil
 }
 
-func (s *Server) dashboardXLSX(w http.ResponseWriter, r *http.Request, c caller) {
-	d, err := s.buildDashboard(r, c)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// dashboardFile is the dashboard as a workbook, or as CSV its section ?section= (from 0).
+func (s *Server) dashboardFile(ext string) export {
+	return func(r *http.Request, c caller) (string, []exchange.Sheet, error) {
+		d, err := s.buildDashboard(r, c)
+		switch {
+		case err != nil:
+			return "", nil, err
+		case ext != "csv":
+			return d.Filename(ext), d.Sheets(), nil
+		}
+		section, _ := strconv.Atoi(r.URL.Query().Get("section"))
+		return d.Filename(ext), []exchange.Sheet{d.Sheet(section)}, nil
 	}
-	s.sendXLSX(w, r, d.Filename("xlsx"), d.Sheets()...)
-}
-
-// dashboardCSV writes one section (the "section" parameter, from 0) of the dashboard.
-func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request, c caller) {
-	section, _ := strconv.Atoi(r.URL.Query().Get("section"))
-	d, err := s.buildDashboard(r, c)
-	var buf bytes.Buffer
-	if err == nil {
-		err = exchange.WriteCSV(&buf, d.Sheet(section))
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	httpx.SendFile(w, "text/csv; charset=utf-8", d.Filename("csv"), buf.Bytes())
 }
 
 func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, c caller) {

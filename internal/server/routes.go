@@ -63,8 +63,8 @@ func (s *Server) can(p account.Permission) func(callerHandler) http.HandlerFunc 
 func (s *Server) dashboardRoutes(r chi.Router) {
 	read := s.can(account.ReadStructure)
 	r.Get("/dashboard", read(s.dashboardPage))
-	r.Get("/dashboard.xlsx", read(s.dashboardXLSX))
-	r.Get("/dashboard.csv", read(s.dashboardCSV))
+	r.Get("/dashboard.xlsx", read(s.download(s.dashboardFile("xlsx"))))
+	r.Get("/dashboard.csv", read(s.download(s.dashboardFile("csv"))))
 	r.Get("/dashboard/trend.svg", read(s.dashboardTrend))
 	r.Get("/api/v1/dashboard", read(s.dashboardAPI))
 }
