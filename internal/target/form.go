@@ -1,9 +1,14 @@
 package target
 
 import (
+	"context"
 	"iter"
 	"strconv"
 	"strings"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/org"
+	"ptdang/internal/pg"
 )
 
 // ReadSettings reads the rules form, value giving each field's text: the thresholds in
@@ -46,4 +51,32 @@ func ReadGrid(unit int64, year int, fields iter.Seq[string], value func(field st
 		}
 	}
 	return g
+}
+
+// UnitYear reads the unit and year a targets address names, as typed. A missing year is
+// thisYear; a missing unit is TopUnit's, unless required. A malformed or out-of-range value is
+// apperr.ErrNotFound, but when lenient (a page rather than a save) a malformed year is thisYear.
+func UnitYear(ctx context.Context, q pg.Querier, scope org.Scope, unit, year string, thisYear int, required, lenient bool) (int64, int, error) {
+	y := thisYear
+	if t := strings.TrimSpace(year); t != "" {
+		n, err := strconv.Atoi(strings.ReplaceAll(t, ".", ""))
+		switch {
+		case err == nil && ValidYear(n):
+			y = n
+		case !lenient:
+			return 0, 0, apperr.ErrNotFound
+		}
+	}
+	if t := strings.TrimSpace(unit); t != "" {
+		id, err := strconv.ParseInt(t, 10, 64)
+		if err != nil || id <= 0 {
+			return 0, 0, apperr.ErrNotFound
+		}
+		return id, y, nil
+	}
+	if required {
+		return 0, 0, apperr.ErrNotFound
+	}
+	id, err := TopUnit(ctx, q, scope, y)
+	return id, y, err
 }
