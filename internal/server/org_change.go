@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/format"
@@ -158,16 +157,11 @@ func (s *Server) mergeForm(tree org.Tree) callerHandler {
 
 // merge resolves the codes typed in the merge form and merges.
 func (s *Server) merge(r *http.Request, c caller, tree org.Tree, f *form, re org.Reorg) (int64, error) {
-	var preds []int64
-	for _, code := range strings.FieldsFunc(f.text("predecessors"), func(r rune) bool { return strings.ContainsRune("\n\r,; ", r) }) {
-		u, err := org.GetUnitByCode(r.Context(), s.DB, c.Scope, tree, code, re.Effective)
-		if msg := apperr.Message(err); msg != "" {
-			f.inv.Add("predecessors", msg)
-			continue
-		} else if err != nil {
-			return 0, err
-		}
-		preds = append(preds, u.ID)
+	preds, err := org.UnitsByCodes(r.Context(), s.DB, c.Scope, tree, f.text("predecessors"), "predecessors", re.Effective)
+	if msg := apperr.Field(err, "predecessors"); msg != "" {
+		f.inv.Add("predecessors", msg)
+	} else if err != nil {
+		return 0, err
 	}
 	parent := s.unitByCode(r, c.Scope, tree, f, "parent_code", cmp.Or(re.Effective, s.today()))
 	if err := f.inv.Err(); err != nil {

@@ -140,13 +140,13 @@ func (s *Server) adminRoutes(r chi.Router) {
 // parameters (unit, year) so that every page of a unit and year links to the others alike.
 func (s *Server) targetRoutes(r chi.Router) {
 	read, targets := s.can(account.ReadStructure), s.can(account.ManageTargets)
-	r.Get("/targets", read(s.targetPage))
-	r.Post("/targets", targets(s.targetSave))
+	r.Get("/targets", read(s.targetGet(s.showAllocation)))
+	r.Post("/targets", targets(s.targetPost("/targets", s.saveAllocation, s.showAllocation)))
 	r.Get("/targets/export.xlsx", read(s.download(s.targetExport)))
 	r.Get("/targets/export.csv", read(s.download(s.targetExport)))
 	both(r, "/targets/import", targets(s.importer(s.targetImports, s.targetImport)))
-	r.Get("/targets/settings", targets(s.targetSettingsPage))
-	r.Post("/targets/settings", targets(s.targetSettingsSave))
+	r.Get("/targets/settings", targets(s.targetGet(s.showSettings)))
+	r.Post("/targets/settings", targets(s.targetPost("/targets/settings", s.saveSettings, s.showSettings)))
 }
 
 // unitChanges routes the pages both trees share.
