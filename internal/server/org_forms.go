@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/web"
 )
@@ -109,7 +110,7 @@ var partyForm = unitForm{
 
 func partyInput(f *form) org.PartyUnitInput {
 	return org.PartyUnitInput{Name: f.text("name"), Kind: org.Kind(f.text("kind")), OrgType: org.OrgType(f.text("org_type")),
-		FullMembers: f.int("full_members"), CommitteeSince: f.optDate("committee_since"), TermMonths: f.int("term_months")}
+		FullMembers: f.int("full_members"), CommitteeSince: opt(f, "committee_since", format.ReadDate), TermMonths: f.int("term_months")}
 }
 
 var adminForm = unitForm{
@@ -135,6 +136,6 @@ var adminForm = unitForm{
 func adminInput(f *form) org.AdminUnitInput {
 	return org.AdminUnitInput{Code: f.text("code"), Name: f.text("name"), Level: org.Level(f.text("level")),
 		LocalWord: f.text("local_word"), From: f.date("from"),
-		HamletFacts: org.HamletFacts{Population: f.optInt("population"), Households: f.optInt("households"),
+		HamletFacts: org.HamletFacts{Population: opt(f, "population", format.ReadInt), Households: opt(f, "households", format.ReadInt),
 			ReligiousShare: f.optPercent("religious_share"), EthnicMinorityShare: f.optPercent("ethnic_minority_share")}}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"ptdang/internal/format"
 	"ptdang/internal/target"
 	"ptdang/web"
 )
@@ -10,7 +11,7 @@ import (
 // saveSettings saves the province's rules (target.ReadSettings reads the form).
 func (s *Server) saveSettings(r *http.Request, c caller, f *form, unit int64, year int) (bool, error) {
 	in, errs := target.ReadSettings(f.text, web.MilestoneFields)
-	in.LockDate = f.optDate("lock_date")
+	in.LockDate = opt(f, "lock_date", format.ReadDate)
 	for k, msg := range errs {
 		f.inv.Add(k, msg)
 	}
