@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"maps"
 	"net/http"
-	"strconv"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/format"
@@ -116,27 +115,11 @@ func splitChange(tree org.Tree) change {
 		// A successor's own fields come back unnumbered: show them with the first part.
 		aliases: map[string]string{"code": "code_1", "name": "name_1", "successors": "share_1", "predecessors": "effective"},
 		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
-			re, parts := reorg(f), splitPartsOf(f)
+			parts, errs := org.ReadParts(f.text, splitParts)
+			re := reorg(f)
+			f.addAll(errs)
 			return func() error { _, err := org.SplitInto(r.Context(), s.DB, c.Scope, tree, re, u.ID, parts); return err }
 		}}
-}
-
-// splitPartsOf reads the successors filled in the split form.
-func splitPartsOf(f *form) []org.NewPart {
-	var parts []org.NewPart
-	for i := 1; i <= splitParts; i++ {
-		n := strconv.Itoa(i)
-		if f.text("code_"+n) == "" && f.text("name_"+n) == "" {
-			continue
-		}
-		share := f.optPercent("share_" + n)
-		if share == nil {
-			f.inv.Add("share_"+n, "Nhập tỷ lệ phần trăm số liệu đơn vị này nhận.")
-			continue
-		}
-		parts = append(parts, org.NewPart{Code: f.text("code_" + n), Name: f.text("name_" + n), Share: *share})
-	}
-	return parts
 }
 
 // --- Merges ---

@@ -89,9 +89,7 @@ func readReportEntry(f *form, c caller, cell int64) report.Entry {
 		}
 	}
 	figs, errs := report.ReadFigures(f.text)
-	for k, msg := range errs {
-		f.inv.Add(k, msg)
-	}
+	f.addAll(errs)
 	return report.Entry{Version: f.int("version"), Figures: figs, OnBehalf: report.OnBehalf(c.User, cell), Confirm: f.text("confirm") != ""}
 }
 

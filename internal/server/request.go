@@ -54,6 +54,14 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (*form, bool)
 
 func (f *form) text(name string) string { return strings.TrimSpace(f.values.Get(name)) }
 
+// addAll adds to f the field messages a domain reader returned (report.ReadFigures,
+// org.ReadParts, target.ReadSettings).
+func (f *form) addAll(errs map[string]string) {
+	for k, msg := range errs {
+		f.inv.Add(k, msg)
+	}
+}
+
 // read reads the field name with parse (format.ReadInt, ReadDate, ReadPercent), its message
 // going to f.
 func read[T any](f *form, name string, parse func(string) (T, string)) T {

@@ -12,9 +12,7 @@ import (
 func (s *Server) saveSettings(r *http.Request, c caller, f *form, unit int64, year int) (bool, error) {
 	in, errs := target.ReadSettings(f.text, web.MilestoneFields)
 	in.LockDate = opt(f, "lock_date", format.ReadDate)
-	for k, msg := range errs {
-		f.inv.Add(k, msg)
-	}
+	f.addAll(errs)
 	return true, orFormErr(f, func() error { return target.SetSettings(r.Context(), s.DB, c.Scope, unit, year, in) })
 }
 
