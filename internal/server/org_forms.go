@@ -1,12 +1,10 @@
 package server
 
 import (
-	"cmp"
 	"net/http"
 	"strconv"
 	"time"
 
-	"ptdang/internal/apperr"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/web"
@@ -25,14 +23,7 @@ type unitForm struct {
 // unitByCode resolves the code typed in field into a unit of tree in scope on on. A code that
 // finds none is the field's error (the form keeps what was typed), and 0.
 func (s *Server) unitByCode(r *http.Request, scope org.Scope, tree org.Tree, f *form, field string, on time.Time) int64 {
-	if f.text(field) == "" {
-		return 0
-	}
-	u, err := org.GetUnitByCode(r.Context(), s.DB, scope, tree, f.text(field), on)
-	if err != nil {
-		f.inv.Add(field, cmp.Or(apperr.Message(err), "Không tra được mã này lúc này; xin thử lại sau ít phút."))
-	}
-	return u.ID
+	return org.UnitIDByCode(r.Context(), s.DB, scope, tree, f.text(field), on, field, &f.inv)
 }
 
 // parentAlias shows the domain's parent errors on the field where its code was typed.

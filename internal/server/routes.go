@@ -153,10 +153,10 @@ func (s *Server) targetRoutes(r chi.Router) {
 func (s *Server) unitChanges(r chi.Router, tree org.Tree, read, manage func(callerHandler) http.HandlerFunc) {
 	r.Get("/{id}/children", read(s.orgChildren(tree)))
 	both(r, "/merge", manage(s.mergeForm(tree)))
-	both(r, "/{id}/close", manage(s.changeForm(tree, closeChange(tree))))
+	both(r, "/{id}/close", manage(s.changeForm(tree, closeChange)))
 	both(r, "/{id}/rename", manage(s.changeForm(tree, renameChange(tree))))
-	both(r, "/{id}/move", manage(s.changeForm(tree, moveChange(tree))))
-	both(r, "/{id}/split", manage(s.changeForm(tree, splitChange(tree))))
+	both(r, "/{id}/move", manage(s.changeForm(tree, moveChange)))
+	both(r, "/{id}/split", manage(s.changeForm(tree, splitChange)))
 }
 
 // both routes GET (show the form) and POST (submit it) to one handler.
