@@ -3,6 +3,7 @@ package org
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"time"
 
 	"ptdang/internal/apperr"
@@ -31,22 +32,19 @@ const SplitParts = 4
 // is applied and inv is returned.
 func ApplyChange(ctx context.Context, db pg.DB, scope Scope, tree Tree, kind ChangeKind, unit int64, value func(field string) string, inv *apperr.Invalid) error {
 	read := typedForm{value, inv}
-	reorg := func() Reorg {
-		return Reorg{Effective: read.date("effective"), Note: value("note"), Version: read.int("version")}
-	}
 	var apply func() error
 	switch kind {
 	case CloseChange:
 		on, version := read.date("on"), read.int("version")
 		apply = func() error { return CloseUnit(ctx, db, scope, tree, unit, version, on) }
 	case RenameChange:
-		re, name := reorg(), value("name")
+		re, name := read.reorg(), value("name")
 		apply = func() error { return RenameUnit(ctx, db, scope, tree, re, unit, name) }
 		if tree == AdminTree {
 			apply = func() error { return RenameAdminUnit(ctx, db, scope, re, unit, name, value("local_word")) }
 		}
 	case MoveChange:
-		re := reorg()
+		re := read.reorg()
 		parent := UnitIDByCode(ctx, db, scope, tree, value("parent_code"), re.Effective, "parent_code", inv)
 		read.require("parent_code", "Nhập mã đơn vị cấp trên mới.")
 		apply = func() error { return MoveUnit(ctx, db, scope, tree, re, unit, parent) }
@@ -58,17 +56,47 @@ func ApplyChange(ctx context.Context, db pg.DB, scope Scope, tree Tree, kind Cha
 		}
 		apply = func() error { return SetLink(ctx, db, scope, unit, cell, mode, from) }
 	case SplitChange:
-		re := reorg()
+		re := read.reorg()
 		parts, errs := ReadParts(value, SplitParts)
 		for k, msg := range errs {
 			inv.Add(k, msg)
 		}
 		apply = func() error { _, err := SplitInto(ctx, db, scope, tree, re, unit, parts); return err }
+	default:
+		return fmt.Errorf("org: no change %q", kind)
 	}
 	if err := inv.Err(); err != nil {
 		return err
 	}
 	return apply()
+}
+
+// ApplyMerge reads the merge form of tree, value giving each field's text as typed, and merges:
+// the units whose codes are listed in "predecessors" become one new unit ("code", "name" and the
+// tree's own fields) under the unit of "parent_code" (MergePartyUnits or MergeAdminUnits, whose
+// errors it returns). Messages go to inv as in ApplyChange. It returns the new unit and the day
+// it begins.
+func ApplyMerge(ctx context.Context, db pg.DB, scope Scope, tree Tree, value func(field string) string, today time.Time, inv *apperr.Invalid) (int64, time.Time, error) {
+	re := typedForm{value, inv}.reorg()
+	preds, err := unitsByCodes(ctx, db, scope, tree, value("predecessors"), "predecessors", re.Effective)
+	if msg := apperr.Field(err, "predecessors"); msg != "" {
+		inv.Add("predecessors", msg)
+	} else if err != nil {
+		return 0, re.Effective, err
+	}
+	parent := UnitIDByCode(ctx, db, scope, tree, value("parent_code"), cmp.Or(re.Effective, today), "parent_code", inv)
+	if err := inv.Err(); err != nil {
+		return 0, re.Effective, err
+	}
+	var id int64
+	if tree == PartyTree {
+		id, err = MergePartyUnits(ctx, db, scope, re, preds, PartyUnitInput{Code: value("code"), Name: value("name"),
+			Kind: Kind(value("kind")), OrgType: OrgType(value("org_type")), ParentID: parent, TermMonths: 60})
+	} else {
+		id, err = MergeAdminUnits(ctx, db, scope, re, preds, AdminUnitInput{Code: value("code"), Name: value("name"),
+			Level: Level(value("level")), LocalWord: value("local_word"), ParentID: parent})
+	}
+	return id, re.Effective, err
 }
 
 // UnitIDByCode resolves code, typed into field, into a unit of tree in scope on on: 0 for no
@@ -88,6 +116,11 @@ func UnitIDByCode(ctx context.Context, q pg.Querier, scope Scope, tree Tree, cod
 type typedForm struct {
 	value func(string) string
 	inv   *apperr.Invalid
+}
+
+// reorg reads the date and the decision of a reorganisation, and the version of the unit seen.
+func (t typedForm) reorg() Reorg {
+	return Reorg{Effective: t.date("effective"), Note: t.value("note"), Version: t.int("version")}
 }
 
 func (t typedForm) int(field string) int        { return typedValue(t, field, format.ReadInt) }

@@ -58,3 +58,31 @@ func TestAChangeFormWithAnUnknownCodeOrABadDateChangesNothing(t *testing.T) {
 		t.Fatalf("cell B is still open after closing it on 01/03/2024: %+v %v", closed.Life, err)
 	}
 }
+
+func TestAMergeFormResolvesItsCodesAndRefusesAnUnknownOne(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	typed := map[string]string{"predecessors": "DN-A, DN-B;KHONG-CO", "parent_code": "DN", "effective": "01/07/2025",
+		"code": "DN-AB", "name": "Đảng bộ xã Long Thành", "kind": string(org.CommuneCommittee), "org_type": "territorial"}
+	merge := func() (int64, error) {
+		id, on, err := org.ApplyMerge(ctx, f.db, all, org.PartyTree, func(k string) string { return typed[k] }, day("2026-01-01"), &apperr.Invalid{})
+		if !on.Equal(day("2025-07-01")) {
+			t.Errorf("the merge begins on %v, want 01/07/2025", on)
+		}
+		return id, err
+	}
+	if _, err := merge(); apperr.Field(err, "predecessors") == "" {
+		t.Fatalf("merging an unknown code: %v", err)
+	}
+	if now, err := org.PartyChildren(ctx, f.db, all, f.province, day("2025-07-01")); err != nil || len(now) != 2 {
+		t.Fatalf("a refused merge changed the province: %+v %v", now, err)
+	}
+	typed["predecessors"] = "DN-A\r\nDN-B"
+	merged, err := merge()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now, err := org.PartyChildren(ctx, f.db, all, f.province, day("2025-07-01")); err != nil || len(now) != 1 || now[0].ID != merged {
+		t.Fatalf("province after the merge: %+v %v", now, err)
+	}
+}

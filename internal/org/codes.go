@@ -9,10 +9,10 @@ import (
 	"ptdang/internal/pg"
 )
 
-// UnitsByCodes resolves the codes listed in text (separated by spaces, commas, semicolons or line
+// unitsByCodes resolves the codes listed in text (separated by spaces, commas, semicolons or line
 // breaks) into units of tree in scope on on. The codes that find no unit are *apperr.Invalid on
 // field, with the first one's message; any other error is returned as it is.
-func UnitsByCodes(ctx context.Context, q pg.Querier, scope Scope, tree Tree, text, field string, on time.Time) ([]int64, error) {
+func unitsByCodes(ctx context.Context, q pg.Querier, scope Scope, tree Tree, text, field string, on time.Time) ([]int64, error) {
 	var (
 		ids []int64
 		inv apperr.Invalid

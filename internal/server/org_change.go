@@ -1,11 +1,9 @@
 package server
 
 import (
-	"cmp"
 	"maps"
 	"net/http"
 
-	"ptdang/internal/apperr"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/web"
@@ -67,11 +65,6 @@ func orFormErr(f *form, save func() error) error {
 	return save()
 }
 
-// reorg reads the date and the decision of a reorganisation.
-func reorg(f *form) org.Reorg {
-	return org.Reorg{Effective: f.date("effective"), Note: f.text("note"), Version: f.int("version")}
-}
-
 // --- Merges ---
 
 // mergeForm merges several units of tree into a new one: GET shows the form, POST merges.
@@ -81,31 +74,8 @@ func (s *Server) mergeForm(tree org.Tree) callerHandler {
 			return web.MergeForm(tree, vals, errs, msg)
 		}
 		s.formPage(w, r, c, view, map[string]string{"effective": format.ISODate(s.today())}, func(f *form) (string, error) {
-			re := reorg(f)
-			id, err := s.merge(r, c, tree, f, re)
-			return web.UnitHref(tree, id, re.Effective), err
+			id, on, err := org.ApplyMerge(r.Context(), s.DB, c.Scope, tree, f.text, s.today(), &f.inv)
+			return web.UnitHref(tree, id, on), err
 		}, parentAlias)
 	}
-}
-
-// merge resolves the codes typed in the merge form and merges.
-func (s *Server) merge(r *http.Request, c caller, tree org.Tree, f *form, re org.Reorg) (int64, error) {
-	preds, err := org.UnitsByCodes(r.Context(), s.DB, c.Scope, tree, f.text("predecessors"), "predecessors", re.Effective)
-	if msg := apperr.Field(err, "predecessors"); msg != "" {
-		f.inv.Add("predecessors", msg)
-	} else if err != nil {
-		return 0, err
-	}
-	parent := s.unitByCode(r, c.Scope, tree, f, "parent_code", cmp.Or(re.Effective, s.today()))
-	if err := f.inv.Err(); err != nil {
-		return 0, err
-	}
-	if tree == org.PartyTree {
-		return org.MergePartyUnits(r.Context(), s.DB, c.Scope, re, preds, org.PartyUnitInput{
-			Code: f.text("code"), Name: f.text("name"), Kind: org.Kind(f.text("kind")), OrgType: org.OrgType(f.text("org_type")),
-			ParentID: parent, TermMonths: 60})
-	}
-	return org.MergeAdminUnits(r.Context(), s.DB, c.Scope, re, preds, org.AdminUnitInput{
-		Code: f.text("code"), Name: f.text("name"), Level: org.Level(f.text("level")), LocalWord: f.text("local_word"),
-		ParentID: parent})
 }

@@ -55,7 +55,7 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (*form, bool)
 func (f *form) text(name string) string { return strings.TrimSpace(f.values.Get(name)) }
 
 // addAll adds to f the field messages a domain reader returned (report.ReadFigures,
-// org.ReadParts, target.ReadSettings).
+// target.ReadSettings).
 func (f *form) addAll(errs map[string]string) {
 	for k, msg := range errs {
 		f.inv.Add(k, msg)
