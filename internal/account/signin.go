@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +24,7 @@ var ErrBadCredentials = apperr.Refuse(apperr.ErrForbidden,
 
 // ErrBusy: too many sign-ins already wait for a password check; the caller should ask the user
 // to try again a little later.
-var ErrBusy = errors.New("too many sign-ins waiting")
+var ErrBusy = fmt.Errorf("too many sign-ins waiting: %w", apperr.ErrBusy)
 
 // LockedError: too many failed sign-ins; sign-in is refused until Until.
 type LockedError struct{ Until time.Time }

@@ -2,23 +2,16 @@ package server
 
 import (
 	"net/http"
-	"time"
 
 	"ptdang/internal/audit"
-	"ptdang/internal/format"
 	"ptdang/web"
 )
 
-// auditFilter reads the page's filters, scoped to the caller's subtree.
+// auditFilter reads the page's filters (audit.ParseFilter), scoped to the caller's subtree.
 func (s *Server) auditFilter(r *http.Request, c caller) audit.Filter {
 	q := r.URL.Query()
-	f := audit.Filter{All: c.Scope.All(), Roots: c.Scope.SQLRoots(), Label: q.Get("label"), Login: q.Get("by")}
-	if d, err := format.ParseDate(q.Get("from")); err == nil {
-		f.From = d.Add(-7 * time.Hour) // midnight in Vietnam
-	}
-	if d, err := format.ParseDate(q.Get("to")); err == nil {
-		f.To = d.Add(-7 * time.Hour)
-	}
+	f := audit.ParseFilter(q.Get("label"), q.Get("by"), q.Get("from"), q.Get("to"))
+	f.All, f.Roots = c.Scope.All(), c.Scope.SQLRoots()
 	return f
 }
 

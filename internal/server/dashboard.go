@@ -7,61 +7,23 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/a-h/templ"
 
 	"ptdang/internal/account"
-	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/exchange"
 	"ptdang/internal/format"
-	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 	"ptdang/web"
 )
 
-// dashboardParams reads unit, year and date; the unit defaults to the caller's first grant. A
-// malformed unit is ErrNotFound.
-func (s *Server) dashboardParams(r *http.Request, c caller) (unit int64, year int, asOf time.Time, err error) {
-	q := r.URL.Query()
-	asOf = s.asOf(r)
-	year = asOf.Year()
-	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 2000 && y <= 2100 {
-		year = y
-		if q.Get("date") == "" || asOf.Year() != y {
-			if asOf = time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC); s.today().Before(asOf) {
-				asOf = s.today()
-			}
-		}
-	}
-	switch {
-	case q.Get("unit") != "": // unit=0 is the nation (dashboard.Nation)
-		if unit, err = strconv.ParseInt(q.Get("unit"), 10, 64); err != nil {
-			err = apperr.ErrNotFound
-		}
-		return unit, year, asOf, err
-	case !c.Scope.All():
-		unit, err = s.homeUnit(r, c, account.ReadStructure)
-		return unit, year, asOf, err
-	}
-	// One who sees everything lands on the nation, unless the tree has a single top.
-	tops, err := org.PartyChildren(r.Context(), s.ReadDB, c.Scope, 0, asOf)
-	switch {
-	case err != nil:
-		return 0, 0, asOf, err
-	case len(tops) == 0:
-		return 0, 0, asOf, apperr.ErrNotFound
-	case len(tops) > 1:
-		return dashboard.Nation, year, asOf, nil
-	}
-	return tops[0].ID, year, asOf, nil
-}
-
-// buildDashboard is the dashboard the request asks for. Errors: those of dashboardParams and
-// of dashboard.Cache.Build (ErrNotFound out of scope).
+// buildDashboard is the dashboard the request asks for (dashboard.Choose). Errors: those of
+// dashboard.Choose and of dashboard.Cache.Build (ErrNotFound out of scope).
 func (s *Server) buildDashboard(r *http.Request, c caller) (dashboard.Dashboard, error) {
-	unit, year, asOf, err := s.dashboardParams(r, c)
+	q := r.URL.Query()
+	unit, year, asOf, err := dashboard.Choose(r.Context(), s.ReadDB, c.Scope, dashboard.Query{Unit: q.Get("unit"), Year: q.Get("year"), Date: q.Get("date")},
+		s.today(), func() (int64, error) { return s.homeUnit(r, c, account.ReadStructure) })
 	if err != nil {
 		return dashboard.Dashboard{}, err
 	}
@@ -131,28 +93,19 @@ func (s *Server) dashboardTables(ctx context.Context, d dashboard.Dashboard) (te
 	return templ.Raw(html), nil
 }
 
-func (s *Server) dashboardXLSX(w http.ResponseWriter, r *http.Request, c caller) {
-	d, err := s.buildDashboard(r, c)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// dashboardFile is the dashboard as a workbook, or as CSV its section ?section= (from 0).
+func (s *Server) dashboardFile(ext string) export {
+	return func(r *http.Request, c caller) (string, []exchange.Sheet, error) {
+		d, err := s.buildDashboard(r, c)
+		switch {
+		case err != nil:
+			return "", nil, err
+		case ext != "csv":
+			return d.Filename(ext), d.Sheets(), nil
+		}
+		section, _ := strconv.Atoi(r.URL.Query().Get("section"))
+		return d.Filename(ext), []exchange.Sheet{d.Sheet(section)}, nil
 	}
-	s.sendXLSX(w, r, d.Filename("xlsx"), d.Sheets()...)
-}
-
-// dashboardCSV writes one section (the "section" parameter, from 0) of the dashboard.
-func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request, c caller) {
-	section, _ := strconv.Atoi(r.URL.Query().Get("section"))
-	d, err := s.buildDashboard(r, c)
-	var buf bytes.Buffer
-	if err == nil {
-		err = exchange.WriteCSV(&buf, d.Sheet(section))
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	httpx.SendFile(w, "text/csv; charset=utf-8", d.Filename("csv"), buf.Bytes())
 }
 
 func (s *Server) dashboardAPI(w http.ResponseWriter, r *http.Request, c caller) {

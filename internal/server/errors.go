@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -10,64 +9,14 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/httpx"
 	"ptdang/web"
 )
 
-// problem is what a domain error means to the person who caused it, the same on a page, in an
-// htmx partial and in the API.
-type problem struct {
-	Status   int
-	Heading  string            // for an error page
-	Message  string            // one Vietnamese sentence: what happened and what to do
-	Fields   map[string]string // field → message (apperr.Invalid)
-	Warnings map[string]string // field → unusual value to confirm (apperr.Warnings)
-}
-
-// Default messages; a domain error may carry its own (apperr.Message).
-const (
-	msgFixErrors = "Chưa lưu được: xin sửa các mục được đánh dấu đỏ bên dưới."
-	msgConfirm   = "Có số liệu khác thường (đánh dấu vàng). Xin kiểm tra; nếu đúng, đánh dấu ô xác nhận ở cuối rồi bấm Gửi lần nữa."
-	msgConflict  = "Dữ liệu này vừa được người khác thay đổi. Xin tải lại trang để xem bản mới rồi làm lại."
-	msgForbidden = "Đồng chí không được làm việc này."
-	msgLocked    = "Dữ liệu này đang khóa, không sửa được."
-	msgNotFound  = "Trang này không tồn tại hoặc đồng chí không có quyền xem."
-	msgBusy      = "Đang có quá nhiều người đăng nhập cùng lúc. Xin đợi một lát rồi thử lại sau."
-)
-
-// problemOf is the one mapping from domain errors to status and message. ok is false for an
-// error the user cannot act on: it is logged and answered with a 500.
-func problemOf(err error) (p problem, ok bool) {
-	var (
-		inv   *apperr.Invalid
-		warns apperr.Warnings
-	)
-	msg := apperr.Message(err)
-	or := func(def string) string { return cmp.Or(msg, def) }
-	switch {
-	case errors.As(err, &inv):
-		return problem{Status: http.StatusUnprocessableEntity, Heading: "Dữ liệu chưa hợp lệ", Message: or(msgFixErrors), Fields: inv.Fields}, true
-	case errors.As(err, &warns):
-		return problem{Status: http.StatusUnprocessableEntity, Heading: "Cần xác nhận", Message: or(msgConfirm), Warnings: warns}, true
-	case errors.Is(err, apperr.ErrConflict):
-		return problem{Status: http.StatusConflict, Heading: "Dữ liệu vừa thay đổi", Message: or(msgConflict)}, true
-	case errors.Is(err, apperr.ErrForbidden):
-		return problem{Status: http.StatusForbidden, Heading: "Không được phép", Message: or(msgForbidden)}, true
-	case errors.Is(err, apperr.ErrLocked):
-		return problem{Status: http.StatusConflict, Heading: "Đã khóa", Message: or(msgLocked)}, true
-	case errors.Is(err, apperr.ErrNotFound):
-		return problem{Status: http.StatusNotFound, Heading: "Không tìm thấy trang", Message: msgNotFound}, true
-	case errors.Is(err, account.ErrBusy):
-		return problem{Status: http.StatusServiceUnavailable, Heading: "Hệ thống đang bận", Message: or(msgBusy)}, true
-	}
-	return problem{}, false
-}
-
 // fail answers a request that err stopped with err's page: its problem, or a logged 500.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	p, ok := problemOf(err)
+	p, ok := apperr.ProblemOf(err)
 	if !ok {
 		s.serverError(w, r, err)
 		return
@@ -80,10 +29,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // apiFail is fail for the JSON API: {"error": message, "fields": {...}}.
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
-	p, ok := problemOf(err)
+	p, ok := apperr.ProblemOf(err)
 	if !ok {
 		s.Log.Error("server error", "id", middleware.GetReqID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
-		p = problem{Status: http.StatusInternalServerError, Message: "Hệ thống gặp sự cố khi xử lý yêu cầu này."}
+		p = apperr.Problem{Status: http.StatusInternalServerError, Message: "Hệ thống gặp sự cố khi xử lý yêu cầu này."}
 	}
 	body := map[string]any{"error": p.Message}
 	if len(p.Fields) > 0 {
@@ -158,7 +107,7 @@ func badRequest(msg string) web.ErrorView {
 // join the form's own, and the message and status to show the form again with come back. ok is
 // false for an error the user cannot act on; the caller then answers with s.fail.
 func (f *form) refused(err error) (msg string, status int, ok bool) {
-	p, ok := problemOf(err)
+	p, ok := apperr.ProblemOf(err)
 	if !ok {
 		return "", 0, false
 	}

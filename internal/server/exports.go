@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -85,13 +84,9 @@ func (s *Server) reportExport(r *http.Request, c caller) (string, []exchange.She
 // qualityExport is the ratings of ?year= (default: last year) of the cells in the caller's
 // scope, in the layout the import reads back unchanged.
 func (s *Server) qualityExport(r *http.Request, c caller) (string, []exchange.Sheet, error) {
-	year := s.today().Year() - 1
-	if v := r.URL.Query().Get("year"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < quality.FirstYear || n > quality.LastYear {
-			return "", nil, apperr.ErrNotFound
-		}
-		year = n
+	year, ok := quality.ParseYear(r.URL.Query().Get("year"), s.today().Year()-1)
+	if !ok {
+		return "", nil, apperr.ErrNotFound
 	}
 	sheet, err := quality.Export(r.Context(), s.DB, c.Scope, year)
 	return fmt.Sprintf("xep-loai-chat-luong-%d.xlsx", year), []exchange.Sheet{sheet}, err

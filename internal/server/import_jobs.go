@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"ptdang/internal/account"
 	"ptdang/internal/apperr"
 	"ptdang/internal/exchange"
 	"ptdang/web"
@@ -23,7 +22,7 @@ const (
 )
 
 // errImportsBusy refuses an import while maxRunningImports are running.
-var errImportsBusy = apperr.Refuse(account.ErrBusy, "Hệ thống đang nhập hai tệp khác, chưa nhận thêm được. Xin đợi vài phút rồi tải tệp lên lại.")
+var errImportsBusy = apperr.Refuse(apperr.ErrBusy, "Hệ thống đang nhập hai tệp khác, chưa nhận thêm được. Xin đợi vài phút rồi tải tệp lên lại.")
 
 // importAbout is what an import job is: the page it belongs to and the file it reads.
 type importAbout struct {

@@ -1,26 +1,36 @@
 package server
 
 import (
-	"cmp"
 	"maps"
 	"net/http"
-	"strconv"
-	"strings"
 
-	"ptdang/internal/apperr"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/web"
 )
 
-// change describes one of the dated changes of a unit: close, rename, move, link, split.
+// change is one of the dated changes of a unit (org.ApplyChange): its form, and the form's values
+// before anything is typed.
 type change struct {
+	kind     org.ChangeKind
 	form     func() web.FormView
 	defaults map[string]string
-	// apply reads the form (its own errors go to f) and returns the domain call that performs it.
-	apply func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error
 	// aliases maps the domain's field names to the form fields that feed them.
 	aliases map[string]string
+}
+
+var (
+	closeChange = change{kind: org.CloseChange, form: web.CloseForm, defaults: map[string]string{"on": ""}}
+	moveChange  = change{kind: org.MoveChange, form: web.MoveForm, aliases: parentAlias}
+	linkChange  = change{kind: org.LinkChange, form: web.LinkForm, defaults: map[string]string{"mode": string(org.OwnCell)},
+		aliases: map[string]string{"cell_id": "cell_code", "hamlet_id": "from"}}
+	splitChange = change{kind: org.SplitChange, form: func() web.FormView { return web.SplitForm(org.SplitParts) },
+		// A successor's own fields come back unnumbered: show them with the first part.
+		aliases: map[string]string{"code": "code_1", "name": "name_1", "successors": "share_1", "predecessors": "effective"}}
+)
+
+func renameChange(tree org.Tree) change {
+	return change{kind: org.RenameChange, form: func() web.FormView { return web.RenameForm(tree == org.AdminTree) }}
 }
 
 // changeForm shows the form of ch (GET) and applies it (POST).
@@ -42,7 +52,7 @@ func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
 			return web.ChangeForm(ch.form(), u, s.today(), vals, errs, msg)
 		}
 		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
-			return web.UnitHref(tree, id, s.today()), orFormErr(f, ch.apply(s, r, c, f, u))
+			return web.UnitHref(tree, id, s.today()), org.ApplyChange(r.Context(), s.DB, c.Scope, tree, ch.kind, u.ID, f.text, &f.inv)
 		}, ch.aliases)
 	}
 }
@@ -55,91 +65,6 @@ func orFormErr(f *form, save func() error) error {
 	return save()
 }
 
-// requireText adds msg to field when nothing was typed there.
-func requireText(f *form, field, msg string) {
-	if f.text(field) == "" {
-		f.inv.Add(field, msg)
-	}
-}
-
-// reorg reads the date and the decision of a reorganisation.
-func reorg(f *form) org.Reorg {
-	return org.Reorg{Effective: f.date("effective"), Note: f.text("note"), Version: f.int("version")}
-}
-
-func closeChange(tree org.Tree) change {
-	return change{form: web.CloseForm, defaults: map[string]string{"on": ""},
-		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
-			on, version := f.date("on"), f.int("version")
-			return func() error { return org.CloseUnit(r.Context(), s.DB, c.Scope, tree, u.ID, version, on) }
-		}}
-}
-
-func renameChange(tree org.Tree) change {
-	return change{form: func() web.FormView { return web.RenameForm(tree == org.AdminTree) },
-		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
-			re, name := reorg(f), f.text("name")
-			if tree == org.AdminTree {
-				return func() error {
-					return org.RenameAdminUnit(r.Context(), s.DB, c.Scope, re, u.ID, name, f.text("local_word"))
-				}
-			}
-			return func() error { return org.RenameUnit(r.Context(), s.DB, c.Scope, tree, re, u.ID, name) }
-		}}
-}
-
-func moveChange(tree org.Tree) change {
-	return change{form: web.MoveForm, aliases: parentAlias,
-		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
-			re := reorg(f)
-			parent := s.unitByCode(r, c.Scope, tree, f, "parent_code", re.Effective)
-			requireText(f, "parent_code", "Nhập mã đơn vị cấp trên mới.")
-			return func() error { return org.MoveUnit(r.Context(), s.DB, c.Scope, tree, re, u.ID, parent) }
-		}}
-}
-
-var linkChange = change{form: web.LinkForm, defaults: map[string]string{"mode": string(org.OwnCell)},
-	aliases: map[string]string{"cell_id": "cell_code", "hamlet_id": "from"},
-	apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
-		from, mode, cell := f.date("from"), org.LinkMode(f.text("mode")), int64(0)
-		if mode != "none" {
-			cell = s.unitByCode(r, c.Scope, org.PartyTree, f, "cell_code", from)
-			requireText(f, "cell_code", "Nhập mã chi bộ phụ trách.")
-		}
-		return func() error { return org.SetLink(r.Context(), s.DB, c.Scope, u.ID, cell, mode, from) }
-	}}
-
-// splitParts is how many successors the split form offers.
-const splitParts = 4
-
-func splitChange(tree org.Tree) change {
-	return change{form: func() web.FormView { return web.SplitForm(splitParts) },
-		// A successor's own fields come back unnumbered: show them with the first part.
-		aliases: map[string]string{"code": "code_1", "name": "name_1", "successors": "share_1", "predecessors": "effective"},
-		apply: func(s *Server, r *http.Request, c caller, f *form, u org.Unit) func() error {
-			re, parts := reorg(f), splitPartsOf(f)
-			return func() error { _, err := org.SplitInto(r.Context(), s.DB, c.Scope, tree, re, u.ID, parts); return err }
-		}}
-}
-
-// splitPartsOf reads the successors filled in the split form.
-func splitPartsOf(f *form) []org.NewPart {
-	var parts []org.NewPart
-	for i := 1; i <= splitParts; i++ {
-		n := strconv.Itoa(i)
-		if f.text("code_"+n) == "" && f.text("name_"+n) == "" {
-			continue
-		}
-		share := f.optPercent("share_" + n)
-		if share == nil {
-			f.inv.Add("share_"+n, "Nhập tỷ lệ phần trăm số liệu đơn vị này nhận.")
-			continue
-		}
-		parts = append(parts, org.NewPart{Code: f.text("code_" + n), Name: f.text("name_" + n), Share: *share})
-	}
-	return parts
-}
-
 // --- Merges ---
 
 // mergeForm merges several units of tree into a new one: GET shows the form, POST merges.
@@ -149,36 +74,8 @@ func (s *Server) mergeForm(tree org.Tree) callerHandler {
 			return web.MergeForm(tree, vals, errs, msg)
 		}
 		s.formPage(w, r, c, view, map[string]string{"effective": format.ISODate(s.today())}, func(f *form) (string, error) {
-			re := reorg(f)
-			id, err := s.merge(r, c, tree, f, re)
-			return web.UnitHref(tree, id, re.Effective), err
+			id, on, err := org.ApplyMerge(r.Context(), s.DB, c.Scope, tree, f.text, s.today(), &f.inv)
+			return web.UnitHref(tree, id, on), err
 		}, parentAlias)
 	}
-}
-
-// merge resolves the codes typed in the merge form and merges.
-func (s *Server) merge(r *http.Request, c caller, tree org.Tree, f *form, re org.Reorg) (int64, error) {
-	var preds []int64
-	for _, code := range strings.FieldsFunc(f.text("predecessors"), func(r rune) bool { return strings.ContainsRune("\n\r,; ", r) }) {
-		u, err := org.GetUnitByCode(r.Context(), s.DB, c.Scope, tree, code, re.Effective)
-		if msg := apperr.Message(err); msg != "" {
-			f.inv.Add("predecessors", msg)
-			continue
-		} else if err != nil {
-			return 0, err
-		}
-		preds = append(preds, u.ID)
-	}
-	parent := s.unitByCode(r, c.Scope, tree, f, "parent_code", cmp.Or(re.Effective, s.today()))
-	if err := f.inv.Err(); err != nil {
-		return 0, err
-	}
-	if tree == org.PartyTree {
-		return org.MergePartyUnits(r.Context(), s.DB, c.Scope, re, preds, org.PartyUnitInput{
-			Code: f.text("code"), Name: f.text("name"), Kind: org.Kind(f.text("kind")), OrgType: org.OrgType(f.text("org_type")),
-			ParentID: parent, TermMonths: 60})
-	}
-	return org.MergeAdminUnits(r.Context(), s.DB, c.Scope, re, preds, org.AdminUnitInput{
-		Code: f.text("code"), Name: f.text("name"), Level: org.Level(f.text("level")), LocalWord: f.text("local_word"),
-		ParentID: parent})
 }

@@ -1,12 +1,11 @@
 package server
 
 import (
-	"cmp"
 	"net/http"
 	"strconv"
 	"time"
 
-	"ptdang/internal/apperr"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/web"
 )
@@ -24,14 +23,7 @@ type unitForm struct {
 // unitByCode resolves the code typed in field into a unit of tree in scope on on. A code that
 // finds none is the field's error (the form keeps what was typed), and 0.
 func (s *Server) unitByCode(r *http.Request, scope org.Scope, tree org.Tree, f *form, field string, on time.Time) int64 {
-	if f.text(field) == "" {
-		return 0
-	}
-	u, err := org.GetUnitByCode(r.Context(), s.DB, scope, tree, f.text(field), on)
-	if err != nil {
-		f.inv.Add(field, cmp.Or(apperr.Message(err), "Không tra được mã này lúc này; xin thử lại sau ít phút."))
-	}
-	return u.ID
+	return org.UnitIDByCode(r.Context(), s.DB, scope, tree, f.text(field), on, field, &f.inv)
 }
 
 // parentAlias shows the domain's parent errors on the field where its code was typed.
@@ -109,7 +101,7 @@ var partyForm = unitForm{
 
 func partyInput(f *form) org.PartyUnitInput {
 	return org.PartyUnitInput{Name: f.text("name"), Kind: org.Kind(f.text("kind")), OrgType: org.OrgType(f.text("org_type")),
-		FullMembers: f.int("full_members"), CommitteeSince: f.optDate("committee_since"), TermMonths: f.int("term_months")}
+		FullMembers: f.int("full_members"), CommitteeSince: opt(f, "committee_since", format.ReadDate), TermMonths: f.int("term_months")}
 }
 
 var adminForm = unitForm{
@@ -135,6 +127,6 @@ var adminForm = unitForm{
 func adminInput(f *form) org.AdminUnitInput {
 	return org.AdminUnitInput{Code: f.text("code"), Name: f.text("name"), Level: org.Level(f.text("level")),
 		LocalWord: f.text("local_word"), From: f.date("from"),
-		HamletFacts: org.HamletFacts{Population: f.optInt("population"), Households: f.optInt("households"),
+		HamletFacts: org.HamletFacts{Population: opt(f, "population", format.ReadInt), Households: opt(f, "households", format.ReadInt),
 			ReligiousShare: f.optPercent("religious_share"), EthnicMinorityShare: f.optPercent("ethnic_minority_share")}}
 }

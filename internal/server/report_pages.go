@@ -18,28 +18,17 @@ import (
 // answers the request itself (404) when they are malformed.
 func (s *Server) reportAddress(w http.ResponseWriter, r *http.Request) (int64, report.Period, bool) {
 	cell, ok := idParam(r, "cell")
-	year, err1 := strconv.Atoi(chi.URLParam(r, "year"))
-	quarter, err2 := strconv.Atoi(chi.URLParam(r, "quarter"))
-	p := report.Period{Year: year, Quarter: quarter}
-	if !ok || err1 != nil || err2 != nil || !p.Valid() {
+	p, valid := report.ParsePeriod(chi.URLParam(r, "year"), chi.URLParam(r, "quarter"), report.Period{})
+	if !ok || !valid {
 		s.notFound(w, r)
-		return 0, p, false
 	}
-	return cell, p, true
+	return cell, p, ok && valid
 }
 
 // periodQuery reads ?year= and ?quarter=, each defaulting to that of the last quarter ended; ok is
 // false for a malformed or impossible quarter.
-func periodQuery(r *http.Request, today time.Time) (p report.Period, ok bool) {
-	p, q := report.LastEnded(today), r.URL.Query()
-	var err1, err2 error
-	if v := q.Get("year"); v != "" {
-		p.Year, err1 = strconv.Atoi(v)
-	}
-	if v := q.Get("quarter"); v != "" {
-		p.Quarter, err2 = strconv.Atoi(v)
-	}
-	return p, err1 == nil && err2 == nil && p.Valid()
+func periodQuery(r *http.Request, today time.Time) (report.Period, bool) {
+	return report.ParsePeriod(r.URL.Query().Get("year"), r.URL.Query().Get("quarter"), report.LastEnded(today))
 }
 
 // reportOf reads the report the address names, within the caller's scope; it answers the
@@ -100,9 +89,7 @@ func readReportEntry(f *form, c caller, cell int64) report.Entry {
 		}
 	}
 	figs, errs := report.ReadFigures(f.text)
-	for k, msg := range errs {
-		f.inv.Add(k, msg)
-	}
+	f.addAll(errs)
 	return report.Entry{Version: f.int("version"), Figures: figs, OnBehalf: report.OnBehalf(c.User, cell), Confirm: f.text("confirm") != ""}
 }
 
@@ -260,7 +247,7 @@ func (s *Server) reportAutosave(w http.ResponseWriter, r *http.Request, c caller
 	if err == nil {
 		rep, err = report.SaveDraft(r.Context(), s.DB, c.Scope, cell, p, entry, s.today())
 	}
-	pr, known := problemOf(err)
+	pr, known := apperr.ProblemOf(err)
 	switch {
 	case known && pr.Status == http.StatusNotFound:
 		s.notFound(w, r)

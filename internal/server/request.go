@@ -1,8 +1,6 @@
 package server
 
 import (
-	"errors"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -56,68 +54,44 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (*form, bool)
 
 func (f *form) text(name string) string { return strings.TrimSpace(f.values.Get(name)) }
 
-// maxFormInt bounds the whole numbers of every form: the integer columns hold no more. The domain
-// checks its own, tighter bounds (no cell has 100 000 members).
-const maxFormInt = math.MaxInt32
-
-// int reads a whole number; empty reads as 0. A number beyond ±maxFormInt is an error on its field
-// and reads as 0, so that it never reaches the database.
-func (f *form) int(name string) int {
-	v := strings.ReplaceAll(f.text(name), ".", "")
-	if v == "" {
-		return 0
+// addAll adds to f the field messages a domain reader returned (report.ReadFigures,
+// target.ReadSettings).
+func (f *form) addAll(errs map[string]string) {
+	for k, msg := range errs {
+		f.inv.Add(k, msg)
 	}
-	n, err := strconv.Atoi(v)
-	switch {
-	case errors.Is(err, strconv.ErrRange) || err == nil && (n > maxFormInt || n < -maxFormInt):
-		f.inv.Add(name, "Số quá lớn: nhập một số nguyên không quá "+format.Int(maxFormInt)+".")
-		return 0
-	case err != nil:
-		f.inv.Add(name, "Nhập một số nguyên, ví dụ 12.")
-	}
-	return n
 }
 
-// optInt reads a whole number that may be left empty.
-func (f *form) optInt(name string) *int {
+// read reads the field name with parse (format.ReadInt, ReadDate, ReadPercent), its message
+// going to f.
+func read[T any](f *form, name string, parse func(string) (T, string)) T {
+	v, msg := parse(f.text(name))
+	if msg != "" {
+		f.inv.Add(name, msg)
+	}
+	return v
+}
+
+// opt is read for a field that may be left empty: nil when it is, or when it holds no value.
+func opt[T any](f *form, name string, parse func(string) (T, string)) *T {
 	if f.text(name) == "" {
 		return nil
 	}
-	n := f.int(name)
-	return &n
+	v, msg := parse(f.text(name))
+	if msg != "" {
+		f.inv.Add(name, msg)
+		return nil
+	}
+	return &v
 }
 
-// optPercent reads a percentage (0–100, comma or dot decimals) as a share 0..1.
+func (f *form) int(name string) int        { return read(f, name, format.ReadInt) }
+func (f *form) date(name string) time.Time { return read(f, name, format.ReadDate) }
+
+// optPercent reads a percentage that may be left empty (a lone "%" is empty too).
 func (f *form) optPercent(name string) *float64 {
-	v := strings.TrimSpace(strings.TrimSuffix(strings.ReplaceAll(f.text(name), ",", "."), "%"))
-	if v == "" {
+	if strings.TrimSpace(strings.TrimSuffix(f.text(name), "%")) == "" {
 		return nil
 	}
-	p, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-	if err != nil || math.IsNaN(p) || math.IsInf(p, 0) || math.Abs(p) > maxFormInt {
-		f.inv.Add(name, "Nhập tỷ lệ phần trăm, ví dụ 12,5.")
-		return nil
-	}
-	share := p / 100
-	return &share
-}
-
-// date reads a required date.
-func (f *form) date(name string) time.Time {
-	if f.text(name) == "" {
-		return time.Time{} // the domain names the missing date
-	}
-	d, err := format.ParseDate(f.text(name))
-	if err != nil {
-		f.inv.Add(name, "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")
-	}
-	return d
-}
-
-func (f *form) optDate(name string) *time.Time {
-	if f.text(name) == "" {
-		return nil
-	}
-	d := f.date(name)
-	return &d
+	return opt(f, name, format.ReadPercent)
 }

@@ -63,8 +63,8 @@ func (s *Server) can(p account.Permission) func(callerHandler) http.HandlerFunc 
 func (s *Server) dashboardRoutes(r chi.Router) {
 	read := s.can(account.ReadStructure)
 	r.Get("/dashboard", read(s.dashboardPage))
-	r.Get("/dashboard.xlsx", read(s.dashboardXLSX))
-	r.Get("/dashboard.csv", read(s.dashboardCSV))
+	r.Get("/dashboard.xlsx", read(s.download(s.dashboardFile("xlsx"))))
+	r.Get("/dashboard.csv", read(s.download(s.dashboardFile("csv"))))
 	r.Get("/dashboard/trend.svg", read(s.dashboardTrend))
 	r.Get("/api/v1/dashboard", read(s.dashboardAPI))
 }
@@ -140,23 +140,23 @@ func (s *Server) adminRoutes(r chi.Router) {
 // parameters (unit, year) so that every page of a unit and year links to the others alike.
 func (s *Server) targetRoutes(r chi.Router) {
 	read, targets := s.can(account.ReadStructure), s.can(account.ManageTargets)
-	r.Get("/targets", read(s.targetPage))
-	r.Post("/targets", targets(s.targetSave))
+	r.Get("/targets", read(s.targetGet(s.showAllocation)))
+	r.Post("/targets", targets(s.targetPost("/targets", s.saveAllocation, s.showAllocation)))
 	r.Get("/targets/export.xlsx", read(s.download(s.targetExport)))
 	r.Get("/targets/export.csv", read(s.download(s.targetExport)))
 	both(r, "/targets/import", targets(s.importer(s.targetImports, s.targetImport)))
-	r.Get("/targets/settings", targets(s.targetSettingsPage))
-	r.Post("/targets/settings", targets(s.targetSettingsSave))
+	r.Get("/targets/settings", targets(s.targetGet(s.showSettings)))
+	r.Post("/targets/settings", targets(s.targetPost("/targets/settings", s.saveSettings, s.showSettings)))
 }
 
 // unitChanges routes the pages both trees share.
 func (s *Server) unitChanges(r chi.Router, tree org.Tree, read, manage func(callerHandler) http.HandlerFunc) {
 	r.Get("/{id}/children", read(s.orgChildren(tree)))
 	both(r, "/merge", manage(s.mergeForm(tree)))
-	both(r, "/{id}/close", manage(s.changeForm(tree, closeChange(tree))))
+	both(r, "/{id}/close", manage(s.changeForm(tree, closeChange)))
 	both(r, "/{id}/rename", manage(s.changeForm(tree, renameChange(tree))))
-	both(r, "/{id}/move", manage(s.changeForm(tree, moveChange(tree))))
-	both(r, "/{id}/split", manage(s.changeForm(tree, splitChange(tree))))
+	both(r, "/{id}/move", manage(s.changeForm(tree, moveChange)))
+	both(r, "/{id}/split", manage(s.changeForm(tree, splitChange)))
 }
 
 // both routes GET (show the form) and POST (submit it) to one handler.

@@ -1,86 +1,36 @@
 package server
 
 import (
+	"maps"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"ptdang/internal/account"
-	"ptdang/internal/org"
 	"ptdang/internal/target"
 	"ptdang/web"
 )
 
-// targetPage shows a unit's target for a year and its allocation to the units below it,
-// editable where the user may set them.
-func (s *Server) targetPage(w http.ResponseWriter, r *http.Request, c caller) {
-	unit, year, err := s.targetUnitYear(r, c.Scope, false, true)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.showAllocation(w, r, c, manageScope(r, c), unit, year, nil, nil, http.StatusOK, "")
-}
-
-// targetSave saves the allocation page: all of it or nothing. "Tính lại tổng" (action
+// saveAllocation saves the allocation page: all of it or nothing. "Tính lại tổng" (action
 // preview) only recomputes the sum and the difference, for browsers without JavaScript.
-func (s *Server) targetSave(w http.ResponseWriter, r *http.Request, c caller) {
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
-	}
-	unit, year, err := s.targetUnitYear(r, c.Scope, true, false)
+func (s *Server) saveAllocation(r *http.Request, c caller, f *form, unit int64, year int) (bool, error) {
+	g := target.ReadGrid(unit, year, maps.Keys(f.values), f.text)
+	return !g.Preview, orFormErr(f, func() error { return target.SaveGrid(r.Context(), s.DB, c.Scope, g, s.today()) })
+}
+
+// showAllocation renders a unit's target for a year and its allocation to the units below it,
+// editable where c may set them; after a preview or a failed save (f not nil) with what was
+// typed, f's field messages, and on a conflict the values saved meanwhile.
+func (s *Server) showAllocation(w http.ResponseWriter, r *http.Request, c caller, unit int64, year int, f *form, status int, msg string) {
+	p, err := target.GetPage(r.Context(), s.DB, c.Scope, manageScope(r, c), unit, year, s.today())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	g := allocationGrid(f, unit, year)
-	if err = f.inv.Err(); err == nil {
-		err = target.SaveGrid(r.Context(), s.DB, c.Scope, g, s.today())
-	}
-	if err == nil && !g.Preview {
-		http.Redirect(w, r, targetHref("/targets", unit, year)+"&saved=1", http.StatusSeeOther)
-		return
-	}
-	status, msg := http.StatusOK, ""
-	if err != nil {
-		if msg, status, ok = f.refused(err); !ok {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	s.showAllocation(w, r, c, c.Scope, unit, year, &g, f, status, msg)
-}
-
-// allocationGrid reads the allocation page as typed: an entry for the unit's own target
-// ("total") and for each unit below ("u" and its id) whose number field was sent.
-func allocationGrid(f *form, unit int64, year int) target.Grid {
-	g := target.Grid{Unit: unit, Year: year, Basis: target.Basis(f.text("basis")), Reason: f.text("reason"),
-		Preview: f.text("action") == "preview", Entries: map[string]target.Typed{}}
-	for key := range f.values {
-		id, isUnit := strings.CutPrefix(key, "u")
-		if _, err := strconv.ParseInt(id, 10, 64); key == "total" || isUnit && err == nil {
-			g.Entries[key] = target.Typed{Number: f.text(key), Share: f.text(key + "_share"),
-				Base: f.text(key + "_base"), Version: f.text(key + "_version")}
-		}
-	}
-	return g
-}
-
-// showAllocation renders the allocation page of unit and year, the rights of manage on it;
-// after a preview or a failed save (g and f not nil) with what was typed, f's field messages,
-// and on a conflict the values saved meanwhile.
-func (s *Server) showAllocation(w http.ResponseWriter, r *http.Request, c caller, manage org.Scope, unit int64, year int,
-	g *target.Grid, f *form, status int, msg string) {
-	p, err := target.GetPage(r.Context(), s.DB, c.Scope, manage, unit, year, s.today())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	var g *target.Grid
 	var errs map[string]string
 	if f != nil {
-		if status == http.StatusConflict {
-			for field, note := range p.Stale(*g) {
+		typed := target.ReadGrid(unit, year, maps.Keys(f.values), f.text)
+		if g = &typed; status == http.StatusConflict {
+			for field, note := range p.Stale(typed) {
 				f.inv.Add(field, note)
 			}
 		}

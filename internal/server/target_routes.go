@@ -2,43 +2,63 @@ package server
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
 	"ptdang/internal/account"
-	"ptdang/internal/apperr"
 	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 	"ptdang/internal/target"
 	"ptdang/web"
 )
 
-// targetUnitYear reads the unit and year parameters. A missing year is the current one; a
-// missing unit is target.TopUnit, unless required. A malformed or out-of-range value is
-// apperr.ErrNotFound; on a page (lenient) a malformed year is the current one.
+// targetUnitYear reads the unit and year parameters (target.UnitYear).
 func (s *Server) targetUnitYear(r *http.Request, scope org.Scope, required, lenient bool) (int64, int, error) {
-	year := s.today().Year()
-	if t := strings.TrimSpace(r.FormValue("year")); t != "" {
-		y, err := strconv.Atoi(strings.ReplaceAll(t, ".", ""))
-		switch {
-		case err == nil && target.ValidYear(y):
-			year = y
-		case !lenient:
-			return 0, 0, apperr.ErrNotFound
+	return target.UnitYear(r.Context(), s.DB, scope, r.FormValue("unit"), r.FormValue("year"), s.today().Year(), required, lenient)
+}
+
+// targetShow shows a targets page of unit and year; after a save (f not nil) with what was
+// typed, f's field messages and msg.
+type targetShow func(w http.ResponseWriter, r *http.Request, c caller, unit int64, year int, f *form, status int, msg string)
+
+// targetGet shows a targets page of the unit and year the request names.
+func (s *Server) targetGet(show targetShow) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
+		unit, year, err := s.targetUnitYear(r, c.Scope, false, true)
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
+		show(w, r, c, unit, year, nil, http.StatusOK, "")
 	}
-	if t := strings.TrimSpace(r.FormValue("unit")); t != "" {
-		id, err := strconv.ParseInt(t, 10, 64)
-		if err != nil || id <= 0 {
-			return 0, 0, apperr.ErrNotFound
+}
+
+// targetPost saves a targets form of the unit and year the request names: save reads f (its own
+// errors go to f) and saves it, done false when it only previews. Then the browser goes back to
+// path saying it saved, or the page shows again with what was typed and why it was refused.
+func (s *Server) targetPost(path string, save func(r *http.Request, c caller, f *form, unit int64, year int) (done bool, err error), show targetShow) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
+		f, ok := s.parseForm(w, r)
+		if !ok {
+			return
 		}
-		return id, year, nil
+		unit, year, err := s.targetUnitYear(r, c.Scope, true, false)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		done, err := save(r, c, f, unit, year)
+		if err == nil && done {
+			http.Redirect(w, r, targetHref(path, unit, year)+"&saved=1", http.StatusSeeOther)
+			return
+		}
+		status, msg := http.StatusOK, ""
+		if err != nil {
+			if msg, status, ok = f.refused(err); !ok {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		show(w, r, c, unit, year, f, status, msg)
 	}
-	if required {
-		return 0, 0, apperr.ErrNotFound
-	}
-	unit, err := target.TopUnit(r.Context(), s.DB, scope, year)
-	return unit, year, err
 }
 
 var targetHref = web.TargetHref

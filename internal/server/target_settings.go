@@ -2,77 +2,23 @@ package server
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
+	"ptdang/internal/format"
 	"ptdang/internal/target"
 	"ptdang/web"
 )
 
-func (s *Server) targetSettingsPage(w http.ResponseWriter, r *http.Request, c caller) {
-	unit, year, err := s.targetUnitYear(r, c.Scope, false, true)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.showSettings(w, r, c, unit, year, nil, http.StatusOK, "")
-}
-
-func (s *Server) targetSettingsSave(w http.ResponseWriter, r *http.Request, c caller) {
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
-	}
-	unit, year, err := s.targetUnitYear(r, c.Scope, true, false)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	in := settingsInput(f)
-	if err = f.inv.Err(); err == nil {
-		err = target.SetSettings(r.Context(), s.DB, c.Scope, unit, year, in)
-	}
-	if err == nil {
-		http.Redirect(w, r, targetHref("/targets/settings", unit, year)+"&saved=1", http.StatusSeeOther)
-		return
-	}
-	msg, status, ok := f.refused(err)
-	if !ok {
-		s.fail(w, r, err)
-		return
-	}
-	if status == http.StatusConflict {
-		f = nil // show the rules saved meanwhile, to be entered again
-	}
-	s.showSettings(w, r, c, unit, year, f, status, msg)
-}
-
-// settingsInput reads the rules form; malformed numbers are field errors on f.
-func settingsInput(f *form) target.SettingsInput {
-	in := target.SettingsInput{Strict: f.text("strict") != "", LockDate: f.optDate("lock_date"), Profile: target.Profile{3: 100}}
-	in.Thresholds.Ahead = f.decimal("ahead", "Nhập số điểm phần trăm, ví dụ 5.")
-	in.Thresholds.OnTrack = f.decimal("on_track", "Nhập số điểm phần trăm, ví dụ 5.")
-	in.Thresholds.Behind = f.decimal("behind", "Nhập số điểm phần trăm, ví dụ 15.")
-	for i, name := range web.MilestoneFields {
-		in.Profile[i] = f.decimal(name, "Nhập phần trăm chỉ tiêu, ví dụ 25.")
-	}
-	in.Version, _ = strconv.Atoi(f.text("version"))
-	in.YearVersion, _ = strconv.Atoi(f.text("year_version"))
-	return in
-}
-
-// decimal reads "5", "2,5" or "2.5 %"; anything else is msg on its field.
-func (f *form) decimal(name, msg string) float64 {
-	t := strings.TrimSpace(strings.TrimSuffix(f.text(name), "%"))
-	x, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
-	if err != nil {
-		f.inv.Add(name, msg)
-	}
-	return x
+// saveSettings saves the province's rules (target.ReadSettings reads the form).
+func (s *Server) saveSettings(r *http.Request, c caller, f *form, unit int64, year int) (bool, error) {
+	in, errs := target.ReadSettings(f.text, web.MilestoneFields)
+	in.LockDate = opt(f, "lock_date", format.ReadDate)
+	f.addAll(errs)
+	return true, orFormErr(f, func() error { return target.SetSettings(r.Context(), s.DB, c.Scope, unit, year, in) })
 }
 
 // showSettings renders the province's rules for unit and year; after a failed save (f not nil)
-// with what was typed and f's field messages.
+// with what was typed and f's field messages, but after a conflict with the rules saved
+// meanwhile, to be entered again.
 func (s *Server) showSettings(w http.ResponseWriter, r *http.Request, c caller, unit int64, year int, f *form, status int, msg string) {
 	st, err := target.GetSettings(r.Context(), s.DB, c.Scope, unit, year)
 	if err != nil {
@@ -81,7 +27,7 @@ func (s *Server) showSettings(w http.ResponseWriter, r *http.Request, c caller, 
 	}
 	var typed func(string) string
 	var errs map[string]string
-	if f != nil {
+	if f != nil && status != http.StatusConflict {
 		typed, errs = f.text, f.inv.Fields
 	}
 	v := web.NewTargetSettingsView(unit, st, typed, errs)
