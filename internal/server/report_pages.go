@@ -194,6 +194,10 @@ func (s *Server) reportStep(step string) callerHandler {
 			_, err = report.Take(r.Context(), s.DB, c.Scope, c.User, step, cell, p, version, f.text("reason"))
 		}
 		s.reportAnswer(w, r, c, cell, p, f, step, err, func(v *web.ReportView, _ report.Report, msg string) {
+			if step == "return" {
+				v.ReturnRefused(msg, valuesOf(f), f.inv.Fields) // the reason's error beside the reason
+				return
+			}
 			v.Error = cmp.Or(f.inv.Fields["reason"], f.inv.Fields["version"], msg)
 		})
 	}

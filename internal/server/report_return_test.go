@@ -53,6 +53,11 @@ func TestTheReturnOfALockedReportOffersTheExtensionToWhoeverGivesOne(t *testing.
 	if state, _, until := reportState(t, s, f.cell); state != "submitted" || until != "" {
 		t.Fatalf("after the commune's refused attempt: %s, extended to %q", state, until)
 	}
+	// The commune's plain return without a reason: the error stands beside the reason.
+	resp, page := send(t, f.xa, "POST", path+"/return", url.Values{"version": {"1"}, "reason": {""}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `data-testid="error-reason"`) {
+		t.Errorf("a return without a reason: %d, its error beside the reason: %v", resp.StatusCode, strings.Contains(page, `data-testid="error-reason"`))
+	}
 	// Before the lock, the province's return is the plain one.
 	at(s, "2026-04-06")
 	if _, open := send(t, f.staff, "GET", path, nil); strings.Contains(open, `name="until"`) {
