@@ -18,24 +18,8 @@ func ImportSample(ctx context.Context, q pg.Querier, scope org.Scope, p Period) 
 	last, prev := p.LastDay(), p.Previous()
 	return exchange.Sheet{Table: FiguresTable, Stream: func(yield func([]any) error) error {
 		// The subtrees of the scope's roots on the quarter's last day (every tree without roots).
-		rows, err := q.Query(ctx, `
-			WITH RECURSIVE sub (id) AS (
-				SELECT v.unit_id FROM party_unit_version v
-				WHERE v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)
-					AND CASE WHEN $2::bigint[] IS NULL THEN v.parent_id IS NULL ELSE v.unit_id = ANY($2) END
-				UNION
-				SELECT v.unit_id FROM party_unit_version v JOIN sub ON v.parent_id = sub.id
-				WHERE v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)
-			)
-			SELECT u.code, v.name, r.closing
-			FROM sub
-			JOIN party_unit u ON u.id = sub.id
-			JOIN party_unit_version v ON v.unit_id = u.id AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)
-			LEFT JOIN party_unit_version pv ON pv.unit_id = v.parent_id AND pv.valid_from <= $1 AND (pv.valid_to IS NULL OR pv.valid_to > $1)
-			LEFT JOIN quarterly_report r ON r.cell_id = u.id AND r.year = $3 AND r.quarter = $4
-			WHERE v.kind IN ('grassroots_cell', 'affiliated_cell')
-			ORDER BY COALESCE(pv.name, '') COLLATE "vi-x-icu", v.name COLLATE "vi-x-icu", u.code`,
-			last, scope.SQLRoots(), prev.Year, prev.Quarter)
+		rows, err := q.Query(ctx, cellsQuery("CASE WHEN $4::bigint[] IS NULL THEN v.parent_id IS NULL ELSE v.unit_id = ANY($4) END", "u.code, v.name, r.closing"),
+			last, prev.Year, prev.Quarter, scope.SQLRoots())
 		if err != nil {
 			return err
 		}

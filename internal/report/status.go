@@ -51,23 +51,9 @@ func PeriodStatus(ctx context.Context, q pg.Querier, scope org.Scope, unit int64
 
 // cellStatuses lists the cells under unit on p's last day with their reports' states.
 func cellStatuses(ctx context.Context, q pg.Querier, unit int64, p Period) ([]CellStatus, error) {
-	last := p.LastDay()
-	rows, err := q.Query(ctx, `
-		WITH RECURSIVE sub (id) AS (
-			SELECT $1::bigint
-			UNION
-			SELECT v.unit_id FROM party_unit_version v JOIN sub ON v.parent_id = sub.id
-			WHERE v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
-		)
-		SELECT u.id, u.code, v.name, COALESCE(pv.name, ''), COALESCE(r.state, 'not_started'), COALESCE(r.version, 0),
-			COALESCE(r.late, false), r.submitted_at, COALESCE(r.on_behalf, false)
-		FROM sub
-		JOIN party_unit u ON u.id = sub.id
-		JOIN party_unit_version v ON v.unit_id = u.id AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
-		LEFT JOIN party_unit_version pv ON pv.unit_id = v.parent_id AND pv.valid_from <= $2 AND (pv.valid_to IS NULL OR pv.valid_to > $2)
-		LEFT JOIN quarterly_report r ON r.cell_id = u.id AND r.year = $3 AND r.quarter = $4
-		WHERE v.kind IN ('grassroots_cell', 'affiliated_cell')
-		ORDER BY COALESCE(pv.name, '') COLLATE "vi-x-icu", v.name COLLATE "vi-x-icu", u.code`, unit, last, p.Year, p.Quarter)
+	rows, err := q.Query(ctx, cellsQuery("v.unit_id = ANY($4)", `u.id, u.code, v.name, COALESCE(pv.name, ''),
+		COALESCE(r.state, 'not_started'), COALESCE(r.version, 0), COALESCE(r.late, false), r.submitted_at, COALESCE(r.on_behalf, false)`),
+		p.LastDay(), p.Year, p.Quarter, []int64{unit})
 	if err != nil {
 		return nil, err
 	}
@@ -157,4 +143,26 @@ func ActionLabel(action string) string {
 		"save": "Lưu nháp", "submit": "Gửi", "return": "Trả lại", "approve": "Duyệt", "accept": "Tỉnh tiếp nhận",
 		"request_reopen": "Xin mở lại", "reopen": "Mở lại để sửa", "import": "Nhập từ tệp",
 	}[action]
+}
+
+// cellsQuery selects cols for each cell in the subtrees of the units roots picks (a condition on
+// v, the versions on $1), on $1, with pv its parent's version and r its report for quarter $3 of
+// year $2 (NULL when none): cells of one parent together, in Vietnamese order.
+func cellsQuery(roots, cols string) string {
+	return `
+		WITH RECURSIVE sub (id) AS (
+			SELECT v.unit_id FROM party_unit_version v
+			WHERE v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1) AND ` + roots + `
+			UNION
+			SELECT v.unit_id FROM party_unit_version v JOIN sub ON v.parent_id = sub.id
+			WHERE v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)
+		)
+		SELECT ` + cols + `
+		FROM sub
+		JOIN party_unit u ON u.id = sub.id
+		JOIN party_unit_version v ON v.unit_id = u.id AND v.valid_from <= $1 AND (v.valid_to IS NULL OR v.valid_to > $1)
+		LEFT JOIN party_unit_version pv ON pv.unit_id = v.parent_id AND pv.valid_from <= $1 AND (pv.valid_to IS NULL OR pv.valid_to > $1)
+		LEFT JOIN quarterly_report r ON r.cell_id = u.id AND r.year = $2 AND r.quarter = $3
+		WHERE v.kind IN ('grassroots_cell', 'affiliated_cell')
+		ORDER BY COALESCE(pv.name, '') COLLATE "vi-x-icu", v.name COLLATE "vi-x-icu", u.code`
 }
