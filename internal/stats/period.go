@@ -84,3 +84,8 @@ func Latest(today time.Time) Period {
 	}
 	return Period{y - 1, 1, 4}
 }
+
+// firstDay is the first day of p's first quarter.
+func firstDay(p Period) time.Time {
+	return time.Date(p.Year, time.Month(3*p.From-2), 1, 0, 0, 0, 0, time.UTC)
+}
