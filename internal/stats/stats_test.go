@@ -351,3 +351,76 @@ func TestForm1OutOfScope(t *testing.T) {
 		t.Errorf("another commune's form: %v, want ErrNotFound", err)
 	}
 }
+
+// TestForm1ChecksNameTheCells makes one cell's second quarter open one member above its first
+// quarter's closing (each quarter still balances) and another cell remove more probationary
+// members than members: the form names each in its check, and no other cell.
+func TestForm1ChecksNameTheCells(t *testing.T) {
+	db := province(t)
+	ctx := t.Context()
+	p := stats.Period{Year: 2026, From: 1, To: 2}
+	commune := units(t, db, p.LastDay())[0]
+	var cells []int64
+	rows, err := db.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`
+		SELECT r.cell_id FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter = 2
+		ORDER BY r.cell_id LIMIT 2`, []int64{commune.ID}, p.LastDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		cells = append(cells, id)
+	}
+	if len(cells) != 2 {
+		t.Fatalf("cells reporting: %v", cells)
+	}
+	if _, err := db.Exec(ctx, `UPDATE quarterly_report SET opening = opening + 1, closing = closing + 1, full_members = full_members + 1
+		WHERE cell_id = $1 AND year = 2026 AND quarter = 2`, cells[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE quarterly_report SET removed_probationary = removed + 1
+		WHERE cell_id = $1 AND year = 2026 AND quarter = 2`, cells[1]); err != nil {
+		t.Fatal(err)
+	}
+	f, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Imbalanced) != 1 || f.Imbalanced[0].ID != cells[0] {
+		t.Fatalf("imbalanced: %+v, want cell %d", f.Imbalanced, cells[0])
+	}
+	if im := f.Imbalanced[0]; !im.HasOpening || im.Opening+im.Gains-im.Losses != im.Closing-1 {
+		t.Errorf("cell %d: %d + %d − %d, closing %d: want one short", im.ID, im.Opening, im.Gains, im.Losses, im.Closing)
+	}
+	if len(f.OverRemoved) != 1 || f.OverRemoved[0].ID != cells[1] {
+		t.Errorf("more probationary members removed than members: %+v, want cell %d", f.OverRemoved, cells[1])
+	}
+}
+
+// TestPeriods: the picker's periods read back, their labels, and the period filed last.
+func TestPeriods(t *testing.T) {
+	for kind, want := range map[string]string{stats.KindYear: "NĂM 2025", stats.KindHalf: "6 THÁNG ĐẦU NĂM 2025", "q3": "QUÝ 3 NĂM 2025"} {
+		p, ok := stats.ParsePeriod(2025, kind)
+		if !ok || p.Label() != want || p.Kind() != kind {
+			t.Errorf("%s: %+v %v %q", kind, p, ok, p.Label())
+		}
+	}
+	for _, bad := range []string{"", "q0", "q5", "quy1", "NAM"} {
+		if _, ok := stats.ParsePeriod(2025, bad); ok {
+			t.Errorf("%q read as a period", bad)
+		}
+	}
+	if _, ok := stats.ParsePeriod(1999, stats.KindYear); ok {
+		t.Error("1999 read as a year")
+	}
+	for today, want := range map[string]stats.Period{"2026-06-29": {Year: 2025, From: 1, To: 4}, "2026-06-30": {Year: 2026, From: 1, To: 2},
+		"2026-12-30": {Year: 2026, From: 1, To: 2}, "2026-12-31": {Year: 2026, From: 1, To: 4}} {
+		if got := stats.Latest(day(today)); got != want {
+			t.Errorf("on %s the period filed last: %+v, want %+v", today, got, want)
+		}
+	}
+}
