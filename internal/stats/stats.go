@@ -148,7 +148,7 @@ type cellSums struct {
 // sums reads the figures of unit's subtree on asOf over p, restated by share (the unit's
 // totals, with gains and losses), and each reporting cell's own figures. Opening is the
 // opening of p's first quarter, closing the closing of each cell's latest quarter in p,
-// flows the sums over p; a cell counts when it has a report in p that is not a draft.
+// flows the sums over p, all read in one lookup per cell; a cell counts when it has a report in p that is not a draft.
 func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Period) (map[string]int, []cellSums, error) {
 	var own, total []string
 	for _, k := range flowKeys {
@@ -158,22 +158,17 @@ func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Perio
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+`,
 		c AS (
-			SELECT o.cell_id, o.share, a.*, f.opening, l.closing
+			SELECT o.cell_id, o.share, a.*
 			FROM origin o
 			CROSS JOIN LATERAL (
-				SELECT count(*) AS reports, `+strings.Join(own, ", ")+`
+				SELECT count(*) AS reports, `+strings.Join(own, ", ")+`,
+					sum(opening) FILTER (WHERE quarter = $4) AS opening,
+					(array_agg(closing ORDER BY quarter DESC))[1] AS closing
 				FROM quarterly_report
-				WHERE cell_id = o.cell_id AND year = $3 AND quarter BETWEEN $4 AND $5 AND state <> 'draft'
+				-- by the key (cell, year, quarter): the planner, misled by the subtree's estimate, would
+				-- otherwise walk the period index and filter a whole quarter's reports for each cell
+				WHERE cell_id = o.cell_id AND (year, quarter) BETWEEN ($3, $4) AND ($3, $5) AND state <> 'draft'
 			) a
-			LEFT JOIN LATERAL (
-				SELECT opening FROM quarterly_report
-				WHERE cell_id = o.cell_id AND year = $3 AND quarter = $4 AND state <> 'draft'
-			) f ON true
-			LEFT JOIN LATERAL (
-				SELECT closing FROM quarterly_report
-				WHERE cell_id = o.cell_id AND year = $3 AND quarter BETWEEN $4 AND $5 AND state <> 'draft'
-				ORDER BY quarter DESC LIMIT 1
-			) l ON true
 			WHERE a.reports > 0
 		)
 		SELECT c.cell_id, u.code, (SELECT name FROM party_version_at(c.cell_id, $2)),
@@ -254,17 +249,17 @@ func check(cells []cellSums) (imbalanced []Imbalance, overRemoved []Cell) {
 func missing(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Period) ([]Missing, error) {
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
-		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`
-		SELECT cells.id, u.code, (SELECT name FROM party_version_at(cells.id, $2)), lacking.quarters
+		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`,
+		reported AS (
+			SELECT DISTINCT o.top, r.quarter FROM origin o
+			JOIN quarterly_report r ON r.cell_id = o.cell_id AND r.year = $3 AND r.quarter BETWEEN $4 AND $5 AND r.state <> 'draft'
+		)
+		SELECT cells.id, u.code, (SELECT name FROM party_version_at(cells.id, $2)), array_agg(g ORDER BY g)
 		FROM cells
 		JOIN party_unit u ON u.id = cells.id
-		CROSS JOIN LATERAL (
-			SELECT array_agg(g ORDER BY g) AS quarters FROM generate_series($4::int, $5::int) g
-			WHERE NOT EXISTS (
-				SELECT 1 FROM origin o JOIN quarterly_report r ON r.cell_id = o.cell_id
-				WHERE o.top = cells.id AND r.year = $3 AND r.quarter = g AND r.state <> 'draft')
-		) lacking
-		WHERE lacking.quarters IS NOT NULL
+		CROSS JOIN generate_series($4::int, $5::int) g
+		WHERE NOT EXISTS (SELECT 1 FROM reported WHERE reported.top = cells.id AND reported.quarter = g)
+		GROUP BY cells.id, u.code
 		ORDER BY u.code`, []int64{unit}, asOf, p.Year, p.From, p.To)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
+	"ptdang/internal/demo"
 	"ptdang/internal/gen"
 	"ptdang/internal/org"
 	"ptdang/internal/pgtest"
@@ -45,7 +46,7 @@ func province(t *testing.T) *pgxpool.Pool {
 type reference struct {
 	versions    []version
 	successions []succession
-	reports     []reportRow
+	reports     map[int64][]reportRow // by cell
 }
 
 type version struct {
@@ -74,7 +75,7 @@ var flows = []string{"admitted", "transferred_in", "restored", "deceased", "expe
 func readReference(t *testing.T, db *pgxpool.Pool) reference {
 	t.Helper()
 	ctx := t.Context()
-	var ref reference
+	ref := reference{reports: map[int64][]reportRow{}}
 	rows, err := db.Query(ctx, `SELECT unit_id, COALESCE(parent_id, 0), kind, valid_from, valid_to FROM party_unit_version`)
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +117,7 @@ func readReference(t *testing.T, db *pgxpool.Pool) reference {
 		for i, k := range flows {
 			r.flows[k] = v[i]
 		}
-		ref.reports = append(ref.reports, r)
+		ref.reports[r.cell] = append(ref.reports[r.cell], r)
 	}
 	if rows.Err() != nil {
 		t.Fatal(rows.Err())
@@ -157,9 +158,9 @@ func (ref reference) form1(unit int64, asOf time.Time, p stats.Period) map[strin
 	for cell, ss := range shares {
 		var first, latest *reportRow
 		own := map[string]int{}
-		for i := range ref.reports {
-			r := &ref.reports[i]
-			if r.cell != cell || r.year != p.Year || r.quarter < p.From || r.quarter > p.To {
+		for i := range ref.reports[cell] {
+			r := &ref.reports[cell][i]
+			if r.year != p.Year || r.quarter < p.From || r.quarter > p.To {
 				continue
 			}
 			if r.quarter == p.From {
@@ -421,6 +422,52 @@ func TestPeriods(t *testing.T) {
 		"2026-12-30": {Year: 2026, From: 1, To: 2}, "2026-12-31": {Year: 2026, From: 1, To: 4}} {
 		if got := stats.Latest(day(today)); got != want {
 			t.Errorf("on %s the period filed last: %+v, want %+v", today, got, want)
+		}
+	}
+}
+
+// TestForm1OfTheDemoProvince makes Biểu 1 of the demo province (`make run`) and of each of its
+// communes for 2025 and for the first half of 2026, as the issue asks, against the reference;
+// where every cell reported and every period adds up, A + B − C = D.
+func TestForm1OfTheDemoProvince(t *testing.T) {
+	db := pgtest.New(t)
+	start := time.Now()
+	if err := demo.Load(t.Context(), db, demo.Parts, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("demo loaded in %v", time.Since(start).Round(time.Millisecond))
+	if _, err := db.Exec(t.Context(), `ANALYZE`); err != nil { // as autovacuum would have, in a while
+		t.Fatal(err)
+	}
+	ref := readReference(t, db)
+	for _, p := range []stats.Period{{Year: 2025, From: 1, To: 4}, {Year: 2026, From: 1, To: 2}} {
+		tu, err := org.GetPartyUnitByCode(t.Context(), db, org.Everything(), "TU", p.LastDay())
+		if err != nil {
+			t.Fatal(err)
+		}
+		communes, err := org.PartyChildren(t.Context(), db, org.Everything(), tu.ID, p.LastDay())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range append(communes, tu) {
+			start := time.Now()
+			f, err := stats.Form1(t.Context(), db, org.Everything(), u.ID, p, day("2026-12-07"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			made := time.Since(start)
+			agree(t, ref, f)
+			a, b, c, d := f.Line("opening").This, f.Line("gains").This, f.Line("losses").This, f.Line("closing").This
+			if f.Complete() && len(f.Imbalanced) == 0 && a+b-c != d {
+				t.Errorf("%s %+v: %d + %d − %d ≠ %d", u.Code, p, a, b, c, d)
+			}
+			if u.ID == tu.ID {
+				t.Logf("%s %s made in %v: A %d, B %d, C %d, D %d; admitted %d | %d; %d cells not reported, %d not adding up",
+					u.Code, p.Label(), made.Round(time.Millisecond), a, b, c, d, f.Line("admitted").This, f.Line("admitted").Last, len(f.Missing), len(f.Imbalanced))
+				if d == 0 {
+					t.Errorf("%s %+v: no members", u.Code, p)
+				}
+			}
 		}
 	}
 }
