@@ -179,7 +179,7 @@ func Stats(p Page, v StatsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, " chi bộ chưa có báo cáo quý được gửi hoặc duyệt trong kỳ; số liệu dưới đây chưa gồm các quý đó.</p><ul>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, " chi bộ chưa có báo cáo quý được gửi hoặc duyệt trong kỳ; số liệu dưới đây chưa gồm các quý đó.</p><ul class=\"no-print\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -208,7 +208,7 @@ func Stats(p Page, v StatsView) templ.Component {
 				}
 			}
 			if len(v.Form.Imbalanced) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<div class=\"notice\" data-testid=\"stats-imbalanced\"><p><strong>Số liệu không khớp</strong> (đầu kỳ + tăng − giảm ≠ cuối kỳ) ở ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<div class=\"notice no-print\" data-testid=\"stats-imbalanced\"><p><strong>Số liệu không khớp</strong> (đầu kỳ + tăng − giảm ≠ cuối kỳ) ở ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -283,7 +283,7 @@ func Stats(p Page, v StatsView) templ.Component {
 				}
 			}
 			if len(v.Form.OverRemoved) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<div class=\"notice\" data-testid=\"stats-over-removed\"><p><strong>Số xóa tên đảng viên dự bị lớn hơn số xóa tên</strong> ở các chi bộ:</p><ul>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<div class=\"notice no-print\" data-testid=\"stats-over-removed\"><p><strong>Số xóa tên đảng viên dự bị lớn hơn số xóa tên</strong> ở các chi bộ:</p><ul>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

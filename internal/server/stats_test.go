@@ -80,9 +80,14 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 
 // TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop: every
 // line's label and figures are inside the screen, none cut; printed to PDF with the page's own
-// size, the whole form is one A4 portrait page, without the pickers.
+// size, the whole form is one A4 portrait page, without the pickers, saying it is incomplete.
 func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
-	_, base := provinceServer(t)
+	s, base := provinceServer(t)
+	// One cell has not reported its first quarter: the form says so, on screen and on paper.
+	if _, err := s.DB.Exec(t.Context(), `UPDATE quarterly_report SET state = 'draft'
+		WHERE id = (SELECT min(id) FROM quarterly_report WHERE year = 2026 AND quarter = 1)`); err != nil {
+		t.Fatal(err)
+	}
 	for _, width := range []int64{360, 1280} {
 		b := browsertest.New(t)
 		browserSignIn(t, b, base, "bantochuc", width, 740)
@@ -112,7 +117,14 @@ func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 		if width != 360 {
 			continue
 		}
+		if got := b.Text("[data-testid=stats-missing]"); !strings.Contains(got, "Biểu chưa đầy đủ") || !strings.Contains(got, ": quý 1") {
+			t.Errorf("the incomplete form's notice: %q", got)
+		}
 		b.Media("print")
+		if !strings.Contains(b.Text("[data-testid=stats-missing]"), "1 chi bộ chưa có báo cáo") ||
+			browsertest.Eval[bool](b, `document.querySelector("[data-testid=stats-missing] ul").checkVisibility()`) {
+			t.Error("printed, the form should say it is incomplete, without the list of cells")
+		}
 		if shown := browsertest.Eval[[]string](b, `[...document.querySelectorAll("nav, form, button, .button, .site-header")]
 			.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 80))`); len(shown) > 0 {
 			t.Errorf("printed: %q", shown)
