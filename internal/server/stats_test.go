@@ -65,6 +65,9 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	} {
 		c.check(t, base)
 	}
+	if _, page := send(t, client, "GET", base+"/stats", nil); strings.Contains(page, other.Name) || strings.Contains(page, `value="`+otherID+`"`) {
+		t.Errorf("the commune's page offers another commune, %s", other.Name)
+	}
 	data := downloadFile(t, client, base+"/stats.xlsx")
 	x, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
