@@ -27,7 +27,7 @@ func NewPage(title, nav string, u account.User) Page {
 	p := Page{Title: title, Nav: nav}
 	if u.ID != 0 {
 		p.User = &User{Name: u.Name, CanManageUsers: u.Can(account.ManageUsers), CanReadAudit: u.Can(account.ReadAudit),
-			CanReport: u.Can(account.EnterReports)}
+			CanReport: u.Can(account.EnterReports), CanReview: u.Can(account.ReviewReports)}
 	}
 	return p
 }
@@ -38,6 +38,7 @@ type User struct {
 	CanManageUsers bool
 	CanReadAudit   bool
 	CanReport      bool
+	CanReview      bool
 }
 
 // NavItem is one entry of the main navigation.
@@ -57,6 +58,9 @@ func (p Page) nav() []NavItem {
 	}
 	items = append(items, NavItem{Key: "org", Label: "Cơ cấu tổ chức", Href: "/org"})
 	items = append(items, NavItem{Key: "targets", Label: "Chỉ tiêu", Href: "/targets"})
+	if p.User.CanReview {
+		items = append(items, NavItem{Key: "stats", Label: "Báo cáo thống kê", Href: "/stats"})
+	}
 	if p.User.CanManageUsers {
 		items = append(items, NavItem{Key: "users", Label: "Người dùng", Href: "/admin/users"})
 	}

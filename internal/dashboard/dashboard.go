@@ -517,16 +517,7 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 	// Reports are read by unit (lateral lookups): the planner would otherwise hash a table
 	// of millions for a subtree's few thousand cells.
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,
-		origin (top, cell_id, share, depth) AS (
-			SELECT top, id, 1::numeric, 0 FROM sub
-			UNION ALL
-			SELECT o.top, s.predecessor_id, o.share * s.share, o.depth + 1
-			FROM origin o
-			JOIN party_unit_succession s ON s.successor_id = o.cell_id
-			JOIN reorg_event e ON e.id = s.event_id AND e.effective <= $2
-			WHERE o.depth < 16
-		),
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+OriginCTE("sub")+`,
 		c AS (
 			SELECT o.top, o.cell_id, o.share, a.*, l.*
 			FROM origin o

@@ -75,6 +75,8 @@ var routeAccess = map[string]string{
 	"POST /admin/users/{id}/disabled":                      string(account.ManageUsers),
 	"GET /reports":                                         string(account.EnterReports),
 	"GET /reports/status":                                  string(account.ReviewReports),
+	"GET /stats":                                           string(account.ReviewReports),
+	"GET /stats.xlsx":                                      string(account.ReviewReports),
 	"GET /reports/{cell}/{year}/{quarter}/":                string(account.ReadStructure),
 	"POST /reports/{cell}/{year}/{quarter}/":               string(account.EnterReports),
 	"POST /reports/{cell}/{year}/{quarter}/check":          string(account.EnterReports),

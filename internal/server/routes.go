@@ -52,6 +52,7 @@ func (s *Server) router() chi.Router {
 	s.reportRoutes(r)
 	s.adminRoutes(r)
 	s.targetRoutes(r)
+	s.statsRoutes(r)
 	return root
 }
 
@@ -163,4 +164,12 @@ func (s *Server) unitChanges(r chi.Router, tree org.Tree, read, manage func(call
 func both(r chi.Router, pattern string, h http.HandlerFunc) {
 	r.Get(pattern, h)
 	r.Post(pattern, h)
+}
+
+// statsRoutes are the official statistics forms' (docs/forms.md), for the staff who review the
+// cells' reports: the commune's and the province's.
+func (s *Server) statsRoutes(r chi.Router) {
+	review := s.can(account.ReviewReports)
+	r.Get("/stats", review(s.statsPage))
+	r.Get("/stats.xlsx", review(s.statsXLSX))
 }

@@ -1,0 +1,149 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+
+	"ptdang/internal/account"
+	"ptdang/internal/browsertest"
+	"ptdang/internal/format"
+	"ptdang/internal/org"
+	"ptdang/internal/stats"
+)
+
+// statsCommunes are two communes of the generated province on 30/06/2026.
+func statsCommunes(t *testing.T, s *Server) (org.PartyUnit, org.PartyUnit) {
+	t.Helper()
+	on := stats.Period{Year: 2026, From: 1, To: 2}.LastDay()
+	tops, err := org.PartyChildren(t.Context(), s.DB, org.Everything(), 0, on)
+	if err != nil || len(tops) != 1 {
+		t.Fatalf("tops: %v %v", tops, err)
+	}
+	communes, err := org.PartyChildren(t.Context(), s.DB, org.Everything(), tops[0].ID, on)
+	if err != nil || len(communes) < 2 {
+		t.Fatalf("communes: %v %v", communes, err)
+	}
+	return communes[0], communes[1]
+}
+
+// TestStatsFormForACommuneUser opens Biểu 1 as a commune's staff: by default their commune's
+// for the half-year ended last, with its figures as stats.Form1 makes them; another commune's
+// form is not found, page or workbook; bad periods are refused naming the field; a cell
+// secretary may not open the page. The workbook downloaded is the form's.
+func TestStatsFormForACommuneUser(t *testing.T) {
+	s, base := provinceServer(t) // today 15/10/2026: the half-year ended last is the first of 2026
+	mine, other := statsCommunes(t, s)
+	client := signedInUser(t, s, base, "canboxa", account.CommuneStaff, mine.ID)
+	f, err := stats.Form1(t.Context(), s.DB, org.Under(mine.ID), mine.ID, stats.Period{Year: 2026, From: 1, To: 2}, s.today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{strings.ToUpper(mine.Name), "ĐẢNG CỘNG SẢN VIỆT NAM", "Biểu số 1-BTCTW", "6 THÁNG ĐẦU NĂM 2026",
+		"Đơn vị tính: người", "Người lập biểu", "T/M Ban Thường vụ", "3 = 1 × 100 / 2"}
+	for _, l := range f.Lines {
+		want = append(want, fmt.Sprintf(`<td class="num">%s</td><td class="num">%s</td><td class="num">%s</td>`,
+			format.Int(int64(l.This)), format.Int(int64(l.Last)), l.PercentText()))
+	}
+	otherID := strconv.FormatInt(other.ID, 10)
+	for _, c := range []pageCheck{
+		{name: "own commune", client: client, method: "GET", path: "/stats", status: http.StatusOK, want: want},
+		{name: "a year", client: client, method: "GET", path: "/stats?year=2025&period=nam", status: http.StatusOK, want: []string{"NĂM 2025"}},
+		{name: "another commune", client: client, method: "GET", path: "/stats?unit=" + otherID, status: http.StatusNotFound},
+		{name: "another commune's workbook", client: client, method: "GET", path: "/stats.xlsx?unit=" + otherID, status: http.StatusNotFound},
+		{name: "bad period", client: client, method: "GET", path: "/stats?year=2026&period=q5", status: http.StatusUnprocessableEntity, want: []string{"Năm và kỳ báo cáo"}},
+		{name: "bad year", client: client, method: "GET", path: "/stats?year=abc&period=nam", status: http.StatusUnprocessableEntity, want: []string{"Năm và kỳ báo cáo"}},
+		{name: "another form", client: client, method: "GET", path: "/stats?form=9", status: http.StatusNotFound},
+		{name: "a cell secretary", client: signedInUser(t, s, base, "chibo", account.CellSecretary, mine.ID), method: "GET", path: "/stats", status: http.StatusForbidden},
+	} {
+		c.check(t, base)
+	}
+	if _, page := send(t, client, "GET", base+"/stats", nil); strings.Contains(page, other.Name) || strings.Contains(page, `value="`+otherID+`"`) {
+		t.Errorf("the commune's page offers another commune, %s", other.Name)
+	}
+	data := downloadFile(t, client, base+"/stats.xlsx")
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := x.GetCellValue(x.GetSheetName(0), "A1"); v != f.Committee() {
+		t.Errorf("the workbook's committee: %q, want %q", v, f.Committee())
+	}
+	if v, _ := x.GetCellValue(x.GetSheetName(0), "C11", excelize.Options{RawCellValue: true}); v != strconv.Itoa(f.Lines[0].This) {
+		t.Errorf("the workbook's opening: %s, want %d", v, f.Lines[0].This)
+	}
+}
+
+// TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop: every
+// line's label and figures are inside the screen, none cut; printed to PDF with the page's own
+// size, the whole form is one A4 portrait page, without the pickers, saying it is incomplete.
+func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
+	s, base := provinceServer(t)
+	// One cell has not reported its first quarter: the form says so, on screen and on paper.
+	if _, err := s.DB.Exec(t.Context(), `UPDATE quarterly_report SET state = 'draft'
+		WHERE id = (SELECT min(id) FROM quarterly_report WHERE year = 2026 AND quarter = 1)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int64{360, 1280} {
+		b := browsertest.New(t)
+		browserSignIn(t, b, base, "bantochuc", width, 740)
+		b.Open(base+"/stats?year=2026&period=6thang", width, 740)
+		type box struct {
+			Text      string  `json:"text"`
+			Left      float64 `json:"left"`
+			Right     float64 `json:"right"`
+			Overflows bool    `json:"overflows"`
+		}
+		cells := browsertest.Eval[[]box](b, `[...document.querySelectorAll("table.stat-table th, table.stat-table td")].map(e => {
+			const r = e.getBoundingClientRect();
+			return {text: e.textContent.trim(), left: r.left, right: r.right, overflows: e.scrollWidth > e.clientWidth + 1};
+		})`)
+		if len(cells) < 13*5 {
+			t.Errorf("%d px: %d cells in the form", width, len(cells))
+		}
+		for _, c := range cells {
+			if c.Left < 0 || c.Right > float64(width)+0.5 || c.Overflows {
+				t.Errorf("%d px: %q at %.0f–%.0f px (text wider than its cell: %v)", width, c.Text, c.Left, c.Right, c.Overflows)
+			}
+		}
+		if w := browsertest.Eval[float64](b, `document.documentElement.scrollWidth`); w > float64(width) {
+			t.Errorf("%d px: the page is %.0f px wide", width, w)
+		}
+		t.Logf("screenshot: %s", b.Screenshot(fmt.Sprintf("stats-form-%d", width)))
+		if width != 360 {
+			continue
+		}
+		if got := b.Text("[data-testid=stats-missing]"); !strings.Contains(got, "Biểu chưa đầy đủ") || !strings.Contains(got, ": quý 1") {
+			t.Errorf("the incomplete form's notice: %q", got)
+		}
+		b.Media("print")
+		if !strings.Contains(b.Text("[data-testid=stats-missing]"), "1 chi bộ chưa có báo cáo") ||
+			browsertest.Eval[bool](b, `document.querySelector("[data-testid=stats-missing] ul").checkVisibility()`) {
+			t.Error("printed, the form should say it is incomplete, without the list of cells")
+		}
+		if shown := browsertest.Eval[[]string](b, `[...document.querySelectorAll("nav, form, button, .button, .site-header")]
+			.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 80))`); len(shown) > 0 {
+			t.Errorf("printed: %q", shown)
+		}
+		t.Logf("screenshot: %s", b.Screenshot("stats-form-print-media"))
+		pdf, path := b.PrintPDF("stats-form", chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize())
+		t.Logf("PDF: %s", path)
+		pages := regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1)
+		boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]`).FindAllSubmatch(pdf, -1)
+		if len(pages) != 1 || len(boxes) != 1 {
+			t.Fatalf("%d printed pages, %d page sizes; want the form on one page", len(pages), len(boxes))
+		}
+		w, _ := strconv.ParseFloat(string(boxes[0][1]), 64)
+		h, _ := strconv.ParseFloat(string(boxes[0][2]), 64)
+		if w < 594 || w > 596 || h < 841 || h > 843 {
+			t.Errorf("a page of %.1f × %.1f pt, not portrait A4 (595,3 × 841,9)", w, h)
+		}
+	}
+}

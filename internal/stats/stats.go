@@ -1,0 +1,288 @@
+// Package stats makes the official Party statistics forms (biểu thống kê cơ bản, Hướng dẫn
+// 11-HD/BTCTW, 2021) of a unit for a period, summed up from its cells' quarterly reports and
+// restated across merges and splits as the dashboard restates them (dashboard.OriginCTE).
+// Only Biểu 1 (members gained and lost) is made so far; docs/forms.md lists the others.
+package stats
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"ptdang/internal/dashboard"
+	"ptdang/internal/org"
+	"ptdang/internal/pg"
+)
+
+// Line is one row of a form: its number (A, B, 1, …; "" for a "Trong đó" row), its label, and
+// its figure in the period and in the same period last year.
+type Line struct {
+	No, Label string
+	Key       string // the report field it sums, or gains/losses
+	Group     bool   // a lettered row (bold)
+	Of        bool   // a "Trong đó" row, part of the row above (indented)
+	This      int
+	Last      int
+}
+
+// Percent is This × 100 / Last, NaN when Last is 0 (written "-").
+func (l Line) Percent() float64 {
+	if l.Last == 0 {
+		return math.NaN()
+	}
+	return float64(l.This) * 100 / float64(l.Last)
+}
+
+// Cell names a cell in a form's lists.
+type Cell struct {
+	ID         int64
+	Code, Name string
+}
+
+// Missing is a cell of the unit that has not reported for some quarters of the period (neither
+// it nor a unit it succeeded has a submitted or approved report for them).
+type Missing struct {
+	Cell
+	Quarters []int
+}
+
+// Imbalance is a reporting cell whose period does not add up: opening + gains − losses ≠
+// closing (or no opening: no report for the period's first quarter).
+type Imbalance struct {
+	Cell
+	HasOpening                      bool
+	Opening, Gains, Losses, Closing int
+}
+
+// Form is a statistics form of a unit for a period.
+type Form struct {
+	Number, Title string
+	Unit          org.PartyUnit
+	Period        Period
+	AsOf          time.Time // the day the unit and its subtree are taken on
+	Lines         []Line
+	Missing       []Missing   // the form is incomplete while this is not empty
+	Imbalanced    []Imbalance // cells whose opening + gains − losses ≠ closing
+	OverRemoved   []Cell      // cells with more probationary members removed than removed
+}
+
+// Complete reports whether every cell reported for every quarter of the period.
+func (f Form) Complete() bool { return len(f.Missing) == 0 }
+
+// Line returns the form's line of key.
+func (f Form) Line(key string) Line {
+	i := slices.IndexFunc(f.Lines, func(l Line) bool { return l.Key == key })
+	if i < 0 {
+		return Line{}
+	}
+	return f.Lines[i]
+}
+
+// gainKeys and lossKeys are the report fields that add to and take from the members.
+var (
+	gainKeys = []string{"admitted", "transferred_in", "restored"}
+	lossKeys = []string{"deceased", "expelled", "removed", "withdrew", "transferred_out"}
+	// flowKeys are the fields summed over the period's quarters, in the order of the query.
+	flowKeys = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out"}
+)
+
+// biểu1Lines is the layout of Biểu 1 (docs/forms.md): number, label, key.
+var biểu1Lines = []Line{
+	{No: "A", Label: "Đảng viên đầu kỳ (cuối kỳ trước chuyển sang)", Key: "opening", Group: true},
+	{No: "B", Label: "Đảng viên tăng trong kỳ", Key: "gains", Group: true},
+	{No: "1", Label: "Kết nạp", Key: "admitted"},
+	{No: "2", Label: "Chuyển đến", Key: "transferred_in"},
+	{No: "3", Label: "Phục hồi đảng tịch", Key: "restored"},
+	{No: "C", Label: "Đảng viên giảm trong kỳ", Key: "losses", Group: true},
+	{No: "1", Label: "Từ trần", Key: "deceased"},
+	{No: "2", Label: "Khai trừ", Key: "expelled"},
+	{No: "3", Label: "Xóa tên", Key: "removed"},
+	{Label: "Trong đó: đảng viên dự bị", Key: "removed_probationary", Of: true},
+	{No: "4", Label: "Xin ra khỏi Đảng", Key: "withdrew"},
+	{No: "5", Label: "Chuyển đi", Key: "transferred_out"},
+	{No: "D", Label: "Đảng viên cuối kỳ báo cáo", Key: "closing", Group: true},
+}
+
+// Form1 is Biểu 1 (tăng, giảm đảng viên) of unit (in scope) for p and the same period last
+// year. The unit and its cells are taken on p's last day, or today while p runs; last year's
+// reports are restated on them. Errors: apperr.ErrNotFound when the unit is out of scope or
+// did not exist on that day; any other is the database's.
+func Form1(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Period, today time.Time) (Form, error) {
+	asOf := p.LastDay()
+	if today.Before(asOf) {
+		asOf = today
+	}
+	u, err := org.GetPartyUnit(ctx, q, scope, unit, asOf)
+	if err != nil {
+		return Form{}, err
+	}
+	f := Form{Number: "Biểu số 1-BTCTW", Title: "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", Unit: u, Period: p, AsOf: asOf}
+	this, cells, err := sums(ctx, q, unit, asOf, p)
+	if err != nil {
+		return Form{}, err
+	}
+	last, _, err := sums(ctx, q, unit, asOf, p.LastYear())
+	if err != nil {
+		return Form{}, err
+	}
+	for _, l := range biểu1Lines {
+		l.This, l.Last = this[l.Key], last[l.Key]
+		f.Lines = append(f.Lines, l)
+	}
+	f.Imbalanced, f.OverRemoved = check(cells)
+	f.Missing, err = missing(ctx, q, unit, asOf, p)
+	return f, err
+}
+
+// cellSums are one reporting cell's own figures over a period.
+type cellSums struct {
+	Cell
+	opening *int
+	flows   map[string]int
+	closing int
+}
+
+// sums reads the figures of unit's subtree on asOf over p, restated by share (the unit's
+// totals, with gains and losses), and each reporting cell's own figures. Opening is the
+// opening of p's first quarter, closing the closing of each cell's latest quarter in p,
+// flows the sums over p, all read in one lookup per cell; a cell counts when it has a report in p that is not a draft.
+func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Period) (map[string]int, []cellSums, error) {
+	var own, total []string
+	for _, k := range flowKeys {
+		own = append(own, fmt.Sprintf("sum(%s) AS %s", k, k))
+		total = append(total, fmt.Sprintf("round(sum(c.%s * c.share) OVER ())::int", k))
+	}
+	rows, err := q.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+`,
+		c AS (
+			SELECT o.cell_id, o.share, a.*
+			FROM origin o
+			CROSS JOIN LATERAL (
+				SELECT count(*) AS reports, `+strings.Join(own, ", ")+`,
+					sum(opening) FILTER (WHERE quarter = $4) AS opening,
+					(array_agg(closing ORDER BY quarter DESC))[1] AS closing
+				FROM quarterly_report
+				-- by the key (cell, year, quarter): the planner, misled by the subtree's estimate, would
+				-- otherwise walk the period index and filter a whole quarter's reports for each cell
+				WHERE cell_id = o.cell_id AND (year, quarter) BETWEEN ($3, $4) AND ($3, $5) AND state <> 'draft'
+			) a
+			WHERE a.reports > 0
+		)
+		SELECT c.cell_id, u.code, (SELECT name FROM party_version_at(c.cell_id, $2)),
+			c.opening, c.closing, `+strings.Join(flowKeys, ", ")+`,
+			round(sum(c.opening * c.share) OVER ())::int, round(sum(c.closing * c.share) OVER ())::int,
+			`+strings.Join(total, ", ")+`
+		FROM c JOIN party_unit u ON u.id = c.cell_id
+		ORDER BY u.code`, []int64{unit}, asOf, p.Year, p.From, p.To)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	totals := map[string]int{}
+	var cells []cellSums
+	seen := map[int64]bool{}
+	for rows.Next() {
+		c := cellSums{flows: map[string]int{}}
+		var closing, tOpening, tClosing *int
+		own := make([]*int, len(flowKeys))
+		tot := make([]*int, len(flowKeys))
+		dest := []any{&c.ID, &c.Code, &c.Name, &c.opening, &closing}
+		for i := range own {
+			dest = append(dest, &own[i])
+		}
+		dest = append(dest, &tOpening, &tClosing)
+		for i := range tot {
+			dest = append(dest, &tot[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, err
+		}
+		totals["opening"], totals["closing"] = deref(tOpening), deref(tClosing)
+		for i, k := range flowKeys {
+			c.flows[k], totals[k] = deref(own[i]), deref(tot[i])
+		}
+		c.closing = deref(closing)
+		if !seen[c.ID] { // a cell reached by two paths (split, then merged) is listed once
+			seen[c.ID] = true
+			cells = append(cells, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, k := range gainKeys {
+		totals["gains"] += totals[k]
+	}
+	for _, k := range lossKeys {
+		totals["losses"] += totals[k]
+	}
+	return totals, cells, nil
+}
+
+// check finds the cells whose own figures do not add up over the period, and those that
+// removed more probationary members than members.
+func check(cells []cellSums) (imbalanced []Imbalance, overRemoved []Cell) {
+	for _, c := range cells {
+		im := Imbalance{Cell: c.Cell, HasOpening: c.opening != nil, Opening: deref(c.opening), Closing: c.closing}
+		for _, k := range gainKeys {
+			im.Gains += c.flows[k]
+		}
+		for _, k := range lossKeys {
+			im.Losses += c.flows[k]
+		}
+		if !im.HasOpening || im.Opening+im.Gains-im.Losses != im.Closing {
+			imbalanced = append(imbalanced, im)
+		}
+		if c.flows["removed_probationary"] > c.flows["removed"] {
+			overRemoved = append(overRemoved, c.Cell)
+		}
+	}
+	return imbalanced, overRemoved
+}
+
+// missing lists the cells of unit's subtree on asOf that have not reported for every quarter
+// of p, with the quarters they lack: a quarter counts as reported when the cell or a unit it
+// succeeded (by asOf) has a report for it that is not a draft.
+func missing(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Period) ([]Missing, error) {
+	rows, err := q.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`,
+		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`,
+		reported AS (
+			SELECT DISTINCT o.top, r.quarter FROM origin o
+			JOIN quarterly_report r ON r.cell_id = o.cell_id AND r.year = $3 AND r.quarter BETWEEN $4 AND $5 AND r.state <> 'draft'
+		)
+		SELECT cells.id, u.code, (SELECT name FROM party_version_at(cells.id, $2)), array_agg(g ORDER BY g)
+		FROM cells
+		JOIN party_unit u ON u.id = cells.id
+		CROSS JOIN generate_series($4::int, $5::int) g
+		WHERE NOT EXISTS (SELECT 1 FROM reported WHERE reported.top = cells.id AND reported.quarter = g)
+		GROUP BY cells.id, u.code
+		ORDER BY u.code`, []int64{unit}, asOf, p.Year, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Missing
+	for rows.Next() {
+		var m Missing
+		var qs []int32
+		if err := rows.Scan(&m.ID, &m.Code, &m.Name, &qs); err != nil {
+			return nil, err
+		}
+		for _, q := range qs {
+			m.Quarters = append(m.Quarters, int(q))
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func deref(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}

@@ -1,0 +1,473 @@
+package stats_test
+
+import (
+	"io"
+	"math"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/dashboard"
+	"ptdang/internal/demo"
+	"ptdang/internal/gen"
+	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
+	"ptdang/internal/report"
+	"ptdang/internal/stats"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// province loads a small generated province (four communes after the 2025 reform, reports
+// from 2024 to Q3/2026) into a new database.
+func province(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	db := pgtest.New(t)
+	opt := gen.Options{Scale: gen.Scale{Name: "test", Provinces: 1, Communes: 4}, Years: 3, Seed: 7, Last: report.Period{Year: 2026, Quarter: 3}}
+	if err := gen.Load(t.Context(), pgtest.Owner(t, db), opt, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// reference is Biểu 1 computed the slow, simple way: every version, succession and report
+// read row by row, the subtree walked and the reports summed in Go.
+type reference struct {
+	versions    []version
+	successions []succession
+	reports     map[int64][]reportRow // by cell
+}
+
+type version struct {
+	unit, parent int64
+	kind         org.Kind
+	from         time.Time
+	to           *time.Time
+}
+
+type succession struct {
+	successor, predecessor int64
+	share                  float64
+	effective              time.Time
+}
+
+type reportRow struct {
+	cell          int64
+	year, quarter int
+	opening       int
+	closing       int
+	flows         map[string]int
+}
+
+var flows = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out"}
+
+func readReference(t *testing.T, db *pgxpool.Pool) reference {
+	t.Helper()
+	ctx := t.Context()
+	ref := reference{reports: map[int64][]reportRow{}}
+	rows, err := db.Query(ctx, `SELECT unit_id, COALESCE(parent_id, 0), kind, valid_from, valid_to FROM party_unit_version`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var v version
+		if err := rows.Scan(&v.unit, &v.parent, &v.kind, &v.from, &v.to); err != nil {
+			t.Fatal(err)
+		}
+		ref.versions = append(ref.versions, v)
+	}
+	rows, err = db.Query(ctx, `SELECT s.successor_id, s.predecessor_id, s.share::float8, e.effective
+		FROM party_unit_succession s JOIN reorg_event e ON e.id = s.event_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s succession
+		if err := rows.Scan(&s.successor, &s.predecessor, &s.share, &s.effective); err != nil {
+			t.Fatal(err)
+		}
+		ref.successions = append(ref.successions, s)
+	}
+	rows, err = db.Query(ctx, `SELECT cell_id, year, quarter, opening, closing, admitted, transferred_in, restored, deceased,
+		expelled, removed, removed_probationary, withdrew, transferred_out FROM quarterly_report WHERE state <> 'draft'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		r := reportRow{flows: map[string]int{}}
+		v := make([]int, len(flows))
+		dest := []any{&r.cell, &r.year, &r.quarter, &r.opening, &r.closing}
+		for i := range v {
+			dest = append(dest, &v[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		for i, k := range flows {
+			r.flows[k] = v[i]
+		}
+		ref.reports[r.cell] = append(ref.reports[r.cell], r)
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
+	return ref
+}
+
+// subtree is unit and the units under it on asOf.
+func (ref reference) subtree(unit int64, asOf time.Time) []int64 {
+	out := []int64{unit}
+	for i := 0; i < len(out); i++ {
+		for _, v := range ref.versions {
+			if v.parent == out[i] && !v.from.After(asOf) && (v.to == nil || v.to.After(asOf)) {
+				out = append(out, v.unit)
+			}
+		}
+	}
+	return out
+}
+
+// origins are the units whose reports count for unit on asOf, with their shares.
+func (ref reference) origins(unit int64, share float64, asOf time.Time, into map[int64][]float64) {
+	into[unit] = append(into[unit], share)
+	for _, s := range ref.successions {
+		if s.successor == unit && !s.effective.After(asOf) {
+			ref.origins(s.predecessor, share*s.share, asOf, into)
+		}
+	}
+}
+
+// form1 is the reference's Biểu 1 figures of unit for p: key → value.
+func (ref reference) form1(unit int64, asOf time.Time, p stats.Period) map[string]int {
+	shares := map[int64][]float64{}
+	for _, u := range ref.subtree(unit, asOf) {
+		ref.origins(u, 1, asOf, shares)
+	}
+	sums := map[string]float64{}
+	for cell, ss := range shares {
+		var first, latest *reportRow
+		own := map[string]int{}
+		for i := range ref.reports[cell] {
+			r := &ref.reports[cell][i]
+			if r.year != p.Year || r.quarter < p.From || r.quarter > p.To {
+				continue
+			}
+			if r.quarter == p.From {
+				first = r
+			}
+			if latest == nil || r.quarter > latest.quarter {
+				latest = r
+			}
+			for k, v := range r.flows {
+				own[k] += v
+			}
+		}
+		if latest == nil {
+			continue
+		}
+		for _, s := range ss {
+			if first != nil {
+				sums["opening"] += float64(first.opening) * s
+			}
+			sums["closing"] += float64(latest.closing) * s
+			for k, v := range own {
+				sums[k] += float64(v) * s
+			}
+		}
+	}
+	out := map[string]int{}
+	for k, v := range sums {
+		out[k] = int(math.Round(v))
+	}
+	out["gains"] = out["admitted"] + out["transferred_in"] + out["restored"]
+	out["losses"] = out["deceased"] + out["expelled"] + out["removed"] + out["withdrew"] + out["transferred_out"]
+	return out
+}
+
+// agree checks every line of f against the reference, this year and last.
+func agree(t *testing.T, ref reference, f stats.Form) {
+	t.Helper()
+	this, last := ref.form1(f.Unit.ID, f.AsOf, f.Period), ref.form1(f.Unit.ID, f.AsOf, f.Period.LastYear())
+	for _, l := range f.Lines {
+		if l.This != this[l.Key] || l.Last != last[l.Key] {
+			t.Errorf("%s, %+v, %s: %d | %d, the reference %d | %d", f.Unit.Code, f.Period, l.Key, l.This, l.Last, this[l.Key], last[l.Key])
+		}
+	}
+}
+
+// units are the province and its communes on asOf.
+func units(t *testing.T, db *pgxpool.Pool, asOf time.Time) []org.PartyUnit {
+	t.Helper()
+	tops, err := org.PartyChildren(t.Context(), db, org.Everything(), 0, asOf)
+	if err != nil || len(tops) != 1 {
+		t.Fatalf("tops: %v, %v", tops, err)
+	}
+	communes, err := org.PartyChildren(t.Context(), db, org.Everything(), tops[0].ID, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(communes, tops[0])
+}
+
+// TestForm1AgreesWithTheReference compares Biểu 1 of the province and of every commune with
+// the reference for a year, a half-year and a quarter, each against the same period of last
+// year, and its admissions with the dashboard's.
+func TestForm1AgreesWithTheReference(t *testing.T) {
+	db := province(t)
+	ref := readReference(t, db)
+	today := day("2026-12-07")
+	for _, p := range []stats.Period{{Year: 2025, From: 1, To: 4}, {Year: 2026, From: 1, To: 2}, {Year: 2026, From: 3, To: 3}} {
+		for _, u := range units(t, db, p.LastDay()) {
+			f, err := stats.Form1(t.Context(), db, org.Everything(), u.ID, p, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			agree(t, ref, f)
+			if f.Line("closing").This == 0 || f.Line("admitted").Last == 0 {
+				t.Errorf("%s %+v: no members or no admissions last year: the data set does not test the sums", u.Code, p)
+			}
+			if p.From == 1 { // the dashboard counts from 1 January
+				d, err := dashboard.Build(t.Context(), db, org.Everything(), u.ID, p.Year, p.LastDay())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a := f.Line("admitted"); a.This != d.Total.Admitted || a.Last != d.Total.AdmittedLastYear {
+					t.Errorf("%s %+v: Biểu 1 admitted %d | %d, the dashboard %d | %d", u.Code, p, a.This, a.Last, d.Total.Admitted, d.Total.AdmittedLastYear)
+				}
+			}
+		}
+	}
+}
+
+// TestForm1RestatesAcrossAMerge merges two cells of a commune on 1 January 2026, the new cell
+// carrying on the first one's reports: last year's figures of the commune's Biểu 1 for the
+// first half of 2026 stay what they were, restated on the new cell, and agree with the
+// reference.
+func TestForm1RestatesAcrossAMerge(t *testing.T) {
+	db := province(t)
+	ctx := t.Context()
+	p, today, merge := stats.Period{Year: 2026, From: 1, To: 2}, day("2026-12-07"), day("2026-01-01")
+	commune := units(t, db, p.LastDay())[0]
+	cells, err := org.PartyChildren(ctx, db, org.Everything(), commune.ID, merge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pair []int64
+	for _, c := range cells {
+		if c.Kind.IsCell() && len(pair) < 2 {
+			pair = append(pair, c.ID)
+		}
+	}
+	if len(pair) < 2 {
+		t.Fatalf("commune %s has fewer than two cells", commune.Code)
+	}
+	before, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := org.MergePartyUnits(ctx, db, org.Everything(), org.Reorg{Effective: merge}, pair,
+		org.PartyUnitInput{Code: "GHEP", Name: "Chi bộ ghép", Kind: org.GrassrootsCell, OrgType: "territorial", ParentID: commune.ID, FullMembers: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After the merge the new cell reports: it carries on the first cell's reports of 2026.
+	if _, err := db.Exec(ctx, `DELETE FROM quarterly_report WHERE cell_id = $1 AND year = 2026`, pair[1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE quarterly_report SET cell_id = $1 WHERE cell_id = $2 AND year = 2026`, merged, pair[0]); err != nil {
+		t.Fatal(err)
+	}
+	after, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range after.Lines {
+		if l.Last != before.Lines[i].Last {
+			t.Errorf("%s last year: %d before the merge, %d after", l.Key, before.Lines[i].Last, l.Last)
+		}
+	}
+	agree(t, readReference(t, db), after)
+	for _, m := range after.Missing {
+		if m.ID == merged {
+			t.Errorf("the merged cell is listed as not reporting %v", m.Quarters)
+		}
+	}
+}
+
+// TestForm1NamesTheCellsThatHaveNotReported turns a cell's first-quarter report back into a
+// draft: the form lists the cell as not reporting that quarter, and names it among the cells
+// whose period does not add up (it has no opening).
+func TestForm1NamesTheCellsThatHaveNotReported(t *testing.T) {
+	db := province(t)
+	ctx := t.Context()
+	p := stats.Period{Year: 2026, From: 1, To: 2}
+	commune := units(t, db, p.LastDay())[0]
+	f, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Complete() || len(f.Imbalanced) > 0 || len(f.OverRemoved) > 0 {
+		t.Fatalf("the generated reports are complete and add up: missing %v, imbalanced %v, over %v", f.Missing, f.Imbalanced, f.OverRemoved)
+	}
+	var cell int64
+	if err := db.QueryRow(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`
+		SELECT r.cell_id FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter = 1
+		ORDER BY r.cell_id LIMIT 1`, []int64{commune.ID}, p.LastDay()).Scan(&cell); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE quarterly_report SET state = 'draft' WHERE cell_id = $1 AND year = 2026 AND quarter = 1`, cell); err != nil {
+		t.Fatal(err)
+	}
+	f, err = stats.Form1(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Complete() || f.Missing[0].ID != cell || len(f.Missing[0].Quarters) != 1 || f.Missing[0].Quarters[0] != 1 {
+		t.Errorf("missing: %+v, want cell %d lacking quarter 1", f.Missing, cell)
+	}
+	if len(f.Imbalanced) != 1 || f.Imbalanced[0].ID != cell || f.Imbalanced[0].HasOpening {
+		t.Errorf("imbalanced: %+v, want cell %d without opening", f.Imbalanced, cell)
+	}
+}
+
+// TestForm1OutOfScope: a unit out of the caller's scope is not found.
+func TestForm1OutOfScope(t *testing.T) {
+	db := province(t)
+	p := stats.Period{Year: 2026, From: 1, To: 2}
+	us := units(t, db, p.LastDay())
+	scope := org.Under(us[0].ID)
+	if _, err := stats.Form1(t.Context(), db, scope, us[1].ID, p, day("2026-12-07")); err != apperr.ErrNotFound {
+		t.Errorf("another commune's form: %v, want ErrNotFound", err)
+	}
+}
+
+// TestForm1ChecksNameTheCells makes one cell's second quarter open one member above its first
+// quarter's closing (each quarter still balances) and another cell remove more probationary
+// members than members: the form names each in its check, and no other cell.
+func TestForm1ChecksNameTheCells(t *testing.T) {
+	db := province(t)
+	ctx := t.Context()
+	p := stats.Period{Year: 2026, From: 1, To: 2}
+	commune := units(t, db, p.LastDay())[0]
+	var cells []int64
+	rows, err := db.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`
+		SELECT r.cell_id FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter = 2
+		ORDER BY r.cell_id LIMIT 2`, []int64{commune.ID}, p.LastDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		cells = append(cells, id)
+	}
+	if len(cells) != 2 {
+		t.Fatalf("cells reporting: %v", cells)
+	}
+	if _, err := db.Exec(ctx, `UPDATE quarterly_report SET opening = opening + 1, closing = closing + 1, full_members = full_members + 1
+		WHERE cell_id = $1 AND year = 2026 AND quarter = 2`, cells[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE quarterly_report SET removed_probationary = removed + 1
+		WHERE cell_id = $1 AND year = 2026 AND quarter = 2`, cells[1]); err != nil {
+		t.Fatal(err)
+	}
+	f, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Imbalanced) != 1 || f.Imbalanced[0].ID != cells[0] {
+		t.Fatalf("imbalanced: %+v, want cell %d", f.Imbalanced, cells[0])
+	}
+	if im := f.Imbalanced[0]; !im.HasOpening || im.Opening+im.Gains-im.Losses != im.Closing-1 {
+		t.Errorf("cell %d: %d + %d − %d, closing %d: want one short", im.ID, im.Opening, im.Gains, im.Losses, im.Closing)
+	}
+	if len(f.OverRemoved) != 1 || f.OverRemoved[0].ID != cells[1] {
+		t.Errorf("more probationary members removed than members: %+v, want cell %d", f.OverRemoved, cells[1])
+	}
+}
+
+// TestPeriods: the picker's periods read back, their labels, and the period filed last.
+func TestPeriods(t *testing.T) {
+	for kind, want := range map[string]string{stats.KindYear: "NĂM 2025", stats.KindHalf: "6 THÁNG ĐẦU NĂM 2025", "q3": "QUÝ 3 NĂM 2025"} {
+		p, ok := stats.ParsePeriod(2025, kind)
+		if !ok || p.Label() != want || p.Kind() != kind {
+			t.Errorf("%s: %+v %v %q", kind, p, ok, p.Label())
+		}
+	}
+	for _, bad := range []string{"", "q0", "q5", "quy1", "NAM"} {
+		if _, ok := stats.ParsePeriod(2025, bad); ok {
+			t.Errorf("%q read as a period", bad)
+		}
+	}
+	if _, ok := stats.ParsePeriod(1999, stats.KindYear); ok {
+		t.Error("1999 read as a year")
+	}
+	for today, want := range map[string]stats.Period{"2026-06-29": {Year: 2025, From: 1, To: 4}, "2026-06-30": {Year: 2026, From: 1, To: 2},
+		"2026-12-30": {Year: 2026, From: 1, To: 2}, "2026-12-31": {Year: 2026, From: 1, To: 4}} {
+		if got := stats.Latest(day(today)); got != want {
+			t.Errorf("on %s the period filed last: %+v, want %+v", today, got, want)
+		}
+	}
+}
+
+// TestForm1OfTheDemoProvince makes Biểu 1 of the demo province (`make run`) and of each of its
+// communes for 2025 and for the first half of 2026, as the issue asks, against the reference;
+// where every cell reported and every period adds up, A + B − C = D.
+func TestForm1OfTheDemoProvince(t *testing.T) {
+	db := pgtest.New(t)
+	start := time.Now()
+	if err := demo.Load(t.Context(), db, demo.Parts, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("demo loaded in %v", time.Since(start).Round(time.Millisecond))
+	if _, err := db.Exec(t.Context(), `ANALYZE`); err != nil { // as autovacuum would have, in a while
+		t.Fatal(err)
+	}
+	ref := readReference(t, db)
+	for _, p := range []stats.Period{{Year: 2025, From: 1, To: 4}, {Year: 2026, From: 1, To: 2}} {
+		tu, err := org.GetPartyUnitByCode(t.Context(), db, org.Everything(), "TU", p.LastDay())
+		if err != nil {
+			t.Fatal(err)
+		}
+		communes, err := org.PartyChildren(t.Context(), db, org.Everything(), tu.ID, p.LastDay())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range append(communes, tu) {
+			start := time.Now()
+			f, err := stats.Form1(t.Context(), db, org.Everything(), u.ID, p, day("2026-12-07"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			made := time.Since(start)
+			agree(t, ref, f)
+			a, b, c, d := f.Line("opening").This, f.Line("gains").This, f.Line("losses").This, f.Line("closing").This
+			if f.Complete() && len(f.Imbalanced) == 0 && a+b-c != d {
+				t.Errorf("%s %+v: %d + %d − %d ≠ %d", u.Code, p, a, b, c, d)
+			}
+			if u.ID == tu.ID {
+				t.Logf("%s %s made in %v: A %d, B %d, C %d, D %d; admitted %d | %d; %d cells not reported, %d not adding up",
+					u.Code, p.Label(), made.Round(time.Millisecond), a, b, c, d, f.Line("admitted").This, f.Line("admitted").Last, len(f.Missing), len(f.Imbalanced))
+				if d == 0 {
+					t.Errorf("%s %+v: no members", u.Code, p)
+				}
+			}
+		}
+	}
+}

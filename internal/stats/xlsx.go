@@ -1,0 +1,230 @@
+package stats
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"ptdang/internal/format"
+)
+
+// Columns are the form's columns: letter or number (the row of column numbers), heading.
+var Columns = []struct{ No, Heading string }{
+	{"A", "STT"},
+	{"B", "Tiêu chí"},
+	{"1", "Kỳ này"},
+	{"2", "Cùng kỳ năm trước"},
+	{"3 = 1 × 100 / 2", "Kỳ này so với cùng kỳ năm trước (%)"},
+}
+
+// Committee is how the form's header names the unit's committee: its name in capitals.
+func (f Form) Committee() string { return strings.ToUpper(f.Unit.Name) }
+
+// PeriodNote says what the figures cover.
+func (f Form) PeriodNote() string {
+	return fmt.Sprintf("(Từ ngày %s đến ngày %s; cơ cấu tổ chức tại ngày %s)",
+		format.Date(firstDay(f.Period)), format.Date(f.Period.LastDay()), format.Date(f.AsOf))
+}
+
+// MissingNote says the form is incomplete, and why, or "" when every cell reported.
+func (f Form) MissingNote() string {
+	if f.Complete() {
+		return ""
+	}
+	return fmt.Sprintf("Chưa đầy đủ: %s chi bộ chưa có báo cáo quý được gửi hoặc duyệt trong kỳ (%s).",
+		format.Int(int64(len(f.Missing))), strings.Join(f.MissingNames(), "; "))
+}
+
+// MissingNames names the cells that have not reported, with the quarters they lack.
+func (f Form) MissingNames() []string {
+	var names []string
+	for _, m := range f.Missing {
+		qs := make([]string, len(m.Quarters))
+		for i, q := range m.Quarters {
+			qs[i] = fmt.Sprintf("quý %d", q)
+		}
+		names = append(names, fmt.Sprintf("%s %s: %s", m.Code, m.Name, strings.Join(qs, ", ")))
+	}
+	return names
+}
+
+// PercentText writes l's percent as the form shows it: two decimals, "-" when last year is 0.
+func (l Line) PercentText() string {
+	if l.Last == 0 {
+		return "-"
+	}
+	return strings.TrimSuffix(format.Percent(l.Percent()), " %")
+}
+
+// Filename is the form's download name.
+func (f Form) Filename() string {
+	return fmt.Sprintf("bieu-1-%s-%d-%s.xlsx", f.Unit.Code, f.Period.Year, f.Period.Kind())
+}
+
+// The rows of the workbook's layout (1-based): the table starts at headRow.
+const (
+	headRow  = 8           // two rows of headings
+	numRow   = headRow + 2 // the row of column numbers
+	firstRow = numRow + 1  // the form's first line
+	sheet    = "Biểu 1"
+)
+
+// XLSX writes the form as a workbook in the official layout, A4 portrait.
+func (f Form) XLSX() ([]byte, error) {
+	x := excelize.NewFile()
+	defer x.Close()
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	w := &xlsxWriter{x: x}
+	font := func(bold, italic bool, size float64) *excelize.Font {
+		return &excelize.Font{Family: "Times New Roman", Size: size, Bold: bold, Italic: italic}
+	}
+	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
+	left := &excelize.Alignment{Horizontal: "left", Vertical: "center", WrapText: true}
+	border := []excelize.Border{{Type: "left", Style: 1, Color: "000000"}, {Type: "right", Style: 1, Color: "000000"},
+		{Type: "top", Style: 1, Color: "000000"}, {Type: "bottom", Style: 1, Color: "000000"}}
+	title := w.style(&excelize.Style{Font: font(true, false, 13), Alignment: center})
+	plain := w.style(&excelize.Style{Font: font(false, true, 12), Alignment: center})
+	head := w.style(&excelize.Style{Font: font(true, false, 12), Alignment: center, Border: border})
+	num := w.style(&excelize.Style{Font: font(false, true, 11), Alignment: center, Border: border})
+	label := func(bold bool, indent int) int {
+		a := *left
+		a.Indent = indent
+		return w.style(&excelize.Style{Font: font(bold, indent > 1, 12), Alignment: &a, Border: border})
+	}
+	count := func(bold bool) int {
+		return w.style(&excelize.Style{Font: font(bold, false, 12), NumFmt: 3, Border: border, // #,##0
+			Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}})
+	}
+	pct := func(bold bool) int {
+		return w.style(&excelize.Style{Font: font(bold, false, 12), NumFmt: 2, Border: border, // 0.00
+			Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}})
+	}
+
+	w.merge("A1", "B1", f.Committee(), title)
+	w.merge("C1", "E1", "ĐẢNG CỘNG SẢN VIỆT NAM", title)
+	w.merge("A2", "B2", "*", title)
+	w.merge("C2", "E2", f.Number, title)
+	w.merge("A4", "E4", f.Title, title)
+	w.merge("A5", "E5", f.Period.Label(), title)
+	w.merge("A6", "E6", f.PeriodNote(), plain)
+	w.set("E7", "Đơn vị tính: người", plain)
+	w.merge(cell("A", headRow), cell("A", headRow+1), Columns[0].Heading, head)
+	w.merge(cell("B", headRow), cell("B", headRow+1), Columns[1].Heading, head)
+	w.merge(cell("C", headRow), cell("D", headRow), "Thực hiện", head)
+	w.set(cell("C", headRow+1), Columns[2].Heading, head)
+	w.set(cell("D", headRow+1), Columns[3].Heading, head)
+	w.merge(cell("E", headRow), cell("E", headRow+1), Columns[4].Heading, head)
+	for i, c := range Columns {
+		w.set(cell(string(rune('A'+i)), numRow), c.No, num)
+	}
+	r := firstRow
+	for _, l := range f.Lines {
+		indent := 1
+		switch {
+		case l.Group:
+			indent = 0
+		case l.Of:
+			indent = 2
+		}
+		w.set(cell("A", r), l.No, label(l.Group, 0))
+		w.set(cell("B", r), l.Label, label(l.Group, indent))
+		w.set(cell("C", r), l.This, count(l.Group))
+		w.set(cell("D", r), l.Last, count(l.Group))
+		if l.Last == 0 {
+			w.set(cell("E", r), "-", w.style(&excelize.Style{Font: font(l.Group, false, 12), Alignment: center, Border: border}))
+		} else {
+			w.set(cell("E", r), l.Percent(), pct(l.Group))
+		}
+		r++
+	}
+	if note := f.MissingNote(); note != "" {
+		r++
+		w.merge(cell("A", r), cell("E", r), note, w.style(&excelize.Style{Font: font(false, true, 11), Alignment: left}))
+		w.height(r, 15*float64(1+len(note)/90))
+	}
+	r += 2
+	w.merge(cell("C", r), cell("E", r), "……………, ngày …… tháng …… năm ……", plain)
+	r++
+	w.merge(cell("A", r), cell("B", r), "NGƯỜI LẬP BIỂU", title)
+	w.merge(cell("C", r), cell("E", r), "T/M BAN THƯỜNG VỤ", title)
+	r++
+	w.merge(cell("A", r), cell("B", r), "(Ký, ghi rõ họ và tên)", plain)
+	w.merge(cell("C", r), cell("E", r), "(Ký tên, đóng dấu)", plain)
+
+	for col, width := range map[string]float64{"A": 6, "B": 44, "C": 12, "D": 12, "E": 14} {
+		w.width(col, width)
+	}
+	w.height(headRow+1, 45)
+	size, portrait, one := 9, "portrait", 1 // 9: A4
+	if w.err == nil {
+		w.err = x.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &portrait, FitToWidth: &one})
+	}
+	fit := true
+	if w.err == nil {
+		w.err = x.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
+	}
+	if w.err == nil {
+		w.err = x.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: sheet,
+			RefersTo: fmt.Sprintf("'%s'!$A$1:$E$%d", sheet, r)})
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func cell(col string, row int) string { return fmt.Sprintf("%s%d", col, row) }
+
+// xlsxWriter keeps the first error of a run of excelize calls.
+type xlsxWriter struct {
+	x   *excelize.File
+	err error
+}
+
+func (w *xlsxWriter) style(s *excelize.Style) int {
+	if w.err != nil {
+		return 0
+	}
+	id, err := w.x.NewStyle(s)
+	w.err = err
+	return id
+}
+
+func (w *xlsxWriter) set(ref string, v any, style int) {
+	if w.err == nil {
+		w.err = w.x.SetCellValue(sheet, ref, v)
+	}
+	if w.err == nil {
+		w.err = w.x.SetCellStyle(sheet, ref, ref, style)
+	}
+}
+
+func (w *xlsxWriter) merge(from, to string, v any, style int) {
+	if w.err == nil {
+		w.err = w.x.MergeCell(sheet, from, to)
+	}
+	w.set(from, v, style)
+	if w.err == nil {
+		w.err = w.x.SetCellStyle(sheet, from, to, style)
+	}
+}
+
+func (w *xlsxWriter) width(col string, width float64) {
+	if w.err == nil {
+		w.err = w.x.SetColWidth(sheet, col, col, width)
+	}
+}
+
+func (w *xlsxWriter) height(row int, h float64) {
+	if w.err == nil {
+		w.err = w.x.SetRowHeight(sheet, row, h)
+	}
+}

@@ -1,0 +1,135 @@
+package stats_test
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"ptdang/internal/org"
+	"ptdang/internal/stats"
+)
+
+// TestFormXLSXReadsBackInTheOfficialLayout writes a commune's Biểu 1 with a cell that has not
+// reported and reads the workbook back: the merged header cells, the column numbers, every
+// line's number, label, figures and formats, the note of the missing cell, the signatures and
+// the A4 portrait print setup.
+func TestFormXLSXReadsBackInTheOfficialLayout(t *testing.T) {
+	db := province(t)
+	p := stats.Period{Year: 2026, From: 1, To: 2}
+	commune := units(t, db, p.LastDay())[0]
+	if _, err := db.Exec(t.Context(), `
+		WITH RECURSIVE `+org.SubtreeCTE+`
+		UPDATE quarterly_report SET state = 'draft' WHERE (cell_id, year, quarter) =
+			(SELECT r.cell_id, 2026, 2 FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter = 2 ORDER BY r.cell_id LIMIT 1)`,
+		[]int64{commune.ID}, p.LastDay()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := stats.Form1(t.Context(), db, org.Everything(), commune.ID, p, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := f.XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := x.GetSheetName(0)
+	get := func(ref string) string {
+		v, err := x.GetCellValue(sheet, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	merges, err := x.GetMergeCells(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged := map[string]string{}
+	for _, m := range merges {
+		merged[m.GetStartAxis()+":"+m.GetEndAxis()] = m.GetCellValue()
+	}
+	for ref, want := range map[string]string{"A1:B1": f.Committee(), "C1:E1": "ĐẢNG CỘNG SẢN VIỆT NAM", "C2:E2": "Biểu số 1-BTCTW",
+		"A4:E4": "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", "A5:E5": "6 THÁNG ĐẦU NĂM 2026", "C8:D8": "Thực hiện", "A8:A9": "STT", "E8:E9": stats.Columns[4].Heading} {
+		if merged[ref] != want {
+			t.Errorf("merged %s: %q, want %q", ref, merged[ref], want)
+		}
+	}
+	if get("E7") != "Đơn vị tính: người" {
+		t.Errorf("unit of measure: %q", get("E7"))
+	}
+	for i, c := range []string{"A", "B", "C", "D", "E"} {
+		if get(c+"10") != stats.Columns[i].No {
+			t.Errorf("column number %s10: %q, want %q", c, get(c+"10"), stats.Columns[i].No)
+		}
+	}
+	countFmt, pctFmt := 0, 0
+	for i, l := range f.Lines {
+		row := strconv.Itoa(11 + i)
+		if get("A"+row) != l.No || get("B"+row) != l.Label {
+			t.Errorf("row %s: %q %q, want %q %q", row, get("A"+row), get("B"+row), l.No, l.Label)
+		}
+		this, _ := x.GetCellValue(sheet, "C"+row, excelize.Options{RawCellValue: true})
+		last, _ := x.GetCellValue(sheet, "D"+row, excelize.Options{RawCellValue: true})
+		pct, _ := x.GetCellValue(sheet, "E"+row, excelize.Options{RawCellValue: true})
+		if this != strconv.Itoa(l.This) || last != strconv.Itoa(l.Last) {
+			t.Errorf("row %s %s: %s | %s, want %d | %d", row, l.Key, this, last, l.This, l.Last)
+		}
+		if l.Last == 0 && pct != "-" {
+			t.Errorf("row %s %s: percent %q of a zero last year, want -", row, l.Key, pct)
+		}
+		if l.Last != 0 {
+			v, _ := strconv.ParseFloat(pct, 64)
+			if fmt.Sprintf("%.6f", v) != fmt.Sprintf("%.6f", l.Percent()) {
+				t.Errorf("row %s %s: percent %s, want %f", row, l.Key, pct, l.Percent())
+			}
+			pctFmt += numFmt(t, x, sheet, "E"+row, 2)
+		}
+		countFmt += numFmt(t, x, sheet, "C"+row, 3)
+	}
+	if countFmt != len(f.Lines) || pctFmt == 0 {
+		t.Errorf("number formats: %d of %d counts #,##0, %d percents 0.00", countFmt, len(f.Lines), pctFmt)
+	}
+	rows, _ := x.GetRows(sheet)
+	var text []string
+	for _, r := range rows {
+		text = append(text, r...)
+	}
+	for _, want := range []string{"NGƯỜI LẬP BIỂU", "T/M BAN THƯỜNG VỤ", f.MissingNote()} {
+		if !slices.Contains(text, want) {
+			t.Errorf("the workbook lacks %q", want)
+		}
+	}
+	if f.Complete() {
+		t.Error("a cell's report was made a draft: the form is incomplete")
+	}
+	layout, err := x.GetPageLayout(sheet)
+	if err != nil || layout.Size == nil || *layout.Size != 9 || layout.Orientation == nil || *layout.Orientation != "portrait" {
+		t.Errorf("page layout: %+v, %v; want A4 (9) portrait", layout, err)
+	}
+}
+
+// numFmt is 1 when ref's style has the built-in number format id.
+func numFmt(t *testing.T, x *excelize.File, sheet, ref string, id int) int {
+	t.Helper()
+	sid, err := x.GetCellStyle(sheet, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := x.GetStyle(sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.NumFmt != id {
+		t.Errorf("%s: number format %d, want %d", ref, s.NumFmt, id)
+		return 0
+	}
+	return 1
+}
