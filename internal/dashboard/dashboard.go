@@ -530,7 +530,7 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 			LEFT JOIN LATERAL (
 				SELECT `+strings.Join(stock, ", ")+`
 				FROM quarterly_report
-				WHERE cell_id = o.cell_id AND year = $3 AND quarter <= $4 AND state <> 'draft'
+				WHERE cell_id = o.cell_id AND year = $3 AND quarter <= $4 AND state <> 'draft' AND `+StockCounts("$3", "$4::int")+`
 				ORDER BY quarter DESC LIMIT 1
 			) l ON true
 			WHERE a.reports > 0

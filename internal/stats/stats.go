@@ -147,7 +147,8 @@ type cellSums struct {
 
 // sums reads the figures of unit's subtree on asOf over p, restated by share (the unit's
 // totals, with gains and losses), and each reporting cell's own figures. Opening is the
-// opening of p's first quarter, closing the closing of each cell's latest quarter in p,
+// opening of p's first quarter, closing the closing of each cell's latest quarter in p (in
+// the totals, not of a cell succeeded by p's end: dashboard.StockCounts),
 // flows the sums over p, all read in one lookup per cell; a cell counts when it has a report in p that is not a draft.
 func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Period) (map[string]int, []cellSums, error) {
 	var own, total []string
@@ -163,7 +164,9 @@ func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Perio
 			CROSS JOIN LATERAL (
 				SELECT count(*) AS reports, `+strings.Join(own, ", ")+`,
 					sum(opening) FILTER (WHERE quarter = $4) AS opening,
-					(array_agg(closing ORDER BY quarter DESC))[1] AS closing
+					(array_agg(closing ORDER BY quarter DESC))[1] AS closing,
+					-- the members counted at the end: not those of a cell succeeded by then (in its successor's)
+					CASE WHEN `+dashboard.StockCounts("$3", "$5::int")+` THEN (array_agg(closing ORDER BY quarter DESC))[1] END AS stock
 				FROM quarterly_report
 				-- by the key (cell, year, quarter): the planner, misled by the subtree's estimate, would
 				-- otherwise walk the period index and filter a whole quarter's reports for each cell
@@ -173,7 +176,7 @@ func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Perio
 		)
 		SELECT c.cell_id, u.code, (SELECT name FROM party_version_at(c.cell_id, $2)),
 			c.opening, c.closing, `+strings.Join(flowKeys, ", ")+`,
-			round(sum(c.opening * c.share) OVER ())::int, round(sum(c.closing * c.share) OVER ())::int,
+			round(sum(c.opening * c.share) OVER ())::int, round(sum(c.stock * c.share) OVER ())::int,
 			`+strings.Join(total, ", ")+`
 		FROM c JOIN party_unit u ON u.id = c.cell_id
 		ORDER BY u.code`, []int64{unit}, asOf, p.Year, p.From, p.To)

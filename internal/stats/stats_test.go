@@ -1,9 +1,11 @@
 package stats_test
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,22 +140,34 @@ func (ref reference) subtree(unit int64, asOf time.Time) []int64 {
 	return out
 }
 
-// origins are the units whose reports count for unit on asOf, with their shares.
-func (ref reference) origins(unit int64, share float64, asOf time.Time, into map[int64][]float64) {
-	into[unit] = append(into[unit], share)
+// origin is a unit whose reports count for another, with the share they count for and the day
+// its members moved on to a successor (zero for the unit itself).
+type origin struct {
+	share   float64
+	retired time.Time
+}
+
+// origins are the units whose reports count for unit on asOf.
+func (ref reference) origins(unit int64, o origin, asOf time.Time, into map[int64][]origin) {
+	into[unit] = append(into[unit], o)
 	for _, s := range ref.successions {
 		if s.successor == unit && !s.effective.After(asOf) {
-			ref.origins(s.predecessor, share*s.share, asOf, into)
+			retired := s.effective
+			if !o.retired.IsZero() && o.retired.Before(retired) {
+				retired = o.retired
+			}
+			ref.origins(s.predecessor, origin{o.share * s.share, retired}, asOf, into)
 		}
 	}
 }
 
 // form1 is the reference's Biểu 1 figures of unit for p: key → value.
 func (ref reference) form1(unit int64, asOf time.Time, p stats.Period) map[string]int {
-	shares := map[int64][]float64{}
+	shares := map[int64][]origin{}
 	for _, u := range ref.subtree(unit, asOf) {
-		ref.origins(u, 1, asOf, shares)
+		ref.origins(u, origin{share: 1}, asOf, shares)
 	}
+	end := time.Date(p.Year, time.Month(3*p.To+1), 1, 0, 0, 0, 0, time.UTC) // the day after p
 	sums := map[string]float64{}
 	for cell, ss := range shares {
 		var first, latest *reportRow
@@ -176,13 +190,15 @@ func (ref reference) form1(unit int64, asOf time.Time, p stats.Period) map[strin
 		if latest == nil {
 			continue
 		}
-		for _, s := range ss {
+		for _, o := range ss {
 			if first != nil {
-				sums["opening"] += float64(first.opening) * s
+				sums["opening"] += float64(first.opening) * o.share
 			}
-			sums["closing"] += float64(latest.closing) * s
+			if o.retired.IsZero() || !o.retired.Before(end) { // else its members are its successor's
+				sums["closing"] += float64(latest.closing) * o.share
+			}
 			for k, v := range own {
-				sums[k] += float64(v) * s
+				sums[k] += float64(v) * o.share
 			}
 		}
 	}
@@ -469,5 +485,75 @@ func TestForm1OfTheDemoProvince(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestForm1CountsMembersOnceAcrossAMergeWithinThePeriod merges two cells on 1 April 2026, within
+// the first half-year: the new cell reports Q2 for both. The commune's Biểu 1 for the half-year
+// is what it was before the merge — the old cells' Q1 closings are not counted again beside the
+// new cell's — and agrees with the reference.
+func TestForm1CountsMembersOnceAcrossAMergeWithinThePeriod(t *testing.T) {
+	db := province(t)
+	ctx := t.Context()
+	p, today, merge := stats.Period{Year: 2026, From: 1, To: 2}, day("2026-12-07"), day("2026-04-01")
+	commune := units(t, db, p.LastDay())[0]
+	cells, err := org.PartyChildren(ctx, db, org.Everything(), commune.ID, merge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pair []int64
+	for _, c := range cells {
+		if c.Kind.IsCell() && len(pair) < 2 {
+			pair = append(pair, c.ID)
+		}
+	}
+	if len(pair) < 2 {
+		t.Fatalf("commune %s has fewer than two cells", commune.Code)
+	}
+	before, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := org.MergePartyUnits(ctx, db, org.Everything(), org.Reorg{Effective: merge}, pair,
+		org.PartyUnitInput{Code: "GHEP2", Name: "Chi bộ ghép", Kind: org.GrassrootsCell, OrgType: "territorial", ParentID: commune.ID, FullMembers: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// From Q2 the new cell reports the two cells' members and movements as one.
+	var sets []string
+	for _, sec := range report.Sections[:4] { // the figures that add up (not the cell's meetings)
+		for _, f := range sec.Fields {
+			sets = append(sets, fmt.Sprintf("%s = r.%s + o.%s", f.Key, f.Key, f.Key))
+		}
+	}
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE quarterly_report r SET ` + strings.Join(sets, ", ") + ` FROM quarterly_report o
+			WHERE r.cell_id = $1 AND o.cell_id = $2 AND r.year = 2026 AND o.year = 2026 AND r.quarter >= 2 AND o.quarter = r.quarter`, []any{pair[0], pair[1]}},
+		{`DELETE FROM quarterly_report WHERE cell_id = $1 AND year = 2026 AND quarter >= 2`, []any{pair[1]}},
+		{`UPDATE quarterly_report SET cell_id = $2 WHERE cell_id = $1 AND year = 2026 AND quarter >= 2`, []any{pair[0], merged}},
+	} {
+		if _, err := db.Exec(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range after.Lines {
+		if l.This != before.Lines[i].This || l.Last != before.Lines[i].Last {
+			t.Errorf("%s: %d | %d before the merge, %d | %d after", l.Key, before.Lines[i].This, before.Lines[i].Last, l.This, l.Last)
+		}
+	}
+	agree(t, readReference(t, db), after)
+	d, err := dashboard.Build(ctx, db, org.Everything(), commune.ID, 2026, p.LastDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Total.Stock["closing"] != after.Line("closing").This {
+		t.Errorf("the dashboard counts %d members at the end of Q2, Biểu 1 %d", d.Total.Stock["closing"], after.Line("closing").This)
 	}
 }
