@@ -274,29 +274,7 @@ func TestForm1RestatesAcrossAMerge(t *testing.T) {
 	db := province(t)
 	ctx := t.Context()
 	p, today, merge := stats.Period{Year: 2026, From: 1, To: 2}, day("2026-12-07"), day("2026-01-01")
-	commune := units(t, db, p.LastDay())[0]
-	cells, err := org.PartyChildren(ctx, db, org.Everything(), commune.ID, merge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pair []int64
-	for _, c := range cells {
-		if c.Kind.IsCell() && len(pair) < 2 {
-			pair = append(pair, c.ID)
-		}
-	}
-	if len(pair) < 2 {
-		t.Fatalf("commune %s has fewer than two cells", commune.Code)
-	}
-	before, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	merged, err := org.MergePartyUnits(ctx, db, org.Everything(), org.Reorg{Effective: merge}, pair,
-		org.PartyUnitInput{Code: "GHEP", Name: "Chi bộ ghép", Kind: org.GrassrootsCell, OrgType: "territorial", ParentID: commune.ID, FullMembers: 20})
-	if err != nil {
-		t.Fatal(err)
-	}
+	commune, pair, merged, before := mergeTwoCells(t, db, p, merge, today, "GHEP")
 	// After the merge the new cell reports: it carries on the first cell's reports of 2026.
 	if _, err := db.Exec(ctx, `DELETE FROM quarterly_report WHERE cell_id = $1 AND year = 2026`, pair[1]); err != nil {
 		t.Fatal(err)
@@ -496,29 +474,7 @@ func TestForm1CountsMembersOnceAcrossAMergeWithinThePeriod(t *testing.T) {
 	db := province(t)
 	ctx := t.Context()
 	p, today, merge := stats.Period{Year: 2026, From: 1, To: 2}, day("2026-12-07"), day("2026-04-01")
-	commune := units(t, db, p.LastDay())[0]
-	cells, err := org.PartyChildren(ctx, db, org.Everything(), commune.ID, merge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pair []int64
-	for _, c := range cells {
-		if c.Kind.IsCell() && len(pair) < 2 {
-			pair = append(pair, c.ID)
-		}
-	}
-	if len(pair) < 2 {
-		t.Fatalf("commune %s has fewer than two cells", commune.Code)
-	}
-	before, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	merged, err := org.MergePartyUnits(ctx, db, org.Everything(), org.Reorg{Effective: merge}, pair,
-		org.PartyUnitInput{Code: "GHEP2", Name: "Chi bộ ghép", Kind: org.GrassrootsCell, OrgType: "territorial", ParentID: commune.ID, FullMembers: 20})
-	if err != nil {
-		t.Fatal(err)
-	}
+	commune, pair, merged, before := mergeTwoCells(t, db, p, merge, today, "GHEP2")
 	// From Q2 the new cell reports the two cells' members and movements as one.
 	var sets []string
 	for _, sec := range report.Sections[:4] { // the figures that add up (not the cell's meetings)
@@ -556,4 +512,35 @@ func TestForm1CountsMembersOnceAcrossAMergeWithinThePeriod(t *testing.T) {
 	if d.Total.Stock["closing"] != after.Line("closing").This {
 		t.Errorf("the dashboard counts %d members at the end of Q2, Biểu 1 %d", d.Total.Stock["closing"], after.Line("closing").This)
 	}
+}
+
+// mergeTwoCells merges the first two cells of the first commune into a new cell coded code,
+// effective on merge, and returns the commune, the two cells, the new cell and the commune's
+// Biểu 1 for p before the merge.
+func mergeTwoCells(t *testing.T, db *pgxpool.Pool, p stats.Period, merge, today time.Time, code string) (commune org.PartyUnit, pair []int64, merged int64, before stats.Form) {
+	t.Helper()
+	ctx := t.Context()
+	commune = units(t, db, p.LastDay())[0]
+	cells, err := org.PartyChildren(ctx, db, org.Everything(), commune.ID, merge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cells {
+		if c.Kind.IsCell() && len(pair) < 2 {
+			pair = append(pair, c.ID)
+		}
+	}
+	if len(pair) < 2 {
+		t.Fatalf("commune %s has fewer than two cells", commune.Code)
+	}
+	before, err = stats.Form1(ctx, db, org.Everything(), commune.ID, p, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err = org.MergePartyUnits(ctx, db, org.Everything(), org.Reorg{Effective: merge}, pair,
+		org.PartyUnitInput{Code: code, Name: "Chi bộ ghép", Kind: org.GrassrootsCell, OrgType: "territorial", ParentID: commune.ID, FullMembers: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return commune, pair, merged, before
 }
