@@ -79,12 +79,7 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, c caller, stat
 // userAction runs one administrator's action on a user, from the version of the account the
 // page showed, and shows the user page again.
 func (s *Server) userAction(do func(r *http.Request, c caller, f *form, user int64, version int) (string, error)) callerHandler {
-	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		id, ok := idParam(r, "id")
-		if !ok {
-			s.notFound(w, r)
-			return
-		}
+	return s.withID(func(w http.ResponseWriter, r *http.Request, c caller, id int64) {
 		f, ok := s.parseForm(w, r)
 		if !ok {
 			return
@@ -106,7 +101,7 @@ func (s *Server) userAction(do func(r *http.Request, c caller, f *form, user int
 			st.Vals, st.Errs = valuesOf(f), f.inv.Fields
 		}
 		s.showUser(w, r, c, status, st)
-	}
+	})
 }
 
 func (s *Server) userAddGrant(r *http.Request, c caller, f *form, user int64, version int) (string, error) {

@@ -28,12 +28,7 @@ func (s *Server) orgBrowse(w http.ResponseWriter, r *http.Request, c caller) {
 
 // orgChildren is the htmx fragment that expands a node of either tree.
 func (s *Server) orgChildren(tree org.Tree) callerHandler {
-	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		id, ok := idParam(r, "id")
-		if !ok {
-			s.notFound(w, r)
-			return
-		}
+	return s.withID(func(w http.ResponseWriter, r *http.Request, c caller, id int64) {
 		var rows []web.UnitRow
 		var err error
 		if asOf := s.asOf(r); tree == org.PartyTree {
@@ -48,5 +43,5 @@ func (s *Server) orgChildren(tree org.Tree) callerHandler {
 			return
 		}
 		s.render(w, r, http.StatusOK, web.UnitChildren(rows))
-	}
+	})
 }

@@ -35,12 +35,7 @@ func renameChange(tree org.Tree) change {
 
 // changeForm shows the form of ch (GET) and applies it (POST).
 func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
-	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		id, ok := idParam(r, "id")
-		if !ok {
-			s.notFound(w, r)
-			return
-		}
+	return s.withID(func(w http.ResponseWriter, r *http.Request, c caller, id int64) {
 		u, err := org.GetUnit(r.Context(), s.DB, c.Scope, tree, id, s.today())
 		if err != nil {
 			s.fail(w, r, err)
@@ -54,7 +49,7 @@ func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
 		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
 			return web.UnitHref(tree, id, s.today()), org.ApplyChange(r.Context(), s.DB, c.Scope, tree, ch.kind, u.ID, f.text, &f.inv)
 		}, ch.aliases)
-	}
+	})
 }
 
 // orFormErr returns the form's own errors, or else runs save.

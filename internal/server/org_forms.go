@@ -52,12 +52,7 @@ func (s *Server) unitNew(uf unitForm) callerHandler {
 
 // unitEdit shows the form that corrects a unit and saves it.
 func (s *Server) unitEdit(uf unitForm) callerHandler {
-	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		id, ok := idParam(r, "id")
-		if !ok {
-			s.notFound(w, r)
-			return
-		}
+	return s.withID(func(w http.ResponseWriter, r *http.Request, c caller, id int64) {
 		u, vals, err := uf.current(s, r, c, id)
 		if err != nil {
 			s.fail(w, r, err)
@@ -69,7 +64,7 @@ func (s *Server) unitEdit(uf unitForm) callerHandler {
 		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
 			return web.UnitHref(uf.tree, id, s.today()), uf.update(s, r, c, f, id)
 		}, nil)
-	}
+	})
 }
 
 var partyForm = unitForm{

@@ -15,19 +15,14 @@ type unitView func(ctx context.Context, c caller, id int64, asOf time.Time) (web
 
 // unitPage shows a unit of either tree as of a date, with its children or hamlets and history.
 func (s *Server) unitPage(view unitView) callerHandler {
-	return func(w http.ResponseWriter, r *http.Request, c caller) {
-		id, ok := idParam(r, "id")
-		if !ok {
-			s.notFound(w, r)
-			return
-		}
+	return s.withID(func(w http.ResponseWriter, r *http.Request, c caller, id int64) {
 		v, err := view(r.Context(), c, id, s.asOf(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		s.render(w, r, http.StatusOK, web.UnitDetail(c.page(v.Title, "org"), v))
-	}
+	})
 }
 
 // partyView is the page of a Party unit.

@@ -31,6 +31,17 @@ func idParam(r *http.Request, name string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
+// withID is h for the {id} the address names; a malformed one is 404.
+func (s *Server) withID(h func(w http.ResponseWriter, r *http.Request, c caller, id int64)) callerHandler {
+	return func(w http.ResponseWriter, r *http.Request, c caller) {
+		if id, ok := idParam(r, "id"); ok {
+			h(w, r, c, id)
+			return
+		}
+		s.notFound(w, r)
+	}
+}
+
 // form reads a submitted form, collecting Vietnamese messages for malformed fields.
 type form struct {
 	values url.Values
