@@ -56,6 +56,8 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	for _, c := range []pageCheck{
 		{name: "own commune", client: client, method: "GET", path: "/stats", status: http.StatusOK, want: want},
 		{name: "a year", client: client, method: "GET", path: "/stats?year=2025&period=nam", status: http.StatusOK, want: []string{"NĂM 2025"}},
+		{name: "Biểu 3", client: client, method: "GET", path: "/stats?form=3", status: http.StatusOK, want: []string{"Biểu số 3-BTCTW", "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN",
+			`<option value="3" selected>`, "form=3", fmt.Sprintf(`<td class="num">%s</td>`, format.Int(int64(f.Line("closing").This)))}},
 		{name: "another commune", client: client, method: "GET", path: "/stats?unit=" + otherID, status: http.StatusNotFound},
 		{name: "another commune's workbook", client: client, method: "GET", path: "/stats.xlsx?unit=" + otherID, status: http.StatusNotFound},
 		{name: "bad period", client: client, method: "GET", path: "/stats?year=2026&period=q5", status: http.StatusUnprocessableEntity, want: []string{"Năm và kỳ báo cáo"}},
