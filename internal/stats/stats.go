@@ -143,17 +143,18 @@ var biểu1Lines = []Line{
 }
 
 // biểu3Lines is the layout of Biểu 3 (docs/forms.md; the official row list is unconfirmed): the
-// members at the end of the period and, of them, each stock field of the quarterly report.
+// members at the end of the period and, of them, each stock field of the quarterly report — first
+// the rows of the public layout found, then ours it lacks.
 var biểu3Lines = []Line{
-	{No: "A", Label: "Tổng số đảng viên cuối kỳ báo cáo", Key: "closing", Group: true},
-	{No: "1", Label: "Đảng viên chính thức", Key: "full_members"},
-	{No: "2", Label: "Đảng viên dự bị", Key: "probationary"},
-	{No: "3", Label: "Đảng viên nữ", Key: "women"},
-	{No: "4", Label: "Đảng viên người dân tộc thiểu số", Key: "ethnic_minority"},
-	{No: "5", Label: "Đảng viên có đạo", Key: "religious"},
-	{No: "6", Label: "Đảng viên là đoàn viên", Key: "youth_union"},
-	{No: "7", Label: "Đảng viên được miễn sinh hoạt đảng", Key: "exempt"},
-	{No: "8", Label: "Đảng viên đi làm ăn xa", Key: "working_away"},
+	{No: "I", Label: "Đảng viên trong danh sách có đến cuối kỳ báo cáo", Key: "closing", Group: true},
+	{No: "1", Label: "Trong đó: nữ", Key: "women"},
+	{No: "2", Label: "Dự bị", Key: "probationary"},
+	{No: "3", Label: "Dân tộc thiểu số", Key: "ethnic_minority"},
+	{No: "4", Label: "Người theo tôn giáo", Key: "religious"},
+	{No: "5", Label: "Đoàn viên Đoàn TNCS Hồ Chí Minh", Key: "youth_union"},
+	{No: "6", Label: "Chính thức", Key: "full_members"},
+	{No: "7", Label: "Được miễn sinh hoạt đảng", Key: "exempt"},
+	{No: "8", Label: "Đi làm ăn xa", Key: "working_away"},
 }
 
 // Form1 is Biểu 1 (tăng, giảm đảng viên) of unit for p (Make).

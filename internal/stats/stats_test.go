@@ -578,7 +578,7 @@ func crossCheck(t *testing.T, db *pgxpool.Pool, ref reference, f1 stats.Form) st
 	}
 	agree(t, ref, f3)
 	d, total := f1.Line("closing"), f3.Line("closing")
-	if d.This != total.This || d.Last != total.Last || total.Label != "Tổng số đảng viên cuối kỳ báo cáo" {
+	if d.This != total.This || d.Last != total.Last || total.Label != "Đảng viên trong danh sách có đến cuối kỳ báo cáo" {
 		t.Errorf("%s %+v: Biểu 1 closing %d | %d, Biểu 3 %q %d | %d", f1.Unit.Code, f1.Period, d.This, d.Last, total.Label, total.This, total.Last)
 	}
 	if full, prob := f3.Line("full_members"), f3.Line("probationary"); full.This+prob.This != total.This && f3.Complete() {
