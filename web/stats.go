@@ -13,6 +13,7 @@ import (
 type StatsView struct {
 	Form     stats.Form
 	Units    []Choice // the units the caller may pick
+	Forms    []Choice // the forms made
 	Year     string
 	Kinds    []Choice // the periods of a year
 	XLSXHref string
@@ -35,14 +36,17 @@ type StatsLine struct {
 var periodKinds = []Choice{{Value: stats.KindHalf, Label: "6 tháng đầu năm"}, {Value: stats.KindYear, Label: "Cả năm"},
 	{Value: "q1", Label: "Quý 1"}, {Value: "q2", Label: "Quý 2"}, {Value: "q3", Label: "Quý 3"}, {Value: "q4", Label: "Quý 4"}}
 
-// StatsQuery is the query string of the form of unit for p.
-func StatsQuery(unit int64, p stats.Period) string {
-	return url.Values{"unit": {strconv.FormatInt(unit, 10)}, "year": {strconv.Itoa(p.Year)}, "period": {p.Kind()}}.Encode()
+// StatsQuery is the query string of f.
+func StatsQuery(f stats.Form) string {
+	return url.Values{"unit": {strconv.FormatInt(f.Unit.ID, 10)}, "form": {f.No}, "year": {strconv.Itoa(f.Period.Year)}, "period": {f.Period.Kind()}}.Encode()
 }
 
 // NewStatsView is the page of f, with units to pick from (f's unit among them).
 func NewStatsView(f stats.Form, units []org.PartyUnit) StatsView {
-	v := StatsView{Form: f, Year: strconv.Itoa(f.Period.Year), XLSXHref: "/stats.xlsx?" + StatsQuery(f.Unit.ID, f.Period)}
+	v := StatsView{Form: f, Year: strconv.Itoa(f.Period.Year), XLSXHref: "/stats.xlsx?" + StatsQuery(f)}
+	for _, n := range stats.Forms() {
+		v.Forms = append(v.Forms, Choice{Value: n[0], Label: n[1], Selected: n[0] == f.No})
+	}
 	seen := false
 	for _, u := range units {
 		seen = seen || u.ID == f.Unit.ID
@@ -81,6 +85,12 @@ func statsColumns() []string {
 		out[i] = c.No
 	}
 	return out
+}
+
+// excessText writes how a cell's breakdown row exceeds its total.
+func excessText(f stats.Form, e stats.Excess) string {
+	n := func(v int) string { return format.Int(int64(v)) }
+	return e.Code + " " + e.Name + ": " + f.Line(e.Part).Label + " " + n(e.Value) + " > " + f.Line(e.Whole).Label + " " + n(e.Total)
 }
 
 // imbalanceText writes how a cell's period fails to add up.

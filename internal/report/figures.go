@@ -162,6 +162,16 @@ func (f Figures) ExpectedClosing() int {
 	return n
 }
 
+// Whole is the field that field part is a breakdown of (part ≤ whole), "" for none.
+func Whole(part string) string {
+	for _, p := range partOf {
+		if p.part == part {
+			return p.whole
+		}
+	}
+	return ""
+}
+
 // parts that may not exceed their whole: part ≤ whole.
 var partOf = []struct{ part, whole, why string }{
 	{"removed_probationary", "removed", "không thể lớn hơn số xóa tên"},

@@ -56,6 +56,8 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	for _, c := range []pageCheck{
 		{name: "own commune", client: client, method: "GET", path: "/stats", status: http.StatusOK, want: want},
 		{name: "a year", client: client, method: "GET", path: "/stats?year=2025&period=nam", status: http.StatusOK, want: []string{"NĂM 2025"}},
+		{name: "Biểu 3", client: client, method: "GET", path: "/stats?form=3", status: http.StatusOK, want: []string{"Biểu số 3-BTCTW", "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN",
+			`<option value="3" selected>`, "form=3", fmt.Sprintf(`<td class="num">%s</td>`, format.Int(int64(f.Line("closing").This)))}},
 		{name: "another commune", client: client, method: "GET", path: "/stats?unit=" + otherID, status: http.StatusNotFound},
 		{name: "another commune's workbook", client: client, method: "GET", path: "/stats.xlsx?unit=" + otherID, status: http.StatusNotFound},
 		{name: "bad period", client: client, method: "GET", path: "/stats?year=2026&period=q5", status: http.StatusUnprocessableEntity, want: []string{"Năm và kỳ báo cáo"}},
@@ -81,7 +83,7 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	}
 }
 
-// TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop: every
+// TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop, Biểu 3 at 360 px: every
 // line's label and figures are inside the screen, none cut; printed to PDF with the page's own
 // size, the whole form is one A4 portrait page, without the pickers, saying it is incomplete.
 func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
@@ -91,10 +93,15 @@ func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 		WHERE id = (SELECT min(id) FROM quarterly_report WHERE year = 2026 AND quarter = 1)`); err != nil {
 		t.Fatal(err)
 	}
-	for _, width := range []int64{360, 1280} {
+	for _, c := range []struct {
+		form  string
+		width int64
+		lines int
+	}{{"1", 360, 13}, {"1", 1280, 13}, {"3", 360, 9}} {
+		width := c.width
 		b := browsertest.New(t)
 		browserSignIn(t, b, base, "bantochuc", width, 740)
-		b.Open(base+"/stats?year=2026&period=6thang", width, 740)
+		b.Open(base+"/stats?year=2026&period=6thang&form="+c.form, width, 740)
 		type box struct {
 			Text      string  `json:"text"`
 			Left      float64 `json:"left"`
@@ -105,8 +112,8 @@ func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 			const r = e.getBoundingClientRect();
 			return {text: e.textContent.trim(), left: r.left, right: r.right, overflows: e.scrollWidth > e.clientWidth + 1};
 		})`)
-		if len(cells) < 13*5 {
-			t.Errorf("%d px: %d cells in the form", width, len(cells))
+		if len(cells) < c.lines*5 {
+			t.Errorf("Biểu %s, %d px: %d cells in the form", c.form, width, len(cells))
 		}
 		for _, c := range cells {
 			if c.Left < 0 || c.Right > float64(width)+0.5 || c.Overflows {
@@ -116,7 +123,7 @@ func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 		if w := browsertest.Eval[float64](b, `document.documentElement.scrollWidth`); w > float64(width) {
 			t.Errorf("%d px: the page is %.0f px wide", width, w)
 		}
-		t.Logf("screenshot: %s", b.Screenshot(fmt.Sprintf("stats-form-%d", width)))
+		t.Logf("screenshot: %s", b.Screenshot(fmt.Sprintf("stats-form-%s-%d", c.form, width)))
 		if width != 360 {
 			continue
 		}
@@ -132,8 +139,8 @@ func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 			.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 80))`); len(shown) > 0 {
 			t.Errorf("printed: %q", shown)
 		}
-		t.Logf("screenshot: %s", b.Screenshot("stats-form-print-media"))
-		pdf, path := b.PrintPDF("stats-form", chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize())
+		t.Logf("screenshot: %s", b.Screenshot("stats-form-print-media-"+c.form))
+		pdf, path := b.PrintPDF("stats-form-"+c.form, chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize())
 		t.Logf("PDF: %s", path)
 		pages := regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1)
 		boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]`).FindAllSubmatch(pdf, -1)

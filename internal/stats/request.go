@@ -14,12 +14,12 @@ import (
 // Query is what the statistics page's address asks for, as typed; any of it may be empty.
 type Query struct {
 	Unit   string // a Party unit id; the caller's own (home) when empty
-	Form   string // "1", the only form made so far
+	Form   string // a form's number (Forms); "1" when empty
 	Year   string
 	Period string // a Period's Kind ("h1", "year", "q1"…); with Year empty, the latest ended
 }
 
-// Chosen is the form q asks for, made on today (Form1). A malformed year or period is
+// Chosen is the form q asks for, made on today (Make). A malformed year or period is
 // *apperr.Invalid on "year" with a Vietnamese message; a form not made, a malformed unit, or a
 // unit out of scope is apperr.ErrNotFound; home's errors are returned as they are.
 func Chosen(ctx context.Context, q pg.Querier, scope org.Scope, query Query, today time.Time, home func() (int64, error)) (Form, error) {
@@ -34,8 +34,8 @@ func Chosen(ctx context.Context, q pg.Querier, scope org.Scope, query Query, tod
 			return Form{}, apperr.Refuse(inv, msg)
 		}
 	}
-	if query.Form != "" && query.Form != "1" {
-		return Form{}, apperr.ErrNotFound
+	if query.Form == "" {
+		query.Form = "1"
 	}
 	unit, err := strconv.ParseInt(query.Unit, 10, 64)
 	if query.Unit == "" {
@@ -46,7 +46,7 @@ func Chosen(ctx context.Context, q pg.Querier, scope org.Scope, query Query, tod
 	if err != nil {
 		return Form{}, err
 	}
-	return Form1(ctx, q, scope, unit, p, today)
+	return Make(ctx, q, scope, query.Form, unit, p, today)
 }
 
 // Units are the units the page's picker offers on f's day: home (the caller's own unit) and the

@@ -1,7 +1,8 @@
 // Package stats makes the official Party statistics forms (biểu thống kê cơ bản, Hướng dẫn
 // 11-HD/BTCTW, 2021) of a unit for a period, summed up from its cells' quarterly reports and
 // restated across merges and splits as the dashboard restates them (dashboard.OriginCTE).
-// Only Biểu 1 (members gained and lost) is made so far; docs/forms.md lists the others.
+// Biểu 1 (members gained and lost) and Biểu 3 (members at the end of the period) are made so
+// far; docs/forms.md lists the others.
 package stats
 
 import (
@@ -12,16 +13,18 @@ import (
 	"strings"
 	"time"
 
+	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/report"
 )
 
 // Line is one row of a form: its number (A, B, 1, …; "" for a "Trong đó" row), its label, and
 // its figure in the period and in the same period last year.
 type Line struct {
 	No, Label string
-	Key       string // the report field it sums, or gains/losses
+	Key       string // the report field it sums (or takes at the end), or gains/losses
 	Group     bool   // a lettered row (bold)
 	Of        bool   // a "Trong đó" row, part of the row above (indented)
 	This      int
@@ -57,8 +60,18 @@ type Imbalance struct {
 	Opening, Gains, Losses, Closing int
 }
 
+// Excess is a reporting cell whose breakdown row (Part) is above its total (Whole) in its own
+// figures: Biểu 1's probationary members removed above the members removed, a Biểu 3 row above
+// the members at the end.
+type Excess struct {
+	Cell
+	Part, Whole  string // the lines' keys
+	Value, Total int
+}
+
 // Form is a statistics form of a unit for a period.
 type Form struct {
+	No            string // "1", "3": the form's number, as the page's picker and the file name give it
 	Number, Title string
 	Unit          org.PartyUnit
 	Period        Period
@@ -66,7 +79,7 @@ type Form struct {
 	Lines         []Line
 	Missing       []Missing   // the form is incomplete while this is not empty
 	Imbalanced    []Imbalance // cells whose opening + gains − losses ≠ closing
-	OverRemoved   []Cell      // cells with more probationary members removed than removed
+	Exceeds       []Excess    // cells with a breakdown row above its total
 }
 
 // Complete reports whether every cell reported for every quarter of the period.
@@ -87,7 +100,30 @@ var (
 	lossKeys = []string{"deceased", "expelled", "removed", "withdrew", "transferred_out"}
 	// flowKeys are the fields summed over the period's quarters, in the order of the query.
 	flowKeys = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out"}
+	// latestKeys are the fields taken at the end of the period: each cell's latest quarter in it.
+	latestKeys = []string{"closing", "full_members", "probationary", "women", "exempt", "working_away", "youth_union", "religious", "ethnic_minority"}
 )
+
+// layout is what makes a form of the others: its number, title and lines.
+type layout struct {
+	no, number, title, pick string
+	lines                   []Line
+}
+
+// layouts are the forms made, in the picker's order.
+var layouts = []layout{
+	{no: "1", number: "Biểu số 1-BTCTW", title: "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", pick: "Biểu 1: Tăng, giảm đảng viên", lines: biểu1Lines},
+	{no: "3", number: "Biểu số 3-BTCTW", title: "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN", pick: "Biểu 3: Đội ngũ đảng viên cuối kỳ", lines: biểu3Lines},
+}
+
+// Forms are the forms made, as the page's picker offers them: number and name.
+func Forms() [][2]string {
+	var out [][2]string
+	for _, l := range layouts {
+		out = append(out, [2]string{l.no, l.pick})
+	}
+	return out
+}
 
 // biểu1Lines is the layout of Biểu 1 (docs/forms.md): number, label, key.
 var biểu1Lines = []Line{
@@ -106,11 +142,42 @@ var biểu1Lines = []Line{
 	{No: "D", Label: "Đảng viên cuối kỳ báo cáo", Key: "closing", Group: true},
 }
 
-// Form1 is Biểu 1 (tăng, giảm đảng viên) of unit (in scope) for p and the same period last
-// year. The unit and its cells are taken on p's last day, or today while p runs; last year's
-// reports are restated on them. Errors: apperr.ErrNotFound when the unit is out of scope or
-// did not exist on that day; any other is the database's.
+// biểu3Lines is the layout of Biểu 3 (docs/forms.md; the official row list is unconfirmed): the
+// members at the end of the period and, of them, each stock field of the quarterly report — first
+// the rows of the public layout found, then ours it lacks.
+var biểu3Lines = []Line{
+	{No: "I", Label: "Đảng viên trong danh sách có đến cuối kỳ báo cáo", Key: "closing", Group: true},
+	{No: "1", Label: "Trong đó: nữ", Key: "women"},
+	{No: "2", Label: "Dự bị", Key: "probationary"},
+	{No: "3", Label: "Dân tộc thiểu số", Key: "ethnic_minority"},
+	{No: "4", Label: "Người theo tôn giáo", Key: "religious"},
+	{No: "5", Label: "Đoàn viên Đoàn TNCS Hồ Chí Minh", Key: "youth_union"},
+	{No: "6", Label: "Chính thức", Key: "full_members"},
+	{No: "7", Label: "Được miễn sinh hoạt đảng", Key: "exempt"},
+	{No: "8", Label: "Đi làm ăn xa", Key: "working_away"},
+}
+
+// Form1 is Biểu 1 (tăng, giảm đảng viên) of unit for p (Make).
 func Form1(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Period, today time.Time) (Form, error) {
+	return Make(ctx, q, scope, "1", unit, p, today)
+}
+
+// Form3 is Biểu 3 (đội ngũ đảng viên: the members at the end of p) of unit for p (Make).
+func Form3(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Period, today time.Time) (Form, error) {
+	return Make(ctx, q, scope, "3", unit, p, today)
+}
+
+// Make is form no ("1" or "3") of unit (in scope) for p and the same period last year, from
+// the same sums (so Biểu 1's closing is Biểu 3's total). The unit and its cells are taken on
+// p's last day, or today while p runs; last year's reports are restated on them. Errors:
+// apperr.ErrNotFound for a form not made, or when the unit is out of scope or did not exist on
+// that day; any other is the database's.
+func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit int64, p Period, today time.Time) (Form, error) {
+	i := slices.IndexFunc(layouts, func(l layout) bool { return l.no == no })
+	if i < 0 {
+		return Form{}, apperr.ErrNotFound
+	}
+	lay := layouts[i]
 	asOf := p.LastDay()
 	if today.Before(asOf) {
 		asOf = today
@@ -119,7 +186,7 @@ func Form1(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 	if err != nil {
 		return Form{}, err
 	}
-	f := Form{Number: "Biểu số 1-BTCTW", Title: "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", Unit: u, Period: p, AsOf: asOf}
+	f := Form{No: lay.no, Number: lay.number, Title: lay.title, Unit: u, Period: p, AsOf: asOf}
 	this, cells, err := sums(ctx, q, unit, asOf, p)
 	if err != nil {
 		return Form{}, err
@@ -128,11 +195,11 @@ func Form1(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 	if err != nil {
 		return Form{}, err
 	}
-	for _, l := range biểu1Lines {
+	for _, l := range lay.lines {
 		l.This, l.Last = this[l.Key], last[l.Key]
 		f.Lines = append(f.Lines, l)
 	}
-	f.Imbalanced, f.OverRemoved = check(cells)
+	f.Imbalanced, f.Exceeds = check(cells, lay.lines)
 	f.Missing, err = missing(ctx, q, unit, asOf, p)
 	return f, err
 }
@@ -142,20 +209,27 @@ type cellSums struct {
 	Cell
 	opening *int
 	flows   map[string]int
-	closing int
+	latest  map[string]int // latestKeys at the cell's latest quarter
 }
 
 // sums reads the figures of unit's subtree on asOf over p, restated by share (the unit's
 // totals, with gains and losses), and each reporting cell's own figures. Opening is the
-// opening of p's first quarter, closing the closing of each cell's latest quarter in p (in
-// the totals, not of a cell succeeded by p's end: dashboard.StockCounts),
+// opening of p's first quarter, the latestKeys (closing and the stock) those of each cell's
+// latest quarter in p (in the totals, not of a cell succeeded by p's end: dashboard.StockCounts),
 // flows the sums over p, all read in one lookup per cell; a cell counts when it has a report in p that is not a draft.
 func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Period) (map[string]int, []cellSums, error) {
-	var own, total []string
+	var own, total, cols []string
 	for _, k := range flowKeys {
 		own = append(own, fmt.Sprintf("sum(%s) AS %s", k, k))
 		total = append(total, fmt.Sprintf("round(sum(c.%s * c.share) OVER ())::int", k))
 	}
+	for _, k := range latestKeys {
+		latest := fmt.Sprintf("(array_agg(%s ORDER BY quarter DESC))[1]", k)
+		// the members counted at the end: not those of a cell succeeded by then (in its successor's)
+		own = append(own, fmt.Sprintf("%s AS %s, CASE WHEN %s THEN %s END AS stock_%s", latest, k, dashboard.StockCounts("$3", "$5::int"), latest, k))
+		total = append(total, fmt.Sprintf("round(sum(c.stock_%s * c.share) OVER ())::int", k))
+	}
+	cols = append(append(cols, flowKeys...), latestKeys...)
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+`,
 		c AS (
@@ -163,10 +237,7 @@ func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Perio
 			FROM origin o
 			CROSS JOIN LATERAL (
 				SELECT count(*) AS reports, `+strings.Join(own, ", ")+`,
-					sum(opening) FILTER (WHERE quarter = $4) AS opening,
-					(array_agg(closing ORDER BY quarter DESC))[1] AS closing,
-					-- the members counted at the end: not those of a cell succeeded by then (in its successor's)
-					CASE WHEN `+dashboard.StockCounts("$3", "$5::int")+` THEN (array_agg(closing ORDER BY quarter DESC))[1] END AS stock
+					sum(opening) FILTER (WHERE quarter = $4) AS opening
 				FROM quarterly_report
 				-- by the key (cell, year, quarter): the planner, misled by the subtree's estimate, would
 				-- otherwise walk the period index and filter a whole quarter's reports for each cell
@@ -175,8 +246,8 @@ func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Perio
 			WHERE a.reports > 0
 		)
 		SELECT c.cell_id, u.code, (SELECT name FROM party_version_at(c.cell_id, $2)),
-			c.opening, c.closing, `+strings.Join(flowKeys, ", ")+`,
-			round(sum(c.opening * c.share) OVER ())::int, round(sum(c.stock * c.share) OVER ())::int,
+			c.opening, c.`+strings.Join(cols, ", c.")+`,
+			round(sum(c.opening * c.share) OVER ())::int,
 			`+strings.Join(total, ", ")+`
 		FROM c JOIN party_unit u ON u.id = c.cell_id
 		ORDER BY u.code`, []int64{unit}, asOf, p.Year, p.From, p.To)
@@ -188,26 +259,30 @@ func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Perio
 	var cells []cellSums
 	seen := map[int64]bool{}
 	for rows.Next() {
-		c := cellSums{flows: map[string]int{}}
-		var closing, tOpening, tClosing *int
-		own := make([]*int, len(flowKeys))
-		tot := make([]*int, len(flowKeys))
-		dest := []any{&c.ID, &c.Code, &c.Name, &c.opening, &closing}
+		c := cellSums{flows: map[string]int{}, latest: map[string]int{}}
+		var tOpening *int
+		own := make([]*int, len(cols))
+		tot := make([]*int, len(cols))
+		dest := []any{&c.ID, &c.Code, &c.Name, &c.opening}
 		for i := range own {
 			dest = append(dest, &own[i])
 		}
-		dest = append(dest, &tOpening, &tClosing)
+		dest = append(dest, &tOpening)
 		for i := range tot {
 			dest = append(dest, &tot[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, err
 		}
-		totals["opening"], totals["closing"] = deref(tOpening), deref(tClosing)
-		for i, k := range flowKeys {
-			c.flows[k], totals[k] = deref(own[i]), deref(tot[i])
+		totals["opening"] = deref(tOpening)
+		for i, k := range cols {
+			totals[k] = deref(tot[i])
+			if i < len(flowKeys) {
+				c.flows[k] = deref(own[i])
+			} else {
+				c.latest[k] = deref(own[i])
+			}
 		}
-		c.closing = deref(closing)
 		if !seen[c.ID] { // a cell reached by two paths (split, then merged) is listed once
 			seen[c.ID] = true
 			cells = append(cells, c)
@@ -225,11 +300,11 @@ func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Perio
 	return totals, cells, nil
 }
 
-// check finds the cells whose own figures do not add up over the period, and those that
-// removed more probationary members than members.
-func check(cells []cellSums) (imbalanced []Imbalance, overRemoved []Cell) {
+// check finds the cells whose own figures do not add up over the period, and those with a
+// breakdown row among lines above its total (report.Whole), the total being a line too.
+func check(cells []cellSums, lines []Line) (imbalanced []Imbalance, exceeds []Excess) {
 	for _, c := range cells {
-		im := Imbalance{Cell: c.Cell, HasOpening: c.opening != nil, Opening: deref(c.opening), Closing: c.closing}
+		im := Imbalance{Cell: c.Cell, HasOpening: c.opening != nil, Opening: deref(c.opening), Closing: c.latest["closing"]}
 		for _, k := range gainKeys {
 			im.Gains += c.flows[k]
 		}
@@ -239,11 +314,18 @@ func check(cells []cellSums) (imbalanced []Imbalance, overRemoved []Cell) {
 		if !im.HasOpening || im.Opening+im.Gains-im.Losses != im.Closing {
 			imbalanced = append(imbalanced, im)
 		}
-		if c.flows["removed_probationary"] > c.flows["removed"] {
-			overRemoved = append(overRemoved, c.Cell)
+		own := func(k string) int { return c.flows[k] + c.latest[k] } // a key is a flow or a latest, never both
+		for _, l := range lines {
+			whole := report.Whole(l.Key)
+			if whole == "" || !slices.ContainsFunc(lines, func(w Line) bool { return w.Key == whole }) {
+				continue
+			}
+			if v, w := own(l.Key), own(whole); v > w {
+				exceeds = append(exceeds, Excess{Cell: c.Cell, Part: l.Key, Whole: whole, Value: v, Total: w})
+			}
 		}
 	}
-	return imbalanced, overRemoved
+	return imbalanced, exceeds
 }
 
 // missing lists the cells of unit's subtree on asOf that have not reported for every quarter

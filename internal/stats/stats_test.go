@@ -68,11 +68,14 @@ type reportRow struct {
 	cell          int64
 	year, quarter int
 	opening       int
-	closing       int
+	stock         map[string]int // the members at the end of the quarter: closing and its breakdown
 	flows         map[string]int
 }
 
-var flows = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out"}
+var (
+	flows  = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out"}
+	stocks = []string{"closing", "full_members", "probationary", "women", "exempt", "working_away", "youth_union", "religious", "ethnic_minority"}
+)
 
 func readReference(t *testing.T, db *pgxpool.Pool) reference {
 	t.Helper()
@@ -101,15 +104,19 @@ func readReference(t *testing.T, db *pgxpool.Pool) reference {
 		}
 		ref.successions = append(ref.successions, s)
 	}
-	rows, err = db.Query(ctx, `SELECT cell_id, year, quarter, opening, closing, admitted, transferred_in, restored, deceased,
+	rows, err = db.Query(ctx, `SELECT cell_id, year, quarter, opening, `+strings.Join(stocks, ", ")+`, admitted, transferred_in, restored, deceased,
 		expelled, removed, removed_probationary, withdrew, transferred_out FROM quarterly_report WHERE state <> 'draft'`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		r := reportRow{flows: map[string]int{}}
+		r := reportRow{flows: map[string]int{}, stock: map[string]int{}}
+		st := make([]int, len(stocks))
 		v := make([]int, len(flows))
-		dest := []any{&r.cell, &r.year, &r.quarter, &r.opening, &r.closing}
+		dest := []any{&r.cell, &r.year, &r.quarter, &r.opening}
+		for i := range st {
+			dest = append(dest, &st[i])
+		}
 		for i := range v {
 			dest = append(dest, &v[i])
 		}
@@ -118,6 +125,9 @@ func readReference(t *testing.T, db *pgxpool.Pool) reference {
 		}
 		for i, k := range flows {
 			r.flows[k] = v[i]
+		}
+		for i, k := range stocks {
+			r.stock[k] = st[i]
 		}
 		ref.reports[r.cell] = append(ref.reports[r.cell], r)
 	}
@@ -161,8 +171,8 @@ func (ref reference) origins(unit int64, o origin, asOf time.Time, into map[int6
 	}
 }
 
-// form1 is the reference's Biểu 1 figures of unit for p: key → value.
-func (ref reference) form1(unit int64, asOf time.Time, p stats.Period) map[string]int {
+// figures are the reference's figures of Biểu 1 and Biểu 3 of unit for p: key → value.
+func (ref reference) figures(unit int64, asOf time.Time, p stats.Period) map[string]int {
 	shares := map[int64][]origin{}
 	for _, u := range ref.subtree(unit, asOf) {
 		ref.origins(u, origin{share: 1}, asOf, shares)
@@ -195,7 +205,9 @@ func (ref reference) form1(unit int64, asOf time.Time, p stats.Period) map[strin
 				sums["opening"] += float64(first.opening) * o.share
 			}
 			if o.retired.IsZero() || !o.retired.Before(end) { // else its members are its successor's
-				sums["closing"] += float64(latest.closing) * o.share
+				for k, v := range latest.stock {
+					sums[k] += float64(v) * o.share
+				}
 			}
 			for k, v := range own {
 				sums[k] += float64(v) * o.share
@@ -214,7 +226,7 @@ func (ref reference) form1(unit int64, asOf time.Time, p stats.Period) map[strin
 // agree checks every line of f against the reference, this year and last.
 func agree(t *testing.T, ref reference, f stats.Form) {
 	t.Helper()
-	this, last := ref.form1(f.Unit.ID, f.AsOf, f.Period), ref.form1(f.Unit.ID, f.AsOf, f.Period.LastYear())
+	this, last := ref.figures(f.Unit.ID, f.AsOf, f.Period), ref.figures(f.Unit.ID, f.AsOf, f.Period.LastYear())
 	for _, l := range f.Lines {
 		if l.This != this[l.Key] || l.Last != last[l.Key] {
 			t.Errorf("%s, %+v, %s: %d | %d, the reference %d | %d", f.Unit.Code, f.Period, l.Key, l.This, l.Last, this[l.Key], last[l.Key])
@@ -236,9 +248,10 @@ func units(t *testing.T, db *pgxpool.Pool, asOf time.Time) []org.PartyUnit {
 	return append(communes, tops[0])
 }
 
-// TestForm1AgreesWithTheReference compares Biểu 1 of the province and of every commune with
-// the reference for a year, a half-year and a quarter, each against the same period of last
-// year, and its admissions with the dashboard's.
+// TestForm1AgreesWithTheReference compares Biểu 1 and Biểu 3 of the province and of every
+// commune with the reference for a year, a half-year and a quarter, each against the same
+// period of last year, Biểu 1's admissions with the dashboard's, and Biểu 3 across forms with
+// Biểu 1 (crossCheck).
 func TestForm1AgreesWithTheReference(t *testing.T) {
 	db := province(t)
 	ref := readReference(t, db)
@@ -252,6 +265,12 @@ func TestForm1AgreesWithTheReference(t *testing.T) {
 			agree(t, ref, f)
 			if f.Line("closing").This == 0 || f.Line("admitted").Last == 0 {
 				t.Errorf("%s %+v: no members or no admissions last year: the data set does not test the sums", u.Code, p)
+			}
+			f3 := crossCheck(t, db, ref, f)
+			for _, l := range f3.Lines {
+				if l.Last == 0 && l.Key != "exempt" && l.Key != "working_away" {
+					t.Errorf("%s %+v: Biểu 3 %s is 0 last year: the data set does not test it", u.Code, p, l.Key)
+				}
 			}
 			if p.From == 1 { // the dashboard counts from 1 January
 				d, err := dashboard.Build(t.Context(), db, org.Everything(), u.ID, p.Year, p.LastDay())
@@ -311,8 +330,8 @@ func TestForm1NamesTheCellsThatHaveNotReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !f.Complete() || len(f.Imbalanced) > 0 || len(f.OverRemoved) > 0 {
-		t.Fatalf("the generated reports are complete and add up: missing %v, imbalanced %v, over %v", f.Missing, f.Imbalanced, f.OverRemoved)
+	if !f.Complete() || len(f.Imbalanced) > 0 || len(f.Exceeds) > 0 {
+		t.Fatalf("the generated reports are complete and add up: missing %v, imbalanced %v, over %v", f.Missing, f.Imbalanced, f.Exceeds)
 	}
 	var cell int64
 	if err := db.QueryRow(ctx, `
@@ -391,8 +410,8 @@ func TestForm1ChecksNameTheCells(t *testing.T) {
 	if im := f.Imbalanced[0]; !im.HasOpening || im.Opening+im.Gains-im.Losses != im.Closing-1 {
 		t.Errorf("cell %d: %d + %d − %d, closing %d: want one short", im.ID, im.Opening, im.Gains, im.Losses, im.Closing)
 	}
-	if len(f.OverRemoved) != 1 || f.OverRemoved[0].ID != cells[1] {
-		t.Errorf("more probationary members removed than members: %+v, want cell %d", f.OverRemoved, cells[1])
+	if len(f.Exceeds) != 1 || f.Exceeds[0].ID != cells[1] || f.Exceeds[0].Part != "removed_probationary" {
+		t.Errorf("more probationary members removed than members: %+v, want cell %d", f.Exceeds, cells[1])
 	}
 }
 
@@ -451,6 +470,7 @@ func TestForm1OfTheDemoProvince(t *testing.T) {
 			}
 			made := time.Since(start)
 			agree(t, ref, f)
+			crossCheck(t, db, ref, f)
 			a, b, c, d := f.Line("opening").This, f.Line("gains").This, f.Line("losses").This, f.Line("closing").This
 			if f.Complete() && len(f.Imbalanced) == 0 && a+b-c != d {
 				t.Errorf("%s %+v: %d + %d − %d ≠ %d", u.Code, p, a, b, c, d)
@@ -504,7 +524,9 @@ func TestForm1CountsMembersOnceAcrossAMergeWithinThePeriod(t *testing.T) {
 			t.Errorf("%s: %d | %d before the merge, %d | %d after", l.Key, before.Lines[i].This, before.Lines[i].Last, l.This, l.Last)
 		}
 	}
-	agree(t, readReference(t, db), after)
+	ref := readReference(t, db)
+	agree(t, ref, after)
+	crossCheck(t, db, ref, after)
 	d, err := dashboard.Build(ctx, db, org.Everything(), commune.ID, 2026, p.LastDay())
 	if err != nil {
 		t.Fatal(err)
@@ -543,4 +565,60 @@ func mergeTwoCells(t *testing.T, db *pgxpool.Pool, p stats.Period, merge, today 
 		t.Fatal(err)
 	}
 	return commune, pair, merged, before
+}
+
+// crossCheck makes Biểu 3 of f1's unit and period, checks it against the reference, and checks
+// it across forms: its total is Biểu 1's closing, this year and last; full and probationary
+// members add up to it; no breakdown row is above its total.
+func crossCheck(t *testing.T, db *pgxpool.Pool, ref reference, f1 stats.Form) stats.Form {
+	t.Helper()
+	f3, err := stats.Form3(t.Context(), db, org.Everything(), f1.Unit.ID, f1.Period, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	agree(t, ref, f3)
+	d, total := f1.Line("closing"), f3.Line("closing")
+	if d.This != total.This || d.Last != total.Last || total.Label != "Đảng viên trong danh sách có đến cuối kỳ báo cáo" {
+		t.Errorf("%s %+v: Biểu 1 closing %d | %d, Biểu 3 %q %d | %d", f1.Unit.Code, f1.Period, d.This, d.Last, total.Label, total.This, total.Last)
+	}
+	if full, prob := f3.Line("full_members"), f3.Line("probationary"); full.This+prob.This != total.This && f3.Complete() {
+		t.Errorf("%s %+v: %d full + %d probationary members, %d in all", f1.Unit.Code, f1.Period, full.This, prob.This, total.This)
+	}
+	for _, l := range f3.Lines {
+		if w := report.Whole(l.Key); w != "" && (l.This > f3.Line(w).This || l.Last > f3.Line(w).Last) {
+			t.Errorf("%s %+v: %s %d | %d above %s %d | %d", f1.Unit.Code, f1.Period, l.Key, l.This, l.Last, w, f3.Line(w).This, f3.Line(w).Last)
+		}
+	}
+	if len(f3.Exceeds) > 0 {
+		t.Errorf("%s %+v: the generated reports have no breakdown above its total: %+v", f1.Unit.Code, f1.Period, f3.Exceeds)
+	}
+	return f3
+}
+
+// TestForm3NamesTheCellsWithABreakdownAboveTheTotal gives one cell more women than members at
+// the end of the half-year: Biểu 3 names that cell, and that row, and no other.
+func TestForm3NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
+	db := province(t)
+	ctx := t.Context()
+	p := stats.Period{Year: 2026, From: 1, To: 2}
+	commune := units(t, db, p.LastDay())[0]
+	var cell int64
+	if err := db.QueryRow(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`
+		UPDATE quarterly_report SET women = closing + 1 WHERE (cell_id, year, quarter) =
+			(SELECT r.cell_id, 2026, 2 FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter = 2 ORDER BY r.cell_id LIMIT 1)
+		RETURNING cell_id`, []int64{commune.ID}, p.LastDay()).Scan(&cell); err != nil {
+		t.Fatal(err)
+	}
+	f, err := stats.Form3(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Exceeds) != 1 || f.Exceeds[0].ID != cell || f.Exceeds[0].Part != "women" || f.Exceeds[0].Whole != "closing" ||
+		f.Exceeds[0].Value != f.Exceeds[0].Total+1 {
+		t.Errorf("exceeds: %+v, want cell %d, women one above closing", f.Exceeds, cell)
+	}
+	if f1, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07")); err != nil || len(f1.Exceeds) > 0 {
+		t.Errorf("Biểu 1 has no women row to check: %+v, %v", f1.Exceeds, err)
+	}
 }

@@ -60,7 +60,7 @@ func (l Line) PercentText() string {
 
 // Filename is the form's download name.
 func (f Form) Filename() string {
-	return fmt.Sprintf("bieu-1-%s-%d-%s.xlsx", f.Unit.Code, f.Period.Year, f.Period.Kind())
+	return fmt.Sprintf("bieu-%s-%s-%d-%s.xlsx", f.No, f.Unit.Code, f.Period.Year, f.Period.Kind())
 }
 
 // The rows of the workbook's layout (1-based): the table starts at headRow.
@@ -68,17 +68,17 @@ const (
 	headRow  = 8           // two rows of headings
 	numRow   = headRow + 2 // the row of column numbers
 	firstRow = numRow + 1  // the form's first line
-	sheet    = "Biểu 1"
 )
 
 // XLSX writes the form as a workbook in the official layout, A4 portrait.
 func (f Form) XLSX() ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
+	sheet := "Biểu " + f.No
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
-	w := &xlsxWriter{x: x}
+	w := &xlsxWriter{x: x, sheet: sheet}
 	font := func(bold, italic bool, size float64) *excelize.Font {
 		return &excelize.Font{Family: "Times New Roman", Size: size, Bold: bold, Italic: italic}
 	}
@@ -185,8 +185,9 @@ func cell(col string, row int) string { return fmt.Sprintf("%s%d", col, row) }
 
 // xlsxWriter keeps the first error of a run of excelize calls.
 type xlsxWriter struct {
-	x   *excelize.File
-	err error
+	x     *excelize.File
+	sheet string
+	err   error
 }
 
 func (w *xlsxWriter) style(s *excelize.Style) int {
@@ -200,31 +201,31 @@ func (w *xlsxWriter) style(s *excelize.Style) int {
 
 func (w *xlsxWriter) set(ref string, v any, style int) {
 	if w.err == nil {
-		w.err = w.x.SetCellValue(sheet, ref, v)
+		w.err = w.x.SetCellValue(w.sheet, ref, v)
 	}
 	if w.err == nil {
-		w.err = w.x.SetCellStyle(sheet, ref, ref, style)
+		w.err = w.x.SetCellStyle(w.sheet, ref, ref, style)
 	}
 }
 
 func (w *xlsxWriter) merge(from, to string, v any, style int) {
 	if w.err == nil {
-		w.err = w.x.MergeCell(sheet, from, to)
+		w.err = w.x.MergeCell(w.sheet, from, to)
 	}
 	w.set(from, v, style)
 	if w.err == nil {
-		w.err = w.x.SetCellStyle(sheet, from, to, style)
+		w.err = w.x.SetCellStyle(w.sheet, from, to, style)
 	}
 }
 
 func (w *xlsxWriter) width(col string, width float64) {
 	if w.err == nil {
-		w.err = w.x.SetColWidth(sheet, col, col, width)
+		w.err = w.x.SetColWidth(w.sheet, col, col, width)
 	}
 }
 
 func (w *xlsxWriter) height(row int, h float64) {
 	if w.err == nil {
-		w.err = w.x.SetRowHeight(sheet, row, h)
+		w.err = w.x.SetRowHeight(w.sheet, row, h)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"ptdang/internal/stats"
 )
 
-// TestFormXLSXReadsBackInTheOfficialLayout writes a commune's Biểu 1 with a cell that has not
+// TestFormXLSXReadsBackInTheOfficialLayout writes a commune's Biểu 1 and Biểu 3 with a cell that has not
 // reported and reads the workbook back: the merged header cells, the column numbers, every
 // line's number, label, figures and formats, the note of the missing cell, the signatures and
 // the A4 portrait print setup.
@@ -28,10 +28,18 @@ func TestFormXLSXReadsBackInTheOfficialLayout(t *testing.T) {
 		[]int64{commune.ID}, p.LastDay()); err != nil {
 		t.Fatal(err)
 	}
-	f, err := stats.Form1(t.Context(), db, org.Everything(), commune.ID, p, day("2026-12-07"))
-	if err != nil {
-		t.Fatal(err)
+	for _, no := range []string{"1", "3"} {
+		f, err := stats.Make(t.Context(), db, org.Everything(), no, commune.ID, p, day("2026-12-07"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkXLSX(t, f)
 	}
+}
+
+// checkXLSX reads f's workbook back and checks its layout against f.
+func checkXLSX(t *testing.T, f stats.Form) {
+	t.Helper()
 	data, err := f.XLSX()
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +49,9 @@ func TestFormXLSXReadsBackInTheOfficialLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	sheet := x.GetSheetName(0)
+	if sheet != "Biểu "+f.No || f.Filename() != fmt.Sprintf("bieu-%s-%s-2026-6thang.xlsx", f.No, f.Unit.Code) {
+		t.Errorf("sheet %q, file %q", sheet, f.Filename())
+	}
 	get := func(ref string) string {
 		v, err := x.GetCellValue(sheet, ref)
 		if err != nil {
@@ -56,8 +67,8 @@ func TestFormXLSXReadsBackInTheOfficialLayout(t *testing.T) {
 	for _, m := range merges {
 		merged[m.GetStartAxis()+":"+m.GetEndAxis()] = m.GetCellValue()
 	}
-	for ref, want := range map[string]string{"A1:B1": f.Committee(), "C1:E1": "ĐẢNG CỘNG SẢN VIỆT NAM", "C2:E2": "Biểu số 1-BTCTW",
-		"A4:E4": "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", "A5:E5": "6 THÁNG ĐẦU NĂM 2026", "C8:D8": "Thực hiện", "A8:A9": "STT", "E8:E9": stats.Columns[4].Heading} {
+	for ref, want := range map[string]string{"A1:B1": f.Committee(), "C1:E1": "ĐẢNG CỘNG SẢN VIỆT NAM", "C2:E2": "Biểu số " + f.No + "-BTCTW",
+		"A4:E4": f.Title, "A5:E5": "6 THÁNG ĐẦU NĂM 2026", "C8:D8": "Thực hiện", "A8:A9": "STT", "E8:E9": stats.Columns[4].Heading} {
 		if merged[ref] != want {
 			t.Errorf("merged %s: %q, want %q", ref, merged[ref], want)
 		}
