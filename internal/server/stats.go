@@ -10,20 +10,21 @@ import (
 	"ptdang/web"
 )
 
-// statsForm is the form the request asks for (stats.Chosen).
-func (s *Server) statsForm(r *http.Request, c caller) (stats.Form, error) {
+// statsForm is the form the request asks for (stats.Chosen), and the caller's own unit.
+func (s *Server) statsForm(r *http.Request, c caller) (stats.Form, int64, error) {
+	home, err := s.homeUnit(r, c, account.ReviewReports)
+	if err != nil {
+		return stats.Form{}, 0, err
+	}
 	q := r.URL.Query()
-	return stats.Chosen(r.Context(), s.ReadDB, c.Scope, stats.Query{Unit: q.Get("unit"), Form: q.Get("form"), Year: q.Get("year"), Period: q.Get("period")},
-		s.today(), func() (int64, error) { return s.homeUnit(r, c, account.ReviewReports) })
+	f, err := stats.Chosen(r.Context(), s.ReadDB, c.Scope, stats.Query{Unit: q.Get("unit"), Form: q.Get("form"), Year: q.Get("year"), Period: q.Get("period")},
+		s.today(), home)
+	return f, home, err
 }
 
 // statsPage shows the form, with the units the caller may pick (stats.Units).
 func (s *Server) statsPage(w http.ResponseWriter, r *http.Request, c caller) {
-	f, err := s.statsForm(r, c)
-	home := int64(0)
-	if err == nil {
-		home, err = s.homeUnit(r, c, account.ReviewReports)
-	}
+	f, home, err := s.statsForm(r, c)
 	var units []org.PartyUnit
 	if err == nil {
 		units, err = stats.Units(r.Context(), s.ReadDB, c.Scope, home, f)
@@ -37,7 +38,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request, c caller) {
 
 // statsXLSX sends the form as a workbook in the official layout.
 func (s *Server) statsXLSX(w http.ResponseWriter, r *http.Request, c caller) {
-	f, err := s.statsForm(r, c)
+	f, _, err := s.statsForm(r, c)
 	var data []byte
 	if err == nil {
 		data, err = f.XLSX()

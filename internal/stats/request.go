@@ -21,8 +21,8 @@ type Query struct {
 
 // Chosen is the form q asks for, made on today (Make). A malformed year or period is
 // *apperr.Invalid on "year" with a Vietnamese message; a form not made, a malformed unit, or a
-// unit out of scope is apperr.ErrNotFound; home's errors are returned as they are.
-func Chosen(ctx context.Context, q pg.Querier, scope org.Scope, query Query, today time.Time, home func() (int64, error)) (Form, error) {
+// unit out of scope is apperr.ErrNotFound. Without a unit the form is home's (the caller's own).
+func Chosen(ctx context.Context, q pg.Querier, scope org.Scope, query Query, today time.Time, home int64) (Form, error) {
 	p := Latest(today)
 	if query.Year != "" || query.Period != "" {
 		year, err := strconv.Atoi(query.Year)
@@ -37,14 +37,12 @@ func Chosen(ctx context.Context, q pg.Querier, scope org.Scope, query Query, tod
 	if query.Form == "" {
 		query.Form = "1"
 	}
-	unit, err := strconv.ParseInt(query.Unit, 10, 64)
-	if query.Unit == "" {
-		unit, err = home()
-	} else if err != nil {
-		err = apperr.ErrNotFound
-	}
-	if err != nil {
-		return Form{}, err
+	unit := home
+	if query.Unit != "" {
+		var err error
+		if unit, err = strconv.ParseInt(query.Unit, 10, 64); err != nil {
+			return Form{}, apperr.ErrNotFound
+		}
 	}
 	return Make(ctx, q, scope, query.Form, unit, p, today)
 }
