@@ -34,6 +34,16 @@ func (e *Invalid) Add(field, msg string) {
 	}
 }
 
+// Read parses text, as typed into field, with parse (format.ReadInt, format.ReadDate…); the
+// message parse returns, if any, goes to e on field.
+func Read[T any](e *Invalid, field, text string, parse func(string) (T, string)) T {
+	v, msg := parse(text)
+	if msg != "" {
+		e.Add(field, msg)
+	}
+	return v
+}
+
 // Err returns e when it holds a message and nil otherwise.
 func (e *Invalid) Err() error {
 	if len(e.Fields) == 0 {

@@ -134,9 +134,5 @@ func (t typedForm) require(field, msg string) {
 }
 
 func typedValue[T any](t typedForm, field string, read func(string) (T, string)) T {
-	v, msg := read(t.value(field))
-	if msg != "" {
-		t.inv.Add(field, msg)
-	}
-	return v
+	return apperr.Read(t.inv, field, t.value(field), read)
 }

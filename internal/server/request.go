@@ -76,11 +76,7 @@ func (f *form) addAll(errs map[string]string) {
 // read reads the field name with parse (format.ReadInt, ReadDate, ReadPercent), its message
 // going to f.
 func read[T any](f *form, name string, parse func(string) (T, string)) T {
-	v, msg := parse(f.text(name))
-	if msg != "" {
-		f.inv.Add(name, msg)
-	}
-	return v
+	return apperr.Read(&f.inv, name, f.text(name), parse)
 }
 
 // opt is read for a field that may be left empty: nil when it is, or when it holds no value.
