@@ -47,7 +47,10 @@ func ReturnAndExtend(ctx context.Context, db pg.Beginner, scope org.Scope, by ac
 		if err != nil {
 			return err
 		}
-		if cur.Held && !cur.PermitsFor(by, today).Extend {
+		switch {
+		case !cur.Held:
+			return errNotHeld
+		case !cur.PermitsFor(by, today).Extend:
 			return errMayNotExtend
 		}
 		// The return first: of simultaneous attempts from one version only one passes it, and the
