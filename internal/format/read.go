@@ -33,12 +33,19 @@ func ReadInt(text string) (int, string) {
 
 // ReadPercent reads a percentage (0–100, comma or dot decimals, "%" or not) as a share 0..1.
 func ReadPercent(text string) (float64, string) {
+	p, msg := ReadPoints(text)
+	return p / 100, msg
+}
+
+// ReadPoints reads a percentage as typed, in points ("12,5 %" is 12.5); NaN, infinities and
+// numbers beyond MaxTyped hold none.
+func ReadPoints(text string) (float64, string) {
 	v := strings.TrimSpace(strings.TrimSuffix(strings.ReplaceAll(strings.TrimSpace(text), ",", "."), "%"))
 	p, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(p) || math.IsInf(p, 0) || math.Abs(p) > MaxTyped {
 		return 0, "Nhập tỷ lệ phần trăm, ví dụ 12,5."
 	}
-	return p / 100, ""
+	return p, ""
 }
 
 // ReadDate reads a date (ParseDate); empty reads as the zero time, for the domain to name the

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 )
@@ -18,9 +19,8 @@ import (
 func ReadSettings(value func(field string) string, milestones []string) (in SettingsInput, errs map[string]string) {
 	errs = map[string]string{}
 	decimal := func(name, msg string) float64 {
-		t := strings.TrimSpace(strings.TrimSuffix(value(name), "%"))
-		x, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
-		if err != nil {
+		x, bad := format.ReadPoints(value(name))
+		if bad != "" {
 			errs[name] = msg
 		}
 		return x

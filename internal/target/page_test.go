@@ -132,3 +132,16 @@ func TestStrictRefusalOfTheTotalIsTheMessageAboveTheForm(t *testing.T) {
 		t.Fatalf("strict refusal: %v (%q)", err, msg)
 	}
 }
+
+// The rules form takes thresholds and milestones as typed, in points; "NaN" passes every
+// comparison the rules make, so it must be refused where it is read, on its field.
+func TestReadSettingsTakesPointsAndRefusesWhatIsNoNumber(t *testing.T) {
+	typed := map[string]string{"ahead": "2,5 %", "on_track": "5", "behind": "NaN", "m1": "25", "m2": "Inf", "m3": "75"}
+	in, errs := target.ReadSettings(func(f string) string { return typed[f] }, []string{"m1", "m2", "m3"})
+	if in.Thresholds.Ahead != 2.5 || in.Thresholds.OnTrack != 5 || in.Profile[0] != 25 || in.Profile[2] != 75 {
+		t.Errorf("read %+v %+v, want ahead 2,5, on track 5, milestones 25 and 75", in.Thresholds, in.Profile)
+	}
+	if len(errs) != 2 || errs["behind"] == "" || errs["m2"] == "" {
+		t.Errorf("errors %v, want one on behind (NaN) and one on m2 (Inf)", errs)
+	}
+}
