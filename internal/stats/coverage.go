@@ -2,13 +2,16 @@ package stats
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 )
@@ -196,4 +199,84 @@ func ChosenCoverage(ctx context.Context, q pg.Querier, scope org.Scope, query Co
 		}
 	}
 	return HamletCoverage(ctx, q, scope, unit, on)
+}
+
+// CoverageColumn is a figure column of the report: its number (with its formula over the other
+// columns), its heading, and the count it shows of a row; a Share column shows that count over
+// the row's hamlets, in percent.
+type CoverageColumn struct {
+	No, Heading string
+	Count       func(CoverageRow) int
+	Share       bool
+}
+
+// Value is the column's figure of r: a count, or a percentage (NaN without hamlets).
+func (c CoverageColumn) Value(r CoverageRow) float64 {
+	if c.Share {
+		return r.Share(c.Count(r))
+	}
+	return float64(c.Count(r))
+}
+
+// Text is the column's figure of r as the page writes it: 1.702, or 99,07 (— without hamlets).
+func (c CoverageColumn) Text(r CoverageRow) string {
+	if c.Share {
+		return strings.TrimSuffix(format.Percent(c.Value(r)), " %")
+	}
+	return format.Int(int64(c.Count(r)))
+}
+
+// CoverageColumns are the report's figure columns, numbered from 1 after STT (A) and the unit (B).
+var CoverageColumns = func() []CoverageColumn {
+	hamlets := func(r CoverageRow) int { return r.Hamlets }
+	own := func(r CoverageRow) int { return r.OwnCell }
+	combined := func(r CoverageRow) int { return r.Combined }
+	covered := CoverageRow.Covered
+	none := func(r CoverageRow) int { return r.NoMember }
+	committee := func(r CoverageRow) int { return r.WithCommittee }
+	head := func(r CoverageRow) int { return r.SecretaryHead }
+	return []CoverageColumn{
+		{"1", "Tổng số thôn, tổ dân phố", hamlets, false},
+		{"2", "Có chi bộ riêng", own, false},
+		{"3 = 2 / 1", "Tỷ lệ có chi bộ riêng (%)", own, true},
+		{"4", "Sinh hoạt ghép với chi bộ thôn khác", combined, false},
+		{"5 = 2 + 4", "Có tổ chức đảng", covered, false},
+		{"6 = 5 / 1", "Tỷ lệ có tổ chức đảng (%)", covered, true},
+		{"7 = 1 − 5", "Chưa có tổ chức đảng (chưa có đảng viên)", none, false},
+		{"8", "Chi bộ riêng có chi ủy", committee, false},
+		{"9 = 8 / 1", "Tỷ lệ có chi ủy (%)", committee, true},
+		{"10", "Bí thư chi bộ kiêm trưởng thôn, tổ trưởng", head, false},
+		{"11 = 10 / 1", "Tỷ lệ bí thư kiêm trưởng thôn (%)", head, true},
+	}
+}()
+
+// CoverageTitle is the report's title.
+const CoverageTitle = "BÁO CÁO ĐỊA BÀN THÔN, TỔ DÂN PHỐ"
+
+// Note says what the report covers.
+func (c Coverage) Note() string {
+	return fmt.Sprintf("(%s; cơ cấu tổ chức tại ngày %s)", c.Unit.Name, format.Date(c.AsOf))
+}
+
+// Filename is the report's download name.
+func (c Coverage) Filename() string {
+	return fmt.Sprintf("dia-ban-%s-%s.xlsx", c.Unit.Code, format.ISODate(c.AsOf))
+}
+
+// CoverageGroup is one of a list's groups of hamlets, with its label.
+type CoverageGroup struct {
+	Label   string
+	Hamlets []CoverageHamlet
+}
+
+// Groups are l's non-empty groups in the report's order.
+func (l CoverageList) Groups() []CoverageGroup {
+	var out []CoverageGroup
+	for _, g := range []CoverageGroup{{"Chưa có tổ chức đảng (chưa có đảng viên)", l.NoMember},
+		{"Sinh hoạt ghép với chi bộ thôn khác", l.Combined}, {"Chi bộ riêng chưa có chi ủy", l.NoCommittee}} {
+		if len(g.Hamlets) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }

@@ -1,15 +1,19 @@
 package stats_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/xuri/excelize/v2"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
@@ -277,5 +281,94 @@ func TestCoverageShareOfTheSeedFigure(t *testing.T) {
 	}
 	if !math.IsNaN(stats.CoverageRow{}.Share(0)) {
 		t.Error("a share of no hamlets is a number")
+	}
+}
+
+// TestCoverageXLSXReadsBack writes the province's report and reads it back: the heading, the
+// column headings and numbers, every row's figures with their formats, the totals row, the
+// signatures, A4 landscape, and the second sheet listing every listed hamlet once.
+func TestCoverageXLSXReadsBack(t *testing.T) {
+	db := province(t)
+	d := day("2026-09-30")
+	us := units(t, db, d)
+	c, err := stats.HamletCoverage(t.Context(), db, org.Everything(), us[len(us)-1].ID, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := c.XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := x.GetSheetList(); fmt.Sprint(got) != fmt.Sprint([]string{"Địa bàn", stats.CoverageListSheet}) {
+		t.Fatalf("sheets %v", got)
+	}
+	const sheet = "Địa bàn"
+	get := func(sheet, ref string) string {
+		v, err := x.GetCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if get(sheet, "A4") != stats.CoverageTitle || get(sheet, "A5") != c.Note() || get(sheet, "A1") != strings.ToUpper(c.Unit.Name) {
+		t.Errorf("heading: %q / %q / %q", get(sheet, "A1"), get(sheet, "A4"), get(sheet, "A5"))
+	}
+	for i, cc := range stats.CoverageColumns {
+		colName, _ := excelize.ColumnNumberToName(i + 3)
+		if get(sheet, colName+"7") != cc.Heading || get(sheet, colName+"8") != cc.No {
+			t.Errorf("column %s: %q %q, want %q %q", colName, get(sheet, colName+"7"), get(sheet, colName+"8"), cc.Heading, cc.No)
+		}
+	}
+	rows := append(slices.Clone(c.Rows), c.Total)
+	for i, r := range rows {
+		row := strconv.Itoa(9 + i)
+		if get(sheet, "B"+row) != r.Name {
+			t.Errorf("row %s: %q, want %q", row, get(sheet, "B"+row), r.Name)
+		}
+		for j, cc := range stats.CoverageColumns {
+			colName, _ := excelize.ColumnNumberToName(j + 3)
+			got, want := get(sheet, colName+row), cc.Value(r)
+			if math.IsNaN(want) {
+				if got != "—" {
+					t.Errorf("%s%s: %q, want —", colName, row, got)
+				}
+				continue
+			}
+			if v, err := strconv.ParseFloat(got, 64); err != nil || math.Abs(v-want) > 1e-9 {
+				t.Errorf("%s%s: %q, want %v", colName, row, got, want)
+			}
+			numFmt(t, x, sheet, colName+row, map[bool]int{true: 2, false: 3}[cc.Share])
+		}
+	}
+	all, _ := x.GetRows(sheet)
+	var text []string
+	for _, r := range all {
+		text = append(text, r...)
+	}
+	for _, want := range []string{"Tổng cộng", "NGƯỜI LẬP BIỂU", "T/M BAN THƯỜNG VỤ"} {
+		if !slices.Contains(text, want) {
+			t.Errorf("the workbook lacks %q", want)
+		}
+	}
+	layout, err := x.GetPageLayout(sheet)
+	if err != nil || layout.Size == nil || *layout.Size != 9 || layout.Orientation == nil || *layout.Orientation != "landscape" {
+		t.Errorf("page layout: %+v, %v; want A4 (9) landscape", layout, err)
+	}
+
+	listed := 0
+	for _, l := range c.Lists {
+		listed += len(l.NoMember) + len(l.Combined) + len(l.NoCommittee)
+	}
+	lines, _ := x.GetRows(stats.CoverageListSheet)
+	if listed == 0 || len(lines) != 4+listed {
+		t.Fatalf("%d lines on the list sheet for %d hamlets listed", len(lines), listed)
+	}
+	first := c.Lists[0].Groups()[0]
+	if got := lines[4]; got[1] != c.Lists[0].Name || got[2] != first.Hamlets[0].Name || got[4] != first.Label {
+		t.Errorf("first listed hamlet %q, want %s, %s, %s", got, c.Lists[0].Name, first.Hamlets[0].Name, first.Label)
 	}
 }
