@@ -174,7 +174,7 @@ func HamletCoverage(ctx context.Context, q pg.Querier, scope org.Scope, unit int
 // CoverageQuery is what the coverage page's address asks for, as typed; either may be empty.
 type CoverageQuery struct {
 	Unit string // a Party unit id; the caller's own (home) when empty
-	Date string // yyyy-mm-dd; today when empty
+	Date string // dd/mm/yyyy or yyyy-mm-dd (format.ParseDate); today when empty
 }
 
 // ChosenCoverage is the report q asks for. A malformed date is *apperr.Invalid on "date"; a
@@ -182,7 +182,7 @@ type CoverageQuery struct {
 func ChosenCoverage(ctx context.Context, q pg.Querier, scope org.Scope, query CoverageQuery, today time.Time, home int64) (Coverage, error) {
 	on := today
 	if query.Date != "" {
-		d, err := time.Parse(time.DateOnly, query.Date)
+		d, err := format.ParseDate(query.Date)
 		if err != nil || d.Year() < 2000 || d.Year() > 2100 {
 			const msg = "Ngày không hợp lệ: chọn một ngày từ năm 2000 đến năm 2100."
 			inv := &apperr.Invalid{}

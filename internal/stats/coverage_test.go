@@ -260,15 +260,15 @@ func TestHamletCoverageIsScoped(t *testing.T) {
 	us := units(t, db, d)
 	province, communes := us[len(us)-1], slices.DeleteFunc(us[:len(us)-1], func(u org.PartyUnit) bool { return u.TerritoryID == 0 })
 	scope := org.Under(communes[0].ID)
-	if _, err := stats.HamletCoverage(t.Context(), db, scope, communes[0].ID, d); err != nil {
-		t.Fatal(err)
+	if c, err := stats.ChosenCoverage(t.Context(), db, scope, stats.CoverageQuery{Date: "30/09/2026"}, d.AddDate(0, 1, 0), communes[0].ID); err != nil || c.Unit.ID != communes[0].ID || !c.AsOf.Equal(d) {
+		t.Fatalf("the commune's own report on 30/09/2026: %v on %v, %v", c.Unit.Name, c.AsOf, err)
 	}
 	for _, other := range []int64{province.ID, communes[1].ID} {
 		if _, err := stats.HamletCoverage(t.Context(), db, scope, other, d); !errors.Is(err, apperr.ErrNotFound) {
 			t.Errorf("unit %d out of scope: %v", other, err)
 		}
 	}
-	if _, err := stats.ChosenCoverage(t.Context(), db, scope, stats.CoverageQuery{Date: "30/09/2026"}, d, communes[0].ID); apperr.Field(err, "date") == "" {
+	if _, err := stats.ChosenCoverage(t.Context(), db, scope, stats.CoverageQuery{Date: "31/02/2026"}, d, communes[0].ID); apperr.Field(err, "date") == "" {
 		t.Errorf("a malformed date: %v", err)
 	}
 }
