@@ -116,6 +116,15 @@ func TestStatsCoverageOnAPhoneOnADesktopAndOnA4(t *testing.T) {
 		t.Logf("screenshot: %s", b.Screenshot("stats-coverage-commune-360"))
 
 		b.Open(base+"/stats/coverage", 1280, 740)
+		b.Media("print")
+		if shown := browsertest.Eval[[]string](b, `[...document.querySelectorAll("form, button, .button, .site-header")]
+			.filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 80))`); len(shown) > 0 {
+			t.Errorf("printed: %q", shown)
+		}
+		if !strings.Contains(b.Text("body"), "BÁO CÁO ĐỊA BÀN THÔN, TỔ DÂN PHỐ") && !strings.Contains(b.Text("body"), "Báo cáo địa bàn thôn, tổ dân phố") {
+			t.Error("printed, the report has no title")
+		}
+		t.Logf("screenshot: %s", b.Screenshot("stats-coverage-print-media"))
 		pdf, path := b.PrintPDF("stats-coverage", chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize())
 		t.Logf("PDF: %s", path)
 		boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]`).FindAllSubmatch(pdf, -1)
