@@ -290,7 +290,10 @@ func LinkForm() FormView {
 	return FormView{Title: "Đổi chi bộ phụ trách", Submit: "Lưu",
 		Intro: "Từ ngày được chọn, thôn, tổ dân phố này do chi bộ dưới đây phụ trách. Chi bộ trước đó vẫn được ghi trong lịch sử.",
 		Fields: []FormField{field("select", "mode", "Hình thức", "", modes...),
-			field("text", "cell_code", "Mã chi bộ", "Để trống nếu thôn chưa có đảng viên."), field("date", "from", "Từ ngày", "")}}
+			field("text", "cell_code", "Mã chi bộ", "Để trống nếu thôn chưa có đảng viên."),
+			field("select", "secretary_is_head", "Bí thư chi bộ kiêm trưởng thôn, tổ trưởng", "",
+				Option{Value: "", Label: "Không"}, Option{Value: "1", Label: "Có"}),
+			field("date", "from", "Từ ngày", "")}}
 }
 
 // SplitForm splits a unit into up to parts new ones.

@@ -167,10 +167,14 @@ func versionRow(span org.Span, name, what, under, parent string, kind org.EventK
 func linkRows(links []org.Link, asOf time.Time) []HamletLinkRow {
 	rows := make([]HamletLinkRow, len(links))
 	for i, l := range links {
+		mode := l.Mode.Label()
+		if l.SecretaryIsHead {
+			mode += "; bí thư kiêm trưởng thôn"
+		}
 		rows[i] = HamletLinkRow{
 			HamletName: l.HamletName, HamletHref: UnitHref(org.AdminTree, l.HamletID, asOf),
 			CellName: l.CellName, CellHref: UnitHref(org.PartyTree, l.CellID, asOf),
-			Mode: l.Mode.Label(), From: format.Date(l.Span.From), To: EndText(l.Span.To),
+			Mode: mode, From: format.Date(l.Span.From), To: EndText(l.Span.To),
 		}
 	}
 	return rows

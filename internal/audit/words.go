@@ -50,7 +50,7 @@ var fieldLabels = map[string]string{
 	"own_rating": "Chi bộ được xếp loại", "exempt": "Miễn đánh giá", "unsatisfactory_two_years": "Không hoàn thành nhiệm vụ hai năm liền",
 	"strict": "Tổng giao phải bằng chỉ tiêu", "thresholds": "Ngưỡng đánh giá", "lock_date": "Ngày khóa", "milestones": "Mốc tiến độ",
 	"value": "Giá trị", "DeadlineDays": "Hạn nộp (ngày sau cuối quý)", "GraceDays": "Khóa sổ (ngày sau hạn)", "TwoStep": "Tỉnh tiếp nhận sau khi xã duyệt",
-	"day_kind": "Loại ngày", "note": "Ghi chú",
+	"day_kind": "Loại ngày", "note": "Ghi chú", "secretary_is_head": "Bí thư kiêm trưởng thôn",
 }
 
 // ActionLabel is the Vietnamese name of action; an action it does not know is shown as it is.

@@ -89,7 +89,7 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 		{"hamlet served by another cell", func() {
 			hamlet := pick(`SELECT hamlet_id FROM hamlet_cell_link WHERE valid_to IS NULL AND valid_from < '2026-01-01'`)
 			cell := pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'affiliated_cell' AND valid_to IS NULL AND valid_from < '2026-01-01'`)
-			if err := org.SetLink(ctx, db, scope, hamlet, cell, org.CombinedCell, day("2026-02-01")); err != nil {
+			if err := org.SetLink(ctx, db, scope, hamlet, cell, org.CombinedCell, false, day("2026-02-01")); err != nil {
 				t.Logf("link refused (%v): nothing changed", err)
 			}
 		}},

@@ -403,7 +403,20 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 		row.Hamlets, row.OwnCell, row.Combined, row.WithCommittee = hamlets, own, combined, committee
 		row.Covered, row.NoMember = own+combined, hamlets-own-combined
 	}, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,
+		WITH RECURSIVE `+org.SubtreeCTE+`, `+HamletsCTE+`
+		SELECT h.top, count(*),
+			count(*) FILTER (WHERE l.mode = 'own'),
+			count(*) FILTER (WHERE l.mode = 'combined'),
+			count(*) FILTER (WHERE l.committee)
+		FROM hamlet h `+HamletLinkJoin+`
+		GROUP BY h.top`, ids, asOf)
+}
+
+// HamletsCTE follows org.SubtreeCTE (tops $1, date $2) in a WITH RECURSIVE: hamlet (top, id)
+// are the hamlets each top counts on $2 — those of the territories led by a unit of its subtree,
+// and those its cells serve. It is the one definition of a unit's hamlets (coverage, and the
+// hamlet coverage report of package stats).
+const HamletsCTE = `
 		territory AS (
 			SELECT DISTINCT top, admin_id
 			FROM (SELECT sub.top, (SELECT territory_id FROM party_unit p WHERE p.id = sub.id) AS admin_id FROM sub) t
@@ -431,20 +444,19 @@ func coverage(ctx context.Context, q pg.Querier, ids []int64, asOf time.Time, ro
 				WHERE l.cell_id = sub.id AND l.valid_from <= $2 AND (l.valid_to IS NULL OR l.valid_to > $2)
 				OFFSET 0
 			) l
-			WHERE sub.kind IN `+org.CellKindsSQL+`
-		)
-		SELECT h.top, count(*),
-			count(*) FILTER (WHERE l.mode = 'own'),
-			count(*) FILTER (WHERE l.mode = 'combined'),
-			count(*) FILTER (WHERE l.mode = 'own' AND l.committee_since IS NOT NULL AND l.committee_since <= $2)
-		FROM hamlet h
+			WHERE sub.kind IN ` + org.CellKindsSQL + `
+		)`
+
+// HamletLinkJoin joins to hamlet h (after HamletsCTE) the link serving it on $2, l (cell_id,
+// mode, committee, secretary_is_head), all NULL when none serves it (no Party member).
+// committee: the hamlet's own cell has a chi ủy on $2.
+const HamletLinkJoin = `
 		LEFT JOIN LATERAL (
-			SELECT l.mode, p.committee_since FROM hamlet_cell_link l JOIN party_unit p ON p.id = l.cell_id
+			SELECT l.cell_id, l.mode, l.mode = 'own' AND COALESCE(p.committee_since <= $2, false) AS committee, l.secretary_is_head
+			FROM hamlet_cell_link l JOIN party_unit p ON p.id = l.cell_id
 			WHERE l.hamlet_id = h.id AND l.valid_from <= $2 AND (l.valid_to IS NULL OR l.valid_to > $2)
 			OFFSET 0 -- keeps it a lookup per hamlet
-		) l ON true
-		GROUP BY h.top`, ids, asOf)
-}
+		) l ON true`
 
 // countsByTop runs query, whose rows are a subtree's top followed by counts, and hands each
 // top's Row and its counts to set.

@@ -175,7 +175,7 @@ func TestCachedCellRowsFollowTheHamletsTheyServe(t *testing.T) {
 	if err := db.QueryRow(t.Context(), `SELECT id FROM admin_unit WHERE code = 'DN.X1.A0004'`).Scan(&hamlet); err != nil {
 		t.Fatal(err)
 	}
-	if err := org.SetLink(t.Context(), db, all, hamlet, unit(t, db, "TU.X1.A0002"), org.CombinedCell, day("2026-02-01")); err != nil {
+	if err := org.SetLink(t.Context(), db, all, hamlet, unit(t, db, "TU.X1.A0002"), org.CombinedCell, false, day("2026-02-01")); err != nil {
 		t.Fatal(err)
 	}
 	cached, err := cache.Build(t.Context(), db, all, commune, 2026, asOf)

@@ -860,11 +860,14 @@ func (b *builder) party(in org.PartyUnitInput) int64 {
 	return id
 }
 
+// link links h to cell from the day from. In one hamlet with its own cell in three, the cell's
+// secretary is also the hamlet's head, as provinces encourage.
 func (b *builder) link(h *hamlet, cell int64, mode org.LinkMode, from time.Time) {
 	if b.err != nil {
 		return
 	}
-	b.check(org.SetLink(b.ctx, b.tx, b.scope, h.adminID, cell, mode, from), "link hamlet %s", h.adminCode())
+	head := mode == org.OwnCell && h.index%3 == 0
+	b.check(org.SetLink(b.ctx, b.tx, b.scope, h.adminID, cell, mode, head, from), "link hamlet %s", h.adminCode())
 }
 
 func (b *builder) rename(tree org.Tree, unit int64, name string, on time.Time, note string) {

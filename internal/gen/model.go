@@ -251,7 +251,8 @@ func (m *model) oldCommune(p int, d *unit, i, group int, r *rand.Rand, ethnic fl
 			c.members += cl.size
 			last = cl.id
 			c.cells = append(c.cells, cl.id)
-			m.trees.Links = append(m.trees.Links, org.BulkLink{HamletID: hamlet, CellID: cl.id, Mode: org.OwnCell, From: m.start})
+			// one secretary in three heads the hamlet too (not drawn: the random stream stays as it was)
+			m.trees.Links = append(m.trees.Links, org.BulkLink{HamletID: hamlet, CellID: cl.id, Mode: org.OwnCell, SecretaryIsHead: h%3 == 0, From: m.start})
 		case x < 95:
 			m.trees.Links = append(m.trees.Links, org.BulkLink{HamletID: hamlet, CellID: last, Mode: org.CombinedCell, From: m.start})
 		}

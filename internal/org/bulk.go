@@ -78,6 +78,7 @@ type BulkPartyVersion struct {
 type BulkLink struct {
 	HamletID, CellID int64
 	Mode             LinkMode
+	SecretaryIsHead  bool
 	From             time.Time
 }
 
@@ -119,9 +120,9 @@ func CopyTrees(ctx context.Context, tx pgx.Tx, t BulkTrees, done func(table stri
 			return []any{v.UnitID, v.From, nullDate(v.To), v.Name, string(v.Kind), string(v.OrgType), nullID(v.ParentID), nullID(v.EventID)}
 		}},
 		{"party_unit_succession", successionColumns, len(t.PartySuccessions), func(i int) []any { return t.PartySuccessions[i].row() }},
-		{"hamlet_cell_link", []string{"hamlet_id", "cell_id", "mode", "valid_from"}, len(t.Links), func(i int) []any {
+		{"hamlet_cell_link", []string{"hamlet_id", "cell_id", "mode", "secretary_is_head", "valid_from"}, len(t.Links), func(i int) []any {
 			l := t.Links[i]
-			return []any{l.HamletID, l.CellID, string(l.Mode), l.From}
+			return []any{l.HamletID, l.CellID, string(l.Mode), l.SecretaryIsHead, l.From}
 		}},
 	}
 	var total int64

@@ -54,7 +54,8 @@ func ApplyChange(ctx context.Context, db pg.DB, scope Scope, tree Tree, kind Cha
 			cell = UnitIDByCode(ctx, db, scope, PartyTree, value("cell_code"), from, "cell_code", inv)
 			read.require("cell_code", "Nhập mã chi bộ phụ trách.")
 		}
-		apply = func() error { return SetLink(ctx, db, scope, unit, cell, mode, from) }
+		head := value("secretary_is_head") != ""
+		apply = func() error { return SetLink(ctx, db, scope, unit, cell, mode, head, from) }
 	case SplitChange:
 		re := read.reorg()
 		parts, errs := ReadParts(value, SplitParts)

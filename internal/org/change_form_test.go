@@ -2,10 +2,12 @@ package org_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
 )
 
 func TestAChangeFormWithAnUnknownCodeOrABadDateChangesNothing(t *testing.T) {
@@ -84,5 +86,35 @@ func TestAMergeFormResolvesItsCodesAndRefusesAnUnknownOne(t *testing.T) {
 	}
 	if now, err := org.PartyChildren(ctx, f.db, all, f.province, day("2025-07-01")); err != nil || len(now) != 1 || now[0].ID != merged {
 		t.Fatalf("province after the merge: %+v %v", now, err)
+	}
+}
+
+// The link form records whether the cell's secretary heads the hamlet, dated: a change of it is a
+// new link from its day, the earlier kept, and the audit log has old → new. Without a cell the
+// hamlet has no secretary, whatever the form says.
+func TestTheLinkFormRecordsTheSecretaryHeadingTheHamletDated(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	_, _, hamlet := f.adminCommune(org.HamletFacts{})
+	link := func(typed map[string]string) {
+		t.Helper()
+		if err := org.ApplyChange(ctx, f.db, all, org.AdminTree, org.LinkChange, hamlet, func(k string) string { return typed[k] }, &apperr.Invalid{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link(map[string]string{"mode": string(org.OwnCell), "cell_code": "DN-A-1", "from": "01/01/2020"})
+	link(map[string]string{"mode": string(org.OwnCell), "cell_code": "DN-A-1", "secretary_is_head": "1", "from": "01/07/2022"})
+	link(map[string]string{"mode": "none", "secretary_is_head": "1", "from": "01/01/2024"})
+	links, err := org.HamletLinks(ctx, f.db, all, hamlet, day("2023-01-01"))
+	if err != nil || len(links) != 2 || links[0].SecretaryIsHead || !links[1].SecretaryIsHead || links[1].Span.From != day("2022-07-01") {
+		t.Fatalf("links %+v %v: want not heading from 2020, heading from 01/07/2022", links, err)
+	}
+	var old, new string
+	if err := f.db.QueryRow(ctx, `SELECT old_value::text, new_value::text FROM audit_log WHERE action = 'link' AND entity_id = $1 ORDER BY id OFFSET 1 LIMIT 1`, hamlet).Scan(&old, &new); err != nil ||
+		!strings.Contains(old, `"secretary_is_head": false`) || !strings.Contains(new, `"secretary_is_head": true`) {
+		t.Fatalf("audit of the change: %s → %s (%v)", old, new, err)
+	}
+	if n := pgtest.Count(t, f.db, `SELECT count(*) FROM hamlet_cell_link WHERE hamlet_id = $1 AND secretary_is_head AND valid_to IS NULL`, hamlet); n != 0 {
+		t.Fatalf("%d open links with a secretary after the hamlet lost its cell", n)
 	}
 }

@@ -48,6 +48,7 @@ var (
 		{Key: "cell_code", Header: "Mã chi bộ"},
 		{Key: "mode", Header: "Hình thức", Required: true},
 		{Key: "from", Header: "Từ ngày", Required: true},
+		{Key: "secretary_is_head", Header: "Bí thư kiêm trưởng thôn"},
 	}}
 	// StructureTables are the sheets of a structure workbook, in import order: administrative
 	// units first (Party units name their territory), links last.
@@ -500,14 +501,15 @@ func (im *importer) adminInput(row *exchange.Row) (in AdminUnitInput, to *time.T
 	return in, optDate(row, "to"), id, nil
 }
 
-var linkFieldColumns = map[string]string{"hamlet_id": "hamlet_code", "cell_id": "cell_code", "mode": "mode", "from": "from"}
+var linkFieldColumns = map[string]string{"hamlet_id": "hamlet_code", "cell_id": "cell_code", "mode": "mode", "from": "from", "secretary_is_head": "secretary_is_head"}
 
 func (im *importer) link(row *exchange.Row) error {
 	ctx, tx := im.ctx, im.tx
 	mode, _ := row.Choice("mode", modeChoices())
 	from, _ := row.Date("from")
+	head, _ := row.Bool("secretary_is_head")
 	if len(row.Problems()) == 0 {
-		same, err := im.storedLink(row, LinkMode(mode), from)
+		same, err := im.storedLink(row, LinkMode(mode), head, from)
 		if err != nil || same {
 			return err
 		}
@@ -531,11 +533,12 @@ func (im *importer) link(row *exchange.Row) error {
 	}
 	var curCell int64
 	var curMode LinkMode
-	err = tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from = $2`, hamlet, from).Scan(&curCell, &curMode)
+	var curHead bool
+	err = tx.QueryRow(ctx, `SELECT cell_id, mode, secretary_is_head FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from = $2`, hamlet, from).Scan(&curCell, &curMode, &curHead)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
-	if err == nil && curCell == cell && curMode == LinkMode(mode) {
+	if err == nil && curCell == cell && curMode == LinkMode(mode) && curHead == (head && cell != 0) {
 		im.rep.Unchanged++
 		return nil
 	}
@@ -551,7 +554,7 @@ func (im *importer) link(row *exchange.Row) error {
 		}
 	}
 	ok, err := im.step(row, linkFieldColumns, func() error {
-		return SetLink(ctx, tx, im.scope, hamlet, cell, LinkMode(mode), from)
+		return SetLink(ctx, tx, im.scope, hamlet, cell, LinkMode(mode), head, from)
 	})
 	if ok {
 		im.rep.Updated++
@@ -563,7 +566,7 @@ func (im *importer) link(row *exchange.Row) error {
 // storedLink reports whether the row repeats a stored link, as an export does, with its hamlet in
 // scope on its first or last day: a link exported by a commune founded after it began dates from
 // before the commune, when the hamlet was not yet under it.
-func (im *importer) storedLink(row *exchange.Row, mode LinkMode, from time.Time) (bool, error) {
+func (im *importer) storedLink(row *exchange.Row, mode LinkMode, head bool, from time.Time) (bool, error) {
 	if mode == "none" || row.Text("cell_code") == "" {
 		return false, nil
 	}
@@ -573,8 +576,8 @@ func (im *importer) storedLink(row *exchange.Row, mode LinkMode, from time.Time)
 		FROM hamlet_cell_link l
 		JOIN admin_unit h ON h.id = l.hamlet_id
 		JOIN party_unit c ON c.id = l.cell_id
-		WHERE h.code = $1 AND c.code = $2 AND l.mode = $3 AND l.valid_from = $4`,
-		row.Text("hamlet_code"), row.Text("cell_code"), mode, from, im.scope.SQLRoots()).Scan(&same)
+		WHERE h.code = $1 AND c.code = $2 AND l.mode = $3 AND l.valid_from = $4 AND l.secretary_is_head = $6`,
+		row.Text("hamlet_code"), row.Text("cell_code"), mode, from, im.scope.SQLRoots(), head).Scan(&same)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
@@ -656,7 +659,7 @@ func ExportStructure(ctx context.Context, q pg.Querier, scope Scope, asOf time.T
 
 	links := exchange.Sheet{Table: LinkTable}
 	rows, err = q.Query(ctx, `
-		SELECT a.code, p.code, l.mode, l.valid_from
+		SELECT a.code, p.code, l.mode, l.valid_from, l.secretary_is_head
 		FROM hamlet_cell_link l
 		JOIN admin_unit a ON a.id = l.hamlet_id
 		JOIN party_unit p ON p.id = l.cell_id
@@ -671,11 +674,12 @@ func ExportStructure(ctx context.Context, q pg.Querier, scope Scope, asOf time.T
 			hamlet, cell string
 			mode         LinkMode
 			from         time.Time
+			head         bool
 		)
-		if err := rows.Scan(&hamlet, &cell, &mode, &from); err != nil {
+		if err := rows.Scan(&hamlet, &cell, &mode, &from, &head); err != nil {
 			return nil, err
 		}
-		links.Rows = append(links.Rows, []any{hamlet, cell, mode.Label(), from})
+		links.Rows = append(links.Rows, []any{hamlet, cell, mode.Label(), from, head})
 	}
 	return []exchange.Sheet{admin, party, links}, rows.Err()
 }

@@ -78,7 +78,7 @@ func TestExportImportsBackUnchangedAndDryRunWritesNothing(t *testing.T) {
 	ctx := t.Context()
 	share := 0.625
 	_, _, hamlet := f.adminCommune(org.HamletFacts{ReligiousShare: &share})
-	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
+	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, true, day("2012-01-01")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -89,9 +89,28 @@ func TestExportImportsBackUnchangedAndDryRunWritesNothing(t *testing.T) {
 	if len(sheets[0].Rows) != 3 || len(sheets[1].Rows) != 5 || len(sheets[2].Rows) != 1 {
 		t.Fatalf("exported %d admin, %d party, %d link rows", len(sheets[0].Rows), len(sheets[1].Rows), len(sheets[2].Rows))
 	}
+	if head := sheets[2].Rows[0][4]; head != true {
+		t.Fatalf("exported secretary-is-head %v, want true", head)
+	}
 	rep, err := org.ImportStructure(ctx, f.db, all, workbook(t, sheets...), "xuat.xlsx", exchange.Table{}, false)
 	if err != nil || len(rep.Problems) != 0 || rep.Unchanged != 9 || rep.Created+rep.Updated+rep.Closed != 0 {
 		t.Fatalf("re-import of the export: %+v %v", rep, err)
+	}
+
+	// The secretary stops heading the hamlet from a later day: a new dated link, the old kept.
+	changed := slices.Clone(sheets[2].Rows[0])
+	changed[3], changed[4] = day("2024-06-01"), false
+	linkSheet := exchange.Sheet{Table: sheets[2].Table, Rows: [][]any{changed}}
+	rep, err = org.ImportStructure(ctx, f.db, all, workbook(t, sheets[0], sheets[1], linkSheet), "xuat.xlsx", exchange.Table{}, false)
+	if err != nil || len(rep.Problems) != 0 || rep.Updated != 1 {
+		t.Fatalf("import of the secretary's change: %+v %v", rep, err)
+	}
+	links, err := org.HamletLinks(ctx, f.db, all, hamlet, day("2024-07-01"))
+	if err != nil || len(links) != 2 || !links[0].SecretaryIsHead || links[1].SecretaryIsHead || links[1].Span.From != day("2024-06-01") {
+		t.Fatalf("links after the change: %+v %v", links, err)
+	}
+	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, true, day("2024-06-01")); err == nil {
+		t.Fatal("a second change on the same day was accepted")
 	}
 
 	// A dry run of a changed file reports the change and writes nothing.

@@ -21,21 +21,24 @@ type Link struct {
 	CellCode   string
 	CellName   string
 	Mode       LinkMode
-	Span       Span
+	// SecretaryIsHead: the cell's secretary is also the hamlet's head (bí thư kiêm trưởng thôn).
+	SecretaryIsHead bool
+	Span            Span
 }
 
-// SetLink records that from the date from, hamlet is served by cell in mode; cell 0 records
+// SetLink records that from the date from, hamlet is served by cell in mode, head saying whether
+// the cell's secretary is also the hamlet's head (ignored without a cell); cell 0 records
 // that from then no cell serves it (no Party member lives there). The current link ends the
 // day before. Both units must be in scope and valid on from: a hamlet out of scope is
 // apperr.ErrNotFound, and *apperr.Invalid names what else is wrong (no date, not a hamlet, not
 // a cell, a date before the hamlet's latest change of cell).
-func SetLink(ctx context.Context, db pg.Beginner, scope Scope, hamlet, cell int64, mode LinkMode, from time.Time) error {
+func SetLink(ctx context.Context, db pg.Beginner, scope Scope, hamlet, cell int64, mode LinkMode, head bool, from time.Time) error {
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		return setLink(ctx, tx, scope, hamlet, cell, mode, from)
+		return setLink(ctx, tx, scope, hamlet, cell, mode, head && cell != 0, from)
 	})
 }
 
-func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mode LinkMode, from time.Time) error {
+func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mode LinkMode, head bool, from time.Time) error {
 	h, err := checkLink(ctx, tx, scope, hamlet, cell, mode, from)
 	if err != nil {
 		return err
@@ -43,11 +46,12 @@ func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mo
 	var old map[string]any
 	var oldCell int64
 	var oldMode LinkMode
-	err = tx.QueryRow(ctx, `SELECT cell_id, mode FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)`,
-		hamlet, from).Scan(&oldCell, &oldMode)
+	var oldHead bool
+	err = tx.QueryRow(ctx, `SELECT cell_id, mode, secretary_is_head FROM hamlet_cell_link WHERE hamlet_id = $1 AND valid_from < $2 AND (valid_to IS NULL OR valid_to > $2)`,
+		hamlet, from).Scan(&oldCell, &oldMode, &oldHead)
 	switch {
 	case err == nil:
-		old = map[string]any{"cell_id": oldCell, "mode": oldMode}
+		old = map[string]any{"cell_id": oldCell, "mode": oldMode, "secretary_is_head": oldHead}
 	case !errors.Is(err, pgx.ErrNoRows):
 		return err
 	}
@@ -55,7 +59,7 @@ func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mo
 		return err
 	}
 	if cell != 0 {
-		if err := insertLink(ctx, tx, hamlet, cell, mode, from); err != nil {
+		if err := insertLink(ctx, tx, hamlet, cell, mode, head, from); err != nil {
 			return err
 		}
 	}
@@ -64,7 +68,7 @@ func setLink(ctx context.Context, tx pgx.Tx, scope Scope, hamlet, cell int64, mo
 		return err
 	}
 	return scope.record(ctx, tx, audit.Entry{Action: "link", Entity: "hamlet_link", EntityID: hamlet, Label: h.Code, UnitID: owner,
-		Old: old, New: map[string]any{"cell_id": cell, "mode": mode, "from": from}})
+		Old: old, New: map[string]any{"cell_id": cell, "mode": mode, "secretary_is_head": head, "from": from}})
 }
 
 // checkLink checks a new link of hamlet and holds the hamlet's row until the end of tx. It
@@ -127,7 +131,7 @@ func endLinks(ctx context.Context, tx pgx.Tx, where string, id int64, on time.Ti
 	return err
 }
 
-const linkColumns = `l.hamlet_id, a.code, hv.name, l.cell_id, p.code, pv.name, l.mode, l.valid_from, l.valid_to`
+const linkColumns = `l.hamlet_id, a.code, hv.name, l.cell_id, p.code, pv.name, l.mode, l.secretary_is_head, l.valid_from, l.valid_to`
 
 const linkJoins = `
 	JOIN admin_unit a ON a.id = l.hamlet_id
@@ -141,7 +145,7 @@ func collectLinks(rows pgx.Rows, err error) ([]Link, error) {
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Link, error) {
 		var l Link
-		err := row.Scan(&l.HamletID, &l.HamletCode, &l.HamletName, &l.CellID, &l.CellCode, &l.CellName, &l.Mode, &l.Span.From, &l.Span.To)
+		err := row.Scan(&l.HamletID, &l.HamletCode, &l.HamletName, &l.CellID, &l.CellCode, &l.CellName, &l.Mode, &l.SecretaryIsHead, &l.Span.From, &l.Span.To)
 		return l, err
 	})
 }

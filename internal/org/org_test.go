@@ -263,13 +263,13 @@ func TestAsOfTreeAndHamletLinks(t *testing.T) {
 		t.Fatalf("hamlet under a province: %v", err)
 	}
 
-	if err := org.SetLink(ctx, f.db, all, h1, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
+	if err := org.SetLink(ctx, f.db, all, h1, f.cellA, org.OwnCell, false, day("2012-01-01")); err != nil {
 		t.Fatal(err)
 	}
-	if err := org.SetLink(ctx, f.db, all, h2, f.cellA, org.CombinedCell, day("2016-01-01")); err != nil {
+	if err := org.SetLink(ctx, f.db, all, h2, f.cellA, org.CombinedCell, false, day("2016-01-01")); err != nil {
 		t.Fatal(err)
 	}
-	if err := org.SetLink(ctx, f.db, all, h2, f.cellB, org.OwnCell, day("2019-01-01")); err != nil {
+	if err := org.SetLink(ctx, f.db, all, h2, f.cellB, org.OwnCell, false, day("2019-01-01")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -289,7 +289,7 @@ func TestAsOfTreeAndHamletLinks(t *testing.T) {
 	}
 
 	// A link to a committee instead of a cell is refused.
-	err = org.SetLink(ctx, f.db, all, h1, f.communeA, org.OwnCell, day("2021-01-01"))
+	err = org.SetLink(ctx, f.db, all, h1, f.communeA, org.OwnCell, false, day("2021-01-01"))
 	if apperr.Field(err, "cell_id") == "" {
 		t.Fatalf("link to a commune committee: %v", err)
 	}
@@ -414,7 +414,7 @@ func TestLinksAndChildrenStartingOnTheEffectiveDayFollowTheMerge(t *testing.T) {
 	ctx := t.Context()
 	_, _, hamlet := f.adminCommune(org.HamletFacts{})
 	d := day("2025-07-01")
-	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, d); err != nil {
+	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, false, d); err != nil {
 		t.Fatal(err)
 	}
 	newCell, _, _ := org.CreatePartyUnit(ctx, f.db, all, org.PartyUnitInput{Code: "LATE", Name: "Chi bộ mới", Kind: org.AffiliatedCell, OrgType: "territorial", ParentID: f.communeA, From: d, FullMembers: 4})

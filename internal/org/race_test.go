@@ -80,7 +80,7 @@ func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
 	f, db := newRaceFixture(t)
 	ctx := t.Context()
 	_, _, hamlet := f.adminCommune(org.HamletFacts{})
-	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, day("2012-01-01")); err != nil {
+	if err := org.SetLink(ctx, f.db, all, hamlet, f.cellA, org.OwnCell, false, day("2012-01-01")); err != nil {
 		t.Fatal(err)
 	}
 	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
@@ -88,7 +88,7 @@ func TestSimultaneousLinkChangesOfAHamletOneApplies(t *testing.T) {
 		if i%2 == 1 {
 			cell = f.cellB
 		}
-		return org.SetLink(ctx, db, all, hamlet, cell, org.CombinedCell, day("2020-01-01"))
+		return org.SetLink(ctx, db, all, hamlet, cell, org.CombinedCell, i%2 == 0, day("2020-01-01"))
 	}), func(err error) bool { return apperr.Field(err, "from") != "" })
 	var links int
 	if err := f.db.QueryRow(ctx, `SELECT count(*) FROM hamlet_cell_link WHERE hamlet_id = $1`, hamlet).Scan(&links); err != nil || links != 2 {

@@ -309,7 +309,7 @@ func MergeAdminUnits(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, 
 		}
 		id, err := createAdminUnit(ctx, tx, scope, into, event)
 		if err == nil && cell != 0 && into.Level == Hamlet {
-			err = insertLink(ctx, tx, id, cell, mode, r.Effective)
+			err = insertLink(ctx, tx, id, cell, mode, false, r.Effective)
 		}
 		return id, err
 	}, func(tx pgx.Tx, from, _ int64) error { return endLinks(ctx, tx, `hamlet_id = $1`, from, r.Effective) })
@@ -361,9 +361,9 @@ func sharedCell(ctx context.Context, tx pgx.Tx, hamlets []int64, on time.Time) (
 	return cells[0], CombinedCell, nil
 }
 
-func insertLink(ctx context.Context, tx pgx.Tx, hamlet, cell int64, mode LinkMode, from time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, valid_from) VALUES ($1, $2, $3, $4)`,
-		hamlet, cell, mode, from)
+func insertLink(ctx context.Context, tx pgx.Tx, hamlet, cell int64, mode LinkMode, head bool, from time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO hamlet_cell_link (hamlet_id, cell_id, mode, secretary_is_head, valid_from) VALUES ($1, $2, $3, $4, $5)`,
+		hamlet, cell, mode, head, from)
 	return err
 }
 
@@ -431,7 +431,7 @@ func SplitAdminUnit(ctx context.Context, db pg.Beginner, scope Scope, r Reorg, u
 		in.From = r.Effective
 		id, err := createAdminUnit(ctx, tx, scope, in, event)
 		if err == nil && cell != 0 && in.Level == Hamlet {
-			err = insertLink(ctx, tx, id, cell, mode, r.Effective)
+			err = insertLink(ctx, tx, id, cell, mode, false, r.Effective)
 		}
 		return id, err
 	})
@@ -606,7 +606,8 @@ func checkEmpty(ctx context.Context, tx pgx.Tx, t tables, unit int64, on time.Ti
 	return nil
 }
 
-// moveCellLinks passes the hamlets served by cell from to cell to, from on on.
+// moveCellLinks passes the hamlets served by cell from to cell to, from on on. The merged cell
+// elects its own secretary: whether that one heads a hamlet is for the user to record.
 func moveCellLinks(ctx context.Context, tx pgx.Tx, from, to int64, on time.Time) error {
 	if _, err := tx.Exec(ctx, `UPDATE hamlet_cell_link SET cell_id = $2 WHERE cell_id = $1 AND valid_from >= $3`, from, to, on); err != nil {
 		return err

@@ -143,7 +143,7 @@ func (u Unit) Cells(n, members int) []Unit {
 // Link has cell serve the hamlet u from the tree's day.
 func (u Unit) Link(cell Unit, mode org.LinkMode) {
 	u.tree.t.Helper()
-	if err := org.SetLink(u.tree.t.Context(), u.tree.db, org.Everything(), u.ID, cell.ID, mode, u.tree.from); err != nil {
+	if err := org.SetLink(u.tree.t.Context(), u.tree.db, org.Everything(), u.ID, cell.ID, mode, false, u.tree.from); err != nil {
 		u.tree.t.Fatalf("orgtest: link %s to %s: %v", u.Code, cell.Code, err)
 	}
 }

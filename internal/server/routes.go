@@ -172,4 +172,6 @@ func (s *Server) statsRoutes(r chi.Router) {
 	review := s.can(account.ReviewReports)
 	r.Get("/stats", review(s.statsPage))
 	r.Get("/stats.xlsx", review(s.statsXLSX))
+	r.Get("/stats/coverage", review(s.statsCoveragePage))
+	r.Get("/stats/coverage.xlsx", review(s.statsCoverageXLSX))
 }

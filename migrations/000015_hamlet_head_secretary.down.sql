@@ -1,0 +1,1 @@
+ALTER TABLE hamlet_cell_link DROP COLUMN secretary_is_head;
