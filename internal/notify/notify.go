@@ -94,3 +94,15 @@ func MarkRead(ctx context.Context, q pg.Querier, user, id int64) error {
 	}
 	return err
 }
+
+// Holders returns the people, not disabled, who hold role on unit itself (not above it): the
+// recipients of a message about unit.
+func Holders(ctx context.Context, q pg.Querier, role string, unit int64) ([]int64, error) {
+	rows, err := q.Query(ctx, `
+		SELECT g.user_id FROM role_grant g JOIN app_user u ON u.id = g.user_id
+		WHERE g.role = $1 AND g.unit_id = $2 AND NOT u.disabled ORDER BY g.user_id`, role, unit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
