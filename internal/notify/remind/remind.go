@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
 	"time"
@@ -207,4 +208,21 @@ func remindStaff(ctx context.Context, tx pgx.Tx, role string, unit int64, key st
 		Key: key, Subject: line, Body: line + ".",
 		Link: fmt.Sprintf("/reports/status?unit=%d&year=%d&quarter=%d", unit, p.Year, p.Quarter),
 	}, users...)
+}
+
+// Run calls Remind for Vietnam's today every interval until ctx is done; reminders already
+// written are not written again, so running more often only costs reading.
+func Run(ctx context.Context, db pg.Beginner, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := Remind(ctx, db, format.Today(time.Now())); err != nil && ctx.Err() == nil {
+			log.Error("reminders failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
