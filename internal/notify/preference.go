@@ -110,3 +110,16 @@ func (p Preferences) quietUntil(now time.Time) time.Time {
 	}
 	return time.Time{}
 }
+
+// ReadClock reads a time of day typed as 21:30 into minutes after midnight; empty reads as 0.
+// The message, if any, says what to type.
+func ReadClock(text string) (int, string) {
+	if text == "" {
+		return 0, ""
+	}
+	t, err := time.Parse("15:04", text)
+	if err != nil {
+		return 0, "Nhập giờ dạng giờ:phút, ví dụ 21:30."
+	}
+	return t.Hour()*60 + t.Minute(), ""
+}

@@ -1,0 +1,98 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/notify"
+	"ptdang/web"
+)
+
+// The signed-in person's notifications: the bell's count, the list, marking read, preferences.
+// Each reads and changes only the caller's own.
+
+func (s *Server) notifyRoutes(r chi.Router) {
+	r.Get("/notifications", s.signedInOnly(s.notices))
+	r.Get("/notifications/bell", s.signedInOnly(s.notifyBell))
+	r.Post("/notifications/read", s.signedInOnly(s.noticeRead))
+	r.Post("/notifications/{id}/read", s.signedInOnly(s.noticeRead))
+	r.Get("/notifications/settings", s.signedInOnly(s.notifySettings))
+	r.Post("/notifications/settings", s.signedInOnly(s.notifySettings))
+}
+
+// noticesShown is how many of the latest notifications the list shows.
+const noticesShown = 100
+
+func (s *Server) notices(w http.ResponseWriter, r *http.Request, c caller) {
+	ns, err := notify.Inbox(r.Context(), s.DB, c.ID, noticesShown)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	unread, err := notify.Unread(r.Context(), s.DB, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.Notices(c.page("Thông báo", ""), web.NewNoticesView(ns, unread)))
+}
+
+func (s *Server) notifyBell(w http.ResponseWriter, r *http.Request, c caller) {
+	unread, err := notify.Unread(r.Context(), s.DB, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.NotifyBellCount(unread))
+}
+
+// noticeRead marks the notification the address names read, or all of them, and goes back to the list.
+func (s *Server) noticeRead(w http.ResponseWriter, r *http.Request, c caller) {
+	var id int64
+	if p := chi.URLParam(r, "id"); p != "" {
+		var err error
+		if id, err = strconv.ParseInt(p, 10, 64); err != nil || id <= 0 {
+			s.fail(w, r, apperr.ErrNotFound)
+			return
+		}
+	}
+	if err := notify.MarkRead(r.Context(), s.DB, c.ID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/notifications", http.StatusSeeOther)
+}
+
+func (s *Server) notifySettings(w http.ResponseWriter, r *http.Request, c caller) {
+	p, err := notify.GetPreferences(r.Context(), s.DB, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	version := strconv.Itoa(p.Version)
+	vals := map[string]string{"email": p.Email, "by_email": "no"}
+	if p.ByEmail {
+		vals["by_email"] = "yes"
+	}
+	if p.QuietFrom != p.QuietUntil {
+		vals["quiet_from"], vals["quiet_until"] = notify.Clock(p.QuietFrom), notify.Clock(p.QuietUntil)
+	}
+	view := func(vals, errs map[string]string, msg string) web.FormView {
+		return web.NotifyPreferencesForm(version, vals, errs, msg)
+	}
+	s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+		in := notify.Preferences{Email: f.text("email"), ByEmail: f.text("by_email") == "yes",
+			QuietFrom: read(f, "quiet_from", notify.ReadClock), QuietUntil: read(f, "quiet_until", notify.ReadClock),
+			Version: f.int("version")}
+		if (f.text("quiet_from") == "") != (f.text("quiet_until") == "") {
+			f.inv.Add("quiet_until", "Ghi cả giờ bắt đầu và giờ kết thúc, hoặc để trống cả hai.")
+		}
+		if err := f.inv.Err(); err != nil {
+			return "", err
+		}
+		return "/notifications", notify.SavePreferences(r.Context(), s.DB, c.Scope.Actor, c.ID, in)
+	}, map[string]string{"quiet": "quiet_from"})
+}

@@ -1,0 +1,84 @@
+package server
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"ptdang/internal/account"
+	"ptdang/internal/browsertest"
+	"ptdang/internal/notify"
+)
+
+// TestNotificationsOnAPhone: on a 360 px phone the bell counts the unread notifications, the list
+// shows them and marks them read one by one or all at once, and the settings page stores the
+// e-mail channel and quiet hours; no page scrolls sideways and every control is 44 px tall.
+func TestNotificationsOnAPhone(t *testing.T) {
+	s, base := newTestServer(t)
+	user := addUser(t, s, "bithu", account.SystemAdmin, 0)
+	for i, q := range []int{1, 2} {
+		subject := fmt.Sprintf("Chi bộ ấp Mỹ Hòa: báo cáo Quý %d/2026 chưa gửi, hạn 10/0%d/2026", q, 3*q+1)
+		m := notify.Message{Key: fmt.Sprintf("test:%d", i), Subject: subject, Body: subject + ".", Link: "/reports"}
+		if _, err := notify.Enqueue(t.Context(), s.DB, m, user); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, "bithu", 360, 740)
+	b.WaitText("[data-testid=bell-count]", "2")
+	b.Screenshot("notify-bell")
+	fits := func(page string) {
+		t.Helper()
+		if w := browsertest.Eval[int64](b, `document.documentElement.scrollWidth`); w > 360 {
+			t.Errorf("%s: the page is %d px wide on a 360 px phone", page, w)
+		}
+		small := browsertest.Eval[[]string](b, `[...document.querySelectorAll("button, input:not([type=hidden]), select, a.button, a.bell")]
+			.filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+			.map(e => (e.name || e.id || e.textContent.trim()).slice(0, 40) + " " + Math.round(e.getBoundingClientRect().height) + " px")`)
+		if len(small) > 0 {
+			t.Errorf("%s: tap targets under 44 px: %q", page, small)
+		}
+	}
+	fits("home")
+
+	b.ClickToPage("[data-testid=bell]")
+	b.Screenshot("notify-list")
+	fits("list")
+	if n := browsertest.Eval[int](b, `document.querySelectorAll("[data-testid=notice].unread").length`); n != 2 {
+		t.Fatalf("unread notices shown = %d, want 2", n)
+	}
+	b.ClickToPage("[data-testid=read-one]")
+	if n := browsertest.Eval[int](b, `document.querySelectorAll("[data-testid=notice].unread").length`); n != 1 {
+		t.Errorf("unread after marking one read = %d, want 1", n)
+	}
+	b.WaitText("[data-testid=bell-count]", "1")
+	b.ClickToPage("[data-testid=read-all]")
+	if n, _ := notify.Unread(t.Context(), s.DB, user); n != 0 {
+		t.Errorf("unread after marking all read = %d", n)
+	}
+	for i := 0; browsertest.Eval[string](b, `document.querySelector("[data-testid=bell]").ariaLabel`) != "Thông báo: không có thông báo mới"; i++ {
+		if i == 100 {
+			t.Fatal("the bell still counts after all were read")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	b.ClickToPage("[data-testid=notify-settings]")
+	fits("settings")
+	b.Fill("#email", "bithu@xa.test")
+	browsertest.Eval[string](b, `document.querySelector("#by_email").value = "yes"; document.querySelector("#quiet_from").value = "21:00"`)
+	b.ClickToPage("form.form button[type=submit]")
+	b.WantText("[data-testid=error-quiet_until]", "Ghi cả giờ bắt đầu và giờ kết thúc, hoặc để trống cả hai.")
+	b.Screenshot("notify-settings-error")
+	browsertest.Eval[string](b, `document.querySelector("#quiet_until").value = "06:00"`)
+	b.ClickToPage("form.form button[type=submit]")
+	p, err := notify.GetPreferences(t.Context(), s.DB, user)
+	if err != nil || p.Email != "bithu@xa.test" || !p.ByEmail || p.QuietFrom != 21*60 || p.QuietUntil != 6*60 {
+		t.Errorf("preferences saved = %+v, %v", p, err)
+	}
+	b.Open(base+"/notifications/settings", 360, 740)
+	b.Screenshot("notify-settings")
+	if v := browsertest.Eval[string](b, `document.querySelector("#quiet_from").value`); v != "21:00" {
+		t.Errorf("quiet hours shown from %q", v)
+	}
+}
