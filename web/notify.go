@@ -50,11 +50,12 @@ func BellCount(unread int) string {
 
 // NotifyPreferencesForm is the form of a person's notification preferences.
 func NotifyPreferencesForm(version string, vals, errs map[string]string, msg string) FormView {
-	intro := "Thông báo luôn hiện trong ứng dụng (biểu tượng chuông). Đồng chí có thể nhận thêm qua thư điện tử; trong giờ yên lặng, thư được giữ lại đến khi hết giờ."
+	intro := "Thông báo luôn hiện trong ứng dụng (biểu tượng chuông). Đồng chí có thể nhận thêm qua thư điện tử và thông báo đẩy trên điện thoại; trong giờ yên lặng, chúng được giữ lại đến khi hết giờ."
 	yesNo := []Option{{Value: "yes", Label: "Có"}, {Value: "no", Label: "Không"}}
 	fs := []FormField{
 		field("email", "email", "Địa chỉ thư điện tử", "Ví dụ: ten@tinhuy.vn. Thư chỉ ghi tên đơn vị, việc cần làm, thời hạn và đường dẫn."),
 		field("select", "by_email", "Nhận thông báo qua thư điện tử", "", yesNo...),
+		field("select", "by_push", "Nhận thông báo đẩy trên điện thoại", "Trên điện thoại đã cài ứng dụng và cho phép nhận thông báo.", yesNo...),
 		field("time", "quiet_from", "Giờ yên lặng: từ", "Để trống nếu không cần. Ví dụ: 21:00"),
 		field("time", "quiet_until", "Giờ yên lặng: đến", "Ví dụ: 06:00 (sáng hôm sau)"),
 	}

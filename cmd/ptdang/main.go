@@ -148,6 +148,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	}
 	s := server.New(db, log, cfg.SecureCookies)
 	s.TrustedProxies = cfg.TrustedProxies
+	s.PushKey = cfg.VAPIDPublicKey
 	s.Dashboards = dashboard.NewCache(cfg.CacheRows)
 	if cfg.ReplicaURL != "" {
 		replica, err := pg.Open(ctx, cfg.ReplicaURL)
@@ -163,7 +164,9 @@ func serve(ctx context.Context, cfg config.Config) error {
 	defer stop()
 	var background sync.WaitGroup
 	w := &notify.Worker{DB: db, Log: log, Mail: notify.NewMailer(notify.SMTP{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
-		User: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.SMTPFrom, BaseURL: cfg.BaseURL})}
+		User: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.SMTPFrom, BaseURL: cfg.BaseURL}),
+		Push: notify.NewPusher(notify.VAPID{PublicKey: cfg.VAPIDPublicKey, PrivateKey: cfg.VAPIDPrivateKey,
+			Subject: cfg.VAPIDSubject, BaseURL: cfg.BaseURL})}
 	background.Go(func() { w.Run(ctx, cfg.NotifyInterval) })
 	background.Go(func() { remind.Run(ctx, db, time.Hour, log) })
 	err = httpx.Run(ctx, l, s.Routes(), cfg.ShutdownTimeout, log)

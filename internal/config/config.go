@@ -38,6 +38,10 @@ type Config struct {
 	SMTPPassword   string        // PTDANG_SMTP_PASSWORD
 	SMTPFrom       string        // PTDANG_SMTP_FROM: the sender's address
 	NotifyInterval time.Duration // PTDANG_NOTIFY_INTERVAL: how often the outbox is delivered
+	// Web Push's VAPID keys (docs/notifications.md says how to make them); none: push off.
+	VAPIDPublicKey  string // PTDANG_VAPID_PUBLIC_KEY
+	VAPIDPrivateKey string // PTDANG_VAPID_PRIVATE_KEY
+	VAPIDSubject    string // PTDANG_VAPID_SUBJECT: mailto: or https: contact for the push services
 }
 
 // Load fills a Config from the environment (getenv) and then from args parsed by fs, so a flag
@@ -76,6 +80,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.SMTPPassword, "smtp-password", env("PTDANG_SMTP_PASSWORD", ""), "SMTP password (PTDANG_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", env("PTDANG_SMTP_FROM", ""), "sender of e-mail notifications, e.g. thongbao@tinhuy.vn (PTDANG_SMTP_FROM)")
 	fs.StringVar(&interval, "notify-interval", env("PTDANG_NOTIFY_INTERVAL", "30s"), "how often each server delivers waiting notifications (PTDANG_NOTIFY_INTERVAL)")
+	fs.StringVar(&c.VAPIDPublicKey, "vapid-public-key", env("PTDANG_VAPID_PUBLIC_KEY", ""), "Web Push VAPID public key, base64url; none turns push off (PTDANG_VAPID_PUBLIC_KEY)")
+	fs.StringVar(&c.VAPIDPrivateKey, "vapid-private-key", env("PTDANG_VAPID_PRIVATE_KEY", ""), "Web Push VAPID private key, base64url (PTDANG_VAPID_PRIVATE_KEY)")
+	fs.StringVar(&c.VAPIDSubject, "vapid-subject", env("PTDANG_VAPID_SUBJECT", ""), "contact for push services: mailto:address or https URL (PTDANG_VAPID_SUBJECT)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -108,6 +115,12 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	}
 	if _, err := mail.ParseAddress(c.SMTPFrom); c.SMTPHost != "" && err != nil {
 		return Config{}, fmt.Errorf("SMTP sender %q: want an address such as thongbao@tinhuy.vn", c.SMTPFrom)
+	}
+	if (c.VAPIDPublicKey == "") != (c.VAPIDPrivateKey == "") {
+		return Config{}, fmt.Errorf("VAPID keys: set both the public and the private key, or neither")
+	}
+	if c.VAPIDPublicKey != "" && !strings.HasPrefix(c.VAPIDSubject, "mailto:") && !strings.HasPrefix(c.VAPIDSubject, "https:") {
+		return Config{}, fmt.Errorf("VAPID subject %q: want mailto:address or an https URL", c.VAPIDSubject)
 	}
 	if c.NotifyInterval, err = time.ParseDuration(interval); err != nil || c.NotifyInterval <= 0 {
 		return Config{}, fmt.Errorf("notify interval %q: want a duration such as 30s", interval)
@@ -170,9 +183,13 @@ func (c Config) String() string {
 	if c.SMTPHost != "" {
 		smtp = fmt.Sprintf("%s@%s:%d from %s", c.SMTPUser, c.SMTPHost, c.SMTPPort, c.SMTPFrom)
 	}
-	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d trusted_proxies=%s smtp=%s notify_interval=%s",
+	push := "off"
+	if c.VAPIDPublicKey != "" {
+		push = c.VAPIDSubject
+	}
+	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d trusted_proxies=%s smtp=%s push=%s notify_interval=%s",
 		masked(c.DatabaseURL), masked(c.MigrateURL), masked(c.ReplicaURL), c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout, c.CacheRows,
-		strings.Join(proxies, ","), smtp, c.NotifyInterval)
+		strings.Join(proxies, ","), smtp, push, c.NotifyInterval)
 }
 
 // masked is a database URL with its password hidden.

@@ -34,8 +34,9 @@ type Message struct {
 	Link    string // a path of the site, e.g. /reports/12/2026/2
 }
 
-// Enqueue writes m for each of users within the caller's transaction q: in-app, and by e-mail to
-// those who chose it and gave an address. Rows already written for m.Key are left alone. It
+// Enqueue writes m for each of users within the caller's transaction q: in-app, by e-mail to
+// those who chose it and gave an address, by Web Push to those who subscribed a browser and did
+// not turn it off. Rows already written for m.Key are left alone. It
 // returns how many rows it wrote; its errors are the database's.
 func Enqueue(ctx context.Context, q pg.Querier, m Message, users ...int64) (int, error) {
 	tag, err := q.Exec(ctx, `
@@ -43,8 +44,9 @@ func Enqueue(ctx context.Context, q pg.Querier, m Message, users ...int64) (int,
 		SELECT $1, u.id, c.channel, $2, $3, $4, CASE WHEN c.channel = 'inapp' THEN now() END
 		FROM (SELECT DISTINCT id FROM unnest($5::bigint[]) AS id) u
 		LEFT JOIN notify_preference p ON p.user_id = u.id
-		CROSS JOIN (VALUES ('inapp'), ('email')) c (channel)
-		WHERE c.channel = 'inapp' OR (p.by_email AND p.email <> '')
+		CROSS JOIN (VALUES ('inapp'), ('email'), ('push')) c (channel)
+		WHERE c.channel = 'inapp' OR (c.channel = 'email' AND p.by_email AND p.email <> '')
+			OR (c.channel = 'push' AND COALESCE(p.by_push, true) AND EXISTS (SELECT FROM push_subscription s WHERE s.user_id = u.id))
 		ON CONFLICT (key, user_id, channel) DO NOTHING`,
 		m.Key, m.Subject, m.Body, m.Link, users)
 	return int(tag.RowsAffected()), err

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	webpush "github.com/SherClockHolmes/webpush-go"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/apperr"
@@ -254,5 +256,59 @@ func TestPreferencesSavedOnceFromOneVersion(t *testing.T) {
 	var inv *apperr.Invalid
 	if !errors.As(err, &inv) || inv.Fields["email"] == "" {
 		t.Errorf("e-mail chosen without an address: %v", err)
+	}
+}
+
+func TestPushReachesTheSubscribedBrowserEncryptedAndSigned(t *testing.T) {
+	db := pgtest.New(t)
+	private, public, err := webpush.GenerateVAPIDKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vapid := notify.VAPID{PublicKey: public, PrivateKey: private, Subject: "mailto:thongbao@ptdang.test", BaseURL: "https://ptdang.test"}
+	phone := notifytest.NewPushService(t, vapid)
+	user := notifytest.User(t, db, "bithu", "", 0)
+	insecure := phone.Subscription()
+	insecure.Endpoint = strings.Replace(insecure.Endpoint, "https:", "http:", 1)
+	var inv *apperr.Invalid
+	if err := notify.Subscribe(t.Context(), db, user, insecure); !errors.As(err, &inv) {
+		t.Errorf("a plain-http endpoint was taken: %v", err)
+	}
+	if err := notify.Subscribe(t.Context(), db, user, phone.Subscription()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := notify.Enqueue(t.Context(), db, late, user); err != nil {
+		t.Fatal(err)
+	}
+	p := notify.NewPusher(vapid)
+	p.Client = phone.Client()
+	c := &clock{time.Now()}
+	w := notify.Worker{DB: db, Push: p, Now: c.Now}
+	if n, err := w.Deliver(t.Context()); err != nil || n != 1 {
+		t.Fatalf("Deliver = %d, %v; want 1", n, err)
+	}
+	got := phone.Received()
+	if len(got) != 1 || got[0]["title"] != late.Subject || got[0]["url"] != "https://ptdang.test/reports/1/2026/2" {
+		t.Fatalf("the phone got %v", got)
+	}
+
+	// A push service failing is retried; one that no longer knows the phone forgets it.
+	m := late
+	m.Key = "test:2"
+	if _, err := notify.Enqueue(t.Context(), db, m, user); err != nil {
+		t.Fatal(err)
+	}
+	phone.Answer(http.StatusInternalServerError)
+	if n, _ := w.Deliver(t.Context()); n != 0 {
+		t.Errorf("delivered though the push service failed")
+	}
+	phone.Answer(http.StatusGone)
+	c.now = c.now.Add(time.Minute)
+	if n, err := w.Deliver(t.Context()); err != nil || n != 1 {
+		t.Errorf("Deliver after the phone was gone = %d, %v; want 1 (nothing left to send to)", n, err)
+	}
+	var subs int
+	if err := db.QueryRow(t.Context(), `SELECT count(*) FROM push_subscription`).Scan(&subs); err != nil || subs != 0 {
+		t.Errorf("subscriptions left = %d, %v; want 0", subs, err)
 	}
 }

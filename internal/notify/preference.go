@@ -19,6 +19,7 @@ import (
 type Preferences struct {
 	Email   string
 	ByEmail bool
+	NoPush  bool // the person turned Web Push off on every browser they subscribed
 	// Quiet hours, in minutes after midnight in Vietnam's time; From > Until spans midnight,
 	// From == Until means none. E-mails due in them wait until they end.
 	QuietFrom, QuietUntil int
@@ -31,10 +32,10 @@ var errPreferencesChanged = apperr.Refuse(apperr.ErrConflict, "Cài đặt thôn
 func GetPreferences(ctx context.Context, q pg.Querier, user int64) (Preferences, error) {
 	var p Preferences
 	err := q.QueryRow(ctx, `
-		SELECT email, by_email, COALESCE(EXTRACT(epoch FROM quiet_from)::int / 60, 0),
+		SELECT email, by_email, NOT by_push, COALESCE(EXTRACT(epoch FROM quiet_from)::int / 60, 0),
 			COALESCE(EXTRACT(epoch FROM quiet_until)::int / 60, 0), version
 		FROM notify_preference WHERE user_id = $1`, user).
-		Scan(&p.Email, &p.ByEmail, &p.QuietFrom, &p.QuietUntil, &p.Version)
+		Scan(&p.Email, &p.ByEmail, &p.NoPush, &p.QuietFrom, &p.QuietUntil, &p.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Preferences{}, nil
 	}
@@ -71,11 +72,11 @@ func SavePreferences(ctx context.Context, db pg.Beginner, by audit.Actor, user i
 		}
 		// The version is checked in the statement itself: of two saves from one version, one wins.
 		tag, err := tx.Exec(ctx, `
-			INSERT INTO notify_preference (user_id, email, by_email, quiet_from, quiet_until)
-			VALUES ($1, $2, $3, $4::time, $5::time)
-			ON CONFLICT (user_id) DO UPDATE SET email = $2, by_email = $3, quiet_from = $4::time, quiet_until = $5::time,
+			INSERT INTO notify_preference (user_id, email, by_email, by_push, quiet_from, quiet_until)
+			VALUES ($1, $2, $3, NOT $7, $4::time, $5::time)
+			ON CONFLICT (user_id) DO UPDATE SET email = $2, by_email = $3, by_push = NOT $7, quiet_from = $4::time, quiet_until = $5::time,
 				version = notify_preference.version + 1
-			WHERE notify_preference.version = $6`, user, in.Email, in.ByEmail, from, until, in.Version)
+			WHERE notify_preference.version = $6`, user, in.Email, in.ByEmail, from, until, in.Version, in.NoPush)
 		if err != nil {
 			return err
 		}

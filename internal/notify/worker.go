@@ -18,6 +18,7 @@ import (
 type Worker struct {
 	DB    pg.Beginner
 	Mail  *Mailer          // nil when no SMTP server is configured: e-mails wait
+	Push  *Pusher          // nil when no VAPID keys are configured: pushes wait
 	Now   func() time.Time // the clock; time.Now when nil
 	Batch int              // messages per transaction; 20 when 0
 	Log   *slog.Logger
@@ -44,6 +45,9 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 	if w.Mail != nil {
 		channels = append(channels, string(Email))
 	}
+	if w.Push != nil {
+		channels = append(channels, string(Push))
+	}
 	if len(channels) == 0 {
 		return 0, nil
 	}
@@ -54,7 +58,7 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 	delivered := 0
 	err := pgx.BeginFunc(ctx, w.DB, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
-			SELECT m.id, m.channel, m.key, m.subject, m.body, m.link, m.attempts,
+			SELECT m.id, m.user_id, m.channel, m.key, m.subject, m.body, m.link, m.attempts,
 				COALESCE(p.email, ''), COALESCE(EXTRACT(epoch FROM p.quiet_from)::int / 60, 0),
 				COALESCE(EXTRACT(epoch FROM p.quiet_until)::int / 60, 0)
 			FROM notify_message m LEFT JOIN notify_preference p ON p.user_id = m.user_id
@@ -66,7 +70,7 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 			return err
 		}
 		type due struct {
-			id       int64
+			id, user int64
 			channel  Channel
 			m        Message
 			attempts int
@@ -75,7 +79,7 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 		}
 		claimed, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (due, error) {
 			var d due
-			err := row.Scan(&d.id, &d.channel, &d.m.Key, &d.m.Subject, &d.m.Body, &d.m.Link, &d.attempts,
+			err := row.Scan(&d.id, &d.user, &d.channel, &d.m.Key, &d.m.Subject, &d.m.Body, &d.m.Link, &d.attempts,
 				&d.to, &d.pref.QuietFrom, &d.pref.QuietUntil)
 			return d, err
 		})
@@ -89,7 +93,11 @@ func (w *Worker) Deliver(ctx context.Context) (int, error) {
 				}
 				continue
 			}
-			if err := w.Mail.Send(ctx, d.to, d.m); err != nil {
+			send := func() error { return w.Mail.Send(ctx, d.to, d.m) }
+			if d.channel == Push {
+				send = func() error { return w.push(ctx, tx, d.user, d.m) }
+			}
+			if err := send(); err != nil {
 				w.log().Warn("notification not delivered", "id", d.id, "channel", d.channel, "attempt", d.attempts+1, "err", err)
 				_, err = tx.Exec(ctx, `UPDATE notify_message SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1`,
 					d.id, fmt.Sprint(err), now.Add(Backoff(d.attempts+1)))

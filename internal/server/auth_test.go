@@ -35,6 +35,8 @@ var routeAccess = map[string]string{
 	"POST /notifications/{id}/read":                        "signed-in",
 	"GET /notifications/settings":                          "signed-in",
 	"POST /notifications/settings":                         "signed-in",
+	"GET /notifications/push/key":                          "signed-in",
+	"POST /notifications/push":                             "signed-in",
 	"GET /org":                                             string(account.ReadStructure),
 	"GET /org/export.xlsx":                                 string(account.ReadStructure),
 	"GET /org/export/{table}.csv":                          string(account.ReadStructure),

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -21,6 +23,8 @@ func (s *Server) notifyRoutes(r chi.Router) {
 	r.Post("/notifications/{id}/read", s.signedInOnly(s.noticeRead))
 	r.Get("/notifications/settings", s.signedInOnly(s.notifySettings))
 	r.Post("/notifications/settings", s.signedInOnly(s.notifySettings))
+	r.Get("/notifications/push/key", s.signedInOnly(s.pushKey))
+	r.Post("/notifications/push", s.signedInOnly(s.pushSubscribe))
 }
 
 // noticesShown is how many of the latest notifications the list shows.
@@ -73,10 +77,8 @@ func (s *Server) notifySettings(w http.ResponseWriter, r *http.Request, c caller
 		return
 	}
 	version := strconv.Itoa(p.Version)
-	vals := map[string]string{"email": p.Email, "by_email": "no"}
-	if p.ByEmail {
-		vals["by_email"] = "yes"
-	}
+	yes := map[bool]string{true: "yes", false: "no"}
+	vals := map[string]string{"email": p.Email, "by_email": yes[p.ByEmail], "by_push": yes[!p.NoPush]}
 	if p.QuietFrom != p.QuietUntil {
 		vals["quiet_from"], vals["quiet_until"] = notify.Clock(p.QuietFrom), notify.Clock(p.QuietUntil)
 	}
@@ -84,7 +86,7 @@ func (s *Server) notifySettings(w http.ResponseWriter, r *http.Request, c caller
 		return web.NotifyPreferencesForm(version, vals, errs, msg)
 	}
 	s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
-		in := notify.Preferences{Email: f.text("email"), ByEmail: f.text("by_email") == "yes",
+		in := notify.Preferences{Email: f.text("email"), ByEmail: f.text("by_email") == "yes", NoPush: f.text("by_push") == "no",
 			QuietFrom: read(f, "quiet_from", notify.ReadClock), QuietUntil: read(f, "quiet_until", notify.ReadClock),
 			Version: f.int("version")}
 		if (f.text("quiet_from") == "") != (f.text("quiet_until") == "") {
@@ -95,4 +97,29 @@ func (s *Server) notifySettings(w http.ResponseWriter, r *http.Request, c caller
 		}
 		return "/notifications", notify.SavePreferences(r.Context(), s.DB, c.Scope.Actor, c.ID, in)
 	}, map[string]string{"quiet": "quiet_from"})
+}
+
+// pushKey answers the VAPID public key a browser subscribes with (the installed app's service
+// worker asks for it); 404 when Web Push is off.
+func (s *Server) pushKey(w http.ResponseWriter, r *http.Request, c caller) {
+	if s.PushKey == "" {
+		s.fail(w, r, apperr.ErrNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, s.PushKey)
+}
+
+// pushSubscribe stores the browser's push subscription, posted as PushSubscription.toJSON().
+func (s *Server) pushSubscribe(w http.ResponseWriter, r *http.Request, c caller) {
+	var sub notify.Subscription
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&sub); err != nil {
+		s.errorPage(w, r, badRequest("Đăng ký nhận thông báo không đọc được."))
+		return
+	}
+	if err := notify.Subscribe(r.Context(), s.DB, c.ID, sub); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +82,33 @@ func TestNotificationsOnAPhone(t *testing.T) {
 	b.Screenshot("notify-settings")
 	if v := browsertest.Eval[string](b, `document.querySelector("#quiet_from").value`); v != "21:00" {
 		t.Errorf("quiet hours shown from %q", v)
+	}
+}
+
+// TestBrowserSubscribesToPush: the installed app reads the VAPID key and posts its subscription,
+// which becomes the signed-in person's; without keys there is no key to read.
+func TestBrowserSubscribesToPush(t *testing.T) {
+	s, base := newTestServer(t)
+	user := addUser(t, s, "bithu", account.SystemAdmin, 0)
+	client := signIn(t, base, "bithu")
+	if resp, _ := send(t, client, "GET", base+"/notifications/push/key", nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("key with push off: %d, want 404", resp.StatusCode)
+	}
+	s.PushKey = "BPublicKey"
+	if resp, body := send(t, client, "GET", base+"/notifications/push/key", nil); resp.StatusCode != http.StatusOK || body != "BPublicKey" {
+		t.Errorf("key: %d %q", resp.StatusCode, body)
+	}
+	sub := `{"endpoint":"https://push.example.net/send/abc","keys":{"p256dh":"` + strings.Repeat("A", 86) + `A","auth":"` + strings.Repeat("A", 22) + `"}}`
+	req, err := http.NewRequest("POST", base+"/notifications/push", strings.NewReader(sub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if resp, _ := doRequest(t, client, req); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("subscribe: %d", resp.StatusCode)
+	}
+	var owner int64
+	if err := s.DB.QueryRow(t.Context(), `SELECT user_id FROM push_subscription WHERE endpoint = 'https://push.example.net/send/abc'`).Scan(&owner); err != nil || owner != user {
+		t.Errorf("subscription's owner = %d, %v; want %d", owner, err, user)
 	}
 }
