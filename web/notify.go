@@ -9,8 +9,9 @@ import (
 
 // NoticesView is the model of the notification list.
 type NoticesView struct {
-	Notices []NoticeRow
-	Unread  int
+	Notices   []NoticeRow
+	Unread    int
+	EditRules bool // the reader may set the province's reminder rule
 }
 
 // NoticeRow is one notification as the list shows it.
@@ -22,9 +23,9 @@ type NoticeRow struct {
 	Read    bool
 }
 
-// NewNoticesView is the list of ns, of which unread are unread.
-func NewNoticesView(ns []notify.Notice, unread int) NoticesView {
-	v := NoticesView{Unread: unread}
+// NewNoticesView is the list of ns, of which unread are unread; editRules offers the rule's page.
+func NewNoticesView(ns []notify.Notice, unread int, editRules bool) NoticesView {
+	v := NoticesView{Unread: unread, EditRules: editRules}
 	for _, n := range ns {
 		v.Notices = append(v.Notices, NoticeRow{ID: strconv.FormatInt(n.ID, 10), Subject: n.Subject,
 			Link: n.Link, At: format.DateTime(n.At.In(format.Zone)), Read: n.Read})
@@ -61,4 +62,22 @@ func NotifyPreferencesForm(version string, vals, errs map[string]string, msg str
 	}
 	return FormView{Title: "Cài đặt thông báo", Intro: intro, Action: "/notifications/settings", Submit: "Lưu cài đặt",
 		Cancel: "/notifications", Error: msg, Hidden: []Field{{Name: "version", Value: version}}, Fields: Fill(fs, vals, errs)}
+}
+
+// weekdays are the digest's choices, ISO numbered.
+var weekdays = []Option{{"0", "Không gửi"}, {"1", "Thứ Hai"}, {"2", "Thứ Ba"}, {"3", "Thứ Tư"}, {"4", "Thứ Năm"},
+	{"5", "Thứ Sáu"}, {"6", "Thứ Bảy"}, {"7", "Chủ nhật"}}
+
+// NotifyRuleForm is the form of a province's reminder rule; basedOn and version name the latest
+// rule the page was read with.
+func NotifyRuleForm(province, basedOn, version string, vals, errs map[string]string, msg string) FormView {
+	fs := []FormField{
+		field("date", "valid_from", "Áp dụng từ ngày", "Quy tắc cũ vẫn áp dụng đến trước ngày này."),
+		field("text", "days_before", "Nhắc bí thư chi bộ chưa gửi, trước hạn (ngày)", "Các số ngày cách nhau bằng dấu phẩy, ví dụ: 3 hoặc 7, 3, 1. Để trống: không nhắc."),
+		field("text", "days_after", "Nhắc đảng ủy xã có chi bộ chưa gửi, sau hạn (ngày)", "0 là đúng ngày hạn, ví dụ: 0, 7. Để trống: không nhắc."),
+		field("select", "digest_weekday", "Gửi tỉnh bản tổng hợp chi bộ chậm báo cáo vào", "Mỗi tuần một lần, sau hạn của quý đang báo cáo.", weekdays...),
+	}
+	return FormView{Title: "Quy tắc nhắc báo cáo", Action: "/notifications/rules", Submit: "Lưu quy tắc", Cancel: "/reports/settings", Error: msg,
+		Intro:  "Quy tắc nhắc hạn báo cáo quý của " + province + ". Tin nhắc chỉ ghi tên đơn vị, việc cần làm, thời hạn và đường dẫn.",
+		Hidden: []Field{{Name: "based_on", Value: basedOn}, {Name: "version", Value: version}}, Fields: Fill(fs, vals, errs)}
 }

@@ -37,6 +37,8 @@ var routeAccess = map[string]string{
 	"POST /notifications/settings":                         "signed-in",
 	"GET /notifications/push/key":                          "signed-in",
 	"POST /notifications/push":                             "signed-in",
+	"GET /notifications/rules":                             string(account.AcceptReports),
+	"POST /notifications/rules":                            string(account.AcceptReports),
 	"GET /org":                                             string(account.ReadStructure),
 	"GET /org/export.xlsx":                                 string(account.ReadStructure),
 	"GET /org/export/{table}.csv":                          string(account.ReadStructure),

@@ -5,11 +5,15 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"ptdang/internal/account"
 	"ptdang/internal/apperr"
+	"ptdang/internal/format"
 	"ptdang/internal/notify"
+	"ptdang/internal/notify/remind"
 	"ptdang/web"
 )
 
@@ -25,6 +29,9 @@ func (s *Server) notifyRoutes(r chi.Router) {
 	r.Post("/notifications/settings", s.signedInOnly(s.notifySettings))
 	r.Get("/notifications/push/key", s.signedInOnly(s.pushKey))
 	r.Post("/notifications/push", s.signedInOnly(s.pushSubscribe))
+	rules := s.can(account.AcceptReports) // the province's staff, as for the report deadlines
+	r.Get("/notifications/rules", rules(s.notifyRules))
+	r.Post("/notifications/rules", rules(s.notifyRules))
 }
 
 // noticesShown is how many of the latest notifications the list shows.
@@ -41,7 +48,7 @@ func (s *Server) notices(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.Notices(c.page("Thông báo", ""), web.NewNoticesView(ns, unread)))
+	s.render(w, r, http.StatusOK, web.Notices(c.page("Thông báo", ""), web.NewNoticesView(ns, unread, c.Can(account.AcceptReports))))
 }
 
 func (s *Server) notifyBell(w http.ResponseWriter, r *http.Request, c caller) {
@@ -122,4 +129,44 @@ func (s *Server) pushSubscribe(w http.ResponseWriter, r *http.Request, c caller)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// notifyRules shows and saves the reminder rule of the caller's province (remind.SaveRule).
+func (s *Server) notifyRules(w http.ResponseWriter, r *http.Request, c caller) {
+	set, err := s.settingsOf(r, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	today := s.today()
+	rule, version, err := remind.LatestRule(r.Context(), s.DB, c.Scope, set.ProvinceID, today)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	basedOn := ""
+	if !rule.ValidFrom.IsZero() {
+		basedOn = format.ISODate(rule.ValidFrom)
+	}
+	from := today
+	if rule.ValidFrom.After(today) {
+		from = rule.ValidFrom
+	}
+	vals := map[string]string{"valid_from": format.ISODate(from), "days_before": remind.Days(rule.DaysBefore),
+		"days_after": remind.Days(rule.DaysAfter), "digest_weekday": strconv.Itoa(rule.DigestWeekday)}
+	view := func(vals, errs map[string]string, msg string) web.FormView {
+		return web.NotifyRuleForm(set.ProvinceName, basedOn, strconv.Itoa(version), vals, errs, msg)
+	}
+	s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+		in := remind.Rule{ValidFrom: f.date("valid_from"), DaysBefore: read(f, "days_before", remind.ReadDays),
+			DaysAfter: read(f, "days_after", remind.ReadDays), DigestWeekday: f.int("digest_weekday")}
+		var based time.Time
+		if f.text("based_on") != "" {
+			based = read(f, "based_on", format.ReadDate)
+		}
+		if err := f.inv.Err(); err != nil {
+			return "", err
+		}
+		return "/notifications/rules", remind.SaveRule(r.Context(), s.DB, c.Scope, set.ProvinceID, in, based, f.int("version"), today)
+	}, nil)
 }

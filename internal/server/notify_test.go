@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -96,5 +97,29 @@ func TestBrowserSubscribesToPush(t *testing.T) {
 	var owner int64
 	if err := s.DB.QueryRow(t.Context(), `SELECT user_id FROM push_subscription WHERE endpoint = 'https://push.example.net/send/abc'`).Scan(&owner); err != nil || owner != user {
 		t.Errorf("subscription's owner = %d, %v; want %d", owner, err, user)
+	}
+}
+
+// TestProvinceStaffSetTheReminderRule: the province's staff read the rule in force and save a new
+// one from a day on; a save over a rule changed meanwhile is refused, not lost.
+func TestProvinceStaffSetTheReminderRule(t *testing.T) {
+	s, base, f := serverWith(t, newAuthFixture)
+	client := f.clients["province_staff"]
+	resp, body := send(t, client, "GET", base+"/notifications/rules", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `value="0, 7"`) {
+		t.Fatalf("rules page: %d %.300s", resp.StatusCode, body)
+	}
+	form := url.Values{"valid_from": {"2026-12-20"}, "days_before": {"5, 2"}, "days_after": {"1"}, "digest_weekday": {"5"}, "based_on": {""}, "version": {"0"}}
+	s.Now = func() time.Time { return time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) }
+	if resp, body := send(t, client, "POST", base+"/notifications/rules", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %.500s", resp.StatusCode, body)
+	}
+	if resp, body := send(t, client, "POST", base+"/notifications/rules", form); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "Người khác vừa sửa quy tắc nhắc") {
+		t.Errorf("a second save from the same version: %d", resp.StatusCode)
+	}
+	var before []int
+	if err := s.DB.QueryRow(t.Context(), `SELECT days_before FROM notify_rule WHERE province_id = $1 AND valid_from = '2026-12-20'`, f.province).Scan(&before); err != nil || len(before) != 2 {
+		t.Errorf("saved rule: %v, %v", before, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -192,5 +193,38 @@ func TestReturnedReportTellsTheSecretaryAtOnce(t *testing.T) {
 	}
 	if got := inbox(t, f.db, f.secretary); len(got) != 2 || got[0] != "Chi bộ ấp Mỹ Hòa: báo cáo Quý 2/2026 đã được duyệt" {
 		t.Errorf("secretary's inbox after approval = %q", got)
+	}
+}
+
+func TestProvinceStaffSaveARuleOnceFromOneVersion(t *testing.T) {
+	f := newFixture(t)
+	province, err := report.ProvinceOf(t.Context(), f.db, f.late, day("2026-07-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := org.Under(province).As(audit.Actor{Login: "canbotinh"})
+	today := day("2026-07-01")
+	pool := pgtest.RacePool(t, f.db)
+	pgtest.OneWinner(t, pgtest.Race(func(i int) error {
+		in := remind.Rule{ValidFrom: today, DaysBefore: []int{i + 1}, DaysAfter: []int{0}, DigestWeekday: 5}
+		return remind.SaveRule(context.Background(), pool, staff, province, in, time.Time{}, 0, today)
+	}), nil)
+	r, version, err := remind.LatestRule(t.Context(), f.db, staff, province, today)
+	if err != nil || version != 1 || !r.ValidFrom.Equal(today) || len(r.DaysBefore) != 1 || r.DigestWeekday != 5 {
+		t.Fatalf("latest rule %+v v%d, %v", r, version, err)
+	}
+	// A commune's staff cannot reach the province's rules.
+	commune := org.Under(f.commune.ID)
+	if _, _, err := remind.LatestRule(t.Context(), f.db, commune, province, today); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("commune staff read the province's rule: %v", err)
+	}
+	bad := remind.Rule{ValidFrom: day("2026-06-30"), DaysBefore: []int{0}, DaysAfter: []int{400}, DigestWeekday: 8}
+	err = remind.SaveRule(t.Context(), f.db, staff, province, bad, r.ValidFrom, version, today)
+	var inv *apperr.Invalid
+	if !errors.As(err, &inv) || len(inv.Fields) != 4 {
+		t.Errorf("a rule out of range: %v, want four field errors", err)
+	}
+	if days, msg := remind.ReadDays(" 7, 0;7 "); msg != "" || remind.Days(days) != "0, 7" {
+		t.Errorf("ReadDays = %v %q", days, msg)
 	}
 }
