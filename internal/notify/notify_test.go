@@ -312,3 +312,30 @@ func TestPushReachesTheSubscribedBrowserEncryptedAndSigned(t *testing.T) {
 		t.Errorf("subscriptions left = %d, %v; want 0", subs, err)
 	}
 }
+
+func TestMarkingReadAtOnceFromSeveralTabsKeepsTheFirstTime(t *testing.T) {
+	db := pgtest.New(t)
+	user := notifytest.User(t, db, "bithu", "", 0)
+	if _, err := notify.Enqueue(t.Context(), db, late, user); err != nil {
+		t.Fatal(err)
+	}
+	ns, _ := notify.Inbox(t.Context(), db, user, 1)
+	pool := pgtest.RacePool(t, db)
+	for i, err := range pgtest.Race(func(i int) error {
+		return notify.MarkRead(context.Background(), pool, user, ns[0].ID*int64(i%2)) // one, or all
+	}) {
+		if err != nil {
+			t.Errorf("attempt %d: %v", i, err)
+		}
+	}
+	var first, again time.Time
+	if err := db.QueryRow(t.Context(), `SELECT read_at FROM notify_message WHERE id = $1`, ns[0].ID).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if err := notify.MarkRead(t.Context(), db, user, ns[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(t.Context(), `SELECT read_at FROM notify_message WHERE id = $1`, ns[0].ID).Scan(&again); err != nil || !again.Equal(first) {
+		t.Errorf("read_at moved from %s to %s (%v)", first, again, err)
+	}
+}
