@@ -10,8 +10,11 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,6 +23,8 @@ import (
 	"ptdang/internal/dashboard"
 	"ptdang/internal/demo"
 	"ptdang/internal/httpx"
+	"ptdang/internal/notify"
+	"ptdang/internal/notify/remind"
 	"ptdang/internal/pg"
 	"ptdang/internal/server"
 )
@@ -143,6 +148,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	}
 	s := server.New(db, log, cfg.SecureCookies)
 	s.TrustedProxies = cfg.TrustedProxies
+	s.PushKey = cfg.VAPIDPublicKey
 	s.Dashboards = dashboard.NewCache(cfg.CacheRows)
 	if cfg.ReplicaURL != "" {
 		replica, err := pg.Open(ctx, cfg.ReplicaURL)
@@ -152,7 +158,21 @@ func serve(ctx context.Context, cfg config.Config) error {
 		defer replica.Close()
 		s.ReadDB = replica
 	}
-	return httpx.Run(ctx, l, s.Routes(), cfg.ShutdownTimeout, log)
+	// The outbox's worker and the reminder scheduler run until SIGTERM, like the web server, and
+	// finish their batch before the process exits.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var background sync.WaitGroup
+	w := &notify.Worker{DB: db, Log: log, Mail: notify.NewMailer(notify.SMTP{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
+		User: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.SMTPFrom, BaseURL: cfg.BaseURL}),
+		Push: notify.NewPusher(notify.VAPID{PublicKey: cfg.VAPIDPublicKey, PrivateKey: cfg.VAPIDPrivateKey,
+			Subject: cfg.VAPIDSubject, BaseURL: cfg.BaseURL})}
+	background.Go(func() { w.Run(ctx, cfg.NotifyInterval) })
+	background.Go(func() { remind.Run(ctx, db, time.Hour, log) })
+	err = httpx.Run(ctx, l, s.Routes(), cfg.ShutdownTimeout, log)
+	stop()
+	background.Wait()
+	return err
 }
 
 func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {

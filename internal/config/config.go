@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -30,6 +31,17 @@ type Config struct {
 	// TrustedProxies (PTDANG_TRUSTED_PROXIES) are the reverse proxies whose X-Forwarded-For
 	// names the client; from anyone else the header is ignored.
 	TrustedProxies []netip.Prefix
+	// E-mail notifications go through this SMTP server (docs/notifications.md); no host: no e-mail.
+	SMTPHost       string        // PTDANG_SMTP_HOST
+	SMTPPort       int           // PTDANG_SMTP_PORT
+	SMTPUser       string        // PTDANG_SMTP_USER: "" for a server that needs no sign-in
+	SMTPPassword   string        // PTDANG_SMTP_PASSWORD
+	SMTPFrom       string        // PTDANG_SMTP_FROM: the sender's address
+	NotifyInterval time.Duration // PTDANG_NOTIFY_INTERVAL: how often the outbox is delivered
+	// Web Push's VAPID keys (docs/notifications.md says how to make them); none: push off.
+	VAPIDPublicKey  string // PTDANG_VAPID_PUBLIC_KEY
+	VAPIDPrivateKey string // PTDANG_VAPID_PRIVATE_KEY
+	VAPIDSubject    string // PTDANG_VAPID_SUBJECT: mailto: or https: contact for the push services
 }
 
 // Load fills a Config from the environment (getenv) and then from args parsed by fs, so a flag
@@ -48,6 +60,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		shutdown string
 		rows     string
 		proxies  string
+		smtpPort string
+		interval string
 	)
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL)")
 	fs.StringVar(&c.MigrateURL, "database-migrate-url", env("DATABASE_MIGRATE_URL", ""), "PostgreSQL URL of the role that owns the schema, for migrations; DATABASE_URL when unset (DATABASE_MIGRATE_URL)")
@@ -60,6 +74,15 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&secure, "secure-cookies", env("PTDANG_SECURE_COOKIES", "false"), "send cookies over HTTPS only (PTDANG_SECURE_COOKIES)")
 	fs.StringVar(&shutdown, "shutdown-timeout", env("PTDANG_SHUTDOWN_TIMEOUT", "30s"), "how long in-flight requests may run after SIGTERM (PTDANG_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&proxies, "trusted-proxies", env("PTDANG_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, as CIDRs or addresses separated by commas (PTDANG_TRUSTED_PROXIES)")
+	fs.StringVar(&c.SMTPHost, "smtp-host", env("PTDANG_SMTP_HOST", ""), "SMTP server for e-mail notifications; none turns e-mail off (PTDANG_SMTP_HOST)")
+	fs.StringVar(&smtpPort, "smtp-port", env("PTDANG_SMTP_PORT", "587"), "SMTP port (PTDANG_SMTP_PORT)")
+	fs.StringVar(&c.SMTPUser, "smtp-user", env("PTDANG_SMTP_USER", ""), "SMTP user, none for a server that needs no sign-in (PTDANG_SMTP_USER)")
+	fs.StringVar(&c.SMTPPassword, "smtp-password", env("PTDANG_SMTP_PASSWORD", ""), "SMTP password (PTDANG_SMTP_PASSWORD)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", env("PTDANG_SMTP_FROM", ""), "sender of e-mail notifications, e.g. thongbao@tinhuy.vn (PTDANG_SMTP_FROM)")
+	fs.StringVar(&interval, "notify-interval", env("PTDANG_NOTIFY_INTERVAL", "30s"), "how often each server delivers waiting notifications (PTDANG_NOTIFY_INTERVAL)")
+	fs.StringVar(&c.VAPIDPublicKey, "vapid-public-key", env("PTDANG_VAPID_PUBLIC_KEY", ""), "Web Push VAPID public key, base64url; none turns push off (PTDANG_VAPID_PUBLIC_KEY)")
+	fs.StringVar(&c.VAPIDPrivateKey, "vapid-private-key", env("PTDANG_VAPID_PRIVATE_KEY", ""), "Web Push VAPID private key, base64url (PTDANG_VAPID_PRIVATE_KEY)")
+	fs.StringVar(&c.VAPIDSubject, "vapid-subject", env("PTDANG_VAPID_SUBJECT", ""), "contact for push services: mailto:address or https URL (PTDANG_VAPID_SUBJECT)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -86,6 +109,21 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.TrustedProxies, err = ParsePrefixes(proxies); err != nil {
 		return Config{}, fmt.Errorf("trusted proxies %q: %w", proxies, err)
+	}
+	if c.SMTPPort, err = strconv.Atoi(smtpPort); err != nil || c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		return Config{}, fmt.Errorf("SMTP port %q: want a port such as 587", smtpPort)
+	}
+	if _, err := mail.ParseAddress(c.SMTPFrom); c.SMTPHost != "" && err != nil {
+		return Config{}, fmt.Errorf("SMTP sender %q: want an address such as thongbao@tinhuy.vn", c.SMTPFrom)
+	}
+	if (c.VAPIDPublicKey == "") != (c.VAPIDPrivateKey == "") {
+		return Config{}, fmt.Errorf("VAPID keys: set both the public and the private key, or neither")
+	}
+	if c.VAPIDPublicKey != "" && !strings.HasPrefix(c.VAPIDSubject, "mailto:") && !strings.HasPrefix(c.VAPIDSubject, "https:") {
+		return Config{}, fmt.Errorf("VAPID subject %q: want mailto:address or an https URL", c.VAPIDSubject)
+	}
+	if c.NotifyInterval, err = time.ParseDuration(interval); err != nil || c.NotifyInterval <= 0 {
+		return Config{}, fmt.Errorf("notify interval %q: want a duration such as 30s", interval)
 	}
 	return c, nil
 }
@@ -141,9 +179,17 @@ func (c Config) String() string {
 	for i, p := range c.TrustedProxies {
 		proxies[i] = p.String()
 	}
-	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d trusted_proxies=%s",
+	smtp := "off"
+	if c.SMTPHost != "" {
+		smtp = fmt.Sprintf("%s@%s:%d from %s", c.SMTPUser, c.SMTPHost, c.SMTPPort, c.SMTPFrom)
+	}
+	push := "off"
+	if c.VAPIDPublicKey != "" {
+		push = c.VAPIDSubject
+	}
+	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d trusted_proxies=%s smtp=%s push=%s notify_interval=%s",
 		masked(c.DatabaseURL), masked(c.MigrateURL), masked(c.ReplicaURL), c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout, c.CacheRows,
-		strings.Join(proxies, ","))
+		strings.Join(proxies, ","), smtp, push, c.NotifyInterval)
 }
 
 // masked is a database URL with its password hidden.

@@ -57,6 +57,11 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		"shutdown timeout": {"PTDANG_SHUTDOWN_TIMEOUT": "soon"},
 		"base URL":         {"PTDANG_BASE_URL": "localhost"},
 		"cache rows":       {"PTDANG_DASHBOARD_CACHE_ROWS": "0"},
+		"SMTP port":        {"PTDANG_SMTP_PORT": "99999"},
+		"SMTP sender":      {"PTDANG_SMTP_HOST": "mail.tinhuy.vn", "PTDANG_SMTP_FROM": "thông báo"},
+		"notify interval":  {"PTDANG_NOTIFY_INTERVAL": "0s"},
+		"VAPID keys":       {"PTDANG_VAPID_PUBLIC_KEY": "BPub"},
+		"VAPID subject":    {"PTDANG_VAPID_PUBLIC_KEY": "BPub", "PTDANG_VAPID_PRIVATE_KEY": "priv", "PTDANG_VAPID_SUBJECT": "ops@tinhuy.vn"},
 	} {
 		if _, err := load(nil, env); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v", name, err)
@@ -67,11 +72,13 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 func TestStringMasksDatabasePassword(t *testing.T) {
 	c, err := load(nil, map[string]string{"DATABASE_URL": "postgres://ptdang:s3cret@db:5432/ptdang",
 		"DATABASE_REPLICA_URL": "postgres://ptdang:r3plica@replica:5432/ptdang",
-		"DATABASE_MIGRATE_URL": "postgres://ptdang_owner:0wner@db:5432/ptdang"})
+		"DATABASE_MIGRATE_URL": "postgres://ptdang_owner:0wner@db:5432/ptdang",
+		"PTDANG_SMTP_HOST":     "mail.tinhuy.vn", "PTDANG_SMTP_FROM": "thongbao@tinhuy.vn", "PTDANG_SMTP_PASSWORD": "m4il",
+		"PTDANG_VAPID_PUBLIC_KEY": "BPub", "PTDANG_VAPID_PRIVATE_KEY": "pr1vate", "PTDANG_VAPID_SUBJECT": "mailto:ops@tinhuy.vn"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := c.String(); strings.Contains(s, "s3cret") || strings.Contains(s, "r3plica") || strings.Contains(s, "0wner") ||
+	if s := c.String(); strings.Contains(s, "s3cret") || strings.Contains(s, "m4il") || strings.Contains(s, "pr1vate") || !strings.Contains(s, "mail.tinhuy.vn:587") || strings.Contains(s, "r3plica") || strings.Contains(s, "0wner") ||
 		!strings.Contains(s, "ptdang:xxxxx@db") || !strings.Contains(s, "ptdang:xxxxx@replica") || !strings.Contains(s, "ptdang_owner:xxxxx@db") {
 		t.Fatalf("String() = %s", s)
 	}

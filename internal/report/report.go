@@ -529,7 +529,10 @@ func transition(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64
 		if out, err = Get(ctx, tx, scope, cell, p); err != nil {
 			return err
 		}
-		return logRevision(ctx, tx, scope, out, st.action, reason, out.Figures)
+		if err := logRevision(ctx, tx, scope, out, st.action, reason, out.Figures); err != nil {
+			return err
+		}
+		return notifySecretaries(ctx, tx, out, st.action)
 	})
 	return out, err
 }

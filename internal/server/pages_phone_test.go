@@ -36,7 +36,7 @@ func TestEveryPageOnAPhoneSpeaksVietnameseAndIsTappable(t *testing.T) {
 	browserSignIn(t, b, base, "bantochuc", 360, 740)
 	for _, path := range []string{"/", "/dashboard?year=2026", "/reports/status", "/reports/import", "/reports/settings",
 		"/org", "/org/import", "/targets", "/targets/settings", "/quality/import", "/stats", "/admin/users", "/admin/audit",
-		"/account/password"} {
+		"/account/password", "/notifications", "/notifications/settings", "/notifications/rules"} {
 		b.Open(base+path, 360, 740)
 		b.Screenshot("phone" + strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path))
 		if w := browsertest.Eval[int64](b, `document.documentElement.scrollWidth`); w > 360 {

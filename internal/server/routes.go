@@ -53,6 +53,7 @@ func (s *Server) router() chi.Router {
 	s.adminRoutes(r)
 	s.targetRoutes(r)
 	s.statsRoutes(r)
+	s.notifyRoutes(r)
 	return root
 }
 

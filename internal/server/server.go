@@ -39,6 +39,8 @@ type Server struct {
 	TrustedProxies []netip.Prefix
 	// HSTS tells browsers to reach the site over HTTPS only; on with secure cookies.
 	HSTS bool
+	// PushKey is the VAPID public key browsers subscribe to Web Push with; "" when push is off.
+	PushKey string
 	// imports are the file imports running or recently done (import_jobs.go).
 	imports *exchange.Jobs[importAbout, *web.ImportResult]
 }
