@@ -30,6 +30,9 @@ type Config struct {
 	// TrustedProxies (PTDANG_TRUSTED_PROXIES) are the reverse proxies whose X-Forwarded-For
 	// names the client; from anyone else the header is ignored.
 	TrustedProxies []netip.Prefix
+	// RegisterKey (PTDANG_REGISTER_KEY) is the secret that encrypts the national IDs in the
+	// admission register; unset, a development key known to all is used (docs/register.md).
+	RegisterKey string
 }
 
 // Load fills a Config from the environment (getenv) and then from args parsed by fs, so a flag
@@ -59,6 +62,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.LogFormat, "log-format", env("PTDANG_LOG_FORMAT", "text"), "text or json (PTDANG_LOG_FORMAT)")
 	fs.StringVar(&secure, "secure-cookies", env("PTDANG_SECURE_COOKIES", "false"), "send cookies over HTTPS only (PTDANG_SECURE_COOKIES)")
 	fs.StringVar(&shutdown, "shutdown-timeout", env("PTDANG_SHUTDOWN_TIMEOUT", "30s"), "how long in-flight requests may run after SIGTERM (PTDANG_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.RegisterKey, "register-key", env("PTDANG_REGISTER_KEY", ""), "secret encrypting national IDs in the admission register, at least 32 characters; a development key when unset (PTDANG_REGISTER_KEY)")
 	fs.StringVar(&proxies, "trusted-proxies", env("PTDANG_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, as CIDRs or addresses separated by commas (PTDANG_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -86,6 +90,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.TrustedProxies, err = ParsePrefixes(proxies); err != nil {
 		return Config{}, fmt.Errorf("trusted proxies %q: %w", proxies, err)
+	}
+	if c.RegisterKey != "" && len(c.RegisterKey) < 32 {
+		return Config{}, fmt.Errorf("register key: want at least 32 characters, got %d", len(c.RegisterKey))
 	}
 	return c, nil
 }
@@ -141,9 +148,9 @@ func (c Config) String() string {
 	for i, p := range c.TrustedProxies {
 		proxies[i] = p.String()
 	}
-	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d trusted_proxies=%s",
+	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d trusted_proxies=%s register_key=%s",
 		masked(c.DatabaseURL), masked(c.MigrateURL), masked(c.ReplicaURL), c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout, c.CacheRows,
-		strings.Join(proxies, ","))
+		strings.Join(proxies, ","), map[bool]string{true: "set", false: "development"}[c.RegisterKey != ""])
 }
 
 // masked is a database URL with its password hidden.
