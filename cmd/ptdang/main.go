@@ -21,6 +21,7 @@ import (
 	"ptdang/internal/demo"
 	"ptdang/internal/httpx"
 	"ptdang/internal/pg"
+	"ptdang/internal/register"
 	"ptdang/internal/server"
 )
 
@@ -144,6 +145,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	s := server.New(db, log, cfg.SecureCookies)
 	s.TrustedProxies = cfg.TrustedProxies
 	s.Dashboards = dashboard.NewCache(cfg.CacheRows)
+	s.Register = register.Register{Keys: register.NewKeys(cfg.RegisterKey)}
 	if cfg.ReplicaURL != "" {
 		replica, err := pg.Open(ctx, cfg.ReplicaURL)
 		if err != nil {

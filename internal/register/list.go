@@ -154,3 +154,43 @@ func Admitted(ctx context.Context, q pg.Querier, by org.Scope, from, to time.Tim
 		return a, err
 	})
 }
+
+// Place is a cell or hamlet a file may name, for the forms' choices.
+type Place struct {
+	ID   int64
+	Name string
+}
+
+// Places lists the cells in by's scope on today and the hamlets those cells serve, by name. It
+// returns only database errors.
+func Places(ctx context.Context, q pg.Querier, by org.Scope, today time.Time) (cells, hamlets []Place, err error) {
+	rows, err := q.Query(ctx, `
+		SELECT v.unit_id, v.name, l.hamlet_id, hv.name
+		FROM party_unit_version v
+		LEFT JOIN hamlet_cell_link l ON l.cell_id = v.unit_id AND l.valid_from <= $2 AND (l.valid_to IS NULL OR l.valid_to > $2)
+		LEFT JOIN LATERAL admin_version_at(l.hamlet_id, $2) hv ON true
+		WHERE v.kind IN ('grassroots_cell', 'affiliated_cell') AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to > $2)
+			AND ($1::bigint[] IS NULL OR party_in_scope(v.unit_id, $1, $2))
+		ORDER BY v.name COLLATE "vi-x-icu", v.unit_id, hv.name COLLATE "vi-x-icu"`, by.SQLRoots(), today)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			cell       Place
+			hamlet     *int64
+			hamletName *string
+		)
+		if err := rows.Scan(&cell.ID, &cell.Name, &hamlet, &hamletName); err != nil {
+			return nil, nil, err
+		}
+		if len(cells) == 0 || cells[len(cells)-1].ID != cell.ID {
+			cells = append(cells, cell)
+		}
+		if hamlet != nil && hamletName != nil {
+			hamlets = append(hamlets, Place{ID: *hamlet, Name: *hamletName})
+		}
+	}
+	return cells, hamlets, rows.Err()
+}

@@ -408,3 +408,17 @@ func readSteps(ctx context.Context, q pg.Querier, files []int64) (map[int64][]St
 
 // dateText shows a date in messages.
 func dateText(d time.Time) string { return format.Date(d) }
+
+// Next is the step the file awaits: the first of the procedure's main line not yet recorded,
+// "" for a closed file.
+func (f File) Next() Kind {
+	if f.Closed() {
+		return ""
+	}
+	for _, k := range path {
+		if _, ok := f.Last(k); !ok {
+			return k
+		}
+	}
+	return ""
+}

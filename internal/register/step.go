@@ -140,7 +140,7 @@ func (f File) check(s Step, book Book, today time.Time) error {
 			inv.Add("on", fmt.Sprintf("Ngày: không được trước ngày của bước “%s” (%s).", k.Label(), dateText(d)))
 		}
 	}
-	if s.Kind.needsDocument() && s.Document == "" {
+	if s.Kind.NeedsDocument() && s.Document == "" {
 		inv.Add("document", "Số văn bản: cần nhập số nghị quyết hoặc quyết định.")
 	}
 	if utf8.RuneCountInString(s.Document) > 200 || utf8.RuneCountInString(s.Helper) > 200 ||

@@ -82,8 +82,8 @@ func (k Kind) Needs() []string {
 	return nil
 }
 
-// needsDocument reports whether step k must name its document (resolution, decision).
-func (k Kind) needsDocument() bool {
+// NeedsDocument reports whether step k must name its document (resolution, decision).
+func (k Kind) NeedsDocument() bool {
 	switch k {
 	case Outstanding, CellResolution, Decision, RecognitionVote, RecognitionDecision, NotRecognised:
 		return true
@@ -143,3 +143,7 @@ var clockLabels = map[ClockKind]string{
 
 // Label is the deadline's Vietnamese name.
 func (k ClockKind) Label() string { return clockLabels[k] }
+
+// path is the procedure's main line of steps, in order.
+var path = []Kind{Outstanding, Sympathiser, Course, Application, Verification, Sponsors, CellResolution,
+	Decision, Ceremony, RecognitionVote, RecognitionDecision}

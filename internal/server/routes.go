@@ -53,6 +53,7 @@ func (s *Server) router() chi.Router {
 	s.adminRoutes(r)
 	s.targetRoutes(r)
 	s.statsRoutes(r)
+	s.registerRoutes(r)
 	return root
 }
 
@@ -172,4 +173,14 @@ func (s *Server) statsRoutes(r chi.Router) {
 	review := s.can(account.ReviewReports)
 	r.Get("/stats", review(s.statsPage))
 	r.Get("/stats.xlsx", review(s.statsXLSX))
+}
+
+// registerRoutes are the admission register's (docs/register.md), for those who enter the
+// cells' reports: the cell's secretary, the commune's and the province's staff.
+func (s *Server) registerRoutes(r chi.Router) {
+	enter := s.can(account.EnterReports)
+	r.Get("/register", enter(s.registerList))
+	both(r, "/register/new", enter(s.registerNew))
+	r.Get("/register/{id}", enter(s.withID(s.registerFile)))
+	r.Post("/register/{id}/step", enter(s.withID(s.registerStep)))
 }
