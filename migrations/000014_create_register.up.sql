@@ -31,8 +31,8 @@ COMMENT ON COLUMN admission_rules.probation_warn_days IS 'probation ending withi
 INSERT INTO admission_rules VALUES
     ('2020-01-28', 60, 30, 30, 12, 30, 30, 30, 5, 54, 12, 18, 60, 10, 30,
      'Quy định 232-QĐ/TW (28/01/2020) thi hành Điều lệ Đảng; Hướng dẫn 01-HD/TW (28/9/2021)'),
-    ('2025-05-26', 60, 30, 30, 12, 30, 30, 30, 5, 54, 12, 18, 60, 10, 30,
-     'Quy định 294-QĐ/TW (26/5/2025) thi hành Điều lệ Đảng; Hướng dẫn 06-HD/TW (2025)');
+    ('2025-07-01', 60, 30, 30, 12, 30, 30, 30, 5, 54, 12, 18, 60, 10, 30,
+     'Quy định 294-QĐ/TW (26/5/2025, in force from 01/7/2025) thi hành Điều lệ Đảng; Hướng dẫn 06-HD/TW (2025)');
 
 -- A candidate's file (hồ sơ người vào Đảng). Personal data under the personal data protection
 -- law: only these fields; ethnicity and religion are sensitive. The national ID is stored

@@ -158,7 +158,7 @@ func TestARuleChangeAppliesFromItsDayOldFilesKeepTheirRules(t *testing.T) {
 		SELECT '2027-03-01', 45, decision_extra_days, ceremony_days, probation_months, recognition_vote_days,
 			recognition_decision_days, recognition_decision_extra_days, certificate_years, certificate_warn_months,
 			dossier_months, min_age, max_age, 5, probation_warn_days, 'test rules'
-		FROM admission_rules WHERE valid_from = '2025-05-26'`); err != nil {
+		FROM admission_rules WHERE valid_from = '2025-07-01'`); err != nil {
 		t.Fatal(err)
 	}
 	before := f.admitted(t, "2026-09-01", "2027-02-26", "", "")
@@ -178,8 +178,8 @@ func TestARuleChangeAppliesFromItsDayOldFilesKeepTheirRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range got.Clocks {
-		if c.Kind == register.DecisionClock && !c.Rules.Equal(day("2025-05-26")) {
-			t.Fatalf("the old file's decision runs under the rules of %s, want 26/05/2025's", c.Rules.Format(time.DateOnly))
+		if c.Kind == register.DecisionClock && !c.Rules.Equal(day("2025-07-01")) {
+			t.Fatalf("the old file's decision runs under the rules of %s, want 01/07/2025's", c.Rules.Format(time.DateOnly))
 		}
 	}
 }
