@@ -205,7 +205,7 @@ func label(id int64) string { return fmt.Sprintf("hồ sơ %d", id) }
 
 // audited is p as the audit log keeps it: the national ID never in clear.
 func (p Person) audited() map[string]any {
-	m := map[string]any{"name": p.Name, "birth_date": p.BirthDate.Format(time.DateOnly), "sex": p.Sex,
+	m := map[string]any{"name": p.Name, "birth_date": p.BirthDate.Format(time.RFC3339), "sex": p.Sex,
 		"ethnicity": p.Ethnicity, "religion": p.Religion, "occupation": p.Occupation, "education": p.Education,
 		"youth_union": p.YouthUnion, "hamlet_id": p.HamletID, "workplace": p.Workplace, "readmission": p.Readmission}
 	if p.NationalID != "" {

@@ -322,3 +322,19 @@ func TestAdmittedListsCeremoniesInThePeriodWithTheirAttributes(t *testing.T) {
 		}
 	}
 }
+
+func TestSimultaneousEditsFromOneVersionOneWins(t *testing.T) {
+	f := newFixture(t)
+	id := f.file(t, "1995-05-01")
+	db := pgtest.RacePool(t, f.db)
+	errs := pgtest.Race(func(i int) error {
+		p := person("1995-05-01")
+		p.Workplace = "Nơi làm việc " + string(rune('A'+i))
+		return f.reg.Update(t.Context(), db, f.commune, id, 1, p, today)
+	})
+	winner := pgtest.OneWinner(t, errs, nil)
+	got, err := f.reg.Get(t.Context(), f.db, f.commune, id, today)
+	if err != nil || got.Version != 2 || got.Workplace != "Nơi làm việc "+string(rune('A'+winner)) {
+		t.Fatalf("stored version %d, %q (%v), want version 2 with the winner's", got.Version, got.Workplace, err)
+	}
+}

@@ -92,7 +92,7 @@ func nullCount(s Step, field string, n int) any {
 
 // audited is the step as the audit log keeps it.
 func (s Step) audited() map[string]any {
-	m := map[string]any{"kind": s.Kind.Label(), "date": s.On.Format(time.DateOnly), "document": s.Document}
+	m := map[string]any{"kind": s.Kind.Label(), "date": s.On.Format(time.RFC3339), "document": s.Document}
 	for _, f := range s.Kind.Needs() {
 		m[f] = map[string]any{FieldHelper: s.Helper, FieldIssuer: s.Issuer, FieldVotesFor: s.VotesFor,
 			FieldFullMembers: s.FullMembers, FieldConsent: s.Consent, FieldExtended: s.Extended, FieldToCell: s.ToCellID}[f]

@@ -147,3 +147,22 @@ func (k ClockKind) Label() string { return clockLabels[k] }
 // path is the procedure's main line of steps, in order.
 var path = []Kind{Outstanding, Sympathiser, Course, Application, Verification, Sponsors, CellResolution,
 	Decision, Ceremony, RecognitionVote, RecognitionDecision}
+
+// auditLabels name the keys a file's audit entries record.
+var auditLabels = map[string]string{
+	"name": "Họ và tên", "birth_date": "Ngày sinh", "sex": "Giới tính", "ethnicity": "Dân tộc", "religion": "Tôn giáo",
+	"occupation": "Nghề nghiệp", "education": "Trình độ học vấn", "youth_union": "Đoàn viên", "hamlet_id": "Ấp, khu phố (mã số)",
+	"workplace": "Nơi làm việc", "readmission": "Kết nạp lại", "national_id": "Số định danh (đã che)", "kind": "Bước", "date": "Ngày",
+	"document": "Số văn bản", FieldHelper: "Đảng viên giúp đỡ, người giới thiệu", FieldIssuer: "Nơi cấp giấy chứng nhận",
+	FieldVotesFor: "Số tán thành", FieldFullMembers: "Số đảng viên chính thức", FieldConsent: "Văn bản đồng ý của Tỉnh ủy",
+	FieldExtended: "Trong thời gian gia hạn", FieldToCell: "Chi bộ nhận (mã số)",
+}
+
+// AuditLabel is the Vietnamese name of a key a file's audit entries record, "" for none.
+func AuditLabel(key string) string { return auditLabels[key] }
+
+// AuditValue is the Vietnamese label of a coded value a file's audit entries record (sex,
+// occupation, education), "" for none.
+func AuditValue(key, v string) string {
+	return LabelOf(map[string][]Option{"sex": Sexes, "occupation": Occupations, "education": Educations}[key], v)
+}
