@@ -86,6 +86,7 @@ func RegisterPersonFields(cells, hamlets []register.Place) []FormField {
 // the form of the next step.
 type RegisterFileView struct {
 	Name     string
+	EditHref string
 	Facts    []Fact
 	Steps    []RegisterStepRow
 	Clocks   []RegisterClock
@@ -126,7 +127,7 @@ func NewRegisterFileView(f register.File, kind register.Kind, today time.Time, v
 		}
 		return "Không"
 	}
-	v := RegisterFileView{Name: f.Name, Closed: f.Closed()}
+	v := RegisterFileView{Name: f.Name, EditHref: RegisterFileHref(f.ID) + "/edit", Closed: f.Closed()}
 	place := f.HamletName
 	if f.Workplace != "" {
 		place = joinNonEmpty(place, f.Workplace)

@@ -112,6 +112,8 @@ var routeAccess = map[string]string{
 	"POST /register/new":                                   string(account.EnterReports),
 	"GET /register/{id}":                                   string(account.EnterReports),
 	"POST /register/{id}/step":                             string(account.EnterReports),
+	"GET /register/{id}/edit":                              string(account.EnterReports),
+	"POST /register/{id}/edit":                             string(account.EnterReports),
 }
 
 // authFixture adds to the org fixture a second commune with a cell, and one user per role.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"ptdang/internal/format"
@@ -28,26 +29,76 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, c caller) 
 	s.render(w, r, http.StatusOK, web.RegisterList(c.page("Hồ sơ phát triển đảng viên", "register"), web.NewRegisterListView(rows, tasks)))
 }
 
-// registerNew adds a person's file: GET shows the form, POST adds it and goes to the file, or
-// shows the form again with what was typed and the errors (422).
+// registerNew adds a person's file and goes to it.
 func (s *Server) registerNew(w http.ResponseWriter, r *http.Request, c caller) {
-	today := s.today()
-	cells, hamlets, err := register.Places(r.Context(), s.DB, c.Scope, today)
+	cells, hamlets, err := register.Places(r.Context(), s.DB, c.Scope, s.today())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	vals := map[string]string{"ethnicity": "Kinh", "youth_union": "0", "readmission": "0"}
+	if len(cells) == 1 {
+		vals["cell"] = strconv.FormatInt(cells[0].ID, 10)
+	}
+	v := web.FormView{Title: "Thêm người vào danh sách", Action: "/register/new", Submit: "Thêm hồ sơ", Cancel: "/register",
+		Fields: web.RegisterPersonFields(cells, hamlets)}
+	s.personForm(w, r, c, v, vals, func(f *form, p register.Person) (int64, error) {
+		cell := formID(f, "cell")
+		if cell == 0 {
+			f.inv.Add("cell", "Chi bộ: chọn một chi bộ.")
+		}
+		var id int64
+		err := orFormErr(f, func() (err error) {
+			id, err = s.Register.Create(r.Context(), s.DB, c.Scope, cell, p, s.today())
+			return err
+		})
+		return id, err
+	})
+}
+
+// registerEdit corrects the person's fields of file id; the cell changes by a transfer.
+func (s *Server) registerEdit(w http.ResponseWriter, r *http.Request, c caller, id int64) {
+	today := s.today()
+	file, err := s.Register.Get(r.Context(), s.DB, c.Scope, id, today)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, hamlets, err := register.Places(r.Context(), s.DB, c.Scope, today)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bit := map[bool]string{true: "1", false: "0"}
+	vals := map[string]string{"name": file.Name, "birth_date": format.ISODate(file.BirthDate), "sex": file.Sex, "ethnicity": file.Ethnicity,
+		"religion": file.Religion, "occupation": file.Occupation, "education": file.Education, "youth_union": bit[file.YouthUnion],
+		"hamlet": strconv.FormatInt(file.HamletID, 10), "workplace": file.Workplace, "readmission": bit[file.Readmission]}
+	fields := slices.DeleteFunc(web.RegisterPersonFields(nil, hamlets), func(f web.FormField) bool { return f.Name == "cell" })
+	for i := range fields {
+		if fields[i].Name == "national_id" && file.NationalID != "" {
+			fields[i].Hint = "Đã lưu " + file.NationalID + ". Để trống để giữ số đã lưu."
+		}
+	}
+	href := web.RegisterFileHref(id)
+	v := web.FormView{Title: "Sửa thông tin hồ sơ", Action: href + "/edit", Submit: "Lưu", Cancel: href, Fields: fields,
+		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(file.Version)}}}
+	s.personForm(w, r, c, v, vals, func(f *form, p register.Person) (int64, error) {
+		version := read(f, "version", format.ReadInt)
+		return id, orFormErr(f, func() error { return s.Register.Update(r.Context(), s.DB, c.Scope, id, version, p, today) })
+	})
+}
+
+// personForm shows a person's form v filled with vals on GET; on POST it reads the person and
+// saves it with save, then goes to the file save names, or shows the form again with what was
+// typed and the errors (422, or 409 when the file changed meanwhile).
+func (s *Server) personForm(w http.ResponseWriter, r *http.Request, c caller, v web.FormView, vals map[string]string,
+	save func(f *form, p register.Person) (int64, error)) {
+	v.Intro = "Chỉ ghi các thông tin dưới đây; dân tộc, tôn giáo là dữ liệu cá nhân nhạy cảm."
 	show := func(status int, vals, errs map[string]string, msg string) {
-		v := web.FormView{Title: "Thêm người vào danh sách", Action: "/register/new", Submit: "Thêm hồ sơ", Cancel: "/register",
-			Intro:  "Chỉ ghi các thông tin dưới đây; dân tộc, tôn giáo là dữ liệu cá nhân nhạy cảm.",
-			Fields: web.Fill(web.RegisterPersonFields(cells, hamlets), vals, errs), Error: msg}
+		v.Fields, v.Error = web.Fill(v.Fields, vals, errs), msg
 		s.render(w, r, status, web.RegisterNew(c.page(v.Title, "register"), v))
 	}
 	if r.Method == http.MethodGet {
-		vals := map[string]string{"ethnicity": "Kinh", "youth_union": "0", "readmission": "0"}
-		if len(cells) == 1 {
-			vals["cell"] = strconv.FormatInt(cells[0].ID, 10)
-		}
 		show(http.StatusOK, vals, nil, "")
 		return
 	}
@@ -59,25 +110,21 @@ func (s *Server) registerNew(w http.ResponseWriter, r *http.Request, c caller) {
 		Religion: f.text("religion"), Occupation: f.text("occupation"), Education: f.text("education"),
 		YouthUnion: f.text("youth_union") == "1", HamletID: formID(f, "hamlet"), Workplace: f.text("workplace"),
 		Readmission: f.text("readmission") == "1", NationalID: f.text("national_id")}
-	cell := formID(f, "cell")
-	if cell == 0 {
-		f.inv.Add("cell", "Chi bộ: chọn một chi bộ.")
-	}
-	var id int64
-	err = orFormErr(f, func() (err error) {
-		id, err = s.Register.Create(r.Context(), s.DB, c.Scope, cell, p, today)
-		return err
-	})
+	id, err := save(f, p)
 	if err == nil {
 		http.Redirect(w, r, web.RegisterFileHref(id), http.StatusSeeOther)
 		return
 	}
 	msg, status, ok := f.refused(err)
-	if !ok || status != http.StatusUnprocessableEntity {
+	if !ok || (status != http.StatusUnprocessableEntity && status != http.StatusConflict) {
 		s.fail(w, r, err)
 		return
 	}
-	show(status, valuesOf(f), f.inv.Fields, msg)
+	vals = valuesOf(f)
+	if status == http.StatusConflict {
+		msg = "Hồ sơ vừa được người khác sửa: xin mở lại trang để xem thông tin mới rồi sửa lại."
+	}
+	show(status, vals, f.inv.Fields, msg)
 }
 
 // formID reads a chosen id; none or a malformed one is 0.

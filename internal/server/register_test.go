@@ -99,3 +99,32 @@ func TestRegisterStepRefusalsShowTheFormAgain(t *testing.T) {
 		t.Fatal("the file is shown to a visitor")
 	}
 }
+
+// The person's fields are corrected on their own page; a correction from a version someone
+// else moved on is a conflict that keeps what was typed.
+func TestRegisterEditCorrectsThePerson(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	person := url.Values{"cell": {itoa(f.cell)}, "name": {"Trần Văn Bình"}, "birth_date": {"01/05/1998"}, "sex": {"male"},
+		"ethnicity": {"Kinh"}, "occupation": {"farmer"}, "education": {"university"}, "workplace": {"Hợp tác xã"}, "national_id": {"079098001234"}}
+	resp, _ := send(t, f.sec, "POST", base+"/register/new", person)
+	file := resp.Header.Get("Location")
+	if _, body := send(t, f.sec, "GET", base+file+"/edit", nil); !strings.Contains(body, `value="Trần Văn Bình"`) || !strings.Contains(body, "•••••••••234") || strings.Contains(body, "079098") {
+		t.Fatal("the edit form does not show the person, or shows the national ID unmasked")
+	}
+	person.Del("cell")
+	person.Del("national_id") // kept
+	person.Set("name", "Trần Văn Bính")
+	person.Set("version", "1")
+	if resp, _ := send(t, f.sec, "POST", base+file+"/edit", person); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", resp.StatusCode)
+	}
+	person.Set("religion", "Phật giáo")
+	resp, body := send(t, f.xa, "POST", base+file+"/edit", person)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `value="Phật giáo"`) {
+		t.Fatalf("stale edit: %d", resp.StatusCode)
+	}
+	if _, body := send(t, f.xa, "GET", base+file, nil); !strings.Contains(body, "Trần Văn Bính") || !strings.Contains(body, "•••••••••234") {
+		t.Fatal("the file does not show the corrected name and the kept national ID")
+	}
+}

@@ -183,4 +183,5 @@ func (s *Server) registerRoutes(r chi.Router) {
 	both(r, "/register/new", enter(s.registerNew))
 	r.Get("/register/{id}", enter(s.withID(s.registerFile)))
 	r.Post("/register/{id}/step", enter(s.withID(s.registerStep)))
+	both(r, "/register/{id}/edit", enter(s.withID(s.registerEdit)))
 }
