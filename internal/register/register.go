@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -99,11 +100,11 @@ func (f File) Last(k Kind) (time.Time, bool) {
 	return d, ok
 }
 
-// Stage is the latest step of the procedure recorded (transfers left out), "" for none.
+// Stage is the furthest step of the procedure recorded (transfers left out), "" for none.
 func (f File) Stage() Kind {
 	var k Kind
 	for _, s := range f.Steps {
-		if s.Kind != Transferred {
+		if s.Kind != Transferred && slices.Index(Kinds, s.Kind) > slices.Index(Kinds, k) {
 			k = s.Kind
 		}
 	}
@@ -409,16 +410,18 @@ func readSteps(ctx context.Context, q pg.Querier, files []int64) (map[int64][]St
 // dateText shows a date in messages.
 func dateText(d time.Time) string { return format.Date(d) }
 
-// Next is the step the file awaits: the first of the procedure's main line not yet recorded,
-// "" for a closed file.
+// Next is the step the file awaits: the one after the furthest of the procedure's main line
+// recorded, "" for a closed or recognised file.
 func (f File) Next() Kind {
 	if f.Closed() {
 		return ""
 	}
-	for _, k := range path {
-		if _, ok := f.Last(k); !ok {
-			return k
-		}
+	i := -1
+	for _, s := range f.Steps {
+		i = max(i, slices.Index(path, s.Kind))
 	}
-	return ""
+	if i+1 == len(path) {
+		return ""
+	}
+	return path[i+1]
 }

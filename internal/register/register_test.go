@@ -338,3 +338,23 @@ func TestSimultaneousEditsFromOneVersionOneWins(t *testing.T) {
 		t.Fatalf("stored version %d, %q (%v), want version 2 with the winner's", got.Version, got.Workplace, err)
 	}
 }
+
+func TestStageAndNextFollowTheProcedureNotTheDates(t *testing.T) {
+	f := newFixture(t)
+	id := f.file(t, "1995-05-01")
+	get := func() register.File {
+		file, err := f.reg.Get(t.Context(), f.db, f.secretary, id, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return file
+	}
+	if file := get(); file.Stage() != "" || file.Next() != register.Outstanding {
+		t.Fatalf("new file: stage %q, next %q", file.Stage(), file.Next())
+	}
+	f.ready(t, id, "2026-01-10")
+	f.must(t, id, vote(register.CellResolution, "2026-03-02", 9, 9), doc(register.Outstanding, "2026-03-10")) // entered late
+	if file := get(); file.Stage() != register.CellResolution || file.Next() != register.Decision {
+		t.Fatalf("stage %q, next %q; want the cell resolution, then the decision", file.Stage(), file.Next())
+	}
+}

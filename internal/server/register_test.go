@@ -4,10 +4,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"ptdang/internal/browsertest"
+	"ptdang/internal/org"
+	"ptdang/internal/register"
 )
 
 // On a 360 px phone the cell's secretary adds a candidate and records the first step: the date
@@ -54,9 +57,24 @@ func TestSecretaryAddsACandidateAndRecordsAStepOnAPhone(t *testing.T) {
 		t.Errorf("the second step asks for %q, want on,document,helper", got)
 	}
 	b.Screenshot("register-file")
+	// The cell voted on 01/04/2026 and no decision came: 60 working days (Hùng Kings' day in lieu 27/04, 30/04 and 01/05 off) ended on 29/06; the list puts it on top, overdue.
+	id, _ := strconv.ParseInt(strings.TrimPrefix(browsertest.Eval[string](b, `location.pathname`), "/register/"), 10, 64)
+	for i, st := range []register.Step{{Kind: register.Course, On: day("2026-01-10"), Issuer: "Trung tâm chính trị"},
+		{Kind: register.Application, On: day("2026-02-01")}, {Kind: register.Verification, On: day("2026-03-01")},
+		{Kind: register.Sponsors, On: day("2026-03-02"), Helper: "Trần Văn A, Lê Thị B"},
+		{Kind: register.CellResolution, On: day("2026-04-01"), Document: "07-NQ/CB", VotesFor: 12, FullMembers: 13}} {
+		if _, err := s.Register.RecordStep(t.Context(), s.DB, org.Everything(), id, 2+i, st, s.today()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	b.Open(base+"/register", 360, 740)
 	b.WantText("[data-testid=file] a", "Nguyễn Thị Lan")
+	b.WaitText("[data-testid=task]", "Hạn ra quyết định kết nạp: 29/06/2026, quá hạn 4 ngày làm việc")
+	fitsAPhone(t, b)
 	b.Screenshot("register-list")
+	b.Open(base+"/register/"+itoa(id), 360, 740)
+	b.WaitText("[data-testid=clocks]", "Quá hạn")
+	b.Screenshot("register-file-overdue")
 }
 
 // fitsAPhone fails t when the page scrolls sideways or a control is under 44 px tall.
@@ -65,8 +83,9 @@ func fitsAPhone(t *testing.T, b *browsertest.Browser) {
 	if w := browsertest.Eval[float64](b, `document.documentElement.scrollWidth`); w > 360 {
 		t.Errorf("the page is %.0f px wide on a 360 px phone", w)
 	}
-	if h := browsertest.Eval[float64](b, `Math.min(...[...document.querySelectorAll("main input:not([type=hidden]), main select, main button")].map(e => e.getBoundingClientRect().height))`); h < 44 {
-		t.Errorf("the smallest control is %.0f px tall, under 44", h)
+	if small := browsertest.Eval[[]string](b, `[...document.querySelectorAll("main input:not([type=hidden]), main select, main button, main a.button, main summary.button")]
+		.filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map(e => e.id || e.textContent.trim())`); len(small) > 0 {
+		t.Errorf("controls under 44 px: %q", small)
 	}
 }
 
