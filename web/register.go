@@ -92,6 +92,7 @@ type RegisterFileView struct {
 	Clocks   []RegisterClock
 	FullFrom string
 	Closed   bool
+	Waiting  string // the next step is the committee's, and the reader is the cell
 	Form     RegisterStepForm
 	Recorded bool // a step was just recorded
 }
@@ -168,7 +169,18 @@ func NewRegisterFileView(f register.File, kind register.Kind, today time.Time, v
 	if kind == "" {
 		kind = f.Next()
 	}
-	v.Form = RegisterStepForm{Action: RegisterFileHref(f.ID) + "/step", Kind: string(kind), Label: kind.Label(), Version: strconv.Itoa(f.Version)}
+	for _, k := range register.Kinds {
+		if k != kind && (f.Committee || !k.ByCommittee()) {
+			v.Form.Others = append(v.Form.Others, Link{Label: k.Label(), Href: RegisterFileHref(f.ID) + "?step=" + string(k)})
+		}
+	}
+	if kind == "" || (kind.ByCommittee() && !f.Committee) {
+		if kind != "" {
+			v.Waiting = "Bước tiếp theo: " + kind.Label() + ". Bước này do Đảng ủy cấp trên của chi bộ ghi."
+		}
+		return v
+	}
+	v.Form = RegisterStepForm{Others: v.Form.Others, Action: RegisterFileHref(f.ID) + "/step", Kind: string(kind), Label: kind.Label(), Version: strconv.Itoa(f.Version)}
 	fields := []FormField{field("date", "on", "Ngày", "")}
 	if kind.NeedsDocument() {
 		fields = append(fields, field("text", "document", "Số văn bản", "Ví dụ: 05-NQ/CB"))
@@ -189,11 +201,6 @@ func NewRegisterFileView(f register.File, kind register.Kind, today time.Time, v
 		vals = map[string]string{"on": format.ISODate(today)}
 	}
 	v.Form.Fields = Fill(fields, vals, errs)
-	for _, k := range register.Kinds {
-		if k != kind {
-			v.Form.Others = append(v.Form.Others, Link{Label: k.Label(), Href: RegisterFileHref(f.ID) + "?step=" + string(k)})
-		}
-	}
 	return v
 }
 

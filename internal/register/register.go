@@ -56,6 +56,9 @@ type File struct {
 	Version    int
 	Steps      []Step
 	Clocks     []Clock
+	// Committee: the reader's scope holds the committee over the file's cell (the commune, the
+	// province), who records the committee's decisions (Kind.ByCommittee).
+	Committee bool
 	// FullFrom is the day full membership takes effect (12 months after the ceremony, however
 	// late the vote); zero before the ceremony or after non-recognition.
 	FullFrom time.Time
@@ -326,14 +329,15 @@ func (r Register) read(ctx context.Context, q pg.Querier, by org.Scope, id int64
 	err := q.QueryRow(ctx, `
 		SELECT c.id, c.cell_id, COALESCE(cv.name, ''), c.full_name, c.birth_date, c.sex, c.ethnicity, c.religion,
 			c.occupation, c.education, c.youth_union, COALESCE(c.hamlet_id, 0), COALESCE(hv.name, ''), c.workplace,
-			c.readmission, c.national_id_enc, c.version
+			c.readmission, c.national_id_enc, c.version,
+			($1::bigint[] IS NULL OR (cv.parent_id IS NOT NULL AND party_in_scope(cv.parent_id, $1, $2)))
 		FROM candidate c
 		LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true
 		LEFT JOIN LATERAL admin_version_at(c.hamlet_id, $2) hv ON true
 		WHERE c.id = $3 AND `+inScope, by.SQLRoots(), today, id).Scan(
 		&f.ID, &f.CellID, &f.CellName, &f.Name, &f.BirthDate, &f.Sex, &f.Ethnicity, &f.Religion,
 		&f.Occupation, &f.Education, &f.YouthUnion, &f.HamletID, &f.HamletName, &f.Workplace,
-		&f.Readmission, &enc, &f.Version)
+		&f.Readmission, &enc, &f.Version, &f.Committee)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return File{}, apperr.ErrNotFound
 	}

@@ -61,14 +61,19 @@ func (f fixture) file(t *testing.T, birth string) int64 {
 	return id
 }
 
-// step records s on file id as the secretary, from the file's current version, on today.
+// step records s on file id as the secretary, or the commune for its decisions, from the file's
+// current version, on today.
 func (f fixture) step(t *testing.T, id int64, s register.Step) error {
 	t.Helper()
-	file, err := f.reg.Get(t.Context(), f.db, f.secretary, id, today)
+	by := f.secretary
+	if s.Kind.ByCommittee() {
+		by = f.commune
+	}
+	file, err := f.reg.Get(t.Context(), f.db, by, id, today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.reg.RecordStep(t.Context(), f.db, f.secretary, id, file.Version, s, today)
+	_, err = f.reg.RecordStep(t.Context(), f.db, by, id, file.Version, s, today)
 	return err
 }
 
@@ -357,4 +362,24 @@ func TestStageAndNextFollowTheProcedureNotTheDates(t *testing.T) {
 	if file := get(); file.Stage() != register.CellResolution || file.Next() != register.Decision {
 		t.Fatalf("stage %q, next %q; want the cell resolution, then the decision", file.Stage(), file.Next())
 	}
+}
+
+func TestTheCommitteeRecordsItsDecisionsNotTheCell(t *testing.T) {
+	f := newFixture(t)
+	id := f.file(t, "1995-05-01")
+	f.ready(t, id, "2026-01-10")
+	f.must(t, id, vote(register.CellResolution, "2026-03-02", 9, 9))
+	file, err := f.reg.Get(t.Context(), f.db, f.secretary, id, today)
+	if err != nil || file.Committee {
+		t.Fatalf("the secretary reads the file as the committee (%v)", err)
+	}
+	if _, err := f.reg.RecordStep(t.Context(), f.db, f.secretary, id, file.Version, doc(register.Decision, "2026-04-01"), today); !errors.Is(err, apperr.ErrForbidden) {
+		t.Fatalf("the secretary records the decision: %v, want forbidden", err)
+	}
+	for _, by := range []org.Scope{f.commune, f.province} {
+		if file, err := f.reg.Get(t.Context(), f.db, by, id, today); err != nil || !file.Committee {
+			t.Fatalf("%s does not read the file as the committee (%v)", by.Actor.Login, err)
+		}
+	}
+	f.must(t, id, doc(register.Decision, "2026-04-01"))
 }

@@ -32,7 +32,8 @@ var repeatable = map[Kind]bool{Sympathiser: true, Course: true, Sponsors: true, 
 
 // RecordStep adds step s to file id, read at version, in the name of by on today, and audits
 // it; it returns the file's new version. It returns apperr.ErrNotFound for a file outside by's
-// scope, apperr.ErrConflict when the file changed since version (also when another step was
+// scope, an apperr.Refusal of kind apperr.ErrForbidden for a committee's decision
+// (Kind.ByCommittee) when by does not hold the committee over the cell, apperr.ErrConflict when the file changed since version (also when another step was
 // recorded at the same moment), and an *apperr.Invalid naming the field a rule of the procedure
 // refuses: the order of the steps, the two-thirds vote, the age on the vote's day under the rule
 // set of that day, a certificate expired on it.
@@ -45,6 +46,9 @@ func (r Register) RecordStep(ctx context.Context, db pg.Beginner, by org.Scope, 
 		f, err := r.claim(ctx, tx, by, id, version, today)
 		if err != nil {
 			return err
+		}
+		if s.Kind.ByCommittee() && !f.Committee {
+			return apperr.Refuse(apperr.ErrForbidden, fmt.Sprintf("Bước “%s” do Đảng ủy cấp trên của chi bộ ghi.", s.Kind.Label()))
 		}
 		book, _, err := load(ctx, tx)
 		if err != nil {

@@ -51,6 +51,12 @@ func (k Kind) Valid() bool { _, ok := kindLabels[k]; return ok }
 // Closes reports whether a file ends with step k: nothing is recorded after it.
 func (k Kind) Closes() bool { return k == RecognitionDecision || k == NotRecognised || k == Withdrawn }
 
+// ByCommittee reports whether step k is the decision of the committee over the cell, recorded
+// by its staff, not by the cell.
+func (k Kind) ByCommittee() bool {
+	return k == Decision || k == RecognitionDecision || k == NotRecognised
+}
+
 // Field names a step's detail beyond its date and document, as forms name their inputs.
 const (
 	FieldHelper      = "helper"

@@ -74,6 +74,7 @@ func TestSecretaryAddsACandidateAndRecordsAStepOnAPhone(t *testing.T) {
 	b.Screenshot("register-list")
 	b.Open(base+"/register/"+itoa(id), 360, 740)
 	b.WaitText("[data-testid=clocks]", "Quá hạn")
+	b.WaitText("[data-testid=waiting]", "Quyết định kết nạp. Bước này do Đảng ủy cấp trên của chi bộ ghi.")
 	b.Screenshot("register-file-overdue")
 }
 
@@ -102,7 +103,10 @@ func TestRegisterStepRefusalsShowTheFormAgain(t *testing.T) {
 	}
 	file := resp.Header.Get("Location")
 	step := url.Values{"kind": {"decision"}, "version": {"1"}, "on": {"2026-07-01"}, "document": {"1-QĐ"}}
-	resp, body := send(t, f.sec, "POST", base+file+"/step", step)
+	if resp, _ := send(t, f.sec, "POST", base+file+"/step", step); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("the cell records the commune's decision: %d, want 403", resp.StatusCode)
+	}
+	resp, body := send(t, f.xa, "POST", base+file+"/step", step)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Cần ghi bước") || !strings.Contains(body, `value="1-QĐ"`) {
 		t.Fatalf("decision before the vote: %d", resp.StatusCode)
 	}
