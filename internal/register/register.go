@@ -62,6 +62,7 @@ type File struct {
 	// FullFrom is the day full membership takes effect (12 months after the ceremony, however
 	// late the vote); zero before the ceremony or after non-recognition.
 	FullFrom time.Time
+	book     Book // the rule sets the file was read with
 }
 
 // Step is one dated step of a file.
@@ -366,6 +367,7 @@ func (r Register) read(ctx context.Context, q pg.Querier, by org.Scope, id int64
 
 // derive fills the file's clocks and the day full membership takes effect.
 func (f *File) derive(book Book, cal *calendar.Calendar) {
+	f.book = book
 	f.Clocks = clocks(f.Steps, book, cal)
 	if d, ok := f.Last(Ceremony); ok {
 		if _, no := f.Last(NotRecognised); !no {

@@ -50,11 +50,7 @@ func (r Register) RecordStep(ctx context.Context, db pg.Beginner, by org.Scope, 
 		if s.Kind.ByCommittee() && !f.Committee {
 			return apperr.Refuse(apperr.ErrForbidden, fmt.Sprintf("Bước “%s” do Đảng ủy cấp trên của chi bộ ghi.", s.Kind.Label()))
 		}
-		book, _, err := load(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if err := f.check(s, book, today); err != nil {
+		if err := f.check(s, today); err != nil {
 			return err
 		}
 		if s.Kind == Transferred {
@@ -113,8 +109,9 @@ func actorName(a audit.Actor) string {
 }
 
 // check applies the procedure's rules to step s on file f, with the rule set in force on the
-// step's day.
-func (f File) check(s Step, book Book, today time.Time) error {
+// step's day (of those f was read with).
+func (f File) check(s Step, today time.Time) error {
+	book := f.book
 	inv := &apperr.Invalid{}
 	if !s.Kind.Valid() {
 		inv.Add("kind", "Bước: chọn một bước trong danh sách.")
