@@ -9,6 +9,7 @@ import (
 	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/quality"
+	"ptdang/internal/register"
 	"ptdang/internal/report"
 )
 
@@ -38,8 +39,11 @@ func NewAuditRow(a audit.Row) AuditRowView {
 // (report.FullLabel) and enumerated values.
 var AuditWords = audit.Words{
 	Field: func(entity, key string) string {
-		if entity == "quarterly_report" {
+		switch entity {
+		case "quarterly_report":
 			return report.FullLabel(key)
+		case "candidate":
+			return register.AuditLabel(key)
 		}
 		return ""
 	},
@@ -59,6 +63,8 @@ var AuditWords = audit.Words{
 			return org.LinkMode(v).Label()
 		case "own_rating":
 			return quality.Category(v).Label()
+		case "sex", "occupation", "education":
+			return register.AuditValue(key, v)
 		}
 		return ""
 	},

@@ -55,6 +55,7 @@ func (p Page) nav() []NavItem {
 	items = append(items, NavItem{Key: "dashboard", Label: "Chỉ số", Href: "/dashboard"})
 	if p.User.CanReport {
 		items = append(items, NavItem{Key: "reports", Label: "Báo cáo quý", Href: "/reports"})
+		items = append(items, NavItem{Key: "register", Label: "Hồ sơ phát triển đảng viên", Href: "/register"})
 	}
 	items = append(items, NavItem{Key: "org", Label: "Cơ cấu tổ chức", Href: "/org"})
 	items = append(items, NavItem{Key: "targets", Label: "Chỉ tiêu", Href: "/targets"})

@@ -26,6 +26,7 @@ import (
 	"ptdang/internal/notify"
 	"ptdang/internal/notify/remind"
 	"ptdang/internal/pg"
+	"ptdang/internal/register"
 	"ptdang/internal/server"
 )
 
@@ -150,6 +151,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	s.TrustedProxies = cfg.TrustedProxies
 	s.PushKey = cfg.VAPIDPublicKey
 	s.Dashboards = dashboard.NewCache(cfg.CacheRows)
+	s.Register = register.Register{Keys: register.NewKeys(cfg.RegisterKey)}
 	if cfg.ReplicaURL != "" {
 		replica, err := pg.Open(ctx, cfg.ReplicaURL)
 		if err != nil {

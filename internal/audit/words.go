@@ -26,6 +26,7 @@ var actionLabels = map[string]string{
 	"report_approve": "Duyệt báo cáo", "report_accept": "Tỉnh tiếp nhận báo cáo", "report_request_reopen": "Xin mở lại báo cáo",
 	"report_reopen": "Mở lại báo cáo", "report_import": "Nhập báo cáo từ tệp", "report_exception": "Gia hạn nhập báo cáo",
 	"report_settings": "Đặt thời hạn báo cáo", "delete": "Xóa",
+	"read": "Xem", "record_step": "Ghi bước hồ sơ",
 }
 
 // entityLabels name what an entry changed.
@@ -34,6 +35,7 @@ var entityLabels = map[string]string{
 	"user": "Tài khoản", "quarterly_report": "Báo cáo quý", "quality_rating": "Xếp loại chất lượng",
 	"admission_target": "Chỉ tiêu kết nạp", "target_setting": "Quy định giao chỉ tiêu", "target_year": "Mốc chỉ tiêu trong năm",
 	"report_setting": "Thời hạn báo cáo", "calendar_exception": "Ngày nghỉ, ngày làm bù do Chính phủ công bố",
+	"candidate": "Hồ sơ người vào Đảng",
 }
 
 // fieldLabels name the keys of the values the packages record; a package may name its own

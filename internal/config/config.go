@@ -42,6 +42,9 @@ type Config struct {
 	VAPIDPublicKey  string // PTDANG_VAPID_PUBLIC_KEY
 	VAPIDPrivateKey string // PTDANG_VAPID_PRIVATE_KEY
 	VAPIDSubject    string // PTDANG_VAPID_SUBJECT: mailto: or https: contact for the push services
+	// RegisterKey (PTDANG_REGISTER_KEY) is the secret that encrypts the national IDs in the
+	// admission register; unset, a development key known to all is used (docs/register.md).
+	RegisterKey string
 }
 
 // Load fills a Config from the environment (getenv) and then from args parsed by fs, so a flag
@@ -73,6 +76,7 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	fs.StringVar(&c.LogFormat, "log-format", env("PTDANG_LOG_FORMAT", "text"), "text or json (PTDANG_LOG_FORMAT)")
 	fs.StringVar(&secure, "secure-cookies", env("PTDANG_SECURE_COOKIES", "false"), "send cookies over HTTPS only (PTDANG_SECURE_COOKIES)")
 	fs.StringVar(&shutdown, "shutdown-timeout", env("PTDANG_SHUTDOWN_TIMEOUT", "30s"), "how long in-flight requests may run after SIGTERM (PTDANG_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.RegisterKey, "register-key", env("PTDANG_REGISTER_KEY", ""), "secret encrypting national IDs in the admission register, at least 32 characters; a development key when unset (PTDANG_REGISTER_KEY)")
 	fs.StringVar(&proxies, "trusted-proxies", env("PTDANG_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, as CIDRs or addresses separated by commas (PTDANG_TRUSTED_PROXIES)")
 	fs.StringVar(&c.SMTPHost, "smtp-host", env("PTDANG_SMTP_HOST", ""), "SMTP server for e-mail notifications; none turns e-mail off (PTDANG_SMTP_HOST)")
 	fs.StringVar(&smtpPort, "smtp-port", env("PTDANG_SMTP_PORT", "587"), "SMTP port (PTDANG_SMTP_PORT)")
@@ -124,6 +128,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	}
 	if c.NotifyInterval, err = time.ParseDuration(interval); err != nil || c.NotifyInterval <= 0 {
 		return Config{}, fmt.Errorf("notify interval %q: want a duration such as 30s", interval)
+	}
+	if c.RegisterKey != "" && len(c.RegisterKey) < 32 {
+		return Config{}, fmt.Errorf("register key: want at least 32 characters, got %d", len(c.RegisterKey))
 	}
 	return c, nil
 }
@@ -187,9 +194,9 @@ func (c Config) String() string {
 	if c.VAPIDPublicKey != "" {
 		push = c.VAPIDSubject
 	}
-	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d trusted_proxies=%s smtp=%s push=%s notify_interval=%s",
+	return fmt.Sprintf("database=%s migrate=%s replica=%s listen=%s base_url=%s log=%s/%s secure_cookies=%t shutdown_timeout=%s dashboard_cache_rows=%d trusted_proxies=%s smtp=%s push=%s notify_interval=%s register_key=%s",
 		masked(c.DatabaseURL), masked(c.MigrateURL), masked(c.ReplicaURL), c.ListenAddr, c.BaseURL, c.LogLevel, c.LogFormat, c.SecureCookies, c.ShutdownTimeout, c.CacheRows,
-		strings.Join(proxies, ","), smtp, push, c.NotifyInterval)
+		strings.Join(proxies, ","), smtp, push, c.NotifyInterval, map[bool]string{true: "set", false: "development"}[c.RegisterKey != ""])
 }
 
 // masked is a database URL with its password hidden.

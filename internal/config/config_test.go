@@ -144,3 +144,17 @@ func TestTrustedProxiesAreCIDRsOrAddresses(t *testing.T) {
 		}
 	}
 }
+
+func TestRegisterKeyIsLongOrUnsetAndNeverDumped(t *testing.T) {
+	if _, err := load(nil, map[string]string{"PTDANG_REGISTER_KEY": "short"}); err == nil || !strings.Contains(err.Error(), "register key") {
+		t.Fatalf("a short key: %v, want an error naming the register key", err)
+	}
+	secret := "a register key of more than thirty-two characters"
+	c, err := load(nil, map[string]string{"PTDANG_REGISTER_KEY": secret})
+	if err != nil || c.RegisterKey != secret || strings.Contains(c.String(), secret) || !strings.Contains(c.String(), "register_key=set") {
+		t.Fatalf("key %q, dump %q (%v)", c.RegisterKey, c.String(), err)
+	}
+	if c, _ := load(nil, nil); !strings.Contains(c.String(), "register_key=development") {
+		t.Fatalf("unset key dumped as %q", c.String())
+	}
+}

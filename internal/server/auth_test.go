@@ -117,6 +117,13 @@ var routeAccess = map[string]string{
 	"GET /dashboard/trend.svg":                             string(account.ReadStructure),
 	"GET /admin/audit":                                     string(account.ReadAudit),
 	"GET /admin/audit.csv":                                 string(account.ReadAudit),
+	"GET /register":                                        string(account.EnterReports),
+	"GET /register/new":                                    string(account.EnterReports),
+	"POST /register/new":                                   string(account.EnterReports),
+	"GET /register/{id}":                                   string(account.EnterReports),
+	"POST /register/{id}/step":                             string(account.EnterReports),
+	"GET /register/{id}/edit":                              string(account.EnterReports),
+	"POST /register/{id}/edit":                             string(account.EnterReports),
 }
 
 // authFixture adds to the org fixture a second commune with a cell, and one user per role.

@@ -54,6 +54,7 @@ func (s *Server) router() chi.Router {
 	s.targetRoutes(r)
 	s.statsRoutes(r)
 	s.notifyRoutes(r)
+	s.registerRoutes(r)
 	return root
 }
 
@@ -175,4 +176,15 @@ func (s *Server) statsRoutes(r chi.Router) {
 	r.Get("/stats.xlsx", review(s.statsXLSX))
 	r.Get("/stats/coverage", review(s.statsCoveragePage))
 	r.Get("/stats/coverage.xlsx", review(s.statsCoverageXLSX))
+}
+
+// registerRoutes are the admission register's (docs/register.md), for those who enter the
+// cells' reports: the cell's secretary, the commune's and the province's staff.
+func (s *Server) registerRoutes(r chi.Router) {
+	enter := s.can(account.EnterReports)
+	r.Get("/register", enter(s.registerList))
+	both(r, "/register/new", enter(s.registerNew))
+	r.Get("/register/{id}", enter(s.withID(s.registerFile)))
+	r.Post("/register/{id}/step", enter(s.withID(s.registerStep)))
+	both(r, "/register/{id}/edit", enter(s.withID(s.registerEdit)))
 }

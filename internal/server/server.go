@@ -18,6 +18,7 @@ import (
 	"ptdang/internal/dashboard"
 	"ptdang/internal/exchange"
 	"ptdang/internal/lru"
+	"ptdang/internal/register"
 	"ptdang/web"
 )
 
@@ -41,6 +42,8 @@ type Server struct {
 	HSTS bool
 	// PushKey is the VAPID public key browsers subscribe to Web Push with; "" when push is off.
 	PushKey string
+	// Register reads and changes the admission register with the configured key.
+	Register register.Register
 	// imports are the file imports running or recently done (import_jobs.go).
 	imports *exchange.Jobs[importAbout, *web.ImportResult]
 }
@@ -76,7 +79,8 @@ func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Persist = false // a shared computer forgets the session when the browser closes
 	s := &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), pages: lru.New[string, string](renderedPages, nil), imports: newImportJobs(),
-		Log: log, Sessions: sm, Now: time.Now, Hashes: account.NewHasher(runtime.NumCPU(), SignInQueue*runtime.NumCPU()), HSTS: secureCookies}
+		Log: log, Sessions: sm, Now: time.Now, Hashes: account.NewHasher(runtime.NumCPU(), SignInQueue*runtime.NumCPU()), HSTS: secureCookies,
+		Register: register.Register{Keys: register.NewKeys("")}}
 	// A session that cannot be read or saved (the database is gone) gets the Vietnamese 500
 	// page, not scs's English one with the error's text.
 	sm.ErrorFunc = s.serverError

@@ -1,0 +1,153 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"ptdang/internal/browsertest"
+	"ptdang/internal/org"
+	"ptdang/internal/register"
+)
+
+// On a 360 px phone the cell's secretary adds a candidate and records the first step: the date
+// is today already, only the step's fields are asked, nothing scrolls sideways, every control
+// takes a finger, and the address names the file by number only.
+func TestSecretaryAddsACandidateAndRecordsAStepOnAPhone(t *testing.T) {
+	s, base := newTestServer(t)
+	newReportFixture(t, s, base) // today is 03/07/2026
+	b := signedInBrowser(t, base, "bithu", base+"/register", 360, 740)
+	b.WantText("[data-testid=todo] h2", "Việc cần làm (0)")
+	b.Screenshot("register-list-empty")
+	b.ClickToPage("[data-testid=register-add]")
+	b.Fill("#name", "Nguyễn Thị Lan")
+	b.Fill("#birth_date", "01/05/1998")
+	browsertest.Eval[bool](b, `for (const [id, v] of [["sex", "female"], ["occupation", "farmer"], ["education", "upper_secondary"], ["youth_union", "1"]])
+			document.getElementById(id).value = v;
+		document.querySelector("#hamlet").selectedIndex = 1; true`)
+	b.Fill("#national_id", "079198001234")
+	fitsAPhone(t, b)
+	b.Screenshot("register-add")
+	b.ClickToPage("[data-testid=person-save]")
+	b.WantText("h1", "Nguyễn Thị Lan")
+	if path := browsertest.Eval[string](b, `location.pathname`); !regexp.MustCompile(`^/register/\d+$`).MatchString(path) {
+		t.Fatalf("the file's address is %q, want /register/<number>", path)
+	}
+	if got := b.Text("[data-testid=person]"); !strings.Contains(got, "•••••••••234") || strings.Contains(got, "079198") {
+		t.Errorf("the national ID is not masked: %q", got)
+	}
+	// The next step's form: the date is today, only its fields.
+	if got := browsertest.Eval[string](b, `document.querySelector("[data-testid=step-form] #on").value`); got != "03/07/2026" {
+		t.Errorf("the step's date is %q, want today", got)
+	}
+	if got := browsertest.Eval[string](b, `[...document.querySelectorAll("[data-testid=step-form] input:not([type=hidden]), [data-testid=step-form] select")].map(e => e.id).join(",")`); got != "on,document" {
+		t.Errorf("the first step asks for %q, want on,document", got)
+	}
+	b.Fill("#document", "05-NQ/CB")
+	fitsAPhone(t, b)
+	b.Screenshot("register-step")
+	b.ClickToPage("[data-testid=step-save]")
+	b.WantText("[data-testid=message]", "Đã ghi bước.")
+	b.WantText("[data-testid=step] strong", "03/07/2026")
+	// The next form asks for the helping member.
+	if got := browsertest.Eval[string](b, `[...document.querySelectorAll("[data-testid=step-form] input:not([type=hidden])")].map(e => e.id).join(",")`); got != "on,document,helper" {
+		t.Errorf("the second step asks for %q, want on,document,helper", got)
+	}
+	b.Screenshot("register-file")
+	// The cell voted on 01/04/2026 and no decision came: 60 working days (Hùng Kings' day in lieu 27/04, 30/04 and 01/05 off) ended on 29/06; the list puts it on top, overdue.
+	id, _ := strconv.ParseInt(strings.TrimPrefix(browsertest.Eval[string](b, `location.pathname`), "/register/"), 10, 64)
+	for i, st := range []register.Step{{Kind: register.Course, On: day("2026-01-10"), Issuer: "Trung tâm chính trị"},
+		{Kind: register.Application, On: day("2026-02-01")}, {Kind: register.Verification, On: day("2026-03-01")},
+		{Kind: register.Sponsors, On: day("2026-03-02"), Helper: "Trần Văn A, Lê Thị B"},
+		{Kind: register.CellResolution, On: day("2026-04-01"), Document: "07-NQ/CB", VotesFor: 12, FullMembers: 13}} {
+		if _, err := s.Register.RecordStep(t.Context(), s.DB, org.Everything(), id, 2+i, st, s.today()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Open(base+"/register", 360, 740)
+	b.WantText("[data-testid=file] a", "Nguyễn Thị Lan")
+	b.WaitText("[data-testid=task]", "Hạn ra quyết định kết nạp: 29/06/2026, quá hạn 4 ngày làm việc")
+	fitsAPhone(t, b)
+	b.Screenshot("register-list")
+	b.Open(base+"/register/"+itoa(id), 360, 740)
+	b.WaitText("[data-testid=clocks]", "Quá hạn")
+	b.WaitText("[data-testid=waiting]", "Quyết định kết nạp. Bước này do Đảng ủy cấp trên của chi bộ ghi.")
+	b.Screenshot("register-file-overdue")
+}
+
+// fitsAPhone fails t when the page scrolls sideways or a control is under 44 px tall.
+func fitsAPhone(t *testing.T, b *browsertest.Browser) {
+	t.Helper()
+	if w := browsertest.Eval[float64](b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the page is %.0f px wide on a 360 px phone", w)
+	}
+	if small := browsertest.Eval[[]string](b, `[...document.querySelectorAll("main input:not([type=hidden]), main select, main button, main a.button, main summary.button")]
+		.filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map(e => e.id || e.textContent.trim())`); len(small) > 0 {
+		t.Errorf("controls under 44 px: %q", small)
+	}
+}
+
+// A refused step shows the form again with what was typed and the reason, 422; a step from a
+// version someone else moved on is a conflict, 409, not a 500.
+func TestRegisterStepRefusalsShowTheFormAgain(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	form := url.Values{"cell": {itoa(f.cell)}, "name": {"Trần Văn Bình"}, "birth_date": {"01/05/1998"}, "sex": {"male"},
+		"ethnicity": {"Kinh"}, "occupation": {"farmer"}, "education": {"university"}, "workplace": {"Hợp tác xã"}}
+	resp, _ := send(t, f.sec, "POST", base+"/register/new", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d", resp.StatusCode)
+	}
+	file := resp.Header.Get("Location")
+	step := url.Values{"kind": {"decision"}, "version": {"1"}, "on": {"2026-07-01"}, "document": {"1-QĐ"}}
+	if resp, _ := send(t, f.sec, "POST", base+file+"/step", step); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("the cell records the commune's decision: %d, want 403", resp.StatusCode)
+	}
+	resp, body := send(t, f.xa, "POST", base+file+"/step", step)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Cần ghi bước") || !strings.Contains(body, `value="1-QĐ"`) {
+		t.Fatalf("decision before the vote: %d", resp.StatusCode)
+	}
+	step = url.Values{"kind": {"outstanding"}, "version": {"1"}, "on": {"2026-07-01"}, "document": {"1-NQ"}}
+	if resp, _ := send(t, f.sec, "POST", base+file+"/step", step); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first step: %d", resp.StatusCode)
+	}
+	if resp, _ := send(t, f.xa, "POST", base+file+"/step", step); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("a step from an old version: %d, want 409", resp.StatusCode)
+	}
+	_, body = get(t, base+file) // not signed in
+	if strings.Contains(body, "Trần Văn Bình") {
+		t.Fatal("the file is shown to a visitor")
+	}
+}
+
+// The person's fields are corrected on their own page; a correction from a version someone
+// else moved on is a conflict that keeps what was typed.
+func TestRegisterEditCorrectsThePerson(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	person := url.Values{"cell": {itoa(f.cell)}, "name": {"Trần Văn Bình"}, "birth_date": {"01/05/1998"}, "sex": {"male"},
+		"ethnicity": {"Kinh"}, "occupation": {"farmer"}, "education": {"university"}, "workplace": {"Hợp tác xã"}, "national_id": {"079098001234"}}
+	resp, _ := send(t, f.sec, "POST", base+"/register/new", person)
+	file := resp.Header.Get("Location")
+	if _, body := send(t, f.sec, "GET", base+file+"/edit", nil); !strings.Contains(body, `value="Trần Văn Bình"`) || !strings.Contains(body, "•••••••••234") || strings.Contains(body, "079098") {
+		t.Fatal("the edit form does not show the person, or shows the national ID unmasked")
+	}
+	person.Del("cell")
+	person.Del("national_id") // kept
+	person.Set("name", "Trần Văn Bính")
+	person.Set("version", "1")
+	if resp, _ := send(t, f.sec, "POST", base+file+"/edit", person); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", resp.StatusCode)
+	}
+	person.Set("religion", "Phật giáo")
+	resp, body := send(t, f.xa, "POST", base+file+"/edit", person)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `value="Phật giáo"`) {
+		t.Fatalf("stale edit: %d", resp.StatusCode)
+	}
+	if _, body := send(t, f.xa, "GET", base+file, nil); !strings.Contains(body, "Trần Văn Bính") || !strings.Contains(body, "•••••••••234") {
+		t.Fatal("the file does not show the corrected name and the kept national ID")
+	}
+}
