@@ -1,0 +1,165 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"ptdang/internal/browsertest"
+	"ptdang/internal/report"
+)
+
+// draftsJS reads the report drafts kept on the phone, as JSON.
+const draftsJS = `new Promise((resolve, reject) => {
+	const open = indexedDB.open("ptdang-offline", 1);
+	open.onupgradeneeded = () => open.result.createObjectStore("drafts");
+	open.onerror = () => reject(open.error);
+	open.onsuccess = () => {
+		const all = open.result.transaction("drafts").objectStore("drafts").getAll();
+		all.onsuccess = () => resolve(JSON.stringify(all.result));
+	};
+})`
+
+// keptDrafts waits up to 5 s for the drafts kept on the phone to satisfy want, and returns them.
+func keptDrafts(b *browsertest.Browser, want func(string) bool) string {
+	got := ""
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if got = browsertest.Await[string](b, draftsJS); want(got) {
+			break
+		}
+	}
+	return got
+}
+
+// holding says whether drafts, as JSON, hold every part.
+func holding(parts ...string) func(string) bool {
+	return func(drafts string) bool {
+		for _, p := range parts {
+			if !strings.Contains(drafts, p) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func none(drafts string) bool { return drafts == "[]" }
+
+// offlineSecretary opens the fixture's cell secretary's Q2/2026 form on a 360-px phone, twice: the
+// first visit installs the app's service worker, the second is kept by it for use offline.
+func offlineSecretary(t *testing.T) (*Server, string, reportFixture, *browsertest.Browser) {
+	t.Helper()
+	s, base, f := serverWith(t, newReportFixture)
+	form := base + reportHref(f.cell, q2026)
+	b := signedInBrowser(t, base, "bithu", form, 360, 740)
+	browsertest.Await[bool](b, `navigator.serviceWorker.ready.then(() => true)`)
+	b.Open(form, 360, 740)
+	if !browsertest.Await[bool](b, `caches.open("pages").then(c => c.match(location.pathname)).then(Boolean)`) {
+		t.Fatal("the worker did not keep the report form for use offline")
+	}
+	return s, form, f, b
+}
+
+// fillOffline types a balanced quarter (14 + 2 admitted = 16) with the network off and saves it.
+func fillOffline(t *testing.T, b *browsertest.Browser) {
+	t.Helper()
+	b.Network(false)
+	b.Fill("#admitted", "2")
+	b.Fill("#closing", "16")
+	b.Fill("#full_members", "14")
+	b.Fill("#probationary", "2")
+	b.Click("[data-testid=save]")
+	b.WaitText("[data-testid=offline-banner]", "Đã lưu trên máy, chưa gửi lên máy chủ")
+}
+
+// storedAdmitted reads from PostgreSQL the admissions the cell's Q2/2026 report holds.
+func storedAdmitted(t *testing.T, s *Server, f reportFixture) int {
+	t.Helper()
+	rep, err := report.Get(t.Context(), s.DB, f.staffScope(t, s), f.cell, q2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep.Figures["admitted"]
+}
+
+// A secretary fills and saves her report with no network: the figures are kept on the phone, the
+// form opens again from the app with them, and they reach the server when the network returns.
+func TestReportSavedOfflineIsSentWhenTheNetworkReturns(t *testing.T) {
+	s, form, f, b := offlineSecretary(t)
+	fillOffline(t, b)
+	if want := holding(`["admitted","2"]`, `["version","0"]`, `["action","save"]`); !want(keptDrafts(b, want)) {
+		t.Fatalf("the phone keeps %s", browsertest.Await[string](b, draftsJS))
+	}
+	b.Screenshot("report-offline-kept-360")
+	if got := storedAdmitted(t, s, f); got != 0 {
+		t.Fatalf("with the network off the server holds %d admitted", got)
+	}
+
+	b.Open(form, 360, 740) // still offline: the app opens the form it kept, with the draft in it
+	b.WaitText("[data-testid=offline-banner]", "chưa gửi lên máy chủ")
+	if got := browsertest.Eval[string](b, `document.querySelector("#admitted").value + "/" + document.querySelector("#closing").value`); got != "2/16" {
+		t.Errorf("the form opened offline shows admitted/closing %q, want the kept 2/16", got)
+	}
+	if w := browsertest.Eval[float64](b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the form opened offline is %.0f px wide on a 360-px phone", w)
+	}
+
+	b.Network(true)
+	b.WaitText("[data-testid=offline-banner]", "đã được gửi lên máy chủ")
+	if got := storedAdmitted(t, s, f); got != 2 {
+		t.Errorf("after the network returned the server holds %d admitted, want 2", got)
+	}
+	if got := keptDrafts(b, none); got != "[]" {
+		t.Errorf("the draft sent is still kept: %s", got)
+	}
+	if shown := browsertest.Eval[string](b, `getComputedStyle(document.querySelector("[data-testid=drop-draft]")).display`); shown != "none" {
+		t.Errorf("once sent the banner still offers to drop the draft (display %s)", shown)
+	}
+	b.Screenshot("report-offline-sent-360")
+
+	b.ClickToPage("[data-testid=logout]")
+	if browsertest.Await[bool](b, `caches.has("pages")`) {
+		t.Error("the report forms kept offline outlive the sign-out")
+	}
+}
+
+// Someone else saves the report while the secretary types offline: when the network returns she
+// sees both values, as online, her figures stay in the form and on the phone, and saving again
+// stores them.
+func TestReportSavedOfflineAfterAnotherSaveShowsTheConflict(t *testing.T) {
+	s, form, f, b := offlineSecretary(t)
+	fillOffline(t, b)
+	other := url.Values{"action": {"save"}, "version": {"0"}, "opening": {"14"}, "admitted": {"1"}, "closing": {"15"}}
+	if resp, _ := send(t, f.xa, "POST", form, other); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the commune's save: %d", resp.StatusCode)
+	}
+	b.Open(form, 360, 740)
+	if got := browsertest.Eval[string](b, `document.querySelector("#version").value`); got != "0" {
+		t.Fatalf("the form opened offline carries version %s: it came from the server, not the phone", got)
+	}
+
+	b.Network(true)
+	b.WaitText("[data-testid=offline-banner]", "người khác đã lưu báo cáo trước")
+	b.WaitText("[data-testid=conflict]", "Người khác đã lưu báo cáo này")
+	if got := browsertest.Eval[string](b, `document.querySelector("#admitted").value`); got != "2" {
+		t.Errorf("after the conflict the form shows admitted %q, want the secretary's 2", got)
+	}
+	if want := holding(`["admitted","2"]`, `"held":true`); !want(keptDrafts(b, want)) {
+		t.Errorf("after the conflict the phone keeps %s, want the draft held", browsertest.Await[string](b, draftsJS))
+	}
+	if got := storedAdmitted(t, s, f); got != 1 {
+		t.Errorf("the conflict stored %d admitted, want the commune's 1 kept", got)
+	}
+	b.Screenshot("report-offline-conflict-360")
+
+	b.ClickToPage("[data-testid=save]")
+	b.WaitText("[data-testid=message]", "Đã lưu")
+	if got := storedAdmitted(t, s, f); got != 2 {
+		t.Errorf("saving again after the conflict stored %d admitted, want 2", got)
+	}
+	if got := keptDrafts(b, none); got != "[]" {
+		t.Errorf("the draft saved is still kept: %s", got)
+	}
+}
