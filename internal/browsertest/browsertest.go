@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
@@ -164,6 +165,21 @@ func (b *Browser) Network(on bool) {
 			b.t.Fatalf("browser: network of service worker %s: %v", info.URL, err)
 		}
 	}
+}
+
+// InstallabilityErrors lists why Chromium would not offer to install the page as an app (its
+// manifest, icons, service worker); none when it would.
+func (b *Browser) InstallabilityErrors() []string {
+	b.t.Helper()
+	var errs []string
+	b.Do(func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		res, err := cdp.Call(ctx, t, page.GetInstallabilityErrors, cdp.Empty{})
+		for _, e := range res.InstallabilityErrors {
+			errs = append(errs, e.ErrorID)
+		}
+		return chromedp.Void{}, err
+	})
+	return errs
 }
 
 // Screenshot saves a PNG of the whole page as name.png in the test's temporary directory and

@@ -84,6 +84,20 @@ func storedAdmitted(t *testing.T, s *Server, f reportFixture) int {
 	return rep.Figures["admitted"]
 }
 
+// The app installs on a phone: Chromium finds its manifest, icons and worker fit; the worker is
+// asked for afresh each time and the manifest is served as one.
+func TestAppInstallsOnAPhone(t *testing.T) {
+	_, form, _, b := offlineSecretary(t)
+	if errs := b.InstallabilityErrors(); len(errs) > 0 {
+		t.Errorf("Chromium would not install the app at %s: %v", form, errs)
+	}
+	worker := browsertest.Await[string](b, `fetch("/sw.js").then(r => r.headers.get("Cache-Control") + " " + r.headers.get("Content-Type"))`)
+	manifest := browsertest.Await[string](b, `fetch("/static/manifest.webmanifest").then(r => r.headers.get("Content-Type"))`)
+	if worker != "no-cache text/javascript; charset=utf-8" || manifest != "application/manifest+json" {
+		t.Errorf("the worker is served as %q, the manifest as %q", worker, manifest)
+	}
+}
+
 // A secretary fills and saves her report with no network: the figures are kept on the phone, the
 // form opens again from the app with them, and they reach the server when the network returns.
 func TestReportSavedOfflineIsSentWhenTheNetworkReturns(t *testing.T) {
