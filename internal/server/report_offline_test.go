@@ -120,6 +120,14 @@ func TestReportSavedOfflineIsSentWhenTheNetworkReturns(t *testing.T) {
 		t.Errorf("the form opened offline is %.0f px wide on a 360-px phone", w)
 	}
 
+	dashboard := strings.Replace(form, reportHref(f.cell, q2026), "/dashboard", 1)
+	b.Open(dashboard, 360, 740) // a page not kept: the offline page lists those that are
+	b.WaitText("[data-testid=offline-page] h1", "Chưa có mạng")
+	b.WaitText("[data-testid=kept-pages]", "Báo cáo Quý 2/2026")
+	b.Screenshot("offline-page-360")
+	b.ClickToPage("[data-testid=kept-pages] a")
+	b.WaitText("[data-testid=offline-banner]", "chưa gửi lên máy chủ")
+
 	b.Network(true)
 	b.WaitText("[data-testid=offline-banner]", "đã được gửi lên máy chủ")
 	if got := storedAdmitted(t, s, f); got != 2 {

@@ -112,7 +112,8 @@ async function listKept(list) {
   const cache = await caches.open("pages");
   for (const req of await cache.keys()) {
     const page = new DOMParser().parseFromString(await (await cache.match(req)).text(), "text/html");
-    const a = Object.assign(document.createElement("a"), { href: req.url, textContent: page.title.split(" · ")[0] });
+    const name = [...page.querySelectorAll("main h1, main .lead")].map(e => e.textContent.trim()).join(" · ");
+    const a = Object.assign(document.createElement("a"), { href: req.url, textContent: name, className: "button secondary" });
     list.appendChild(document.createElement("li")).appendChild(a);
   }
 }
