@@ -152,8 +152,9 @@ func (b *Browser) Network(on bool) {
 			b.workers = map[target.ID]context.Context{}
 		}
 		if b.workers[info.TargetID] == nil {
-			ctx, _ := chromedp.NewContext(b.ctx, chromedp.WithTargetID(info.TargetID)) // ends with the tab
-			if err := chromedp.Do(ctx); err != nil { // attaches for as long as ctx lives, hence no deadline
+			// Attached for as long as ctx lives, which ends with the tab; hence no deadline here.
+			ctx, _ := chromedp.NewContext(b.ctx, chromedp.WithTargetID(info.TargetID))
+			if err := chromedp.Do(ctx); err != nil {
 				b.t.Fatalf("browser: attach to service worker %s: %v", info.URL, err)
 			}
 			b.workers[info.TargetID] = ctx
