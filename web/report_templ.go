@@ -552,12 +552,12 @@ func Report(p Page, v ReportView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, " ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, " <div id=\"offline-banner\" class=\"notice offline-banner\" role=\"status\" data-testid=\"offline-banner\" hidden><p></p><button type=\"button\" class=\"secondary\" data-testid=\"drop-draft\" hidden>Bỏ số liệu giữ trên máy</button></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if v.Editable {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "<div id=\"offline-banner\" class=\"notice offline-banner\" role=\"status\" data-testid=\"offline-banner\" hidden><p></p><button type=\"button\" class=\"secondary\" data-testid=\"drop-draft\" hidden>Bỏ số liệu giữ trên máy</button></div><script src=\"/static/offline.js\" defer></script>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "<script src=\"/static/offline.js\" defer></script>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

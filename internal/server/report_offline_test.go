@@ -62,26 +62,27 @@ func offlineSecretary(t *testing.T) (*Server, string, reportFixture, *browsertes
 	return s, form, f, b
 }
 
-// fillOffline types a balanced quarter (14 + 2 admitted = 16) with the network off and saves it.
-func fillOffline(t *testing.T, b *browsertest.Browser) {
+// fillOffline types a balanced quarter (14 + 2 admitted = 16) with the network off and presses
+// button ("save" or "submit").
+func fillOffline(t *testing.T, b *browsertest.Browser, button string) {
 	t.Helper()
 	b.Network(false)
 	b.Fill("#admitted", "2")
 	b.Fill("#closing", "16")
 	b.Fill("#full_members", "14")
 	b.Fill("#probationary", "2")
-	b.Click("[data-testid=save]")
+	b.Click("[data-testid=" + button + "]")
 	b.WaitText("[data-testid=offline-banner]", "Đã lưu trên máy, chưa gửi lên máy chủ")
 }
 
-// storedAdmitted reads from PostgreSQL the admissions the cell's Q2/2026 report holds.
-func storedAdmitted(t *testing.T, s *Server, f reportFixture) int {
+// stored reads from PostgreSQL the cell's Q2/2026 report.
+func stored(t *testing.T, s *Server, f reportFixture) report.Report {
 	t.Helper()
 	rep, err := report.Get(t.Context(), s.DB, f.staffScope(t, s), f.cell, q2026)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rep.Figures["admitted"]
+	return rep
 }
 
 // The app installs on a phone: Chromium finds its manifest, icons and worker fit; the worker is
@@ -102,12 +103,12 @@ func TestAppInstallsOnAPhone(t *testing.T) {
 // form opens again from the app with them, and they reach the server when the network returns.
 func TestReportSavedOfflineIsSentWhenTheNetworkReturns(t *testing.T) {
 	s, form, f, b := offlineSecretary(t)
-	fillOffline(t, b)
+	fillOffline(t, b, "save")
 	if want := holding(`["admitted","2"]`, `["version","0"]`, `["action","save"]`); !want(keptDrafts(b, want)) {
 		t.Fatalf("the phone keeps %s", browsertest.Await[string](b, draftsJS))
 	}
 	b.Screenshot("report-offline-kept-360")
-	if got := storedAdmitted(t, s, f); got != 0 {
+	if got := stored(t, s, f).Figures["admitted"]; got != 0 {
 		t.Fatalf("with the network off the server holds %d admitted", got)
 	}
 
@@ -130,7 +131,7 @@ func TestReportSavedOfflineIsSentWhenTheNetworkReturns(t *testing.T) {
 
 	b.Network(true)
 	b.WaitText("[data-testid=offline-banner]", "đã được gửi lên máy chủ")
-	if got := storedAdmitted(t, s, f); got != 2 {
+	if got := stored(t, s, f).Figures["admitted"]; got != 2 {
 		t.Errorf("after the network returned the server holds %d admitted, want 2", got)
 	}
 	if got := keptDrafts(b, none); got != "[]" {
@@ -152,7 +153,7 @@ func TestReportSavedOfflineIsSentWhenTheNetworkReturns(t *testing.T) {
 // stores them.
 func TestReportSavedOfflineAfterAnotherSaveShowsTheConflict(t *testing.T) {
 	s, form, f, b := offlineSecretary(t)
-	fillOffline(t, b)
+	fillOffline(t, b, "save")
 	other := url.Values{"action": {"save"}, "version": {"0"}, "opening": {"14"}, "admitted": {"1"}, "closing": {"15"}}
 	if resp, _ := send(t, f.xa, "POST", form, other); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the commune's save: %d", resp.StatusCode)
@@ -168,20 +169,32 @@ func TestReportSavedOfflineAfterAnotherSaveShowsTheConflict(t *testing.T) {
 	if got := browsertest.Eval[string](b, `document.querySelector("#admitted").value`); got != "2" {
 		t.Errorf("after the conflict the form shows admitted %q, want the secretary's 2", got)
 	}
-	if want := holding(`["admitted","2"]`, `"held":true`); !want(keptDrafts(b, want)) {
+	if want := holding(`["admitted","2"]`, `"refused":"conflict"`); !want(keptDrafts(b, want)) {
 		t.Errorf("after the conflict the phone keeps %s, want the draft held", browsertest.Await[string](b, draftsJS))
 	}
-	if got := storedAdmitted(t, s, f); got != 1 {
+	if got := stored(t, s, f).Figures["admitted"]; got != 1 {
 		t.Errorf("the conflict stored %d admitted, want the commune's 1 kept", got)
 	}
 	b.Screenshot("report-offline-conflict-360")
 
 	b.ClickToPage("[data-testid=save]")
 	b.WaitText("[data-testid=message]", "Đã lưu")
-	if got := storedAdmitted(t, s, f); got != 2 {
+	if got := stored(t, s, f).Figures["admitted"]; got != 2 {
 		t.Errorf("saving again after the conflict stored %d admitted, want 2", got)
 	}
 	if got := keptDrafts(b, none); got != "[]" {
 		t.Errorf("the draft saved is still kept: %s", got)
+	}
+}
+
+// "Gửi Đảng ủy xã" pressed offline submits the report when the network returns.
+func TestReportSubmittedOfflineIsSubmittedWhenTheNetworkReturns(t *testing.T) {
+	s, _, f, b := offlineSecretary(t)
+	fillOffline(t, b, "submit")
+	b.Network(true)
+	b.WaitText("[data-testid=offline-banner]", "đã được gửi lên máy chủ")
+	b.WantText("[data-testid=state]", report.Submitted.Label())
+	if rep := stored(t, s, f); rep.State != report.Submitted || rep.Figures["closing"] != 16 {
+		t.Errorf("after the network returned the report is %s with closing %d, want submitted with 16", rep.State, rep.Figures["closing"])
 	}
 }

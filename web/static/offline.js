@@ -6,7 +6,8 @@ const store = "drafts";
 const text = {
   kept: "Đã lưu trên máy, chưa gửi lên máy chủ. Khi có mạng, số liệu sẽ tự gửi.",
   sent: "Số liệu nhập khi mất mạng đã được gửi lên máy chủ.",
-  held: "Số liệu nhập khi mất mạng chưa được ghi: người khác đã lưu báo cáo trước. Số của đồng chí vẫn giữ trên máy và ở trong ô; xem lại rồi bấm lưu lần nữa.",
+  conflict: "Số liệu nhập khi mất mạng chưa được ghi: người khác đã lưu báo cáo trước. Số của đồng chí vẫn giữ trên máy và ở trong ô; xem lại rồi bấm lưu lần nữa.",
+  refused: "Số liệu nhập khi mất mạng chưa được ghi: máy chủ chưa nhận, lý do ở trên. Số của đồng chí vẫn giữ trên máy và ở trong ô; sửa rồi bấm lưu lần nữa.",
   dropped: "Đã bỏ số liệu giữ trên máy.",
   online: "Việc này cần có mạng. Số liệu đang nhập vẫn ở trong ô.",
   unchecked: "Khi mất mạng chưa kiểm tra được số liệu; máy chủ sẽ kiểm tra khi nhận.",
@@ -39,35 +40,37 @@ function say(state) {
   banner.dataset.state = state || "";
   banner.querySelector("p").textContent = text[state] || "";
   banner.classList.toggle("ok-notice", state === "sent");
-  banner.querySelector("button").hidden = state !== "held" && state !== "kept";
+  banner.querySelector("button").hidden = !["kept", "conflict", "refused"].includes(state);
   const checks = document.getElementById("checks");
   if (state === "kept" && checks && !navigator.onLine) checks.textContent = text.unchecked; // its verdict is on other figures
 }
 
 // keep stores what f holds (the button pressed among it) as not yet sent.
 async function keep(f, fields) {
-  await keepDraft(f.dataset.draftKey, { fields: [...fields], held: false, at: Date.now() });
+  await keepDraft(f.dataset.draftKey, { fields: [...fields], refused: "", at: Date.now() });
   say("kept");
 }
 
 // send posts the draft kept for f as the form would, with the version it was typed against, and
 // shows the server's answer: the report saved, or refused (a conflict shows both values) with the
-// draft held until the secretary saves again.
+// draft kept until the secretary saves again. A draft refused is sent again only when asked (on
+// opening the form: the server then shows again why).
 let sending = false;
-async function send(f) {
+async function send(f, again) {
   const key = f.dataset.draftKey, draft = await draftOf(key);
-  if (!draft || draft.held || sending) return;
+  if (!draft || (draft.refused && !again) || sending) return;
   sending = true;
   try {
     const res = await fetch(address(f), { method: "POST", body: new URLSearchParams(draft.fields) });
     if (new URL(res.url).pathname !== address(f).pathname) return location.assign(res.url); // signed out: the draft waits
     if (res.status >= 500) return; // the next try may do
+    const state = res.redirected ? "sent" : res.status === 409 ? "conflict" : "refused";
     if (res.redirected) await dropDraft(key);
-    else await keepDraft(key, { ...draft, held: true });
+    else await keepDraft(key, { ...draft, refused: state });
     await show(res);
-    say(res.redirected ? "sent" : "held");
+    say(state);
   } catch {
-    say("kept"); // still no network
+    say(draft.refused || "kept"); // still no network
   } finally {
     sending = false;
   }
@@ -98,13 +101,13 @@ async function start() {
   if (!f) return;
   const draft = await draftOf(f.dataset.draftKey);
   if (!draft) return;
-  if (draft.held && new URLSearchParams(location.search).has("done")) { // saved since the conflict
+  if (draft.refused && new URLSearchParams(location.search).has("done")) { // saved since the refusal
     await dropDraft(f.dataset.draftKey);
     return;
   }
   restore(f, draft);
-  say(draft.held ? "held" : "kept");
-  if (navigator.onLine) send(f);
+  say(draft.refused || "kept");
+  if (navigator.onLine) send(f, true);
 }
 
 // listKept lists, on the offline page, the report forms this device can open without network.
