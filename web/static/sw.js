@@ -6,8 +6,10 @@ const shellFiles = ["/static/app.css", "/static/htmx.min.js", "/static/print.js"
 // A cell's report form: the only pages kept for use offline (never dashboards, /api or exports).
 const reportForm = /^\/reports\/\d+\/\d+\/\d+$/;
 
-self.addEventListener("install", e => e.waitUntil(
-  caches.open(shell).then(c => c.addAll(shellFiles)).then(() => self.skipWaiting())));
+// The shell is fetched past the browser's HTTP cache, which may hold the last version's files.
+self.addEventListener("install", e => e.waitUntil(caches.open(shell)
+  .then(c => c.addAll(shellFiles.map(f => new Request(f, { cache: "reload" }))))
+  .then(() => self.skipWaiting())));
 
 self.addEventListener("activate", e => e.waitUntil(
   caches.keys()
