@@ -88,7 +88,7 @@ func stored(t *testing.T, s *Server, f reportFixture) report.Report {
 // The app installs on a phone: Chromium finds its manifest, icons and worker fit; the worker is
 // asked for afresh each time and the manifest is served as one.
 func TestAppInstallsOnAPhone(t *testing.T) {
-	_, form, _, b := offlineSecretary(t)
+	_, form, f, b := offlineSecretary(t)
 	if errs := b.InstallabilityErrors(); len(errs) > 0 {
 		t.Errorf("Chromium would not install the app at %s: %v", form, errs)
 	}
@@ -96,6 +96,15 @@ func TestAppInstallsOnAPhone(t *testing.T) {
 	manifest := browsertest.Await[string](b, `fetch("/static/manifest.webmanifest").then(r => r.headers.get("Content-Type"))`)
 	if worker != "no-cache text/javascript; charset=utf-8" || manifest != "application/manifest+json" {
 		t.Errorf("the worker is served as %q, the manifest as %q", worker, manifest)
+	}
+	// Only report forms are kept: not the dashboard, nor the API, nor a quarter's history.
+	base := strings.TrimSuffix(form, reportHref(f.cell, q2026))
+	for _, page := range []string{"/dashboard", "/api/v1/dashboard", reportHref(f.cell, q2026) + "/history"} {
+		b.Open(base+page, 360, 740)
+	}
+	kept := browsertest.Await[string](b, `caches.open("pages").then(c => c.keys()).then(ks => ks.map(k => new URL(k.url).pathname).join(" "))`)
+	if kept != reportHref(f.cell, q2026) {
+		t.Errorf("the worker keeps %q, want only the report form", kept)
 	}
 }
 
