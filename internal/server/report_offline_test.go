@@ -207,3 +207,15 @@ func TestReportSubmittedOfflineIsSubmittedWhenTheNetworkReturns(t *testing.T) {
 		t.Errorf("after the network returned the report is %s with closing %d, want submitted with 16", rep.State, rep.Figures["closing"])
 	}
 }
+
+// A figure changed offline after pressing "Gửi Đảng ủy xã" is kept too, by the autosave that could
+// not reach the server, and the draft still submits.
+func TestReportChangedOfflineAfterSubmittingIsKept(t *testing.T) {
+	_, _, _, b := offlineSecretary(t)
+	fillOffline(t, b, "submit")
+	b.Fill("#women", "1")
+	browsertest.Eval[bool](b, `document.querySelector("#women").dispatchEvent(new Event("change", {bubbles: true}))`)
+	if want := holding(`["women","1"]`, `["action","submit"]`); !want(keptDrafts(b, want)) {
+		t.Errorf("after a change offline the phone keeps %s", browsertest.Await[string](b, draftsJS))
+	}
+}

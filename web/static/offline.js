@@ -45,9 +45,11 @@ function say(state) {
   if (state === "kept" && checks && !navigator.onLine) checks.textContent = text.unchecked; // its verdict is on other figures
 }
 
-// keep stores what f holds (the button pressed among it) as not yet sent.
+// keep stores what f holds (with the button pressed, or else the one pressed before) as not yet sent.
 async function keep(f, fields) {
-  await keepDraft(f.dataset.draftKey, { fields: [...fields], refused: "", at: Date.now() });
+  const key = f.dataset.draftKey, pressed = (await draftOf(key))?.fields.find(([name]) => name === "action");
+  if (pressed && !fields.has("action")) fields.append(...pressed);
+  await keepDraft(key, { fields: [...fields], refused: "", at: Date.now() });
   say("kept");
 }
 
