@@ -15,13 +15,17 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
 // Browser is one headless Chromium tab, closed when the test ends.
 type Browser struct {
-	t   testing.TB
-	ctx context.Context
+	t       testing.TB
+	ctx     context.Context
+	workers map[target.ID]context.Context // the service workers attached to (Network)
 }
 
 // New starts Chromium for t, in a fresh profile, with its background networking off (this
@@ -105,6 +109,78 @@ func Eval[T any](b *Browser, expr string) T {
 		b.t.Fatalf("browser: eval %s: %v", expr, err)
 	}
 	return v
+}
+
+// Await evaluates a JavaScript expression whose value is a promise and returns what it resolves to.
+func Await[T any](b *Browser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("browser: await %s: %v", expr, err)
+	}
+	return v
+}
+
+// Network switches the tab's network off or back on, as DevTools' "Offline" does: neither the
+// page nor its service workers reach a server, and navigator.onLine says so. The emulation of the
+// page does not reach its workers, so each worker is attached to (and stays so) and told too.
+func (b *Browser) Network(on bool) {
+	b.t.Helper()
+	offline := !on
+	emulate := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			EmulateOfflineServiceWorker: &offline,
+			MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
+		})
+		return chromedp.Void{}, err
+	}
+	b.Do(emulate, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
+		return chromedp.Void{}, err
+	})
+	targets, err := chromedp.Targets(b.ctx)
+	if err != nil {
+		b.t.Fatalf("browser: list targets: %v", err)
+	}
+	for _, info := range targets {
+		if info.Type != "service_worker" {
+			continue
+		}
+		if b.workers == nil {
+			b.workers = map[target.ID]context.Context{}
+		}
+		if b.workers[info.TargetID] == nil {
+			// Attached for as long as ctx lives, which ends with the tab; hence no deadline here.
+			ctx, _ := chromedp.NewContext(b.ctx, chromedp.WithTargetID(info.TargetID))
+			if err := chromedp.Do(ctx); err != nil {
+				b.t.Fatalf("browser: attach to service worker %s: %v", info.URL, err)
+			}
+			b.workers[info.TargetID] = ctx
+		}
+		ctx, cancel := context.WithTimeout(b.workers[info.TargetID], 30*time.Second)
+		_, err := chromedp.Run(ctx, emulate)
+		cancel()
+		if err != nil {
+			b.t.Fatalf("browser: network of service worker %s: %v", info.URL, err)
+		}
+	}
+}
+
+// InstallabilityErrors lists why Chromium would not offer to install the page as an app (its
+// manifest, icons, service worker); none when it would.
+func (b *Browser) InstallabilityErrors() []string {
+	b.t.Helper()
+	var errs []string
+	b.Do(func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		res, err := cdp.Call(ctx, t, page.GetInstallabilityErrors, cdp.Empty{})
+		for _, e := range res.InstallabilityErrors {
+			errs = append(errs, e.ErrorID)
+		}
+		return chromedp.Void{}, err
+	})
+	return errs
 }
 
 // Screenshot saves a PNG of the whole page as name.png in the test's temporary directory and

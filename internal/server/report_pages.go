@@ -74,6 +74,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, c caller, st
 	}
 	today := s.today()
 	v := web.NewReportView(rep, rep.PermitsFor(c.User, today), report.OwnSecretary(c.User, rep.CellID), today, done, since)
+	v.DraftKey = strconv.FormatInt(c.User.ID, 10) + " " + v.Action
 	if edit != nil {
 		edit(&v)
 	}

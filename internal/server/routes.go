@@ -28,6 +28,7 @@ func (s *Server) router() chi.Router {
 	root.Get("/readyz", s.readyz)
 	static := staticFiles()
 	root.Get("/static/*", static.ServeHTTP)
+	root.Get("/sw.js", serviceWorker())
 	root.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { // asked for by browsers whatever the page says
 		r.URL.Path = "/static/favicon.svg"
 		static.ServeHTTP(w, r)
