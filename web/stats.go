@@ -61,7 +61,14 @@ func NewStatsView(f stats.Form, units []org.PartyUnit) StatsView {
 	}
 	n := func(v int) string { return format.Int(int64(v)) }
 	for _, l := range f.Lines {
-		v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: n(l.This), LastText: n(l.Last), PercentText: l.PercentText()})
+		switch {
+		case l.Heading():
+			v.Lines = append(v.Lines, StatsLine{Line: l})
+		case l.NoData:
+			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: stats.NoDataText, LastText: stats.NoDataText, PercentText: stats.NoDataText})
+		default:
+			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: n(l.This), LastText: n(l.Last), PercentText: l.PercentText()})
+		}
 	}
 	return v
 }

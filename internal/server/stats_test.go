@@ -58,6 +58,9 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 		{name: "a year", client: client, method: "GET", path: "/stats?year=2025&period=nam", status: http.StatusOK, want: []string{"NĂM 2025"}},
 		{name: "Biểu 3", client: client, method: "GET", path: "/stats?form=3", status: http.StatusOK, want: []string{"Biểu số 3-BTCTW", "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN",
 			`<option value="3" selected>`, "form=3", fmt.Sprintf(`<td class="num">%s</td>`, format.Int(int64(f.Line("closing").This)))}},
+		{name: "Biểu 2", client: client, method: "GET", path: "/stats?form=2", status: http.StatusOK, want: []string{"Biểu số 2-BTCTW", "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP",
+			`<option value="2" selected>`, "Tuổi bình quân (năm)", `data-testid="stats-totals-only"`,
+			fmt.Sprintf(`<td class="num">%s</td>`, format.Int(int64(f.Line("admitted").This))), `<td class="num">…</td>`}},
 		{name: "another commune", client: client, method: "GET", path: "/stats?unit=" + otherID, status: http.StatusNotFound},
 		{name: "another commune's workbook", client: client, method: "GET", path: "/stats.xlsx?unit=" + otherID, status: http.StatusNotFound},
 		{name: "bad period", client: client, method: "GET", path: "/stats?year=2026&period=q5", status: http.StatusUnprocessableEntity, want: []string{"Năm và kỳ báo cáo"}},
@@ -83,9 +86,9 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	}
 }
 
-// TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop, Biểu 3 at 360 px: every
+// TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop, Biểu 2 and 3 at 360 px: every
 // line's label and figures are inside the screen, none cut; printed to PDF with the page's own
-// size, the whole form is one A4 portrait page, without the pickers, saying it is incomplete.
+// size, the whole form is on A4 portrait pages (one; Biểu 2's 46 rows two), without the pickers, saying it is incomplete.
 func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 	s, base := provinceServer(t)
 	// One cell has not reported its first quarter: the form says so, on screen and on paper.
@@ -94,10 +97,10 @@ func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		form  string
-		width int64
-		lines int
-	}{{"1", 360, 13}, {"1", 1280, 13}, {"3", 360, 9}} {
+		form         string
+		width        int64
+		lines, pages int
+	}{{"1", 360, 13, 1}, {"1", 1280, 13, 1}, {"3", 360, 9, 1}, {"2", 360, 46, 2}} {
 		width := c.width
 		b := browsertest.New(t)
 		browserSignIn(t, b, base, "bantochuc", width, 740)
@@ -144,13 +147,15 @@ func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 		t.Logf("PDF: %s", path)
 		pages := regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1)
 		boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]`).FindAllSubmatch(pdf, -1)
-		if len(pages) != 1 || len(boxes) != 1 {
-			t.Fatalf("%d printed pages, %d page sizes; want the form on one page", len(pages), len(boxes))
+		if len(pages) != c.pages || len(boxes) != c.pages {
+			t.Fatalf("Biểu %s: %d printed pages, %d page sizes; want %d", c.form, len(pages), len(boxes), c.pages)
 		}
-		w, _ := strconv.ParseFloat(string(boxes[0][1]), 64)
-		h, _ := strconv.ParseFloat(string(boxes[0][2]), 64)
-		if w < 594 || w > 596 || h < 841 || h > 843 {
-			t.Errorf("a page of %.1f × %.1f pt, not portrait A4 (595,3 × 841,9)", w, h)
+		for _, box := range boxes {
+			w, _ := strconv.ParseFloat(string(box[1]), 64)
+			h, _ := strconv.ParseFloat(string(box[2]), 64)
+			if w < 594 || w > 596 || h < 841 || h > 843 {
+				t.Errorf("a page of %.1f × %.1f pt, not portrait A4 (595,3 × 841,9)", w, h)
+			}
 		}
 	}
 }

@@ -1,8 +1,8 @@
 // Package stats makes the official Party statistics forms (biểu thống kê cơ bản, Hướng dẫn
 // 11-HD/BTCTW, 2021) of a unit for a period, summed up from its cells' quarterly reports and
 // restated across merges and splits as the dashboard restates them (dashboard.OriginCTE).
-// Biểu 1 (members gained and lost) and Biểu 3 (members at the end of the period) are made so
-// far; docs/forms.md lists the others.
+// Biểu 1 (members gained and lost), Biểu 2 (new members) and Biểu 3 (members at the end of the
+// period) are made so far; docs/forms.md lists the others.
 package stats
 
 import (
@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,10 +26,13 @@ import (
 type Line struct {
 	No, Label string
 	Key       string // the report field it sums (or takes at the end), or gains/losses
-	Group     bool   // a lettered row (bold)
+	Group     bool   // a lettered row (bold); with Key "" a heading without figures
 	Of        bool   // a "Trong đó" row, part of the row above (indented)
-	This      int
-	Last      int
+	// NoData marks a row the quarterly reports cannot give (it needs per-person data): its
+	// figures are not known, never 0 (Biểu 2's rows by age, education…).
+	NoData bool
+	This   int
+	Last   int
 }
 
 // Percent is This × 100 / Last, NaN when Last is 0 (written "-").
@@ -80,6 +84,9 @@ type Form struct {
 	Missing       []Missing   // the form is incomplete while this is not empty
 	Imbalanced    []Imbalance // cells whose opening + gains − losses ≠ closing
 	Exceeds       []Excess    // cells with a breakdown row above its total
+	// TotalsOnly are the cells that admitted members in the period but gave only totals, not
+	// each person (Biểu 2): its NoData rows cannot be filled while this is not empty.
+	TotalsOnly []Cell
 }
 
 // Complete reports whether every cell reported for every quarter of the period.
@@ -99,7 +106,8 @@ var (
 	gainKeys = []string{"admitted", "transferred_in", "restored"}
 	lossKeys = []string{"deceased", "expelled", "removed", "withdrew", "transferred_out"}
 	// flowKeys are the fields summed over the period's quarters, in the order of the query.
-	flowKeys = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out"}
+	flowKeys = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out",
+		"adm_women", "adm_youth_union", "adm_ethnic_minority", "adm_religious", "adm_workers", "adm_private_owners", "adm_students", "adm_readmitted"}
 	// latestKeys are the fields taken at the end of the period: each cell's latest quarter in it.
 	latestKeys = []string{"closing", "full_members", "probationary", "women", "exempt", "working_away", "youth_union", "religious", "ethnic_minority"}
 )
@@ -113,6 +121,7 @@ type layout struct {
 // layouts are the forms made, in the picker's order.
 var layouts = []layout{
 	{no: "1", number: "Biểu số 1-BTCTW", title: "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", pick: "Biểu 1: Tăng, giảm đảng viên", lines: biểu1Lines},
+	{no: "2", number: "Biểu số 2-BTCTW", title: "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP", pick: "Biểu 2: Đảng viên mới kết nạp", lines: biểu2Lines},
 	{no: "3", number: "Biểu số 3-BTCTW", title: "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN", pick: "Biểu 3: Đội ngũ đảng viên cuối kỳ", lines: biểu3Lines},
 }
 
@@ -142,6 +151,59 @@ var biểu1Lines = []Line{
 	{No: "D", Label: "Đảng viên cuối kỳ báo cáo", Key: "closing", Group: true},
 }
 
+// biểu2Lines is the layout of Biểu 2 (docs/forms.md; the official row list is unconfirmed): the
+// members admitted and the breakdowns the quarterly report has, the grassroots organisations
+// that admitted someone, then the analysis by person, whose rows the quarterly report lacks are
+// NoData (keyed by section and row: "age_9" is the mean age).
+var biểu2Lines = func() []Line {
+	lines := []Line{
+		{No: "I", Label: "Tổng số đảng viên mới kết nạp", Key: "admitted", Group: true},
+		{No: "1", Label: "Trong đó: nữ", Key: "adm_women"},
+		{No: "2", Label: "Dân tộc thiểu số", Key: "adm_ethnic_minority"},
+		{No: "3", Label: "Đoàn viên Đoàn TNCS Hồ Chí Minh", Key: "adm_youth_union"},
+		{No: "4", Label: "Người theo tôn giáo", Key: "adm_religious"},
+		{No: "5", Label: "Chủ doanh nghiệp tư nhân", Key: "adm_private_owners"},
+		{No: "6", Label: "Kết nạp lại", Key: "adm_readmitted"},
+		{No: "7", Label: "Có quan hệ hôn nhân với người nước ngoài", Key: "of_7", NoData: true},
+		{No: "II", Label: "Tổ chức cơ sở đảng có kết nạp đảng viên (tổ chức)", Key: grassrootsKey, Group: true},
+	}
+	// section adds a heading and its rows: a label with a report field's key after "=" has figures,
+	// the others are NoData.
+	section := func(no, heading, key string, rows ...string) {
+		lines = append(lines, Line{No: no, Label: heading, Group: true})
+		for i, r := range rows {
+			l := Line{No: strconv.Itoa(i + 1), Label: r, Key: fmt.Sprintf("%s_%d", key, i+1), NoData: true}
+			if label, field, ok := strings.Cut(r, "="); ok {
+				l.Label, l.Key, l.NoData = label, field, false
+			}
+			lines = append(lines, l)
+		}
+	}
+	section("III", "Nghề nghiệp", "occupation",
+		"Cán bộ, công chức cơ quan nhà nước",
+		"Cán bộ, công chức cơ quan Đảng, Mặt trận Tổ quốc, đoàn thể chính trị - xã hội",
+		"Cán bộ, công chức, người hoạt động không chuyên trách ở xã, phường, đặc khu",
+		"Người hoạt động không chuyên trách ở thôn, tổ dân phố",
+		"Viên chức trong các đơn vị sự nghiệp công lập",
+		"Người lao động trong các đơn vị sự nghiệp ngoài công lập",
+		"Người lãnh đạo, quản lý doanh nghiệp",
+		"Công nhân, người lao động trong doanh nghiệp=adm_workers",
+		"Người làm nông, lâm, ngư nghiệp",
+		"Sĩ quan, chiến sĩ quân đội và công an",
+		"Học sinh, sinh viên=adm_students",
+		"Khác (lao động hợp đồng, tự do…)")
+	section("IV", "Tuổi đời", "age", "Từ 18 đến 30 tuổi", "Từ 31 đến 35 tuổi", "Từ 36 đến 40 tuổi", "Từ 41 đến 45 tuổi",
+		"Từ 46 đến 50 tuổi", "Từ 51 đến 55 tuổi", "Từ 56 đến 60 tuổi", "Trên 60 tuổi", "Tuổi bình quân (năm)")
+	section("V", "Trình độ giáo dục phổ thông", "school", "Biết đọc, biết viết chữ quốc ngữ", "Tiểu học", "Trung học cơ sở", "Trung học phổ thông")
+	section("VI", "Trình độ chuyên môn nghiệp vụ", "profession", "Công nhân kỹ thuật, nhân viên nghiệp vụ, sơ cấp",
+		"Trung cấp", "Cao đẳng", "Đại học", "Thạc sĩ", "Tiến sĩ")
+	section("VII", "Dân tộc, tôn giáo", "group", "Theo từng dân tộc, từng tôn giáo, có nữ (Biểu 2B)")
+	return lines
+}()
+
+// grassrootsKey is the key of Biểu 2's grassroots organisations that admitted someone.
+const grassrootsKey = "grassroots_admitting"
+
 // biểu3Lines is the layout of Biểu 3 (docs/forms.md; the official row list is unconfirmed): the
 // members at the end of the period and, of them, each stock field of the quarterly report — first
 // the rows of the public layout found, then ours it lacks.
@@ -162,13 +224,18 @@ func Form1(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 	return Make(ctx, q, scope, "1", unit, p, today)
 }
 
+// Form2 is Biểu 2 (đảng viên mới kết nạp) of unit for p (Make).
+func Form2(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Period, today time.Time) (Form, error) {
+	return Make(ctx, q, scope, "2", unit, p, today)
+}
+
 // Form3 is Biểu 3 (đội ngũ đảng viên: the members at the end of p) of unit for p (Make).
 func Form3(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Period, today time.Time) (Form, error) {
 	return Make(ctx, q, scope, "3", unit, p, today)
 }
 
-// Make is form no ("1" or "3") of unit (in scope) for p and the same period last year, from
-// the same sums (so Biểu 1's closing is Biểu 3's total). The unit and its cells are taken on
+// Make is form no ("1", "2" or "3") of unit (in scope) for p and the same period last year,
+// from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu 2's). The unit and its cells are taken on
 // p's last day, or today while p runs; last year's reports are restated on them. Errors:
 // apperr.ErrNotFound for a form not made, or when the unit is out of scope or did not exist on
 // that day; any other is the database's.
@@ -195,8 +262,21 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	if err != nil {
 		return Form{}, err
 	}
+	if slices.ContainsFunc(lay.lines, func(l Line) bool { return l.Key == grassrootsKey }) {
+		if this[grassrootsKey], err = admittingGrassroots(ctx, q, unit, asOf, p); err != nil {
+			return Form{}, err
+		}
+		if last[grassrootsKey], err = admittingGrassroots(ctx, q, unit, asOf, p.LastYear()); err != nil {
+			return Form{}, err
+		}
+		if f.TotalsOnly, err = totalsOnly(ctx, q, cells, p, NoRegister); err != nil {
+			return Form{}, err
+		}
+	}
 	for _, l := range lay.lines {
-		l.This, l.Last = this[l.Key], last[l.Key]
+		if !l.NoData {
+			l.This, l.Last = this[l.Key], last[l.Key]
+		}
 		f.Lines = append(f.Lines, l)
 	}
 	f.Imbalanced, f.Exceeds = check(cells, lay.lines)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,7 +74,8 @@ type reportRow struct {
 }
 
 var (
-	flows  = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out"}
+	flows = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out",
+		"adm_women", "adm_youth_union", "adm_ethnic_minority", "adm_religious", "adm_workers", "adm_private_owners", "adm_students", "adm_readmitted"}
 	stocks = []string{"closing", "full_members", "probationary", "women", "exempt", "working_away", "youth_union", "religious", "ethnic_minority"}
 )
 
@@ -104,8 +106,8 @@ func readReference(t *testing.T, db *pgxpool.Pool) reference {
 		}
 		ref.successions = append(ref.successions, s)
 	}
-	rows, err = db.Query(ctx, `SELECT cell_id, year, quarter, opening, `+strings.Join(stocks, ", ")+`, admitted, transferred_in, restored, deceased,
-		expelled, removed, removed_probationary, withdrew, transferred_out FROM quarterly_report WHERE state <> 'draft'`)
+	rows, err = db.Query(ctx, `SELECT cell_id, year, quarter, opening, `+strings.Join(stocks, ", ")+`, `+strings.Join(flows, ", ")+`
+		FROM quarterly_report WHERE state <> 'draft'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,16 +220,66 @@ func (ref reference) figures(unit int64, asOf time.Time, p stats.Period) map[str
 	for k, v := range sums {
 		out[k] = int(math.Round(v))
 	}
+	out["grassroots_admitting"] = ref.admittingGrassroots(unit, asOf, p)
 	out["gains"] = out["admitted"] + out["transferred_in"] + out["restored"]
 	out["losses"] = out["deceased"] + out["expelled"] + out["removed"] + out["withdrew"] + out["transferred_out"]
 	return out
 }
 
-// agree checks every line of f against the reference, this year and last.
+// versionAt is unit's version in force on asOf.
+func (ref reference) versionAt(unit int64, asOf time.Time) (version, bool) {
+	for _, v := range ref.versions {
+		if v.unit == unit && !v.from.After(asOf) && (v.to == nil || v.to.After(asOf)) {
+			return v, true
+		}
+	}
+	return version{}, false
+}
+
+// admittingGrassroots counts the grassroots organisations on asOf of the cells of unit's
+// subtree whose reports (or a predecessor's) admit someone in p: the cell itself, or the first
+// unit above it that is neither an affiliated cell nor an intermediate committee.
+func (ref reference) admittingGrassroots(unit int64, asOf time.Time, p stats.Period) int {
+	found := map[int64]bool{}
+	for _, u := range ref.subtree(unit, asOf) {
+		if v, _ := ref.versionAt(u, asOf); !v.kind.IsCell() {
+			continue
+		}
+		shares := map[int64][]origin{}
+		ref.origins(u, origin{share: 1}, asOf, shares)
+		admitted := false
+		for cell := range shares {
+			for _, r := range ref.reports[cell] {
+				admitted = admitted || r.year == p.Year && r.quarter >= p.From && r.quarter <= p.To && r.flows["admitted"] > 0
+			}
+		}
+		for g := u; admitted; {
+			v, ok := ref.versionAt(g, asOf)
+			if ok && v.kind != org.AffiliatedCell && v.kind != org.IntermediateCommittee {
+				found[g] = true
+				break
+			}
+			if !ok || v.parent == 0 {
+				break
+			}
+			g = v.parent
+		}
+	}
+	return len(found)
+}
+
+// agree checks every line of f against the reference, this year and last; a NoData row or a
+// heading has no figures.
 func agree(t *testing.T, ref reference, f stats.Form) {
 	t.Helper()
 	this, last := ref.figures(f.Unit.ID, f.AsOf, f.Period), ref.figures(f.Unit.ID, f.AsOf, f.Period.LastYear())
 	for _, l := range f.Lines {
+		if l.NoData || l.Heading() {
+			if l.This != 0 || l.Last != 0 {
+				t.Errorf("%s, %+v, %q: %d | %d, a row without figures", f.Unit.Code, f.Period, l.Label, l.This, l.Last)
+			}
+			continue
+		}
 		if l.This != this[l.Key] || l.Last != last[l.Key] {
 			t.Errorf("%s, %+v, %s: %d | %d, the reference %d | %d", f.Unit.Code, f.Period, l.Key, l.This, l.Last, this[l.Key], last[l.Key])
 		}
@@ -310,7 +362,9 @@ func TestForm1RestatesAcrossAMerge(t *testing.T) {
 			t.Errorf("%s last year: %d before the merge, %d after", l.Key, before.Lines[i].Last, l.Last)
 		}
 	}
-	agree(t, readReference(t, db), after)
+	ref := readReference(t, db)
+	agree(t, ref, after)
+	crossCheck(t, db, ref, after)
 	for _, m := range after.Missing {
 		if m.ID == merged {
 			t.Errorf("the merged cell is listed as not reporting %v", m.Quarters)
@@ -592,6 +646,25 @@ func crossCheck(t *testing.T, db *pgxpool.Pool, ref reference, f1 stats.Form) st
 	if len(f3.Exceeds) > 0 {
 		t.Errorf("%s %+v: the generated reports have no breakdown above its total: %+v", f1.Unit.Code, f1.Period, f3.Exceeds)
 	}
+	f2, err := stats.Form2(t.Context(), db, org.Everything(), f1.Unit.ID, f1.Period, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	agree(t, ref, f2)
+	if a, total := f1.Line("admitted"), f2.Line("admitted"); a.This != total.This || a.Last != total.Last || total.Label != "Tổng số đảng viên mới kết nạp" {
+		t.Errorf("%s %+v: Biểu 1 admitted %d | %d, Biểu 2 %q %d | %d", f1.Unit.Code, f1.Period, a.This, a.Last, total.Label, total.This, total.Last)
+	}
+	for _, l := range f2.Lines {
+		if w := report.Whole(l.Key); w != "" && (l.This > f2.Line(w).This || l.Last > f2.Line(w).Last) {
+			t.Errorf("%s %+v: Biểu 2 %s %d | %d above %s %d | %d", f1.Unit.Code, f1.Period, l.Key, l.This, l.Last, w, f2.Line(w).This, f2.Line(w).Last)
+		}
+	}
+	if g := f2.Line("grassroots_admitting"); (g.This > 0) != (f2.Line("admitted").This > 0) || g.This > f2.Line("admitted").This {
+		t.Errorf("%s %+v: %d grassroots organisations admitted %d members", f1.Unit.Code, f1.Period, g.This, f2.Line("admitted").This)
+	}
+	if len(f2.Exceeds) > 0 || len(f2.Missing) != len(f1.Missing) {
+		t.Errorf("%s %+v: Biểu 2's checks: over %+v, missing %v (Biểu 1 %v)", f1.Unit.Code, f1.Period, f2.Exceeds, f2.Missing, f1.Missing)
+	}
 	return f3
 }
 
@@ -602,14 +675,7 @@ func TestForm3NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 	ctx := t.Context()
 	p := stats.Period{Year: 2026, From: 1, To: 2}
 	commune := units(t, db, p.LastDay())[0]
-	var cell int64
-	if err := db.QueryRow(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`
-		UPDATE quarterly_report SET women = closing + 1 WHERE (cell_id, year, quarter) =
-			(SELECT r.cell_id, 2026, 2 FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter = 2 ORDER BY r.cell_id LIMIT 1)
-		RETURNING cell_id`, []int64{commune.ID}, p.LastDay()).Scan(&cell); err != nil {
-		t.Fatal(err)
-	}
+	cell := setFirstReport(t, db, commune.ID, p, "women = closing + 1")
 	f, err := stats.Form3(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07"))
 	if err != nil {
 		t.Fatal(err)
@@ -621,4 +687,69 @@ func TestForm3NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 	if f1, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07")); err != nil || len(f1.Exceeds) > 0 {
 		t.Errorf("Biểu 1 has no women row to check: %+v, %v", f1.Exceeds, err)
 	}
+}
+
+// TestForm2NamesTheCellsWithABreakdownAboveTheTotal gives one cell more women admitted than
+// members admitted in the second quarter: Biểu 2 names that cell and that row, and no other;
+// every cell that admitted someone is listed as giving totals only, and no other.
+func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
+	db := province(t)
+	ctx := t.Context()
+	p := stats.Period{Year: 2026, From: 1, To: 2}
+	commune := units(t, db, p.LastDay())[0]
+	cell := setFirstReport(t, db, commune.ID, p, "adm_women = admitted + 1")
+	f, err := stats.Form2(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Exceeds) != 1 || f.Exceeds[0].ID != cell || f.Exceeds[0].Part != "adm_women" || f.Exceeds[0].Whole != "admitted" {
+		t.Errorf("exceeds: %+v, want cell %d, women admitted above admitted", f.Exceeds, cell)
+	}
+	var admitting []int64
+	rows, err := db.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`
+		SELECT r.cell_id FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter <= 2 AND r.state <> 'draft'
+		GROUP BY r.cell_id HAVING sum(r.admitted) > 0 ORDER BY r.cell_id`, []int64{commune.ID}, p.LastDay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		admitting = append(admitting, id)
+	}
+	var listed []int64
+	for _, c := range f.TotalsOnly {
+		listed = append(listed, c.ID)
+	}
+	slices.Sort(listed)
+	if len(admitting) == 0 || !slices.Equal(listed, admitting) || f.TotalsOnlyNote() == "" {
+		t.Errorf("cells giving totals only: %v, want those that admitted %v", listed, admitting)
+	}
+	nodata := 0
+	for _, l := range f.Lines {
+		if l.NoData {
+			nodata++
+		}
+	}
+	if nodata < 20 || f.Line("age_9").Label != "Tuổi bình quân (năm)" {
+		t.Errorf("%d rows by person; the mean age %q", nodata, f.Line("age_9").Label)
+	}
+}
+
+// setFirstReport applies set (an SQL assignment) to the report of the last quarter of p of the
+// first cell of unit that has one, and returns that cell.
+func setFirstReport(t *testing.T, db *pgxpool.Pool, unit int64, p stats.Period, set string) int64 {
+	t.Helper()
+	var cell int64
+	if err := db.QueryRow(t.Context(), `
+		WITH RECURSIVE `+org.SubtreeCTE+`
+		UPDATE quarterly_report SET `+set+` WHERE (cell_id, year, quarter) =
+			(SELECT r.cell_id, $3, $4 FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = $3 AND r.quarter = $4 ORDER BY r.cell_id LIMIT 1)
+		RETURNING cell_id`, []int64{unit}, p.LastDay(), p.Year, p.To).Scan(&cell); err != nil {
+		t.Fatal(err)
+	}
+	return cell
 }

@@ -50,6 +50,26 @@ func (f Form) MissingNames() []string {
 	return names
 }
 
+// NoDataText stands for the figures of a NoData row: not known, never 0.
+const NoDataText = "…"
+
+// Heading reports whether l is a heading without figures.
+func (l Line) Heading() bool { return l.Key == "" }
+
+// TotalsOnlyNote says which cells gave only totals of their admissions, so that the rows by
+// person are empty, or "" when none did.
+func (f Form) TotalsOnlyNote() string {
+	if len(f.TotalsOnly) == 0 {
+		return ""
+	}
+	var names []string
+	for _, c := range f.TotalsOnly {
+		names = append(names, c.Code+" "+c.Name)
+	}
+	return fmt.Sprintf("Chưa có số liệu theo từng người (dòng ghi “%s”): %s chi bộ kết nạp đảng viên trong kỳ chỉ báo cáo tổng số (%s).",
+		NoDataText, format.Int(int64(len(names))), strings.Join(names, "; "))
+}
+
 // PercentText writes l's percent as the form shows it: two decimals, "-" when last year is 0.
 func (l Line) PercentText() string {
 	if l.Last == 0 {
@@ -132,19 +152,33 @@ func (f Form) XLSX() ([]byte, error) {
 		}
 		w.set(cell("A", r), l.No, label(l.Group, 0))
 		w.set(cell("B", r), l.Label, label(l.Group, indent))
-		w.set(cell("C", r), l.This, count(l.Group))
-		w.set(cell("D", r), l.Last, count(l.Group))
-		if l.Last == 0 {
-			w.set(cell("E", r), "-", w.style(&excelize.Style{Font: font(l.Group, false, 12), Alignment: center, Border: border}))
-		} else {
-			w.set(cell("E", r), l.Percent(), pct(l.Group))
+		text := w.style(&excelize.Style{Font: font(l.Group, false, 12), Alignment: center, Border: border})
+		switch {
+		case l.Heading():
+			for _, c := range []string{"C", "D", "E"} {
+				w.set(cell(c, r), "", text)
+			}
+		case l.NoData:
+			for _, c := range []string{"C", "D", "E"} {
+				w.set(cell(c, r), NoDataText, text)
+			}
+		default:
+			w.set(cell("C", r), l.This, count(l.Group))
+			w.set(cell("D", r), l.Last, count(l.Group))
+			if l.Last == 0 {
+				w.set(cell("E", r), "-", text)
+			} else {
+				w.set(cell("E", r), l.Percent(), pct(l.Group))
+			}
 		}
 		r++
 	}
-	if note := f.MissingNote(); note != "" {
-		r++
-		w.merge(cell("A", r), cell("E", r), note, w.style(&excelize.Style{Font: font(false, true, 11), Alignment: left}))
-		w.height(r, 15*float64(1+len(note)/90))
+	for _, note := range []string{f.MissingNote(), f.TotalsOnlyNote()} {
+		if note != "" {
+			r++
+			w.merge(cell("A", r), cell("E", r), note, w.style(&excelize.Style{Font: font(false, true, 11), Alignment: left}))
+			w.height(r, 15*float64(1+len(note)/90))
+		}
 	}
 	r += 2
 	w.merge(cell("C", r), cell("E", r), "……………, ngày …… tháng …… năm ……", plain)
