@@ -1,8 +1,9 @@
 // Package stats makes the official Party statistics forms (biểu thống kê cơ bản, Hướng dẫn
-// 11-HD/BTCTW, 2021) of a unit for a period, summed up from its cells' quarterly reports and
-// restated across merges and splits as the dashboard restates them (dashboard.OriginCTE).
-// Biểu 1 (members gained and lost), Biểu 2 (new members) and Biểu 3 (members at the end of the
-// period) are made so far; docs/forms.md lists the others.
+// 11-HD/BTCTW, 2021) of a unit for a period, summed up from its cells' quarterly reports (or
+// annual quality ratings) and restated across merges and splits as the dashboard restates them
+// (dashboard.OriginCTE). Biểu 1 (members gained and lost), Biểu 2 (new members), Biểu 3
+// (members at the end of the period) and Biểu 6 (quality ratings) are made so far;
+// docs/forms.md lists the others.
 package stats
 
 import (
@@ -84,6 +85,9 @@ type Form struct {
 	Missing       []Missing   // the form is incomplete while this is not empty
 	Imbalanced    []Imbalance // cells whose opening + gains − losses ≠ closing
 	Exceeds       []Excess    // cells with a breakdown row above its total
+	// Annual: the form counts the year's quality ratings, not the quarterly reports; Missing
+	// are then the cells not rated (without quarters).
+	Annual bool
 	// TotalsOnly are the cells that admitted members in the period but gave only totals, not
 	// each person (Biểu 2): its NoData rows cannot be filled while this is not empty.
 	TotalsOnly []Cell
@@ -112,10 +116,12 @@ var (
 	latestKeys = []string{"closing", "full_members", "probationary", "women", "exempt", "working_away", "youth_union", "religious", "ethnic_minority"}
 )
 
-// layout is what makes a form of the others: its number, title and lines.
+// layout is what makes a form of the others: its number, title and lines, and whether it counts
+// the annual quality ratings (made for a year) rather than the quarterly reports.
 type layout struct {
 	no, number, title, pick string
 	lines                   []Line
+	annual                  bool
 }
 
 // layouts are the forms made, in the picker's order.
@@ -123,6 +129,13 @@ var layouts = []layout{
 	{no: "1", number: "Biểu số 1-BTCTW", title: "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", pick: "Biểu 1: Tăng, giảm đảng viên", lines: biểu1Lines},
 	{no: "2", number: "Biểu số 2-BTCTW", title: "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP", pick: "Biểu 2: Đảng viên mới kết nạp", lines: biểu2Lines},
 	{no: "3", number: "Biểu số 3-BTCTW", title: "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN", pick: "Biểu 3: Đội ngũ đảng viên cuối kỳ", lines: biểu3Lines},
+	{no: "6", number: "Biểu số 6-BTCTW", title: "THỐNG KÊ KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN",
+		pick: "Biểu 6: Xếp loại chất lượng (năm)", lines: biểu6Lines, annual: true},
+}
+
+// annual reports whether form no counts the annual ratings: it is made for a whole year only.
+func annual(no string) bool {
+	return slices.ContainsFunc(layouts, func(l layout) bool { return l.no == no && l.annual })
 }
 
 // Forms are the forms made, as the page's picker offers them: number and name.
@@ -234,8 +247,9 @@ func Form3(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 	return Make(ctx, q, scope, "3", unit, p, today)
 }
 
-// Make is form no ("1", "2" or "3") of unit (in scope) for p and the same period last year,
-// from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu 2's). The unit and its cells are taken on
+// Make is form no ("1", "2", "3" or "6") of unit (in scope) for p and the same period last
+// year, from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu 2's); an
+// annual form (Biểu 6, the quality ratings) is made for p's whole year. The unit and its cells are taken on
 // p's last day, or today while p runs; last year's reports are restated on them. Errors:
 // apperr.ErrNotFound for a form not made, or when the unit is out of scope or did not exist on
 // that day; any other is the database's.
@@ -245,6 +259,9 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 		return Form{}, apperr.ErrNotFound
 	}
 	lay := layouts[i]
+	if lay.annual {
+		p = Period{p.Year, 1, 4}
+	}
 	asOf := p.LastDay()
 	if today.Before(asOf) {
 		asOf = today
@@ -253,7 +270,10 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	if err != nil {
 		return Form{}, err
 	}
-	f := Form{No: lay.no, Number: lay.number, Title: lay.title, Unit: u, Period: p, AsOf: asOf}
+	f := Form{No: lay.no, Number: lay.number, Title: lay.title, Unit: u, Period: p, AsOf: asOf, Annual: lay.annual}
+	if lay.annual {
+		return f.rated(ctx, q, lay.lines)
+	}
 	this, cells, err := sums(ctx, q, unit, asOf, p)
 	if err != nil {
 		return Form{}, err
@@ -281,6 +301,25 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	}
 	f.Imbalanced, f.Exceeds = check(cells, lay.lines)
 	f.Missing, err = missing(ctx, q, unit, asOf, p)
+	return f, err
+}
+
+// rated fills f (an annual form) with lines from the quality ratings of its year and the year
+// before, and the cells not rated.
+func (f Form) rated(ctx context.Context, q pg.Querier, lines []Line) (Form, error) {
+	this, err := ratingSums(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year)
+	if err != nil {
+		return Form{}, err
+	}
+	last, err := ratingSums(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year-1)
+	if err != nil {
+		return Form{}, err
+	}
+	for _, l := range lines {
+		l.This, l.Last = this[l.Key], last[l.Key]
+		f.Lines = append(f.Lines, l)
+	}
+	f.Missing, err = unrated(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year)
 	return f, err
 }
 

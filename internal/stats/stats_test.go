@@ -50,6 +50,14 @@ type reference struct {
 	versions    []version
 	successions []succession
 	reports     map[int64][]reportRow // by cell
+	ratings     map[int64][]ratingRow // by cell
+}
+
+// ratingRow is a cell's quality rating of a year: counts by key of Biểu 6, and its own category.
+type ratingRow struct {
+	year   int
+	counts map[string]int
+	own    string
 }
 
 type version struct {
@@ -82,7 +90,7 @@ var (
 func readReference(t *testing.T, db *pgxpool.Pool) reference {
 	t.Helper()
 	ctx := t.Context()
-	ref := reference{reports: map[int64][]reportRow{}}
+	ref := reference{reports: map[int64][]reportRow{}, ratings: map[int64][]ratingRow{}}
 	rows, err := db.Query(ctx, `SELECT unit_id, COALESCE(parent_id, 0), kind, valid_from, valid_to FROM party_unit_version`)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +144,58 @@ func readReference(t *testing.T, db *pgxpool.Pool) reference {
 	if rows.Err() != nil {
 		t.Fatal(rows.Err())
 	}
+	rows, err = db.Query(ctx, `SELECT cell_id, year, excellent, good, satisfactory, unsatisfactory, exempt, unsatisfactory_two_years,
+		COALESCE(own_rating, '') FROM quality_rating`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var cell int64
+		var exc, good, sat, unsat, exempt, two int
+		r := ratingRow{}
+		if err := rows.Scan(&cell, &r.year, &exc, &good, &sat, &unsat, &exempt, &two, &r.own); err != nil {
+			t.Fatal(err)
+		}
+		r.counts = map[string]int{"excellent": exc, "good": good, "satisfactory": sat, "unsatisfactory": unsat, "rating_exempt": exempt, "unsatisfactory_two_years": two}
+		ref.ratings[cell] = append(ref.ratings[cell], r)
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
 	return ref
+}
+
+// ratingFigures are the reference's figures of Biểu 6 of unit on asOf for year: members by
+// category restated by share, each rated origin cell counted once as an organisation.
+func (ref reference) ratingFigures(unit int64, asOf time.Time, year int) map[string]int {
+	shares := map[int64][]origin{}
+	for _, u := range ref.subtree(unit, asOf) {
+		if v, _ := ref.versionAt(u, asOf); v.kind.IsCell() {
+			ref.origins(u, origin{share: 1}, asOf, shares)
+		}
+	}
+	sums, out := map[string]float64{}, map[string]int{}
+	for cell, ss := range shares {
+		for _, r := range ref.ratings[cell] {
+			if r.year != year {
+				continue
+			}
+			for _, o := range ss {
+				for k, v := range r.counts {
+					sums[k] += float64(v) * o.share
+				}
+			}
+			if r.own != "" {
+				out["org_"+r.own]++
+				out["org_rated"]++
+			}
+		}
+	}
+	for k, v := range sums {
+		out[k] = int(math.Round(v))
+	}
+	out["rated"] = out["excellent"] + out["good"] + out["satisfactory"] + out["unsatisfactory"]
+	return out
 }
 
 // subtree is unit and the units under it on asOf.
@@ -273,6 +332,9 @@ func (ref reference) admittingGrassroots(unit int64, asOf time.Time, p stats.Per
 func agree(t *testing.T, ref reference, f stats.Form) {
 	t.Helper()
 	this, last := ref.figures(f.Unit.ID, f.AsOf, f.Period), ref.figures(f.Unit.ID, f.AsOf, f.Period.LastYear())
+	if f.Annual {
+		this, last = ref.ratingFigures(f.Unit.ID, f.AsOf, f.Period.Year), ref.ratingFigures(f.Unit.ID, f.AsOf, f.Period.Year-1)
+	}
 	for _, l := range f.Lines {
 		if l.NoData || l.Heading() {
 			if l.This != 0 || l.Last != 0 {
@@ -752,4 +814,74 @@ func setFirstReport(t *testing.T, db *pgxpool.Pool, unit int64, p stats.Period, 
 		t.Fatal(err)
 	}
 	return cell
+}
+
+// TestForm6AgreesWithTheReference compares Biểu 6 (quality ratings) of the province and of every
+// commune for 2025 with the reference, this year and last; a half-year asked for is made for its
+// whole year; the cells rated as organisations are at most the cells, the members rated the
+// sum of the categories; the cells without a rating are listed.
+func TestForm6AgreesWithTheReference(t *testing.T) {
+	db := province(t)
+	ref := readReference(t, db)
+	today := day("2026-12-07")
+	for _, u := range units(t, db, day("2025-12-31")) {
+		f, err := stats.Make(t.Context(), db, org.Everything(), "6", u.ID, stats.Period{Year: 2025, From: 1, To: 2}, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Period != (stats.Period{Year: 2025, From: 1, To: 4}) || !f.AsOf.Equal(day("2025-12-31")) || !f.Annual {
+			t.Errorf("%s: Biểu 6 for %+v on %v, want the year 2025 on 31/12/2025", u.Code, f.Period, f.AsOf)
+		}
+		agree(t, ref, f)
+		rated, orgs := f.Line("rated"), f.Line("org_rated")
+		if rated.This == 0 || rated.Last == 0 || orgs.This == 0 || f.Line("rating_exempt").This == 0 {
+			t.Errorf("%s: %d | %d members rated, %d organisations: the data set does not test the sums", u.Code, rated.This, rated.Last, orgs.This)
+		}
+		if sum := f.Line("excellent").This + f.Line("good").This + f.Line("satisfactory").This + f.Line("unsatisfactory").This; sum != rated.This {
+			t.Errorf("%s: categories %d, rated %d", u.Code, sum, rated.This)
+		}
+		if !f.Complete() {
+			t.Errorf("%s: every generated cell is rated for 2025; missing %v", u.Code, f.Missing)
+		}
+	}
+	// 2026 has not been rated (the generator rates the years ended): every cell is listed.
+	us := units(t, db, today)
+	f, err := stats.Make(t.Context(), db, org.Everything(), "6", us[0].ID, stats.Period{Year: 2026, From: 1, To: 4}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agree(t, ref, f)
+	if f.Complete() || f.Line("rated").This != 0 || f.Line("rated").Last == 0 || len(f.Missing[0].Quarters) != 0 ||
+		!strings.Contains(f.MissingNote(), "kết quả đánh giá, xếp loại chất lượng năm 2026") {
+		t.Errorf("2026 not rated: %d rated, missing %d cells, note %q", f.Line("rated").This, len(f.Missing), f.MissingNote())
+	}
+	checkXLSX(t, f)
+}
+
+// TestForm6RestatesAcrossAMerge merges two cells on 1 January 2026: Biểu 6 for 2026 counts the
+// two cells' 2025 ratings as last year's, its members and organisations as before the merge,
+// and agrees with the reference; the new cell, not rated yet for 2026, is listed.
+func TestForm6RestatesAcrossAMerge(t *testing.T) {
+	db := province(t)
+	ctx := t.Context()
+	p, today := stats.Period{Year: 2026, From: 1, To: 4}, day("2026-12-07")
+	commune := units(t, db, today)[0]
+	before, err := stats.Make(ctx, db, org.Everything(), "6", commune.ID, p, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, merged, _ := mergeTwoCells(t, db, p, day("2026-01-01"), today, "GHEP6")
+	after, err := stats.Make(ctx, db, org.Everything(), "6", commune.ID, p, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range after.Lines {
+		if l.Last != before.Lines[i].Last || l.Last == 0 && l.Key == "org_rated" {
+			t.Errorf("%s last year: %d before the merge, %d after", l.Key, before.Lines[i].Last, l.Last)
+		}
+	}
+	agree(t, readReference(t, db), after)
+	if !slices.ContainsFunc(after.Missing, func(m stats.Missing) bool { return m.ID == merged }) {
+		t.Errorf("the merged cell, not rated for 2026, is not listed: %v", after.Missing)
+	}
 }

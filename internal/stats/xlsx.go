@@ -3,6 +3,7 @@ package stats
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -33,8 +34,16 @@ func (f Form) MissingNote() string {
 	if f.Complete() {
 		return ""
 	}
-	return fmt.Sprintf("Chưa đầy đủ: %s chi bộ chưa có báo cáo quý được gửi hoặc duyệt trong kỳ (%s).",
-		format.Int(int64(len(f.Missing))), strings.Join(f.MissingNames(), "; "))
+	return fmt.Sprintf("Chưa đầy đủ: %s chi bộ chưa có %s (%s).",
+		format.Int(int64(len(f.Missing))), f.MissingWhat(), strings.Join(f.MissingNames(), "; "))
+}
+
+// MissingWhat says what the cells in Missing have not given.
+func (f Form) MissingWhat() string {
+	if f.Annual {
+		return "kết quả đánh giá, xếp loại chất lượng năm " + strconv.Itoa(f.Period.Year)
+	}
+	return "báo cáo quý được gửi hoặc duyệt trong kỳ"
 }
 
 // MissingNames names the cells that have not reported, with the quarters they lack.
@@ -44,6 +53,10 @@ func (f Form) MissingNames() []string {
 		qs := make([]string, len(m.Quarters))
 		for i, q := range m.Quarters {
 			qs[i] = fmt.Sprintf("quý %d", q)
+		}
+		if len(qs) == 0 {
+			names = append(names, m.Code+" "+m.Name)
+			continue
 		}
 		names = append(names, fmt.Sprintf("%s %s: %s", m.Code, m.Name, strings.Join(qs, ", ")))
 	}
@@ -177,7 +190,7 @@ func (f Form) XLSX() ([]byte, error) {
 		if note != "" {
 			r++
 			w.merge(cell("A", r), cell("E", r), note, w.style(&excelize.Style{Font: font(false, true, 11), Alignment: left}))
-			w.height(r, 15*float64(1+len(note)/90))
+			w.height(r, min(409, 15*float64(1+len(note)/90))) // 409 points: Excel's highest row
 		}
 	}
 	r += 2
