@@ -61,24 +61,11 @@ func ratingSums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, y
 // unrated lists the cells of unit's subtree on asOf without a rating for year, neither their own
 // nor a predecessor's (by asOf): Missing without quarters.
 func unrated(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, year int) ([]Missing, error) {
-	rows, err := q.Query(ctx, `
+	return readMissing(q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
 		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`
-		SELECT cells.id, u.code, (SELECT name FROM party_version_at(cells.id, $2))
+		SELECT cells.id, u.code, (SELECT name FROM party_version_at(cells.id, $2)), '{}'::int[]
 		FROM cells JOIN party_unit u ON u.id = cells.id
 		WHERE NOT EXISTS (SELECT 1 FROM origin o JOIN quality_rating r ON r.cell_id = o.cell_id AND r.year = $3 WHERE o.top = cells.id)
-		ORDER BY u.code`, []int64{unit}, asOf, year)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Missing
-	for rows.Next() {
-		var m Missing
-		if err := rows.Scan(&m.ID, &m.Code, &m.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		ORDER BY u.code`, []int64{unit}, asOf, year))
 }

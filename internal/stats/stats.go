@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/org"
@@ -465,6 +467,12 @@ func missing(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Pe
 		WHERE NOT EXISTS (SELECT 1 FROM reported WHERE reported.top = cells.id AND reported.quarter = g)
 		GROUP BY cells.id, u.code
 		ORDER BY u.code`, []int64{unit}, asOf, p.Year, p.From, p.To)
+	return readMissing(rows, err)
+}
+
+// readMissing reads rows of (cell id, code, name, quarters lacking), the result of a query
+// that failed with err or not.
+func readMissing(rows pgx.Rows, err error) ([]Missing, error) {
 	if err != nil {
 		return nil, err
 	}
