@@ -2,7 +2,8 @@
 // 11-HD/BTCTW, 2021) of a unit for a period, summed up from its cells' quarterly reports (or
 // annual quality ratings) and restated across merges and splits as the dashboard restates them
 // (dashboard.OriginCTE). Biểu 1 (members gained and lost), Biểu 2 (new members), Biểu 3
-// (members at the end of the period) and Biểu 6 (quality ratings) are made so far;
+// (members at the end of the period), Biểu 5 (organisations by type of unit, counted on the
+// Party tree) and Biểu 6 (quality ratings) are made so far;
 // docs/forms.md lists the others.
 package stats
 
@@ -90,6 +91,8 @@ type Form struct {
 	// Annual: the form counts the year's quality ratings, not the quarterly reports; Missing
 	// are then the cells not rated (without quarters).
 	Annual bool
+	// Tree: the form counts the Party tree's organisations on its structure date (Biểu 5).
+	Tree bool
 	// TotalsOnly are the cells that admitted members in the period but gave only totals, not
 	// each person (Biểu 2): its NoData rows cannot be filled while this is not empty.
 	TotalsOnly []Cell
@@ -118,12 +121,13 @@ var (
 	latestKeys = []string{"closing", "full_members", "probationary", "women", "exempt", "working_away", "youth_union", "religious", "ethnic_minority"}
 )
 
-// layout is what makes a form of the others: its number, title and lines, and whether it counts
-// the annual quality ratings (made for a year) rather than the quarterly reports.
+// layout is what makes a form of the others: its number, title and lines, and what it counts:
+// the quarterly reports, the annual quality ratings (annual: made for a year) or the Party
+// tree's organisations (tree).
 type layout struct {
 	no, number, title, pick string
 	lines                   []Line
-	annual                  bool
+	annual, tree            bool
 }
 
 // layouts are the forms made, in the picker's order.
@@ -131,6 +135,8 @@ var layouts = []layout{
 	{no: "1", number: "Biểu số 1-BTCTW", title: "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", pick: "Biểu 1: Tăng, giảm đảng viên", lines: biểu1Lines},
 	{no: "2", number: "Biểu số 2-BTCTW", title: "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP", pick: "Biểu 2: Đảng viên mới kết nạp", lines: biểu2Lines},
 	{no: "3", number: "Biểu số 3-BTCTW", title: "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN", pick: "Biểu 3: Đội ngũ đảng viên cuối kỳ", lines: biểu3Lines},
+	{no: "5", number: "Biểu số 5-BTCTW", title: "THỐNG KÊ TỔ CHỨC ĐẢNG TRONG CÁC LOẠI HÌNH CƠ SỞ", pick: "Biểu 5: Tổ chức đảng theo loại hình",
+		lines: biểu5Lines, tree: true},
 	{no: "6", number: "Biểu số 6-BTCTW", title: "THỐNG KÊ KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN",
 		pick: "Biểu 6: Xếp loại chất lượng (năm)", lines: biểu6Lines, annual: true},
 }
@@ -249,9 +255,9 @@ func Form3(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 	return Make(ctx, q, scope, "3", unit, p, today)
 }
 
-// Make is form no ("1", "2", "3" or "6") of unit (in scope) for p and the same period last
+// Make is form no ("1", "2", "3", "5" or "6") of unit (in scope) for p and the same period last
 // year, from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu 2's); an
-// annual form (Biểu 6, the quality ratings) is made for p's whole year. The unit and its cells are taken on
+// annual form (Biểu 6, the quality ratings) is made for p's whole year; Biểu 5 counts the tree. The unit and its cells are taken on
 // p's last day, or today while p runs; last year's reports are restated on them. Errors:
 // apperr.ErrNotFound for a form not made, or when the unit is out of scope or did not exist on
 // that day; any other is the database's.
@@ -272,9 +278,12 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	if err != nil {
 		return Form{}, err
 	}
-	f := Form{No: lay.no, Number: lay.number, Title: lay.title, Unit: u, Period: p, AsOf: asOf, Annual: lay.annual}
-	if lay.annual {
+	f := Form{No: lay.no, Number: lay.number, Title: lay.title, Unit: u, Period: p, AsOf: asOf, Annual: lay.annual, Tree: lay.tree}
+	switch {
+	case lay.annual:
 		return f.rated(ctx, q, lay.lines)
+	case lay.tree:
+		return f.counted(ctx, q, lay.lines)
 	}
 	this, cells, err := sums(ctx, q, unit, asOf, p)
 	if err != nil {

@@ -63,6 +63,7 @@ type ratingRow struct {
 type version struct {
 	unit, parent int64
 	kind         org.Kind
+	orgType      string
 	from         time.Time
 	to           *time.Time
 }
@@ -91,13 +92,13 @@ func readReference(t *testing.T, db *pgxpool.Pool) reference {
 	t.Helper()
 	ctx := t.Context()
 	ref := reference{reports: map[int64][]reportRow{}, ratings: map[int64][]ratingRow{}}
-	rows, err := db.Query(ctx, `SELECT unit_id, COALESCE(parent_id, 0), kind, valid_from, valid_to FROM party_unit_version`)
+	rows, err := db.Query(ctx, `SELECT unit_id, COALESCE(parent_id, 0), kind, org_type, valid_from, valid_to FROM party_unit_version`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var v version
-		if err := rows.Scan(&v.unit, &v.parent, &v.kind, &v.from, &v.to); err != nil {
+		if err := rows.Scan(&v.unit, &v.parent, &v.kind, &v.orgType, &v.from, &v.to); err != nil {
 			t.Fatal(err)
 		}
 		ref.versions = append(ref.versions, v)
@@ -327,13 +328,47 @@ func (ref reference) admittingGrassroots(unit int64, asOf time.Time, p stats.Per
 	return len(found)
 }
 
+// treeCounts are the reference's figures of Biểu 5: the units of unit's subtree in force on day,
+// by kind and by type.
+func (ref reference) treeCounts(unit int64, day time.Time) map[string]int {
+	out := map[string]int{}
+	for _, u := range ref.subtree(unit, day) {
+		v, ok := ref.versionAt(u, day)
+		if !ok {
+			continue
+		}
+		var typ string
+		for _, w := range ref.versions {
+			if w.unit == u && !w.from.After(day) && (w.to == nil || w.to.After(day)) {
+				typ = w.orgType
+			}
+		}
+		out["kind_"+string(v.kind)]++
+		switch v.kind {
+		case org.GrassrootsCommittee, org.GrassrootsCell:
+			out["grassroots"]++
+			out["grassroots_"+typ]++
+		case org.CommuneCommittee, org.DistrictCommittee, org.BlocCommittee:
+			out["upper"]++
+		}
+		if v.kind.IsCell() {
+			out["cells"]++
+			out["cells_"+typ]++
+		}
+	}
+	return out
+}
+
 // agree checks every line of f against the reference, this year and last; a NoData row or a
 // heading has no figures.
 func agree(t *testing.T, ref reference, f stats.Form) {
 	t.Helper()
 	this, last := ref.figures(f.Unit.ID, f.AsOf, f.Period), ref.figures(f.Unit.ID, f.AsOf, f.Period.LastYear())
-	if f.Annual {
+	switch {
+	case f.Annual:
 		this, last = ref.ratingFigures(f.Unit.ID, f.AsOf, f.Period.Year), ref.ratingFigures(f.Unit.ID, f.AsOf, f.Period.Year-1)
+	case f.Tree:
+		this, last = ref.treeCounts(f.Unit.ID, f.AsOf), ref.treeCounts(f.Unit.ID, f.AsOf.AddDate(-1, 0, 0))
 	}
 	for _, l := range f.Lines {
 		if l.NoData || l.Heading() {
@@ -883,5 +918,51 @@ func TestForm6RestatesAcrossAMerge(t *testing.T) {
 	agree(t, readReference(t, db), after)
 	if !slices.ContainsFunc(after.Missing, func(m stats.Missing) bool { return m.ID == merged }) {
 		t.Errorf("the merged cell, not rated for 2026, is not listed: %v", after.Missing)
+	}
+}
+
+// TestForm5AgreesWithTheReference counts the organisations of the province and of every commune
+// on 30/06/2026 and a year before against the reference: the district committees are gone since
+// the reform, every organisation is of some type, and merging two cells leaves one cell fewer.
+func TestForm5AgreesWithTheReference(t *testing.T) {
+	db := province(t)
+	ref := readReference(t, db)
+	p, today := stats.Period{Year: 2026, From: 1, To: 2}, day("2026-12-07")
+	us := units(t, db, p.LastDay())
+	for _, u := range us {
+		f, err := stats.Make(t.Context(), db, org.Everything(), "5", u.ID, p, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		agree(t, ref, f)
+		for _, whole := range []string{"grassroots", "cells"} {
+			sum := 0
+			for _, typ := range org.OrgTypes {
+				sum += f.Line(whole + "_" + string(typ)).This
+			}
+			if sum != f.Line(whole).This || f.Line(whole).This == 0 && (whole == "cells" || u.ID == us[len(us)-1].ID) {
+				t.Errorf("%s: %s %d, by type %d", u.Code, whole, f.Line(whole).This, sum)
+			}
+		}
+		if f.Line("cells").This != f.Line("kind_grassroots_cell").This+f.Line("kind_affiliated_cell").This {
+			t.Errorf("%s: cells %d", u.Code, f.Line("cells").This)
+		}
+	}
+	f, err := stats.Make(t.Context(), db, org.Everything(), "5", us[len(us)-1].ID, p, today) // the province
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := f.Line("kind_district_committee"); d.This != 0 || d.Last == 0 || f.Measure() != "tổ chức" {
+		t.Errorf("the province's district committees: %d | %d, want none since July 2025; measure %q", d.This, d.Last, f.Measure())
+	}
+	checkXLSX(t, f)
+	_, _, _, _ = mergeTwoCells(t, db, p, day("2026-01-01"), today, "GHEP5")
+	after, err := stats.Make(t.Context(), db, org.Everything(), "5", f.Unit.ID, p, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agree(t, readReference(t, db), after)
+	if after.Line("cells").This != f.Line("cells").This-1 || after.Line("cells").Last != f.Line("cells").Last {
+		t.Errorf("two cells merged into one: %d | %d cells, before %d | %d", after.Line("cells").This, after.Line("cells").Last, f.Line("cells").This, f.Line("cells").Last)
 	}
 }

@@ -23,8 +23,19 @@ var Columns = []struct{ No, Heading string }{
 // Committee is how the form's header names the unit's committee: its name in capitals.
 func (f Form) Committee() string { return strings.ToUpper(f.Unit.Name) }
 
+// Measure is what the form's figures count: people, or organisations for a form of the tree.
+func (f Form) Measure() string {
+	if f.Tree {
+		return "tổ chức"
+	}
+	return "người"
+}
+
 // PeriodNote says what the figures cover.
 func (f Form) PeriodNote() string {
+	if f.Tree {
+		return fmt.Sprintf("(Tổ chức đảng có tại ngày %s, so với ngày %s)", format.Date(f.AsOf), format.Date(f.AsOf.AddDate(-1, 0, 0)))
+	}
 	return fmt.Sprintf("(Từ ngày %s đến ngày %s; cơ cấu tổ chức tại ngày %s)",
 		format.Date(firstDay(f.Period)), format.Date(f.Period.LastDay()), format.Date(f.AsOf))
 }
@@ -144,7 +155,7 @@ func (f Form) XLSX() ([]byte, error) {
 	w.merge("A4", "E4", f.Title, title)
 	w.merge("A5", "E5", f.Period.Label(), title)
 	w.merge("A6", "E6", f.PeriodNote(), plain)
-	w.set("E7", "Đơn vị tính: người", plain)
+	w.set("E7", "Đơn vị tính: "+f.Measure(), plain)
 	w.merge(cell("A", headRow), cell("A", headRow+1), Columns[0].Heading, head)
 	w.merge(cell("B", headRow), cell("B", headRow+1), Columns[1].Heading, head)
 	w.merge(cell("C", headRow), cell("D", headRow), "Thực hiện", head)
