@@ -67,6 +67,8 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 			want: []string{"NĂM 2025", "(Từ ngày 01/01/2025 đến ngày 31/12/2025"}},
 		{name: "Biểu 5", client: client, method: "GET", path: "/stats?form=5", status: http.StatusOK, want: []string{"Biểu số 5-BTCTW",
 			"Đơn vị tính: tổ chức", "Chi bộ trực thuộc", "Doanh nghiệp ngoài nhà nước"}},
+		{name: "Biểu 7", client: client, method: "GET", path: "/stats?form=7", status: http.StatusOK, want: []string{"Biểu số 7-BTCTW",
+			"Đảng viên chuyển đến", `<td class="num">…</td>`, `data-testid="stats-no-data"`, fmt.Sprintf(`<td class="num">%s</td>`, format.Int(int64(f.Line("transferred_in").This)))}},
 		{name: "another commune", client: client, method: "GET", path: "/stats?unit=" + otherID, status: http.StatusNotFound},
 		{name: "another commune's workbook", client: client, method: "GET", path: "/stats.xlsx?unit=" + otherID, status: http.StatusNotFound},
 		{name: "bad period", client: client, method: "GET", path: "/stats?year=2026&period=q5", status: http.StatusUnprocessableEntity, want: []string{"Năm và kỳ báo cáo"}},
@@ -92,7 +94,7 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	}
 }
 
-// TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop, Biểu 2, 3, 5 and 6 at 360 px: every
+// TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop, Biểu 2, 3, 5, 6 and 7 at 360 px: every
 // line's label and figures are inside the screen, none cut; printed to PDF with the page's own
 // size, the whole form is on A4 portrait pages (one; Biểu 2 and Biểu 5, 46 and 33 rows, two), without the pickers, saying it is incomplete.
 func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
@@ -106,7 +108,7 @@ func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 		form         string
 		width        int64
 		lines, pages int
-	}{{"1", 360, 13, 1}, {"1", 1280, 13, 1}, {"3", 360, 9, 1}, {"2", 360, 46, 2}, {"6", 360, 12, 1}, {"5", 360, 33, 2}} {
+	}{{"1", 360, 13, 1}, {"1", 1280, 13, 1}, {"3", 360, 9, 1}, {"2", 360, 46, 2}, {"6", 360, 12, 1}, {"5", 360, 33, 2}, {"7", 360, 11, 1}} {
 		width := c.width
 		b := browsertest.New(t)
 		browserSignIn(t, b, base, "bantochuc", width, 740)

@@ -3,7 +3,7 @@
 // annual quality ratings) and restated across merges and splits as the dashboard restates them
 // (dashboard.OriginCTE). Biểu 1 (members gained and lost), Biểu 2 (new members), Biểu 3
 // (members at the end of the period), Biểu 5 (organisations by type of unit, counted on the
-// Party tree) and Biểu 6 (quality ratings) are made so far;
+// Party tree), Biểu 6 (quality ratings) and Biểu 7 (transfers and recognition) are made so far;
 // docs/forms.md lists the others.
 package stats
 
@@ -116,7 +116,8 @@ var (
 	lossKeys = []string{"deceased", "expelled", "removed", "withdrew", "transferred_out"}
 	// flowKeys are the fields summed over the period's quarters, in the order of the query.
 	flowKeys = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out",
-		"adm_women", "adm_youth_union", "adm_ethnic_minority", "adm_religious", "adm_workers", "adm_private_owners", "adm_students", "adm_readmitted"}
+		"adm_women", "adm_youth_union", "adm_ethnic_minority", "adm_religious", "adm_workers", "adm_private_owners", "adm_students", "adm_readmitted",
+		"recognised", "not_recognised"}
 	// latestKeys are the fields taken at the end of the period: each cell's latest quarter in it.
 	latestKeys = []string{"closing", "full_members", "probationary", "women", "exempt", "working_away", "youth_union", "religious", "ethnic_minority"}
 )
@@ -139,6 +140,7 @@ var layouts = []layout{
 		lines: biểu5Lines, tree: true},
 	{no: "6", number: "Biểu số 6-BTCTW", title: "THỐNG KÊ KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN",
 		pick: "Biểu 6: Xếp loại chất lượng (năm)", lines: biểu6Lines, annual: true},
+	{no: "7", number: "Biểu số 7-BTCTW", title: "THỐNG KÊ NGHIỆP VỤ CÔNG TÁC ĐẢNG VIÊN", pick: "Biểu 7: Nghiệp vụ công tác đảng viên", lines: biểu7Lines},
 }
 
 // annual reports whether form no counts the annual ratings: it is made for a whole year only.
@@ -222,6 +224,23 @@ var biểu2Lines = func() []Line {
 	return lines
 }()
 
+// biểu7Lines is the layout of Biểu 7 (docs/forms.md; the official row list is unconfirmed): the
+// transfers and the recognition of probationary members the quarterly report has; the cards and
+// badges it has not (NoData).
+var biểu7Lines = []Line{
+	{No: "I", Label: "Chuyển sinh hoạt đảng chính thức", Group: true},
+	{No: "1", Label: "Đảng viên chuyển đến", Key: "transferred_in"},
+	{No: "2", Label: "Đảng viên chuyển đi", Key: "transferred_out"},
+	{No: "3", Label: "Chuyển sinh hoạt đảng tạm thời", Key: "transfer_temporary", NoData: true},
+	{No: "II", Label: "Xét công nhận đảng viên chính thức", Group: true},
+	{No: "1", Label: "Đảng viên dự bị được công nhận chính thức", Key: "recognised"},
+	{No: "2", Label: "Đảng viên dự bị không được công nhận chính thức", Key: "not_recognised"},
+	{No: "III", Label: "Thẻ đảng viên", Group: true},
+	{No: "1", Label: "Phát thẻ đảng viên", Key: "card_issued", NoData: true},
+	{No: "2", Label: "Đổi, cấp lại thẻ đảng viên", Key: "card_replaced", NoData: true},
+	{No: "IV", Label: "Trao tặng Huy hiệu Đảng", Key: "badges", NoData: true, Group: true},
+}
+
 // grassrootsKey is the key of Biểu 2's grassroots organisations that admitted someone.
 const grassrootsKey = "grassroots_admitting"
 
@@ -255,7 +274,7 @@ func Form3(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 	return Make(ctx, q, scope, "3", unit, p, today)
 }
 
-// Make is form no ("1", "2", "3", "5" or "6") of unit (in scope) for p and the same period last
+// Make is form no ("1", "2", "3", "5", "6" or "7") of unit (in scope) for p and the same period last
 // year, from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu 2's); an
 // annual form (Biểu 6, the quality ratings) is made for p's whole year; Biểu 5 counts the tree. The unit and its cells are taken on
 // p's last day, or today while p runs; last year's reports are restated on them. Errors:

@@ -84,7 +84,8 @@ type reportRow struct {
 
 var (
 	flows = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out",
-		"adm_women", "adm_youth_union", "adm_ethnic_minority", "adm_religious", "adm_workers", "adm_private_owners", "adm_students", "adm_readmitted"}
+		"adm_women", "adm_youth_union", "adm_ethnic_minority", "adm_religious", "adm_workers", "adm_private_owners", "adm_students", "adm_readmitted",
+		"recognised", "not_recognised"}
 	stocks = []string{"closing", "full_members", "probationary", "women", "exempt", "working_away", "youth_union", "religious", "ethnic_minority"}
 )
 
@@ -416,6 +417,9 @@ func TestForm1AgreesWithTheReference(t *testing.T) {
 				t.Errorf("%s %+v: no members or no admissions last year: the data set does not test the sums", u.Code, p)
 			}
 			f3 := crossCheck(t, db, ref, f)
+			if f7, err := stats.Make(t.Context(), db, org.Everything(), "7", u.ID, p, today); err != nil || f7.Line("recognised").Last == 0 {
+				t.Errorf("%s %+v: nobody recognised last year (%v): the data set does not test Biểu 7", u.Code, p, err)
+			}
 			for _, l := range f3.Lines {
 				if l.Last == 0 && l.Key != "exempt" && l.Key != "working_away" {
 					t.Errorf("%s %+v: Biểu 3 %s is 0 last year: the data set does not test it", u.Code, p, l.Key)
@@ -756,6 +760,16 @@ func crossCheck(t *testing.T, db *pgxpool.Pool, ref reference, f1 stats.Form) st
 			t.Errorf("%s %+v: Biểu 2 %s %d | %d above %s %d | %d", f1.Unit.Code, f1.Period, l.Key, l.This, l.Last, w, f2.Line(w).This, f2.Line(w).Last)
 		}
 	}
+	f7, err := stats.Make(t.Context(), db, org.Everything(), "7", f1.Unit.ID, f1.Period, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	agree(t, ref, f7)
+	for _, k := range []string{"transferred_in", "transferred_out"} {
+		if a, b := f1.Line(k), f7.Line(k); a.This != b.This || a.Last != b.Last || a.Label == "" {
+			t.Errorf("%s %+v: Biểu 1 %s %d | %d, Biểu 7 %d | %d", f1.Unit.Code, f1.Period, k, a.This, a.Last, b.This, b.Last)
+		}
+	}
 	if g := f2.Line("grassroots_admitting"); (g.This > 0) != (f2.Line("admitted").This > 0) || g.This > f2.Line("admitted").This {
 		t.Errorf("%s %+v: %d grassroots organisations admitted %d members", f1.Unit.Code, f1.Period, g.This, f2.Line("admitted").This)
 	}
@@ -822,7 +836,7 @@ func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 		listed = append(listed, c.ID)
 	}
 	slices.Sort(listed)
-	if len(admitting) == 0 || !slices.Equal(listed, admitting) || f.TotalsOnlyNote() == "" {
+	if len(admitting) == 0 || !slices.Equal(listed, admitting) || f.NoDataNote() == "" {
 		t.Errorf("cells giving totals only: %v, want those that admitted %v", listed, admitting)
 	}
 	nodata := 0

@@ -3,6 +3,7 @@ package stats
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,11 +81,14 @@ const NoDataText = "…"
 // Heading reports whether l is a heading without figures.
 func (l Line) Heading() bool { return l.Key == "" }
 
-// TotalsOnlyNote says which cells gave only totals of their admissions, so that the rows by
-// person are empty, or "" when none did.
-func (f Form) TotalsOnlyNote() string {
-	if len(f.TotalsOnly) == 0 {
+// NoDataNote says why the form's NoData rows are empty: which cells gave only totals of their
+// admissions (Biểu 2), or that the quarterly report lacks them; "" for a form without such rows.
+func (f Form) NoDataNote() string {
+	if !slices.ContainsFunc(f.Lines, func(l Line) bool { return l.NoData }) {
 		return ""
+	}
+	if len(f.TotalsOnly) == 0 {
+		return fmt.Sprintf("Dòng ghi “%s”: chưa có số liệu; báo cáo quý của chi bộ không có các chỉ tiêu này.", NoDataText)
 	}
 	var names []string
 	for _, c := range f.TotalsOnly {
@@ -197,7 +201,7 @@ func (f Form) XLSX() ([]byte, error) {
 		}
 		r++
 	}
-	for _, note := range []string{f.MissingNote(), f.TotalsOnlyNote()} {
+	for _, note := range []string{f.MissingNote(), f.NoDataNote()} {
 		if note != "" {
 			r++
 			w.merge(cell("A", r), cell("E", r), note, w.style(&excelize.Style{Font: font(false, true, 11), Alignment: left}))

@@ -28,7 +28,7 @@ func TestFormXLSXReadsBackInTheOfficialLayout(t *testing.T) {
 		[]int64{commune.ID}, p.LastDay()); err != nil {
 		t.Fatal(err)
 	}
-	for _, no := range []string{"1", "2", "3"} {
+	for _, no := range []string{"1", "2", "3", "7"} {
 		f, err := stats.Make(t.Context(), db, org.Everything(), no, commune.ID, p, day("2026-12-07"))
 		if err != nil {
 			t.Fatal(err)
@@ -126,10 +126,10 @@ func checkXLSX(t *testing.T, f stats.Form) {
 	for _, r := range rows {
 		text = append(text, r...)
 	}
-	if (f.No == "2") != (f.TotalsOnlyNote() != "") {
-		t.Errorf("Biểu %s: cells giving totals only %v", f.No, f.TotalsOnly)
+	if (f.No == "2") != (len(f.TotalsOnly) > 0) || (f.No == "2" || f.No == "7") != (f.NoDataNote() != "") {
+		t.Errorf("Biểu %s: cells giving totals only %v, note %q", f.No, f.TotalsOnly, f.NoDataNote())
 	}
-	for _, want := range []string{"NGƯỜI LẬP BIỂU", "T/M BAN THƯỜNG VỤ", f.MissingNote(), f.TotalsOnlyNote()} {
+	for _, want := range []string{"NGƯỜI LẬP BIỂU", "T/M BAN THƯỜNG VỤ", f.MissingNote(), f.NoDataNote()} {
 		if !slices.Contains(text, want) {
 			t.Errorf("the workbook lacks %q", want)
 		}
