@@ -79,7 +79,7 @@ type Excess struct {
 
 // Form is a statistics form of a unit for a period.
 type Form struct {
-	No            string // "1", "3": the form's number, as the page's picker and the file name give it
+	No            string // "1" … "7": the form's number, as the page's picker and the file name give it
 	Number, Title string
 	Unit          org.PartyUnit
 	Period        Period

@@ -782,20 +782,13 @@ func crossCheck(t *testing.T, db *pgxpool.Pool, ref reference, f1 stats.Form) st
 // TestForm3NamesTheCellsWithABreakdownAboveTheTotal gives one cell more women than members at
 // the end of the half-year: Biểu 3 names that cell, and that row, and no other.
 func TestForm3NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
-	db := province(t)
+	db, p, f, cell := oneCellOver(t, "3", "women = closing + 1")
 	ctx := t.Context()
-	p := stats.Period{Year: 2026, From: 1, To: 2}
-	commune := units(t, db, p.LastDay())[0]
-	cell := setFirstReport(t, db, commune.ID, p, "women = closing + 1")
-	f, err := stats.Form3(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(f.Exceeds) != 1 || f.Exceeds[0].ID != cell || f.Exceeds[0].Part != "women" || f.Exceeds[0].Whole != "closing" ||
 		f.Exceeds[0].Value != f.Exceeds[0].Total+1 {
 		t.Errorf("exceeds: %+v, want cell %d, women one above closing", f.Exceeds, cell)
 	}
-	if f1, err := stats.Form1(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07")); err != nil || len(f1.Exceeds) > 0 {
+	if f1, err := stats.Form1(ctx, db, org.Everything(), f.Unit.ID, p, day("2026-12-07")); err != nil || len(f1.Exceeds) > 0 {
 		t.Errorf("Biểu 1 has no women row to check: %+v, %v", f1.Exceeds, err)
 	}
 }
@@ -804,15 +797,8 @@ func TestForm3NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 // members admitted in the second quarter: Biểu 2 names that cell and that row, and no other;
 // every cell that admitted someone is listed as giving totals only, and no other.
 func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
-	db := province(t)
+	db, p, f, cell := oneCellOver(t, "2", "adm_women = admitted + 1")
 	ctx := t.Context()
-	p := stats.Period{Year: 2026, From: 1, To: 2}
-	commune := units(t, db, p.LastDay())[0]
-	cell := setFirstReport(t, db, commune.ID, p, "adm_women = admitted + 1")
-	f, err := stats.Form2(ctx, db, org.Everything(), commune.ID, p, day("2026-12-07"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(f.Exceeds) != 1 || f.Exceeds[0].ID != cell || f.Exceeds[0].Part != "adm_women" || f.Exceeds[0].Whole != "admitted" {
 		t.Errorf("exceeds: %+v, want cell %d, women admitted above admitted", f.Exceeds, cell)
 	}
@@ -820,7 +806,7 @@ func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 	rows, err := db.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`
 		SELECT r.cell_id FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter <= 2 AND r.state <> 'draft'
-		GROUP BY r.cell_id HAVING sum(r.admitted) > 0 ORDER BY r.cell_id`, []int64{commune.ID}, p.LastDay())
+		GROUP BY r.cell_id HAVING sum(r.admitted) > 0 ORDER BY r.cell_id`, []int64{f.Unit.ID}, p.LastDay())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -979,4 +965,19 @@ func TestForm5AgreesWithTheReference(t *testing.T) {
 	if after.Line("cells").This != f.Line("cells").This-1 || after.Line("cells").Last != f.Line("cells").Last {
 		t.Errorf("two cells merged into one: %d | %d cells, before %d | %d", after.Line("cells").This, after.Line("cells").Last, f.Line("cells").This, f.Line("cells").Last)
 	}
+}
+
+// oneCellOver applies set to one cell's report of the second quarter of 2026 (setFirstReport)
+// in the first commune and makes form no of the commune for the first half-year.
+func oneCellOver(t *testing.T, no, set string) (*pgxpool.Pool, stats.Period, stats.Form, int64) {
+	t.Helper()
+	db := province(t)
+	p := stats.Period{Year: 2026, From: 1, To: 2}
+	commune := units(t, db, p.LastDay())[0]
+	cell := setFirstReport(t, db, commune.ID, p, set)
+	f, err := stats.Make(t.Context(), db, org.Everything(), no, commune.ID, p, day("2026-12-07"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, p, f, cell
 }
