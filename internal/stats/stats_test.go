@@ -636,6 +636,13 @@ func TestForm1OfTheDemoProvince(t *testing.T) {
 				if d == 0 {
 					t.Errorf("%s %+v: no members", u.Code, p)
 				}
+				for _, no := range []string{"2", "5", "6"} { // the forms with queries of their own
+					start := time.Now()
+					if _, err := stats.Make(t.Context(), db, org.Everything(), no, u.ID, p, day("2026-12-07")); err != nil {
+						t.Fatal(err)
+					}
+					t.Logf("%s %s: Biểu %s made in %v", u.Code, p.Label(), no, time.Since(start).Round(time.Millisecond))
+				}
 			}
 		}
 	}
