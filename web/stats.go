@@ -105,3 +105,8 @@ func imbalanceText(c stats.Imbalance) string {
 	n := func(v int) string { return format.Int(int64(v)) }
 	return n(c.Opening) + " + " + n(c.Gains) + " − " + n(c.Losses) + " = " + n(c.Opening+c.Gains-c.Losses) + ", báo cáo cuối kỳ " + n(c.Closing)
 }
+
+// overCapText writes how many of a cell's members are rated excellent, and the most allowed.
+func overCapText(e stats.Excess) string {
+	return e.Code + " " + e.Name + ": " + format.Int(int64(e.Value)) + " đảng viên, tối đa " + format.Int(int64(e.Total))
+}

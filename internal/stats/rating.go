@@ -26,6 +26,33 @@ var biểu6Lines = func() []Line {
 		Line{No: "III", Label: "Đảng viên được miễn sinh hoạt, không xếp loại", Key: "rating_exempt", Group: true})
 }()
 
+// rated fills f (an annual form) with lines from the quality ratings of its year and the year
+// before, the cells not rated and those with more members rated excellent than the cap allows.
+func (f Form) rated(ctx context.Context, q pg.Querier, lines []Line) (Form, error) {
+	this, err := ratingSums(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year)
+	if err != nil {
+		return Form{}, err
+	}
+	last, err := ratingSums(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year-1)
+	if err != nil {
+		return Form{}, err
+	}
+	for _, l := range lines {
+		l.This, l.Last = this[l.Key], last[l.Key]
+		f.Lines = append(f.Lines, l)
+	}
+	if f.Missing, err = unrated(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year); err != nil {
+		return Form{}, err
+	}
+	rule, err := quality.CapRuleFor(ctx, q, f.Period.Year)
+	if err != nil {
+		return Form{}, err
+	}
+	f.Cap = rule.Describe()
+	f.OverCap, err = overCap(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year, rule)
+	return f, err
+}
+
 // ratingSums reads year's quality ratings (quality_rating) of the cells of unit's subtree on
 // asOf, restated as the quarterly figures are (dashboard.OriginCTE): the members of each
 // category (and the exempt, and the unsatisfactory two years running) are round(Σ count ×
@@ -68,4 +95,33 @@ func unrated(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, year
 		FROM cells JOIN party_unit u ON u.id = cells.id
 		WHERE NOT EXISTS (SELECT 1 FROM origin o JOIN quality_rating r ON r.cell_id = o.cell_id AND r.year = $3 WHERE o.top = cells.id)
 		ORDER BY u.code`, []int64{unit}, asOf, year))
+}
+
+// overCap lists the cells (the rated ones among the origins of unit's subtree on asOf) whose
+// excellent members for year are above the cap rule in force (quality.CapRule.Exceeded): Value
+// is their excellent, Total the most the rule allows.
+func overCap(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, year int, rule quality.CapRule) ([]Excess, error) {
+	rows, err := q.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`,
+		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`
+		SELECT DISTINCT r.cell_id, u.code, (SELECT name FROM party_version_at(r.cell_id, $2)), r.excellent, r.good
+		FROM origin o JOIN quality_rating r ON r.cell_id = o.cell_id AND r.year = $3 JOIN party_unit u ON u.id = r.cell_id
+		ORDER BY u.code`, []int64{unit}, asOf, year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Excess
+	for rows.Next() {
+		var e Excess
+		var m quality.Members
+		if err := rows.Scan(&e.ID, &e.Code, &e.Name, &m.Excellent, &m.Good); err != nil {
+			return nil, err
+		}
+		if rule.Exceeded(m) {
+			e.Part, e.Whole, e.Value, e.Total = "excellent", "good", m.Excellent, rule.Allowed(m)
+			out = append(out, e)
+		}
+	}
+	return out, rows.Err()
 }

@@ -91,6 +91,10 @@ type Form struct {
 	// Annual: the form counts the year's quality ratings, not the quarterly reports; Missing
 	// are then the cells not rated (without quarters).
 	Annual bool
+	// OverCap are the cells of an annual form whose members rated excellent are above the cap
+	// (Value, Total the most allowed), Cap the rule in words.
+	OverCap []Excess
+	Cap     string
 	// Tree: the form counts the Party tree's organisations on its structure date (Biểu 5).
 	Tree bool
 	// TotalsOnly are the cells that admitted members in the period but gave only totals, not
@@ -331,25 +335,6 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	}
 	f.Imbalanced, f.Exceeds = check(cells, lay.lines)
 	f.Missing, err = missing(ctx, q, unit, asOf, p)
-	return f, err
-}
-
-// rated fills f (an annual form) with lines from the quality ratings of its year and the year
-// before, and the cells not rated.
-func (f Form) rated(ctx context.Context, q pg.Querier, lines []Line) (Form, error) {
-	this, err := ratingSums(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year)
-	if err != nil {
-		return Form{}, err
-	}
-	last, err := ratingSums(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year-1)
-	if err != nil {
-		return Form{}, err
-	}
-	for _, l := range lines {
-		l.This, l.Last = this[l.Key], last[l.Key]
-		f.Lines = append(f.Lines, l)
-	}
-	f.Missing, err = unrated(ctx, q, f.Unit.ID, f.AsOf, f.Period.Year)
 	return f, err
 }
 

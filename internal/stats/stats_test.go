@@ -866,7 +866,8 @@ func TestForm6AgreesWithTheReference(t *testing.T) {
 	db := province(t)
 	ref := readReference(t, db)
 	today := day("2026-12-07")
-	for _, u := range units(t, db, day("2025-12-31")) {
+	us := units(t, db, day("2025-12-31"))
+	for _, u := range us {
 		f, err := stats.Make(t.Context(), db, org.Everything(), "6", u.ID, stats.Period{Year: 2025, From: 1, To: 2}, today)
 		if err != nil {
 			t.Fatal(err)
@@ -882,13 +883,27 @@ func TestForm6AgreesWithTheReference(t *testing.T) {
 		if sum := f.Line("excellent").This + f.Line("good").This + f.Line("satisfactory").This + f.Line("unsatisfactory").This; sum != rated.This {
 			t.Errorf("%s: categories %d, rated %d", u.Code, sum, rated.This)
 		}
-		if !f.Complete() {
-			t.Errorf("%s: every generated cell is rated for 2025; missing %v", u.Code, f.Missing)
+		if !f.Complete() || len(f.OverCap) > 0 {
+			t.Errorf("%s: every generated cell is rated for 2025, within the cap; missing %v, over the cap %v", u.Code, f.Missing, f.OverCap)
 		}
 	}
+	// One cell rates one more member excellent than good: above the cap, it is named, and no other.
+	var cell int64
+	var excellent, good int
+	if err := db.QueryRow(t.Context(), `UPDATE quality_rating SET excellent = good + 1
+		WHERE id = (SELECT min(id) FROM quality_rating WHERE year = 2025 AND good > 0) RETURNING cell_id, excellent, good`).Scan(&cell, &excellent, &good); err != nil {
+		t.Fatal(err)
+	}
+	f, err := stats.Make(t.Context(), db, org.Everything(), "6", us[len(us)-1].ID, stats.Period{Year: 2025, From: 1, To: 4}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.OverCap) != 1 || f.OverCap[0].ID != cell || f.OverCap[0].Value != excellent || f.OverCap[0].Total != good/4 ||
+		f.Cap != "20 % số hoàn thành tốt nhiệm vụ trở lên" {
+		t.Errorf("over the cap: %+v (%s), want cell %d with %d excellent, %d allowed", f.OverCap, f.Cap, cell, excellent, good/4)
+	}
 	// 2026 has not been rated (the generator rates the years ended): every cell is listed.
-	us := units(t, db, today)
-	f, err := stats.Make(t.Context(), db, org.Everything(), "6", us[0].ID, stats.Period{Year: 2026, From: 1, To: 4}, today)
+	f, err = stats.Make(t.Context(), db, org.Everything(), "6", units(t, db, today)[0].ID, stats.Period{Year: 2026, From: 1, To: 4}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
