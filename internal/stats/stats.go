@@ -29,7 +29,7 @@ import (
 // its figure in the period and in the same period last year.
 type Line struct {
 	No, Label string
-	Key       string // the report field it sums (or takes at the end), or gains/losses
+	Key       string // the report field it sums (or takes at the end), gains/losses, or a rating or tree count
 	Group     bool   // a lettered row (bold); with Key "" a heading without figures
 	Of        bool   // a "Trong đó" row, part of the row above (indented)
 	// NoData marks a row the quarterly reports cannot give (it needs per-person data): its
