@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/apperr"
@@ -809,7 +810,6 @@ func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 	if len(f.Exceeds) != 1 || f.Exceeds[0].ID != cell || f.Exceeds[0].Part != "adm_women" || f.Exceeds[0].Whole != "admitted" {
 		t.Errorf("exceeds: %+v, want cell %d, women admitted above admitted", f.Exceeds, cell)
 	}
-	var admitting []int64
 	rows, err := db.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`
 		SELECT r.cell_id FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter <= 2 AND r.state <> 'draft'
@@ -817,12 +817,9 @@ func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		admitting = append(admitting, id)
+	admitting, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		t.Fatal(err)
 	}
 	var listed []int64
 	for _, c := range f.TotalsOnly {
