@@ -61,7 +61,14 @@ func NewStatsView(f stats.Form, units []org.PartyUnit) StatsView {
 	}
 	n := func(v int) string { return format.Int(int64(v)) }
 	for _, l := range f.Lines {
-		v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: n(l.This), LastText: n(l.Last), PercentText: l.PercentText()})
+		switch {
+		case l.Heading():
+			v.Lines = append(v.Lines, StatsLine{Line: l})
+		case l.NoData:
+			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: stats.NoDataText, LastText: stats.NoDataText, PercentText: stats.NoDataText})
+		default:
+			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: n(l.This), LastText: n(l.Last), PercentText: l.PercentText()})
+		}
 	}
 	return v
 }
@@ -97,4 +104,9 @@ func excessText(f stats.Form, e stats.Excess) string {
 func imbalanceText(c stats.Imbalance) string {
 	n := func(v int) string { return format.Int(int64(v)) }
 	return n(c.Opening) + " + " + n(c.Gains) + " − " + n(c.Losses) + " = " + n(c.Opening+c.Gains-c.Losses) + ", báo cáo cuối kỳ " + n(c.Closing)
+}
+
+// overCapText writes how many of a cell's members are rated excellent, and the most allowed.
+func overCapText(e stats.Excess) string {
+	return e.Code + " " + e.Name + ": " + format.Int(int64(e.Value)) + " đảng viên, tối đa " + format.Int(int64(e.Total))
 }

@@ -37,6 +37,9 @@ func Chosen(ctx context.Context, q pg.Querier, scope org.Scope, query Query, tod
 	if query.Form == "" {
 		query.Form = "1"
 	}
+	if query.Year == "" && query.Period == "" && annual(query.Form) && p.Kind() != KindYear {
+		p = Period{p.Year - 1, 1, 4} // the ratings are made at the end of the year: the last year ended
+	}
 	unit := home
 	if query.Unit != "" {
 		var err error

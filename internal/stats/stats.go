@@ -1,8 +1,10 @@
 // Package stats makes the official Party statistics forms (biểu thống kê cơ bản, Hướng dẫn
-// 11-HD/BTCTW, 2021) of a unit for a period, summed up from its cells' quarterly reports and
-// restated across merges and splits as the dashboard restates them (dashboard.OriginCTE).
-// Biểu 1 (members gained and lost) and Biểu 3 (members at the end of the period) are made so
-// far; docs/forms.md lists the others.
+// 11-HD/BTCTW, 2021) of a unit for a period, summed up from its cells' quarterly reports (or
+// annual quality ratings) and restated across merges and splits as the dashboard restates them
+// (dashboard.OriginCTE). Biểu 1 (members gained and lost), Biểu 2 (new members), Biểu 3
+// (members at the end of the period), Biểu 5 (organisations by type of unit, counted on the
+// Party tree), Biểu 6 (quality ratings) and Biểu 7 (transfers and recognition) are made so far;
+// docs/forms.md lists the others.
 package stats
 
 import (
@@ -10,8 +12,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
@@ -24,11 +29,14 @@ import (
 // its figure in the period and in the same period last year.
 type Line struct {
 	No, Label string
-	Key       string // the report field it sums (or takes at the end), or gains/losses
-	Group     bool   // a lettered row (bold)
+	Key       string // the report field it sums (or takes at the end), gains/losses, or a rating or tree count
+	Group     bool   // a lettered row (bold); with Key "" a heading without figures
 	Of        bool   // a "Trong đó" row, part of the row above (indented)
-	This      int
-	Last      int
+	// NoData marks a row the quarterly reports cannot give (it needs per-person data): its
+	// figures are not known, never 0 (Biểu 2's rows by age, education…).
+	NoData bool
+	This   int
+	Last   int
 }
 
 // Percent is This × 100 / Last, NaN when Last is 0 (written "-").
@@ -71,7 +79,7 @@ type Excess struct {
 
 // Form is a statistics form of a unit for a period.
 type Form struct {
-	No            string // "1", "3": the form's number, as the page's picker and the file name give it
+	No            string // "1" … "7": the form's number, as the page's picker and the file name give it
 	Number, Title string
 	Unit          org.PartyUnit
 	Period        Period
@@ -80,6 +88,18 @@ type Form struct {
 	Missing       []Missing   // the form is incomplete while this is not empty
 	Imbalanced    []Imbalance // cells whose opening + gains − losses ≠ closing
 	Exceeds       []Excess    // cells with a breakdown row above its total
+	// Annual: the form counts the year's quality ratings, not the quarterly reports; Missing
+	// are then the cells not rated (without quarters).
+	Annual bool
+	// OverCap are the cells of an annual form whose members rated excellent are above the cap
+	// (Value, Total the most allowed), Cap the rule in words.
+	OverCap []Excess
+	Cap     string
+	// Tree: the form counts the Party tree's organisations on its structure date (Biểu 5).
+	Tree bool
+	// TotalsOnly are the cells that admitted members in the period but gave only totals, not
+	// each person (Biểu 2): its NoData rows cannot be filled while this is not empty.
+	TotalsOnly []Cell
 }
 
 // Complete reports whether every cell reported for every quarter of the period.
@@ -99,21 +119,37 @@ var (
 	gainKeys = []string{"admitted", "transferred_in", "restored"}
 	lossKeys = []string{"deceased", "expelled", "removed", "withdrew", "transferred_out"}
 	// flowKeys are the fields summed over the period's quarters, in the order of the query.
-	flowKeys = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out"}
+	flowKeys = []string{"admitted", "transferred_in", "restored", "deceased", "expelled", "removed", "removed_probationary", "withdrew", "transferred_out",
+		"adm_women", "adm_youth_union", "adm_ethnic_minority", "adm_religious", "adm_workers", "adm_private_owners", "adm_students", "adm_readmitted",
+		"recognised", "not_recognised"}
 	// latestKeys are the fields taken at the end of the period: each cell's latest quarter in it.
 	latestKeys = []string{"closing", "full_members", "probationary", "women", "exempt", "working_away", "youth_union", "religious", "ethnic_minority"}
 )
 
-// layout is what makes a form of the others: its number, title and lines.
+// layout is what makes a form of the others: its number, title and lines, and what it counts:
+// the quarterly reports, the annual quality ratings (annual: made for a year) or the Party
+// tree's organisations (tree).
 type layout struct {
 	no, number, title, pick string
 	lines                   []Line
+	annual, tree            bool
 }
 
 // layouts are the forms made, in the picker's order.
 var layouts = []layout{
 	{no: "1", number: "Biểu số 1-BTCTW", title: "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", pick: "Biểu 1: Tăng, giảm đảng viên", lines: biểu1Lines},
+	{no: "2", number: "Biểu số 2-BTCTW", title: "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP", pick: "Biểu 2: Đảng viên mới kết nạp", lines: biểu2Lines},
 	{no: "3", number: "Biểu số 3-BTCTW", title: "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN", pick: "Biểu 3: Đội ngũ đảng viên cuối kỳ", lines: biểu3Lines},
+	{no: "5", number: "Biểu số 5-BTCTW", title: "THỐNG KÊ TỔ CHỨC ĐẢNG TRONG CÁC LOẠI HÌNH CƠ SỞ", pick: "Biểu 5: Tổ chức đảng theo loại hình",
+		lines: biểu5Lines, tree: true},
+	{no: "6", number: "Biểu số 6-BTCTW", title: "THỐNG KÊ KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN",
+		pick: "Biểu 6: Xếp loại chất lượng (năm)", lines: biểu6Lines, annual: true},
+	{no: "7", number: "Biểu số 7-BTCTW", title: "THỐNG KÊ NGHIỆP VỤ CÔNG TÁC ĐẢNG VIÊN", pick: "Biểu 7: Nghiệp vụ công tác đảng viên", lines: biểu7Lines},
+}
+
+// annual reports whether form no counts the annual ratings: it is made for a whole year only.
+func annual(no string) bool {
+	return slices.ContainsFunc(layouts, func(l layout) bool { return l.no == no && l.annual })
 }
 
 // Forms are the forms made, as the page's picker offers them: number and name.
@@ -142,6 +178,76 @@ var biểu1Lines = []Line{
 	{No: "D", Label: "Đảng viên cuối kỳ báo cáo", Key: "closing", Group: true},
 }
 
+// biểu2Lines is the layout of Biểu 2 (docs/forms.md; the official row list is unconfirmed): the
+// members admitted and the breakdowns the quarterly report has, the grassroots organisations
+// that admitted someone, then the analysis by person, whose rows the quarterly report lacks are
+// NoData (keyed by section and row: "age_9" is the mean age).
+var biểu2Lines = func() []Line {
+	lines := []Line{
+		{No: "I", Label: "Tổng số đảng viên mới kết nạp", Key: "admitted", Group: true},
+		{No: "1", Label: "Trong đó: nữ", Key: "adm_women"},
+		{No: "2", Label: "Dân tộc thiểu số", Key: "adm_ethnic_minority"},
+		{No: "3", Label: "Đoàn viên Đoàn TNCS Hồ Chí Minh", Key: "adm_youth_union"},
+		{No: "4", Label: "Người theo tôn giáo", Key: "adm_religious"},
+		{No: "5", Label: "Chủ doanh nghiệp tư nhân", Key: "adm_private_owners"},
+		{No: "6", Label: "Kết nạp lại", Key: "adm_readmitted"},
+		{No: "7", Label: "Có quan hệ hôn nhân với người nước ngoài", Key: "of_7", NoData: true},
+		{No: "II", Label: "Tổ chức cơ sở đảng có kết nạp đảng viên (tổ chức)", Key: grassrootsKey, Group: true},
+	}
+	// section adds a heading and its rows: a label with a report field's key after "=" has figures,
+	// the others are NoData.
+	section := func(no, heading, key string, rows ...string) {
+		lines = append(lines, Line{No: no, Label: heading, Group: true})
+		for i, r := range rows {
+			l := Line{No: strconv.Itoa(i + 1), Label: r, Key: fmt.Sprintf("%s_%d", key, i+1), NoData: true}
+			if label, field, ok := strings.Cut(r, "="); ok {
+				l.Label, l.Key, l.NoData = label, field, false
+			}
+			lines = append(lines, l)
+		}
+	}
+	section("III", "Nghề nghiệp", "occupation",
+		"Cán bộ, công chức cơ quan nhà nước",
+		"Cán bộ, công chức cơ quan Đảng, Mặt trận Tổ quốc, đoàn thể chính trị - xã hội",
+		"Cán bộ, công chức, người hoạt động không chuyên trách ở xã, phường, đặc khu",
+		"Người hoạt động không chuyên trách ở thôn, tổ dân phố",
+		"Viên chức trong các đơn vị sự nghiệp công lập",
+		"Người lao động trong các đơn vị sự nghiệp ngoài công lập",
+		"Người lãnh đạo, quản lý doanh nghiệp",
+		"Công nhân, người lao động trong doanh nghiệp=adm_workers",
+		"Người làm nông, lâm, ngư nghiệp",
+		"Sĩ quan, chiến sĩ quân đội và công an",
+		"Học sinh, sinh viên=adm_students",
+		"Khác (lao động hợp đồng, tự do…)")
+	section("IV", "Tuổi đời", "age", "Từ 18 đến 30 tuổi", "Từ 31 đến 35 tuổi", "Từ 36 đến 40 tuổi", "Từ 41 đến 45 tuổi",
+		"Từ 46 đến 50 tuổi", "Từ 51 đến 55 tuổi", "Từ 56 đến 60 tuổi", "Trên 60 tuổi", "Tuổi bình quân (năm)")
+	section("V", "Trình độ giáo dục phổ thông", "school", "Biết đọc, biết viết chữ quốc ngữ", "Tiểu học", "Trung học cơ sở", "Trung học phổ thông")
+	section("VI", "Trình độ chuyên môn nghiệp vụ", "profession", "Công nhân kỹ thuật, nhân viên nghiệp vụ, sơ cấp",
+		"Trung cấp", "Cao đẳng", "Đại học", "Thạc sĩ", "Tiến sĩ")
+	section("VII", "Dân tộc, tôn giáo", "group", "Theo từng dân tộc, từng tôn giáo, có nữ (Biểu 2B)")
+	return lines
+}()
+
+// biểu7Lines is the layout of Biểu 7 (docs/forms.md; the official row list is unconfirmed): the
+// transfers and the recognition of probationary members the quarterly report has; the cards and
+// badges it has not (NoData).
+var biểu7Lines = []Line{
+	{No: "I", Label: "Chuyển sinh hoạt đảng chính thức", Group: true},
+	{No: "1", Label: "Đảng viên chuyển đến", Key: "transferred_in"},
+	{No: "2", Label: "Đảng viên chuyển đi", Key: "transferred_out"},
+	{No: "3", Label: "Chuyển sinh hoạt đảng tạm thời", Key: "transfer_temporary", NoData: true},
+	{No: "II", Label: "Xét công nhận đảng viên chính thức", Group: true},
+	{No: "1", Label: "Đảng viên dự bị được công nhận chính thức", Key: "recognised"},
+	{No: "2", Label: "Đảng viên dự bị không được công nhận chính thức", Key: "not_recognised"},
+	{No: "III", Label: "Thẻ đảng viên", Group: true},
+	{No: "1", Label: "Phát thẻ đảng viên", Key: "card_issued", NoData: true},
+	{No: "2", Label: "Đổi, cấp lại thẻ đảng viên", Key: "card_replaced", NoData: true},
+	{No: "IV", Label: "Trao tặng Huy hiệu Đảng", Key: "badges", NoData: true, Group: true},
+}
+
+// grassrootsKey is the key of Biểu 2's grassroots organisations that admitted someone.
+const grassrootsKey = "grassroots_admitting"
+
 // biểu3Lines is the layout of Biểu 3 (docs/forms.md; the official row list is unconfirmed): the
 // members at the end of the period and, of them, each stock field of the quarterly report — first
 // the rows of the public layout found, then ours it lacks.
@@ -162,13 +268,19 @@ func Form1(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 	return Make(ctx, q, scope, "1", unit, p, today)
 }
 
+// Form2 is Biểu 2 (đảng viên mới kết nạp) of unit for p (Make).
+func Form2(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Period, today time.Time) (Form, error) {
+	return Make(ctx, q, scope, "2", unit, p, today)
+}
+
 // Form3 is Biểu 3 (đội ngũ đảng viên: the members at the end of p) of unit for p (Make).
 func Form3(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Period, today time.Time) (Form, error) {
 	return Make(ctx, q, scope, "3", unit, p, today)
 }
 
-// Make is form no ("1" or "3") of unit (in scope) for p and the same period last year, from
-// the same sums (so Biểu 1's closing is Biểu 3's total). The unit and its cells are taken on
+// Make is form no ("1", "2", "3", "5", "6" or "7") of unit (in scope) for p and the same period last
+// year, from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu 2's); an
+// annual form (Biểu 6, the quality ratings) is made for p's whole year; Biểu 5 counts the tree. The unit and its cells are taken on
 // p's last day, or today while p runs; last year's reports are restated on them. Errors:
 // apperr.ErrNotFound for a form not made, or when the unit is out of scope or did not exist on
 // that day; any other is the database's.
@@ -178,6 +290,9 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 		return Form{}, apperr.ErrNotFound
 	}
 	lay := layouts[i]
+	if lay.annual {
+		p = Period{p.Year, 1, 4}
+	}
 	asOf := p.LastDay()
 	if today.Before(asOf) {
 		asOf = today
@@ -186,7 +301,13 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	if err != nil {
 		return Form{}, err
 	}
-	f := Form{No: lay.no, Number: lay.number, Title: lay.title, Unit: u, Period: p, AsOf: asOf}
+	f := Form{No: lay.no, Number: lay.number, Title: lay.title, Unit: u, Period: p, AsOf: asOf, Annual: lay.annual, Tree: lay.tree}
+	switch {
+	case lay.annual:
+		return f.rated(ctx, q, lay.lines)
+	case lay.tree:
+		return f.counted(ctx, q, lay.lines)
+	}
 	this, cells, err := sums(ctx, q, unit, asOf, p)
 	if err != nil {
 		return Form{}, err
@@ -195,8 +316,21 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	if err != nil {
 		return Form{}, err
 	}
+	if slices.ContainsFunc(lay.lines, func(l Line) bool { return l.Key == grassrootsKey }) {
+		if this[grassrootsKey], err = admittingGrassroots(ctx, q, unit, asOf, p); err != nil {
+			return Form{}, err
+		}
+		if last[grassrootsKey], err = admittingGrassroots(ctx, q, unit, asOf, p.LastYear()); err != nil {
+			return Form{}, err
+		}
+		if f.TotalsOnly, err = totalsOnly(ctx, q, cells, p, NoRegister); err != nil {
+			return Form{}, err
+		}
+	}
 	for _, l := range lay.lines {
-		l.This, l.Last = this[l.Key], last[l.Key]
+		if !l.NoData {
+			l.This, l.Last = this[l.Key], last[l.Key]
+		}
 		f.Lines = append(f.Lines, l)
 	}
 	f.Imbalanced, f.Exceeds = check(cells, lay.lines)
@@ -346,6 +480,12 @@ func missing(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Pe
 		WHERE NOT EXISTS (SELECT 1 FROM reported WHERE reported.top = cells.id AND reported.quarter = g)
 		GROUP BY cells.id, u.code
 		ORDER BY u.code`, []int64{unit}, asOf, p.Year, p.From, p.To)
+	return readMissing(rows, err)
+}
+
+// readMissing reads rows of (cell id, code, name, quarters lacking), the result of a query
+// that failed with err or not.
+func readMissing(rows pgx.Rows, err error) ([]Missing, error) {
 	if err != nil {
 		return nil, err
 	}

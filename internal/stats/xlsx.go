@@ -3,6 +3,8 @@ package stats
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -22,8 +24,19 @@ var Columns = []struct{ No, Heading string }{
 // Committee is how the form's header names the unit's committee: its name in capitals.
 func (f Form) Committee() string { return strings.ToUpper(f.Unit.Name) }
 
+// Measure is what the form's figures count: people, or organisations for a form of the tree.
+func (f Form) Measure() string {
+	if f.Tree {
+		return "tổ chức"
+	}
+	return "người"
+}
+
 // PeriodNote says what the figures cover.
 func (f Form) PeriodNote() string {
+	if f.Tree {
+		return fmt.Sprintf("(Tổ chức đảng có tại ngày %s, so với ngày %s)", format.Date(f.AsOf), format.Date(f.AsOf.AddDate(-1, 0, 0)))
+	}
 	return fmt.Sprintf("(Từ ngày %s đến ngày %s; cơ cấu tổ chức tại ngày %s)",
 		format.Date(firstDay(f.Period)), format.Date(f.Period.LastDay()), format.Date(f.AsOf))
 }
@@ -33,8 +46,16 @@ func (f Form) MissingNote() string {
 	if f.Complete() {
 		return ""
 	}
-	return fmt.Sprintf("Chưa đầy đủ: %s chi bộ chưa có báo cáo quý được gửi hoặc duyệt trong kỳ (%s).",
-		format.Int(int64(len(f.Missing))), strings.Join(f.MissingNames(), "; "))
+	return fmt.Sprintf("Chưa đầy đủ: %s chi bộ chưa có %s (%s).",
+		format.Int(int64(len(f.Missing))), f.MissingWhat(), strings.Join(f.MissingNames(), "; "))
+}
+
+// MissingWhat says what the cells in Missing have not given.
+func (f Form) MissingWhat() string {
+	if f.Annual {
+		return "kết quả đánh giá, xếp loại chất lượng năm " + strconv.Itoa(f.Period.Year)
+	}
+	return "báo cáo quý được gửi hoặc duyệt trong kỳ"
 }
 
 // MissingNames names the cells that have not reported, with the quarters they lack.
@@ -45,9 +66,36 @@ func (f Form) MissingNames() []string {
 		for i, q := range m.Quarters {
 			qs[i] = fmt.Sprintf("quý %d", q)
 		}
+		if len(qs) == 0 {
+			names = append(names, m.Code+" "+m.Name)
+			continue
+		}
 		names = append(names, fmt.Sprintf("%s %s: %s", m.Code, m.Name, strings.Join(qs, ", ")))
 	}
 	return names
+}
+
+// NoDataText stands for the figures of a NoData row: not known, never 0.
+const NoDataText = "…"
+
+// Heading reports whether l is a heading without figures.
+func (l Line) Heading() bool { return l.Key == "" }
+
+// NoDataNote says why the form's NoData rows are empty: which cells gave only totals of their
+// admissions (Biểu 2), or that the quarterly report lacks them; "" for a form without such rows.
+func (f Form) NoDataNote() string {
+	if !slices.ContainsFunc(f.Lines, func(l Line) bool { return l.NoData }) {
+		return ""
+	}
+	if len(f.TotalsOnly) == 0 {
+		return fmt.Sprintf("Dòng ghi “%s”: chưa có số liệu; báo cáo quý của chi bộ không có các chỉ tiêu này.", NoDataText)
+	}
+	var names []string
+	for _, c := range f.TotalsOnly {
+		names = append(names, c.Code+" "+c.Name)
+	}
+	return fmt.Sprintf("Chưa có số liệu theo từng người (dòng ghi “%s”): %s chi bộ kết nạp đảng viên trong kỳ chỉ báo cáo tổng số (%s).",
+		NoDataText, format.Int(int64(len(names))), strings.Join(names, "; "))
 }
 
 // PercentText writes l's percent as the form shows it: two decimals, "-" when last year is 0.
@@ -111,7 +159,7 @@ func (f Form) XLSX() ([]byte, error) {
 	w.merge("A4", "E4", f.Title, title)
 	w.merge("A5", "E5", f.Period.Label(), title)
 	w.merge("A6", "E6", f.PeriodNote(), plain)
-	w.set("E7", "Đơn vị tính: người", plain)
+	w.set("E7", "Đơn vị tính: "+f.Measure(), plain)
 	w.merge(cell("A", headRow), cell("A", headRow+1), Columns[0].Heading, head)
 	w.merge(cell("B", headRow), cell("B", headRow+1), Columns[1].Heading, head)
 	w.merge(cell("C", headRow), cell("D", headRow), "Thực hiện", head)
@@ -132,19 +180,33 @@ func (f Form) XLSX() ([]byte, error) {
 		}
 		w.set(cell("A", r), l.No, label(l.Group, 0))
 		w.set(cell("B", r), l.Label, label(l.Group, indent))
-		w.set(cell("C", r), l.This, count(l.Group))
-		w.set(cell("D", r), l.Last, count(l.Group))
-		if l.Last == 0 {
-			w.set(cell("E", r), "-", w.style(&excelize.Style{Font: font(l.Group, false, 12), Alignment: center, Border: border}))
-		} else {
-			w.set(cell("E", r), l.Percent(), pct(l.Group))
+		text := w.style(&excelize.Style{Font: font(l.Group, false, 12), Alignment: center, Border: border})
+		switch {
+		case l.Heading():
+			for _, c := range []string{"C", "D", "E"} {
+				w.set(cell(c, r), "", text)
+			}
+		case l.NoData:
+			for _, c := range []string{"C", "D", "E"} {
+				w.set(cell(c, r), NoDataText, text)
+			}
+		default:
+			w.set(cell("C", r), l.This, count(l.Group))
+			w.set(cell("D", r), l.Last, count(l.Group))
+			if l.Last == 0 {
+				w.set(cell("E", r), "-", text)
+			} else {
+				w.set(cell("E", r), l.Percent(), pct(l.Group))
+			}
 		}
 		r++
 	}
-	if note := f.MissingNote(); note != "" {
-		r++
-		w.merge(cell("A", r), cell("E", r), note, w.style(&excelize.Style{Font: font(false, true, 11), Alignment: left}))
-		w.height(r, 15*float64(1+len(note)/90))
+	for _, note := range []string{f.MissingNote(), f.NoDataNote()} {
+		if note != "" {
+			r++
+			w.merge(cell("A", r), cell("E", r), note, w.style(&excelize.Style{Font: font(false, true, 11), Alignment: left}))
+			w.height(r, min(409, 15*float64(1+len(note)/90))) // 409 points: Excel's highest row
+		}
 	}
 	r += 2
 	w.merge(cell("C", r), cell("E", r), "……………, ngày …… tháng …… năm ……", plain)
