@@ -1,0 +1,107 @@
+package server
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	webpush "github.com/SherClockHolmes/webpush-go"
+
+	"ptdang/internal/account"
+	"ptdang/internal/browsertest"
+	"ptdang/internal/notify"
+	"ptdang/internal/notify/notifytest"
+)
+
+// loopbackPushManager makes the page's PushManager hand out sub, the subscription of the push
+// service on loopback, in place of the browser's own push service (Google's, Mozilla's), which
+// the tests cannot reach. It records the key the page subscribed with in window.subscribedWith.
+func loopbackPushManager(sub notify.Subscription) string {
+	js, _ := json.Marshal(sub)
+	return `(() => {
+		const json = ` + string(js) + `;
+		let current = null;
+		PushManager.prototype.getSubscription = async () => current;
+		PushManager.prototype.subscribe = async opts => {
+			window.subscribedWith = opts.applicationServerKey;
+			current = { endpoint: json.endpoint, toJSON: () => json, unsubscribe: async () => { current = null; return true; } };
+			return current;
+		};
+		return true;
+	})()`
+}
+
+// TestPushReachesTheInstalledApp: on a 360 px phone the secretary turns push on from the
+// settings page; her subscription reaches the server, a message to her reaches the push service
+// signed and encrypted, the app's worker shows it in Vietnamese with the app's icon, and turning
+// it off forgets this phone on the server. A browser that blocks notifications is told so.
+func TestPushReachesTheInstalledApp(t *testing.T) {
+	s, base := newTestServer(t)
+	user := addUser(t, s, "bithu", account.SystemAdmin, 0)
+	private, public, err := webpush.GenerateVAPIDKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vapid := notify.VAPID{PublicKey: public, PrivateKey: private, Subject: "mailto:thongbao@ptdang.test", BaseURL: base}
+	s.PushKey = public
+	phone := notifytest.NewPushService(t, vapid)
+
+	b := signedInBrowser(t, base, "bithu", base+"/notifications/settings", 360, 740)
+	browsertest.Await[bool](b, `navigator.serviceWorker.ready.then(() => true)`)
+	b.WaitText("[data-testid=push-state]", "Chưa bật thông báo trên điện thoại này.")
+	b.Permission(base, "notifications", "granted")
+	browsertest.Eval[bool](b, loopbackPushManager(phone.Subscription()))
+	b.Click("[data-testid=push-on]")
+	b.WaitText("[data-testid=push-state]", "Đã bật thông báo trên điện thoại này.")
+	b.Screenshot("notify-push-on-360")
+	if key := browsertest.Eval[string](b, `window.subscribedWith`); key != public {
+		t.Errorf("the page subscribed with key %q, want the server's %q", key, public)
+	}
+	var owner int64
+	if err := s.DB.QueryRow(t.Context(), `SELECT user_id FROM push_subscription WHERE endpoint = $1`, phone.Subscription().Endpoint).Scan(&owner); err != nil || owner != user {
+		t.Fatalf("the subscription is stored for %d, %v; want %d", owner, err, user)
+	}
+
+	m := notify.Message{Key: "test:push", Subject: "Chi bộ ấp Mỹ Hòa: báo cáo Quý 2/2026 chưa gửi, hạn 10/07/2026",
+		Body: "Chi bộ ấp Mỹ Hòa: báo cáo Quý 2/2026 chưa gửi, hạn 10/07/2026.", Link: "/notifications"}
+	if _, err := notify.Enqueue(t.Context(), s.DB, m, user); err != nil {
+		t.Fatal(err)
+	}
+	pusher := notify.NewPusher(vapid)
+	pusher.Client = phone.Client()
+	if n, err := (&notify.Worker{DB: s.DB, Push: pusher}).Deliver(t.Context()); err != nil || n != 1 {
+		t.Fatalf("Deliver = %d, %v; want 1", n, err)
+	}
+	got := phone.Received()
+	if len(got) != 1 || got[0]["url"] != base+"/notifications" {
+		t.Fatalf("the push service got %v", got)
+	}
+	payload, _ := json.Marshal(got[0])
+	b.DeliverPush(base, string(payload))
+	shown := ""
+	for range 50 {
+		if shown = browsertest.Await[string](b, `navigator.serviceWorker.ready.then(r => r.getNotifications()).then(ns =>
+			ns.map(n => [n.title, n.body, n.icon, n.lang, n.data.url].join("|")).join("\n"))`); shown != "" {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	want := strings.Join([]string{m.Subject, m.Body, base + "/static/icon-192.png", "vi", base + "/notifications"}, "|")
+	if shown != want {
+		t.Errorf("the phone shows %q, want %q", shown, want)
+	}
+
+	b.Click("[data-testid=push-off]")
+	b.WaitText("[data-testid=push-state]", "Đã tắt thông báo trên điện thoại này.")
+	var left int
+	if err := s.DB.QueryRow(t.Context(), `SELECT count(*) FROM push_subscription`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("subscriptions left after turning push off = %d, %v", left, err)
+	}
+	b.Permission(base, "notifications", "denied")
+	b.Open(base+"/notifications/settings", 360, 740)
+	b.WaitText("[data-testid=push-state]", "Thông báo bị chặn trên trình duyệt này.")
+	if browsertest.Eval[bool](b, `!document.querySelector("[data-testid=push-on]").hidden`) {
+		t.Error("the button to turn push on is offered though the browser blocks notifications")
+	}
+}
