@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"ptdang/internal/browsertest"
 	"ptdang/internal/notify"
 	"ptdang/internal/notify/notifytest"
+	"ptdang/internal/pgtest"
 )
 
 // loopbackPushManager makes the page's PushManager hand out sub, the subscription of the push
@@ -103,5 +106,56 @@ func TestPushReachesTheInstalledApp(t *testing.T) {
 	b.WaitText("[data-testid=push-state]", "Thông báo bị chặn trên trình duyệt này.")
 	if browsertest.Eval[bool](b, `!document.querySelector("[data-testid=push-on]").hidden`) {
 		t.Error("the button to turn push on is offered though the browser blocks notifications")
+	}
+}
+
+// postJSON posts body as JSON with client and returns the status.
+func postJSON(client *http.Client, url, body string) (int, error) {
+	resp, err := client.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// TestTurningPushOffForgetsOnlyTheCallersPhone: another person cannot make the server forget a
+// phone that is not theirs; its owner's phone is forgotten however many times at once it asks.
+func TestTurningPushOffForgetsOnlyTheCallersPhone(t *testing.T) {
+	s, base := newTestServer(t)
+	owner := addUser(t, s, "bithu", account.SystemAdmin, 0)
+	addUser(t, s, "khac", account.SystemAdmin, 0)
+	sub := `{"endpoint":"https://push.example.net/send/abc","keys":{"p256dh":"` + strings.Repeat("A", 86) + `A","auth":"` + strings.Repeat("A", 22) + `"}}`
+	mine, other := signIn(t, base, "bithu"), signIn(t, base, "khac")
+	if status, err := postJSON(mine, base+"/notifications/push", sub); err != nil || status != http.StatusNoContent {
+		t.Fatalf("subscribe: %d, %v", status, err)
+	}
+	count := func() int {
+		var n int
+		if err := s.DB.QueryRow(t.Context(), `SELECT count(*) FROM push_subscription WHERE user_id = $1`, owner).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	off := `{"endpoint":"https://push.example.net/send/abc"}`
+	if status, err := postJSON(other, base+"/notifications/push/delete", off); err != nil || status != http.StatusNoContent || count() != 1 {
+		t.Fatalf("another person's delete: %d, %v; the owner's subscriptions left = %d, want 1", status, err, count())
+	}
+	if status, err := postJSON(mine, base+"/notifications/push/delete", `{}`); err != nil || status != http.StatusBadRequest {
+		t.Errorf("a delete naming no endpoint: %d, %v; want 400", status, err)
+	}
+	for i, err := range pgtest.Race(func(int) error {
+		status, err := postJSON(mine, base+"/notifications/push/delete", off)
+		if err == nil && status != http.StatusNoContent {
+			err = fmt.Errorf("status %d", status)
+		}
+		return err
+	}) {
+		if err != nil {
+			t.Errorf("delete %d: %v", i, err)
+		}
+	}
+	if n := count(); n != 0 {
+		t.Errorf("the owner's subscriptions left = %d, want 0", n)
 	}
 }
