@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"ptdang/internal/audit"
 	"ptdang/internal/format"
 	"ptdang/internal/notify/remind"
@@ -54,23 +56,18 @@ func registerFiles(t *testing.T, f fixture) register.Clock {
 }
 
 // registerInbox is login's in-app messages about the register.
-func registerInbox(t *testing.T, f fixture, login string) []string {
+func registerInbox(t *testing.T, f fixture, login string) (subjects []string) {
 	t.Helper()
 	rows, err := f.db.Query(t.Context(), `
 		SELECT m.subject FROM notify_message m JOIN app_user u ON u.id = m.user_id
 		WHERE u.login = $1 AND m.channel = 'inapp' AND m.link = '/register' ORDER BY m.id`, login)
+	if err == nil {
+		subjects, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return subjects
 }
 
 // TestRegisterDeadlinesRemindTheSecretaryOnceAndCountInTheDigest: eight schedulers at once on a
