@@ -185,6 +185,17 @@ func (b *Browser) InstallabilityErrors() []string {
 	return errs
 }
 
+// OnEveryPage runs the JavaScript js in the page open now and in each page the tab loads from now
+// on, before the page's own scripts.
+func (b *Browser) OnEveryPage(js string) {
+	b.t.Helper()
+	now := true
+	b.Do(func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: js, RunImmediately: &now})
+		return chromedp.Void{}, err
+	})
+}
+
 // Permission answers for the person, as the browser's prompt would, whether origin may use the
 // permission name ("notifications"): setting is "granted", "denied" or "prompt".
 func (b *Browser) Permission(origin, name, setting string) {

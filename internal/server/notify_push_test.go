@@ -19,26 +19,28 @@ import (
 
 // loopbackPushManager makes the page's PushManager hand out sub, the subscription of the push
 // service on loopback, in place of the browser's own push service (Google's, Mozilla's), which
-// the tests cannot reach. It records the key the page subscribed with in window.subscribedWith.
+// the tests cannot reach. The phone keeps it subscribed across pages (in localStorage); the key
+// a page subscribed with is left in window.subscribedWith.
 func loopbackPushManager(sub notify.Subscription) string {
 	js, _ := json.Marshal(sub)
 	return `(() => {
 		const json = ` + string(js) + `;
-		let current = null;
-		PushManager.prototype.getSubscription = async () => current;
+		const current = () => localStorage.getItem("loopback-push") ? { endpoint: json.endpoint, toJSON: () => json,
+			unsubscribe: async () => { localStorage.removeItem("loopback-push"); return true; } } : null;
+		PushManager.prototype.getSubscription = async () => current();
 		PushManager.prototype.subscribe = async opts => {
 			window.subscribedWith = opts.applicationServerKey;
-			current = { endpoint: json.endpoint, toJSON: () => json, unsubscribe: async () => { current = null; return true; } };
-			return current;
+			localStorage.setItem("loopback-push", "1");
+			return current();
 		};
-		return true;
 	})()`
 }
 
 // TestPushReachesTheInstalledApp: on a 360 px phone the secretary turns push on from the
 // settings page; her subscription reaches the server, a message to her reaches the push service
 // signed and encrypted, the app's worker shows it in Vietnamese with the app's icon, and turning
-// it off forgets this phone on the server. A browser that blocks notifications is told so.
+// it off forgets this phone on the server. A phone the server forgot is stored again when the page
+// is opened on it; a browser that blocks notifications is told so.
 func TestPushReachesTheInstalledApp(t *testing.T) {
 	s, base := newTestServer(t)
 	user := addUser(t, s, "bithu", account.SystemAdmin, 0)
@@ -50,20 +52,33 @@ func TestPushReachesTheInstalledApp(t *testing.T) {
 	s.PushKey = public
 	phone := notifytest.NewPushService(t, vapid)
 
-	b := signedInBrowser(t, base, "bithu", base+"/notifications/settings", 360, 740)
+	b := browsertest.New(t)
+	browserSignIn(t, b, base, "bithu", 360, 740)
+	b.OnEveryPage(loopbackPushManager(phone.Subscription()))
+	settings := base + "/notifications/settings"
+	b.Open(settings, 360, 740)
 	browsertest.Await[bool](b, `navigator.serviceWorker.ready.then(() => true)`)
 	b.WaitText("[data-testid=push-state]", "Chưa bật thông báo trên điện thoại này.")
 	b.Permission(base, "notifications", "granted")
-	browsertest.Eval[bool](b, loopbackPushManager(phone.Subscription()))
 	b.Click("[data-testid=push-on]")
 	b.WaitText("[data-testid=push-state]", "Đã bật thông báo trên điện thoại này.")
 	b.Screenshot("notify-push-on-360")
 	if key := browsertest.Eval[string](b, `window.subscribedWith`); key != public {
 		t.Errorf("the page subscribed with key %q, want the server's %q", key, public)
 	}
-	var owner int64
-	if err := s.DB.QueryRow(t.Context(), `SELECT user_id FROM push_subscription WHERE endpoint = $1`, phone.Subscription().Endpoint).Scan(&owner); err != nil || owner != user {
-		t.Fatalf("the subscription is stored for %d, %v; want %d", owner, err, user)
+	owner := func() int64 {
+		var id int64
+		for range 50 {
+			err := s.DB.QueryRow(t.Context(), `SELECT user_id FROM push_subscription WHERE endpoint = $1`, phone.Subscription().Endpoint).Scan(&id)
+			if err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		return id
+	}
+	if id := owner(); id != user {
+		t.Fatalf("the subscription is stored for %d; want %d", id, user)
 	}
 
 	m := notify.Message{Key: "test:push", Subject: "Chi bộ ấp Mỹ Hòa: báo cáo Quý 2/2026 chưa gửi, hạn 10/07/2026",
@@ -95,14 +110,26 @@ func TestPushReachesTheInstalledApp(t *testing.T) {
 		t.Errorf("the phone shows %q, want %q", shown, want)
 	}
 
+	// A phone the server forgot is its owner's again when the settings page is opened on it.
+	if _, err := s.DB.Exec(t.Context(), `DELETE FROM push_subscription`); err != nil {
+		t.Fatal(err)
+	}
+	b.Open(settings, 360, 740)
+	b.WaitText("[data-testid=push-state]", "Đã bật thông báo trên điện thoại này.")
+	if id := owner(); id != user {
+		t.Fatalf("the forgotten subscription is stored again for %d; want %d", id, user)
+	}
+
 	b.Click("[data-testid=push-off]")
 	b.WaitText("[data-testid=push-state]", "Đã tắt thông báo trên điện thoại này.")
 	var left int
 	if err := s.DB.QueryRow(t.Context(), `SELECT count(*) FROM push_subscription`).Scan(&left); err != nil || left != 0 {
 		t.Errorf("subscriptions left after turning push off = %d, %v", left, err)
 	}
+	b.Open(settings, 360, 740)
+	b.WaitText("[data-testid=push-state]", "Chưa bật thông báo trên điện thoại này.")
 	b.Permission(base, "notifications", "denied")
-	b.Open(base+"/notifications/settings", 360, 740)
+	b.Open(settings, 360, 740)
 	b.WaitText("[data-testid=push-state]", "Thông báo bị chặn trên trình duyệt này.")
 	if browsertest.Eval[bool](b, `!document.querySelector("[data-testid=push-on]").hidden`) {
 		t.Error("the button to turn push on is offered though the browser blocks notifications")

@@ -23,7 +23,9 @@ if (box) {
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
     show("Trình duyệt này không hỗ trợ thông báo đẩy. Trên iPhone, xin thêm ứng dụng vào Màn hình chính rồi mở từ đó.");
   } else {
-    current();
+    // The server may have forgotten this phone (its push service once answered "gone"), or
+    // another person signed in on it since: its subscription becomes the signed-in person's again.
+    current().then(subscription).then(sub => sub && send("/notifications/push", sub.toJSON())).catch(() => {});
     on.addEventListener("click", async () => {
       on.disabled = true;
       try {
