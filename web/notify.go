@@ -50,7 +50,7 @@ func BellCount(unread int) string {
 }
 
 // NotifyPreferencesForm is the form of a person's notification preferences.
-func NotifyPreferencesForm(version string, vals, errs map[string]string, msg string) FormView {
+func NotifyPreferencesForm(version string, vals, errs map[string]string, msg string, push bool) FormView {
 	intro := "Thông báo luôn hiện trong ứng dụng (biểu tượng chuông). Đồng chí có thể nhận thêm qua thư điện tử và thông báo đẩy trên điện thoại; trong giờ yên lặng, chúng được giữ lại đến khi hết giờ."
 	yesNo := []Option{{Value: "yes", Label: "Có"}, {Value: "no", Label: "Không"}}
 	fs := []FormField{
@@ -60,8 +60,12 @@ func NotifyPreferencesForm(version string, vals, errs map[string]string, msg str
 		field("time", "quiet_from", "Giờ yên lặng: từ", "Để trống nếu không cần. Ví dụ: 21:00"),
 		field("time", "quiet_until", "Giờ yên lặng: đến", "Ví dụ: 06:00 (sáng hôm sau)"),
 	}
-	return FormView{Title: "Cài đặt thông báo", Intro: intro, Action: "/notifications/settings", Submit: "Lưu cài đặt",
+	v := FormView{Title: "Cài đặt thông báo", Intro: intro, Action: "/notifications/settings", Submit: "Lưu cài đặt",
 		Cancel: "/notifications", Error: msg, Hidden: []Field{{Name: "version", Value: version}}, Fields: Fill(fs, vals, errs)}
+	if push {
+		v.After = PushDevice()
+	}
+	return v
 }
 
 // weekdays are the digest's choices, ISO numbered.

@@ -320,4 +320,35 @@ func bellIcon() templ.Component {
 	})
 }
 
+// PushDevice is the box that turns Web Push on or off for the browser it is opened in (the
+// installed app on a phone); web/static/push.js drives it and says its state.
+func PushDevice() templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		templ_7745c5c3_Var14 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var14 == nil {
+			templ_7745c5c3_Var14 = templ.NopComponent
+		}
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<section class=\"push-device\" data-push data-testid=\"push-device\" aria-labelledby=\"push-device-title\"><h2 id=\"push-device-title\">Thông báo trên điện thoại này</h2><p data-push-state data-testid=\"push-state\" aria-live=\"polite\">Đang kiểm tra…</p><p class=\"actions\"><button type=\"button\" data-push-on data-testid=\"push-on\" hidden>Nhận thông báo trên điện thoại này</button> <button type=\"button\" class=\"secondary\" data-push-off data-testid=\"push-off\" hidden>Tắt thông báo trên điện thoại này</button></p><script type=\"module\" src=\"/static/push.js\"></script></section>")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
 var _ = templruntime.GeneratedTemplate

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"ptdang/internal/format"
 	"ptdang/internal/org"
 )
@@ -109,6 +111,7 @@ type FormView struct {
 	Cancel   string
 	Error    string // summary at the top
 	Warnings []string
+	After    templ.Component // shown below the form, e.g. the Web Push box of the notification settings
 }
 
 // InputDate is a date as a date input holds it; "" for none.

@@ -13,10 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/serviceworker"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
@@ -181,6 +183,55 @@ func (b *Browser) InstallabilityErrors() []string {
 		return chromedp.Void{}, err
 	})
 	return errs
+}
+
+// OnEveryPage runs the JavaScript js in the page open now and in each page the tab loads from now
+// on, before the page's own scripts.
+func (b *Browser) OnEveryPage(js string) {
+	b.t.Helper()
+	now := true
+	b.Do(func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: js, RunImmediately: &now})
+		return chromedp.Void{}, err
+	})
+}
+
+// Permission answers for the person, as the browser's prompt would, whether origin may use the
+// permission name ("notifications"): setting is "granted", "denied" or "prompt".
+func (b *Browser) Permission(origin, name, setting string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	_, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+		Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSetting(setting), Origin: origin})
+	if err != nil {
+		b.t.Fatalf("browser: permission %s for %s: %v", name, origin, err)
+	}
+}
+
+// DeliverPush hands data to the service worker registered for origin as a message from its push
+// service would come (the real push services are out of reach of the tests).
+func (b *Browser) DeliverPush(origin, data string) {
+	b.t.Helper()
+	b.Do(func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		enable := func(ctx context.Context, t *chromedp.Target) (cdp.Empty, error) {
+			return cdp.Call(ctx, t, serviceworker.Enable, cdp.Empty{})
+		}
+		var id serviceworker.RegistrationID
+		_, err := chromedp.WaitEvent(serviceworker.WorkerRegistrationUpdated, func(e serviceworker.EventWorkerRegistrationUpdated) bool {
+			for _, r := range e.Registrations {
+				if strings.HasPrefix(r.ScopeURL, origin) && !r.IsDeleted {
+					id = r.RegistrationID
+				}
+			}
+			return id != ""
+		}, enable)(ctx, t)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		_, err = cdp.Call(ctx, t, serviceworker.DeliverPushMessage, serviceworker.DeliverPushMessageParams{Origin: origin, RegistrationID: id, Data: data})
+		return chromedp.Void{}, err
+	})
 }
 
 // Screenshot saves a PNG of the whole page as name.png in the test's temporary directory and

@@ -1,7 +1,8 @@
 // Package notify is the notifications (thông báo) outbox: every message to a person is a row of
 // notify_message, written by Enqueue in the transaction of the event that causes it and delivered
-// by a Worker, on the in-app channel always and by e-mail to those who chose it. Messages carry
-// no personal data: the unit, the task, the deadline and a link.
+// by a Worker, on the in-app channel always, by e-mail to those who chose it and by Web Push to
+// the browsers they subscribed. Messages carry no personal data: the unit, the task, the deadline
+// and a link.
 package notify
 
 import (

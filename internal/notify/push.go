@@ -99,6 +99,13 @@ func Subscribe(ctx context.Context, q pg.Querier, user int64, s Subscription) er
 	return err
 }
 
+// Unsubscribe forgets user's subscription endpoint (the browser turned Web Push off); another
+// person's endpoint or one already forgotten is left alone.
+func Unsubscribe(ctx context.Context, q pg.Querier, user int64, endpoint string) error {
+	_, err := q.Exec(ctx, `DELETE FROM push_subscription WHERE user_id = $1 AND endpoint = $2`, user, endpoint)
+	return err
+}
+
 // push sends m to every subscription of user within tx, forgetting those the push service no
 // longer knows. The error is the first other failure: the message is then tried again later.
 func (w *Worker) push(ctx context.Context, q pg.Querier, user int64, m Message) error {

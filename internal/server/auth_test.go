@@ -37,6 +37,7 @@ var routeAccess = map[string]string{
 	"POST /notifications/settings":                         "signed-in",
 	"GET /notifications/push/key":                          "signed-in",
 	"POST /notifications/push":                             "signed-in",
+	"POST /notifications/push/delete":                      "signed-in",
 	"GET /notifications/rules":                             string(account.AcceptReports),
 	"POST /notifications/rules":                            string(account.AcceptReports),
 	"GET /org":                                             string(account.ReadStructure),

@@ -29,6 +29,7 @@ func (s *Server) notifyRoutes(r chi.Router) {
 	r.Post("/notifications/settings", s.signedInOnly(s.notifySettings))
 	r.Get("/notifications/push/key", s.signedInOnly(s.pushKey))
 	r.Post("/notifications/push", s.signedInOnly(s.pushSubscribe))
+	r.Post("/notifications/push/delete", s.signedInOnly(s.pushUnsubscribe))
 	rules := s.can(account.AcceptReports) // the province's staff, as for the report deadlines
 	r.Get("/notifications/rules", rules(s.notifyRules))
 	r.Post("/notifications/rules", rules(s.notifyRules))
@@ -90,7 +91,7 @@ func (s *Server) notifySettings(w http.ResponseWriter, r *http.Request, c caller
 		vals["quiet_from"], vals["quiet_until"] = notify.Clock(p.QuietFrom), notify.Clock(p.QuietUntil)
 	}
 	view := func(vals, errs map[string]string, msg string) web.FormView {
-		return web.NotifyPreferencesForm(version, vals, errs, msg)
+		return web.NotifyPreferencesForm(version, vals, errs, msg, s.PushKey != "")
 	}
 	s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
 		in := notify.Preferences{Email: f.text("email"), ByEmail: f.text("by_email") == "yes", NoPush: f.text("by_push") == "no",
@@ -125,6 +126,21 @@ func (s *Server) pushSubscribe(w http.ResponseWriter, r *http.Request, c caller)
 		return
 	}
 	if err := notify.Subscribe(r.Context(), s.DB, c.ID, sub); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// pushUnsubscribe forgets the caller's subscription whose endpoint is posted ({"endpoint": …}):
+// this browser turned Web Push off.
+func (s *Server) pushUnsubscribe(w http.ResponseWriter, r *http.Request, c caller) {
+	var sub notify.Subscription
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&sub); err != nil || sub.Endpoint == "" {
+		s.errorPage(w, r, badRequest("Yêu cầu tắt thông báo không đọc được."))
+		return
+	}
+	if err := notify.Unsubscribe(r.Context(), s.DB, c.ID, sub.Endpoint); err != nil {
 		s.fail(w, r, err)
 		return
 	}

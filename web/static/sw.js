@@ -45,3 +45,26 @@ async function page(req, url) {
       (await caches.match("/static/offline.html", { cacheName: shell })) || Promise.reject(err);
   }
 }
+
+// Web Push (docs/notifications.md): the server sends {"title", "body", "url"}, which name a unit,
+// a task and a deadline, never a person.
+self.addEventListener("push", e => {
+  let m = {};
+  try { m = e.data ? e.data.json() : {}; } catch { /* not ours: show the app's name */ }
+  e.waitUntil(self.registration.showNotification(m.title || "Phát triển Đảng", {
+    body: m.body || "", lang: "vi", icon: "/static/icon-192.png",
+    data: { url: m.url || "/notifications" },
+  }));
+});
+
+// A tap brings up the window already showing the page, or opens it; a link to another site
+// opens the notification list instead.
+self.addEventListener("notificationclick", e => {
+  e.notification.close();
+  let url = new URL(e.notification.data?.url || "/notifications", location.origin);
+  if (url.origin !== location.origin) url = new URL("/notifications", location.origin);
+  e.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(wins => {
+    const open = wins.find(w => w.url === url.href);
+    return open ? open.focus() : self.clients.openWindow(url.href);
+  }));
+});

@@ -1,7 +1,9 @@
 // Package remind is the reminder scheduler (nhắc hạn báo cáo): from each province's dated rules
 // it enqueues, once a day, reminders of the quarterly reports still missing — to the cell's
 // secretaries before the deadline, to the commune's staff on and after it, and a weekly digest to
-// the province's staff. Every reminder has an idempotency key, so running the scheduler twice,
+// the province's staff; and of the admission register's deadlines, to the cell's secretaries as
+// each comes near or passes, with the count of those overdue in the province's weekly digest.
+// Every reminder has an idempotency key, so running the scheduler twice,
 // or on several servers at once, reminds each person once.
 package remind
 
@@ -21,6 +23,7 @@ import (
 	"ptdang/internal/notify"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/register"
 	"ptdang/internal/report"
 )
 
@@ -118,7 +121,17 @@ func remindProvince(ctx context.Context, tx pgx.Tx, province int64, today time.T
 			return written, err
 		}
 	}
-	return written, nil
+	tasks, err := register.Todo(ctx, tx, org.Under(province), today)
+	if err != nil {
+		return written, err
+	}
+	n, err := remindRegister(ctx, tx, tasks)
+	written += n
+	if err == nil && rule.DigestWeekday == isoWeekday(today) {
+		n, err = registerDigest(ctx, tx, province, tasks, today)
+		written += n
+	}
+	return written, err
 }
 
 func isoWeekday(d time.Time) int { return (int(d.Weekday())+6)%7 + 1 }
