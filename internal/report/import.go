@@ -197,6 +197,12 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 			it.row.Problemf("", "%s đã khóa sổ với %s", it.period, cur.CellName)
 			continue
 		}
+		// As a save would: a cell that keeps a register reports what its files count.
+		t, err := FromRegister(ctx, tx, cur.CellID, it.period)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		it.figs = withRegister(it.figs, t)
 		if inv := checkEntry(it.figs, Submitted); inv.Err() != nil {
 			for _, fl := range Fields {
 				if msg, ok := inv.Fields[fl.Key]; ok {
