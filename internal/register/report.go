@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -202,4 +203,36 @@ func dateOrNone(d time.Time) string {
 		return "không"
 	}
 	return format.Date(d)
+}
+
+// People lists the files behind figure key of cell's report for the quarter [from, to] (Count),
+// as the register's list shows them, and audits the read in by's name: the list names people.
+// It returns apperr.ErrNotFound for a cell outside by's scope or a key not in TallyKeys.
+func People(ctx context.Context, db pg.Beginner, by org.Scope, cell int64, key string, from, to, today time.Time) ([]Row, error) {
+	if !slices.Contains(TallyKeys, key) {
+		return nil, apperr.ErrNotFound
+	}
+	var out []Row
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if err := checkCell(ctx, tx, by, cell, today); err != nil {
+			return err
+		}
+		t, err := Count(ctx, tx, by, cell, from, to)
+		if err != nil {
+			return err
+		}
+		rows, _, err := listFiles(ctx, tx, by, today, false, nil)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if slices.Contains(t[key], r.ID) {
+				out = append(out, r)
+			}
+		}
+		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "read", Entity: "candidate", UnitID: cell,
+			Label: "hồ sơ theo báo cáo quý: " + key + " " + format.Date(from) + "–" + format.Date(to),
+			New:   map[string]any{"files": t[key]}})
+	})
+	return out, err
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"maps"
+	"time"
 
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
@@ -16,12 +17,14 @@ import (
 // scope (Get): the files counted are all those the cell holds. It returns only database errors.
 func FromRegister(ctx context.Context, q pg.Querier, cell int64, p Period) (register.Tally, error) {
 	from, kept, err := register.KeptFrom(ctx, q, cell)
-	start := p.End().AddDate(0, -3, 0)
-	if err != nil || !kept || start.Before(from) {
+	if err != nil || !kept || p.Start().Before(from) {
 		return nil, err
 	}
-	return register.Count(ctx, q, org.Everything(), cell, start, p.LastDay())
+	return register.Count(ctx, q, org.Everything(), cell, p.Start(), p.LastDay())
 }
+
+// Start is the quarter's first day.
+func (p Period) Start() time.Time { return p.End().AddDate(0, -3, 0) }
 
 // withRegister is figs with the figures t gives in place of the typed ones; figs itself is
 // left as it was.

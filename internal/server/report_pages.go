@@ -77,6 +77,12 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, c caller, st
 	if edit != nil {
 		edit(&v)
 	}
+	t, err := report.FromRegister(r.Context(), s.DB, rep.CellID, rep.Period)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.WithRegister(rep.CellID, rep.Period, t)
 	s.render(w, r, status, web.Report(c.page(v.Period, "reports"), v))
 }
 

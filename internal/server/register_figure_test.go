@@ -1,0 +1,56 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"ptdang/internal/register"
+)
+
+// A cell that keeps its register sees the figures its files count read-only on the report
+// form, each linking to the people behind it; opening that list is an audited read.
+func TestRegisterCellReportShowsCountsReadOnlyWithThePeople(t *testing.T) {
+	s, base, f := serverWith(t, newReportFixture) // today is 03/07/2026
+	scope := f.staffScope(t, s)
+	p := register.Person{Name: "Lê Thị Hoa", BirthDate: day("1998-05-01"), Sex: "female", Ethnicity: "Khmer",
+		Occupation: "farmer", Education: "upper_secondary", Workplace: "Hợp tác xã"}
+	id, err := s.Register.Create(t.Context(), s.DB, scope, f.cell, p, s.today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Exec(t.Context(), `INSERT INTO candidate_step (candidate_id, kind, on_date, recorded_by_login)
+		VALUES ($1, 'ceremony', '2026-05-10', 'test')`, id); err != nil {
+		t.Fatal(err)
+	}
+	path := base + reportHref(f.cell, q2026)
+	if _, body := send(t, f.sec, "GET", path, nil); strings.Contains(body, "register-admitted") {
+		t.Fatal("a cell that does not keep its register shows register counts")
+	}
+	if err := register.Keep(t.Context(), s.DB, scope, f.cell, time.Time{}, day("2026-04-01"), s.today()); err != nil {
+		t.Fatal(err)
+	}
+	_, body := send(t, f.sec, "GET", path, nil)
+	for _, want := range []string{`name="admitted" value="1" readonly`, `name="adm_women" value="1" readonly`,
+		`name="adm_ethnic_minority" value="1" readonly`, `data-testid="register-admitted"`, "Theo hồ sơ: 1 người", `data-testid="register-notice"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `name="opening" value="14" readonly`) {
+		t.Error("a typed figure is read-only")
+	}
+	resp, body := send(t, f.sec, "GET", path+"/register/admitted", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Lê Thị Hoa") || !strings.Contains(body, "Theo hồ sơ: 1 người") {
+		t.Fatalf("the people behind the admitted: %d", resp.StatusCode)
+	}
+	var reads int
+	if err := s.DB.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE action = 'read' AND entity = 'candidate'
+		AND actor_login = 'bithu' AND new_value->'files' @> $1::jsonb`, "["+itoa(id)+"]").Scan(&reads); err != nil || reads != 1 {
+		t.Fatalf("audited reads of the list: %d, %v", reads, err)
+	}
+	if resp, _ := send(t, f.sec, "GET", path+"/register/opening", nil); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("a figure the register does not give: %d", resp.StatusCode)
+	}
+}
