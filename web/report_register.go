@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"ptdang/internal/format"
 	"ptdang/internal/register"
@@ -35,5 +36,15 @@ func (v *ReportView) WithRegister(cell int64, p report.Period, t register.Tally)
 				f.Value = strconv.Itoa(n)
 			}
 		}
+	}
+}
+
+// KeepChoice offers a reviewer the choice to fill the cell's reports from its register, from
+// this quarter, or to stop; kept is the day the current choice starts, zero for none.
+func (v *ReportView) KeepChoice(kept time.Time) {
+	v.Keep.Shown = v.CanReview
+	if !kept.IsZero() {
+		v.Keep.Was = format.Date(kept)
+		v.Keep.KeptFrom = report.PeriodOf(kept).String()
 	}
 }

@@ -162,18 +162,21 @@ func Keep(ctx context.Context, db pg.Beginner, by org.Scope, cell int64, was, fr
 		if !committee {
 			return errNotCommittee
 		}
-		// Only over the choice that was read: of two simultaneous choices, one applies.
-		tag, err := tx.Exec(ctx, `
-			WITH old AS (DELETE FROM register_keeping WHERE cell_id = $1 AND kept_from = $2 RETURNING cell_id)
-			SELECT 1 FROM old`, cell, nullDate(was))
-		if err != nil {
+		// Only over the choice that was read: the row is locked, and a first choice is inserted
+		// only if none came meanwhile, so of two simultaneous choices one applies.
+		var cur time.Time
+		err := tx.QueryRow(ctx, `SELECT kept_from FROM register_keeping WHERE cell_id = $1 FOR UPDATE`, cell).Scan(&cur)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
-		if tag.RowsAffected() != 1 && !was.IsZero() {
+		if !cur.Equal(was) {
 			return apperr.ErrConflict
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM register_keeping WHERE cell_id = $1 AND kept_from = $2`, cell, was); err != nil {
+			return err
+		}
 		if !from.IsZero() {
-			tag, err = tx.Exec(ctx, `INSERT INTO register_keeping (cell_id, kept_from, set_by, set_by_login)
+			tag, err := tx.Exec(ctx, `INSERT INTO register_keeping (cell_id, kept_from, set_by, set_by_login)
 				VALUES ($1, $2, NULLIF($3, 0), $4) ON CONFLICT (cell_id) DO NOTHING`,
 				cell, from, by.Actor.UserID, actorName(by.Actor))
 			if err != nil {
@@ -187,14 +190,6 @@ func Keep(ctx context.Context, db pg.Beginner, by org.Scope, cell int64, was, fr
 			UnitID: cell, Label: "lập báo cáo quý từ sổ theo dõi",
 			Old: map[string]any{"kept_from": dateOrNone(was)}, New: map[string]any{"kept_from": dateOrNone(from)}})
 	})
-}
-
-// nullDate is d for SQL, NULL when zero.
-func nullDate(d time.Time) *time.Time {
-	if d.IsZero() {
-		return nil
-	}
-	return &d
 }
 
 // dateOrNone shows a choice in the audit log.

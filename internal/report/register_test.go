@@ -276,3 +276,21 @@ func TestOnlyTheCommitteeChoosesToKeepARegister(t *testing.T) {
 		t.Fatalf("a day that starts no quarter: %v", err)
 	}
 }
+
+func TestSimultaneousChoicesToKeepARegisterOneWins(t *testing.T) {
+	f := newRegisterFixture(t)
+	db := pgtest.RacePool(t, f.db)
+	for _, cell := range []int64{f.kept, f.not} { // over a choice, and over none
+		was, _, err := register.KeptFrom(t.Context(), f.db, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := pgtest.Race(func(i int) error {
+			return register.Keep(t.Context(), db, f.communeStaff, cell, was, qStart.AddDate(0, 3*(i+1), 0), regToday)
+		})
+		winner := pgtest.OneWinner(t, errs, nil)
+		if from, _, _ := register.KeptFrom(t.Context(), f.db, cell); !from.Equal(qStart.AddDate(0, 3*(winner+1), 0)) {
+			t.Fatalf("cell %d kept from %v, want the winner %d's", cell, from, winner)
+		}
+	}
+}

@@ -98,7 +98,7 @@ func CheckEnded(p Period, today time.Time) error {
 
 // LastEnded is the quarter cells report on today: the latest one that has ended.
 func LastEnded(today time.Time) Period {
-	return Period{Year: today.Year(), Quarter: (int(today.Month())-1)/3 + 1}.Previous()
+	return PeriodOf(today).Previous()
 }
 
 // Previous is the quarter before p.

@@ -2,9 +2,9 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"ptdang/internal/register"
 )
@@ -28,8 +28,22 @@ func TestRegisterCellReportShowsCountsReadOnlyWithThePeople(t *testing.T) {
 	if _, body := send(t, f.sec, "GET", path, nil); strings.Contains(body, "register-admitted") {
 		t.Fatal("a cell that does not keep its register shows register counts")
 	}
-	if err := register.Keep(t.Context(), s.DB, scope, f.cell, time.Time{}, day("2026-04-01"), s.today()); err != nil {
-		t.Fatal(err)
+	// The commune chooses, from this quarter; the secretary cannot.
+	if resp, _ := send(t, f.sec, "POST", path+"/register-keep", url.Values{"keep": {"1"}}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("the secretary chooses: %d", resp.StatusCode)
+	}
+	if resp, body := send(t, f.xa, "POST", path+"/register-keep", url.Values{"keep": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the commune chooses: %d\n%s", resp.StatusCode, body)
+	}
+	if from, ok, err := register.KeptFrom(t.Context(), s.DB, f.cell); err != nil || !ok || !from.Equal(day("2026-04-01")) {
+		t.Fatalf("kept from %v, %v, %v", from, ok, err)
+	}
+	if _, body := send(t, f.xa, "GET", path, nil); !strings.Contains(body, "kể từ Quý 2/2026") {
+		t.Error("the commune's page does not say the cell keeps its register")
+	}
+	// A second choice from the page read before is a conflict.
+	if resp, _ := send(t, f.xa, "POST", path+"/register-keep", url.Values{"keep": {"0"}}); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("a stale choice: %d", resp.StatusCode)
 	}
 	_, body := send(t, f.sec, "GET", path, nil)
 	for _, want := range []string{`name="admitted" value="1" readonly`, `name="adm_women" value="1" readonly`,

@@ -10,6 +10,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
+	"ptdang/internal/register"
 	"ptdang/internal/report"
 	"ptdang/web"
 )
@@ -83,6 +84,12 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, c caller, st
 		return
 	}
 	v.WithRegister(rep.CellID, rep.Period, t)
+	kept, _, err := register.KeptFrom(r.Context(), s.DB, rep.CellID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.KeepChoice(kept)
 	s.render(w, r, status, web.Report(c.page(v.Period, "reports"), v))
 }
 

@@ -116,6 +116,7 @@ func (s *Server) reportRoutes(r chi.Router) {
 		r.Post("/return-extend", s.need(account.AcceptReports, s.reportReturnExtend)) // who extends (report.Permits.Extend)
 		r.Post("/approve", review(s.reportStep("approve")))
 		r.Post("/reopen", review(s.reportStep("reopen")))
+		r.Post("/register-keep", review(s.registerKeep))
 		r.Post("/accept", settings(s.reportStep("accept")))
 		r.Post("/request-reopen", enter(s.reportStep("request-reopen")))
 	})
