@@ -43,4 +43,6 @@ func withRegister(figs Figures, t register.Tally) Figures {
 }
 
 // PeriodOf is the quarter day falls in.
-func PeriodOf(day time.Time) Period { return Period{Year: day.Year(), Quarter: (int(day.Month())-1)/3 + 1} }
+func PeriodOf(day time.Time) Period {
+	return Period{Year: day.Year(), Quarter: (int(day.Month())-1)/3 + 1}
+}
