@@ -188,5 +188,6 @@ func (s *Server) registerRoutes(r chi.Router) {
 	r.Get("/register/{id}", enter(s.withID(s.registerFile)))
 	r.Post("/register/{id}/step", enter(s.withID(s.registerStep)))
 	both(r, "/register/{id}/edit", enter(s.withID(s.registerEdit)))
+	r.Get("/register/{id}/print", enter(s.withID(s.registerPrint)))
 	r.Get("/reports/{cell}/{year}/{quarter}/register/{key}", enter(s.registerFigure))
 }
