@@ -11,8 +11,9 @@ import (
 
 // RegisterListView is the model of the register (sổ theo dõi): the tasks on top, then the files.
 type RegisterListView struct {
-	Tasks []RegisterTask
-	Files []RegisterRow
+	Tasks     []RegisterTask
+	Files     []RegisterRow
+	CanImport bool // the reader may import files (the commune's and the province's staff)
 }
 
 // RegisterTask is one line of the Việc cần làm list.

@@ -10,6 +10,7 @@ import (
 	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 	"ptdang/internal/quality"
+	"ptdang/internal/register"
 )
 
 // Routes is the whole URL space of the application. Every route but the public ones names
@@ -189,5 +190,9 @@ func (s *Server) registerRoutes(r chi.Router) {
 	r.Post("/register/{id}/step", enter(s.withID(s.registerStep)))
 	both(r, "/register/{id}/edit", enter(s.withID(s.registerEdit)))
 	r.Get("/register/{id}/print", enter(s.withID(s.registerPrint)))
+	review, province := s.can(account.ReviewReports), s.can(account.AcceptReports)
+	both(r, "/register/import", review(s.importer(s.registerImports, s.registerImport)))
+	r.Get("/register/template.xlsx", review(s.download(template("mau-ho-so-phat-trien-dang-vien.xlsx", register.FilesTable, register.StepsTable))))
+	r.Get("/register/export.xlsx", province(s.download(s.registerExport)))
 	r.Get("/reports/{cell}/{year}/{quarter}/register/{key}", enter(s.registerFigure))
 }
