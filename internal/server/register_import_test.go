@@ -16,11 +16,11 @@ func init() {
 	for route, p := range map[string]account.Permission{
 		"GET /reports/{cell}/{year}/{quarter}/register/{key}": account.EnterReports,
 		"POST /reports/{cell}/{year}/{quarter}/register-keep": account.ReviewReports,
-		"GET /register/{id}/print":                           account.EnterReports,
-		"GET /register/import":                               account.ReviewReports,
-		"POST /register/import":                              account.ReviewReports,
-		"GET /register/template.xlsx":                        account.ReviewReports,
-		"GET /register/export.xlsx":                          account.AcceptReports,
+		"GET /register/{id}/print":                            account.EnterReports,
+		"GET /register/import":                                account.ReviewReports,
+		"POST /register/import":                               account.ReviewReports,
+		"GET /register/template.xlsx":                         account.ReviewReports,
+		"GET /register/export.xlsx":                           account.AcceptReports,
 	} {
 		routeAccess[route] = string(p)
 	}
