@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"ptdang/internal/browsertest"
 	"ptdang/internal/register"
+	"ptdang/internal/report"
 )
 
 // A cell that keeps its register sees the figures its files count read-only on the report
@@ -66,5 +68,21 @@ func TestRegisterCellReportShowsCountsReadOnlyWithThePeople(t *testing.T) {
 	}
 	if resp, _ := send(t, f.sec, "GET", path+"/register/opening", nil); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("a figure the register does not give: %d", resp.StatusCode)
+	}
+	// On a phone the secretary sees the counted figures read-only, and submits them.
+	b := signedInBrowser(t, base, "bithu", path, 360, 740)
+	b.WantText("[data-testid=register-admitted]", "Theo hồ sơ: 1 người")
+	if !browsertest.Eval[bool](b, `document.getElementById("admitted").readOnly && !document.getElementById("opening").readOnly`) {
+		t.Error("the counted figure is editable, or a typed one is not")
+	}
+	fitsAPhone(t, b)
+	t.Logf("screenshot: %s", b.Screenshot("report-from-register"))
+	b.Fill("#closing", "15")
+	b.Fill("#full_members", "14")
+	b.Fill("#probationary", "1")
+	clickToState(t, b, "[data-testid=submit]", "Đã gửi, chờ duyệt")
+	rep, err := report.Get(t.Context(), s.DB, scope, f.cell, q2026)
+	if err != nil || rep.Figures["admitted"] != 1 || rep.Figures["adm_ethnic_minority"] != 1 {
+		t.Fatalf("submitted %v, %v", rep.Figures, err)
 	}
 }
