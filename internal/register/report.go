@@ -127,12 +127,30 @@ func Religious(religion string) bool {
 // KeptFrom is the first day of the first quarter whose report cell fills from the register,
 // and whether it keeps one at all. It returns only database errors.
 func KeptFrom(ctx context.Context, q pg.Querier, cell int64) (time.Time, bool, error) {
-	var from time.Time
-	err := q.QueryRow(ctx, `SELECT kept_from FROM register_keeping WHERE cell_id = $1`, cell).Scan(&from)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return time.Time{}, false, nil
+	kept, err := KeptFromAll(ctx, q, []int64{cell})
+	from, ok := kept[cell]
+	return from, ok, err
+}
+
+// KeptFromAll is KeptFrom of each of cells that keeps a register, read at once (for imports).
+// It returns only database errors.
+func KeptFromAll(ctx context.Context, q pg.Querier, cells []int64) (map[int64]time.Time, error) {
+	rows, err := q.Query(ctx, `SELECT cell_id, kept_from FROM register_keeping WHERE cell_id = ANY ($1)`, cells)
+	if err != nil {
+		return nil, err
 	}
-	return from, err == nil, err
+	kept := map[int64]time.Time{}
+	for rows.Next() {
+		var (
+			cell int64
+			from time.Time
+		)
+		if err := rows.Scan(&cell, &from); err != nil {
+			return nil, err
+		}
+		kept[cell] = from
+	}
+	return kept, rows.Err()
 }
 
 // errNotCommittee: only the committee over a cell chooses how its report is made.

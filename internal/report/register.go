@@ -17,8 +17,16 @@ import (
 // scope (Get): the files counted are all those the cell holds. It returns only database errors.
 func FromRegister(ctx context.Context, q pg.Querier, cell int64, p Period) (register.Tally, error) {
 	from, kept, err := register.KeptFrom(ctx, q, cell)
-	if err != nil || !kept || p.Start().Before(from) {
+	if err != nil {
 		return nil, err
+	}
+	return tallyFrom(ctx, q, cell, p, from, kept)
+}
+
+// tallyFrom is FromRegister for a cell whose choice is known: kept from the quarter starting on from.
+func tallyFrom(ctx context.Context, q pg.Querier, cell int64, p Period, from time.Time, kept bool) (register.Tally, error) {
+	if !kept || p.Start().Before(from) {
+		return nil, nil
 	}
 	return register.Count(ctx, q, org.Everything(), cell, p.Start(), p.LastDay())
 }

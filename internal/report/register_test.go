@@ -2,7 +2,9 @@ package report_test
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -291,6 +293,26 @@ func TestSimultaneousChoicesToKeepARegisterOneWins(t *testing.T) {
 		winner := pgtest.OneWinner(t, errs, nil)
 		if from, _, _ := register.KeptFrom(t.Context(), f.db, cell); !from.Equal(qStart.AddDate(0, 3*(winner+1), 0)) {
 			t.Fatalf("cell %d kept from %v, want the winner %d's", cell, from, winner)
+		}
+	}
+}
+
+func TestImportedReportOfARegisterCellTakesItsCounts(t *testing.T) {
+	f := newRegisterFixture(t)
+	want := reference(f.files[f.kept])
+	row := map[string]string{"cell_code": "X.A1", "year": "2022", "quarter": "2", "opening": "20", "admitted": "99",
+		"closing": fmt.Sprint(20 + want["admitted"]), "full_members": "20", "probationary": fmt.Sprint(want["admitted"]), "sympathisers": "50"}
+	res, err := report.ImportFigures(t.Context(), f.db, f.communeStaff, strings.NewReader(fileOf(row)), "q.csv", false, false, regToday)
+	if err != nil || len(res.Problems) > 0 || res.Submitted != 1 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	got, err := report.Get(t.Context(), f.db, f.communeStaff, f.kept, q2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range register.TallyKeys {
+		if got.Figures[k] != want[k] {
+			t.Errorf("imported %s = %d, want %d from the files", k, got.Figures[k], want[k])
 		}
 	}
 }
