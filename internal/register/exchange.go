@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -314,42 +315,68 @@ func Choices() map[string]string { return exchange.Choices(Kinds...) }
 
 // Export is every file in by's scope on today with its steps, in the layout Import reads back
 // unchanged: the national ID masked, never in clear. It audits the export in by's name (the
-// files' numbers): the sheets hold personal data. The error is the database's.
+// files' numbers): the sheets hold personal data. The files are read in a few queries, whatever
+// their number. The error is the database's.
 func (r Register) Export(ctx context.Context, db pg.Beginner, by org.Scope, today time.Time) ([]exchange.Sheet, error) {
 	files, steps := exchange.Sheet{Table: FilesTable}, exchange.Sheet{Table: StepsTable}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		rows, _, err := listFiles(ctx, tx, by, today, false, nil)
+		rows, err := tx.Query(ctx, `
+			SELECT c.id, u.code, COALESCE(cv.name, ''), c.full_name, c.birth_date, c.sex, c.ethnicity, c.religion,
+				c.occupation, c.education, c.youth_union, COALESCE(h.code, ''), c.workplace, c.readmission, c.national_id_enc
+			FROM candidate c
+			JOIN party_unit u ON u.id = c.cell_id
+			LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true
+			LEFT JOIN admin_unit h ON h.id = c.hamlet_id
+			WHERE `+inScope+`
+			ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, by.SQLRoots(), today)
 		if err != nil {
 			return err
 		}
-		var (
-			read          []File
-			ids           []int64
-			cells, places []int64
-		)
-		for _, row := range rows {
-			f, err := r.read(ctx, tx, by, row.ID, today)
-			if err != nil {
+		var ids []int64
+		for rows.Next() {
+			var (
+				f            File
+				code, hamlet string
+				enc          []byte
+			)
+			if err := rows.Scan(&f.ID, &code, &f.CellName, &f.Name, &f.BirthDate, &f.Sex, &f.Ethnicity, &f.Religion,
+				&f.Occupation, &f.Education, &f.YouthUnion, &hamlet, &f.Workplace, &f.Readmission, &enc); err != nil {
 				return err
 			}
-			read, ids, cells, places = append(read, f), append(ids, f.ID), append(cells, f.CellID), append(places, f.HamletID)
-			for _, s := range f.Steps {
-				cells = append(cells, s.ToCellID)
+			if enc != nil {
+				id, err := r.Keys.open(enc)
+				if err != nil {
+					return fmt.Errorf("register: file %d: national ID: %w", f.ID, err)
+				}
+				f.NationalID = Mask(id)
 			}
+			ids = append(ids, f.ID)
+			files.Rows = append(files.Rows, []any{strconv.FormatInt(f.ID, 10), f.ID, code, f.CellName, f.Name, f.BirthDate,
+				LabelOf(Sexes, f.Sex), f.Ethnicity, f.Religion, LabelOf(Occupations, f.Occupation), LabelOf(Educations, f.Education),
+				yesNo(f.YouthUnion), hamlet, f.Workplace, yesNo(f.Readmission), f.NationalID})
 		}
-		party, admin, err := unitCodes(ctx, tx, cells, places)
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		byFile, err := readSteps(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
-		for _, f := range read {
-			ref := strconv.FormatInt(f.ID, 10)
-			files.Rows = append(files.Rows, []any{ref, f.ID, party[f.CellID], f.CellName, f.Name, f.BirthDate,
-				LabelOf(Sexes, f.Sex), f.Ethnicity, f.Religion, LabelOf(Occupations, f.Occupation), LabelOf(Educations, f.Education),
-				yesNo(f.YouthUnion), admin[f.HamletID], f.Workplace, yesNo(f.Readmission), f.NationalID})
-			for _, s := range f.Steps {
-				steps.Rows = append(steps.Rows, []any{ref, s.Kind.Label(), s.On, s.Document, s.Helper, s.Issuer,
+		var to []int64
+		for _, ss := range byFile {
+			for _, s := range ss {
+				to = append(to, s.ToCellID)
+			}
+		}
+		codes, err := cellCodes(ctx, tx, to)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			for _, s := range byFile[id] {
+				steps.Rows = append(steps.Rows, []any{strconv.FormatInt(id, 10), s.Kind.Label(), s.On, s.Document, s.Helper, s.Issuer,
 					countOrNil(s, FieldVotesFor, s.VotesFor), countOrNil(s, FieldFullMembers, s.FullMembers), s.Consent,
-					yesNo(s.Extended), party[s.ToCellID]})
+					yesNo(s.Extended), codes[s.ToCellID]})
 			}
 		}
 		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "export", Entity: "candidate",
@@ -374,30 +401,22 @@ func countOrNil(s Step, field string, n int) any {
 	return n
 }
 
-// unitCodes is the code of each of the party units and admin units ids name, for an export.
-func unitCodes(ctx context.Context, q pg.Querier, party, admin []int64) (map[int64]string, map[int64]string, error) {
-	read := func(table string, ids []int64) (map[int64]string, error) {
-		rows, err := q.Query(ctx, `SELECT id, code FROM `+table+` WHERE id = ANY ($1)`, ids)
-		if err != nil {
+// cellCodes is the code of each of the party units ids name.
+func cellCodes(ctx context.Context, q pg.Querier, ids []int64) (map[int64]string, error) {
+	rows, err := q.Query(ctx, `SELECT id, code FROM party_unit WHERE id = ANY ($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	codes := map[int64]string{}
+	for rows.Next() {
+		var (
+			id   int64
+			code string
+		)
+		if err := rows.Scan(&id, &code); err != nil {
 			return nil, err
 		}
-		m := map[int64]string{}
-		for rows.Next() {
-			var (
-				id   int64
-				code string
-			)
-			if err := rows.Scan(&id, &code); err != nil {
-				return nil, err
-			}
-			m[id] = code
-		}
-		return m, rows.Err()
+		codes[id] = code
 	}
-	p, err := read("party_unit", party)
-	if err != nil {
-		return nil, nil, err
-	}
-	a, err := read("admin_unit", admin)
-	return p, a, err
+	return codes, rows.Err()
 }
