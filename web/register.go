@@ -11,8 +11,9 @@ import (
 
 // RegisterListView is the model of the register (sổ theo dõi): the tasks on top, then the files.
 type RegisterListView struct {
-	Tasks []RegisterTask
-	Files []RegisterRow
+	Tasks     []RegisterTask
+	Files     []RegisterRow
+	CanImport bool // the reader may import files (the commune's and the province's staff)
 }
 
 // RegisterTask is one line of the Việc cần làm list.
@@ -85,16 +86,17 @@ func RegisterPersonFields(cells, hamlets []register.Place) []FormField {
 // RegisterFileView is the model of a person's file: the person, the steps, the deadlines and
 // the form of the next step.
 type RegisterFileView struct {
-	Name     string
-	EditHref string
-	Facts    []Fact
-	Steps    []RegisterStepRow
-	Clocks   []RegisterClock
-	FullFrom string
-	Closed   bool
-	Waiting  string // the next step is the committee's, and the reader is the cell
-	Form     RegisterStepForm
-	Recorded bool // a step was just recorded
+	Name      string
+	EditHref  string
+	PrintHref string // the file summarised for A4
+	Facts     []Fact
+	Steps     []RegisterStepRow
+	Clocks    []RegisterClock
+	FullFrom  string
+	Closed    bool
+	Waiting   string // the next step is the committee's, and the reader is the cell
+	Form      RegisterStepForm
+	Recorded  bool // a step was just recorded
 }
 
 // RegisterStepRow is a recorded step.
@@ -128,7 +130,7 @@ func NewRegisterFileView(f register.File, kind register.Kind, today time.Time, v
 		}
 		return "Không"
 	}
-	v := RegisterFileView{Name: f.Name, EditHref: RegisterFileHref(f.ID) + "/edit", Closed: f.Closed()}
+	v := RegisterFileView{Name: f.Name, EditHref: RegisterFileHref(f.ID) + "/edit", PrintHref: RegisterFileHref(f.ID) + "/print", Closed: f.Closed()}
 	place := f.HamletName
 	if f.Workplace != "" {
 		place = joinNonEmpty(place, f.Workplace)

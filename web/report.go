@@ -34,6 +34,7 @@ var reportDone = map[string]string{
 	"accept":         "Tỉnh đã tiếp nhận báo cáo.",
 	"reopen":         "Đã mở lại báo cáo để chi bộ sửa.",
 	"request-reopen": "Đã gửi đề nghị mở lại.",
+	"register-keep":  "Đã ghi cách lập báo cáo của chi bộ.",
 }
 
 // NewReportView is the report page's model of rep for a user who may do what may says on today.

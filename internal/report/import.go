@@ -15,6 +15,7 @@ import (
 	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/register"
 )
 
 // FiguresTable is the layout of a bulk import of quarterly figures: one row per cell and
@@ -137,6 +138,14 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 	// In file order, as if each row were submitted in turn: a row sees what the rows above it
 	// stored (a second row for the same report finds it submitted, a quarter opens on the
 	// closing an earlier row gave the quarter before).
+	cells := make([]int64, 0, len(found))
+	for _, f := range found {
+		cells = append(cells, f.report.CellID)
+	}
+	kept, err := register.KeptFromAll(ctx, tx, cells) // read once: imports are set-based
+	if err != nil {
+		return 0, 0, 0, err
+	}
 	stored := map[cellPeriod]Figures{}
 	var writes []*importItem
 	for i, it := range items {
@@ -197,6 +206,13 @@ func importRows(ctx context.Context, tx pgx.Tx, scope org.Scope, rows []*exchang
 			it.row.Problemf("", "%s đã khóa sổ với %s", it.period, cur.CellName)
 			continue
 		}
+		// As a save would: a cell that keeps a register reports what its files count.
+		from, keeps := kept[cur.CellID]
+		t, err := tallyFrom(ctx, tx, cur.CellID, it.period, from, keeps)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		it.figs = withRegister(it.figs, t)
 		if inv := checkEntry(it.figs, Submitted); inv.Err() != nil {
 			for _, fl := range Fields {
 				if msg, ok := inv.Fields[fl.Key]; ok {

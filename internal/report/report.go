@@ -98,7 +98,7 @@ func CheckEnded(p Period, today time.Time) error {
 
 // LastEnded is the quarter cells report on today: the latest one that has ended.
 func LastEnded(today time.Time) Period {
-	return Period{Year: today.Year(), Quarter: (int(today.Month())-1)/3 + 1}.Previous()
+	return PeriodOf(today).Previous()
 }
 
 // Previous is the quarter before p.
@@ -342,6 +342,12 @@ func write(ctx context.Context, db pg.Beginner, scope org.Scope, cell int64, p P
 		if err := cur.mayWrite(e.Version, today, lockExempt); err != nil {
 			return err
 		}
+		// A cell that keeps a register reports what its files count, read in this transaction.
+		t, err := FromRegister(ctx, tx, cur.CellID, cur.Period)
+		if err != nil {
+			return err
+		}
+		e.Figures = withRegister(e.Figures, t)
 		if err := checkEntry(e.Figures, to).Err(); err != nil {
 			return err
 		}

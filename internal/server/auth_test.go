@@ -128,6 +128,13 @@ var routeAccess = map[string]string{
 	"POST /register/{id}/step":                             string(account.EnterReports),
 	"GET /register/{id}/edit":                              string(account.EnterReports),
 	"POST /register/{id}/edit":                             string(account.EnterReports),
+	"GET /reports/{cell}/{year}/{quarter}/register/{key}":  string(account.EnterReports),
+	"POST /reports/{cell}/{year}/{quarter}/register-keep":  string(account.ReviewReports),
+	"GET /register/{id}/print":                             string(account.EnterReports),
+	"GET /register/import":                                 string(account.ReviewReports),
+	"POST /register/import":                                string(account.ReviewReports),
+	"GET /register/template.xlsx":                          string(account.ReviewReports),
+	"GET /register/export.xlsx":                            string(account.AcceptReports),
 }
 
 // authFixture adds to the org fixture a second commune with a cell, and one user per role.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 
+	"ptdang/internal/account"
 	"ptdang/internal/format"
 	"ptdang/internal/register"
 	"ptdang/web"
@@ -26,7 +27,9 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, c caller) 
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.RegisterList(c.page("Hồ sơ phát triển đảng viên", "register"), web.NewRegisterListView(rows, tasks)))
+	v := web.NewRegisterListView(rows, tasks)
+	v.CanImport = c.Can(account.ReviewReports)
+	s.render(w, r, http.StatusOK, web.RegisterList(c.page("Hồ sơ phát triển đảng viên", "register"), v))
 }
 
 // registerNew adds a person's file and goes to it.

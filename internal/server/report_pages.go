@@ -10,6 +10,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
+	"ptdang/internal/register"
 	"ptdang/internal/report"
 	"ptdang/web"
 )
@@ -78,6 +79,18 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, c caller, st
 	if edit != nil {
 		edit(&v)
 	}
+	t, err := report.FromRegister(r.Context(), s.DB, rep.CellID, rep.Period)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.WithRegister(rep.CellID, rep.Period, t)
+	kept, _, err := register.KeptFrom(r.Context(), s.DB, rep.CellID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.KeepChoice(kept)
 	s.render(w, r, status, web.Report(c.page(v.Period, "reports"), v))
 }
 

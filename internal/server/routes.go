@@ -10,6 +10,7 @@ import (
 	"ptdang/internal/httpx"
 	"ptdang/internal/org"
 	"ptdang/internal/quality"
+	"ptdang/internal/register"
 )
 
 // Routes is the whole URL space of the application. Every route but the public ones names
@@ -117,6 +118,7 @@ func (s *Server) reportRoutes(r chi.Router) {
 		r.Post("/return-extend", s.need(account.AcceptReports, s.reportReturnExtend)) // who extends (report.Permits.Extend)
 		r.Post("/approve", review(s.reportStep("approve")))
 		r.Post("/reopen", review(s.reportStep("reopen")))
+		r.Post("/register-keep", review(s.registerKeep))
 		r.Post("/accept", settings(s.reportStep("accept")))
 		r.Post("/request-reopen", enter(s.reportStep("request-reopen")))
 	})
@@ -188,4 +190,10 @@ func (s *Server) registerRoutes(r chi.Router) {
 	r.Get("/register/{id}", enter(s.withID(s.registerFile)))
 	r.Post("/register/{id}/step", enter(s.withID(s.registerStep)))
 	both(r, "/register/{id}/edit", enter(s.withID(s.registerEdit)))
+	r.Get("/register/{id}/print", enter(s.withID(s.registerPrint)))
+	review, province := s.can(account.ReviewReports), s.can(account.AcceptReports)
+	both(r, "/register/import", review(s.importer(s.registerImports, s.registerImport)))
+	r.Get("/register/template.xlsx", review(s.download(template("mau-ho-so-phat-trien-dang-vien.xlsx", register.FilesTable, register.StepsTable))))
+	r.Get("/register/export.xlsx", province(s.download(s.registerExport)))
+	r.Get("/reports/{cell}/{year}/{quarter}/register/{key}", enter(s.registerFigure))
 }
