@@ -59,7 +59,6 @@ func NewStatsView(f stats.Form, units []org.PartyUnit) StatsView {
 		k.Selected = k.Value == f.Period.Kind()
 		v.Kinds = append(v.Kinds, k)
 	}
-	n := func(v int) string { return format.Int(int64(v)) }
 	for _, l := range f.Lines {
 		switch {
 		case l.Heading():
@@ -67,7 +66,7 @@ func NewStatsView(f stats.Form, units []org.PartyUnit) StatsView {
 		case l.NoData:
 			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: stats.NoDataText, LastText: stats.NoDataText, PercentText: stats.NoDataText})
 		default:
-			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: n(l.This), LastText: n(l.Last), PercentText: l.PercentText()})
+			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: l.Figure(l.This), LastText: l.Figure(l.Last), PercentText: l.PercentText()})
 		}
 	}
 	return v
@@ -109,4 +108,21 @@ func imbalanceText(c stats.Imbalance) string {
 // overCapText writes how many of a cell's members are rated excellent, and the most allowed.
 func overCapText(e stats.Excess) string {
 	return e.Code + " " + e.Name + ": " + format.Int(int64(e.Value)) + " đảng viên, tối đa " + format.Int(int64(e.Total))
+}
+
+// totalsOnlyPart is a column's cells whose people the register lacks.
+type totalsOnlyPart struct {
+	When  string
+	Cells []stats.Cell
+}
+
+// totalsOnlyParts are f's cells that gave totals only, this period and last year, those not empty.
+func totalsOnlyParts(f stats.Form) []totalsOnlyPart {
+	var out []totalsOnlyPart
+	for _, p := range []totalsOnlyPart{{"kỳ này", f.TotalsOnly}, {"cùng kỳ năm trước", f.TotalsOnlyLast}} {
+		if len(p.Cells) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -829,14 +829,20 @@ func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 	if len(admitting) == 0 || !slices.Equal(listed, admitting) || f.NoDataNote() == "" {
 		t.Errorf("cells giving totals only: %v, want those that admitted %v", listed, admitting)
 	}
-	nodata := 0
+	nodata, people := 0, 0
 	for _, l := range f.Lines {
 		if l.NoData {
 			nodata++
 		}
+		if l.FromPeople {
+			people++
+			if !l.Partial || l.This != 0 {
+				t.Errorf("%s: %d, partial %v; the register is empty: 0, incomplete", l.Key, l.This, l.Partial)
+			}
+		}
 	}
-	if nodata < 20 || f.Line("age_9").Label != "Tuổi bình quân (năm)" {
-		t.Errorf("%d rows by person; the mean age %q", nodata, f.Line("age_9").Label)
+	if nodata != 10 || people != 23 || f.Line("age_9").Label != "Tuổi bình quân (năm)" {
+		t.Errorf("%d rows without data, %d counted from people; the mean age %q", nodata, people, f.Line("age_9").Label)
 	}
 }
 
