@@ -185,7 +185,7 @@ const (
 func (f Form) XLSX() ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
-	sheet := "Biểu " + f.No
+	sheet := "Biểu " + strings.ToUpper(f.No)
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -52,7 +53,7 @@ func checkXLSX(t *testing.T, f stats.Form) {
 		t.Fatal(err)
 	}
 	sheet := x.GetSheetName(0)
-	if sheet != "Biểu "+f.No || f.Filename() != fmt.Sprintf("bieu-%s-%s-%d-%s.xlsx", f.No, f.Unit.Code, f.Period.Year, f.Period.Kind()) {
+	if sheet != "Biểu "+strings.ToUpper(f.No) || f.Filename() != fmt.Sprintf("bieu-%s-%s-%d-%s.xlsx", f.No, f.Unit.Code, f.Period.Year, f.Period.Kind()) {
 		t.Errorf("sheet %q, file %q", sheet, f.Filename())
 	}
 	get := func(ref string) string {
@@ -70,7 +71,7 @@ func checkXLSX(t *testing.T, f stats.Form) {
 	for _, m := range merges {
 		merged[m.GetStartAxis()+":"+m.GetEndAxis()] = m.GetCellValue()
 	}
-	for ref, want := range map[string]string{"A1:B1": f.Committee(), "C1:E1": "ĐẢNG CỘNG SẢN VIỆT NAM", "C2:E2": "Biểu số " + f.No + "-BTCTW",
+	for ref, want := range map[string]string{"A1:B1": f.Committee(), "C1:E1": "ĐẢNG CỘNG SẢN VIỆT NAM", "C2:E2": "Biểu số " + strings.ToUpper(f.No) + "-BTCTW",
 		"A4:E4": f.Title, "A5:E5": f.Period.Label(), "C8:D8": "Thực hiện", "A8:A9": "STT", "E8:E9": stats.Columns[4].Heading} {
 		if merged[ref] != want {
 			t.Errorf("merged %s: %q, want %q", ref, merged[ref], want)
