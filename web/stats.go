@@ -109,20 +109,3 @@ func imbalanceText(c stats.Imbalance) string {
 func overCapText(e stats.Excess) string {
 	return e.Code + " " + e.Name + ": " + format.Int(int64(e.Value)) + " đảng viên, tối đa " + format.Int(int64(e.Total))
 }
-
-// totalsOnlyPart is a column's cells whose people the register lacks.
-type totalsOnlyPart struct {
-	When  string
-	Cells []stats.Cell
-}
-
-// totalsOnlyParts are f's cells that gave totals only, this period and last year, those not empty.
-func totalsOnlyParts(f stats.Form) []totalsOnlyPart {
-	var out []totalsOnlyPart
-	for _, p := range []totalsOnlyPart{{"kỳ này", f.TotalsOnly}, {"cùng kỳ năm trước", f.TotalsOnlyLast}} {
-		if len(p.Cells) > 0 {
-			out = append(out, p)
-		}
-	}
-	return out
-}

@@ -152,7 +152,7 @@ var layouts = []layout{
 	{no: "1", number: "Biểu số 1-BTCTW", title: "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", pick: "Biểu 1: Tăng, giảm đảng viên", lines: biểu1Lines},
 	{no: "2", number: "Biểu số 2-BTCTW", title: "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP", pick: "Biểu 2: Đảng viên mới kết nạp", lines: biểu2Lines, people: true},
 	{no: "2b", number: "Biểu số 2B-BTCTW", title: "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP THEO DÂN TỘC, TÔN GIÁO",
-		pick: "Biểu 2B: Mới kết nạp theo dân tộc, tôn giáo", lines: biểu2BLines, people: true, groups: true},
+		pick: "Biểu 2B: Kết nạp theo dân tộc, tôn giáo", lines: biểu2BLines, people: true, groups: true},
 	{no: "3", number: "Biểu số 3-BTCTW", title: "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN", pick: "Biểu 3: Đội ngũ đảng viên cuối kỳ", lines: biểu3Lines},
 	{no: "5", number: "Biểu số 5-BTCTW", title: "THỐNG KÊ TỔ CHỨC ĐẢNG TRONG CÁC LOẠI HÌNH CƠ SỞ", pick: "Biểu 5: Tổ chức đảng theo loại hình",
 		lines: biểu5Lines, tree: true},

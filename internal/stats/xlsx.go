@@ -103,22 +103,50 @@ const partialText = " (chưa đủ)"
 
 // PeopleNote says where the rows counted from people come from and, when some cells admitted
 // people the register lacks (TotalsOnly, TotalsOnlyLast), that those rows are incomplete and
-// which cells gave totals only; "" for a form without such rows.
+// how many cells gave totals only (TotalsOnlyNote names them); "" for a form without such rows.
 func (f Form) PeopleNote() string {
 	if !f.fromPeople() {
 		return ""
 	}
-	note := "Các dòng theo nghề nghiệp, tuổi, trình độ, dân tộc, tôn giáo tính từng người trong sổ theo dõi phát triển đảng viên (ngày kết nạp là ngày lễ kết nạp)."
-	for _, part := range []struct {
-		when  string
-		cells []Cell
-	}{{"Kỳ này", f.TotalsOnly}, {"Cùng kỳ năm trước", f.TotalsOnlyLast}} {
-		if len(part.cells) > 0 {
-			note += fmt.Sprintf(" %s: %s chi bộ kết nạp đảng viên nhưng chỉ báo cáo tổng số, sổ chưa ghi đủ người (%s); các dòng ghi “%s” chưa gồm số đảng viên đó.",
-				part.when, format.Int(int64(len(part.cells))), strings.Join(cellNames(part.cells), "; "), strings.TrimSpace(partialText))
-		}
+	note := "Các dòng theo nghề nghiệp, tuổi, trình độ, dân tộc, tôn giáo: tính từng người trong sổ theo dõi phát triển đảng viên."
+	var parts []string
+	for _, part := range f.totalsOnlyParts() {
+		parts = append(parts, fmt.Sprintf("%s %s chi bộ", strings.ToLower(part.when), format.Int(int64(len(part.cells)))))
+	}
+	if len(parts) > 0 {
+		note += fmt.Sprintf(" Dòng ghi “%s” chưa gồm đảng viên của các chi bộ chỉ báo cáo tổng số, sổ chưa ghi đủ người: %s.",
+			strings.TrimSpace(partialText), strings.Join(parts, ", "))
 	}
 	return note
+}
+
+// TotalsOnlyNote names the cells that gave totals only, this period and last year; "" for none.
+func (f Form) TotalsOnlyNote() string {
+	var parts []string
+	for _, part := range f.totalsOnlyParts() {
+		parts = append(parts, fmt.Sprintf("%s: %s.", part.when, strings.Join(cellNames(part.cells), "; ")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Chi bộ chỉ báo cáo tổng số. " + strings.Join(parts, " ")
+}
+
+// totalsOnlyPart is a column's cells that gave totals only.
+type totalsOnlyPart struct {
+	when  string
+	cells []Cell
+}
+
+// totalsOnlyParts are f's cells that gave totals only, this period and last year, those not empty.
+func (f Form) totalsOnlyParts() []totalsOnlyPart {
+	var out []totalsOnlyPart
+	for _, p := range []totalsOnlyPart{{"Kỳ này", f.TotalsOnly}, {"Cùng kỳ năm trước", f.TotalsOnlyLast}} {
+		if len(p.cells) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // cellNames are cells' codes and names.
@@ -270,7 +298,7 @@ func (f Form) XLSX() ([]byte, error) {
 		}
 		r++
 	}
-	for _, note := range []string{f.MissingNote(), f.PeopleNote(), f.NoDataNote()} {
+	for _, note := range []string{f.MissingNote(), f.PeopleNote(), f.TotalsOnlyNote(), f.NoDataNote()} {
 		if note != "" {
 			r++
 			w.merge(cell("A", r), cell("E", r), note, w.style(&excelize.Style{Font: font(false, true, 11), Alignment: left}))

@@ -136,7 +136,7 @@ func checkXLSX(t *testing.T, f stats.Form) {
 	if (f.No == "2") != (f.NoDataNote() != "" && f.PeopleNote() != "") {
 		t.Errorf("Biểu %s: cells giving totals only %v, notes %q, %q", f.No, f.TotalsOnly, f.NoDataNote(), f.PeopleNote())
 	}
-	for _, want := range []string{"NGƯỜI LẬP BIỂU", "T/M BAN THƯỜNG VỤ", f.MissingNote(), f.NoDataNote(), f.PeopleNote()} {
+	for _, want := range []string{"NGƯỜI LẬP BIỂU", "T/M BAN THƯỜNG VỤ", f.MissingNote(), f.NoDataNote(), f.PeopleNote(), f.TotalsOnlyNote()} {
 		if !slices.Contains(text, want) {
 			t.Errorf("the workbook lacks %q", want)
 		}
