@@ -3,7 +3,8 @@
 // annual quality ratings) and restated across merges and splits as the dashboard restates them
 // (dashboard.OriginCTE). Biểu 1 (members gained and lost), Biểu 2 (new members), Biểu 3
 // (members at the end of the period), Biểu 5 (organisations by type of unit, counted on the
-// Party tree), Biểu 6 (quality ratings) and Biểu 7 (transfers and recognition) are made so far;
+// Party tree), Biểu 6 (quality ratings) and Biểu 7 (transfers and recognition) are made so far,
+// and Biểu 2B (new members by ethnic group and religion, from the admission register);
 // docs/forms.md lists the others.
 package stats
 

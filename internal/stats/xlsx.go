@@ -284,8 +284,13 @@ func (f Form) XLSX() ([]byte, error) {
 		case l.Tenths:
 			mean := w.style(&excelize.Style{Font: font(l.Group, false, 12), CustomNumFmt: &oneDecimal, Border: border,
 				Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}})
-			w.set(cell("C", r), float64(l.This)/10, mean)
-			w.set(cell("D", r), float64(l.Last)/10, mean)
+			for col, v := range map[string]int{"C": l.This, "D": l.Last} {
+				if v == 0 { // the mean age of nobody
+					w.set(cell(col, r), l.Figure(v), text)
+				} else {
+					w.set(cell(col, r), float64(v)/10, mean)
+				}
+			}
 			w.set(cell("E", r), l.PercentText(), text)
 		default:
 			w.set(cell("C", r), l.This, count(l.Group))

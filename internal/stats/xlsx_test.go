@@ -102,7 +102,11 @@ func checkXLSX(t *testing.T, f stats.Form) {
 			continue
 		}
 		if l.Tenths {
-			if this != strconv.FormatFloat(float64(l.This)/10, 'f', -1, 64) || pct != l.PercentText() {
+			want := strconv.FormatFloat(float64(l.This)/10, 'f', -1, 64)
+			if l.This == 0 {
+				want = "-"
+			}
+			if this != want || pct != l.PercentText() {
 				t.Errorf("row %s %s: %s | %s, want %s (%d tenths)", row, l.Key, this, pct, l.Figure(l.This), l.This)
 			}
 			continue
