@@ -239,7 +239,7 @@ func TestForm2CountsPeopleFromTheRegister(t *testing.T) {
 			if complete != (len(f.TotalsOnly) == 0) || (!complete && (len(f.TotalsOnly) != 1 || f.TotalsOnly[0].ID != left)) {
 				t.Errorf("Biểu %s, register complete %v: cells giving totals only %v, want [%d] when not", no, complete, f.TotalsOnly, left)
 			}
-			if len(f.TotalsOnlyLast) == 0 || !strings.Contains(f.PeopleNote(), "Cùng kỳ năm trước") {
+			if len(f.TotalsOnlyLast) == 0 || !strings.Contains(f.PeopleNote(), "cùng kỳ năm trước") {
 				t.Errorf("Biểu %s: last year's admissions are not in the register: %v, %q", no, f.TotalsOnlyLast, f.PeopleNote())
 			}
 			total := f.Line("admitted").This
