@@ -297,11 +297,12 @@ func Form3(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 	return Make(ctx, q, scope, "3", unit, p, today)
 }
 
-// Make is form no ("1", "2", "2b", "3", "5", "6" or "7") of unit (in scope) for p and the same period last
-// year, from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu 2's), with
-// Biểu 2's and 2B's rows by person counted from the admission register (register.Admitted, in
-// scope); an annual form (Biểu 6, the quality ratings) is made for p's whole year; Biểu 5 counts
-// the tree. The unit and its cells are taken on p's last day, or today while p runs; last year's reports are restated on them. Errors:
+// Make is form no ("1", "2", "2b", "3", "5", "6" or "7") of unit (in scope) for p and the same
+// period last year, from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu
+// 2's), with Biểu 2's and 2B's rows by person counted from the admission register
+// (register.Admitted, in scope); an annual form (Biểu 6, the quality ratings) is made for p's
+// whole year; Biểu 5 counts the tree. The unit and its cells are taken on p's last day, or
+// today while p runs; last year's reports are restated on them. Errors:
 // apperr.ErrNotFound for a form not made, or when the unit is out of scope or did not exist on
 // that day; any other is the database's.
 func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit int64, p Period, today time.Time) (Form, error) {

@@ -110,8 +110,8 @@ func (f Form) PeopleNote() string {
 	}
 	note := "Các dòng theo nghề nghiệp, tuổi, trình độ, dân tộc, tôn giáo: tính từng người trong sổ theo dõi phát triển đảng viên."
 	var parts []string
-	for _, part := range f.totalsOnlyParts() {
-		parts = append(parts, fmt.Sprintf("%s %s chi bộ", strings.ToLower(part.when), format.Int(int64(len(part.cells)))))
+	for _, part := range f.TotalsOnlyParts() {
+		parts = append(parts, fmt.Sprintf("%s %s chi bộ", part.When, format.Int(int64(len(part.Cells)))))
 	}
 	if len(parts) > 0 {
 		note += fmt.Sprintf(" Dòng ghi “%s” chưa gồm đảng viên của các chi bộ chỉ báo cáo tổng số, sổ chưa ghi đủ người: %s.",
@@ -123,26 +123,26 @@ func (f Form) PeopleNote() string {
 // TotalsOnlyNote names the cells that gave totals only, this period and last year; "" for none.
 func (f Form) TotalsOnlyNote() string {
 	var parts []string
-	for _, part := range f.totalsOnlyParts() {
-		parts = append(parts, fmt.Sprintf("%s: %s.", part.when, strings.Join(cellNames(part.cells), "; ")))
+	for _, part := range f.TotalsOnlyParts() {
+		parts = append(parts, fmt.Sprintf("%s: %s", part.When, strings.Join(cellNames(part.Cells), "; ")))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return "Chi bộ chỉ báo cáo tổng số. " + strings.Join(parts, " ")
+	return "Chi bộ chỉ báo cáo tổng số, " + strings.Join(parts, "; ") + "."
 }
 
-// totalsOnlyPart is a column's cells that gave totals only.
-type totalsOnlyPart struct {
-	when  string
-	cells []Cell
+// TotalsOnlyPart is a column's cells that gave totals only: When names the column.
+type TotalsOnlyPart struct {
+	When  string
+	Cells []Cell
 }
 
-// totalsOnlyParts are f's cells that gave totals only, this period and last year, those not empty.
-func (f Form) totalsOnlyParts() []totalsOnlyPart {
-	var out []totalsOnlyPart
-	for _, p := range []totalsOnlyPart{{"Kỳ này", f.TotalsOnly}, {"Cùng kỳ năm trước", f.TotalsOnlyLast}} {
-		if len(p.cells) > 0 {
+// TotalsOnlyParts are f's cells that gave totals only, this period and last year, those not empty.
+func (f Form) TotalsOnlyParts() []TotalsOnlyPart {
+	var out []TotalsOnlyPart
+	for _, p := range []TotalsOnlyPart{{"kỳ này", f.TotalsOnly}, {"cùng kỳ năm trước", f.TotalsOnlyLast}} {
+		if len(p.Cells) > 0 {
 			out = append(out, p)
 		}
 	}
