@@ -3,6 +3,7 @@ package stats_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -289,6 +290,51 @@ func TestForm2CountsAPersonOnceAcrossAMerge(t *testing.T) {
 		if f.Line("age_1").This != 1 || sumOf(f, "age", 8) != 1 || f.Line("age_9").This != 300 || f.Line("occupation_4").This != 1 {
 			t.Errorf("unit %d: age bands %d, 18–30 %d, mean %s; hamlet staff %d: want one person of 30", unit, sumOf(f, "age", 8),
 				f.Line("age_1").This, f.Line("age_9").Figure(f.Line("age_9").This), f.Line("occupation_4").This)
+		}
+	}
+}
+
+// TestForm2LeavesOutThePeopleOfASplitCell splits a cell that admitted someone in the first
+// quarter of 2026 into two on 1 April, half each, and writes a person it admitted in February:
+// the commune's Biểu 2 counts the person (both halves are the commune's), a successor's does not
+// (half a person cannot be placed) and lists the old cell among those giving totals only.
+func TestForm2LeavesOutThePeopleOfASplitCell(t *testing.T) {
+	db := province(t)
+	ctx := t.Context()
+	p, today, split := stats.Period{Year: 2026, From: 1, To: 2}, day("2026-12-07"), day("2026-04-01")
+	commune := units(t, db, p.LastDay())[0]
+	var cell int64
+	if err := db.QueryRow(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`
+		SELECT sub.id FROM sub JOIN quarterly_report r ON r.cell_id = sub.id AND r.year = 2026 AND r.quarter = 1 AND r.admitted > 0
+		WHERE sub.kind IN `+org.CellKindsSQL+`
+			AND NOT EXISTS (SELECT 1 FROM party_unit_version v WHERE v.parent_id = sub.id)
+			AND NOT EXISTS (SELECT 1 FROM hamlet_cell_link l WHERE l.cell_id = sub.id)
+		ORDER BY sub.id LIMIT 1`, []int64{commune.ID}, split).Scan(&cell); err != nil {
+		t.Fatal(err)
+	}
+	admitted := reportedAdmissions(t, db, commune.ID, split.AddDate(0, 0, -1), p)[cell]
+	ids, err := org.SplitPartyUnit(ctx, db, org.Everything(), org.Reorg{Effective: split}, cell, []org.SplitShare[org.PartyUnitInput]{
+		{Unit: org.PartyUnitInput{Code: "TACH1", Name: "Chi bộ tách 1", Kind: org.AffiliatedCell, OrgType: "other", ParentID: commune.ID, FullMembers: 5}, Share: 0.5},
+		{Unit: org.PartyUnitInput{Code: "TACH2", Name: "Chi bộ tách 2", Kind: org.AffiliatedCell, OrgType: "other", ParentID: commune.ID, FullMembers: 5}, Share: 0.5},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admit(t, db, person{cell: cell, on: day("2026-02-10"), born: day("1980-01-01"), sex: "male", ethnicity: "Kinh", occupation: "other", education: "college"})
+	for _, c := range []struct {
+		unit   int64
+		people int
+		short  bool // the split cell admitted more than the register holds of it, for this unit
+	}{{commune.ID, 1, admitted > 1}, {ids[0], 0, true}} {
+		f, err := stats.Form2(ctx, db, org.Everything(), c.unit, p, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		short := slices.ContainsFunc(f.TotalsOnly, func(x stats.Cell) bool { return x.ID == cell })
+		if sumOf(f, "age", 8) != c.people || f.Line("profession_3").This != c.people || c.short != short {
+			t.Errorf("unit %d: %d people by age, %d by college, the split cell short %v; want %d, %v", c.unit, sumOf(f, "age", 8),
+				f.Line("profession_3").This, short, c.people, c.short)
 		}
 	}
 }
