@@ -96,7 +96,7 @@ func statsColumns() []string {
 // excessText writes how a cell's breakdown row exceeds its total.
 func excessText(f stats.Form, e stats.Excess) string {
 	n := func(v int) string { return format.Int(int64(v)) }
-	return e.Code + " " + e.Name + ": " + f.Line(e.Part).Label + " " + n(e.Value) + " > " + f.Line(e.Whole).Label + " " + n(e.Total)
+	return e.Code + " " + e.Name + ": " + f.LabelOf(e.Part) + " " + n(e.Value) + " > " + f.LabelOf(e.Whole) + " " + n(e.Total)
 }
 
 // imbalanceText writes how a cell's period fails to add up.

@@ -18,27 +18,27 @@ import (
 // cell merged into one of the subtree counts for its successor; a cell split between the
 // subtree and another unit cannot place its people, who are left out). It also returns the
 // cells, among those that reported (cells), whose reports admitted more people than the
-// register holds: the form's rows counted from people lack theirs.
-func admitted(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf time.Time, p Period, cells []cellSums) ([]register.Admission, []Cell, error) {
+// register holds (short: the form's rows counted from people lack theirs), and those whose
+// register holds more people than their reports admitted (over, as Excess of PeopleKey).
+func admitted(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf time.Time, p Period, cells []cellSums) (people []register.Admission, short []Cell, over []Excess, err error) {
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+`
 		SELECT cell_id FROM origin GROUP BY cell_id HAVING round(sum(share), 6) >= 1`, []int64{unit}, asOf)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	whole, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	all, err := register.Admitted(ctx, q, scope, firstDay(p), p.LastDay())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	counts := map[int64]bool{}
 	for _, id := range whole {
 		counts[id] = true
 	}
-	var people []register.Admission
 	known := map[int64]int{}
 	for _, a := range all {
 		if counts[a.CellID] {
@@ -46,14 +46,19 @@ func admitted(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, as
 			known[a.CellID]++
 		}
 	}
-	var short []Cell
 	for _, c := range cells {
-		if c.flows["admitted"] > known[c.ID] {
+		switch n := c.flows["admitted"]; {
+		case n > known[c.ID]:
 			short = append(short, c.Cell)
+		case n < known[c.ID]:
+			over = append(over, Excess{Cell: c.Cell, Part: PeopleKey, Whole: "admitted", Value: known[c.ID], Total: n})
 		}
 	}
-	return people, short, nil
+	return people, short, over, nil
 }
+
+// PeopleKey names, in an Excess, the people the admission register holds for a cell.
+const PeopleKey = "register_people"
 
 // admittingGrassroots counts the grassroots organisations (tổ chức cơ sở đảng) of unit's subtree
 // on asOf that admitted someone over p: for each cell with a report in p (not a draft, its own or

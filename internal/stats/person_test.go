@@ -197,7 +197,8 @@ func sumOf(f stats.Form, prefix string, n int) int {
 // only and its people are not invented (the rows marked incomplete, the age bands adding up to
 // the people in the register, not to the total). With that cell's people written, nothing is
 // listed, nothing is marked, and each breakdown (age bands, general education, ethnic groups,
-// religions) adds up to the members admitted.
+// religions) adds up to the members admitted. One person more in a cell's register than its
+// reports admitted is named by the checks.
 func TestForm2CountsPeopleFromTheRegister(t *testing.T) {
 	db := province(t)
 	ctx := t.Context()
@@ -237,8 +238,8 @@ func TestForm2CountsPeopleFromTheRegister(t *testing.T) {
 				t.Fatal(err)
 			}
 			agreePeople(t, f, people, nil)
-			if complete != (len(f.TotalsOnly) == 0) || (!complete && (len(f.TotalsOnly) != 1 || f.TotalsOnly[0].ID != left)) {
-				t.Errorf("Biểu %s, register complete %v: cells giving totals only %v, want [%d] when not", no, complete, f.TotalsOnly, left)
+			if complete != (len(f.TotalsOnly) == 0) || (!complete && (len(f.TotalsOnly) != 1 || f.TotalsOnly[0].ID != left)) || len(f.Exceeds) > 0 {
+				t.Errorf("Biểu %s, register complete %v: cells giving totals only %v, want [%d] when not; exceeds %+v", no, complete, f.TotalsOnly, left, f.Exceeds)
 			}
 			if len(f.TotalsOnlyLast) == 0 || !strings.Contains(f.PeopleNote(), "cùng kỳ năm trước") {
 				t.Errorf("Biểu %s: last year's admissions are not in the register: %v, %q", no, f.TotalsOnlyLast, f.PeopleNote())
@@ -267,6 +268,16 @@ func TestForm2CountsPeopleFromTheRegister(t *testing.T) {
 			}
 			checkXLSX(t, f)
 		}
+	}
+	// One person more than the cell's reports admitted: the check names the cell.
+	admit(t, db, somebody(r, left, p))
+	f, err := stats.Form2(ctx, db, org.Under(commune.ID), commune.ID, p, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Exceeds) != 1 || f.Exceeds[0].ID != left || f.Exceeds[0].Part != stats.PeopleKey || f.Exceeds[0].Value != admissions[left]+1 ||
+		f.Exceeds[0].Total != admissions[left] || len(f.TotalsOnly) > 0 {
+		t.Errorf("cell %d, one person more in the register than its %d admitted: exceeds %+v, short %v", left, admissions[left], f.Exceeds, f.TotalsOnly)
 	}
 }
 

@@ -79,7 +79,7 @@ type Imbalance struct {
 
 // Excess is a reporting cell whose breakdown row (Part) is above its total (Whole) in its own
 // figures: Biểu 1's probationary members removed above the members removed, a Biểu 3 row above
-// the members at the end.
+// the members at the end, the people in the register above the members admitted (PeopleKey).
 type Excess struct {
 	Cell
 	Part, Whole  string // the lines' keys
@@ -114,6 +114,14 @@ type Form struct {
 
 // Complete reports whether every cell reported for every quarter of the period.
 func (f Form) Complete() bool { return len(f.Missing) == 0 }
+
+// LabelOf is the label of the form's line of key, or of PeopleKey.
+func (f Form) LabelOf(key string) string {
+	if key == PeopleKey {
+		return "Số người trong sổ theo dõi phát triển đảng viên"
+	}
+	return f.Line(key).Label
+}
 
 // Line returns the form's line of key.
 func (f Form) Line(key string) Line {
@@ -347,14 +355,15 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	}
 	lines := lay.lines
 	if lay.people {
-		people, short, err := admitted(ctx, q, scope, unit, asOf, p, cells)
+		people, short, over, err := admitted(ctx, q, scope, unit, asOf, p, cells)
 		if err != nil {
 			return Form{}, err
 		}
-		lastPeople, lastShort, err := admitted(ctx, q, scope, unit, asOf, p.LastYear(), lastCells)
+		lastPeople, lastShort, _, err := admitted(ctx, q, scope, unit, asOf, p.LastYear(), lastCells)
 		if err != nil {
 			return Form{}, err
 		}
+		f.Exceeds = over
 		f.TotalsOnly, f.TotalsOnlyLast = short, lastShort
 		maps.Copy(this, countPeople(people))
 		maps.Copy(last, countPeople(lastPeople))
@@ -371,7 +380,8 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 		}
 		f.Lines = append(f.Lines, l)
 	}
-	f.Imbalanced, f.Exceeds = check(cells, lay.lines)
+	imbalanced, exceeds := check(cells, lay.lines)
+	f.Imbalanced, f.Exceeds = imbalanced, append(exceeds, f.Exceeds...)
 	f.Missing, err = missing(ctx, q, unit, asOf, p)
 	return f, err
 }
