@@ -59,7 +59,6 @@ func NewStatsView(f stats.Form, units []org.PartyUnit) StatsView {
 		k.Selected = k.Value == f.Period.Kind()
 		v.Kinds = append(v.Kinds, k)
 	}
-	n := func(v int) string { return format.Int(int64(v)) }
 	for _, l := range f.Lines {
 		switch {
 		case l.Heading():
@@ -67,7 +66,7 @@ func NewStatsView(f stats.Form, units []org.PartyUnit) StatsView {
 		case l.NoData:
 			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: stats.NoDataText, LastText: stats.NoDataText, PercentText: stats.NoDataText})
 		default:
-			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: n(l.This), LastText: n(l.Last), PercentText: l.PercentText()})
+			v.Lines = append(v.Lines, StatsLine{Line: l, ThisText: l.Figure(l.This), LastText: l.Figure(l.Last), PercentText: l.PercentText()})
 		}
 	}
 	return v
@@ -97,7 +96,7 @@ func statsColumns() []string {
 // excessText writes how a cell's breakdown row exceeds its total.
 func excessText(f stats.Form, e stats.Excess) string {
 	n := func(v int) string { return format.Int(int64(v)) }
-	return e.Code + " " + e.Name + ": " + f.Line(e.Part).Label + " " + n(e.Value) + " > " + f.Line(e.Whole).Label + " " + n(e.Total)
+	return e.Code + " " + e.Name + ": " + f.LabelOf(e.Part) + " " + n(e.Value) + " > " + f.LabelOf(e.Whole) + " " + n(e.Total)
 }
 
 // imbalanceText writes how a cell's period fails to add up.

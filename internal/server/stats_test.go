@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,6 +35,23 @@ func statsCommunes(t *testing.T, s *Server) (org.PartyUnit, org.PartyUnit) {
 	return communes[0], communes[1]
 }
 
+// admitIntoRegister writes into the admission register, for the first cell of unit on 30/06/2026,
+// a woman of ethnic group ethnicity and religion admitted on 15/05/2026 (a file and its ceremony).
+func admitIntoRegister(t *testing.T, s *Server, unit int64, ethnicity, religion string) {
+	t.Helper()
+	if _, err := s.DB.Exec(t.Context(), `
+		WITH RECURSIVE `+org.SubtreeCTE+`,
+		c AS (
+			INSERT INTO candidate (cell_id, full_name, birth_date, sex, ethnicity, religion, occupation, education)
+			SELECT min(id), 'Thạch Thị A', '1996-03-01', 'female', $3, $4, 'farmer', 'upper_secondary' FROM sub WHERE kind IN `+org.CellKindsSQL+`
+			RETURNING id
+		)
+		INSERT INTO candidate_step (candidate_id, kind, on_date, recorded_by_login) SELECT id, 'ceremony', '2026-05-15', 'test' FROM c`,
+		[]int64{unit}, stats.Period{Year: 2026, From: 1, To: 2}.LastDay(), ethnicity, religion); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestStatsFormForACommuneUser opens Biểu 1 as a commune's staff: by default their commune's
 // for the half-year ended last, with its figures as stats.Form1 makes them; another commune's
 // form is not found, page or workbook; bad periods are refused naming the field; a cell
@@ -42,6 +60,8 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	s, base := provinceServer(t) // today 15/10/2026: the half-year ended last is the first of 2026
 	mine, other := statsCommunes(t, s)
 	client := signedInUser(t, s, base, "canboxa", account.CommuneStaff, mine.ID)
+	admitIntoRegister(t, s, mine.ID, "Khmer", "Phật giáo")
+	admitIntoRegister(t, s, other.ID, "Chăm", "Hồi giáo")
 	f, err := stats.Form1(t.Context(), s.DB, org.Under(mine.ID), mine.ID, stats.Period{Year: 2026, From: 1, To: 2}, s.today())
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +80,11 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 			`<option value="3" selected>`, "form=3", fmt.Sprintf(`<td class="num">%s</td>`, format.Int(int64(f.Line("closing").This)))}},
 		{name: "Biểu 2", client: client, method: "GET", path: "/stats?form=2", status: http.StatusOK, want: []string{"Biểu số 2-BTCTW", "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP",
 			`<option value="2" selected>`, "Tuổi bình quân (năm)", `data-testid="stats-totals-only"`,
-			fmt.Sprintf(`<td class="num">%s</td>`, format.Int(int64(f.Line("admitted").This))), `<td class="num">…</td>`}},
+			fmt.Sprintf(`<td class="num">%s</td>`, format.Int(int64(f.Line("admitted").This))), `<td class="num">…</td>`,
+			"Từ 18 đến 30 tuổi (chưa đủ)", `<td class="num">30,0</td>`, `data-testid="stats-people"`}},
+		{name: "Biểu 2B", client: client, method: "GET", path: "/stats?form=2b", status: http.StatusOK, want: []string{"Biểu số 2B-BTCTW",
+			"THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP THEO DÂN TỘC, TÔN GIÁO", `<option value="2b" selected>`, "Chia theo dân tộc", "Khmer (chưa đủ)",
+			"Phật giáo (chưa đủ)"}},
 		{name: "Biểu 6, the last year ended", client: client, method: "GET", path: "/stats?form=6", status: http.StatusOK, want: []string{"Biểu số 6-BTCTW",
 			"NĂM 2025", "Hoàn thành xuất sắc nhiệm vụ", `<option value="nam" selected>`}},
 		{name: "Biểu 6 of a half-year: its year", client: client, method: "GET", path: "/stats?form=6&year=2025&period=6thang", status: http.StatusOK,
@@ -81,6 +105,16 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	if _, page := send(t, client, "GET", base+"/stats", nil); strings.Contains(page, other.Name) || strings.Contains(page, `value="`+otherID+`"`) {
 		t.Errorf("the commune's page offers another commune, %s", other.Name)
 	}
+	if _, page := send(t, client, "GET", base+"/stats?form=2b", nil); strings.Contains(page, "Chăm") || strings.Contains(page, "Hồi giáo") {
+		t.Error("the commune's Biểu 2B counts a person of another commune")
+	}
+	x2b, err := excelize.OpenReader(bytes.NewReader(downloadFile(t, client, base+"/stats.xlsx?form=2b")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := x2b.GetRows("Biểu 2B"); !slices.ContainsFunc(rows, func(r []string) bool { return slices.Contains(r, "Khmer (chưa đủ)") }) {
+		t.Errorf("the workbook of Biểu 2B lacks the Khmer row: %q", rows)
+	}
 	data := downloadFile(t, client, base+"/stats.xlsx")
 	x, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
@@ -94,9 +128,9 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	}
 }
 
-// TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop, Biểu 2, 3, 5, 6 and 7 at 360 px: every
+// TestStatsFormReadableOnAPhoneAndPrintsOnA4 shows Biểu 1 at 360 px and on a desktop, Biểu 2, 2B, 3, 5, 6 and 7 at 360 px: every
 // line's label and figures are inside the screen, none cut; printed to PDF with the page's own
-// size, the whole form is on A4 portrait pages (one; Biểu 2 and Biểu 5, 46 and 33 rows, two), without the pickers, saying it is incomplete.
+// size, the whole form is on A4 portrait pages (one; Biểu 5, 33 rows, two; Biểu 2, 47 rows and the notes on its register, three), without the pickers, saying it is incomplete.
 func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 	s, base := provinceServer(t)
 	// One cell has not reported its first quarter: the form says so, on screen and on paper.
@@ -104,11 +138,14 @@ func TestStatsFormReadableOnAPhoneAndPrintsOnA4(t *testing.T) {
 		WHERE id = (SELECT min(id) FROM quarterly_report WHERE year = 2026 AND quarter = 1)`); err != nil {
 		t.Fatal(err)
 	}
+	mine, _ := statsCommunes(t, s)
+	admitIntoRegister(t, s, mine.ID, "Khmer", "")
+	admitIntoRegister(t, s, mine.ID, "Kinh", "Công giáo")
 	for _, c := range []struct {
 		form         string
 		width        int64
 		lines, pages int
-	}{{"1", 360, 13, 1}, {"1", 1280, 13, 1}, {"3", 360, 9, 1}, {"2", 360, 46, 2}, {"6", 360, 12, 1}, {"5", 360, 33, 2}, {"7", 360, 11, 1}} {
+	}{{"1", 360, 13, 1}, {"1", 1280, 13, 1}, {"3", 360, 9, 1}, {"2", 360, 47, 3}, {"2b", 360, 10, 1}, {"6", 360, 12, 1}, {"5", 360, 33, 2}, {"7", 360, 11, 1}} {
 		width := c.width
 		b := browsertest.New(t)
 		browserSignIn(t, b, base, "bantochuc", width, 740)

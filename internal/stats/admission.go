@@ -4,60 +4,61 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"ptdang/internal/dashboard"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/register"
 )
 
-// Admission is one person admitted (kết nạp), as a per-person admission register gives it: what
-// Biểu 2's rows by occupation, age, education, ethnic group and religion need and the quarterly
-// reports' totals cannot give.
-type Admission struct {
-	CellID     int64     // the cell that admitted the person
-	Admitted   time.Time // the admission ceremony: the Party entry date
-	Born       time.Time
-	Occupation string
-	Education  string // general education, e.g. "trung học phổ thông"
-	Profession string // professional level, e.g. "đại học"
-	Ethnicity  string
-	Religion   string
-}
-
-// PerPerson returns the people admitted by cells from from to to (both included), from a
-// per-person admission register. It is the seam through which Biểu 2's NoData rows are to be
-// filled; a cell whose register holds fewer people than its reports' admitted stays among the
-// form's TotalsOnly. Its errors are the register's.
-type PerPerson func(ctx context.Context, q pg.Querier, cells []int64, from, to time.Time) ([]Admission, error)
-
-// NoRegister is the PerPerson in use until the admission register (internal/register) is
-// wired: it knows nobody, so every cell that admitted someone gives totals only.
-func NoRegister(context.Context, pg.Querier, []int64, time.Time, time.Time) ([]Admission, error) {
-	return nil, nil
-}
-
-// totalsOnly are the cells that admitted members over p (their own reports, cells) for whom
-// register holds fewer people than they admitted.
-func totalsOnly(ctx context.Context, q pg.Querier, cells []cellSums, p Period, register PerPerson) ([]Cell, error) {
-	var ids []int64
-	for _, c := range cells {
-		ids = append(ids, c.ID)
-	}
-	people, err := register(ctx, q, ids, firstDay(p), p.LastDay())
+// admitted reads from the admission register (register.Admitted, with the caller's scope) the
+// people admitted over p whom the form's subtree on asOf counts: those of a file held by a
+// cell whose reports count for the subtree with their whole share (dashboard.OriginCTE: a
+// cell merged into one of the subtree counts for its successor; a cell split between the
+// subtree and another unit cannot place its people, who are left out). It also returns the
+// cells, among those that reported (cells), whose reports admitted more people than the
+// register holds (short: the form's rows counted from people lack theirs), and those whose
+// register holds more people than their reports admitted (over, as Excess of PeopleKey).
+func admitted(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf time.Time, p Period, cells []cellSums) (people []register.Admission, short []Cell, over []Excess, err error) {
+	rows, err := q.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+`
+		SELECT cell_id FROM origin GROUP BY cell_id HAVING round(sum(share), 6) >= 1`, []int64{unit}, asOf)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
+	}
+	whole, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	all, err := register.Admitted(ctx, q, scope, firstDay(p), p.LastDay())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	counts := map[int64]bool{}
+	for _, id := range whole {
+		counts[id] = true
 	}
 	known := map[int64]int{}
-	for _, a := range people {
-		known[a.CellID]++
-	}
-	var out []Cell
-	for _, c := range cells {
-		if c.flows["admitted"] > known[c.ID] {
-			out = append(out, c.Cell)
+	for _, a := range all {
+		if counts[a.CellID] {
+			people = append(people, a)
+			known[a.CellID]++
 		}
 	}
-	return out, nil
+	for _, c := range cells {
+		switch n := c.flows["admitted"]; {
+		case n > known[c.ID]:
+			short = append(short, c.Cell)
+		case n < known[c.ID]:
+			over = append(over, Excess{Cell: c.Cell, Part: PeopleKey, Whole: "admitted", Value: known[c.ID], Total: n})
+		}
+	}
+	return people, short, over, nil
 }
+
+// PeopleKey names, in an Excess, the people the admission register holds for a cell.
+const PeopleKey = "register_people"
 
 // admittingGrassroots counts the grassroots organisations (tổ chức cơ sở đảng) of unit's subtree
 // on asOf that admitted someone over p: for each cell with a report in p (not a draft, its own or

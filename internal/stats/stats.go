@@ -3,13 +3,15 @@
 // annual quality ratings) and restated across merges and splits as the dashboard restates them
 // (dashboard.OriginCTE). Biểu 1 (members gained and lost), Biểu 2 (new members), Biểu 3
 // (members at the end of the period), Biểu 5 (organisations by type of unit, counted on the
-// Party tree), Biểu 6 (quality ratings) and Biểu 7 (transfers and recognition) are made so far;
+// Party tree), Biểu 6 (quality ratings) and Biểu 7 (transfers and recognition) are made so far,
+// and Biểu 2B (new members by ethnic group and religion, from the admission register);
 // docs/forms.md lists the others.
 package stats
 
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -35,6 +37,13 @@ type Line struct {
 	// NoData marks a row the quarterly reports cannot give (it needs per-person data): its
 	// figures are not known, never 0 (Biểu 2's rows by age, education…).
 	NoData bool
+	// FromPeople marks a row counted from the admission register, one person at a time
+	// (Biểu 2's rows by occupation, age, education; Biểu 2B): Partial (PartialLast) when some
+	// cells admitted people over the period (last year's) but the register lacks them — the
+	// figure is then the register's alone, marked "chưa đủ", never scaled.
+	FromPeople, Partial, PartialLast bool
+	// Tenths: This and Last are tenths (the mean age, written with one decimal).
+	Tenths bool
 	This   int
 	Last   int
 }
@@ -70,7 +79,7 @@ type Imbalance struct {
 
 // Excess is a reporting cell whose breakdown row (Part) is above its total (Whole) in its own
 // figures: Biểu 1's probationary members removed above the members removed, a Biểu 3 row above
-// the members at the end.
+// the members at the end, the people in the register above the members admitted (PeopleKey).
 type Excess struct {
 	Cell
 	Part, Whole  string // the lines' keys
@@ -97,13 +106,22 @@ type Form struct {
 	Cap     string
 	// Tree: the form counts the Party tree's organisations on its structure date (Biểu 5).
 	Tree bool
-	// TotalsOnly are the cells that admitted members in the period but gave only totals, not
-	// each person (Biểu 2): its NoData rows cannot be filled while this is not empty.
-	TotalsOnly []Cell
+	// TotalsOnly are the cells that admitted members in the period (TotalsOnlyLast: in the
+	// same period last year) but whose people the admission register lacks: they gave only
+	// totals, so the rows counted from people (Line.FromPeople) are incomplete.
+	TotalsOnly, TotalsOnlyLast []Cell
 }
 
 // Complete reports whether every cell reported for every quarter of the period.
 func (f Form) Complete() bool { return len(f.Missing) == 0 }
+
+// LabelOf is the label of the form's line of key, or of PeopleKey.
+func (f Form) LabelOf(key string) string {
+	if key == PeopleKey {
+		return "Số người trong sổ theo dõi phát triển đảng viên"
+	}
+	return f.Line(key).Label
+}
 
 // Line returns the form's line of key.
 func (f Form) Line(key string) Line {
@@ -133,12 +151,17 @@ type layout struct {
 	no, number, title, pick string
 	lines                   []Line
 	annual, tree            bool
+	// people: rows are counted from the admission register (Biểu 2, 2B); groups: the rows are
+	// the ethnic groups and religions of the people admitted (Biểu 2B).
+	people, groups bool
 }
 
 // layouts are the forms made, in the picker's order.
 var layouts = []layout{
 	{no: "1", number: "Biểu số 1-BTCTW", title: "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN", pick: "Biểu 1: Tăng, giảm đảng viên", lines: biểu1Lines},
-	{no: "2", number: "Biểu số 2-BTCTW", title: "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP", pick: "Biểu 2: Đảng viên mới kết nạp", lines: biểu2Lines},
+	{no: "2", number: "Biểu số 2-BTCTW", title: "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP", pick: "Biểu 2: Đảng viên mới kết nạp", lines: biểu2Lines, people: true},
+	{no: "2b", number: "Biểu số 2B-BTCTW", title: "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP THEO DÂN TỘC, TÔN GIÁO",
+		pick: "Biểu 2B: Kết nạp theo dân tộc, tôn giáo", lines: biểu2BLines, people: true, groups: true},
 	{no: "3", number: "Biểu số 3-BTCTW", title: "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN", pick: "Biểu 3: Đội ngũ đảng viên cuối kỳ", lines: biểu3Lines},
 	{no: "5", number: "Biểu số 5-BTCTW", title: "THỐNG KÊ TỔ CHỨC ĐẢNG TRONG CÁC LOẠI HÌNH CƠ SỞ", pick: "Biểu 5: Tổ chức đảng theo loại hình",
 		lines: biểu5Lines, tree: true},
@@ -195,13 +218,16 @@ var biểu2Lines = func() []Line {
 		{No: "II", Label: "Tổ chức cơ sở đảng có kết nạp đảng viên (tổ chức)", Key: grassrootsKey, Group: true},
 	}
 	// section adds a heading and its rows: a label with a report field's key after "=" has figures,
-	// the others are NoData.
+	// a row whose key personKeys gives is counted from the register, the others are NoData.
 	section := func(no, heading, key string, rows ...string) {
 		lines = append(lines, Line{No: no, Label: heading, Group: true})
 		for i, r := range rows {
 			l := Line{No: strconv.Itoa(i + 1), Label: r, Key: fmt.Sprintf("%s_%d", key, i+1), NoData: true}
 			if label, field, ok := strings.Cut(r, "="); ok {
 				l.Label, l.Key, l.NoData = label, field, false
+			}
+			if personKeys[l.Key] {
+				l.NoData, l.FromPeople, l.Tenths = false, true, l.Key == meanAgeKey
 			}
 			lines = append(lines, l)
 		}
@@ -218,13 +244,14 @@ var biểu2Lines = func() []Line {
 		"Người làm nông, lâm, ngư nghiệp",
 		"Sĩ quan, chiến sĩ quân đội và công an",
 		"Học sinh, sinh viên=adm_students",
-		"Khác (lao động hợp đồng, tự do…)")
-	section("IV", "Tuổi đời", "age", "Từ 18 đến 30 tuổi", "Từ 31 đến 35 tuổi", "Từ 36 đến 40 tuổi", "Từ 41 đến 45 tuổi",
+		"Khác (lao động hợp đồng, tự do…)",
+		"Cán bộ, công chức, viên chức (sổ theo dõi không tách theo các dòng 1, 2, 3, 5)")
+	section("IV", "Tuổi đời (tính đến ngày kết nạp)", "age", "Từ 18 đến 30 tuổi", "Từ 31 đến 35 tuổi", "Từ 36 đến 40 tuổi", "Từ 41 đến 45 tuổi",
 		"Từ 46 đến 50 tuổi", "Từ 51 đến 55 tuổi", "Từ 56 đến 60 tuổi", "Trên 60 tuổi", "Tuổi bình quân (năm)")
-	section("V", "Trình độ giáo dục phổ thông", "school", "Biết đọc, biết viết chữ quốc ngữ", "Tiểu học", "Trung học cơ sở", "Trung học phổ thông")
+	section("V", "Trình độ giáo dục phổ thông", "school", "Biết đọc, biết viết chữ quốc ngữ", "Tiểu học", "Trung học cơ sở", "Trung học phổ thông",
+		"Chưa rõ (trình độ trung cấp; sổ theo dõi không ghi học vấn phổ thông)")
 	section("VI", "Trình độ chuyên môn nghiệp vụ", "profession", "Công nhân kỹ thuật, nhân viên nghiệp vụ, sơ cấp",
-		"Trung cấp", "Cao đẳng", "Đại học", "Thạc sĩ", "Tiến sĩ")
-	section("VII", "Dân tộc, tôn giáo", "group", "Theo từng dân tộc, từng tôn giáo, có nữ (Biểu 2B)")
+		"Trung cấp", "Cao đẳng", "Đại học", "Thạc sĩ", "Tiến sĩ", "Sau đại học (sổ theo dõi không tách thạc sĩ, tiến sĩ)")
 	return lines
 }()
 
@@ -278,10 +305,12 @@ func Form3(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 	return Make(ctx, q, scope, "3", unit, p, today)
 }
 
-// Make is form no ("1", "2", "3", "5", "6" or "7") of unit (in scope) for p and the same period last
-// year, from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu 2's); an
-// annual form (Biểu 6, the quality ratings) is made for p's whole year; Biểu 5 counts the tree. The unit and its cells are taken on
-// p's last day, or today while p runs; last year's reports are restated on them. Errors:
+// Make is form no ("1", "2", "2b", "3", "5", "6" or "7") of unit (in scope) for p and the same
+// period last year, from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu
+// 2's), with Biểu 2's and 2B's rows by person counted from the admission register
+// (register.Admitted, in scope); an annual form (Biểu 6, the quality ratings) is made for p's
+// whole year; Biểu 5 counts the tree. The unit and its cells are taken on p's last day, or
+// today while p runs; last year's reports are restated on them. Errors:
 // apperr.ErrNotFound for a form not made, or when the unit is out of scope or did not exist on
 // that day; any other is the database's.
 func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit int64, p Period, today time.Time) (Form, error) {
@@ -312,7 +341,7 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	if err != nil {
 		return Form{}, err
 	}
-	last, _, err := sums(ctx, q, unit, asOf, p.LastYear())
+	last, lastCells, err := sums(ctx, q, unit, asOf, p.LastYear())
 	if err != nil {
 		return Form{}, err
 	}
@@ -323,17 +352,36 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 		if last[grassrootsKey], err = admittingGrassroots(ctx, q, unit, asOf, p.LastYear()); err != nil {
 			return Form{}, err
 		}
-		if f.TotalsOnly, err = totalsOnly(ctx, q, cells, p, NoRegister); err != nil {
+	}
+	lines := lay.lines
+	if lay.people {
+		people, short, over, err := admitted(ctx, q, scope, unit, asOf, p, cells)
+		if err != nil {
 			return Form{}, err
 		}
+		lastPeople, lastShort, _, err := admitted(ctx, q, scope, unit, asOf, p.LastYear(), lastCells)
+		if err != nil {
+			return Form{}, err
+		}
+		f.Exceeds = over
+		f.TotalsOnly, f.TotalsOnlyLast = short, lastShort
+		maps.Copy(this, countPeople(people))
+		maps.Copy(last, countPeople(lastPeople))
+		if lay.groups {
+			lines = groupLines(lines, people, lastPeople)
+		}
 	}
-	for _, l := range lay.lines {
+	for _, l := range lines {
 		if !l.NoData {
 			l.This, l.Last = this[l.Key], last[l.Key]
 		}
+		if l.FromPeople {
+			l.Partial, l.PartialLast = len(f.TotalsOnly) > 0, len(f.TotalsOnlyLast) > 0
+		}
 		f.Lines = append(f.Lines, l)
 	}
-	f.Imbalanced, f.Exceeds = check(cells, lay.lines)
+	imbalanced, exceeds := check(cells, lay.lines)
+	f.Imbalanced, f.Exceeds = imbalanced, append(exceeds, f.Exceeds...)
 	f.Missing, err = missing(ctx, q, unit, asOf, p)
 	return f, err
 }

@@ -373,6 +373,9 @@ func agree(t *testing.T, ref reference, f stats.Form) {
 		this, last = ref.treeCounts(f.Unit.ID, f.AsOf), ref.treeCounts(f.Unit.ID, f.AsOf.AddDate(-1, 0, 0))
 	}
 	for _, l := range f.Lines {
+		if l.FromPeople { // agreePeople's
+			continue
+		}
 		if l.NoData || l.Heading() {
 			if l.This != 0 || l.Last != 0 {
 				t.Errorf("%s, %+v, %q: %d | %d, a row without figures", f.Unit.Code, f.Period, l.Label, l.This, l.Last)
@@ -829,14 +832,20 @@ func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 	if len(admitting) == 0 || !slices.Equal(listed, admitting) || f.NoDataNote() == "" {
 		t.Errorf("cells giving totals only: %v, want those that admitted %v", listed, admitting)
 	}
-	nodata := 0
+	nodata, people := 0, 0
 	for _, l := range f.Lines {
 		if l.NoData {
 			nodata++
 		}
+		if l.FromPeople {
+			people++
+			if !l.Partial || l.This != 0 {
+				t.Errorf("%s: %d, partial %v; the register is empty: 0, incomplete", l.Key, l.This, l.Partial)
+			}
+		}
 	}
-	if nodata < 20 || f.Line("age_9").Label != "Tuổi bình quân (năm)" {
-		t.Errorf("%d rows by person; the mean age %q", nodata, f.Line("age_9").Label)
+	if nodata != 10 || people != 23 || f.Line("age_9").Label != "Tuổi bình quân (năm)" {
+		t.Errorf("%d rows without data, %d counted from people; the mean age %q", nodata, people, f.Line("age_9").Label)
 	}
 }
 

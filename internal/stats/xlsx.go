@@ -81,26 +81,114 @@ const NoDataText = "…"
 // Heading reports whether l is a heading without figures.
 func (l Line) Heading() bool { return l.Key == "" }
 
-// NoDataNote says why the form's NoData rows are empty: which cells gave only totals of their
-// admissions (Biểu 2), or that the quarterly report lacks them; "" for a form without such rows.
+// NoDataNote says why the form's NoData rows are empty: neither the quarterly report nor (for a
+// form counted from people) the admission register has them; "" for a form without such rows.
 func (f Form) NoDataNote() string {
 	if !slices.ContainsFunc(f.Lines, func(l Line) bool { return l.NoData }) {
 		return ""
 	}
-	if len(f.TotalsOnly) == 0 {
+	if !f.fromPeople() {
 		return fmt.Sprintf("Dòng ghi “%s”: chưa có số liệu; báo cáo quý của chi bộ không có các chỉ tiêu này.", NoDataText)
 	}
-	var names []string
-	for _, c := range f.TotalsOnly {
-		names = append(names, c.Code+" "+c.Name)
-	}
-	return fmt.Sprintf("Chưa có số liệu theo từng người (dòng ghi “%s”): %s chi bộ kết nạp đảng viên trong kỳ chỉ báo cáo tổng số (%s).",
-		NoDataText, format.Int(int64(len(names))), strings.Join(names, "; "))
+	return fmt.Sprintf("Dòng ghi “%s”: chưa có số liệu; báo cáo quý của chi bộ và sổ theo dõi phát triển đảng viên không có các chỉ tiêu này.", NoDataText)
 }
 
-// PercentText writes l's percent as the form shows it: two decimals, "-" when last year is 0.
+// fromPeople reports whether some of f's rows are counted from the admission register.
+func (f Form) fromPeople() bool {
+	return slices.ContainsFunc(f.Lines, func(l Line) bool { return l.FromPeople })
+}
+
+// partialText marks the label of a row counted from people that lacks some cells' people.
+const partialText = " (chưa đủ)"
+
+// PeopleNote says where the rows counted from people come from and, when some cells admitted
+// people the register lacks (TotalsOnly, TotalsOnlyLast), that those rows are incomplete and
+// how many cells gave totals only (TotalsOnlyNote names them); "" for a form without such rows.
+func (f Form) PeopleNote() string {
+	if !f.fromPeople() {
+		return ""
+	}
+	note := "Các dòng theo nghề nghiệp, tuổi, trình độ, dân tộc, tôn giáo: tính từng người trong sổ theo dõi phát triển đảng viên."
+	var parts []string
+	for _, part := range f.TotalsOnlyParts() {
+		parts = append(parts, fmt.Sprintf("%s %s chi bộ", part.When, format.Int(int64(len(part.Cells)))))
+	}
+	if len(parts) > 0 {
+		note += fmt.Sprintf(" Dòng ghi “%s” chưa gồm đảng viên của các chi bộ chỉ báo cáo tổng số, sổ chưa ghi đủ người: %s.",
+			strings.TrimSpace(partialText), strings.Join(parts, ", "))
+	}
+	return note
+}
+
+// TotalsOnlyNote names the cells that gave totals only, this period and last year; "" for none.
+func (f Form) TotalsOnlyNote() string {
+	var parts []string
+	for _, part := range f.TotalsOnlyParts() {
+		parts = append(parts, fmt.Sprintf("%s: %s", part.When, strings.Join(cellNames(part.Cells), "; ")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Chi bộ chỉ báo cáo tổng số, " + strings.Join(parts, "; ") + "."
+}
+
+// TotalsOnlyPart is a column's cells that gave totals only: When names the column.
+type TotalsOnlyPart struct {
+	When  string
+	Cells []Cell
+}
+
+// TotalsOnlyParts are f's cells that gave totals only, this period and last year, those not empty.
+func (f Form) TotalsOnlyParts() []TotalsOnlyPart {
+	var out []TotalsOnlyPart
+	for _, p := range []TotalsOnlyPart{{"kỳ này", f.TotalsOnly}, {"cùng kỳ năm trước", f.TotalsOnlyLast}} {
+		if len(p.Cells) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// cellNames are cells' codes and names.
+func cellNames(cells []Cell) []string {
+	names := make([]string, len(cells))
+	for i, c := range cells {
+		names[i] = c.Code + " " + c.Name
+	}
+	return names
+}
+
+// LabelText is l's label as the form writes it: marked when counted from people and incomplete,
+// this period ("chưa đủ") or only last year.
+func (l Line) LabelText() string {
+	switch {
+	case l.Partial:
+		return l.Label + partialText
+	case l.PartialLast:
+		return l.Label + " (năm trước chưa đủ)"
+	}
+	return l.Label
+}
+
+// Figure writes a figure v of l: a count (1.827), or a mean in tenths with one decimal after a
+// comma (32,5), "-" for the mean of nobody.
+func (l Line) Figure(v int) string {
+	if !l.Tenths {
+		return format.Int(int64(v))
+	}
+	if v == 0 {
+		return "-"
+	}
+	return strconv.Itoa(v/10) + "," + strconv.Itoa(v%10)
+}
+
+// PercentText writes l's percent as the form shows it: two decimals, "-" when last year is 0,
+// "…" when a figure counted from people is incomplete (a share of incomplete figures says nothing).
 func (l Line) PercentText() string {
-	if l.Last == 0 {
+	switch {
+	case l.Partial || l.PartialLast:
+		return NoDataText
+	case l.Last == 0:
 		return "-"
 	}
 	return strings.TrimSuffix(format.Percent(l.Percent()), " %")
@@ -110,6 +198,9 @@ func (l Line) PercentText() string {
 func (f Form) Filename() string {
 	return fmt.Sprintf("bieu-%s-%s-%d-%s.xlsx", f.No, f.Unit.Code, f.Period.Year, f.Period.Kind())
 }
+
+// oneDecimal is the workbook's format of a mean age.
+var oneDecimal = "0.0"
 
 // The rows of the workbook's layout (1-based): the table starts at headRow.
 const (
@@ -122,7 +213,7 @@ const (
 func (f Form) XLSX() ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
-	sheet := "Biểu " + f.No
+	sheet := "Biểu " + strings.ToUpper(f.No)
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
@@ -179,7 +270,7 @@ func (f Form) XLSX() ([]byte, error) {
 			indent = 2
 		}
 		w.set(cell("A", r), l.No, label(l.Group, 0))
-		w.set(cell("B", r), l.Label, label(l.Group, indent))
+		w.set(cell("B", r), l.LabelText(), label(l.Group, indent))
 		text := w.style(&excelize.Style{Font: font(l.Group, false, 12), Alignment: center, Border: border})
 		switch {
 		case l.Heading():
@@ -190,18 +281,29 @@ func (f Form) XLSX() ([]byte, error) {
 			for _, c := range []string{"C", "D", "E"} {
 				w.set(cell(c, r), NoDataText, text)
 			}
+		case l.Tenths:
+			mean := w.style(&excelize.Style{Font: font(l.Group, false, 12), CustomNumFmt: &oneDecimal, Border: border,
+				Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}})
+			for col, v := range map[string]int{"C": l.This, "D": l.Last} {
+				if v == 0 { // the mean age of nobody
+					w.set(cell(col, r), l.Figure(v), text)
+				} else {
+					w.set(cell(col, r), float64(v)/10, mean)
+				}
+			}
+			w.set(cell("E", r), l.PercentText(), text)
 		default:
 			w.set(cell("C", r), l.This, count(l.Group))
 			w.set(cell("D", r), l.Last, count(l.Group))
-			if l.Last == 0 {
-				w.set(cell("E", r), "-", text)
+			if l.Last == 0 || l.Partial || l.PartialLast {
+				w.set(cell("E", r), l.PercentText(), text)
 			} else {
 				w.set(cell("E", r), l.Percent(), pct(l.Group))
 			}
 		}
 		r++
 	}
-	for _, note := range []string{f.MissingNote(), f.NoDataNote()} {
+	for _, note := range []string{f.MissingNote(), f.PeopleNote(), f.TotalsOnlyNote(), f.NoDataNote()} {
 		if note != "" {
 			r++
 			w.merge(cell("A", r), cell("E", r), note, w.style(&excelize.Style{Font: font(false, true, 11), Alignment: left}))

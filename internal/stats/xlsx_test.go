@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -52,7 +53,7 @@ func checkXLSX(t *testing.T, f stats.Form) {
 		t.Fatal(err)
 	}
 	sheet := x.GetSheetName(0)
-	if sheet != "Biểu "+f.No || f.Filename() != fmt.Sprintf("bieu-%s-%s-%d-%s.xlsx", f.No, f.Unit.Code, f.Period.Year, f.Period.Kind()) {
+	if sheet != "Biểu "+strings.ToUpper(f.No) || f.Filename() != fmt.Sprintf("bieu-%s-%s-%d-%s.xlsx", f.No, f.Unit.Code, f.Period.Year, f.Period.Kind()) {
 		t.Errorf("sheet %q, file %q", sheet, f.Filename())
 	}
 	get := func(ref string) string {
@@ -70,7 +71,7 @@ func checkXLSX(t *testing.T, f stats.Form) {
 	for _, m := range merges {
 		merged[m.GetStartAxis()+":"+m.GetEndAxis()] = m.GetCellValue()
 	}
-	for ref, want := range map[string]string{"A1:B1": f.Committee(), "C1:E1": "ĐẢNG CỘNG SẢN VIỆT NAM", "C2:E2": "Biểu số " + f.No + "-BTCTW",
+	for ref, want := range map[string]string{"A1:B1": f.Committee(), "C1:E1": "ĐẢNG CỘNG SẢN VIỆT NAM", "C2:E2": "Biểu số " + strings.ToUpper(f.No) + "-BTCTW",
 		"A4:E4": f.Title, "A5:E5": f.Period.Label(), "C8:D8": "Thực hiện", "A8:A9": "STT", "E8:E9": stats.Columns[4].Heading} {
 		if merged[ref] != want {
 			t.Errorf("merged %s: %q, want %q", ref, merged[ref], want)
@@ -87,8 +88,8 @@ func checkXLSX(t *testing.T, f stats.Form) {
 	countFmt, pctFmt := 0, 0
 	for i, l := range f.Lines {
 		row := strconv.Itoa(11 + i)
-		if get("A"+row) != l.No || get("B"+row) != l.Label {
-			t.Errorf("row %s: %q %q, want %q %q", row, get("A"+row), get("B"+row), l.No, l.Label)
+		if get("A"+row) != l.No || get("B"+row) != l.LabelText() {
+			t.Errorf("row %s: %q %q, want %q %q", row, get("A"+row), get("B"+row), l.No, l.LabelText())
 		}
 		this, _ := x.GetCellValue(sheet, "C"+row, excelize.Options{RawCellValue: true})
 		last, _ := x.GetCellValue(sheet, "D"+row, excelize.Options{RawCellValue: true})
@@ -100,14 +101,24 @@ func checkXLSX(t *testing.T, f stats.Form) {
 			}
 			continue
 		}
+		if l.Tenths {
+			want := strconv.FormatFloat(float64(l.This)/10, 'f', -1, 64)
+			if l.This == 0 {
+				want = "-"
+			}
+			if this != want || pct != l.PercentText() {
+				t.Errorf("row %s %s: %s | %s, want %s (%d tenths)", row, l.Key, this, pct, l.Figure(l.This), l.This)
+			}
+			continue
+		}
 		countFmt++
 		if this != strconv.Itoa(l.This) || last != strconv.Itoa(l.Last) {
 			t.Errorf("row %s %s: %s | %s, want %d | %d", row, l.Key, this, last, l.This, l.Last)
 		}
-		if l.Last == 0 && pct != "-" {
-			t.Errorf("row %s %s: percent %q of a zero last year, want -", row, l.Key, pct)
+		if (l.Last == 0 || l.Partial || l.PartialLast) && pct != l.PercentText() {
+			t.Errorf("row %s %s: percent %q, want %q", row, l.Key, pct, l.PercentText())
 		}
-		if l.Last != 0 {
+		if l.Last != 0 && !l.Partial && !l.PartialLast {
 			v, _ := strconv.ParseFloat(pct, 64)
 			if fmt.Sprintf("%.6f", v) != fmt.Sprintf("%.6f", l.Percent()) {
 				t.Errorf("row %s %s: percent %s, want %f", row, l.Key, pct, l.Percent())
@@ -126,10 +137,10 @@ func checkXLSX(t *testing.T, f stats.Form) {
 	for _, r := range rows {
 		text = append(text, r...)
 	}
-	if (f.No == "2") != (len(f.TotalsOnly) > 0) || (f.No == "2" || f.No == "7") != (f.NoDataNote() != "") {
-		t.Errorf("Biểu %s: cells giving totals only %v, note %q", f.No, f.TotalsOnly, f.NoDataNote())
+	if (f.No == "2") != (f.NoDataNote() != "" && f.PeopleNote() != "") {
+		t.Errorf("Biểu %s: cells giving totals only %v, notes %q, %q", f.No, f.TotalsOnly, f.NoDataNote(), f.PeopleNote())
 	}
-	for _, want := range []string{"NGƯỜI LẬP BIỂU", "T/M BAN THƯỜNG VỤ", f.MissingNote(), f.NoDataNote()} {
+	for _, want := range []string{"NGƯỜI LẬP BIỂU", "T/M BAN THƯỜNG VỤ", f.MissingNote(), f.NoDataNote(), f.PeopleNote(), f.TotalsOnlyNote()} {
 		if !slices.Contains(text, want) {
 			t.Errorf("the workbook lacks %q", want)
 		}
