@@ -45,7 +45,7 @@ var pipelineConversions = []struct {
 	label       string
 	part, whole func(register.Flow) int
 }{
-	{"Học lớp / cảm tình đảng", func(f register.Flow) int { return f.Courses }, func(f register.Flow) int { return f.Sympathisers }},
+	{"Học lớp / cảm tình", func(f register.Flow) int { return f.Courses }, func(f register.Flow) int { return f.Sympathisers }},
 	{"Chi bộ xét / học lớp", func(f register.Flow) int { return f.Resolutions }, func(f register.Flow) int { return f.Courses }},
 	{"Kết nạp / chi bộ xét", func(f register.Flow) int { return f.Admitted }, func(f register.Flow) int { return f.Resolutions }},
 }
