@@ -16,18 +16,22 @@ var (
 	givenNames  = []string{"An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Long", "Mai", "Nam", "Phúc", "Tâm", "Trang", "Tuấn", "Yến"}
 )
 
+// registerYears are the years of files: the register began three years before the last quarter
+// (older files would be closed, and ten years of them would only slow the load).
+const registerYears = 3
+
 // candidateStream numbers the random streams of the files, one per cell, apart from the
 // streams of everything else so that adding files moves no other figure.
 const candidateStream = 2 << 32
 
-// files makes the register's files, cell by cell: about one to three people a year enter the
-// pipeline of each living cell, and go through the procedure with delays in working days, one
+// files makes the register's files, cell by cell: about one to three people a year (of the last
+// registerYears) enter the pipeline of each living cell, and go through the procedure with delays in working days, one
 // in ten late at the decision or the ceremony; some withdraw. No step falls after the last
 // quarter reported. Each call gives the same files, numbered from 1.
 func (m *model) files() func() (register.BulkFile, bool) {
 	cal := calendar.New(nil)
 	end := m.opt.Last.End().AddDate(0, 0, -1)
-	first := date(m.opt.Last.Year-m.opt.Years+1, 1, 1)
+	first := date(max(m.opt.Last.Year-m.opt.Years+1, m.opt.Last.Year-registerYears+1), 1, 1)
 	var (
 		ci     int
 		queue  []register.BulkFile

@@ -50,10 +50,11 @@ func (r Register) FindByNationalID(ctx context.Context, q pg.Querier, by org.Sco
 // non-nil mac all but those of that national ID.
 func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, open bool, mac []byte) ([]Row, map[int64][]Step, error) {
 	rows, err := q.Query(ctx, `
+		WITH RECURSIVE `+cellsInScope+`
 		SELECT c.id, c.cell_id, COALESCE(cv.name, ''), c.full_name
 		FROM candidate c
 		LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true
-		WHERE `+inScope+`
+		WHERE ($1::bigint[] IS NULL OR c.cell_id IN (SELECT id FROM scoped))
 			AND NOT ($3 AND EXISTS (SELECT 1 FROM candidate_step s WHERE s.candidate_id = c.id
 				AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn')))
 			AND ($4::bytea IS NULL OR c.national_id_mac = $4)

@@ -169,6 +169,17 @@ func (f Flow) add(g Flow) Flow {
 	return Flow{f.Sympathisers + g.Sympathisers, f.Courses + g.Courses, f.Resolutions + g.Resolutions, f.Admitted + g.Admitted}
 }
 
+// cellsInScope is a recursive CTE, scoped (id): the units in the scope of roots ($1, not NULL)
+// on day ($2) that may hold files, for lists that would otherwise test inScope file by file:
+// the subtrees on that day, and the units they succeeded (closed since) that inScope still
+// places in scope. A file's cell is in it exactly when inScope holds, save a cell closed with
+// no successor.
+var cellsInScope = org.SubtreeCTE + `,` + dashboard.OriginCTE("sub") + `,
+	scoped (id) AS (
+		SELECT id FROM sub
+		UNION SELECT cell_id FROM origin WHERE depth > 0 AND party_in_scope(cell_id, $1, $2)
+	)`
+
 // filesCTE follows org.SubtreeCTE and dashboard.OriginCTE (tops $1, day $2): file (top, share,
 // id) are the files of the cells each top counts on $2.
 const filesCTE = `,
