@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
+
 	"ptdang/internal/apperr"
 	"ptdang/internal/dashboard"
 	"ptdang/internal/org"
@@ -126,13 +129,21 @@ func Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today
 		ids = append(ids, unit)
 		rows[unit] = &b.Total
 	}
-	if err := pipelineStages(ctx, q, ids, today, rows); err != nil {
-		return Board{}, err
+	// Each part fills its own fields of the rows; on a pool they run at once, each on its own
+	// connection, so the board costs about the slowest, as the dashboard's queries do.
+	parts := []func(context.Context) error{
+		func(ctx context.Context) error { return pipelineStages(ctx, q, ids, today, rows) },
+		func(ctx context.Context) error { return pipelineFlow(ctx, q, ids, today, b.FiguresOn, rows) },
+		func(ctx context.Context) error { return pipelineOverdue(ctx, q, ids, today, rows) },
 	}
-	if err := pipelineFlow(ctx, q, ids, today, b.FiguresOn, rows); err != nil {
-		return Board{}, err
+	g, gctx := errgroup.WithContext(ctx)
+	if _, pool := q.(*pgxpool.Pool); !pool {
+		g.SetLimit(1) // one connection: one query at a time
 	}
-	if err := pipelineOverdue(ctx, q, ids, today, rows); err != nil {
+	for _, part := range parts {
+		g.Go(func() error { return part(gctx) })
+	}
+	if err := g.Wait(); err != nil {
 		return Board{}, err
 	}
 	if unit == dashboard.Nation {
