@@ -192,10 +192,19 @@ var cellsInScope = org.SubtreeCTE + `,` + dashboard.OriginCTE("sub") + `,
 	)`
 
 // filesCTE follows org.SubtreeCTE and dashboard.OriginCTE (tops $1, day $2): file (top, share,
-// id) are the files of the cells each top counts on $2.
+// id) are the files of the cells each top counts on $2. They are read cell by cell (lateral):
+// the recursive CTEs' estimates would otherwise have the planner scan every file of the nation.
 const filesCTE = `,
 	file (top, share, id) AS (
-		SELECT o.top, o.share, c.id FROM origin o JOIN candidate c ON c.cell_id = o.cell_id
+		SELECT o.top, o.share, c.id FROM origin o CROSS JOIN LATERAL (SELECT c.id FROM candidate c WHERE c.cell_id = o.cell_id) c
+	)`
+
+// openFilesCTE is filesCTE of the open files only.
+const openFilesCTE = `,
+	file (top, share, id) AS (
+		SELECT o.top, o.share, c.id FROM origin o CROSS JOIN LATERAL (
+			SELECT c.id FROM candidate c WHERE c.cell_id = o.cell_id AND NOT EXISTS (SELECT 1 FROM candidate_step s
+				WHERE s.candidate_id = c.id AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn'))) c
 	)`
 
 // pipelineStages counts each top's open files by stage, with the median and longest wait in
@@ -305,10 +314,8 @@ func pipelineFlow(ctx context.Context, q pg.Querier, ids []int64, today, on time
 // overdue tasks of Todo, by file.
 func pipelineOverdue(ctx context.Context, q pg.Querier, ids []int64, today time.Time, rows map[int64]*PipelineRow) error {
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+filesCTE+`
-		SELECT file.top, file.id FROM file
-		WHERE NOT EXISTS (SELECT 1 FROM candidate_step s WHERE s.candidate_id = file.id
-			AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn'))`, ids, today)
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+openFilesCTE+`
+		SELECT file.top, file.id FROM file`, ids, today)
 	if err != nil {
 		return err
 	}
