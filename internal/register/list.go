@@ -59,7 +59,7 @@ func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time,
 			AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn') LIMIT 1) x ON $3
 		WHERE ($1::bigint[] IS NULL OR c.cell_id = ANY (ARRAY(SELECT id FROM scoped))) AND x.closed IS NULL
 			AND ($4::bytea IS NULL OR c.national_id_mac = $4)
-		ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, by.SQLRoots(), today, open, mac)
+		ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, planEach, by.SQLRoots(), today, open, mac)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
@@ -191,6 +192,11 @@ var cellsInScope = org.SubtreeCTE + `,` + dashboard.OriginCTE("sub") + `,
 		UNION SELECT cell_id FROM origin WHERE depth > 0 AND party_in_scope(cell_id, $1, $2)
 	)`
 
+// planEach has a query planned for its arguments each time (an unnamed statement): the plan
+// that suits the nation's scope would scan all files for a commune's, and a connection's cached
+// generic plan is made after the first few scopes it served.
+const planEach = pgx.QueryExecModeExec
+
 // filesCTE follows org.SubtreeCTE and dashboard.OriginCTE (tops $1, day $2): file (top, share,
 // id) are the files of the cells each top counts on $2. They are read cell by cell (lateral):
 // the recursive CTEs' estimates would otherwise have the planner scan every file of the nation.
@@ -230,7 +236,7 @@ func pipelineStages(ctx context.Context, q pg.Querier, ids []int64, today time.T
 			WHERE x.stage IS NOT NULL AND NOT x.closed
 		)
 		SELECT top, stage, round(sum(share))::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY waited), max(waited)
-		FROM f GROUP BY top, stage`, ids, today, kinds, stages)
+		FROM f GROUP BY top, stage`, planEach, ids, today, kinds, stages)
 	if err != nil {
 		return err
 	}
@@ -273,7 +279,7 @@ func pipelineFlow(ctx context.Context, q pg.Querier, ids []int64, today, on time
 				AND s.on_date >= ($3::date - interval '1 year')::date
 			GROUP BY s.kind
 		) e
-		GROUP BY file.top, e.kind`, ids, today, from, on)
+		GROUP BY file.top, e.kind`, planEach, ids, today, from, on)
 	if err != nil {
 		return err
 	}
@@ -315,7 +321,7 @@ func pipelineFlow(ctx context.Context, q pg.Querier, ids []int64, today, on time
 func pipelineOverdue(ctx context.Context, q pg.Querier, ids []int64, today time.Time, rows map[int64]*PipelineRow) error {
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+openFilesCTE+`
-		SELECT file.top, file.id FROM file`, ids, today)
+		SELECT file.top, file.id FROM file`, planEach, ids, today)
 	if err != nil {
 		return err
 	}
