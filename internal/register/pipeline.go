@@ -2,6 +2,7 @@ package register
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -57,7 +58,7 @@ func stageOf(k Kind) Stage {
 }
 
 // Waiting is how many open files stand at a stage, and how long they have stood there in
-// calendar days since its step: the median and the longest.
+// calendar days since its step: the median (NaN where unknown: the nation's total) and the longest.
 type Waiting struct {
 	Files          int
 	Median, Oldest float64
@@ -162,12 +163,13 @@ func figuresOn(today time.Time) time.Time {
 	return p.Previous().End().AddDate(0, 0, -1)
 }
 
-// sumPipeline adds up the nation's rows; medians cannot be added, so the total shows none.
+// sumPipeline adds up the nation's rows; medians cannot be added, so the total has none (NaN).
 func sumPipeline(rows []PipelineRow) PipelineRow {
 	t := PipelineRow{Name: "Tổng cộng"}
 	for _, r := range rows {
 		for i := range t.Stages {
 			t.Stages[i].Files += r.Stages[i].Files
+			t.Stages[i].Median = math.NaN()
 			t.Stages[i].Oldest = max(t.Stages[i].Oldest, r.Stages[i].Oldest)
 		}
 		t.ThisYear = t.ThisYear.add(r.ThisYear)
@@ -198,19 +200,20 @@ var cellsInScope = org.SubtreeCTE + `,` + dashboard.OriginCTE("sub") + `,
 const planEach = pgx.QueryExecModeExec
 
 // filesCTE follows org.SubtreeCTE and dashboard.OriginCTE (tops $1, day $2): file (top, share,
-// id) are the files of the cells each top counts on $2. They are read cell by cell (lateral):
-// the recursive CTEs' estimates would otherwise have the planner scan every file of the nation.
+// id) are the files of the cells each top counts on $2. They are read through an array of those
+// cells: the recursive CTEs' estimates would otherwise have the planner scan every file of the nation.
 const filesCTE = `,
 	file (top, share, id) AS (
-		SELECT o.top, o.share, c.id FROM origin o CROSS JOIN LATERAL (SELECT c.id FROM candidate c WHERE c.cell_id = o.cell_id) c
+		SELECT o.top, o.share, c.id FROM candidate c JOIN origin o ON o.cell_id = c.cell_id
+		WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
 	)`
 
 // openFilesCTE is filesCTE of the open files only.
 const openFilesCTE = `,
 	file (top, share, id) AS (
-		SELECT o.top, o.share, c.id FROM origin o CROSS JOIN LATERAL (
-			SELECT c.id FROM candidate c WHERE c.cell_id = o.cell_id AND NOT EXISTS (SELECT 1 FROM candidate_step s
-				WHERE s.candidate_id = c.id AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn'))) c
+		SELECT o.top, o.share, c.id FROM candidate c JOIN origin o ON o.cell_id = c.cell_id
+		WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin)) AND NOT EXISTS (SELECT 1 FROM candidate_step s
+			WHERE s.candidate_id = c.id AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn'))
 	)`
 
 // pipelineStages counts each top's open files by stage, with the median and longest wait in

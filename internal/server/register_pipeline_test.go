@@ -44,6 +44,8 @@ func TestCommuneSeesThePipelineBoardOnAPhoneAndADesktop(t *testing.T) {
 		t.Errorf("a secretary opens the board: %d, want 403", resp.StatusCode)
 	}
 	b := signedInBrowser(t, base, "xa.myan", base+"/register", 360, 740)
+	fitsAPhone(t, b)
+	b.Screenshot("register-list-reviewer")
 	b.ClickToPage("[data-testid=register-pipeline]")
 	b.WantText("h1", "Tiến độ tạo nguồn: Đảng bộ xã Xuân Lộc")
 	b.WantText("[data-testid=figures-on]", "30/06/2026")
