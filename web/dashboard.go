@@ -14,6 +14,7 @@ import (
 
 	"ptdang/internal/dashboard"
 	"ptdang/internal/format"
+	"ptdang/internal/org"
 )
 
 // DashboardQuery is the query string of unit's dashboard for year on asOf.
@@ -86,7 +87,7 @@ func headlineOf(d dashboard.Dashboard) []Headline {
 
 // rowHref is the dashboard of r's unit, "" for the unit itself (a cell's one row).
 func rowHref(d dashboard.Dashboard, r dashboard.Row) string {
-	if r.UnitID == d.Unit.ID || r.UnitID == dashboard.Nation {
+	if r.UnitID == d.Unit.ID || r.UnitID == org.Nation {
 		return ""
 	}
 	return "/dashboard?" + DashboardQuery(r.UnitID, d.Year, d.AsOf)

@@ -42,7 +42,7 @@ func BenchmarkDashboard(b *testing.B) {
 	for _, level := range []struct {
 		name string
 		unit int64
-	}{{"nation", Nation}, {"province", province}, {"commune", commune}} {
+	}{{"nation", org.Nation}, {"province", province}, {"commune", commune}} {
 		d, err := Build(ctx, db, all, level.unit, 2026, benchAsOf)
 		if err != nil {
 			b.Fatal(err)

@@ -105,7 +105,7 @@ func (c *Cache) pace(ctx context.Context, q pg.Querier, d *Dashboard, g generati
 	return remembered(c, c.paceLRU, paceKey{d.Unit.ID, d.Year, g}, fresh)
 }
 
-// children lists the units under unit on asOf (the tops of the tree for the Nation).
+// children lists the units under unit on asOf (the tops of the tree for the org.Nation).
 func (c *Cache) children(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, g generations) ([]org.PartyUnit, error) {
 	fresh := func() ([]org.PartyUnit, error) { return org.PartyChildren(ctx, q, org.Everything(), unit, asOf) }
 	if c == nil {

@@ -134,7 +134,7 @@ func TestCacheEqualsRecomputation(t *testing.T) {
 		if step > 0 {
 			c.do()
 		}
-		views := []int64{dashboard.Nation, provinces[rng.IntN(len(provinces))],
+		views := []int64{org.Nation, provinces[rng.IntN(len(provinces))],
 			pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'commune_committee' AND valid_to IS NULL`),
 			pick(`SELECT unit_id FROM party_unit_version WHERE kind = 'grassroots_committee' AND valid_to IS NULL`)}
 		for _, unit := range views {

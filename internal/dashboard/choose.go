@@ -13,7 +13,7 @@ import (
 
 // Query is what a dashboard's address asks for, as typed; any of it may be empty.
 type Query struct {
-	Unit string // a unit id; "0" is the nation (Nation)
+	Unit string // a unit id; "0" is the nation (org.Nation)
 	Year string
 	Date string // the as-of date
 }
@@ -55,7 +55,7 @@ func Choose(ctx context.Context, db pg.Querier, scope org.Scope, q Query, today 
 	case len(tops) == 0:
 		return 0, 0, asOf, apperr.ErrNotFound
 	case len(tops) > 1:
-		return Nation, year, asOf, nil
+		return org.Nation, year, asOf, nil
 	}
 	return tops[0].ID, year, asOf, nil
 }

@@ -140,32 +140,25 @@ func quartersEnded(year int, asOf time.Time) int {
 	return 0
 }
 
-// Nation is the unit of the whole country's dashboard: its rows are the units at the top of
-// the Party tree. Only a user who sees everything may open it.
-const Nation = 0
-
-// nationUnit stands for the whole tree.
-var nationUnit = org.PartyUnit{ID: Nation, Code: "VN", Name: "Toàn quốc"}
-
 // unitOf returns unit (in scope) on asOf, or the nation.
 func unitOf(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf time.Time) (org.PartyUnit, error) {
-	if unit != Nation {
+	if unit != org.Nation {
 		return org.GetPartyUnit(ctx, q, scope, unit, asOf)
 	}
 	if !scope.All() {
 		return org.PartyUnit{}, apperr.ErrNotFound
 	}
-	return nationUnit, nil
+	return org.NationUnit, nil
 }
 
-// Build computes the dashboard of unit (in scope; Nation for the whole tree) for year as of
+// Build computes the dashboard of unit (in scope; org.Nation for the whole tree) for year as of
 // asOf, every row from the database. Cache.Build gives the same, faster. Errors: those of
 // Cache.Build.
 func Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
 	return (*Cache)(nil).Build(ctx, q, scope, unit, year, asOf)
 }
 
-// start reads unit (in scope; Nation for the whole tree) on asOf, and the generations c
+// start reads unit (in scope; org.Nation for the whole tree) on asOf, and the generations c
 // checks its rows against: the dashboard of unit for year as of asOf, before its rows.
 func (c *Cache) start(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, generations, error) {
 	u, err := unitOf(ctx, q, scope, unit, asOf)
@@ -195,7 +188,7 @@ func newDashboard(u org.PartyUnit, year int, asOf time.Time) Dashboard {
 // children's rows. Its target and progress are not judged. ErrNotFound when the unit is out
 // of scope or did not exist on asOf.
 func (c *Cache) UnitRow(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Row, error) {
-	if unit == Nation {
+	if unit == org.Nation {
 		return Row{}, apperr.ErrNotFound
 	}
 	d, gens, err := c.start(ctx, q, scope, unit, year, asOf)
@@ -211,7 +204,7 @@ func (c *Cache) UnitRow(ctx context.Context, q pg.Querier, scope org.Scope, unit
 
 // Build is the package's Build, reusing the rows c computed before whose data has not changed
 // since. A nil Cache computes every row. Errors: apperr.ErrNotFound when unit is out of scope
-// or did not exist on asOf, and Nation for one who does not see the whole tree; any other is
+// or did not exist on asOf, and org.Nation for one who does not see the whole tree; any other is
 // the database's.
 func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, year int, asOf time.Time) (Dashboard, error) {
 	d, gens, err := c.start(ctx, q, scope, unit, year, asOf)
@@ -232,7 +225,7 @@ func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit i
 	// what the unit leads itself, such as a commune's territory above its hamlet cells. The
 	// nation, which is no unit, sums its rows.
 	units := children
-	ownRow := unit != Nation && children[0].ID != u.ID
+	ownRow := unit != org.Nation && children[0].ID != u.ID
 	if ownRow {
 		units = append(slices.Clip(children), u)
 	}
@@ -243,7 +236,7 @@ func (c *Cache) Build(ctx context.Context, q pg.Querier, scope org.Scope, unit i
 	switch {
 	case ownRow:
 		d.Rows, d.Total = rows[:len(children)], rows[len(children)]
-	case unit != Nation:
+	case unit != org.Nation:
 		d.Rows, d.Total = rows, rows[0]
 	default:
 		d.Rows, d.Total = rows, sumRows(rows)
@@ -359,16 +352,16 @@ type pace struct {
 // nation's target is theirs summed, judged by the default settings.
 func paceOf(ctx context.Context, q pg.Querier, d *Dashboard) (pace, error) {
 	p := pace{targets: map[int64]int{}, settings: map[int64]target.Settings{}}
-	if d.Unit.ID == Nation {
+	if d.Unit.ID == org.Nation {
 		for _, r := range d.Rows {
 			targets, s, err := target.Targets(ctx, q, []int64{r.UnitID}, d.Year)
 			if err != nil {
 				return pace{}, err
 			}
 			p.targets[r.UnitID], p.settings[r.UnitID] = targets[r.UnitID], s
-			p.targets[Nation] += targets[r.UnitID]
+			p.targets[org.Nation] += targets[r.UnitID]
 		}
-		p.settings[Nation] = target.Settings{Profile: target.DefaultProfile, Thresholds: target.DefaultThresholds}
+		p.settings[org.Nation] = target.Settings{Profile: target.DefaultProfile, Thresholds: target.DefaultThresholds}
 		return p, nil
 	}
 	units := []int64{d.Unit.ID}
@@ -529,7 +522,7 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 	// Reports are read by unit (lateral lookups): the planner would otherwise hash a table
 	// of millions for a subtree's few thousand cells.
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,`+OriginCTE("sub")+`,
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+`,
 		c AS (
 			SELECT o.top, o.cell_id, o.share, a.*, l.*
 			FROM origin o
@@ -542,7 +535,7 @@ func figures(ctx context.Context, q pg.Querier, ids []int64, year, quarters int,
 			LEFT JOIN LATERAL (
 				SELECT `+strings.Join(stock, ", ")+`
 				FROM quarterly_report
-				WHERE cell_id = o.cell_id AND year = $3 AND quarter <= $4 AND state <> 'draft' AND `+StockCounts("$3", "$4::int")+`
+				WHERE cell_id = o.cell_id AND year = $3 AND quarter <= $4 AND state <> 'draft' AND `+org.StockCounts("$3", "$4::int")+`
 				ORDER BY quarter DESC LIMIT 1
 			) l ON true
 			WHERE a.reports > 0

@@ -1,7 +1,8 @@
 // Package gen builds a synthetic data set in the real shape, for measuring: both dated trees
 // with the 2025 reorganisation (districts abolished, communes merged), the links between
 // hamlets and cells, a few merged cells, annual targets, quarterly reports that satisfy the
-// balance equation, and annual quality ratings. Everything is loaded into an empty database
+// balance equation, annual quality ratings, and the admission register's files (about one to three
+// people a cell a year, each with the steps of the procedure). Everything is loaded into an empty database
 // through the bulk (COPY) path of the package that owns each table, bypassing the use cases and
 // the audit log, as a restore would.
 //
@@ -22,6 +23,7 @@ import (
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/quality"
+	"ptdang/internal/register"
 	"ptdang/internal/report"
 	"ptdang/internal/target"
 )
@@ -119,6 +121,7 @@ func (m *model) copy(ctx context.Context, tx pgx.Tx, out io.Writer) (int64, erro
 		{"admission_target", func() (int64, error) { return target.CopyTargets(ctx, tx, m.targetSettings, m.targets) }},
 		{"quarterly_report", func() (int64, error) { return report.CopyReports(ctx, tx, m.reports()) }},
 		{"quality_rating", func() (int64, error) { return quality.CopyRatings(ctx, tx, m.ratings()) }},
+		{"candidate, candidate_step", func() (int64, error) { return register.CopyFiles(ctx, tx, m.files) }},
 	}
 	for _, s := range steps {
 		start := time.Now()

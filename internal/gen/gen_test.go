@@ -49,6 +49,11 @@ func TestGeneratedDataHasTheRealShape(t *testing.T) {
 		"earlier quarters all counted":    `SELECT bool_and(state IN ('approved', 'accepted')) FROM quarterly_report WHERE year * 4 + quarter < 2026 * 4 + 3`,
 		"targets for every year":          `SELECT count(DISTINCT year) = 3 FROM admission_target`,
 		"ratings for the years ended":     `SELECT array_agg(DISTINCT year ORDER BY year) = '{2024,2025}' FROM quality_rating`,
+		"one to three files a cell a year": `SELECT count(*) / 2.75 / (SELECT count(*) FROM party_unit_version
+				WHERE kind IN ('affiliated_cell', 'grassroots_cell') AND valid_to IS NULL) BETWEEN 1 AND 3 FROM candidate`,
+		"every step on a working day":    `SELECT bool_and(extract(isodow FROM on_date) < 6) FROM candidate_step`,
+		"some admitted, some withdrawn":  `SELECT count(*) FILTER (WHERE kind = 'ceremony') > 100 AND count(*) FILTER (WHERE kind = 'withdrawn') > 0 FROM candidate_step`,
+		"no step after the last quarter": `SELECT max(on_date) <= '2026-09-30' FROM candidate_step`,
 	}
 	for name, sql := range counts {
 		var ok bool

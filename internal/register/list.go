@@ -50,14 +50,16 @@ func (r Register) FindByNationalID(ctx context.Context, q pg.Querier, by org.Sco
 // non-nil mac all but those of that national ID.
 func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, open bool, mac []byte) ([]Row, map[int64][]Step, error) {
 	rows, err := q.Query(ctx, `
+		WITH RECURSIVE `+cellsInScope+`
 		SELECT c.id, c.cell_id, COALESCE(cv.name, ''), c.full_name
 		FROM candidate c
 		LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true
-		WHERE `+inScope+`
-			AND NOT ($3 AND EXISTS (SELECT 1 FROM candidate_step s WHERE s.candidate_id = c.id
-				AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn')))
+		-- probed file by file: a hashed subplan would read every closing step of the nation
+		LEFT JOIN LATERAL (SELECT true AS closed FROM candidate_step s WHERE s.candidate_id = c.id
+			AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn') LIMIT 1) x ON $3
+		WHERE ($1::bigint[] IS NULL OR c.cell_id = ANY (ARRAY(SELECT id FROM scoped))) AND x.closed IS NULL
 			AND ($4::bytea IS NULL OR c.national_id_mac = $4)
-		ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, by.SQLRoots(), today, open, mac)
+		ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, planEach, by.SQLRoots(), today, open, mac)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -70,7 +70,7 @@ func BenchmarkDashboardPage(b *testing.B) {
 	for _, level := range []struct {
 		name string
 		unit int64
-	}{{"nation", dashboard.Nation}, {"province", province}, {"commune", commune}} {
+	}{{"nation", org.Nation}, {"province", province}, {"commune", commune}} {
 		for _, cached := range []bool{true, false} {
 			name := level.name + "/cold"
 			if cached {

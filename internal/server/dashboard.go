@@ -45,7 +45,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 	if up, ok := s.dashboardAbove(r, c, d); ok {
 		links.Up = "/dashboard?" + web.DashboardQuery(up, d.Year, d.AsOf)
 	}
-	if c.Can(account.ReviewReports) && d.Unit.ID != dashboard.Nation {
+	if c.Can(account.ReviewReports) && d.Unit.ID != org.Nation {
 		links.Incomplete = fmt.Sprintf("/reports/status?unit=%d&year=%d&quarter=%d", d.Unit.ID, d.Reporting.Year, d.Reporting.Quarter)
 	}
 	v := web.NewDashboardView(d, tables, links)
@@ -57,10 +57,10 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, c caller)
 // or the nation's above a top unit.
 func (s *Server) dashboardAbove(r *http.Request, c caller, d dashboard.Dashboard) (int64, bool) {
 	switch {
-	case d.Unit.ID == dashboard.Nation:
+	case d.Unit.ID == org.Nation:
 		return 0, false
 	case d.Unit.ParentID == 0:
-		return dashboard.Nation, c.Scope.All()
+		return org.Nation, c.Scope.All()
 	case c.Scope.All(): // whoever sees everything sees the parent: no query for it
 		return d.Unit.ParentID, true
 	}

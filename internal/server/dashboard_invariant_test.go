@@ -76,7 +76,7 @@ func unitsOn(t *testing.T, db *pgxpool.Pool, asOf time.Time) map[int64]*liveUnit
 	if err != nil {
 		t.Fatal(err)
 	}
-	units := map[int64]*liveUnit{dashboard.Nation: {id: dashboard.Nation}}
+	units := map[int64]*liveUnit{org.Nation: {id: org.Nation}}
 	for rows.Next() {
 		u := &liveUnit{}
 		if err := rows.Scan(&u.id, &u.parent, &u.kind); err != nil {
@@ -88,7 +88,7 @@ func unitsOn(t *testing.T, db *pgxpool.Pool, asOf time.Time) map[int64]*liveUnit
 		t.Fatal(rows.Err())
 	}
 	for _, u := range units {
-		if u.id != dashboard.Nation {
+		if u.id != org.Nation {
 			units[u.parent].children++
 		}
 	}
@@ -128,7 +128,7 @@ func TestDashboardTotalsEqualTheRowAbove(t *testing.T) {
 						}
 					}
 					keys := additive
-					if u.id == dashboard.Nation || u.kind == org.ProvinceCommittee || u.kind == org.DistrictCommittee {
+					if u.id == org.Nation || u.kind == org.ProvinceCommittee || u.kind == org.DistrictCommittee {
 						keys = append(keys[:len(keys):len(keys)], hamletKeys...)
 					}
 					tv := apiValues(d.Total)
@@ -140,7 +140,7 @@ func TestDashboardTotalsEqualTheRowAbove(t *testing.T) {
 				}
 				checked := 0
 				for _, u := range units {
-					if u.id == dashboard.Nation {
+					if u.id == org.Nation {
 						continue
 					}
 					own, ok := totals[u.id]

@@ -186,6 +186,7 @@ func (s *Server) statsRoutes(r chi.Router) {
 func (s *Server) registerRoutes(r chi.Router) {
 	enter := s.can(account.EnterReports)
 	r.Get("/register", enter(s.registerList))
+	r.Get("/register/pipeline", s.can(account.ReviewReports)(s.registerPipeline))
 	both(r, "/register/new", enter(s.registerNew))
 	r.Get("/register/{id}", enter(s.withID(s.registerFile)))
 	r.Post("/register/{id}/step", enter(s.withID(s.registerStep)))

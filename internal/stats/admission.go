@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"ptdang/internal/dashboard"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/register"
@@ -14,7 +13,7 @@ import (
 
 // admitted reads from the admission register (register.Admitted, with the caller's scope) the
 // people admitted over p whom the form's subtree on asOf counts: those of a file held by a
-// cell whose reports count for the subtree with their whole share (dashboard.OriginCTE: a
+// cell whose reports count for the subtree with their whole share (org.OriginCTE: a
 // cell merged into one of the subtree counts for its successor; a cell split between the
 // subtree and another unit cannot place its people, who are left out). It also returns the
 // cells, among those that reported (cells), whose reports admitted more people than the
@@ -22,7 +21,7 @@ import (
 // register holds more people than their reports admitted (over, as Excess of PeopleKey).
 func admitted(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf time.Time, p Period, cells []cellSums) (people []register.Admission, short []Cell, over []Excess, err error) {
 	rows, err := q.Query(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+`
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+`
 		SELECT cell_id FROM origin GROUP BY cell_id HAVING round(sum(share), 6) >= 1`, []int64{unit}, asOf)
 	if err != nil {
 		return nil, nil, nil, err
@@ -62,7 +61,7 @@ const PeopleKey = "register_people"
 
 // admittingGrassroots counts the grassroots organisations (tổ chức cơ sở đảng) of unit's subtree
 // on asOf that admitted someone over p: for each cell with a report in p (not a draft, its own or
-// a predecessor's, dashboard.OriginCTE) admitting at least one member, its grassroots
+// a predecessor's, org.OriginCTE) admitting at least one member, its grassroots
 // organisation on asOf — the cell itself unless it is an affiliated cell, else the nearest unit
 // above it that is neither an affiliated cell nor an intermediate committee (a đảng bộ cơ sở, or
 // the commune committee for the hamlet cells directly under it) — each counted once.
@@ -70,7 +69,7 @@ func admittingGrassroots(ctx context.Context, q pg.Querier, unit int64, asOf tim
 	var n int
 	err := q.QueryRow(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
-		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`,
+		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+org.OriginCTE("cells")+`,
 		admitting AS (
 			SELECT DISTINCT o.top FROM origin o
 			JOIN quarterly_report r ON r.cell_id = o.cell_id AND (r.year, r.quarter) BETWEEN ($3, $4) AND ($3, $5)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"ptdang/internal/dashboard"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/quality"
@@ -54,7 +53,7 @@ func (f Form) rated(ctx context.Context, q pg.Querier, lines []Line) (Form, erro
 }
 
 // ratingSums reads year's quality ratings (quality_rating) of the cells of unit's subtree on
-// asOf, restated as the quarterly figures are (dashboard.OriginCTE): the members of each
+// asOf, restated as the quarterly figures are (org.OriginCTE): the members of each
 // category (and the exempt, and the unsatisfactory two years running) are round(Σ count ×
 // share); an organisation is each rated cell among the origins, counted once (a cell split
 // between two successors is still one organisation rated that year).
@@ -63,7 +62,7 @@ func ratingSums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, y
 	var exc, good, sat, unsat, exempt, two, oExc, oGood, oSat, oUnsat int
 	err := q.QueryRow(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
-		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`,
+		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+org.OriginCTE("cells")+`,
 		r AS (SELECT o.cell_id, o.share, q.excellent, q.good, q.satisfactory, q.unsatisfactory, q.exempt, q.unsatisfactory_two_years, q.own_rating
 			FROM origin o JOIN quality_rating q ON q.cell_id = o.cell_id AND q.year = $3)
 		SELECT COALESCE(round(sum(excellent * share)), 0)::int, COALESCE(round(sum(good * share)), 0)::int,
@@ -90,7 +89,7 @@ func ratingSums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, y
 func unrated(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, year int) ([]Missing, error) {
 	return readMissing(q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
-		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`
+		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+org.OriginCTE("cells")+`
 		SELECT cells.id, u.code, (SELECT name FROM party_version_at(cells.id, $2)), '{}'::int[]
 		FROM cells JOIN party_unit u ON u.id = cells.id
 		WHERE NOT EXISTS (SELECT 1 FROM origin o JOIN quality_rating r ON r.cell_id = o.cell_id AND r.year = $3 WHERE o.top = cells.id)
@@ -103,7 +102,7 @@ func unrated(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, year
 func overCap(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, year int, rule quality.CapRule) ([]Excess, error) {
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
-		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`
+		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+org.OriginCTE("cells")+`
 		SELECT DISTINCT r.cell_id, u.code, (SELECT name FROM party_version_at(r.cell_id, $2)), r.excellent, r.good
 		FROM origin o JOIN quality_rating r ON r.cell_id = o.cell_id AND r.year = $3 JOIN party_unit u ON u.id = r.cell_id
 		ORDER BY u.code`, []int64{unit}, asOf, year)

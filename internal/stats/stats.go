@@ -1,7 +1,7 @@
 // Package stats makes the official Party statistics forms (biểu thống kê cơ bản, Hướng dẫn
 // 11-HD/BTCTW, 2021) of a unit for a period, summed up from its cells' quarterly reports (or
 // annual quality ratings) and restated across merges and splits as the dashboard restates them
-// (dashboard.OriginCTE). Biểu 1 (members gained and lost), Biểu 2 (new members), Biểu 3
+// (org.OriginCTE). Biểu 1 (members gained and lost), Biểu 2 (new members), Biểu 3
 // (members at the end of the period), Biểu 5 (organisations by type of unit, counted on the
 // Party tree), Biểu 6 (quality ratings) and Biểu 7 (transfers and recognition) are made so far,
 // and Biểu 2B (new members by ethnic group and religion, from the admission register);
@@ -21,7 +21,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/apperr"
-	"ptdang/internal/dashboard"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/report"
@@ -397,7 +396,7 @@ type cellSums struct {
 // sums reads the figures of unit's subtree on asOf over p, restated by share (the unit's
 // totals, with gains and losses), and each reporting cell's own figures. Opening is the
 // opening of p's first quarter, the latestKeys (closing and the stock) those of each cell's
-// latest quarter in p (in the totals, not of a cell succeeded by p's end: dashboard.StockCounts),
+// latest quarter in p (in the totals, not of a cell succeeded by p's end: org.StockCounts),
 // flows the sums over p, all read in one lookup per cell; a cell counts when it has a report in p that is not a draft.
 func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Period) (map[string]int, []cellSums, error) {
 	var own, total, cols []string
@@ -408,12 +407,12 @@ func sums(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Perio
 	for _, k := range latestKeys {
 		latest := fmt.Sprintf("(array_agg(%s ORDER BY quarter DESC))[1]", k)
 		// the members counted at the end: not those of a cell succeeded by then (in its successor's)
-		own = append(own, fmt.Sprintf("%s AS %s, CASE WHEN %s THEN %s END AS stock_%s", latest, k, dashboard.StockCounts("$3", "$5::int"), latest, k))
+		own = append(own, fmt.Sprintf("%s AS %s, CASE WHEN %s THEN %s END AS stock_%s", latest, k, org.StockCounts("$3", "$5::int"), latest, k))
 		total = append(total, fmt.Sprintf("round(sum(c.stock_%s * c.share) OVER ())::int", k))
 	}
 	cols = append(append(cols, flowKeys...), latestKeys...)
 	rows, err := q.Query(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,`+dashboard.OriginCTE("sub")+`,
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+`,
 		c AS (
 			SELECT o.cell_id, o.share, a.*
 			FROM origin o
@@ -516,7 +515,7 @@ func check(cells []cellSums, lines []Line) (imbalanced []Imbalance, exceeds []Ex
 func missing(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Period) ([]Missing, error) {
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,
-		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+dashboard.OriginCTE("cells")+`,
+		cells AS (SELECT id AS top, id FROM sub WHERE kind IN `+org.CellKindsSQL+`),`+org.OriginCTE("cells")+`,
 		reported AS (
 			SELECT DISTINCT o.top, r.quarter FROM origin o
 			JOIN quarterly_report r ON r.cell_id = o.cell_id AND r.year = $3 AND r.quarter BETWEEN $4 AND $5 AND r.state <> 'draft'

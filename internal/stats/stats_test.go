@@ -34,12 +34,18 @@ func day(s string) time.Time {
 }
 
 // province loads a small generated province (four communes after the 2025 reform, reports
-// from 2024 to Q3/2026) into a new database.
+// from 2024 to Q3/2026) into a new database, with an empty admission register: gen draws its
+// files apart from its reports (their ceremonies are not the reports' admitted), and these
+// tests put in the register the people they count.
 func province(t *testing.T) *pgxpool.Pool {
 	t.Helper()
 	db := pgtest.New(t)
 	opt := gen.Options{Scale: gen.Scale{Name: "test", Provinces: 1, Communes: 4}, Years: 3, Seed: 7, Last: report.Period{Year: 2026, Quarter: 3}}
-	if err := gen.Load(t.Context(), pgtest.Owner(t, db), opt, io.Discard); err != nil {
+	owner := pgtest.Owner(t, db)
+	if err := gen.Load(t.Context(), owner, opt, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.Exec(t.Context(), `TRUNCATE candidate_step, candidate`); err != nil {
 		t.Fatal(err)
 	}
 	return db

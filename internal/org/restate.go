@@ -1,4 +1,4 @@
-package dashboard
+package org
 
 // OriginCTE is a recursive CTE, origin (top, cell_id, share, depth, retired): for each row
 // (top, id) of the relation units, the unit id and, back through the successions in force on $2

@@ -1,0 +1,365 @@
+package register
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
+
+	"ptdang/internal/apperr"
+	"ptdang/internal/org"
+	"ptdang/internal/pg"
+)
+
+// Stage is a group of steps a file stands at on the pipeline board (bảng tiến độ tạo nguồn).
+type Stage int
+
+// The stages, in the order of the procedure. A file stands at the stage of its furthest step.
+const (
+	StageSympathiser Stage = iota // outstanding, sympathiser
+	StageCourse                   // course
+	StageDossier                  // application, verification, sponsors
+	StageResolution               // cell resolution: awaiting the decision
+	StageDecision                 // decision: awaiting the ceremony
+	StageProbation                // ceremony, recognition vote: probationary member
+	stageCount
+)
+
+// Stages lists every stage in order.
+var Stages = []Stage{StageSympathiser, StageCourse, StageDossier, StageResolution, StageDecision, StageProbation}
+
+var stageLabels = [stageCount]string{"Cảm tình đảng", "Đã học lớp", "Đang lập hồ sơ", "Chi bộ đã xét", "Có quyết định", "Dự bị"}
+
+// Label is the stage's Vietnamese name.
+func (s Stage) Label() string { return stageLabels[s] }
+
+// stageOf is the stage of each open step kind (-1 for the closing steps and transfers).
+func stageOf(k Kind) Stage {
+	switch k {
+	case Outstanding, Sympathiser:
+		return StageSympathiser
+	case Course:
+		return StageCourse
+	case Application, Verification, Sponsors:
+		return StageDossier
+	case CellResolution:
+		return StageResolution
+	case Decision:
+		return StageDecision
+	case Ceremony, RecognitionVote:
+		return StageProbation
+	}
+	return -1
+}
+
+// Waiting is how many open files stand at a stage, and how long they have stood there in
+// calendar days since its step: the median (NaN where unknown: the nation's total) and the longest.
+type Waiting struct {
+	Files          int
+	Median, Oldest float64
+}
+
+// Flow are the files that reached each step of the conversion for the first time in a period:
+// sympathisers listed, courses finished, cell resolutions, and admissions (ceremonies).
+type Flow struct {
+	Sympathisers, Courses, Resolutions, Admitted int
+}
+
+// PipelineRow is one unit's pipeline: its open files by stage, the flow of this year and of
+// the same period last year, and its files with an overdue deadline.
+type PipelineRow struct {
+	UnitID   int64
+	Name     string
+	Children int
+	Stages   [stageCount]Waiting
+	// ThisYear counts from 1 January to the board's FiguresOn, LastYear the same period a year
+	// earlier: ThisYear.Admitted is the dashboard's "admitted" for cells that use the register.
+	ThisYear, LastYear Flow
+	Overdue            int // open files with at least one overdue deadline (as in Việc cần làm)
+}
+
+// Board is the pipeline board of a unit: a row per unit directly below it, and its own row.
+type Board struct {
+	Unit  org.PartyUnit
+	Today time.Time
+	// FiguresOn is the last day of the last quarter ended by Today (31/12 of last year in
+	// its first quarter): the flow counts to it, as the quarterly dashboard does.
+	FiguresOn time.Time
+	Rows      []PipelineRow
+	Total     PipelineRow
+}
+
+// Pipeline is the board of unit (in by's scope; org.Nation for the whole tree, for one
+// who sees everything) on today. A file counts for the units whose subtree on today holds its
+// cell, its cell's figures restated across merges and splits as the dashboard restates
+// reports (org.OriginCTE). Errors: apperr.ErrNotFound for a unit out of scope (or the
+// nation for one who does not see it all); any other is the database's.
+func Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today time.Time) (Board, error) {
+	b := Board{Today: today, FiguresOn: figuresOn(today)}
+	if unit == org.Nation {
+		if !by.All() {
+			return Board{}, apperr.ErrNotFound
+		}
+		b.Unit = org.PartyUnit{ID: org.Nation, Name: "Toàn quốc"}
+	} else {
+		u, err := org.GetPartyUnit(ctx, q, by, unit, today)
+		if err != nil {
+			return Board{}, err
+		}
+		b.Unit = u
+	}
+	children, err := org.PartyChildren(ctx, q, org.Everything(), unit, today)
+	if err != nil {
+		return Board{}, err
+	}
+	ids := make([]int64, 0, len(children)+1)
+	rows := make(map[int64]*PipelineRow, len(children)+1)
+	b.Rows = make([]PipelineRow, len(children))
+	for i, c := range children {
+		b.Rows[i] = PipelineRow{UnitID: c.ID, Name: c.Name, Children: c.Children}
+		ids = append(ids, c.ID)
+		rows[c.ID] = &b.Rows[i]
+	}
+	b.Total = PipelineRow{Name: "Tổng cộng"}
+	if unit != org.Nation {
+		// The unit's own row, as its parent's board shows it: files of cells directly under it too.
+		ids = append(ids, unit)
+		rows[unit] = &b.Total
+	}
+	// Each part fills its own fields of the rows; on a pool they run at once, each on its own
+	// connection, so the board costs about the slowest, as the dashboard's queries do.
+	parts := []func(context.Context) error{
+		func(ctx context.Context) error { return pipelineStages(ctx, q, ids, today, rows) },
+		func(ctx context.Context) error { return pipelineFlow(ctx, q, ids, today, b.FiguresOn, rows) },
+		func(ctx context.Context) error { return pipelineOverdue(ctx, q, ids, today, rows) },
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	if _, pool := q.(*pgxpool.Pool); !pool {
+		g.SetLimit(1) // one connection: one query at a time
+	}
+	for _, part := range parts {
+		g.Go(func() error { return part(gctx) })
+	}
+	if err := g.Wait(); err != nil {
+		return Board{}, err
+	}
+	if unit == org.Nation {
+		b.Total = sumPipeline(b.Rows)
+	}
+	return b, nil
+}
+
+// figuresOn is the last day of the last quarter ended by today, as report.LastEnded has it
+// (report reads the register's counts, so the register cannot ask it).
+func figuresOn(today time.Time) time.Time {
+	q := (int(today.Month())-1)/3 + 1
+	end := time.Date(today.Year(), time.Month(3*q+1), 0, 0, 0, 0, 0, time.UTC) // day 0: the month before's last
+	if !today.Before(end) {
+		return end
+	}
+	return time.Date(today.Year(), time.Month(3*q-2), 0, 0, 0, 0, 0, time.UTC)
+}
+
+// sumPipeline adds up the nation's rows; medians cannot be added, so the total has none (NaN).
+func sumPipeline(rows []PipelineRow) PipelineRow {
+	t := PipelineRow{Name: "Tổng cộng"}
+	for _, r := range rows {
+		for i := range t.Stages {
+			t.Stages[i].Files += r.Stages[i].Files
+			t.Stages[i].Median = math.NaN()
+			t.Stages[i].Oldest = max(t.Stages[i].Oldest, r.Stages[i].Oldest)
+		}
+		t.ThisYear = t.ThisYear.add(r.ThisYear)
+		t.LastYear = t.LastYear.add(r.LastYear)
+		t.Overdue += r.Overdue
+	}
+	return t
+}
+
+func (f Flow) add(g Flow) Flow {
+	return Flow{f.Sympathisers + g.Sympathisers, f.Courses + g.Courses, f.Resolutions + g.Resolutions, f.Admitted + g.Admitted}
+}
+
+// cellsInScope is a recursive CTE, scoped (id): the units in the scope of roots ($1, not NULL)
+// on day ($2) that may hold files, for lists that would otherwise test inScope file by file:
+// the subtrees on that day, and the units they succeeded (closed since) that inScope still
+// places in scope. A file's cell is in it exactly when inScope holds, save a cell closed with
+// no successor.
+var cellsInScope = org.SubtreeCTE + `,` + org.OriginCTE("sub") + `,
+	scoped (id) AS (
+		SELECT id FROM sub
+		UNION SELECT cell_id FROM origin WHERE depth > 0 AND party_in_scope(cell_id, $1, $2)
+	)`
+
+// planEach has a query planned for its arguments each time (an unnamed statement): the plan
+// that suits the nation's scope would scan all files for a commune's, and a connection's cached
+// generic plan is made after the first few scopes it served.
+const planEach = pgx.QueryExecModeExec
+
+// filesCTE follows org.SubtreeCTE and org.OriginCTE (tops $1, day $2): file (top, share,
+// id) are the files of the cells each top counts on $2. They are read through an array of those
+// cells: the recursive CTEs' estimates would otherwise have the planner scan every file of the nation.
+const filesCTE = `,
+	file (top, share, id) AS (
+		SELECT o.top, o.share, c.id FROM candidate c JOIN origin o ON o.cell_id = c.cell_id
+		WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
+	)`
+
+// openFilesCTE is filesCTE of the open files only.
+const openFilesCTE = `,
+	file (top, share, id) AS (
+		SELECT o.top, o.share, c.id FROM candidate c JOIN origin o ON o.cell_id = c.cell_id
+		WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin)) AND NOT EXISTS (SELECT 1 FROM candidate_step s
+			WHERE s.candidate_id = c.id AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn'))
+	)`
+
+// pipelineStages counts each top's open files by stage, with the median and longest wait in
+// calendar days since the step of the stage. A file stands at the stage of its furthest step
+// on today (Stage); files with no step yet, and closed files, are left out.
+func pipelineStages(ctx context.Context, q pg.Querier, ids []int64, today time.Time, rows map[int64]*PipelineRow) error {
+	kinds := make([]string, 0, len(Kinds))
+	stages := make([]int, 0, len(Kinds))
+	for _, k := range Kinds {
+		kinds, stages = append(kinds, string(k)), append(stages, int(stageOf(k)))
+	}
+	r, err := q.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+filesCTE+`,
+		f AS (
+			SELECT file.top, file.share, x.stage, $2::date - x.stage_on AS waited
+			FROM file CROSS JOIN LATERAL (
+				-- the stage of the furthest step, entered on the earliest step of that stage
+				SELECT max(st.stage) AS stage, (array_agg(s.on_date ORDER BY st.stage DESC, s.on_date))[1] AS stage_on,
+					bool_or(st.stage < 0) AS closed
+				FROM candidate_step s CROSS JOIN LATERAL (SELECT ($4::int[])[array_position($3::text[], s.kind)] AS stage) st
+				WHERE s.candidate_id = file.id AND s.on_date <= $2 AND s.kind <> 'transferred'
+			) x
+			WHERE x.stage IS NOT NULL AND NOT x.closed
+		)
+		SELECT top, stage, round(sum(share))::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY waited), max(waited)
+		FROM f GROUP BY top, stage`, planEach, ids, today, kinds, stages)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		var (
+			top   int64
+			stage Stage
+			w     Waiting
+		)
+		var oldest int
+		if err := r.Scan(&top, &stage, &w.Files, &w.Median, &oldest); err != nil {
+			return err
+		}
+		w.Oldest = float64(oldest)
+		rows[top].Stages[stage] = w
+	}
+	return r.Err()
+}
+
+// pipelineFlow counts, for each top, the files whose first sympathiser listing, course, cell
+// resolution and ceremony fall from 1 January to on, and in the same period last year.
+//
+// Formula: admitted = files whose ceremony (the Party entry date) falls from 1 January to the
+// end of the last quarter ended: the quarterly reports' "admitted" summed over the year, which
+// the dashboard shows, when a cell's reports agree with its files.
+func pipelineFlow(ctx context.Context, q pg.Querier, ids []int64, today, on time.Time, rows map[int64]*PipelineRow) error {
+	from := time.Date(on.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	if on.Year() < today.Year() { // the first quarter: nothing has been reported this year yet
+		from = time.Date(today.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	r, err := q.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+filesCTE+`
+		SELECT file.top, e.kind,
+			round(sum(file.share) FILTER (WHERE e.first BETWEEN $3 AND $4))::int,
+			round(sum(file.share) FILTER (WHERE e.first BETWEEN ($3::date - interval '1 year')::date AND ($4::date - interval '1 year')::date))::int
+		FROM file CROSS JOIN LATERAL (
+			SELECT s.kind, min(s.on_date) AS first FROM candidate_step s
+			WHERE s.candidate_id = file.id AND s.kind IN ('sympathiser', 'course', 'cell_resolution', 'ceremony')
+				AND s.on_date >= ($3::date - interval '1 year')::date
+			GROUP BY s.kind
+		) e
+		GROUP BY file.top, e.kind`, planEach, ids, today, from, on)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for r.Next() {
+		var (
+			top        int64
+			kind       Kind
+			this, last *int
+		)
+		if err := r.Scan(&top, &kind, &this, &last); err != nil {
+			return err
+		}
+		row := rows[top]
+		for _, f := range []struct {
+			flow *Flow
+			n    *int
+		}{{&row.ThisYear, this}, {&row.LastYear, last}} {
+			if f.n == nil {
+				continue
+			}
+			switch kind {
+			case Sympathiser:
+				f.flow.Sympathisers = *f.n
+			case Course:
+				f.flow.Courses = *f.n
+			case CellResolution:
+				f.flow.Resolutions = *f.n
+			case Ceremony:
+				f.flow.Admitted = *f.n
+			}
+		}
+	}
+	return r.Err()
+}
+
+// pipelineOverdue counts, for each top, the open files with a deadline past on today: the
+// overdue tasks of Todo, by file.
+func pipelineOverdue(ctx context.Context, q pg.Querier, ids []int64, today time.Time, rows map[int64]*PipelineRow) error {
+	r, err := q.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+openFilesCTE+`
+		SELECT file.top, file.id FROM file`, planEach, ids, today)
+	if err != nil {
+		return err
+	}
+	tops := map[int64][]int64{}
+	var files []int64
+	for r.Next() {
+		var top, id int64
+		if err := r.Scan(&top, &id); err != nil {
+			return err
+		}
+		if len(tops[id]) == 0 {
+			files = append(files, id)
+		}
+		tops[id] = append(tops[id], top)
+	}
+	if err := r.Err(); err != nil {
+		return err
+	}
+	steps, err := readSteps(ctx, q, files)
+	if err != nil {
+		return err
+	}
+	book, cal, err := load(ctx, q)
+	if err != nil {
+		return err
+	}
+	for _, id := range files {
+		for _, c := range clocks(steps[id], book, cal) {
+			if c.Warned(today) && today.After(c.Due) {
+				for _, top := range tops[id] {
+					rows[top].Overdue++
+				}
+				break
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,1 @@
+DROP INDEX candidate_step_closing;
