@@ -36,7 +36,9 @@ func statsCommunes(t *testing.T, s *Server) (org.PartyUnit, org.PartyUnit) {
 }
 
 // admitIntoRegister writes into the admission register, for the first cell of unit on 30/06/2026,
-// a woman of ethnic group ethnicity and religion admitted on 15/05/2026 (a file and its ceremony).
+// a woman of ethnic group ethnicity and religion admitted on 15/05/2026 (a file and its ceremony),
+// the cell keeping its register for the report from the second quarter of 2026 (with gen's files,
+// drawn apart from its reports).
 func admitIntoRegister(t *testing.T, s *Server, unit int64, ethnicity, religion string) {
 	t.Helper()
 	if _, err := s.DB.Exec(t.Context(), `
@@ -44,7 +46,11 @@ func admitIntoRegister(t *testing.T, s *Server, unit int64, ethnicity, religion 
 		c AS (
 			INSERT INTO candidate (cell_id, full_name, birth_date, sex, ethnicity, religion, occupation, education)
 			SELECT min(id), 'Thạch Thị A', '1996-03-01', 'female', $3, $4, 'farmer', 'upper_secondary' FROM sub WHERE kind IN `+org.CellKindsSQL+`
-			RETURNING id
+			RETURNING id, cell_id
+		),
+		kept AS (
+			INSERT INTO register_keeping (cell_id, kept_from, set_by_login) SELECT cell_id, '2026-04-01', 'test' FROM c
+			ON CONFLICT (cell_id) DO NOTHING
 		)
 		INSERT INTO candidate_step (candidate_id, kind, on_date, recorded_by_login) SELECT id, 'ceremony', '2026-05-15', 'test' FROM c`,
 		[]int64{unit}, stats.Period{Year: 2026, From: 1, To: 2}.LastDay(), ethnicity, religion); err != nil {
@@ -66,6 +72,14 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f2, err := stats.Form2(t.Context(), s.DB, org.Under(mine.ID), mine.ID, f.Period, s.today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	age := f2.Line("age_9")
+	if age.This == 0 {
+		t.Fatal("Biểu 2 counts nobody from the cell keeping its register")
+	}
 	want := []string{strings.ToUpper(mine.Name), "ĐẢNG CỘNG SẢN VIỆT NAM", "Biểu số 1-BTCTW", "6 THÁNG ĐẦU NĂM 2026",
 		"Đơn vị tính: người", "Người lập biểu", "T/M Ban Thường vụ", "3 = 1 × 100 / 2"}
 	for _, l := range f.Lines {
@@ -81,7 +95,7 @@ func TestStatsFormForACommuneUser(t *testing.T) {
 		{name: "Biểu 2", client: client, method: "GET", path: "/stats?form=2", status: http.StatusOK, want: []string{"Biểu số 2-BTCTW", "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP",
 			`<option value="2" selected>`, "Tuổi bình quân (năm)", `data-testid="stats-totals-only"`,
 			fmt.Sprintf(`<td class="num">%s</td>`, format.Int(int64(f.Line("admitted").This))), `<td class="num">…</td>`,
-			"Từ 18 đến 30 tuổi (chưa đủ)", `<td class="num">30,0</td>`, `data-testid="stats-people"`}},
+			"Từ 18 đến 30 tuổi (chưa đủ)", `<td class="num">` + age.Figure(age.This) + `</td>`, `data-testid="stats-people"`}},
 		{name: "Biểu 2B", client: client, method: "GET", path: "/stats?form=2b", status: http.StatusOK, want: []string{"Biểu số 2B-BTCTW",
 			"THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP THEO DÂN TỘC, TÔN GIÁO", `<option value="2b" selected>`, "Chia theo dân tộc", "Khmer (chưa đủ)",
 			"Phật giáo (chưa đủ)"}},

@@ -13,12 +13,16 @@ import (
 
 // admitted reads from the admission register (register.Admitted, with the caller's scope) the
 // people admitted over p whom the form's subtree on asOf counts: those of a file held by a
-// cell whose reports count for the subtree with their whole share (org.OriginCTE: a
-// cell merged into one of the subtree counts for its successor; a cell split between the
-// subtree and another unit cannot place its people, who are left out). It also returns the
-// cells, among those that reported (cells), whose reports admitted more people than the
-// register holds (short: the form's rows counted from people lack theirs), and those whose
-// register holds more people than their reports admitted (over, as Excess of PeopleKey).
+// cell that keeps its register for the report from the quarter of the ceremony on
+// (register.KeptFromAll: the cell's reports of those quarters are the register's counts) and
+// whose reports count for the subtree with their whole share (org.OriginCTE: a cell merged
+// into one of the subtree counts for its successor; a cell split between the subtree and
+// another unit cannot place its people, who are left out). The files of a cell that does not
+// keep its register, or of quarters before it began to, are trials or typed elsewhere: never
+// counted. It also returns the cells, among those that reported (cells), whose reports
+// admitted more people than are counted for them (short: they gave totals only, the form's
+// rows counted from people lack theirs), and those for which more people are counted than
+// their reports admitted (over, as Excess of PeopleKey).
 func admitted(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf time.Time, p Period, cells []cellSums) (people []register.Admission, short []Cell, over []Excess, err error) {
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+`
@@ -34,13 +38,13 @@ func admitted(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, as
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	counts := map[int64]bool{}
-	for _, id := range whole {
-		counts[id] = true
+	kept, err := register.KeptFromAll(ctx, q, whole)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	known := map[int64]int{}
 	for _, a := range all {
-		if counts[a.CellID] {
+		if from, ok := kept[a.CellID]; ok && !a.On.Before(from) {
 			people = append(people, a)
 			known[a.CellID]++
 		}

@@ -34,18 +34,14 @@ func day(s string) time.Time {
 }
 
 // province loads a small generated province (four communes after the 2025 reform, reports
-// from 2024 to Q3/2026) into a new database, with an empty admission register: gen draws its
-// files apart from its reports (their ceremonies are not the reports' admitted), and these
-// tests put in the register the people they count.
+// from 2024 to Q3/2026) into a new database. Its admission register holds gen's files, drawn
+// apart from its reports (their ceremonies are not the reports' admitted), and no cell keeps its
+// register for the report: the forms count none of those people.
 func province(t *testing.T) *pgxpool.Pool {
 	t.Helper()
 	db := pgtest.New(t)
 	opt := gen.Options{Scale: gen.Scale{Name: "test", Provinces: 1, Communes: 4}, Years: 3, Seed: 7, Last: report.Period{Year: 2026, Quarter: 3}}
-	owner := pgtest.Owner(t, db)
-	if err := gen.Load(t.Context(), owner, opt, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := owner.Exec(t.Context(), `TRUNCATE candidate_step, candidate`); err != nil {
+	if err := gen.Load(t.Context(), pgtest.Owner(t, db), opt, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	return db
@@ -812,10 +808,20 @@ func TestForm3NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 
 // TestForm2NamesTheCellsWithABreakdownAboveTheTotal gives one cell more women admitted than
 // members admitted in the second quarter: Biểu 2 names that cell and that row, and no other;
-// every cell that admitted someone is listed as giving totals only, and no other.
+// every cell that admitted someone is listed as giving totals only, and no other: no cell keeps
+// its register for the report, so the people in gen's files count nowhere (every row counted from
+// people is 0) and no cell is named for holding more people than it admitted.
 func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 	db, p, f, cell := oneCellOver(t, "2", "adm_women = admitted + 1")
 	ctx := t.Context()
+	var files int
+	if err := db.QueryRow(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`
+		SELECT count(*) FROM sub JOIN candidate c ON c.cell_id = sub.id
+		JOIN candidate_step s ON s.candidate_id = c.id AND s.kind = 'ceremony' AND s.on_date BETWEEN '2026-01-01' AND $2`,
+		[]int64{f.Unit.ID}, p.LastDay()).Scan(&files); err != nil || files == 0 {
+		t.Fatalf("gen's ceremonies in the commune over the half-year: %d (%v): the test would not test the rule", files, err)
+	}
 	if len(f.Exceeds) != 1 || f.Exceeds[0].ID != cell || f.Exceeds[0].Part != "adm_women" || f.Exceeds[0].Whole != "admitted" {
 		t.Errorf("exceeds: %+v, want cell %d, women admitted above admitted", f.Exceeds, cell)
 	}
@@ -846,7 +852,7 @@ func TestForm2NamesTheCellsWithABreakdownAboveTheTotal(t *testing.T) {
 		if l.FromPeople {
 			people++
 			if !l.Partial || l.This != 0 {
-				t.Errorf("%s: %d, partial %v; the register is empty: 0, incomplete", l.Key, l.This, l.Partial)
+				t.Errorf("%s: %d, partial %v; no cell keeps its register: 0, incomplete", l.Key, l.This, l.Partial)
 			}
 		}
 	}
