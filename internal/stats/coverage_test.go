@@ -201,10 +201,7 @@ func TestHamletCoverageAgreesWithTheReferenceAndTheDashboard(t *testing.T) {
 			if len(c.Rows) < 2 || c.Total.Hamlets == 0 || c.Total.SecretaryHead == 0 || c.Total.Combined == 0 || len(c.Lists) == 0 {
 				t.Fatalf("a report with nothing to check: %d rows, total %+v, %d lists", len(c.Rows), c.Total, len(c.Lists))
 			}
-			want, _ := ref.row(tops[0].ID, d)
-			if figures(c.Total) != figures(want) {
-				t.Errorf("total %v, reference %v", figures(c.Total), figures(want))
-			}
+			agreeCoverage(t, ref, c)
 			dash, err := dashboard.Build(ctx, db, org.Everything(), tops[0].ID, d.Year(), d)
 			if err != nil {
 				t.Fatal(err)
@@ -216,39 +213,50 @@ func TestHamletCoverageAgreesWithTheReferenceAndTheDashboard(t *testing.T) {
 			if ours(c.Total) != dashFigures(dash.Total) || c.Total.Covered() != dash.Total.Covered {
 				t.Errorf("total %v, dashboard's %v", ours(c.Total), dashFigures(dash.Total))
 			}
-			var sum [6]int
 			for _, r := range c.Rows {
 				f := figures(r)
-				for i := range sum {
-					sum[i] += f[i]
-				}
-				want, lists := ref.row(r.UnitID, d)
-				if f != figures(want) {
-					t.Errorf("%s: %v, reference %v", r.Name, f, figures(want))
-				}
 				communeDash, err := dashboard.Build(ctx, db, org.Everything(), r.UnitID, d.Year(), d)
 				if err != nil || ours(r) != dashFigures(communeDash.Total) {
 					t.Errorf("%s: %v, the dashboard's %v (%v)", r.Name, ours(r), dashFigures(communeDash.Total), err)
 				}
-				var got stats.CoverageList
-				if j := slices.IndexFunc(c.Lists, func(l stats.CoverageList) bool { return l.UnitID == r.UnitID }); j >= 0 {
-					got = c.Lists[j]
-				}
-				for name, l := range map[string][]stats.CoverageHamlet{"none": got.NoMember, "combined": got.Combined, "committee": got.NoCommittee} {
-					if fmt.Sprint(ids(l)) != fmt.Sprint(append([]int64{}, lists[name]...)) {
-						t.Errorf("%s: list %s %v, reference %v", r.Name, name, ids(l), lists[name])
-					}
-				}
-
 				own, err := stats.HamletCoverage(ctx, db, org.Everything(), r.UnitID, d)
 				if err != nil || len(own.Rows) != 1 || own.Rows[0] != r || figures(own.Total) != f {
 					t.Errorf("%s's own report: %+v %v; its row in the province's %+v", r.Name, own.Rows, err, r)
 				}
 			}
-			if sum != figures(c.Total) {
-				t.Errorf("rows sum to %v, total %v", sum, figures(c.Total))
-			}
 		})
+	}
+}
+
+// agreeCoverage checks the report c against the reference: its total, every row and its lists,
+// and the rows adding up to the total.
+func agreeCoverage(t *testing.T, ref coverageRef, c stats.Coverage) {
+	t.Helper()
+	if want, _ := ref.row(c.Unit.ID, c.AsOf); figures(c.Total) != figures(want) {
+		t.Errorf("%s on %v: total %v, reference %v", c.Unit.Code, c.AsOf, figures(c.Total), figures(want))
+	}
+	var sum [6]int
+	for _, r := range c.Rows {
+		f := figures(r)
+		for i := range sum {
+			sum[i] += f[i]
+		}
+		want, lists := ref.row(r.UnitID, c.AsOf)
+		if f != figures(want) {
+			t.Errorf("%s on %v: %v, reference %v", r.Name, c.AsOf, f, figures(want))
+		}
+		var got stats.CoverageList
+		if j := slices.IndexFunc(c.Lists, func(l stats.CoverageList) bool { return l.UnitID == r.UnitID }); j >= 0 {
+			got = c.Lists[j]
+		}
+		for name, l := range map[string][]stats.CoverageHamlet{"none": got.NoMember, "combined": got.Combined, "committee": got.NoCommittee} {
+			if fmt.Sprint(ids(l)) != fmt.Sprint(append([]int64{}, lists[name]...)) {
+				t.Errorf("%s on %v: list %s %v, reference %v", r.Name, c.AsOf, name, ids(l), lists[name])
+			}
+		}
+	}
+	if sum != figures(c.Total) {
+		t.Errorf("%s on %v: rows sum to %v, total %v", c.Unit.Code, c.AsOf, sum, figures(c.Total))
 	}
 }
 

@@ -218,7 +218,14 @@ func agreePeople(t *testing.T, f stats.Form, this, last []person) {
 			t.Errorf("Biểu %s %s: incomplete %v | %v, cells giving totals only %v | %v", f.No, l.Key, l.Partial, l.PartialLast, f.TotalsOnly, f.TotalsOnlyLast)
 		}
 	}
-	if n == 0 {
+	for _, keys := range []map[string]int{want, wantLast} {
+		for k := range keys {
+			if k != "" && strings.Contains(k, ":") == (f.No == "2b") && !f.Line(k).FromPeople {
+				t.Errorf("Biểu %s: no row %s, the reference counts people in it", f.No, k)
+			}
+		}
+	}
+	if n == 0 && (f.No == "2" || len(want)+len(wantLast) > 0) {
 		t.Errorf("Biểu %s: no row counted from people", f.No)
 	}
 }
