@@ -3,9 +3,9 @@
 // annual quality ratings) and restated across merges and splits as the dashboard restates them
 // (org.OriginCTE). Biểu 1 (members gained and lost), Biểu 2 (new members), Biểu 3
 // (members at the end of the period), Biểu 5 (organisations by type of unit, counted on the
-// Party tree), Biểu 6 (quality ratings) and Biểu 7 (transfers and recognition) are made so far,
-// and Biểu 2B (new members by ethnic group and religion, from the admission register);
-// docs/forms.md lists the others.
+// Party tree), Biểu 6 (quality ratings) and Biểu 7 (transfers and recognition) are made, and
+// Biểu 2B (new members by ethnic group and religion, from the admission register of the cells
+// that keep it for the report); Biểu 4 cannot be made from our data (docs/forms.md).
 package stats
 
 import (
