@@ -130,6 +130,7 @@ var routeAccess = map[string]string{
 	"POST /register/{id}/edit":                             string(account.EnterReports),
 	"GET /reports/{cell}/{year}/{quarter}/register/{key}":  string(account.EnterReports),
 	"POST /reports/{cell}/{year}/{quarter}/register-keep":  string(account.ReviewReports),
+	"GET /register/pipeline":                               string(account.ReviewReports),
 	"GET /register/{id}/print":                             string(account.EnterReports),
 	"GET /register/import":                                 string(account.ReviewReports),
 	"POST /register/import":                                string(account.ReviewReports),
