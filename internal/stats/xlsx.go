@@ -323,18 +323,7 @@ func (f Form) XLSX() ([]byte, error) {
 		w.width(col, width)
 	}
 	w.height(headRow+1, 45)
-	size, portrait, one := 9, "portrait", 1 // 9: A4
-	if w.err == nil {
-		w.err = x.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &portrait, FitToWidth: &one})
-	}
-	fit := true
-	if w.err == nil {
-		w.err = x.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
-	}
-	if w.err == nil {
-		w.err = x.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: sheet,
-			RefersTo: fmt.Sprintf("'%s'!$A$1:$E$%d", sheet, r)})
-	}
+	w.printSetup(sheet, "portrait", fmt.Sprintf("'%s'!$A$1:$E$%d", sheet, r))
 	if w.err != nil {
 		return nil, w.err
 	}
