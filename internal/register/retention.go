@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"ptdang/internal/apperr"
 	"ptdang/internal/audit"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 )
@@ -80,9 +82,9 @@ func SetRetention(ctx context.Context, db pg.Beginner, by org.Scope, province in
 
 // Purge deletes, as of today, the files of removed persons (withdrawn, not recognised) whose
 // closing step is older than their province's retention period, with their steps, and writes one
-// audit entry per file holding no personal data (the file's number, its cell, its dates). It
-// returns how many files it purged.
-func Purge(ctx context.Context, db pg.Beginner, today time.Time) (int, error) {
+// audit entry per file in by's name holding no personal data (the file's number, its cell, its
+// dates). It returns how many files it purged.
+func Purge(ctx context.Context, db pg.Beginner, by audit.Actor, today time.Time) (int, error) {
 	n := 0
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
@@ -115,7 +117,7 @@ func Purge(ctx context.Context, db pg.Beginner, today time.Time) (int, error) {
 			if _, err := tx.Exec(ctx, `DELETE FROM candidate WHERE id = $1`, p.id); err != nil {
 				return err
 			}
-			err := audit.Record(ctx, tx, audit.Actor{}, audit.Entry{Action: "purge", Entity: "candidate", EntityID: p.id,
+			err := audit.Record(ctx, tx, by, audit.Entry{Action: "purge", Entity: "candidate", EntityID: p.id,
 				Label: label(p.id), UnitID: p.cell, Old: map[string]any{"cell_id": p.cell, "created": p.created.Format(time.DateOnly),
 					"closed": fmt.Sprintf("%s %s", p.kind, p.closed.Format(time.DateOnly))}})
 			if err != nil {
@@ -126,4 +128,24 @@ func Purge(ctx context.Context, db pg.Beginner, today time.Time) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// PurgeDaily runs Purge in the system's name now and every day after until ctx ends.
+func PurgeDaily(ctx context.Context, db pg.Beginner, log *slog.Logger) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		n, err := Purge(ctx, db, audit.Actor{}, format.Today(time.Now()))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("register purge failed", "err", err)
+		case n > 0:
+			log.Info("register purge", "files", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

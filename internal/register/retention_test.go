@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/audit"
 	"ptdang/internal/pgtest"
 	"ptdang/internal/register"
 )
@@ -18,7 +19,7 @@ func (f fixture) provinceID(t *testing.T) int64 {
 
 func (f fixture) purge(t *testing.T, d string) int {
 	t.Helper()
-	n, err := register.Purge(t.Context(), f.db, day(d))
+	n, err := register.Purge(t.Context(), f.db, audit.Actor{Login: "cli:test"}, day(d))
 	if err != nil {
 		t.Fatal(err)
 	}
