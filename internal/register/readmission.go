@@ -44,10 +44,8 @@ func excludedCause(code string) bool {
 	return code != "family_hardship" && code != "other"
 }
 
-// FieldReadmission names the readmission's inputs.
-const FieldReadmission = "readmission"
-
-// checkReadmission applies the readmission rules to the cell resolution s of file f, with the
+// checkReadmission refuses the step itself ("kind": the facts are the file's, not the form's) by
+// applying the readmission rules to the cell resolution s of file f, with the
 // rule set of its day: out of the Party ReadmissionMonths (ReadmissionConvictionMonths after an
 // expunged conviction) counted by month to the vote, the provincial consent recorded, never
 // readmitted before, not left for an excluded cause.
@@ -57,7 +55,7 @@ func checkReadmission(ctx context.Context, q pg.Querier, f File, s Step) error {
 	}
 	m, err := readReadmission(ctx, q, f.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return &apperr.Invalid{Fields: map[string]string{FieldReadmission: "Kết nạp lại: cần ghi ngày ra khỏi Đảng, lý do và văn bản đồng ý của Ban Thường vụ Tỉnh ủy trước khi chi bộ xét."}}
+		return &apperr.Invalid{Fields: map[string]string{"kind": "Kết nạp lại: cần ghi ngày ra khỏi Đảng, lý do và văn bản đồng ý của Ban Thường vụ Tỉnh ủy trước khi chi bộ xét."}}
 	}
 	if err != nil {
 		return err
@@ -70,13 +68,13 @@ func checkReadmission(ctx context.Context, q pg.Querier, f File, s Step) error {
 	inv := &apperr.Invalid{}
 	switch {
 	case m.ReadmittedBefore:
-		inv.Add(FieldReadmission, "Kết nạp lại: chỉ được kết nạp lại một lần; người này đã được kết nạp lại trước đây.")
+		inv.Add("kind", "Kết nạp lại: chỉ được kết nạp lại một lần; người này đã được kết nạp lại trước đây.")
 	case excludedCause(m.Cause):
-		inv.Add(FieldReadmission, fmt.Sprintf("Kết nạp lại: không xem xét kết nạp lại người ra khỏi Đảng vì lý do “%s”.", LabelOf(LeaveCauses, m.Cause)))
+		inv.Add("kind", fmt.Sprintf("Kết nạp lại: không xem xét kết nạp lại người ra khỏi Đảng vì lý do “%s”.", LabelOf(LeaveCauses, m.Cause)))
 	case ageInMonths(m.LeftOn, s.On) < n:
-		inv.Add(FieldReadmission, fmt.Sprintf("Kết nạp lại: ra khỏi Đảng từ %s, chưa đủ %d tháng vào ngày chi bộ xét.", dateText(m.LeftOn), n))
+		inv.Add("kind", fmt.Sprintf("Kết nạp lại: ra khỏi Đảng từ %s, chưa đủ %d tháng vào ngày chi bộ xét.", dateText(m.LeftOn), n))
 	case m.ConsentOn.IsZero() || m.ConsentDocument == "":
-		inv.Add(FieldReadmission, "Kết nạp lại: cần ghi văn bản đồng ý của Ban Thường vụ Tỉnh ủy (số và ngày).")
+		inv.Add("kind", "Kết nạp lại: cần ghi văn bản đồng ý của Ban Thường vụ Tỉnh ủy (số và ngày).")
 	}
 	return inv.Err()
 }
@@ -139,9 +137,9 @@ func (r Register) SetReadmission(ctx context.Context, db pg.Beginner, by org.Sco
 		}
 		switch {
 		case !f.Readmission:
-			return &apperr.Invalid{Fields: map[string]string{FieldReadmission: "Hồ sơ không ghi là kết nạp lại."}}
+			return &apperr.Invalid{Fields: map[string]string{"cause": "Hồ sơ không ghi là kết nạp lại."}}
 		case f.Closed():
-			return &apperr.Invalid{Fields: map[string]string{FieldReadmission: "Hồ sơ đã kết thúc: không sửa."}}
+			return &apperr.Invalid{Fields: map[string]string{"cause": "Hồ sơ đã kết thúc: chỉ được xem, không sửa."}}
 		}
 		if err := m.check(f.BirthDate, today); err != nil {
 			return err

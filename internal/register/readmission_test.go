@@ -40,11 +40,11 @@ func left(on, cause string) register.Readmission {
 func TestReadmissionNeedsItsFactsAndThirtySixMonthsOutByMonth(t *testing.T) {
 	f := newFixture(t)
 	id := f.readmission(t)
-	refusedSaying(t, f.step(t, id, vote(register.CellResolution, "2026-03-02", 9, 9)), register.FieldReadmission, "ngày ra khỏi Đảng")
+	refusedSaying(t, f.step(t, id, vote(register.CellResolution, "2026-03-02", 9, 9)), "kind", "ngày ra khỏi Đảng")
 	if err := f.facts(t, id, left("2023-03-03", "other")); err != nil {
 		t.Fatal(err)
 	}
-	refusedSaying(t, f.step(t, id, vote(register.CellResolution, "2026-03-02", 9, 9)), register.FieldReadmission, "chưa đủ 36 tháng")
+	refusedSaying(t, f.step(t, id, vote(register.CellResolution, "2026-03-02", 9, 9)), "kind", "chưa đủ 36 tháng")
 	f.must(t, id, vote(register.CellResolution, "2026-03-03", 9, 9)) // 36 whole months
 }
 
@@ -56,7 +56,7 @@ func TestReadmissionAfterAnExpungedConvictionWaitsSixtyMonths(t *testing.T) {
 	if err := f.facts(t, id, m); err != nil {
 		t.Fatal(err)
 	}
-	refusedSaying(t, f.step(t, id, vote(register.CellResolution, "2026-03-02", 9, 9)), register.FieldReadmission, "chưa đủ 60 tháng")
+	refusedSaying(t, f.step(t, id, vote(register.CellResolution, "2026-03-02", 9, 9)), "kind", "chưa đủ 60 tháng")
 	f.must(t, id, vote(register.CellResolution, "2026-03-03", 9, 9))
 }
 
@@ -72,7 +72,7 @@ func TestReadmissionIsRefusedForTheExcludedCausesOnceReadmittedOrWithoutConsent(
 			t.Errorf("left for %s: got %v", c.Code, err)
 		}
 		if err != nil {
-			refusedSaying(t, err, register.FieldReadmission, c.Label)
+			refusedSaying(t, err, "kind", c.Label)
 		}
 	}
 	again := f.readmission(t)
@@ -81,14 +81,14 @@ func TestReadmissionIsRefusedForTheExcludedCausesOnceReadmittedOrWithoutConsent(
 	if err := f.facts(t, again, m); err != nil {
 		t.Fatal(err)
 	}
-	refusedSaying(t, f.step(t, again, vote(register.CellResolution, "2026-03-02", 9, 9)), register.FieldReadmission, "một lần")
+	refusedSaying(t, f.step(t, again, vote(register.CellResolution, "2026-03-02", 9, 9)), "kind", "một lần")
 	noConsent := f.readmission(t)
 	m = left("2020-01-01", "other")
 	m.ConsentOn, m.ConsentDocument = time.Time{}, ""
 	if err := f.facts(t, noConsent, m); err != nil {
 		t.Fatal(err)
 	}
-	refusedSaying(t, f.step(t, noConsent, vote(register.CellResolution, "2026-03-02", 9, 9)), register.FieldReadmission, "Ban Thường vụ Tỉnh ủy")
+	refusedSaying(t, f.step(t, noConsent, vote(register.CellResolution, "2026-03-02", 9, 9)), "kind", "Ban Thường vụ Tỉnh ủy")
 }
 
 func TestReadmissionMonthsComeFromTheRuleSetOfTheVoteDay(t *testing.T) {
@@ -106,13 +106,13 @@ func TestReadmissionMonthsComeFromTheRuleSetOfTheVoteDay(t *testing.T) {
 	if err := f.facts(t, id, left("2022-03-03", "family_hardship")); err != nil {
 		t.Fatal(err)
 	}
-	refusedSaying(t, f.step(t, id, vote(register.CellResolution, "2026-03-02", 9, 9)), register.FieldReadmission, "chưa đủ 48 tháng")
+	refusedSaying(t, f.step(t, id, vote(register.CellResolution, "2026-03-02", 9, 9)), "kind", "chưa đủ 48 tháng")
 }
 
 func TestReadmissionFactsOnlyOnAReadmissionFileVersioned(t *testing.T) {
 	f := newFixture(t)
 	plain := f.file(t, "1995-05-01")
-	if err := f.facts(t, plain, left("2020-01-01", "other")); apperr.Field(err, register.FieldReadmission) == "" {
+	if err := f.facts(t, plain, left("2020-01-01", "other")); apperr.Field(err, "cause") == "" {
 		t.Fatalf("facts on a file not flagged: got %v", err)
 	}
 	id := f.readmission(t)

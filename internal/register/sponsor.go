@@ -27,8 +27,9 @@ type Sponsor struct {
 	CeasedOn    time.Time // the day the sponsor ceased to qualify; zero while they do
 }
 
-// FieldSponsors names the sponsors' inputs of a sponsors step.
-const FieldSponsors = "sponsors"
+// SponsorField names an input of the i-th sponsor (from 0) of a sponsors step, as forms name it:
+// part is "name", "kind" (a member or the Youth Union committee), "member_since" or "known_since".
+func SponsorField(i int, part string) string { return fmt.Sprintf("sponsor%d_%s", i+1, part) }
 
 // checkSponsors applies the sponsors' rule on the step's day with the rule set of that day: two
 // sponsors, each a full member for SponsorMonths and knowing the person for as long, counted by
@@ -46,22 +47,24 @@ func (f File) checkSponsors(s Step) error {
 		who := fmt.Sprintf("Người giới thiệu %d (%s)", i+1, name)
 		switch {
 		case name == "" || utf8.RuneCountInString(name) > 200:
-			inv.Add(FieldSponsors, fmt.Sprintf("Người giới thiệu %d: cần nhập họ tên, tối đa 200 ký tự.", i+1))
+			inv.Add(SponsorField(i, "name"), fmt.Sprintf("Người giới thiệu %d: cần nhập họ tên, tối đa 200 ký tự.", i+1))
 		case p.YouthUnion:
 			committees++
-		case p.MemberSince.IsZero() || p.KnownSince.IsZero():
-			inv.Add(FieldSponsors, who+": cần nhập ngày vào Đảng chính thức và ngày bắt đầu cùng công tác, học tập hoặc cư trú.")
+		case p.MemberSince.IsZero():
+			inv.Add(SponsorField(i, "member_since"), who+": cần nhập ngày là đảng viên chính thức.")
+		case p.KnownSince.IsZero():
+			inv.Add(SponsorField(i, "known_since"), who+": cần nhập ngày bắt đầu cùng công tác, học tập hoặc cư trú.")
 		case ageInMonths(p.MemberSince, s.On) < n:
-			inv.Add(FieldSponsors, fmt.Sprintf("%s: chưa đủ %d tháng là đảng viên chính thức vào ngày %s.", who, n, dateText(s.On)))
+			inv.Add(SponsorField(i, "member_since"), fmt.Sprintf("%s: chưa đủ %d tháng là đảng viên chính thức vào ngày %s.", who, n, dateText(s.On)))
 		case ageInMonths(p.KnownSince, s.On) < n:
-			inv.Add(FieldSponsors, fmt.Sprintf("%s: chưa đủ %d tháng cùng công tác, học tập hoặc cư trú với người vào Đảng vào ngày %s.", who, n, dateText(s.On)))
+			inv.Add(SponsorField(i, "known_since"), fmt.Sprintf("%s: chưa đủ %d tháng cùng công tác, học tập hoặc cư trú với người vào Đảng vào ngày %s.", who, n, dateText(s.On)))
 		}
 	}
 	switch {
 	case len(s.Sponsors) != 2:
-		inv.Add(FieldSponsors, "Người giới thiệu: cần đúng hai người (hai đảng viên chính thức, hoặc Ban Chấp hành Đoàn và một đảng viên).")
+		inv.Add(SponsorField(0, "name"), "Người giới thiệu: cần đúng hai người (hai đảng viên chính thức, hoặc Ban Chấp hành Đoàn và một đảng viên).")
 	case committees == 2 || (committees == 1 && !f.YouthUnion):
-		inv.Add(FieldSponsors, "Người giới thiệu: chỉ đoàn viên được Ban Chấp hành Đoàn giới thiệu, cùng một đảng viên chính thức.")
+		inv.Add(SponsorField(0, "kind"), "Người giới thiệu: chỉ đoàn viên được Ban Chấp hành Đoàn giới thiệu, cùng một đảng viên chính thức.")
 	}
 	return inv.Err()
 }

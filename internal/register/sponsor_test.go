@@ -34,10 +34,10 @@ func TestSponsorsHaveTwelveMonthsOfMembershipAndAcquaintanceByMonth(t *testing.T
 	id := f.file(t, "1995-05-01")
 	a := member("Trần Văn A", "2025-03-01", "2020-01-01")
 	refusedSaying(t, f.step(t, id, sponsors("2026-02-28", a, member("Lê Văn B", "2010-01-01", "2020-01-01"))),
-		register.FieldSponsors, "Trần Văn A", "12 tháng là đảng viên chính thức")
+		register.SponsorField(0, "member_since"), "Trần Văn A", "12 tháng là đảng viên chính thức")
 	refusedSaying(t, f.step(t, id, sponsors("2026-03-01", a, member("Lê Văn B", "2010-01-01", "2025-03-02"))),
-		register.FieldSponsors, "Lê Văn B", "12 tháng cùng công tác")
-	refusedSaying(t, f.step(t, id, sponsors("2026-03-01", a)), register.FieldSponsors, "đúng hai người")
+		register.SponsorField(1, "known_since"), "Lê Văn B", "12 tháng cùng công tác")
+	refusedSaying(t, f.step(t, id, sponsors("2026-03-01", a)), register.SponsorField(0, "name"), "đúng hai người")
 	f.must(t, id, sponsors("2026-03-01", a, member("Lê Văn B", "2010-01-01", "2025-03-01"))) // exactly 12 months each
 
 	got, err := f.reg.Get(t.Context(), f.db, f.commune, id, today)
@@ -55,7 +55,7 @@ func TestOnlyAYouthUnionMemberIsSponsoredByTheYouthUnionCommittee(t *testing.T) 
 	committee := register.Sponsor{Name: "BCH Đoàn xã Một", YouthUnion: true}
 	b := member("Lê Văn B", "2010-01-01", "2020-01-01")
 	young := f.file(t, "2000-05-01") // a Youth Union member
-	refusedSaying(t, f.step(t, young, sponsors("2026-03-01", committee, committee)), register.FieldSponsors, "Ban Chấp hành Đoàn")
+	refusedSaying(t, f.step(t, young, sponsors("2026-03-01", committee, committee)), register.SponsorField(0, "kind"), "Ban Chấp hành Đoàn")
 	f.must(t, young, sponsors("2026-03-01", committee, b))
 
 	p := person("1980-05-01")
@@ -64,7 +64,7 @@ func TestOnlyAYouthUnionMemberIsSponsoredByTheYouthUnionCommittee(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	refusedSaying(t, f.step(t, older, sponsors("2026-03-01", committee, b)), register.FieldSponsors, "chỉ đoàn viên")
+	refusedSaying(t, f.step(t, older, sponsors("2026-03-01", committee, b)), register.SponsorField(0, "kind"), "chỉ đoàn viên")
 }
 
 func TestASponsorWhoCeasedToQualifyIsWarnedUntilTheStepIsRecordedAgain(t *testing.T) {
