@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"ptdang/internal/account"
 	"ptdang/internal/format"
@@ -179,6 +180,9 @@ func (s *Server) registerStep(w http.ResponseWriter, r *http.Request, c caller, 
 	st := register.Step{Kind: register.Kind(f.text("kind")), On: f.date("on"), Document: f.text("document"),
 		Helper: f.text(register.FieldHelper), Issuer: f.text(register.FieldIssuer), Consent: f.text(register.FieldConsent),
 		Extended: f.text(register.FieldExtended) == "1", ToCellID: formID(f, register.FieldToCell)}
+	if st.Kind == register.Sponsors {
+		st.Sponsors, st.Helper = sponsorsOf(f)
+	}
 	for _, n := range st.Kind.Needs() {
 		switch n {
 		case register.FieldVotesFor:
@@ -209,4 +213,20 @@ func (s *Server) registerStep(w http.ResponseWriter, r *http.Request, c caller, 
 		kind = ""
 	}
 	s.showRegisterFile(w, r, c, id, status, kind, valuesOf(f), f.inv.Fields, msg)
+}
+
+// sponsorsOf reads the sponsors' inputs of a sponsors step, and their names in one line.
+func sponsorsOf(f *form) ([]register.Sponsor, string) {
+	var (
+		list  []register.Sponsor
+		names []string
+	)
+	for i := range 2 {
+		p := register.Sponsor{Name: f.text(register.SponsorField(i, "name")), YouthUnion: f.text(register.SponsorField(i, "kind")) == "youth_union"}
+		if !p.YouthUnion {
+			p.MemberSince, p.KnownSince = f.date(register.SponsorField(i, "member_since")), f.date(register.SponsorField(i, "known_since"))
+		}
+		list, names = append(list, p), append(names, p.Name)
+	}
+	return list, strings.Join(names, ", ")
 }
