@@ -15,6 +15,8 @@ type RegisterListView struct {
 	Tasks     []RegisterTask
 	Files     []RegisterRow
 	CanImport bool // the reader may import files (the commune's and the province's staff)
+	// CanSetRetention: the reader sets how long removed persons' files are kept (the province's staff)
+	CanSetRetention bool
 }
 
 // RegisterTask is one line of the Việc cần làm list.
@@ -90,14 +92,17 @@ type RegisterFileView struct {
 	Name      string
 	EditHref  string
 	PrintHref string // the file summarised for A4
-	Facts     []Fact
-	Steps     []RegisterStepRow
-	Clocks    []RegisterClock
-	FullFrom  string
-	Closed    bool
-	Waiting   string // the next step is the committee's, and the reader is the cell
-	Form      RegisterStepForm
-	Recorded  bool // a step was just recorded
+	// ReadmissionHref, SponsorCeasedHref: the forms of a readmission's facts and of a sponsor who
+	// ceased to qualify, "" when they do not apply
+	ReadmissionHref, SponsorCeasedHref string
+	Facts                              []Fact
+	Steps                              []RegisterStepRow
+	Clocks                             []RegisterClock
+	FullFrom                           string
+	Closed                             bool
+	Waiting                            string // the next step is the committee's, and the reader is the cell
+	Form                               RegisterStepForm
+	Recorded                           bool // a step was just recorded
 }
 
 // RegisterStepRow is a recorded step.
@@ -168,6 +173,12 @@ func NewRegisterFileView(f register.File, kind register.Kind, today time.Time, v
 	}
 	if v.Closed {
 		return v
+	}
+	if f.Readmission {
+		v.ReadmissionHref = RegisterFileHref(f.ID) + "/readmission"
+	}
+	if s, ok := f.Last(register.Sponsors); ok && !s.IsZero() {
+		v.SponsorCeasedHref = RegisterFileHref(f.ID) + "/sponsor-ceased"
 	}
 	if kind == "" {
 		kind = f.Next()

@@ -30,6 +30,7 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	v := web.NewRegisterListView(rows, tasks)
 	v.CanImport = c.Can(account.ReviewReports)
+	v.CanSetRetention = c.Can(account.AcceptReports)
 	s.render(w, r, http.StatusOK, web.RegisterList(c.page("Hồ sơ phát triển đảng viên", "register"), v))
 }
 

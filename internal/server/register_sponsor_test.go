@@ -1,11 +1,14 @@
 package server
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"ptdang/internal/browsertest"
 	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
 	"ptdang/internal/register"
 )
 
@@ -51,4 +54,61 @@ func TestSecretaryRecordsTheSponsorsWithTheirDatesOnAPhone(t *testing.T) {
 	}
 	fitsAPhone(t, b)
 	b.Screenshot("register-sponsors-recorded")
+}
+
+// The readmission facts, a sponsor who ceased to qualify and the province's retention are saved
+// on their small forms; the vote of a readmission without its facts is refused on the file's
+// page, and only the province's staff set the retention.
+func TestRegisterRulesForms(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base) // today is 03/07/2026
+	p := register.Person{Name: "Lê Văn Tư", BirthDate: day("1980-05-01"), Sex: "male", Ethnicity: "Kinh", Occupation: "farmer",
+		Education: "university", Workplace: "Hợp tác xã", Readmission: true}
+	id, err := s.Register.Create(t.Context(), s.DB, org.Everything(), f.cell, p, s.today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range []register.Step{{Kind: register.Course, On: day("2026-01-10"), Issuer: "Trung tâm chính trị"},
+		{Kind: register.Application, On: day("2026-02-01")}, {Kind: register.Verification, On: day("2026-03-01")},
+		{Kind: register.Sponsors, On: day("2026-03-02"), Helper: "A, B", Sponsors: []register.Sponsor{
+			{Name: "Trần Văn An", MemberSince: day("2010-01-01"), KnownSince: day("2010-01-01")},
+			{Name: "Lê Thị Bé", MemberSince: day("2010-01-01"), KnownSince: day("2010-01-01")}}}} {
+		if _, err := s.Register.RecordStep(t.Context(), s.DB, org.Everything(), id, 1+i, st, s.today()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := base + "/register/" + itoa(id)
+	vote := url.Values{"kind": {"cell_resolution"}, "version": {"5"}, "on": {"2026-07-01"}, "document": {"7-NQ/CB"}, "votes_for": {"9"}, "full_members": {"9"}}
+	if resp, body := send(t, f.sec, "POST", file+"/step", vote); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Kết nạp lại: cần ghi ngày ra khỏi Đảng") {
+		t.Fatalf("vote without the readmission's facts: %d", resp.StatusCode)
+	}
+	facts := url.Values{"version": {"5"}, "left_on": {"2022-01-05"}, "cause": {"family_hardship"}, "conviction_expunged": {"0"},
+		"readmitted_before": {"0"}, "consent_on": {"2026-06-01"}, "consent_document": {"120-CV/TU"}}
+	if resp, _ := send(t, f.sec, "POST", file+"/readmission", facts); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("readmission facts: %d", resp.StatusCode)
+	}
+	if _, body := send(t, f.sec, "GET", file+"/readmission", nil); !strings.Contains(body, `value="120-CV/TU"`) {
+		t.Fatal("the readmission form does not show what was saved")
+	}
+	sponsor := pgtest.Column[int64](t, s.DB, `SELECT min(id) FROM candidate_sponsor`)[0]
+	if resp, _ := send(t, f.sec, "POST", file+"/sponsor-ceased", url.Values{"version": {"6"}, "sponsor": {itoa(sponsor)}, "on": {"2026-06-15"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sponsor ceased: %d", resp.StatusCode)
+	}
+	vote.Set("version", "7")
+	if resp, body := send(t, f.sec, "POST", file+"/step", vote); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Trần Văn An không còn đủ điều kiện từ ngày 15/06/2026") {
+		t.Fatalf("vote with a sponsor who ceased: %d", resp.StatusCode)
+	}
+
+	if resp, _ := send(t, f.xa, "GET", base+"/register/retention", nil); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("the commune opens the retention: %d, want 403", resp.StatusCode)
+	}
+	if _, body := send(t, f.staff, "GET", base+"/register/retention", nil); !strings.Contains(body, `value="5"`) {
+		t.Fatal("the retention page does not show the default 5 years")
+	}
+	if resp, _ := send(t, f.staff, "POST", base+"/register/retention", url.Values{"version": {"0"}, "years": {"8"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set the retention: %d", resp.StatusCode)
+	}
+	if x, err := register.RetentionOf(t.Context(), s.DB, org.Everything(), f.province, s.today()); err != nil || x.Years != 8 {
+		t.Fatalf("retention %+v, %v", x, err)
+	}
 }
