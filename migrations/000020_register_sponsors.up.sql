@@ -8,7 +8,7 @@ ALTER TABLE admission_rules
     ADD COLUMN readmission_conviction_months integer NOT NULL DEFAULT 60 CHECK (readmission_conviction_months > 0);
 COMMENT ON COLUMN admission_rules.sponsor_months IS 'a sponsor: full member and has known the person at least this long on the sponsors step''s day';
 COMMENT ON COLUMN admission_rules.readmission_months IS 'kết nạp lại: out of the Party at least this long on the cell resolution''s day';
-COMMENT ON COLUMN admission_rules.readmission_conviction_months IS 'kết nạp lại after an expunged less-serious conviction';
+COMMENT ON COLUMN admission_rules.readmission_conviction_months IS 'kết nạp lại after a less-serious conviction: this long after it was expunged';
 
 -- The sponsors named by a sponsors step (người giới thiệu). A Youth Union member may be sponsored
 -- by the Youth Union committee (youth_union, no dates) and one full member.
@@ -31,15 +31,16 @@ CREATE INDEX candidate_sponsor_step ON candidate_sponsor (step_id);
 CREATE TABLE candidate_readmission (
     candidate_id        bigint PRIMARY KEY REFERENCES candidate (id) ON DELETE CASCADE,
     left_on             date NOT NULL,
-    cause               text NOT NULL CHECK (cause IN ('family_hardship', 'other', 'abandoned', 'applied_to_leave',
-                            'disunity', 'corruption_or_serious_crime')),
-    conviction_expunged boolean NOT NULL DEFAULT false,
+    cause               text NOT NULL CHECK (cause IN ('family_hardship', 'minor_crime', 'other', 'abandoned',
+                            'applied_to_leave', 'disunity', 'corruption', 'serious_crime')),
+    expunged_on         date CHECK ((cause = 'minor_crime') = (expunged_on IS NOT NULL)),
     readmitted_before   boolean NOT NULL DEFAULT false,
     consent_on          date,
     consent_document    text NOT NULL DEFAULT '' CHECK (length(consent_document) <= 200)
 );
 COMMENT ON COLUMN candidate_readmission.left_on IS 'ngày ra khỏi Đảng';
 COMMENT ON COLUMN candidate_readmission.cause IS 'lý do ra khỏi Đảng';
+COMMENT ON COLUMN candidate_readmission.expunged_on IS 'minor_crime (tội phạm ít nghiêm trọng): ngày được xóa án tích';
 COMMENT ON COLUMN candidate_readmission.consent_on IS 'văn bản đồng ý của Ban Thường vụ Tỉnh ủy: ngày';
 
 -- How long a removed person's file (withdrawn, not recognised) is kept, per province; no row is

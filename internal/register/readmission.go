@@ -20,34 +20,37 @@ import (
 // the Party, whether a conviction was expunged, whether they were readmitted before, and the
 // provincial standing committee's consent.
 type Readmission struct {
-	LeftOn             time.Time
-	Cause              string // a code of LeaveCauses
-	ConvictionExpunged bool   // left after a less-serious conviction, since expunged
-	ReadmittedBefore   bool
-	ConsentOn          time.Time
-	ConsentDocument    string
+	LeftOn           time.Time
+	Cause            string    // a code of LeaveCauses
+	ExpungedOn       time.Time // a less-serious conviction (minor_crime): the day it was expunged
+	ReadmittedBefore bool
+	ConsentOn        time.Time
+	ConsentDocument  string
 }
 
 // LeaveCauses are the causes of leaving the Party a readmission records; Excluded tells those
 // never readmitted.
 var LeaveCauses = []Option{
-	{"family_hardship", "Xin ra khỏi Đảng vì hoàn cảnh gia đình khó khăn"},
+	{"family_hardship", "Xin ra khỏi Đảng vì lý do gia đình đặc biệt khó khăn"},
+	{"minor_crime", "Bị kết án hình sự về tội phạm ít nghiêm trọng, đã được xóa án tích"},
 	{"other", "Lý do khác (bị xóa tên, khai trừ… không thuộc các trường hợp dưới)"},
-	{"abandoned", "Tự ý bỏ sinh hoạt Đảng"},
-	{"applied_to_leave", "Xin ra khỏi Đảng (không vì hoàn cảnh gia đình)"},
-	{"disunity", "Gây mất đoàn kết nghiêm trọng"},
-	{"corruption_or_serious_crime", "Bị kết án về tội tham nhũng hoặc tội nghiêm trọng trở lên"},
+	{"abandoned", "Tự bỏ sinh hoạt Đảng"},
+	{"applied_to_leave", "Tự nguyện xin ra khỏi Đảng (không vì lý do gia đình đặc biệt khó khăn)"},
+	{"disunity", "Gây mất đoàn kết nội bộ nghiêm trọng"},
+	{"corruption", "Bị kết án hình sự do tội tham nhũng"},
+	{"serious_crime", "Bị kết án hình sự về tội phạm nghiêm trọng trở lên"},
 }
 
-// excludedCause tells the causes of leaving after which a person is never readmitted.
+// excludedCause tells the causes of leaving after which a person is never readmitted (the five
+// cases of 294-QĐ/TW point 3.5.2 as reported).
 func excludedCause(code string) bool {
-	return code != "family_hardship" && code != "other"
+	return code != "family_hardship" && code != "minor_crime" && code != "other"
 }
 
 // checkReadmission refuses the step itself ("kind": the facts are the file's, not the form's) by
 // applying the readmission rules to the cell resolution s of file f, with the
-// rule set of its day: out of the Party ReadmissionMonths (ReadmissionConvictionMonths after an
-// expunged conviction) counted by month to the vote, the provincial consent recorded, never
+// rule set of its day: out of the Party ReadmissionMonths, or after a less-serious conviction
+// ReadmissionConvictionMonths since it was expunged, counted by month to the vote, the provincial consent recorded, never
 // readmitted before, not left for an excluded cause.
 func checkReadmission(ctx context.Context, q pg.Querier, f File, s Step) error {
 	if !f.Readmission {
@@ -61,9 +64,9 @@ func checkReadmission(ctx context.Context, q pg.Querier, f File, s Step) error {
 		return err
 	}
 	r := f.book.On(s.On)
-	n := r.ReadmissionMonths
-	if m.ConvictionExpunged {
-		n = r.ReadmissionConvictionMonths
+	since, n, what := m.LeftOn, r.ReadmissionMonths, "ra khỏi Đảng"
+	if m.Cause == "minor_crime" {
+		since, n, what = m.ExpungedOn, r.ReadmissionConvictionMonths, "được xóa án tích"
 	}
 	inv := &apperr.Invalid{}
 	switch {
@@ -71,8 +74,8 @@ func checkReadmission(ctx context.Context, q pg.Querier, f File, s Step) error {
 		inv.Add("kind", "Kết nạp lại: chỉ được kết nạp lại một lần; người này đã được kết nạp lại trước đây.")
 	case excludedCause(m.Cause):
 		inv.Add("kind", fmt.Sprintf("Kết nạp lại: không xem xét kết nạp lại người ra khỏi Đảng vì lý do “%s”.", LabelOf(LeaveCauses, m.Cause)))
-	case ageInMonths(m.LeftOn, s.On) < n:
-		inv.Add("kind", fmt.Sprintf("Kết nạp lại: ra khỏi Đảng từ %s, chưa đủ %d tháng vào ngày chi bộ xét.", dateText(m.LeftOn), n))
+	case ageInMonths(since, s.On) < n:
+		inv.Add("kind", fmt.Sprintf("Kết nạp lại: %s từ %s, chưa đủ %d tháng vào ngày chi bộ xét.", what, dateText(since), n))
 	case m.ConsentOn.IsZero() || m.ConsentDocument == "":
 		inv.Add("kind", "Kết nạp lại: cần ghi văn bản đồng ý của Ban Thường vụ Tỉnh ủy (số và ngày).")
 	}
@@ -81,13 +84,17 @@ func checkReadmission(ctx context.Context, q pg.Querier, f File, s Step) error {
 
 // readReadmission reads the readmission facts of file id; pgx.ErrNoRows when none are recorded.
 func readReadmission(ctx context.Context, q pg.Querier, id int64) (Readmission, error) {
-	var m Readmission
-	var consent *time.Time
-	err := q.QueryRow(ctx, `SELECT left_on, cause, conviction_expunged, readmitted_before, consent_on, consent_document
+	var (
+		m                 Readmission
+		expunged, consent *time.Time
+	)
+	err := q.QueryRow(ctx, `SELECT left_on, cause, expunged_on, readmitted_before, consent_on, consent_document
 		FROM candidate_readmission WHERE candidate_id = $1`, id).Scan(
-		&m.LeftOn, &m.Cause, &m.ConvictionExpunged, &m.ReadmittedBefore, &consent, &m.ConsentDocument)
-	if consent != nil {
-		m.ConsentOn = *consent
+		&m.LeftOn, &m.Cause, &expunged, &m.ReadmittedBefore, &consent, &m.ConsentDocument)
+	for _, d := range []struct{ from, to *time.Time }{{expunged, &m.ExpungedOn}, {consent, &m.ConsentOn}} {
+		if d.from != nil {
+			*d.to = *d.from
+		}
 	}
 	return m, err
 }
@@ -114,6 +121,12 @@ func (m *Readmission) check(birth, today time.Time) error {
 	}
 	if LabelOf(LeaveCauses, m.Cause) == "" {
 		inv.Add("cause", "Lý do ra khỏi Đảng: chọn một lý do.")
+	}
+	switch {
+	case m.Cause == "minor_crime" && (m.ExpungedOn.IsZero() || m.ExpungedOn.After(today) || m.ExpungedOn.Before(m.LeftOn)):
+		inv.Add("expunged_on", "Ngày được xóa án tích: cần nhập, từ ngày ra khỏi Đảng đến hôm nay.")
+	case m.Cause != "minor_crime":
+		m.ExpungedOn = time.Time{}
 	}
 	if !m.ConsentOn.IsZero() && (m.ConsentOn.After(today) || m.ConsentOn.Before(m.LeftOn)) {
 		inv.Add("consent_on", "Ngày văn bản đồng ý: sau ngày ra khỏi Đảng và không sau hôm nay.")
@@ -152,12 +165,12 @@ func (r Register) SetReadmission(ctx context.Context, db pg.Beginner, by org.Sco
 			return err
 		}
 		_, err = tx.Exec(ctx, `
-			INSERT INTO candidate_readmission (candidate_id, left_on, cause, conviction_expunged, readmitted_before,
+			INSERT INTO candidate_readmission (candidate_id, left_on, cause, expunged_on, readmitted_before,
 				consent_on, consent_document)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (candidate_id) DO UPDATE SET left_on = $2, cause = $3, conviction_expunged = $4,
+			ON CONFLICT (candidate_id) DO UPDATE SET left_on = $2, cause = $3, expunged_on = $4,
 				readmitted_before = $5, consent_on = $6, consent_document = $7`,
-			id, m.LeftOn, m.Cause, m.ConvictionExpunged, m.ReadmittedBefore, nullDate(m.ConsentOn, true), m.ConsentDocument)
+			id, m.LeftOn, m.Cause, nullDate(m.ExpungedOn, true), m.ReadmittedBefore, nullDate(m.ConsentOn, true), m.ConsentDocument)
 		if err != nil {
 			return err
 		}
@@ -172,10 +185,12 @@ func (r Register) SetReadmission(ctx context.Context, db pg.Beginner, by org.Sco
 
 // audited is m as the audit log keeps it.
 func (m Readmission) audited() map[string]any {
-	consent := ""
-	if !m.ConsentOn.IsZero() {
-		consent = m.ConsentOn.Format(time.RFC3339)
+	day := func(d time.Time) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.Format(time.RFC3339)
 	}
-	return map[string]any{"left_on": m.LeftOn.Format(time.RFC3339), "cause": m.Cause, "conviction_expunged": m.ConvictionExpunged,
-		"readmitted_before": m.ReadmittedBefore, "consent_on": consent, "consent_document": m.ConsentDocument}
+	return map[string]any{"left_on": day(m.LeftOn), "cause": m.Cause, "expunged_on": day(m.ExpungedOn),
+		"readmitted_before": m.ReadmittedBefore, "consent_on": day(m.ConsentOn), "consent_document": m.ConsentDocument}
 }

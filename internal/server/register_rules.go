@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"ptdang/internal/account"
 	"ptdang/internal/format"
@@ -37,7 +38,7 @@ func (s *Server) registerReadmission(w http.ResponseWriter, r *http.Request, c c
 	}
 	bit := map[bool]string{true: "1", false: "0"}
 	vals := map[string]string{"left_on": web.InputDate(&m.LeftOn), "cause": m.Cause,
-		"conviction_expunged": bit[m.ConvictionExpunged], "readmitted_before": bit[m.ReadmittedBefore],
+		"expunged_on": web.InputDate(&m.ExpungedOn), "readmitted_before": bit[m.ReadmittedBefore],
 		"consent_on": web.InputDate(&m.ConsentOn), "consent_document": m.ConsentDocument}
 	href := web.RegisterFileHref(id)
 	view := func(vals, errs map[string]string, msg string) web.FormView {
@@ -47,17 +48,19 @@ func (s *Server) registerReadmission(w http.ResponseWriter, r *http.Request, c c
 			Fields: web.Fill([]web.FormField{
 				input("date", "left_on", "Ngày ra khỏi Đảng", ""),
 				input("select", "cause", "Lý do ra khỏi Đảng", "", causes...),
-				input("select", "conviction_expunged", "Ra khỏi Đảng do bị kết án (tội ít nghiêm trọng), đã được xóa án tích", "", yesNo...),
+				input("date", "expunged_on", "Ngày được xóa án tích", "Chỉ khi bị kết án về tội phạm ít nghiêm trọng."),
 				input("select", "readmitted_before", "Đã từng được kết nạp lại", "", yesNo...),
 				input("date", "consent_on", "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy: ngày", ""),
 				input("text", "consent_document", "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy: số", "Ví dụ: 120-CV/TU"),
 			}, vals, errs)}
 	}
 	s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
-		m := register.Readmission{LeftOn: f.date("left_on"), Cause: f.text("cause"), ConvictionExpunged: f.text("conviction_expunged") == "1",
+		m := register.Readmission{LeftOn: f.date("left_on"), Cause: f.text("cause"),
 			ReadmittedBefore: f.text("readmitted_before") == "1", ConsentDocument: f.text("consent_document")}
-		if f.text("consent_on") != "" {
-			m.ConsentOn = f.date("consent_on")
+		for name, d := range map[string]*time.Time{"expunged_on": &m.ExpungedOn, "consent_on": &m.ConsentOn} {
+			if f.text(name) != "" {
+				*d = f.date(name)
+			}
 		}
 		version := read(f, "version", format.ReadInt)
 		return href, orFormErr(f, func() error {

@@ -82,7 +82,7 @@ func TestRegisterRulesForms(t *testing.T) {
 	if resp, body := send(t, f.sec, "POST", file+"/step", vote); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Kết nạp lại: cần ghi ngày ra khỏi Đảng") {
 		t.Fatalf("vote without the readmission's facts: %d", resp.StatusCode)
 	}
-	facts := url.Values{"version": {"5"}, "left_on": {"2022-01-05"}, "cause": {"family_hardship"}, "conviction_expunged": {"0"},
+	facts := url.Values{"version": {"5"}, "left_on": {"2022-01-05"}, "cause": {"family_hardship"},
 		"readmitted_before": {"0"}, "consent_on": {"2026-06-01"}, "consent_document": {"120-CV/TU"}}
 	if resp, _ := send(t, f.sec, "POST", file+"/readmission", facts); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("readmission facts: %d", resp.StatusCode)
