@@ -41,20 +41,18 @@ func (s *Server) registerReadmission(w http.ResponseWriter, r *http.Request, c c
 		"expunged_on": web.InputDate(&m.ExpungedOn), "readmitted_before": bit[m.ReadmittedBefore],
 		"consent_on": web.InputDate(&m.ConsentOn), "consent_document": m.ConsentDocument}
 	href := web.RegisterFileHref(id)
-	view := func(vals, errs map[string]string, msg string) web.FormView {
-		return web.FormView{Title: "Kết nạp lại: " + file.Name, Action: href + "/readmission", Submit: "Lưu", Cancel: href, Error: msg,
-			Intro:  "Chi bộ chỉ xét khi đã đủ thời gian ra khỏi Đảng và có văn bản đồng ý của Ban Thường vụ Tỉnh ủy.",
-			Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(file.Version)}},
-			Fields: web.Fill([]web.FormField{
-				input("date", "left_on", "Ngày ra khỏi Đảng", ""),
-				input("select", "cause", "Lý do ra khỏi Đảng", "", causes...),
-				input("date", "expunged_on", "Ngày được xóa án tích", "Chỉ khi bị kết án về tội phạm ít nghiêm trọng."),
-				input("select", "readmitted_before", "Đã từng được kết nạp lại", "", yesNo...),
-				input("date", "consent_on", "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy: ngày", ""),
-				input("text", "consent_document", "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy: số", "Ví dụ: 120-CV/TU"),
-			}, vals, errs)}
-	}
-	s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+	v := web.FormView{Title: "Kết nạp lại: " + file.Name, Action: href + "/readmission", Submit: "Lưu", Cancel: href,
+		Intro:  "Chi bộ chỉ xét khi đã đủ thời gian ra khỏi Đảng và có văn bản đồng ý của Ban Thường vụ Tỉnh ủy.",
+		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(file.Version)}},
+		Fields: []web.FormField{
+			input("date", "left_on", "Ngày ra khỏi Đảng", ""),
+			input("select", "cause", "Lý do ra khỏi Đảng", "", causes...),
+			input("date", "expunged_on", "Ngày được xóa án tích", "Chỉ khi bị kết án về tội phạm ít nghiêm trọng."),
+			input("select", "readmitted_before", "Đã từng được kết nạp lại", "", yesNo...),
+			input("date", "consent_on", "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy: ngày", ""),
+			input("text", "consent_document", "Văn bản đồng ý của Ban Thường vụ Tỉnh ủy: số", "Ví dụ: 120-CV/TU"),
+		}}
+	s.registerForm(w, r, c, v, vals, func(f *form) (string, error) {
 		m := register.Readmission{LeftOn: f.date("left_on"), Cause: f.text("cause"),
 			ReadmittedBefore: f.text("readmitted_before") == "1", ConsentDocument: f.text("consent_document")}
 		for name, d := range map[string]*time.Time{"expunged_on": &m.ExpungedOn, "consent_on": &m.ConsentOn} {
@@ -67,7 +65,7 @@ func (s *Server) registerReadmission(w http.ResponseWriter, r *http.Request, c c
 			_, err := s.Register.SetReadmission(r.Context(), s.DB, c.Scope, id, version, m, today)
 			return err
 		})
-	}, nil)
+	})
 }
 
 // registerSponsorCeased records that a sponsor of file id's latest sponsors step ceased to
@@ -91,20 +89,18 @@ func (s *Server) registerSponsorCeased(w http.ResponseWriter, r *http.Request, c
 		}
 	}
 	href := web.RegisterFileHref(id)
-	view := func(vals, errs map[string]string, msg string) web.FormView {
-		return web.FormView{Title: "Người giới thiệu không còn đủ điều kiện", Action: href + "/sponsor-ceased", Submit: "Ghi", Cancel: href, Error: msg,
-			Intro:  "Hồ sơ sẽ được nhắc trong Việc cần làm cho đến khi ghi lại bước giới thiệu.",
-			Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(file.Version)}},
-			Fields: web.Fill([]web.FormField{input("select", "sponsor", "Người giới thiệu", "", sponsors...),
-				input("date", "on", "Không còn đủ điều kiện từ ngày", "Ví dụ: ngày chuyển sinh hoạt, ngày bị kỷ luật xóa tên.")}, vals, errs)}
-	}
-	s.formPage(w, r, c, view, map[string]string{"on": format.ISODate(today)}, func(f *form) (string, error) {
+	v := web.FormView{Title: "Người giới thiệu không còn đủ điều kiện", Action: href + "/sponsor-ceased", Submit: "Ghi", Cancel: href,
+		Intro:  "Hồ sơ sẽ được nhắc trong Việc cần làm cho đến khi ghi lại bước giới thiệu.",
+		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(file.Version)}},
+		Fields: []web.FormField{input("select", "sponsor", "Người giới thiệu", "", sponsors...),
+			input("date", "on", "Không còn đủ điều kiện từ ngày", "Ví dụ: ngày chuyển sinh hoạt, ngày bị kỷ luật xóa tên.")}}
+	s.registerForm(w, r, c, v, map[string]string{"on": format.ISODate(today)}, func(f *form) (string, error) {
 		sponsor, on, version := formID(f, "sponsor"), f.date("on"), read(f, "version", format.ReadInt)
 		return href, orFormErr(f, func() error {
 			_, err := s.Register.SponsorCeased(r.Context(), s.DB, c.Scope, id, version, sponsor, on, today)
 			return err
 		})
-	}, nil)
+	})
 }
 
 // registerRetention shows and sets how long the province keeps removed persons' files: the
@@ -123,18 +119,16 @@ func (s *Server) registerRetention(w http.ResponseWriter, r *http.Request, c cal
 		return
 	}
 	action := "/register/retention?province=" + strconv.FormatInt(province, 10)
-	view := func(vals, errs map[string]string, msg string) web.FormView {
-		return web.FormView{Title: "Thời hạn lưu hồ sơ", Action: action, Submit: "Lưu", Cancel: "/register", Error: msg,
-			Intro: "Hồ sơ của người đã rút khỏi danh sách hoặc không được công nhận chỉ được xem trong thời hạn này, " +
-				"tính từ ngày kết thúc, rồi được xóa hẳn. Mặc định " + strconv.Itoa(register.DefaultRetentionYears) +
-				" năm là mức phần mềm chọn, không phải quy định.",
-			Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(x.Version)}},
-			Fields: web.Fill([]web.FormField{input("number", "years", "Thời hạn lưu (năm)", "Từ 1 đến 100 năm.")}, vals, errs)}
-	}
-	s.formPage(w, r, c, view, map[string]string{"years": strconv.Itoa(x.Years)}, func(f *form) (string, error) {
+	v := web.FormView{Title: "Thời hạn lưu hồ sơ", Action: action, Submit: "Lưu", Cancel: "/register",
+		Intro: "Hồ sơ của người đã rút khỏi danh sách hoặc không được công nhận chỉ được xem trong thời hạn này, " +
+			"tính từ ngày kết thúc, rồi được xóa hẳn. Mặc định " + strconv.Itoa(register.DefaultRetentionYears) +
+			" năm là mức phần mềm chọn, không phải quy định.",
+		Hidden: []web.Field{{Name: "version", Value: strconv.Itoa(x.Version)}},
+		Fields: []web.FormField{input("number", "years", "Thời hạn lưu (năm)", "Từ 1 đến 100 năm.")}}
+	s.registerForm(w, r, c, v, map[string]string{"years": strconv.Itoa(x.Years)}, func(f *form) (string, error) {
 		years, version := f.int("years"), read(f, "version", format.ReadInt)
 		return action, orFormErr(f, func() error {
 			return register.SetRetention(r.Context(), s.DB, c.Scope, province, version, years, today)
 		})
-	}, nil)
+	})
 }

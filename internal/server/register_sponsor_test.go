@@ -12,24 +12,33 @@ import (
 	"ptdang/internal/register"
 )
 
+// dossier is a file's steps before its sponsors.
+var dossier = []register.Step{{Kind: register.Course, On: day("2026-01-10"), Issuer: "Trung tâm chính trị"},
+	{Kind: register.Application, On: day("2026-02-01")}, {Kind: register.Verification, On: day("2026-03-01")}}
+
+// recordFile adds p's file to cell with steps, as the system, and returns its id.
+func recordFile(t *testing.T, s *Server, cell int64, p register.Person, steps ...register.Step) int64 {
+	t.Helper()
+	id, err := s.Register.Create(t.Context(), s.DB, org.Everything(), cell, p, s.today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range steps {
+		if _, err := s.Register.RecordStep(t.Context(), s.DB, org.Everything(), id, 1+i, st, s.today()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
 // On a 360 px phone the secretary records the sponsors with their dates: a sponsor short of 12
 // months is refused by name, the form keeping what was typed; with the dates right the step
 // shows both sponsors and their dates.
 func TestSecretaryRecordsTheSponsorsWithTheirDatesOnAPhone(t *testing.T) {
 	s, base := newTestServer(t)
 	f := newReportFixture(t, s, base) // today is 03/07/2026
-	id, err := s.Register.Create(t.Context(), s.DB, org.Everything(), f.cell, register.Person{Name: "Nguyễn Thị Lan",
-		BirthDate: day("1998-05-01"), Sex: "female", Ethnicity: "Kinh", Occupation: "farmer", Education: "university",
-		YouthUnion: true, Workplace: "Hợp tác xã"}, s.today())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, st := range []register.Step{{Kind: register.Course, On: day("2026-01-10"), Issuer: "Trung tâm chính trị"},
-		{Kind: register.Application, On: day("2026-02-01")}, {Kind: register.Verification, On: day("2026-03-01")}} {
-		if _, err := s.Register.RecordStep(t.Context(), s.DB, org.Everything(), id, 1+i, st, s.today()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	id := recordFile(t, s, f.cell, register.Person{Name: "Nguyễn Thị Lan", BirthDate: day("1998-05-01"), Sex: "female",
+		Ethnicity: "Kinh", Occupation: "farmer", Education: "university", YouthUnion: true, Workplace: "Hợp tác xã"}, dossier...)
 	b := signedInBrowser(t, base, "bithu", base+"/register/"+itoa(id), 360, 740)
 	b.WaitText("[data-testid=step-form]", "Người giới thiệu 1: họ và tên")
 	b.Fill("#sponsor1_name", "Trần Văn An")
@@ -64,19 +73,9 @@ func TestRegisterRulesForms(t *testing.T) {
 	f := newReportFixture(t, s, base) // today is 03/07/2026
 	p := register.Person{Name: "Lê Văn Tư", BirthDate: day("1980-05-01"), Sex: "male", Ethnicity: "Kinh", Occupation: "farmer",
 		Education: "university", Workplace: "Hợp tác xã", Readmission: true}
-	id, err := s.Register.Create(t.Context(), s.DB, org.Everything(), f.cell, p, s.today())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, st := range []register.Step{{Kind: register.Course, On: day("2026-01-10"), Issuer: "Trung tâm chính trị"},
-		{Kind: register.Application, On: day("2026-02-01")}, {Kind: register.Verification, On: day("2026-03-01")},
-		{Kind: register.Sponsors, On: day("2026-03-02"), Helper: "A, B", Sponsors: []register.Sponsor{
-			{Name: "Trần Văn An", MemberSince: day("2010-01-01"), KnownSince: day("2010-01-01")},
-			{Name: "Lê Thị Bé", MemberSince: day("2010-01-01"), KnownSince: day("2010-01-01")}}}} {
-		if _, err := s.Register.RecordStep(t.Context(), s.DB, org.Everything(), id, 1+i, st, s.today()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	id := recordFile(t, s, f.cell, p, append(dossier, register.Step{Kind: register.Sponsors, On: day("2026-03-02"), Helper: "A, B",
+		Sponsors: []register.Sponsor{{Name: "Trần Văn An", MemberSince: day("2010-01-01"), KnownSince: day("2010-01-01")},
+			{Name: "Lê Thị Bé", MemberSince: day("2010-01-01"), KnownSince: day("2010-01-01")}}})...)
 	file := base + "/register/" + itoa(id)
 	vote := url.Values{"kind": {"cell_resolution"}, "version": {"5"}, "on": {"2026-07-01"}, "document": {"7-NQ/CB"}, "votes_for": {"9"}, "full_members": {"9"}}
 	if resp, body := send(t, f.sec, "POST", file+"/step", vote); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Kết nạp lại: cần ghi ngày ra khỏi Đảng") {
@@ -111,4 +110,22 @@ func TestRegisterRulesForms(t *testing.T) {
 	if x, err := register.RetentionOf(t.Context(), s.DB, org.Everything(), f.province, s.today()); err != nil || x.Years != 8 {
 		t.Fatalf("retention %+v, %v", x, err)
 	}
+}
+
+// The readmission's and the retention's forms fit a 360 px phone.
+func TestRegisterRulesFormsFitAPhone(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base)
+	id := recordFile(t, s, f.cell, register.Person{Name: "Lê Văn Tư", BirthDate: day("1980-05-01"), Sex: "male", Ethnicity: "Kinh",
+		Occupation: "farmer", Education: "university", Workplace: "Hợp tác xã", Readmission: true})
+	b := signedInBrowser(t, base, "bithu", base+"/register/"+itoa(id), 360, 740)
+	b.ClickToPage("[data-testid=readmission]")
+	b.WaitText("h1", "Kết nạp lại: Lê Văn Tư")
+	fitsAPhone(t, b)
+	b.Screenshot("register-readmission")
+	b = signedInBrowser(t, base, "tinh", base+"/register", 360, 740)
+	b.ClickToPage("[data-testid=register-retention]")
+	b.WaitText("main", "Mặc định 5 năm là mức phần mềm chọn, không phải quy định.")
+	fitsAPhone(t, b)
+	b.Screenshot("register-retention")
 }
