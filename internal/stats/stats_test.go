@@ -45,7 +45,7 @@ func province(t *testing.T) *pgxpool.Pool {
 	if err := gen.Load(t.Context(), owner, opt, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := owner.Exec(t.Context(), `TRUNCATE candidate_step, candidate`); err != nil {
+	if _, err := owner.Exec(t.Context(), `TRUNCATE candidate_step, candidate CASCADE`); err != nil {
 		t.Fatal(err)
 	}
 	return db
