@@ -98,3 +98,27 @@ func TestAProvinceSetsItsRetentionAndClosedFilesAreReadOnly(t *testing.T) {
 		t.Fatalf("purged %d after 7 years, want 1", n)
 	}
 }
+
+func TestSimultaneousPurgesPurgeEachFileOnce(t *testing.T) {
+	f := newFixture(t)
+	for range 3 {
+		id := f.file(t, "1995-05-01")
+		f.must(t, id, register.Step{Kind: register.Withdrawn, On: day("2020-01-02")})
+	}
+	db := pgtest.RacePool(t, f.db)
+	errs := pgtest.Race(func(int) error {
+		_, err := register.Purge(t.Context(), db, audit.Actor{}, day("2026-01-02"))
+		return err
+	})
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := pgtest.Count(t, f.db, `SELECT count(*) FROM audit_log WHERE action = 'purge'`); n != 3 {
+		t.Fatalf("%d purges audited, want one per file: 3", n)
+	}
+	if n := pgtest.Count(t, f.db, `SELECT count(*) FROM candidate`); n != 0 {
+		t.Fatalf("%d files left", n)
+	}
+}
