@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"ptdang/internal/format"
@@ -14,6 +15,8 @@ type RegisterListView struct {
 	Tasks     []RegisterTask
 	Files     []RegisterRow
 	CanImport bool // the reader may import files (the commune's and the province's staff)
+	// CanSetRetention: the reader sets how long removed persons' files are kept (the province's staff)
+	CanSetRetention bool
 }
 
 // RegisterTask is one line of the Việc cần làm list.
@@ -89,14 +92,17 @@ type RegisterFileView struct {
 	Name      string
 	EditHref  string
 	PrintHref string // the file summarised for A4
-	Facts     []Fact
-	Steps     []RegisterStepRow
-	Clocks    []RegisterClock
-	FullFrom  string
-	Closed    bool
-	Waiting   string // the next step is the committee's, and the reader is the cell
-	Form      RegisterStepForm
-	Recorded  bool // a step was just recorded
+	// ReadmissionHref, SponsorCeasedHref: the forms of a readmission's facts and of a sponsor who
+	// ceased to qualify, "" when they do not apply
+	ReadmissionHref, SponsorCeasedHref string
+	Facts                              []Fact
+	Steps                              []RegisterStepRow
+	Clocks                             []RegisterClock
+	FullFrom                           string
+	Closed                             bool
+	Waiting                            string // the next step is the committee's, and the reader is the cell
+	Form                               RegisterStepForm
+	Recorded                           bool // a step was just recorded
 }
 
 // RegisterStepRow is a recorded step.
@@ -168,6 +174,12 @@ func NewRegisterFileView(f register.File, kind register.Kind, today time.Time, v
 	if v.Closed {
 		return v
 	}
+	if f.Readmission {
+		v.ReadmissionHref = RegisterFileHref(f.ID) + "/readmission"
+	}
+	if s, ok := f.Last(register.Sponsors); ok && !s.IsZero() {
+		v.SponsorCeasedHref = RegisterFileHref(f.ID) + "/sponsor-ceased"
+	}
 	if kind == "" {
 		kind = f.Next()
 	}
@@ -195,12 +207,13 @@ func NewRegisterFileView(f register.File, kind register.Kind, today time.Time, v
 		case n == register.FieldToCell:
 			fl.Options = placeOptions(cells)
 		case n == register.FieldHelper && kind == register.Sponsors:
-			fl.Label = "Hai người giới thiệu (hoặc Ban Chấp hành Đoàn và một đảng viên)"
+			fields = append(fields, sponsorFields()...)
+			continue
 		}
 		fields = append(fields, fl)
 	}
 	if vals == nil {
-		vals = map[string]string{"on": format.ISODate(today)}
+		vals = map[string]string{"on": format.ISODate(today), register.SponsorField(0, "kind"): "member", register.SponsorField(1, "kind"): "member"}
 	}
 	v.Form.Fields = Fill(fields, vals, errs)
 	return v
@@ -217,9 +230,41 @@ var stepFields = map[string]FormField{
 	register.FieldToCell:      field("select", register.FieldToCell, "Chi bộ nhận hồ sơ", ""),
 }
 
+// sponsorFields are the two sponsors' inputs of a sponsors step.
+func sponsorFields() []FormField {
+	var fs []FormField
+	for i := range 2 {
+		who := fmt.Sprintf("Người giới thiệu %d", i+1)
+		fs = append(fs, field("text", register.SponsorField(i, "name"), who+": họ và tên", ""),
+			field("select", register.SponsorField(i, "kind"), who+" là", "",
+				Option{"member", "Đảng viên chính thức"}, Option{"youth_union", "Ban Chấp hành Đoàn"}),
+			field("date", register.SponsorField(i, "member_since"), who+": đảng viên chính thức từ ngày", "Bỏ trống nếu là Ban Chấp hành Đoàn."),
+			field("date", register.SponsorField(i, "known_since"), who+": cùng công tác, học tập hoặc cư trú từ ngày", "Bỏ trống nếu là Ban Chấp hành Đoàn."))
+	}
+	return fs
+}
+
+// sponsorsDetail is a sponsors step's sponsors in one line, with their dates.
+func sponsorsDetail(list []register.Sponsor) string {
+	var parts []string
+	for _, p := range list {
+		d := p.Name
+		if !p.YouthUnion {
+			d += fmt.Sprintf(" (đảng viên chính thức từ %s, cùng công tác, học tập, cư trú từ %s)", format.Date(p.MemberSince), format.Date(p.KnownSince))
+		}
+		if !p.CeasedOn.IsZero() {
+			d += " — không còn đủ điều kiện từ " + format.Date(p.CeasedOn)
+		}
+		parts = append(parts, d)
+	}
+	return strings.Join(parts, "; ")
+}
+
 // stepDetail is a step's details in one line.
 func stepDetail(s register.Step) string {
 	switch {
+	case len(s.Sponsors) > 0:
+		return sponsorsDetail(s.Sponsors)
 	case s.FullMembers > 0:
 		d := fmt.Sprintf("%d/%d đảng viên chính thức tán thành", s.VotesFor, s.FullMembers)
 		if s.Consent != "" {

@@ -44,6 +44,8 @@ Usage:
   ptdang reorg rename|move|merge|split ...   record a reorganisation ('ptdang reorg' for details)
   ptdang user add|password ...     accounts ('ptdang user' for details)
   ptdang calendar list|add|remove ...   days off and make-up working days ('ptdang calendar')
+  ptdang register purge            delete the removed persons' files past their province's
+                                   retention (docs/register.md); 'serve' does it daily
   ptdang import [-dry-run] [-table party|admin|links] FILE   import the structure (docs/import.md)
   ptdang localdb [-owner] start|stop|url   the private PostgreSQL cluster of 'make run' (-dir .data);
                                    prints the server's URL, or with -owner the migrations' URL
@@ -73,7 +75,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate", "demo", "gen", "reorg", "import", "user", "calendar":
+	case "serve", "migrate", "demo", "gen", "reorg", "import", "user", "calendar", "register":
 	default:
 		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
 	}
@@ -110,6 +112,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return userCommand(ctx, db, fs.Args(), stdout)
 	case "calendar":
 		return calendarCommand(ctx, db, fs.Args(), stdout)
+	case "register":
+		return registerCommand(ctx, db, fs.Args(), time.Now(), stdout)
 	case "gen":
 		// gen switches the dashboards' triggers off for its load and analyses the tables after:
 		// both are the owner's rights.
@@ -171,6 +175,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 			Subject: cfg.VAPIDSubject, BaseURL: cfg.BaseURL})}
 	background.Go(func() { w.Run(ctx, cfg.NotifyInterval) })
 	background.Go(func() { remind.Run(ctx, db, time.Hour, log) })
+	background.Go(func() { register.PurgeDaily(ctx, db, log) })
 	err = httpx.Run(ctx, l, s.Routes(), cfg.ShutdownTimeout, log)
 	stop()
 	background.Wait()

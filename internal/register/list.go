@@ -110,6 +110,9 @@ func Todo(ctx context.Context, q pg.Querier, by org.Scope, today time.Time) ([]T
 			}
 		}
 	}
+	if tasks, err = appendSponsorTasks(ctx, q, tasks, files, today); err != nil {
+		return nil, err
+	}
 	slices.SortStableFunc(tasks, func(a, b Task) int {
 		if a.Overdue != b.Overdue {
 			if a.Overdue {

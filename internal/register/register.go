@@ -78,6 +78,7 @@ type Step struct {
 	Consent     string // the province's consent for a person over the age limit
 	Extended    bool   // taken in the extra period
 	ToCellID    int64
+	Sponsors    []Sponsor // the sponsors step's sponsors, when recorded with their dates
 	By          string
 	At          time.Time
 }
@@ -258,6 +259,9 @@ func (r Register) Update(ctx context.Context, db pg.Beginner, by org.Scope, id i
 		if err != nil {
 			return err
 		}
+		if err := old.editable(); err != nil {
+			return err
+		}
 		if err := checkHamlet(ctx, tx, by, p.HamletID, today); err != nil {
 			return err
 		}
@@ -357,6 +361,9 @@ func (r Register) read(ctx context.Context, q pg.Querier, by org.Scope, id int64
 		return File{}, err
 	}
 	f.Steps = steps[f.ID]
+	if err := readSponsors(ctx, q, f.Steps); err != nil {
+		return File{}, err
+	}
 	book, cal, err := load(ctx, q)
 	if err != nil {
 		return File{}, err

@@ -27,6 +27,9 @@ type Rules struct {
 	MinAge, MaxAge               int // on the cell resolution's day, counted by month
 	WarnWorkingDays              int // warn of a deadline this close
 	ProbationWarnDays            int // warn of probation ending this close (calendar days)
+	SponsorMonths                int // a sponsor's full membership and acquaintance, each
+	ReadmissionMonths            int // out of the Party before a readmission
+	ReadmissionConvictionMonths  int // the same after an expunged less-serious conviction
 	Source                       string
 }
 
@@ -49,7 +52,8 @@ func loadBook(ctx context.Context, q pg.Querier) (Book, error) {
 		SELECT valid_from, decision_days, decision_extra_days, ceremony_days, probation_months,
 			recognition_vote_days, recognition_decision_days, recognition_decision_extra_days,
 			certificate_years, certificate_warn_months, dossier_months, min_age, max_age,
-			warn_working_days, probation_warn_days, source
+			warn_working_days, probation_warn_days, source, sponsor_months, readmission_months,
+			readmission_conviction_months
 		FROM admission_rules ORDER BY valid_from`)
 	if err != nil {
 		return nil, err
@@ -59,7 +63,8 @@ func loadBook(ctx context.Context, q pg.Querier) (Book, error) {
 		err := r.Scan(&x.From, &x.DecisionDays, &x.DecisionExtraDays, &x.CeremonyDays, &x.ProbationMonths,
 			&x.RecognitionVoteDays, &x.RecognitionDecisionDays, &x.RecognitionDecisionExtraDays,
 			&x.CertificateYears, &x.CertificateWarnMonths, &x.DossierMonths, &x.MinAge, &x.MaxAge,
-			&x.WarnWorkingDays, &x.ProbationWarnDays, &x.Source)
+			&x.WarnWorkingDays, &x.ProbationWarnDays, &x.Source, &x.SponsorMonths, &x.ReadmissionMonths,
+			&x.ReadmissionConvictionMonths)
 		return x, err
 	})
 }

@@ -135,6 +135,7 @@ const (
 	ProbationClock           ClockKind = "probation"
 	RecognitionVoteClock     ClockKind = "recognition_vote"
 	RecognitionDecisionClock ClockKind = "recognition_decision"
+	SponsorClock             ClockKind = "sponsor" // a sponsor ceased to qualify: due the day they ceased
 )
 
 var clockLabels = map[ClockKind]string{
@@ -145,6 +146,7 @@ var clockLabels = map[ClockKind]string{
 	ProbationClock:           "Hết thời gian dự bị",
 	RecognitionVoteClock:     "Hạn chi bộ xét công nhận chính thức",
 	RecognitionDecisionClock: "Hạn quyết định công nhận chính thức",
+	SponsorClock:             "Người giới thiệu không còn đủ điều kiện: ghi lại bước giới thiệu",
 }
 
 // Label is the deadline's Vietnamese name.

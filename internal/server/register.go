@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"ptdang/internal/account"
 	"ptdang/internal/format"
@@ -29,6 +30,7 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	v := web.NewRegisterListView(rows, tasks)
 	v.CanImport = c.Can(account.ReviewReports)
+	v.CanSetRetention = c.Can(account.AcceptReports)
 	s.render(w, r, http.StatusOK, web.RegisterList(c.page("Hồ sơ phát triển đảng viên", "register"), v))
 }
 
@@ -92,11 +94,25 @@ func (s *Server) registerEdit(w http.ResponseWriter, r *http.Request, c caller, 
 }
 
 // personForm shows a person's form v filled with vals on GET; on POST it reads the person and
-// saves it with save, then goes to the file save names, or shows the form again with what was
-// typed and the errors (422, or 409 when the file changed meanwhile).
+// saves it with save, then goes to the file save names (registerForm).
 func (s *Server) personForm(w http.ResponseWriter, r *http.Request, c caller, v web.FormView, vals map[string]string,
 	save func(f *form, p register.Person) (int64, error)) {
 	v.Intro = "Chỉ ghi các thông tin dưới đây; dân tộc, tôn giáo là dữ liệu cá nhân nhạy cảm."
+	s.registerForm(w, r, c, v, vals, func(f *form) (string, error) {
+		p := register.Person{Name: f.text("name"), BirthDate: f.date("birth_date"), Sex: f.text("sex"), Ethnicity: f.text("ethnicity"),
+			Religion: f.text("religion"), Occupation: f.text("occupation"), Education: f.text("education"),
+			YouthUnion: f.text("youth_union") == "1", HamletID: formID(f, "hamlet"), Workplace: f.text("workplace"),
+			Readmission: f.text("readmission") == "1", NationalID: f.text("national_id")}
+		id, err := save(f, p)
+		return web.RegisterFileHref(id), err
+	})
+}
+
+// registerForm shows the register's form v filled with vals on GET (dates as dd/mm/yyyy). On
+// POST save reads and saves it and names the page to go to; or the form shows again with what was
+// typed and the errors (422, or 409 when the record changed meanwhile).
+func (s *Server) registerForm(w http.ResponseWriter, r *http.Request, c caller, v web.FormView, vals map[string]string,
+	save func(f *form) (string, error)) {
 	show := func(status int, vals, errs map[string]string, msg string) {
 		v.Fields, v.Error = web.Fill(v.Fields, vals, errs), msg
 		s.render(w, r, status, web.RegisterNew(c.page(v.Title, "register"), v))
@@ -109,13 +125,9 @@ func (s *Server) personForm(w http.ResponseWriter, r *http.Request, c caller, v 
 	if !ok {
 		return
 	}
-	p := register.Person{Name: f.text("name"), BirthDate: f.date("birth_date"), Sex: f.text("sex"), Ethnicity: f.text("ethnicity"),
-		Religion: f.text("religion"), Occupation: f.text("occupation"), Education: f.text("education"),
-		YouthUnion: f.text("youth_union") == "1", HamletID: formID(f, "hamlet"), Workplace: f.text("workplace"),
-		Readmission: f.text("readmission") == "1", NationalID: f.text("national_id")}
-	id, err := save(f, p)
+	next, err := save(f)
 	if err == nil {
-		http.Redirect(w, r, web.RegisterFileHref(id), http.StatusSeeOther)
+		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
 	msg, status, ok := f.refused(err)
@@ -123,11 +135,10 @@ func (s *Server) personForm(w http.ResponseWriter, r *http.Request, c caller, v 
 		s.fail(w, r, err)
 		return
 	}
-	vals = valuesOf(f)
 	if status == http.StatusConflict {
-		msg = "Hồ sơ vừa được người khác sửa: xin mở lại trang để xem thông tin mới rồi sửa lại."
+		msg = "Vừa có người khác sửa: xin mở lại trang để xem thông tin mới rồi sửa lại."
 	}
-	show(status, vals, f.inv.Fields, msg)
+	show(status, valuesOf(f), f.inv.Fields, msg)
 }
 
 // formID reads a chosen id; none or a malformed one is 0.
@@ -179,6 +190,9 @@ func (s *Server) registerStep(w http.ResponseWriter, r *http.Request, c caller, 
 	st := register.Step{Kind: register.Kind(f.text("kind")), On: f.date("on"), Document: f.text("document"),
 		Helper: f.text(register.FieldHelper), Issuer: f.text(register.FieldIssuer), Consent: f.text(register.FieldConsent),
 		Extended: f.text(register.FieldExtended) == "1", ToCellID: formID(f, register.FieldToCell)}
+	if st.Kind == register.Sponsors {
+		st.Sponsors, st.Helper = sponsorsOf(f)
+	}
 	for _, n := range st.Kind.Needs() {
 		switch n {
 		case register.FieldVotesFor:
@@ -209,4 +223,20 @@ func (s *Server) registerStep(w http.ResponseWriter, r *http.Request, c caller, 
 		kind = ""
 	}
 	s.showRegisterFile(w, r, c, id, status, kind, valuesOf(f), f.inv.Fields, msg)
+}
+
+// sponsorsOf reads the sponsors' inputs of a sponsors step, and their names in one line.
+func sponsorsOf(f *form) ([]register.Sponsor, string) {
+	var (
+		list  []register.Sponsor
+		names []string
+	)
+	for i := range 2 {
+		p := register.Sponsor{Name: f.text(register.SponsorField(i, "name")), YouthUnion: f.text(register.SponsorField(i, "kind")) == "youth_union"}
+		if !p.YouthUnion {
+			p.MemberSince, p.KnownSince = f.date(register.SponsorField(i, "member_since")), f.date(register.SponsorField(i, "known_since"))
+		}
+		list, names = append(list, p), append(names, p.Name)
+	}
+	return list, strings.Join(names, ", ")
 }

@@ -192,9 +192,12 @@ func (s *Server) registerRoutes(r chi.Router) {
 	r.Post("/register/{id}/step", enter(s.withID(s.registerStep)))
 	both(r, "/register/{id}/edit", enter(s.withID(s.registerEdit)))
 	r.Get("/register/{id}/print", enter(s.withID(s.registerPrint)))
+	both(r, "/register/{id}/readmission", enter(s.withID(s.registerReadmission)))
+	both(r, "/register/{id}/sponsor-ceased", enter(s.withID(s.registerSponsorCeased)))
 	review, province := s.can(account.ReviewReports), s.can(account.AcceptReports)
 	both(r, "/register/import", review(s.importer(s.registerImports, s.registerImport)))
 	r.Get("/register/template.xlsx", review(s.download(template("mau-ho-so-phat-trien-dang-vien.xlsx", register.FilesTable, register.StepsTable))))
 	r.Get("/register/export.xlsx", province(s.download(s.registerExport)))
+	both(r, "/register/retention", province(s.registerRetention))
 	r.Get("/reports/{cell}/{year}/{quarter}/register/{key}", enter(s.registerFigure))
 }
