@@ -91,9 +91,9 @@ func pipelineLine(headers []string, last string, r register.PipelineRow, href st
 		sub := ""
 		switch {
 		case w.Files > 0 && math.IsNaN(w.Median):
-			sub = "— / " + days(w.Oldest)
+			sub = "— / " + days(w.Oldest) + " ngày"
 		case w.Files > 0:
-			sub = days(w.Median) + " / " + days(w.Oldest)
+			sub = days(w.Median) + " / " + days(w.Oldest) + " ngày"
 		}
 		add(format.Int(int64(w.Files)), sub, false)
 	}

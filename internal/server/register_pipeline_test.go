@@ -51,7 +51,7 @@ func TestCommuneSeesThePipelineBoardOnAPhoneAndADesktop(t *testing.T) {
 	b.WantText("[data-testid=figures-on]", "30/06/2026")
 	total := `[...document.querySelectorAll("[data-testid=pipeline-total] td")].map(td => td.textContent.replace(/\s+/g, " ").trim())`
 	got := browsertest.Eval[[]string](b, total)
-	want := map[int]string{1: "1 123 / 123", 4: "1 93 / 93", 6: "1 54 / 54",
+	want := map[int]string{1: "1 123 / 123 ngày", 4: "1 93 / 93 ngày", 6: "1 54 / 54 ngày",
 		7: "1 2025: 0", 8: "100,00 % 2025: —",
 		9: "200,00 % 2025: —", 10: "50,00 % 2025: —", 11: "1"}
 	for i, w := range want {
