@@ -19,10 +19,10 @@ func SummaryMismatches(ctx context.Context, q pg.Querier) (wrong []string, diffe
 		return nil, 0, 0, err
 	}
 	type stored struct {
-		id                                      int64
-		s                                       summary
+		id                                     int64
+		s                                      summary
 		stageOn, lastOn, warnFrom, overdueFrom *time.Time
-		stale                                   bool
+		stale                                  bool
 	}
 	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stored, error) {
 		var x stored
