@@ -1,6 +1,7 @@
 package register_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,42 @@ func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	}
 	if again := todoIDs(t, db, today); strings.Join(before, "\n") != strings.Join(again, "\n") {
 		t.Errorf("Việc cần làm: %d tasks before the day off, %d after it is removed", len(before), len(again))
+	}
+}
+
+// TestResummariseAlongsideStepsKeepsEachFilesSummary records steps while every open file's
+// summary is worked out again at the same time: each summary is its file's last steps'.
+func TestResummariseAlongsideStepsKeepsEachFilesSummary(t *testing.T) {
+	f := newFixture(t)
+	ids := make([]int64, 12)
+	for i := range ids {
+		ids[i] = f.file(t, "1990-01-01")
+	}
+	stop, done := make(chan struct{}), make(chan error)
+	for range 2 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					done <- nil
+					return
+				default:
+				}
+				if _, err := register.Resummarise(t.Context(), f.db, true); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+	}
+	for _, id := range ids {
+		f.ready(t, id, "2026-09-01")
+	}
+	close(stop)
+	if err := errors.Join(<-done, <-done); err != nil {
+		t.Fatal(err)
+	}
+	if n := checkSummaries(t, f.db, "after steps alongside resummarising"); n != 0 {
+		t.Fatalf("%d files differ", n)
 	}
 }
