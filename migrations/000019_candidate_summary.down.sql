@@ -2,3 +2,4 @@ DROP TRIGGER calendar_exception_stales_summaries ON calendar_exception;
 DROP FUNCTION candidate_summary_stale();
 ALTER TABLE candidate DROP COLUMN stage, DROP COLUMN stage_on, DROP COLUMN closed, DROP COLUMN last_on,
     DROP COLUMN warn_from, DROP COLUMN overdue_from, DROP COLUMN summary_stale;
+ALTER TABLE candidate_step ALTER COLUMN candidate_id RESET (n_distinct);
