@@ -1,8 +1,9 @@
 -- Each file's summary (docs/performance.md, "The admission register"), written in Go by
 -- register.summarise in the transaction that records a step: its stage and the day it entered it,
 -- whether it is closed, the day of its latest step, the day its earliest open deadline starts to
--- be warned of and the day it first counts as overdue. Việc cần làm and the pipeline board read it
--- instead of every step of every open file. The dates depend on the working-day calendar: a file
+-- be warned of, the day it first counts as overdue, and the day it first reached each step the
+-- board's flow counts. Việc cần làm and the pipeline board read it instead of every step of every
+-- open file. The dates depend on the working-day calendar: a file
 -- whose summary may no longer hold (summary_stale) is read the slow way until `ptdang register
 -- resummarise` (run by `ptdang migrate up` and `ptdang calendar add|remove`) writes it again.
 ALTER TABLE candidate
@@ -12,6 +13,11 @@ ALTER TABLE candidate
     ADD COLUMN last_on date,
     ADD COLUMN warn_from date,
     ADD COLUMN overdue_from date,
+    -- the board's flow: the day the file first reached each step it counts
+    ADD COLUMN first_sympathiser date,
+    ADD COLUMN first_course date,
+    ADD COLUMN first_resolution date,
+    ADD COLUMN first_ceremony date,
     -- the files held now have no summary yet; a new file has none to be wrong about
     ADD COLUMN summary_stale boolean NOT NULL DEFAULT true;
 ALTER TABLE candidate ALTER COLUMN summary_stale SET DEFAULT false;

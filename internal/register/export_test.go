@@ -14,7 +14,8 @@ import (
 // now: it returns the files whose summary differs while not marked stale, and how many differ
 // in all (stale ones too).
 func SummaryMismatches(ctx context.Context, q pg.Querier) (wrong []string, differ, files int, err error) {
-	rows, err := q.Query(ctx, `SELECT id, COALESCE(stage, -1), stage_on, closed, last_on, warn_from, overdue_from, summary_stale FROM candidate ORDER BY id`)
+	rows, err := q.Query(ctx, `SELECT id, COALESCE(stage, -1), stage_on, closed, last_on, warn_from, overdue_from, summary_stale,
+		first_sympathiser, first_course, first_resolution, first_ceremony FROM candidate ORDER BY id`)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -23,10 +24,11 @@ func SummaryMismatches(ctx context.Context, q pg.Querier) (wrong []string, diffe
 		s                                      summary
 		stageOn, lastOn, warnFrom, overdueFrom *time.Time
 		stale                                  bool
+		first                                  [len(flowKinds)]*time.Time
 	}
 	all, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stored, error) {
 		var x stored
-		err := r.Scan(&x.id, &x.s.Stage, &x.stageOn, &x.s.Closed, &x.lastOn, &x.warnFrom, &x.overdueFrom, &x.stale)
+		err := r.Scan(&x.id, &x.s.Stage, &x.stageOn, &x.s.Closed, &x.lastOn, &x.warnFrom, &x.overdueFrom, &x.stale, &x.first[0], &x.first[1], &x.first[2], &x.first[3])
 		return x, err
 	})
 	if err != nil {
@@ -52,6 +54,9 @@ func SummaryMismatches(ctx context.Context, q pg.Querier) (wrong []string, diffe
 	}
 	for _, x := range all {
 		x.s.StageOn, x.s.LastOn, x.s.WarnFrom, x.s.OverdueFrom = day(x.stageOn), day(x.lastOn), day(x.warnFrom), day(x.overdueFrom)
+		for k, d := range x.first {
+			x.s.First[k] = day(d)
+		}
 		if want := summarise(steps[x.id], book, cal); want != x.s {
 			differ++
 			if !x.stale {

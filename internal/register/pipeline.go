@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -198,15 +199,6 @@ var cellsInScope = org.SubtreeCTE + `,` + org.OriginCTE("sub") + `,
 // generic plan is made after the first few scopes it served.
 const planEach = pgx.QueryExecModeExec
 
-// filesCTE follows org.SubtreeCTE and org.OriginCTE (tops $1, day $2): file (top, share,
-// id) are the files of the cells each top counts on $2. They are read through an array of those
-// cells: the recursive CTEs' estimates would otherwise have the planner scan every file of the nation.
-const filesCTE = `,
-	file (top, share, id) AS (
-		SELECT o.top, o.share, c.id FROM candidate c JOIN origin o ON o.cell_id = c.cell_id
-		WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
-	)`
-
 // pipelineStages counts each top's open files by stage, with the median and longest wait in
 // calendar days since the step of the stage, and its open files with an overdue deadline, from the
 // files' summaries (summarise: the stage of the furthest step on today; closed files and files
@@ -282,50 +274,38 @@ func pipelineFlow(ctx context.Context, q pg.Querier, ids []int64, today, on time
 	if on.Year() < today.Year() { // the first quarter: nothing has been reported this year yet
 		from = time.Date(today.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 	}
+	var counts []string
+	for _, c := range flowColumns {
+		counts = append(counts, `round(sum(o.share) FILTER (WHERE c.`+c+` BETWEEN $3 AND $4))::int`,
+			`round(sum(o.share) FILTER (WHERE c.`+c+` BETWEEN ($3::date - interval '1 year')::date AND ($4::date - interval '1 year')::date))::int`)
+	}
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+filesCTE+`
-		SELECT file.top, e.kind,
-			round(sum(file.share) FILTER (WHERE e.first BETWEEN $3 AND $4))::int,
-			round(sum(file.share) FILTER (WHERE e.first BETWEEN ($3::date - interval '1 year')::date AND ($4::date - interval '1 year')::date))::int
-		FROM file CROSS JOIN LATERAL (
-			SELECT s.kind, min(s.on_date) AS first FROM candidate_step s
-			WHERE s.candidate_id = file.id AND s.kind IN ('sympathiser', 'course', 'cell_resolution', 'ceremony')
-				AND s.on_date >= ($3::date - interval '1 year')::date
-			GROUP BY s.kind
-		) e
-		GROUP BY file.top, e.kind`, planEach, ids, today, from, on)
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+`
+		SELECT o.top, `+strings.Join(counts, ", ")+`
+		FROM candidate c JOIN origin o ON o.cell_id = c.cell_id
+		WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
+		GROUP BY o.top`, planEach, ids, today, from, on)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	for r.Next() {
 		var (
-			top        int64
-			kind       Kind
-			this, last *int
+			top int64
+			n   [2 * len(flowKinds)]*int
 		)
-		if err := r.Scan(&top, &kind, &this, &last); err != nil {
+		if err := r.Scan(&top, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7]); err != nil {
 			return err
 		}
-		row := rows[top]
-		for _, f := range []struct {
-			flow *Flow
-			n    *int
-		}{{&row.ThisYear, this}, {&row.LastYear, last}} {
-			if f.n == nil {
-				continue
+		at := func(i int) int {
+			if n[i] == nil {
+				return 0
 			}
-			switch kind {
-			case Sympathiser:
-				f.flow.Sympathisers = *f.n
-			case Course:
-				f.flow.Courses = *f.n
-			case CellResolution:
-				f.flow.Resolutions = *f.n
-			case Ceremony:
-				f.flow.Admitted = *f.n
-			}
+			return *n[i]
 		}
+		row := rows[top]
+		row.ThisYear = Flow{at(0), at(2), at(4), at(6)}
+		row.LastYear = Flow{at(1), at(3), at(5), at(7)}
 	}
 	return r.Err()
 }

@@ -26,7 +26,8 @@ func CopyFiles(ctx context.Context, tx pgx.Tx, files func() func() (BulkFile, bo
 	next := files()
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{"candidate"},
 		[]string{"id", "cell_id", "full_name", "birth_date", "sex", "ethnicity", "religion", "occupation", "education", "youth_union",
-			"stage", "stage_on", "closed", "last_on", "warn_from", "overdue_from"},
+			"stage", "stage_on", "closed", "last_on", "warn_from", "overdue_from",
+			flowColumns[0], flowColumns[1], flowColumns[2], flowColumns[3]},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			f, ok := next()
 			if !ok {
@@ -35,7 +36,8 @@ func CopyFiles(ctx context.Context, tx pgx.Tx, files func() func() (BulkFile, bo
 			s := summarise(f.Steps, book, cal)
 			stage, stageOn := s.stageColumns()
 			return []any{f.ID, f.CellID, f.Name, f.BirthDate, f.Sex, f.Ethnicity, f.Religion, f.Occupation, f.Education, f.YouthUnion,
-				stage, stageOn, s.Closed, date(s.LastOn), date(s.WarnFrom), date(s.OverdueFrom)}, nil
+				stage, stageOn, s.Closed, date(s.LastOn), date(s.WarnFrom), date(s.OverdueFrom),
+				date(s.First[0]), date(s.First[1]), date(s.First[2]), date(s.First[3])}, nil
 		}))
 	if err != nil {
 		return n, err

@@ -24,7 +24,15 @@ type summary struct {
 	// OverdueFrom is the first day the file has an overdue task (warned and past its due day), as
 	// the board counts it; zero for never.
 	OverdueFrom time.Time
+	First       [len(flowKinds)]time.Time // the first step of each of flowKinds, zero for none
 }
+
+// flowKinds are the steps the board's flow counts, by the day a file first reached them, and
+// their columns.
+var (
+	flowKinds   = [...]Kind{Sympathiser, Course, CellResolution, Ceremony}
+	flowColumns = [len(flowKinds)]string{"first_sympathiser", "first_course", "first_resolution", "first_ceremony"}
+)
 
 // summarise is the summary of a file of steps (in date order), from its clocks: the one
 // definition of its stage, its tasks' first day and its overdue day.
@@ -34,6 +42,11 @@ func summarise(steps []Step, book Book, cal *calendar.Calendar) summary {
 		s.LastOn = x.On
 		if x.Kind.Closes() {
 			s.Closed = true
+		}
+		for i, k := range flowKinds {
+			if x.Kind == k && s.First[i].IsZero() {
+				s.First[i] = x.On
+			}
 		}
 		if st := stageOf(x.Kind); st > s.Stage || (st == s.Stage && x.On.Before(s.StageOn)) {
 			s.Stage, s.StageOn = st, x.On
@@ -100,17 +113,26 @@ func resummarise(ctx context.Context, tx pgx.Tx, ids []int64) error {
 	n := len(ids)
 	stage, stageOn, closed := make([]*int16, n), make([]*time.Time, n), make([]bool, n)
 	lastOn, warnFrom, overdueFrom := make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
+	var first [len(flowKinds)][]*time.Time
+	for k := range first {
+		first[k] = make([]*time.Time, n)
+	}
 	for i, id := range ids {
 		s := summarise(steps[id], book, cal)
 		stage[i], stageOn[i] = s.stageColumns()
 		closed[i], lastOn[i], warnFrom[i], overdueFrom[i] = s.Closed, date(s.LastOn), date(s.WarnFrom), date(s.OverdueFrom)
+		for k := range first {
+			first[k][i] = date(s.First[k])
+		}
 	}
 	_, err = tx.Exec(ctx, `
 		UPDATE candidate c SET stage = x.stage, stage_on = x.stage_on, closed = x.closed, last_on = x.last_on,
-			warn_from = x.warn_from, overdue_from = x.overdue_from, summary_stale = false
-		FROM unnest($1::bigint[], $2::smallint[], $3::date[], $4::bool[], $5::date[], $6::date[], $7::date[])
-			x (id, stage, stage_on, closed, last_on, warn_from, overdue_from)
-		WHERE c.id = x.id`, ids, stage, stageOn, closed, lastOn, warnFrom, overdueFrom)
+			warn_from = x.warn_from, overdue_from = x.overdue_from, first_sympathiser = x.s, first_course = x.c,
+			first_resolution = x.r, first_ceremony = x.e, summary_stale = false
+		FROM unnest($1::bigint[], $2::smallint[], $3::date[], $4::bool[], $5::date[], $6::date[], $7::date[],
+			$8::date[], $9::date[], $10::date[], $11::date[])
+			x (id, stage, stage_on, closed, last_on, warn_from, overdue_from, s, c, r, e)
+		WHERE c.id = x.id`, ids, stage, stageOn, closed, lastOn, warnFrom, overdueFrom, first[0], first[1], first[2], first[3])
 	return err
 }
 
