@@ -213,11 +213,7 @@ func pipelineStages(ctx context.Context, q pg.Querier, ids []int64, today time.T
 	if err != nil {
 		return err
 	}
-	steps, err := readSteps(ctx, q, odd)
-	if err != nil {
-		return err
-	}
-	book, cal, err := load(ctx, q)
+	steps, book, cal, err := readWithRules(ctx, q, odd)
 	if err != nil {
 		return err
 	}

@@ -102,11 +102,7 @@ func resummarise(ctx context.Context, tx pgx.Tx, ids []int64) error {
 	if _, err := tx.Exec(ctx, `SELECT FROM candidate WHERE id = ANY ($1) ORDER BY id FOR UPDATE`, ids); err != nil {
 		return err
 	}
-	steps, err := readSteps(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	book, cal, err := load(ctx, tx)
+	steps, book, cal, err := readWithRules(ctx, tx, ids)
 	if err != nil {
 		return err
 	}
@@ -143,6 +139,16 @@ func (s summary) stageColumns() (*int16, *time.Time) {
 	}
 	st := int16(s.Stage)
 	return &st, &s.StageOn
+}
+
+// readWithRules reads the steps of files ids, and the rule sets and calendar to work them out.
+func readWithRules(ctx context.Context, q pg.Querier, ids []int64) (map[int64][]Step, Book, *calendar.Calendar, error) {
+	steps, err := readSteps(ctx, q, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	book, cal, err := load(ctx, q)
+	return steps, book, cal, err
 }
 
 // date is d as a nullable date column: NULL for zero.
