@@ -26,14 +26,17 @@ CREATE INDEX candidate_todo ON candidate (cell_id, warn_from) WHERE NOT closed;
 CREATE INDEX candidate_last_on ON candidate (last_on);
 CREATE INDEX candidate_stale ON candidate (id) WHERE summary_stale;
 
--- A day off or worked day added or removed moves working-day deadlines: every open file's
--- summary is stale until recomputed.
+-- A day off or worked day added or removed moves working-day deadlines, and a rule set (added by a
+-- migration) may apply to steps already recorded: every open file's summary is stale until
+-- recomputed.
 CREATE FUNCTION candidate_summary_stale() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE candidate SET summary_stale = true WHERE NOT closed AND NOT summary_stale;
     RETURN NULL;
 END $$;
 CREATE TRIGGER calendar_exception_stales_summaries AFTER INSERT OR UPDATE OR DELETE ON calendar_exception
+    FOR EACH STATEMENT EXECUTE FUNCTION candidate_summary_stale();
+CREATE TRIGGER admission_rules_stales_summaries AFTER INSERT OR UPDATE OR DELETE ON admission_rules
     FOR EACH STATEMENT EXECUTE FUNCTION candidate_summary_stale();
 
 -- A file has some seven steps: ANALYZE's sample guesses five times fewer files than there are

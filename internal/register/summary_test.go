@@ -46,8 +46,8 @@ func todoIDs(t *testing.T, db pg.Querier, today time.Time) []string {
 
 // TestSummaryIsTheFilesAfterEveryWrite checks each file's stored summary against the one its
 // steps give, on generated data: after the bulk load, after files are created, edited, stepped
-// on, transferred, closed and imported, and across a calendar change (stale until resummarised,
-// Việc cần làm unchanged meanwhile).
+// on, transferred, closed and imported, across a calendar change (stale until resummarised,
+// Việc cần làm unchanged meanwhile) and a rule set added.
 func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	db := generated(t)
 	ctx := t.Context()
@@ -142,6 +142,23 @@ func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	}
 	if again := todoIDs(t, db, today); strings.Join(before, "\n") != strings.Join(again, "\n") {
 		t.Errorf("Việc cần làm: %d tasks before the day off, %d after it is removed", len(before), len(again))
+	}
+	// A rule set from a day some files' steps came after: their deadlines move too.
+	if _, err := db.Exec(ctx, `INSERT INTO admission_rules
+		SELECT '2026-08-01', 45, decision_extra_days, ceremony_days, probation_months, recognition_vote_days,
+			recognition_decision_days, recognition_decision_extra_days, certificate_years, certificate_warn_months,
+			dossier_months, min_age, max_age, 5, probation_warn_days, 'test rules'
+		FROM admission_rules WHERE valid_from = '2025-07-01'`); err != nil {
+		t.Fatal(err)
+	}
+	if n := checkSummaries(t, db, "after a rule set"); n == 0 {
+		t.Fatal("a rule set from 01/08/2026 moved no deadline: the test proves nothing")
+	}
+	if _, err := register.Resummarise(ctx, db, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := checkSummaries(t, db, "after the rule set is resummarised"); n != 0 {
+		t.Fatalf("%d files differ", n)
 	}
 }
 
