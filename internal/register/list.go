@@ -74,7 +74,7 @@ func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time,
 	for i, x := range list {
 		ids[i] = x.ID
 	}
-	steps, err := readSteps(ctx, q, ids)
+	steps, err := readClockSteps(ctx, q, ids)
 	if err != nil {
 		return nil, nil, err
 	}

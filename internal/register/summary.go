@@ -141,14 +141,36 @@ func (s summary) stageColumns() (*int16, *time.Time) {
 	return &st, &s.StageOn
 }
 
-// readWithRules reads the steps of files ids, and the rule sets and calendar to work them out.
+// readWithRules reads the steps of files ids (readClockSteps), and the rule sets and calendar to
+// work them out.
 func readWithRules(ctx context.Context, q pg.Querier, ids []int64) (map[int64][]Step, Book, *calendar.Calendar, error) {
-	steps, err := readSteps(ctx, q, ids)
+	steps, err := readClockSteps(ctx, q, ids)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	book, cal, err := load(ctx, q)
 	return steps, book, cal, err
+}
+
+// readClockSteps reads the steps of files ids, each file's in date order, with only what their
+// stage and clocks need (kind, day, extended): lists read the steps of thousands of files.
+func readClockSteps(ctx context.Context, q pg.Querier, ids []int64) (map[int64][]Step, error) {
+	rows, err := q.Query(ctx, `
+		SELECT candidate_id, kind, on_date, extended FROM candidate_step
+		WHERE candidate_id = ANY ($1) ORDER BY candidate_id, on_date, id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	steps := map[int64][]Step{}
+	var (
+		id int64
+		s  Step
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &s.Kind, &s.On, &s.Extended}, func() error {
+		steps[id] = append(steps[id], s)
+		return nil
+	})
+	return steps, err
 }
 
 // date is d as a nullable date column: NULL for zero.
