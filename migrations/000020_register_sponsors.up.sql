@@ -26,6 +26,8 @@ COMMENT ON COLUMN candidate_sponsor.member_since IS 'đảng viên chính thức
 COMMENT ON COLUMN candidate_sponsor.known_since IS 'cùng công tác, học tập hoặc cư trú với người vào Đảng từ ngày';
 COMMENT ON COLUMN candidate_sponsor.ceased_on IS 'the day the sponsor ceased to qualify (no longer a full member…); warned until the sponsors step is recorded again';
 CREATE INDEX candidate_sponsor_step ON candidate_sponsor (step_id);
+-- Việc cần làm reads the files whose sponsor ceased beside those their summary warns of: few rows.
+CREATE INDEX candidate_sponsor_ceased ON candidate_sponsor (ceased_on) WHERE ceased_on IS NOT NULL;
 
 -- A readmission's facts (kết nạp lại), one row per file flagged candidate.readmission.
 CREATE TABLE candidate_readmission (

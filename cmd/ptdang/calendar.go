@@ -13,6 +13,7 @@ import (
 	"ptdang/internal/calendar"
 	"ptdang/internal/format"
 	"ptdang/internal/org"
+	"ptdang/internal/register"
 )
 
 const calendarUsage = `ptdang calendar: the working-day calendar (docs/calendar.md), for the operator
@@ -22,7 +23,8 @@ const calendarUsage = `ptdang calendar: the working-day calendar (docs/calendar.
   ptdang calendar remove -day YYYY-MM-DD
 
 add records a day the government announced as off, or a weekend day worked in exchange;
-remove deletes such a day. Both are audited in the operator's name.
+remove deletes such a day. Both are audited in the operator's name, and work out again the
+register's deadlines of the open files (their working days change).
 `
 
 func calendarCommand(ctx context.Context, db *pgxpool.Pool, args []string, stdout io.Writer) error {
@@ -66,13 +68,25 @@ func calendarCommand(ctx context.Context, db *pgxpool.Pool, args []string, stdou
 		}
 		return nil
 	case "add":
-		return explain(calendar.AddException(ctx, db, scope, calendar.Exception{Day: day, Kind: calendar.Kind(*kind), Note: *note}))
+		if err := explain(calendar.AddException(ctx, db, scope, calendar.Exception{Day: day, Kind: calendar.Kind(*kind), Note: *note})); err != nil {
+			return err
+		}
+		return resummarise(ctx, db, stdout)
 	case "remove":
 		if err := calendar.RemoveException(ctx, db, scope, day); err != nil {
 			return fmt.Errorf("-day %s: %w (no day off or make-up day is stored for it)", *dayText, err)
 		}
-		return nil
+		return resummarise(ctx, db, stdout)
 	}
 	fmt.Fprint(stdout, calendarUsage)
 	return fmt.Errorf("calendar %q: want list, add or remove", args[0])
+}
+
+// resummarise works out again the register's deadlines that a calendar change made stale.
+func resummarise(ctx context.Context, db *pgxpool.Pool, stdout io.Writer) error {
+	n, err := register.Resummarise(ctx, db, false)
+	if err == nil {
+		fmt.Fprintf(stdout, "Đã tính lại thời hạn của %s hồ sơ theo lịch mới.\n", format.Int(int64(n)))
+	}
+	return err
 }

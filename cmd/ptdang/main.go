@@ -235,7 +235,18 @@ func migrateUp(ctx context.Context, cfg config.Config) error {
 		}
 		return err
 	}
-	return pg.GrantApp(ctx, cfg.OwnerURL(), cfg.DatabaseURL)
+	if err := pg.GrantApp(ctx, cfg.OwnerURL(), cfg.DatabaseURL); err != nil {
+		return err
+	}
+	// Data the schema needs worked out in Go: the register's file summaries (stale after
+	// migration 000019 or a calendar change).
+	db, err := pg.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = register.Resummarise(ctx, db, false)
+	return err
 }
 
 // The roles of the private cluster: the owner of the ptdang database, which migrates it, and the

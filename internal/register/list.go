@@ -46,20 +46,22 @@ func (r Register) FindByNationalID(ctx context.Context, q pg.Querier, by org.Sco
 	return rows, err
 }
 
-// listFiles reads the files in by's scope with their steps; open leaves out closed files, a
-// non-nil mac all but those of that national ID.
-func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, open bool, mac []byte) ([]Row, map[int64][]Step, error) {
+// listFiles reads the files in by's scope with their steps; todo keeps only the open files that
+// may have a task on today (their summary's first warned day has come, their summary is
+// stale, or a sponsor of theirs ceased to qualify), a non-nil mac all but those of that national ID.
+func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, todo bool, mac []byte) ([]Row, map[int64][]Step, error) {
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+cellsInScope+`
 		SELECT c.id, c.cell_id, COALESCE(cv.name, ''), c.full_name
 		FROM candidate c
 		LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true
-		-- probed file by file: a hashed subplan would read every closing step of the nation
-		LEFT JOIN LATERAL (SELECT true AS closed FROM candidate_step s WHERE s.candidate_id = c.id
-			AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn') LIMIT 1) x ON $3
-		WHERE ($1::bigint[] IS NULL OR c.cell_id = ANY (ARRAY(SELECT id FROM scoped))) AND x.closed IS NULL
+		WHERE ($1::bigint[] IS NULL OR c.cell_id = ANY (ARRAY(SELECT id FROM scoped)))
+			AND (NOT $3 OR (NOT c.closed AND (c.warn_from <= $2 OR c.summary_stale OR c.id IN (
+				-- a sponsor who ceased to qualify (appendSponsorTasks): not in the summary's clocks
+				SELECT st.candidate_id FROM candidate_sponsor sp JOIN candidate_step st ON st.id = sp.step_id
+				WHERE sp.ceased_on <= $2))))
 			AND ($4::bytea IS NULL OR c.national_id_mac = $4)
-		ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, planEach, by.SQLRoots(), today, open, mac)
+		ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, planEach, by.SQLRoots(), today, todo, mac)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,7 +77,7 @@ func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time,
 	for i, x := range list {
 		ids[i] = x.ID
 	}
-	steps, err := readSteps(ctx, q, ids)
+	steps, err := readClockSteps(ctx, q, ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,6 +95,9 @@ func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time,
 // window: a certificate past 4,5 years, a dossier near 12 months without a cell vote, a decision,
 // ceremony or recognition due within the rules' warning days or overdue, probation ending
 // within its warning days. It returns only database errors.
+//
+// The files are those whose summary says a task may be due (summarise); their tasks are worked
+// out from their steps, as the file's page does.
 func Todo(ctx context.Context, q pg.Querier, by org.Scope, today time.Time) ([]Task, error) {
 	files, steps, err := listFiles(ctx, q, by, today, true, nil)
 	if err != nil {

@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -134,7 +135,6 @@ func Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today
 	parts := []func(context.Context) error{
 		func(ctx context.Context) error { return pipelineStages(ctx, q, ids, today, rows) },
 		func(ctx context.Context) error { return pipelineFlow(ctx, q, ids, today, b.FiguresOn, rows) },
-		func(ctx context.Context) error { return pipelineOverdue(ctx, q, ids, today, rows) },
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	if _, pool := q.(*pgxpool.Pool); !pool {
@@ -199,63 +199,62 @@ var cellsInScope = org.SubtreeCTE + `,` + org.OriginCTE("sub") + `,
 // generic plan is made after the first few scopes it served.
 const planEach = pgx.QueryExecModeExec
 
-// filesCTE follows org.SubtreeCTE and org.OriginCTE (tops $1, day $2): file (top, share,
-// id) are the files of the cells each top counts on $2. They are read through an array of those
-// cells: the recursive CTEs' estimates would otherwise have the planner scan every file of the nation.
-const filesCTE = `,
-	file (top, share, id) AS (
-		SELECT o.top, o.share, c.id FROM candidate c JOIN origin o ON o.cell_id = c.cell_id
-		WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
-	)`
-
-// openFilesCTE is filesCTE of the open files only.
-const openFilesCTE = `,
-	file (top, share, id) AS (
-		SELECT o.top, o.share, c.id FROM candidate c JOIN origin o ON o.cell_id = c.cell_id
-		WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin)) AND NOT EXISTS (SELECT 1 FROM candidate_step s
-			WHERE s.candidate_id = c.id AND s.kind IN ('recognition_decision', 'not_recognised', 'withdrawn'))
-	)`
-
 // pipelineStages counts each top's open files by stage, with the median and longest wait in
-// calendar days since the step of the stage. A file stands at the stage of its furthest step
-// on today (Stage); files with no step yet, and closed files, are left out.
+// calendar days since the step of the stage, and its open files with an overdue deadline, from the
+// files' summaries (summarise: the stage of the furthest step on today; closed files and files
+// with no step yet left out; overdue as the tasks of Todo, by file). Files whose summary does not
+// hold on today (stale, or with steps after it) are summarised here from their steps.
 func pipelineStages(ctx context.Context, q pg.Querier, ids []int64, today time.Time, rows map[int64]*PipelineRow) error {
-	kinds := make([]string, 0, len(Kinds))
-	stages := make([]int, 0, len(Kinds))
-	for _, k := range Kinds {
-		kinds, stages = append(kinds, string(k)), append(stages, int(stageOf(k)))
+	r, err := q.Query(ctx, `SELECT id FROM candidate WHERE summary_stale OR last_on > $1`, today)
+	if err != nil {
+		return err
 	}
-	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+filesCTE+`,
+	odd, err := pgx.CollectRows(r, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	steps, book, cal, err := readWithRules(ctx, q, odd)
+	if err != nil {
+		return err
+	}
+	stage, stageOn, overdue := make([]*int16, len(odd)), make([]*time.Time, len(odd)), make([]bool, len(odd))
+	for i, id := range odd {
+		stage[i], stageOn[i] = summariseOn(steps[id], today, book, cal).stageColumns()
+		due := summarise(steps[id], book, cal).OverdueFrom
+		overdue[i] = !due.IsZero() && !due.After(today)
+	}
+	r, err = q.Query(ctx, `
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+`,
+		x (id, stage, stage_on, overdue) AS (SELECT * FROM unnest($3::bigint[], $4::smallint[], $5::date[], $6::bool[])),
 		f AS (
-			SELECT file.top, file.share, x.stage, $2::date - x.stage_on AS waited
-			FROM file CROSS JOIN LATERAL (
-				-- the stage of the furthest step, entered on the earliest step of that stage
-				SELECT max(st.stage) AS stage, (array_agg(s.on_date ORDER BY st.stage DESC, s.on_date))[1] AS stage_on,
-					bool_or(st.stage < 0) AS closed
-				FROM candidate_step s CROSS JOIN LATERAL (SELECT ($4::int[])[array_position($3::text[], s.kind)] AS stage) st
-				WHERE s.candidate_id = file.id AND s.on_date <= $2 AND s.kind <> 'transferred'
-			) x
-			WHERE x.stage IS NOT NULL AND NOT x.closed
+			SELECT o.top, o.share, CASE WHEN x.id IS NULL THEN c.stage ELSE x.stage END AS stage,
+				$2::date - CASE WHEN x.id IS NULL THEN c.stage_on ELSE x.stage_on END AS waited,
+				CASE WHEN x.id IS NULL THEN c.overdue_from <= $2 ELSE x.overdue END AS overdue
+			FROM candidate c JOIN origin o ON o.cell_id = c.cell_id LEFT JOIN x ON x.id = c.id
+			WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
 		)
-		SELECT top, stage, round(sum(share))::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY waited), max(waited)
-		FROM f GROUP BY top, stage`, planEach, ids, today, kinds, stages)
+		SELECT top, COALESCE(stage, -1), round(sum(share))::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY waited),
+			max(waited), count(*) FILTER (WHERE overdue)::int
+		FROM f GROUP BY 1, 2`, planEach, ids, today, odd, stage, stageOn, overdue)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	for r.Next() {
 		var (
-			top   int64
-			stage Stage
-			w     Waiting
+			top            int64
+			stage          Stage
+			files, overdue int
+			median         *float64
+			oldest         *int
 		)
-		var oldest int
-		if err := r.Scan(&top, &stage, &w.Files, &w.Median, &oldest); err != nil {
+		if err := r.Scan(&top, &stage, &files, &median, &oldest, &overdue); err != nil {
 			return err
 		}
-		w.Oldest = float64(oldest)
-		rows[top].Stages[stage] = w
+		rows[top].Overdue += overdue
+		if stage >= 0 {
+			rows[top].Stages[stage] = Waiting{Files: files, Median: *median, Oldest: float64(*oldest)}
+		}
 	}
 	return r.Err()
 }
@@ -271,95 +270,38 @@ func pipelineFlow(ctx context.Context, q pg.Querier, ids []int64, today, on time
 	if on.Year() < today.Year() { // the first quarter: nothing has been reported this year yet
 		from = time.Date(today.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 	}
+	var counts []string
+	for _, c := range flowColumns {
+		counts = append(counts, `round(sum(o.share) FILTER (WHERE c.`+c+` BETWEEN $3 AND $4))::int`,
+			`round(sum(o.share) FILTER (WHERE c.`+c+` BETWEEN ($3::date - interval '1 year')::date AND ($4::date - interval '1 year')::date))::int`)
+	}
 	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+filesCTE+`
-		SELECT file.top, e.kind,
-			round(sum(file.share) FILTER (WHERE e.first BETWEEN $3 AND $4))::int,
-			round(sum(file.share) FILTER (WHERE e.first BETWEEN ($3::date - interval '1 year')::date AND ($4::date - interval '1 year')::date))::int
-		FROM file CROSS JOIN LATERAL (
-			SELECT s.kind, min(s.on_date) AS first FROM candidate_step s
-			WHERE s.candidate_id = file.id AND s.kind IN ('sympathiser', 'course', 'cell_resolution', 'ceremony')
-				AND s.on_date >= ($3::date - interval '1 year')::date
-			GROUP BY s.kind
-		) e
-		GROUP BY file.top, e.kind`, planEach, ids, today, from, on)
+		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+`
+		SELECT o.top, `+strings.Join(counts, ", ")+`
+		FROM candidate c JOIN origin o ON o.cell_id = c.cell_id
+		WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
+		GROUP BY o.top`, planEach, ids, today, from, on)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	for r.Next() {
 		var (
-			top        int64
-			kind       Kind
-			this, last *int
+			top int64
+			n   [2 * len(flowKinds)]*int
 		)
-		if err := r.Scan(&top, &kind, &this, &last); err != nil {
+		if err := r.Scan(&top, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7]); err != nil {
 			return err
+		}
+		at := func(i int) int {
+			if n[i] == nil {
+				return 0
+			}
+			return *n[i]
 		}
 		row := rows[top]
-		for _, f := range []struct {
-			flow *Flow
-			n    *int
-		}{{&row.ThisYear, this}, {&row.LastYear, last}} {
-			if f.n == nil {
-				continue
-			}
-			switch kind {
-			case Sympathiser:
-				f.flow.Sympathisers = *f.n
-			case Course:
-				f.flow.Courses = *f.n
-			case CellResolution:
-				f.flow.Resolutions = *f.n
-			case Ceremony:
-				f.flow.Admitted = *f.n
-			}
-		}
+		row.ThisYear = Flow{at(0), at(2), at(4), at(6)}
+		row.LastYear = Flow{at(1), at(3), at(5), at(7)}
 	}
 	return r.Err()
-}
-
-// pipelineOverdue counts, for each top, the open files with a deadline past on today: the
-// overdue tasks of Todo, by file.
-func pipelineOverdue(ctx context.Context, q pg.Querier, ids []int64, today time.Time, rows map[int64]*PipelineRow) error {
-	r, err := q.Query(ctx, `
-		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+openFilesCTE+`
-		SELECT file.top, file.id FROM file`, planEach, ids, today)
-	if err != nil {
-		return err
-	}
-	tops := map[int64][]int64{}
-	var files []int64
-	for r.Next() {
-		var top, id int64
-		if err := r.Scan(&top, &id); err != nil {
-			return err
-		}
-		if len(tops[id]) == 0 {
-			files = append(files, id)
-		}
-		tops[id] = append(tops[id], top)
-	}
-	if err := r.Err(); err != nil {
-		return err
-	}
-	steps, err := readSteps(ctx, q, files)
-	if err != nil {
-		return err
-	}
-	book, cal, err := load(ctx, q)
-	if err != nil {
-		return err
-	}
-	for _, id := range files {
-		for _, c := range clocks(steps[id], book, cal) {
-			if c.Warned(today) && today.After(c.Due) {
-				for _, top := range tops[id] {
-					rows[top].Overdue++
-				}
-				break
-			}
-		}
-	}
-	return nil
 }

@@ -17,17 +17,27 @@ type BulkFile struct {
 
 // CopyFiles writes files with two COPYs into an empty register, unaudited and unchecked, as a
 // restore would; files is called once for each, and must give the same files both times. The
-// national ID is left empty. It returns the rows written.
+// national ID is left empty; each file's summary is written with it. It returns the rows written.
 func CopyFiles(ctx context.Context, tx pgx.Tx, files func() func() (BulkFile, bool)) (int64, error) {
+	book, cal, err := load(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
 	next := files()
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{"candidate"},
-		[]string{"id", "cell_id", "full_name", "birth_date", "sex", "ethnicity", "religion", "occupation", "education", "youth_union"},
+		[]string{"id", "cell_id", "full_name", "birth_date", "sex", "ethnicity", "religion", "occupation", "education", "youth_union",
+			"stage", "stage_on", "closed", "last_on", "warn_from", "overdue_from",
+			flowColumns[0], flowColumns[1], flowColumns[2], flowColumns[3]},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			f, ok := next()
 			if !ok {
 				return nil, nil
 			}
-			return []any{f.ID, f.CellID, f.Name, f.BirthDate, f.Sex, f.Ethnicity, f.Religion, f.Occupation, f.Education, f.YouthUnion}, nil
+			s := summarise(f.Steps, book, cal)
+			stage, stageOn := s.stageColumns()
+			return []any{f.ID, f.CellID, f.Name, f.BirthDate, f.Sex, f.Ethnicity, f.Religion, f.Occupation, f.Education, f.YouthUnion,
+				stage, stageOn, s.Closed, date(s.LastOn), date(s.WarnFrom), date(s.OverdueFrom),
+				date(s.First[0]), date(s.First[1]), date(s.First[2]), date(s.First[3])}, nil
 		}))
 	if err != nil {
 		return n, err

@@ -74,6 +74,9 @@ func (r Register) RecordStep(ctx context.Context, db pg.Beginner, by org.Scope, 
 		if err := stepRules(ctx, tx, f, s); err != nil {
 			return err
 		}
+		if err := resummarise(ctx, tx, []int64{id}); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "record_step", Entity: "candidate", EntityID: id,
 			Label: label(id), UnitID: f.CellID, New: s.audited()})
 	})
