@@ -70,7 +70,15 @@ func TestReportErrorsShowAndClearBesideTheirFields(t *testing.T) {
 	b.Fill("#closing", "15") // 14 + 2 = 16
 	b.WaitText("[data-testid=error-closing]", "Cuối quý phải bằng 16")
 	b.ClickToPage("[data-testid=submit]")
-	if got := browsertest.Eval[string](b, `document.activeElement.id`); got != "closing" {
+	// The browser moves the cursor to an autofocus field at a rendering step after the page has
+	// loaded, not with the load: wait for it (5 s at most) rather than read it at once.
+	if got := browsertest.Await[string](b, `new Promise(done => {
+		const since = Date.now();
+		(function look() {
+			const id = document.activeElement.id;
+			if (id || Date.now() - since > 5000) done(id); else requestAnimationFrame(look);
+		})();
+	})`); got != "closing" {
 		t.Errorf("after the refused submission the cursor is in %q, want the first field in error, closing", got)
 	}
 	b.Fill("#closing", "16")
