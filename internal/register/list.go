@@ -56,10 +56,8 @@ func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time,
 		FROM candidate c
 		LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true
 		WHERE ($1::bigint[] IS NULL OR c.cell_id = ANY (ARRAY(SELECT id FROM scoped)))
-			AND (NOT $3 OR (NOT c.closed AND (c.warn_from <= $2 OR c.summary_stale OR c.id IN (
-				-- a sponsor who ceased to qualify (appendSponsorTasks): not in the summary's clocks
-				SELECT st.candidate_id FROM candidate_sponsor sp JOIN candidate_step st ON st.id = sp.step_id
-				WHERE sp.ceased_on <= $2))))
+			AND (NOT $3 OR (NOT c.closed AND (c.warn_from <= $2 OR c.summary_stale
+				OR c.id IN (`+ceasedSponsorFiles("$2")+`)))) -- not among the summary's clocks
 			AND ($4::bytea IS NULL OR c.national_id_mac = $4)
 		ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, planEach, by.SQLRoots(), today, todo, mac)
 	if err != nil {

@@ -202,7 +202,7 @@ const planEach = pgx.QueryExecModeExec
 // pipelineStages counts each top's open files by stage, with the median and longest wait in
 // calendar days since the step of the stage, and its open files with an overdue deadline, from the
 // files' summaries (summarise: the stage of the furthest step on today; closed files and files
-// with no step yet left out; overdue as the tasks of Todo, by file). Files whose summary does not
+// with no step yet left out; overdue as the tasks of Todo, by file, a ceased sponsor's too). Files whose summary does not
 // hold on today (stale, or with steps after it) are summarised here from their steps.
 func pipelineStages(ctx context.Context, q pg.Querier, ids []int64, today time.Time, rows map[int64]*PipelineRow) error {
 	r, err := q.Query(ctx, `SELECT id FROM candidate WHERE summary_stale OR last_on > $1`, today)
@@ -229,7 +229,8 @@ func pipelineStages(ctx context.Context, q pg.Querier, ids []int64, today time.T
 		f AS (
 			SELECT o.top, o.share, CASE WHEN x.id IS NULL THEN c.stage ELSE x.stage END AS stage,
 				$2::date - CASE WHEN x.id IS NULL THEN c.stage_on ELSE x.stage_on END AS waited,
-				CASE WHEN x.id IS NULL THEN c.overdue_from <= $2 ELSE x.overdue END AS overdue
+				CASE WHEN x.id IS NULL THEN c.overdue_from <= $2 ELSE x.overdue END
+					OR NOT c.closed AND c.id IN (`+ceasedSponsorFiles("$2::date - 1")+`) AS overdue
 			FROM candidate c JOIN origin o ON o.cell_id = c.cell_id LEFT JOIN x ON x.id = c.id
 			WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
 		)

@@ -207,6 +207,16 @@ func (r Register) SponsorCeased(ctx context.Context, db pg.Beginner, by org.Scop
 	return version + 1, nil
 }
 
+// ceasedSponsorFiles is a query of the files whose latest sponsors step names a sponsor who
+// ceased to qualify on or before day (an SQL date expression): each has appendSponsorTasks' task,
+// overdue once day is past. Todo reads those files and the board counts them overdue with it.
+func ceasedSponsorFiles(day string) string {
+	return `SELECT st.candidate_id FROM candidate_sponsor sp JOIN candidate_step st ON st.id = sp.step_id
+		WHERE sp.ceased_on <= ` + day + ` AND NOT EXISTS (
+			SELECT 1 FROM candidate_step later WHERE later.candidate_id = st.candidate_id AND later.kind = 'sponsors'
+				AND (later.on_date, later.id) > (st.on_date, st.id))`
+}
+
 // appendSponsorTasks adds to tasks one for each of files whose latest sponsors step names a
 // sponsor who ceased to qualify by today: overdue from that day until the step is recorded again.
 func appendSponsorTasks(ctx context.Context, q pg.Querier, tasks []Task, files []Row, today time.Time) ([]Task, error) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ptdang/internal/apperr"
+	"ptdang/internal/org"
 	"ptdang/internal/pgtest"
 	"ptdang/internal/register"
 )
@@ -88,6 +89,14 @@ func TestASponsorWhoCeasedToQualifyIsWarnedUntilTheStepIsRecordedAgain(t *testin
 	}
 	if x, ok := f.task(t, "2026-02-11", id, register.SponsorClock); !ok || !x.Overdue {
 		t.Fatalf("after the sponsor ceased: task %+v, %t; want an overdue task", x, ok)
+	}
+	// The pipeline board counts the file overdue as Việc cần làm does.
+	board, err := register.Pipeline(t.Context(), f.db, org.Everything(), org.Nation, day("2026-02-11"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if board.Total.Overdue != 1 {
+		t.Errorf("the board counts %d files overdue, want 1: the file whose sponsor ceased", board.Total.Overdue)
 	}
 	refusedSaying(t, f.step(t, id, vote(register.CellResolution, "2026-03-02", 9, 9)), "kind", "Trần Văn A", "10/02/2026")
 
