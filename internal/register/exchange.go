@@ -321,14 +321,15 @@ func (r Register) Export(ctx context.Context, db pg.Beginner, by org.Scope, toda
 	files, steps := exchange.Sheet{Table: FilesTable}, exchange.Sheet{Table: StepsTable}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
+			WITH RECURSIVE `+cellsInScope+`
 			SELECT c.id, u.code, COALESCE(cv.name, ''), c.full_name, c.birth_date, c.sex, c.ethnicity, c.religion,
 				c.occupation, c.education, c.youth_union, COALESCE(h.code, ''), c.workplace, c.readmission, c.national_id_enc
 			FROM candidate c
 			JOIN party_unit u ON u.id = c.cell_id
 			LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true
 			LEFT JOIN admin_unit h ON h.id = c.hamlet_id
-			WHERE `+inScope+`
-			ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, by.SQLRoots(), today)
+			WHERE `+inScopedCells+`
+			ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, planEach, by.SQLRoots(), today)
 		if err != nil {
 			return err
 		}

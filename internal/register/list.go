@@ -55,7 +55,7 @@ func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time,
 		SELECT c.id, c.cell_id, COALESCE(cv.name, ''), c.full_name
 		FROM candidate c
 		LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true
-		WHERE ($1::bigint[] IS NULL OR c.cell_id = ANY (ARRAY(SELECT id FROM scoped)))
+		WHERE `+inScopedCells+`
 			AND (NOT $3 OR (NOT c.closed AND (c.warn_from <= $2 OR c.summary_stale
 				OR c.id IN (`+ceasedSponsorFiles("$2")+`)))) -- not among the summary's clocks
 			AND ($4::bytea IS NULL OR c.national_id_mac = $4)
@@ -147,11 +147,12 @@ type Admission struct {
 // [from, to], by date; the scope is taken on to. It returns only database errors.
 func Admitted(ctx context.Context, q pg.Querier, by org.Scope, from, to time.Time) ([]Admission, error) {
 	rows, err := q.Query(ctx, `
+		WITH RECURSIVE `+cellsInScope+`
 		SELECT c.id, c.cell_id, s.on_date, c.birth_date, c.sex, c.ethnicity, c.religion, c.occupation, c.education,
 			c.youth_union, c.readmission
 		FROM candidate_step s JOIN candidate c ON c.id = s.candidate_id
-		WHERE s.kind = 'ceremony' AND s.on_date BETWEEN $3 AND $2 AND `+inScope+`
-		ORDER BY s.on_date, c.id`, by.SQLRoots(), to, from)
+		WHERE s.kind = 'ceremony' AND s.on_date BETWEEN $3 AND $2 AND `+inScopedCells+`
+		ORDER BY s.on_date, c.id`, planEach, by.SQLRoots(), to, from)
 	if err != nil {
 		return nil, err
 	}
