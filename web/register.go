@@ -12,9 +12,12 @@ import (
 
 // RegisterListView is the model of the register (sổ theo dõi): the tasks on top, then the files.
 type RegisterListView struct {
-	Tasks     []RegisterTask
-	Files     []RegisterRow
-	CanImport bool // the reader may import files (the commune's and the province's staff)
+	Tasks                []RegisterTask
+	TaskTotal, Overdue   int
+	TaskPager, FilePager Pager
+	Files                []RegisterRow
+	FileTotal            int
+	CanImport            bool // the reader may import files (the commune's and the province's staff)
 	// CanSetRetention: the reader sets how long removed persons' files are kept (the province's staff)
 	CanSetRetention bool
 }
@@ -34,10 +37,39 @@ type RegisterRow struct {
 // RegisterFileHref is the address of a file: its number, never a name.
 func RegisterFileHref(id int64) string { return "/register/" + strconv.FormatInt(id, 10) }
 
-// NewRegisterListView builds the list from the files and tasks.
-func NewRegisterListView(rows []register.Row, tasks []register.Task) RegisterListView {
-	var v RegisterListView
-	for _, t := range tasks {
+// RegisterPageSize is how many tasks, and how many files, a page of the register shows.
+const RegisterPageSize = 50
+
+// Pager links the pages of a long list: "Trang 2/7" with the pages before and after.
+type Pager struct {
+	Text               string // "" when the list fits on one page
+	PrevHref, NextHref string // "" on the first and the last page
+}
+
+// NewPager pages total rows, size a page, on page (from 1); href gives a page's address.
+func NewPager(page, size, total int, href func(page int) string) Pager {
+	pages := (total + size - 1) / size
+	if pages <= 1 {
+		return Pager{}
+	}
+	p := Pager{Text: fmt.Sprintf("Trang %s/%s", format.Int(int64(page)), format.Int(int64(pages)))}
+	if page > 1 {
+		p.PrevHref = href(page - 1)
+	}
+	if page < pages {
+		p.NextHref = href(page + 1)
+	}
+	return p
+}
+
+// NewRegisterListView builds the list from a page of the files and one of the tasks, on pages
+// taskPage and filePage (from 1).
+func NewRegisterListView(files register.Files, todo register.Tasks, taskPage, filePage int) RegisterListView {
+	v := RegisterListView{TaskTotal: todo.Total, Overdue: todo.Overdue, FileTotal: files.Total}
+	href := func(tasks, files int) string { return fmt.Sprintf("/register?viec=%d&trang=%d", tasks, files) }
+	v.TaskPager = NewPager(taskPage, RegisterPageSize, todo.Total, func(p int) string { return href(p, filePage) + "#todo" })
+	v.FilePager = NewPager(filePage, RegisterPageSize, files.Total, func(p int) string { return href(taskPage, p) + "#files" })
+	for _, t := range todo.Tasks {
 		left := fmt.Sprintf("còn %d ngày làm việc", t.DaysLeft)
 		switch {
 		case t.Overdue:
@@ -48,7 +80,7 @@ func NewRegisterListView(rows []register.Row, tasks []register.Task) RegisterLis
 		v.Tasks = append(v.Tasks, RegisterTask{Href: RegisterFileHref(t.File.ID), Name: t.File.Name, Cell: t.File.CellName,
 			What: t.Clock.Kind.Label(), Due: format.Date(t.Clock.Due), Left: left, Overdue: t.Overdue})
 	}
-	for _, r := range rows {
+	for _, r := range files.Rows {
 		stage := "Mới lập hồ sơ"
 		if r.Stage != "" {
 			stage = r.Stage.Label() + " (" + format.Date(r.StageOn) + ")"

@@ -3,6 +3,9 @@ package register
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -52,12 +55,30 @@ func SummaryMismatches(ctx context.Context, q pg.Querier) (wrong []string, diffe
 		}
 		return *d
 	}
+	rows, err = q.Query(ctx, `SELECT candidate_id, kind, start, due, warn_from, rules FROM candidate_clock ORDER BY candidate_id, kind`)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	open := map[int64][]Clock{}
+	var (
+		id int64
+		c  Clock
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&id, &c.Kind, &c.Start, &c.Due, &c.WarnFrom, &c.Rules}, func() error {
+		open[id] = append(open[id], c)
+		return nil
+	}); err != nil {
+		return nil, 0, 0, err
+	}
 	for _, x := range all {
+		x.s.Open = open[x.id]
 		x.s.StageOn, x.s.LastOn, x.s.WarnFrom, x.s.OverdueFrom = day(x.stageOn), day(x.lastOn), day(x.warnFrom), day(x.overdueFrom)
 		for k, d := range x.first {
 			x.s.First[k] = day(d)
 		}
-		if want := summarise(steps[x.id], book, cal); want != x.s {
+		want := summarise(steps[x.id], book, cal)
+		slices.SortFunc(want.Open, func(a, b Clock) int { return strings.Compare(string(a.Kind), string(b.Kind)) })
+		if !reflect.DeepEqual(want, x.s) {
 			differ++
 			if !x.stale {
 				wrong = append(wrong, fmt.Sprintf("file %d: stored %+v, from its steps %+v", x.id, x.s, want))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"ptdang/internal/calendar"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 )
@@ -24,7 +25,8 @@ type Row struct {
 	Closed   bool
 }
 
-// Task is a deadline of a file that needs doing (việc cần làm).
+// Task is a deadline of a file that needs doing (việc cần làm). Its File carries the file's
+// number, cell and name only.
 type Task struct {
 	File     Row
 	Clock    Clock
@@ -32,99 +34,208 @@ type Task struct {
 	DaysLeft int // working days from today to the due day; negative when overdue
 }
 
-// List reads the files whose cell is in by's scope on today, by cell and name, with their
-// stage. It returns only database errors.
-func List(ctx context.Context, q pg.Querier, by org.Scope, today time.Time) ([]Row, error) {
-	rows, _, err := listFiles(ctx, q, by, today, false, nil)
-	return rows, err
+// A Page asks for Limit rows from the Offset-th (from 0); Limit 0 asks for them all.
+type Page struct{ Offset, Limit int }
+
+// limit is the page's LIMIT: NULL for all.
+func (p Page) limit() *int {
+	if p.Limit <= 0 {
+		return nil
+	}
+	return &p.Limit
+}
+
+// Files is a page of the register's list and the number of files on the whole list.
+type Files struct {
+	Rows  []Row
+	Total int
+}
+
+// List reads a page of the files whose cell is in by's scope on today, by cell and name, with
+// their stage. It returns only database errors.
+func List(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, page Page) (Files, error) {
+	return listFiles(ctx, q, by, today, page, nil)
 }
 
 // FindByNationalID lists the files in by's scope on today that hold national ID id (compared
 // by its keyed hash, never in clear). It returns only database errors.
 func (r Register) FindByNationalID(ctx context.Context, q pg.Querier, by org.Scope, id string, today time.Time) ([]Row, error) {
-	rows, _, err := listFiles(ctx, q, by, today, false, r.Keys.hash(strings.TrimSpace(id)))
-	return rows, err
+	files, err := listFiles(ctx, q, by, today, Page{}, r.Keys.hash(strings.TrimSpace(id)))
+	return files.Rows, err
 }
 
-// listFiles reads the files in by's scope with their steps; todo keeps only the open files that
-// may have a task on today (their summary's first warned day has come, their summary is
-// stale, or a sponsor of theirs ceased to qualify), a non-nil mac all but those of that national ID.
-func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, todo bool, mac []byte) ([]Row, map[int64][]Step, error) {
+// listFiles reads a page of the files in by's scope with their stage; a non-nil mac keeps only
+// those of that national ID.
+func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, page Page, mac []byte) (Files, error) {
+	var files Files
 	rows, err := q.Query(ctx, `
-		WITH RECURSIVE `+cellsInScope+`
-		SELECT c.id, c.cell_id, COALESCE(cv.name, ''), c.full_name
-		FROM candidate c
-		LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true
-		WHERE `+inScopedCells+`
-			AND (NOT $3 OR (NOT c.closed AND (c.warn_from <= $2 OR c.summary_stale
-				OR c.id IN (`+ceasedSponsorFiles("$2")+`)))) -- not among the summary's clocks
-			AND ($4::bytea IS NULL OR c.national_id_mac = $4)
-		ORDER BY cv.name COLLATE "vi-x-icu", c.cell_id, c.full_name COLLATE "vi-x-icu", c.id`, planEach, by.SQLRoots(), today, todo, mac)
+		WITH RECURSIVE `+cellsInScope+`,
+		f AS MATERIALIZED (
+			SELECT c.id, c.cell_id, c.full_name FROM candidate c
+			WHERE `+inScopedCells+` AND ($3::bytea IS NULL OR c.national_id_mac = $3)
+		),
+		-- each cell's name looked up once, not once per file
+		names AS MATERIALIZED (SELECT cells.cell_id, cv.name FROM (SELECT DISTINCT cell_id FROM f) cells
+			LEFT JOIN LATERAL party_version_at(cells.cell_id, $2) cv ON true)
+		SELECT f.id, f.cell_id, COALESCE(n.name, ''), f.full_name, count(*) OVER ()
+		FROM f JOIN names n ON n.cell_id = f.cell_id
+		ORDER BY n.name COLLATE "vi-x-icu", f.cell_id, f.full_name COLLATE "vi-x-icu", f.id
+		LIMIT $4 OFFSET $5`, planEach, by.SQLRoots(), today, mac, page.limit(), page.Offset)
 	if err != nil {
-		return nil, nil, err
+		return files, err
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Row, error) {
+	files.Rows, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Row, error) {
 		var x Row
-		err := r.Scan(&x.ID, &x.CellID, &x.CellName, &x.Name)
+		err := r.Scan(&x.ID, &x.CellID, &x.CellName, &x.Name, &files.Total)
 		return x, err
 	})
 	if err != nil {
-		return nil, nil, err
+		return files, err
 	}
-	ids := make([]int64, len(list))
-	for i, x := range list {
+	ids := make([]int64, len(files.Rows))
+	for i, x := range files.Rows {
 		ids[i] = x.ID
 	}
 	steps, err := readClockSteps(ctx, q, ids)
 	if err != nil {
-		return nil, nil, err
+		return files, err
 	}
-	for i := range list {
-		f := File{Steps: steps[list[i].ID]}
-		list[i].Stage = f.Stage()
-		list[i].StageOn, _ = f.Last(list[i].Stage)
-		list[i].Closed = f.Closed()
+	for i := range files.Rows {
+		f := File{Steps: steps[files.Rows[i].ID]}
+		files.Rows[i].Stage = f.Stage()
+		files.Rows[i].StageOn, _ = f.Last(files.Rows[i].Stage)
+		files.Rows[i].Closed = f.Closed()
 	}
-	return list, steps, nil
+	return files, nil
 }
 
-// Todo lists the tasks of the open files in by's scope on today, most urgent first: overdue
-// ones, longest overdue first, then those soonest due. A task is a deadline inside its warning
-// window: a certificate past 4,5 years, a dossier near 12 months without a cell vote, a decision,
+// Tasks is a page of Việc cần làm and the size of the whole list.
+type Tasks struct {
+	Tasks          []Task
+	Total, Overdue int
+}
+
+// Todo reads a page of the tasks of the open files in by's scope on today, most urgent first:
+// overdue ones, longest overdue first, then those soonest due (by due day: a task is overdue
+// exactly when its due day is past). A task is a deadline inside its warning window: a
+// certificate past 4,5 years, a dossier near 12 months without a cell vote, a decision,
 // ceremony or recognition due within the rules' warning days or overdue, probation ending
-// within its warning days. It returns only database errors.
+// within its warning days, a sponsor who ceased to qualify. It returns only database errors.
 //
-// The files are those whose summary says a task may be due (summarise); their tasks are worked
-// out from their steps, as the file's page does.
-func Todo(ctx context.Context, q pg.Querier, by org.Scope, today time.Time) ([]Task, error) {
-	files, steps, err := listFiles(ctx, q, by, today, true, nil)
+// The deadlines are those stored with each file's summary (candidate_clock, written by
+// summarise, gone while it is stale); a file whose summary is stale has its worked out from its
+// steps, as its page does.
+func Todo(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, page Page) (Tasks, error) {
+	var out Tasks
+	book, cal, err := load(ctx, q)
+	if err != nil {
+		return out, err
+	}
+	// The first Offset+Limit tasks of the stored deadlines: the stale files' may come between them.
+	upTo := page
+	if page.Limit > 0 {
+		upTo.Limit += page.Offset
+	}
+	rows, err := q.Query(ctx, `
+		WITH RECURSIVE `+cellsInScope+`,
+		t (id, kind, start, due, warn_from, rules) AS (
+			SELECT c.candidate_id, c.kind, c.start, c.due, c.warn_from, c.rules
+			FROM candidate_clock c -- an open file's, not stale
+			WHERE `+inScopedCells+` AND c.warn_from <= $2 AND (c.kind <> 'probation' OR c.due > $2) -- Clock.Warned
+			UNION ALL
+			SELECT s.candidate_id, 'sponsor', s.start, s.due, s.due, NULL
+			FROM (`+ceasedSponsors("$2")+`) s JOIN candidate c ON c.id = s.candidate_id
+			WHERE `+inScopedCells+` AND NOT c.closed
+		)
+		SELECT id, kind, start, due, warn_from, rules, count(*) OVER (), count(*) FILTER (WHERE due < $2) OVER ()
+		FROM t ORDER BY due, id, kind LIMIT $3`, planEach, by.SQLRoots(), today, upTo.limit())
+	if err != nil {
+		return out, err
+	}
+	var (
+		t     Task
+		rules *time.Time
+	)
+	_, err = pgx.ForEachRow(rows, []any{&t.File.ID, &t.Clock.Kind, &t.Clock.Start, &t.Clock.Due, &t.Clock.WarnFrom, &rules, &out.Total, &out.Overdue}, func() error {
+		t.Clock.Rules = time.Time{}
+		if rules != nil {
+			t.Clock.Rules = *rules
+		}
+		out.Tasks = append(out.Tasks, t)
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	stale, err := staleTasks(ctx, q, by, today, book, cal)
+	if err != nil {
+		return out, err
+	}
+	for _, t := range stale {
+		out.Total++
+		if t.Clock.Due.Before(today) {
+			out.Overdue++
+		}
+	}
+	out.Tasks = append(out.Tasks, stale...)
+	slices.SortFunc(out.Tasks, func(a, b Task) int {
+		return cmp.Or(a.Clock.Due.Compare(b.Clock.Due), cmp.Compare(a.File.ID, b.File.ID), cmp.Compare(a.Clock.Kind, b.Clock.Kind))
+	})
+	out.Tasks = out.Tasks[min(page.Offset, len(out.Tasks)):]
+	if page.Limit > 0 {
+		out.Tasks = out.Tasks[:min(page.Limit, len(out.Tasks))]
+	}
+	ids := make([]int64, len(out.Tasks))
+	for i := range out.Tasks {
+		t := &out.Tasks[i]
+		t.Overdue, t.DaysLeft = today.After(t.Clock.Due), cal.WorkingDaysBetween(today, t.Clock.Due)
+		ids[i] = t.File.ID
+	}
+	names, err := q.Query(ctx, `
+		SELECT c.id, c.cell_id, COALESCE(cv.name, ''), c.full_name FROM candidate c
+		LEFT JOIN LATERAL party_version_at(c.cell_id, $2) cv ON true WHERE c.id = ANY ($1)`, ids, today)
+	if err != nil {
+		return out, err
+	}
+	files := map[int64]Row{}
+	var f Row
+	if _, err := pgx.ForEachRow(names, []any{&f.ID, &f.CellID, &f.CellName, &f.Name}, func() error {
+		files[f.ID] = f
+		return nil
+	}); err != nil {
+		return out, err
+	}
+	for i := range out.Tasks {
+		out.Tasks[i].File = files[out.Tasks[i].File.ID]
+	}
+	return out, nil
+}
+
+// staleTasks are the tasks on today of the open files in by's scope whose summary is stale,
+// worked out from their steps.
+func staleTasks(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, book Book, cal *calendar.Calendar) ([]Task, error) {
+	rows, err := q.Query(ctx, `
+		WITH RECURSIVE `+cellsInScope+`
+		SELECT c.id FROM candidate c WHERE c.summary_stale AND NOT c.closed AND `+inScopedCells, planEach, by.SQLRoots(), today)
 	if err != nil {
 		return nil, err
 	}
-	book, cal, err := load(ctx, q)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	steps, err := readClockSteps(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}
 	var tasks []Task
-	for _, f := range files {
-		for _, c := range clocks(steps[f.ID], book, cal) {
+	for _, id := range ids {
+		for _, c := range clocks(steps[id], book, cal) {
 			if c.Warned(today) {
-				tasks = append(tasks, Task{File: f, Clock: c, Overdue: today.After(c.Due), DaysLeft: cal.WorkingDaysBetween(today, c.Due)})
+				tasks = append(tasks, Task{File: Row{ID: id}, Clock: c})
 			}
 		}
 	}
-	if tasks, err = appendSponsorTasks(ctx, q, tasks, files, today); err != nil {
-		return nil, err
-	}
-	slices.SortStableFunc(tasks, func(a, b Task) int {
-		if a.Overdue != b.Overdue {
-			if a.Overdue {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(a.Clock.Due.Compare(b.Clock.Due), cmp.Compare(a.File.ID, b.File.ID))
-	})
 	return tasks, nil
 }
 

@@ -94,11 +94,17 @@ type Board struct {
 }
 
 // Pipeline is the board of unit (in by's scope; org.Nation for the whole tree, for one
-// who sees everything) on today. A file counts for the units whose subtree on today holds its
-// cell, its cell's figures restated across merges and splits as the dashboard restates
-// reports (org.OriginCTE). Errors: apperr.ErrNotFound for a unit out of scope (or the
-// nation for one who does not see it all); any other is the database's.
+// who sees everything) on today, every row computed. A file counts for the units whose subtree
+// on today holds its cell, its cell's figures restated across merges and splits as the
+// dashboard restates reports (org.OriginCTE). Errors: apperr.ErrNotFound for a unit out of
+// scope (or the nation for one who does not see it all); any other is the database's.
 func Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today time.Time) (Board, error) {
+	return (*BoardCache)(nil).Pipeline(ctx, q, by, unit, today)
+}
+
+// Pipeline is the board as the package's Pipeline gives it, its rows from c where c holds
+// them at the current generations.
+func (c *BoardCache) Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today time.Time) (Board, error) {
 	b := Board{Today: today, FiguresOn: figuresOn(today)}
 	if unit == org.Nation {
 		if !by.All() {
@@ -112,7 +118,11 @@ func Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today
 		}
 		b.Unit = u
 	}
-	children, err := org.PartyChildren(ctx, q, org.Everything(), unit, today)
+	all, err := c.generation(ctx, q)
+	if err != nil {
+		return Board{}, err
+	}
+	children, err := c.unitsUnder(ctx, q, unit, today, all)
 	if err != nil {
 		return Board{}, err
 	}
@@ -130,11 +140,22 @@ func Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today
 		ids = append(ids, unit)
 		rows[unit] = &b.Total
 	}
+	if err := c.fill(ctx, q, ids, today, b.FiguresOn, all, rows); err != nil {
+		return Board{}, err
+	}
+	if unit == org.Nation {
+		b.Total = sumPipeline(b.Rows)
+	}
+	return b, nil
+}
+
+// pipelineRows computes the figures of rows, the units ids, on today.
+func pipelineRows(ctx context.Context, q pg.Querier, ids []int64, today, on time.Time, rows map[int64]*PipelineRow) error {
 	// Each part fills its own fields of the rows; on a pool they run at once, each on its own
 	// connection, so the board costs about the slowest, as the dashboard's queries do.
 	parts := []func(context.Context) error{
 		func(ctx context.Context) error { return pipelineStages(ctx, q, ids, today, rows) },
-		func(ctx context.Context) error { return pipelineFlow(ctx, q, ids, today, b.FiguresOn, rows) },
+		func(ctx context.Context) error { return pipelineFlow(ctx, q, ids, today, on, rows) },
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	if _, pool := q.(*pgxpool.Pool); !pool {
@@ -143,13 +164,7 @@ func Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today
 	for _, part := range parts {
 		g.Go(func() error { return part(gctx) })
 	}
-	if err := g.Wait(); err != nil {
-		return Board{}, err
-	}
-	if unit == org.Nation {
-		b.Total = sumPipeline(b.Rows)
-	}
-	return b, nil
+	return g.Wait()
 }
 
 // figuresOn is the last day of the last quarter ended by today, as report.LastEnded has it
@@ -234,7 +249,7 @@ func pipelineStages(ctx context.Context, q pg.Querier, ids []int64, today time.T
 			SELECT o.top, o.share, CASE WHEN x.id IS NULL THEN c.stage ELSE x.stage END AS stage,
 				$2::date - CASE WHEN x.id IS NULL THEN c.stage_on ELSE x.stage_on END AS waited,
 				CASE WHEN x.id IS NULL THEN c.overdue_from <= $2 ELSE x.overdue END
-					OR NOT c.closed AND c.id IN (`+ceasedSponsorFiles("$2::date - 1")+`) AS overdue
+					OR NOT c.closed AND c.id IN (SELECT candidate_id FROM (`+ceasedSponsors("$2::date - 1")+`) s) AS overdue
 			FROM candidate c JOIN origin o ON o.cell_id = c.cell_id LEFT JOIN x ON x.id = c.id
 			WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
 		)

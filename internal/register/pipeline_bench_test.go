@@ -1,11 +1,13 @@
 package register_test
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
 	"ptdang/internal/gen/gentest"
 	"ptdang/internal/org"
+	"ptdang/internal/pgtest"
 	"ptdang/internal/register"
 )
 
@@ -31,7 +33,7 @@ func BenchmarkRegister(b *testing.B) {
 	if err := db.QueryRow(ctx, `SELECT (SELECT count(*) FROM candidate), (SELECT count(*) FROM candidate_step)`).Scan(&files, &steps); err != nil {
 		b.Fatal(err)
 	}
-	tasks, err := register.Todo(ctx, db, org.Under(province), today)
+	tasks, err := register.Todo(ctx, db, org.Under(province), today, register.Page{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,21 +42,56 @@ func BenchmarkRegister(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("%d files, %d steps; the largest province has %d tasks; the nation %d admitted in 2026 to %s, %d files overdue",
-		files, steps, len(tasks), nation.Total.ThisYear.Admitted, nation.FiguresOn.Format("02/01/2006"), nation.Total.Overdue)
-	b.Run("todo/province", func(b *testing.B) {
+		files, steps, tasks.Total, nation.Total.ThisYear.Admitted, nation.FiguresOn.Format("02/01/2006"), nation.Total.Overdue)
+	// The page the register shows first, and the whole list (as the daily reminders read it).
+	for _, page := range []struct {
+		name string
+		register.Page
+	}{{"todo/province-page", register.Page{Limit: 50}}, {"todo/province-all", register.Page{}}} {
+		b.Run(page.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := register.Todo(b.Context(), db, org.Under(province), today, page.Page); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("list/province-page", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := register.Todo(b.Context(), db, org.Under(province), today); err != nil {
+			if _, err := register.List(b.Context(), db, org.Under(province), today, register.Page{Limit: 50}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
+	// A file of a cell below the unit, changed (as recording a step changes it), then the board
+	// from the cache: the rows above that cell are computed again, the others reused.
+	changed := pgtest.Column[int64](b, db, `SELECT c.id FROM candidate c WHERE c.cell_id IN (
+		SELECT unit_id FROM party_unit_version WHERE parent_id = $1 AND valid_to IS NULL) ORDER BY c.id LIMIT 100`, commune)
+	cache := register.NewBoardCache(20000)
 	for _, level := range []struct {
 		name string
 		unit int64
 	}{{"nation", org.Nation}, {"province", province}, {"commune", commune}} {
-		b.Run("pipeline/"+level.name, func(b *testing.B) {
+		board := func(c *register.BoardCache) func(b *testing.B) {
+			return func(b *testing.B) {
+				for b.Loop() {
+					if _, err := c.Pipeline(b.Context(), db, org.Everything(), level.unit, today); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		}
+		b.Run("pipeline/"+level.name+"/computed", board(nil))
+		if _, err := cache.Pipeline(ctx, db, org.Everything(), level.unit, today); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("pipeline/"+level.name+"/cached", board(cache))
+		b.Run("pipeline/"+level.name+"/cached-after-a-file", func(b *testing.B) {
 			for b.Loop() {
-				if _, err := register.Pipeline(b.Context(), db, org.Everything(), level.unit, today); err != nil {
+				if _, err := db.Exec(b.Context(), `UPDATE candidate SET full_name = full_name WHERE id = $1`, changed[rand.IntN(len(changed))]); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := cache.Pipeline(b.Context(), db, org.Everything(), level.unit, today); err != nil {
 					b.Fatal(err)
 				}
 			}

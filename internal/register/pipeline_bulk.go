@@ -17,7 +17,8 @@ type BulkFile struct {
 
 // CopyFiles writes files with two COPYs into an empty register, unaudited and unchecked, as a
 // restore would; files is called once for each, and must give the same files both times. The
-// national ID is left empty; each file's summary is written with it. It returns the rows written.
+// national ID is left empty; each file's summary and open deadlines are written with it. It
+// returns the rows written.
 func CopyFiles(ctx context.Context, tx pgx.Tx, files func() func() (BulkFile, bool)) (int64, error) {
 	book, cal, err := load(ctx, tx)
 	if err != nil {
@@ -65,6 +66,24 @@ func CopyFiles(ctx context.Context, tx pgx.Tx, files func() func() (BulkFile, bo
 	if err != nil {
 		return n + m, err
 	}
+	next = files()
+	var open []Clock
+	k, err := tx.CopyFrom(ctx, pgx.Identifier{"candidate_clock"}, []string{"candidate_id", "cell_id", "kind", "start", "due", "warn_from", "rules"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			for len(open) == 0 {
+				var ok bool
+				if f, ok = next(); !ok {
+					return nil, nil
+				}
+				open = summarise(f.Steps, book, cal).Open
+			}
+			c := open[0]
+			open = open[1:]
+			return []any{f.ID, f.CellID, string(c.Kind), c.Start, c.Due, c.WarnFrom, c.Rules}, nil
+		}))
+	if err != nil {
+		return n + m + k, err
+	}
 	_, err = tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('candidate', 'id'), (SELECT max(id) FROM candidate))`)
-	return n + m, err
+	return n + m + k, err
 }

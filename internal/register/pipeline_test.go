@@ -120,13 +120,13 @@ func TestPipelineAgreesWithAReference(t *testing.T) {
 		}
 		overdue := 0
 		for _, got := range b.Rows {
-			files, err := register.List(ctx, db, org.Under(got.UnitID), boardToday)
+			files, err := register.List(ctx, db, org.Under(got.UnitID), boardToday, register.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := register.PipelineRow{UnitID: got.UnitID, Name: got.Name, Children: got.Children}
 			waits := make([][]float64, len(register.Stages))
-			for _, row := range files {
+			for _, row := range files.Rows {
 				f, err := reg.Get(ctx, db, org.Everything(), row.ID, boardToday)
 				if err != nil {
 					t.Fatal(err)

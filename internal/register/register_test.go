@@ -195,9 +195,9 @@ func TestAnotherCommuneCannotReadOrChangeAFile(t *testing.T) {
 			t.Fatalf("%s reads: %v", s.Actor.Login, err)
 		}
 	}
-	rows, err := register.List(t.Context(), f.db, f.otherCommune, today)
-	if err != nil || len(rows) != 0 {
-		t.Fatalf("other commune lists %d files (%v), want none", len(rows), err)
+	files, err := register.List(t.Context(), f.db, f.otherCommune, today, register.Page{})
+	if err != nil || len(files.Rows) != 0 || files.Total != 0 {
+		t.Fatalf("other commune lists %d files (%v), want none", files.Total, err)
 	}
 }
 

@@ -234,11 +234,11 @@ func People(ctx context.Context, db pg.Beginner, by org.Scope, cell int64, key s
 		if err != nil {
 			return err
 		}
-		rows, _, err := listFiles(ctx, tx, by, today, false, nil)
+		files, err := List(ctx, tx, by, today, Page{})
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
+		for _, r := range files.Rows {
 			if slices.Contains(t[key], r.ID) {
 				out = append(out, r)
 			}

@@ -207,52 +207,15 @@ func (r Register) SponsorCeased(ctx context.Context, db pg.Beginner, by org.Scop
 	return version + 1, nil
 }
 
-// ceasedSponsorFiles is a query of the files whose latest sponsors step names a sponsor who
-// ceased to qualify on or before day (an SQL date expression): each has appendSponsorTasks' task,
-// overdue once day is past. Todo reads those files and the board counts them overdue with it.
-func ceasedSponsorFiles(day string) string {
-	return `SELECT st.candidate_id FROM candidate_sponsor sp JOIN candidate_step st ON st.id = sp.step_id
+// ceasedSponsors is a query (candidate_id, start, due) of the files whose latest sponsors step
+// names a sponsor who ceased to qualify on or before day (an SQL date expression): a task of
+// Việc cần làm from the step's day, due the day the first of them ceased, overdue after it
+// until the step is recorded again; the board counts those files overdue with it.
+func ceasedSponsors(day string) string {
+	return `SELECT st.candidate_id, st.on_date AS start, min(sp.ceased_on) AS due
+		FROM candidate_sponsor sp JOIN candidate_step st ON st.id = sp.step_id
 		WHERE sp.ceased_on <= ` + day + ` AND NOT EXISTS (
 			SELECT 1 FROM candidate_step later WHERE later.candidate_id = st.candidate_id AND later.kind = 'sponsors'
-				AND (later.on_date, later.id) > (st.on_date, st.id))`
-}
-
-// appendSponsorTasks adds to tasks one for each of files whose latest sponsors step names a
-// sponsor who ceased to qualify by today: overdue from that day until the step is recorded again.
-func appendSponsorTasks(ctx context.Context, q pg.Querier, tasks []Task, files []Row, today time.Time) ([]Task, error) {
-	ids := make([]int64, len(files))
-	for i, f := range files {
-		ids[i] = f.ID
-	}
-	rows, err := q.Query(ctx, `
-		SELECT DISTINCT ON (st.candidate_id) st.candidate_id, st.on_date, sp.ceased_on
-		FROM candidate_step st JOIN candidate_sponsor sp ON sp.step_id = st.id
-		WHERE st.candidate_id = ANY ($1) AND sp.ceased_on <= $2 AND NOT EXISTS (
-			SELECT 1 FROM candidate_step later WHERE later.candidate_id = st.candidate_id AND later.kind = 'sponsors'
 				AND (later.on_date, later.id) > (st.on_date, st.id))
-		ORDER BY st.candidate_id, sp.ceased_on`, ids, today)
-	if err != nil {
-		return nil, err
-	}
-	ceased := map[int64]Clock{}
-	for rows.Next() {
-		var (
-			id int64
-			c  = Clock{Kind: SponsorClock}
-		)
-		if err := rows.Scan(&id, &c.Start, &c.Due); err != nil {
-			return nil, err
-		}
-		c.WarnFrom = c.Due
-		ceased[id] = c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, f := range files {
-		if c, ok := ceased[f.ID]; ok {
-			tasks = append(tasks, Task{File: f, Clock: c, Overdue: today.After(c.Due)})
-		}
-	}
-	return tasks, nil
+		GROUP BY st.candidate_id, st.on_date`
 }

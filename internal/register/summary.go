@@ -25,6 +25,7 @@ type summary struct {
 	// the board counts it; zero for never.
 	OverdueFrom time.Time
 	First       [len(flowKinds)]time.Time // the first step of each of flowKinds, zero for none
+	Open        []Clock                   // the deadlines still awaited: Việc cần làm's rows (candidate_clock)
 }
 
 // flowKinds are the steps the board's flow counts, by the day a file first reached them, and
@@ -59,6 +60,7 @@ func summarise(steps []Step, book Book, cal *calendar.Calendar) summary {
 		if !c.Open() {
 			continue
 		}
+		s.Open = append(s.Open, c)
 		s.WarnFrom = earliest(s.WarnFrom, c.WarnFrom)
 		if c.Kind != ProbationClock { // a probation's task ends on its due day (Clock.Warned)
 			s.OverdueFrom = earliest(s.OverdueFrom, later(c.WarnFrom, c.Due.AddDate(0, 0, 1)))
@@ -113,8 +115,18 @@ func resummarise(ctx context.Context, tx pgx.Tx, ids []int64) error {
 	for k := range first {
 		first[k] = make([]*time.Time, n)
 	}
+	var clocks struct {
+		file                  []int64
+		kind                  []string
+		start, due, warn, set []time.Time
+	}
 	for i, id := range ids {
 		s := summarise(steps[id], book, cal)
+		for _, c := range s.Open {
+			clocks.file, clocks.kind = append(clocks.file, id), append(clocks.kind, string(c.Kind))
+			clocks.start, clocks.due = append(clocks.start, c.Start), append(clocks.due, c.Due)
+			clocks.warn, clocks.set = append(clocks.warn, c.WarnFrom), append(clocks.set, c.Rules)
+		}
 		stage[i], stageOn[i] = s.stageColumns()
 		closed[i], lastOn[i], warnFrom[i], overdueFrom[i] = s.Closed, date(s.LastOn), date(s.WarnFrom), date(s.OverdueFrom)
 		for k := range first {
@@ -129,6 +141,18 @@ func resummarise(ctx context.Context, tx pgx.Tx, ids []int64) error {
 			$8::date[], $9::date[], $10::date[], $11::date[])
 			x (id, stage, stage_on, closed, last_on, warn_from, overdue_from, s, c, r, e)
 		WHERE c.id = x.id`, ids, stage, stageOn, closed, lastOn, warnFrom, overdueFrom, first[0], first[1], first[2], first[3])
+	if err != nil {
+		return err
+	}
+	if _, err = tx.Exec(ctx, `DELETE FROM candidate_clock WHERE candidate_id = ANY ($1)`, ids); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO candidate_clock (candidate_id, cell_id, kind, start, due, warn_from, rules)
+		SELECT x.id, c.cell_id, x.kind, x.start, x.due, x.warn_from, x.rules
+		FROM unnest($1::bigint[], $2::text[], $3::date[], $4::date[], $5::date[], $6::date[]) x (id, kind, start, due, warn_from, rules)
+		JOIN candidate c ON c.id = x.id`,
+		clocks.file, clocks.kind, clocks.start, clocks.due, clocks.warn, clocks.set)
 	return err
 }
 

@@ -2,6 +2,7 @@ package register_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -33,21 +34,71 @@ func checkSummaries(t *testing.T, db pg.Querier, when string) int {
 // todoIDs is the nation's Việc cần làm on today as file and clock.
 func todoIDs(t *testing.T, db pg.Querier, today time.Time) []string {
 	t.Helper()
-	tasks, err := register.Todo(t.Context(), db, org.Everything(), today)
+	tasks, err := register.Todo(t.Context(), db, org.Everything(), today, register.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
-	for _, x := range tasks {
+	for _, x := range tasks.Tasks {
 		ids = append(ids, x.File.Name+" "+string(x.Clock.Kind)+" "+x.Clock.Due.Format(time.DateOnly))
 	}
 	return ids
 }
 
-// TestSummaryIsTheFilesAfterEveryWrite checks each file's stored summary against the one its
-// steps give, on generated data: after the bulk load, after files are created, edited, stepped
-// on, transferred, closed and imported, across a calendar change (stale until resummarised,
-// Việc cần làm unchanged meanwhile) and a rule set added.
+// boardChecker compares the pipeline boards a cache serves with boards computed afresh, for the
+// nation, every province and every commune of the first, on one day.
+type boardChecker struct {
+	db    pg.Querier
+	cache *register.BoardCache
+	today time.Time
+	units []int64
+}
+
+func newBoardChecker(t *testing.T, db pg.Querier, today time.Time) *boardChecker {
+	t.Helper()
+	nation, err := register.Pipeline(t.Context(), db, org.Everything(), org.Nation, today)
+	if err != nil || len(nation.Rows) == 0 {
+		t.Fatalf("the nation's board: %d rows, %v", len(nation.Rows), err)
+	}
+	province, err := register.Pipeline(t.Context(), db, org.Everything(), nation.Rows[0].UnitID, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &boardChecker{db: db, cache: register.NewBoardCache(10000), today: today, units: []int64{org.Nation}}
+	for _, r := range append(nation.Rows, province.Rows...) {
+		c.units = append(c.units, r.UnitID)
+	}
+	return c
+}
+
+// check fails t unless each board from the cache is the one computed afresh, and returns how
+// many rows the cache computed.
+func (c *boardChecker) check(t *testing.T, when string) int64 {
+	t.Helper()
+	before := c.cache.Stats().Misses
+	for _, u := range c.units {
+		got, err := c.cache.Pipeline(t.Context(), c.db, org.Everything(), u, c.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := register.Pipeline(t.Context(), c.db, org.Everything(), u, c.today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// %v: the nation's medians are NaN, equal in print only
+		if g, w := fmt.Sprintf("%v", got), fmt.Sprintf("%v", want); g != w {
+			t.Errorf("%s: unit %d's board from the cache\n%s\ncomputed afresh\n%s", when, u, g, w)
+		}
+	}
+	return c.cache.Stats().Misses - before
+}
+
+// TestSummaryIsTheFilesAfterEveryWrite checks each file's stored summary and deadlines against
+// those its steps give, and the pipeline boards a cache serves against boards computed afresh,
+// on generated data: after the bulk load, after files are created, edited, stepped on,
+// transferred, closed and imported, across a calendar change (stale until resummarised,
+// Việc cần làm unchanged meanwhile), a rule set added, a sponsor who ceased to qualify and a
+// cell moved to another commune.
 func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	db := generated(t)
 	ctx := t.Context()
@@ -56,6 +107,13 @@ func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	reg := register.Register{Keys: register.NewKeys("")}
 	if n := checkSummaries(t, db, "after the bulk load"); n != 0 {
 		t.Fatalf("%d files differ after the bulk load", n)
+	}
+	boards := newBoardChecker(t, db, today)
+	if n := boards.check(t, "after the bulk load"); n == 0 {
+		t.Fatal("the first boards came from an empty cache: nothing computed")
+	}
+	if n := boards.check(t, "nothing changed"); n != 0 {
+		t.Errorf("%d rows computed again with nothing changed: the cache serves nothing", n)
 	}
 	var cell, cell2, open int64
 	var code string
@@ -81,12 +139,14 @@ func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	}
 	record(id, register.Step{Kind: register.Course, On: day("2026-01-05"), Issuer: "Trung tâm chính trị"})
 	checkSummaries(t, db, "after a course")
+	boards.check(t, "after a course")
 	for _, k := range []register.Kind{register.Application, register.Verification} {
 		record(id, register.Step{Kind: k, On: day("2026-01-06")})
 	}
 	record(id, register.Step{Kind: register.Sponsors, On: day("2026-01-06"), Helper: "Trần Văn A, Lê Văn B"})
 	record(id, vote(register.CellResolution, "2026-02-02", 9, 9))
 	checkSummaries(t, db, "after a cell resolution")
+	boards.check(t, "after a cell resolution")
 	record(id, doc(register.Decision, "2026-02-10"))
 	record(id, doc(register.Ceremony, "2026-03-02"))
 	record(id, register.Step{Kind: register.Transferred, On: day("2026-10-01"), ToCellID: cell2})
@@ -100,6 +160,7 @@ func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSummaries(t, db, "after a ceremony, a transfer and an edit")
+	boards.check(t, "after a ceremony, a transfer and an edit")
 	record(open, doc(register.Withdrawn, "2026-11-20"))
 	header := "Mã trong tệp;Mã chi bộ;Họ và tên;Ngày sinh;Giới tính;Dân tộc;Nghề nghiệp;Trình độ học vấn;Nơi làm việc;Số định danh cá nhân\n"
 	row := "A;" + code + ";Lê Văn Nam;01/02/1997;Nam;Kinh;Nông dân;Đại học;Hợp tác xã;079197005678\n"
@@ -109,6 +170,7 @@ func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	if n := checkSummaries(t, db, "after a withdrawal and an import"); n != 0 {
 		t.Fatalf("%d files differ after the writes", n)
 	}
+	boards.check(t, "after a withdrawal and an import")
 	// A day off moves working-day deadlines: the open files' summaries are stale, and read the
 	// slow way, until resummarised.
 	before := todoIDs(t, db, today)
@@ -119,6 +181,7 @@ func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	if n := checkSummaries(t, db, "after a day off"); n == 0 {
 		t.Fatal("a day off on 15/10/2026 moved no deadline: the test proves nothing")
 	}
+	boards.check(t, "after a day off")
 	stale := todoIDs(t, db, today)
 	if n, err := register.Resummarise(ctx, db, false); err != nil || n == 0 {
 		t.Fatalf("resummarised %d: %v", n, err)
@@ -126,6 +189,7 @@ func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	if n := checkSummaries(t, db, "after resummarising"); n != 0 {
 		t.Fatalf("%d files differ after resummarising", n)
 	}
+	boards.check(t, "after resummarising")
 	if after := todoIDs(t, db, today); strings.Join(stale, "\n") != strings.Join(after, "\n") {
 		t.Errorf("Việc cần làm: %d tasks while stale, %d after resummarising", len(stale), len(after))
 	} else if strings.Join(before, "\n") == strings.Join(after, "\n") {
@@ -159,6 +223,32 @@ func TestSummaryIsTheFilesAfterEveryWrite(t *testing.T) {
 	}
 	if n := checkSummaries(t, db, "after the rule set is resummarised"); n != 0 {
 		t.Fatalf("%d files differ", n)
+	}
+	boards.check(t, "after the rule set is resummarised")
+	// A sponsor of an open file's latest sponsors step ceased to qualify: the file counts overdue.
+	if _, err := db.Exec(ctx, `
+		INSERT INTO candidate_sponsor (step_id, name, youth_union, ceased_on)
+		SELECT max(s.id), 'Người giới thiệu (kiểm tra)', true, '2026-10-01' FROM candidate_step s JOIN candidate c ON c.id = s.candidate_id
+		WHERE s.kind = 'sponsors' AND NOT c.closed AND (c.overdue_from IS NULL OR c.overdue_from > '2026-11-24')`); err != nil {
+		t.Fatal(err)
+	}
+	boards.check(t, "after a sponsor ceased to qualify")
+	// A cell holding files moves to another commune: the rows of both communes change.
+	var moved, to int64
+	if err := db.QueryRow(ctx, `
+		SELECT v.unit_id, (SELECT min(o.unit_id) FROM party_unit_version o WHERE o.kind = 'commune_committee' AND o.valid_to IS NULL
+			AND o.unit_id <> v.parent_id AND o.unit_id IN (SELECT unit_id FROM party_unit_version p WHERE p.parent_id = $1))
+		FROM party_unit_version v WHERE v.valid_to IS NULL AND v.kind IN ('grassroots_cell', 'affiliated_cell')
+			AND v.valid_from < '2026-01-01' AND v.unit_id IN (SELECT cell_id FROM candidate WHERE NOT closed)
+			AND v.parent_id IN (SELECT unit_id FROM party_unit_version p WHERE p.parent_id = $1 AND p.kind = 'commune_committee')
+		ORDER BY v.unit_id LIMIT 1`, boards.units[1]).Scan(&moved, &to); err != nil {
+		t.Fatal(err)
+	}
+	if err := org.MoveUnit(ctx, db, by, org.PartyTree, org.Reorg{Effective: day("2026-02-01"), Note: "thử"}, moved, to); err != nil {
+		t.Fatal(err)
+	}
+	if n := boards.check(t, "after a cell moved"); n == 0 {
+		t.Error("a cell moved and no row was computed again")
 	}
 }
 

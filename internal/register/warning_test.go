@@ -10,11 +10,11 @@ import (
 // task finds the task of kind on file id in f's commune's list on d.
 func (f fixture) task(t *testing.T, d string, id int64, kind register.ClockKind) (register.Task, bool) {
 	t.Helper()
-	tasks, err := register.Todo(t.Context(), f.db, f.commune, day(d))
+	tasks, err := register.Todo(t.Context(), f.db, f.commune, day(d), register.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, x := range tasks {
+	for _, x := range tasks.Tasks {
 		if x.File.ID == id && x.Clock.Kind == kind {
 			return x, true
 		}
@@ -127,10 +127,11 @@ func TestTodoIsOrderedByUrgency(t *testing.T) {
 	ceremony := f.admitted(t, "2026-09-01", "2026-11-02", "2027-01-15", "")
 	probation := f.admitted(t, "2025-06-01", "2025-09-01", "2025-10-01", "2026-03-10")
 	late := f.admitted(t, "2026-06-01", "2026-10-01", "", "") // decision overdue since 28/12/2026
-	tasks, err := register.Todo(t.Context(), f.db, f.province, day("2027-02-19"))
+	todo, err := register.Todo(t.Context(), f.db, f.province, day("2027-02-19"), register.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	tasks := todo.Tasks
 	type key struct {
 		id   int64
 		kind register.ClockKind
@@ -145,8 +146,19 @@ func TestTodoIsOrderedByUrgency(t *testing.T) {
 			t.Errorf("task %d: %v, want %v", i, got, w)
 		}
 	}
-	if other, _ := register.Todo(t.Context(), f.db, f.otherCommune, day("2027-02-19")); len(other) != 0 {
-		t.Fatalf("another commune sees %d tasks", len(other))
+	if todo.Total != len(want) || todo.Overdue != 2 {
+		t.Errorf("the list counts %d tasks, %d overdue; want %d, 2", todo.Total, todo.Overdue, len(want))
+	}
+	// A page holds the tasks in the same order, and the counts of the whole list.
+	page, err := register.Todo(t.Context(), f.db, f.province, day("2027-02-19"), register.Page{Offset: 1, Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Tasks) != 2 || page.Tasks[0] != tasks[1] || page.Tasks[1] != tasks[2] || page.Total != todo.Total || page.Overdue != todo.Overdue {
+		t.Errorf("tasks 2–3 of %d: %+v", todo.Total, page)
+	}
+	if other, _ := register.Todo(t.Context(), f.db, f.otherCommune, day("2027-02-19"), register.Page{}); len(other.Tasks) != 0 || other.Total != 0 {
+		t.Fatalf("another commune sees %d tasks", other.Total)
 	}
 }
 

@@ -22,17 +22,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	v := web.HomeView{Today: format.Date(s.Now().In(format.Zone)), SignedIn: c.ID != 0}
 	if c.ID != 0 && c.Can(account.EnterReports) {
-		tasks, err := register.Todo(r.Context(), s.ReadDB, c.User.Scope(account.EnterReports, httpx.ClientAddr(r)), s.today())
+		// One task read: the page needs only the counts.
+		todo, err := register.Todo(r.Context(), s.ReadDB, c.User.Scope(account.EnterReports, httpx.ClientAddr(r)), s.today(), register.Page{Limit: 1})
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		v.Tasks = &web.HomeTasks{Count: len(tasks)}
-		for _, t := range tasks {
-			if t.Overdue {
-				v.Tasks.Overdue++
-			}
-		}
+		v.Tasks = &web.HomeTasks{Count: todo.Total, Overdue: todo.Overdue}
 	}
 	s.render(w, r, http.StatusOK, web.Home(c.page("", "home"), v))
 }

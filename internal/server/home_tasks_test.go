@@ -29,10 +29,11 @@ func TestHomeCountsTheCallersTasks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tasks, err := register.Todo(t.Context(), s.DB, org.Under(f.cell), s.today())
+	todo, err := register.Todo(t.Context(), s.DB, org.Under(f.cell), s.today(), register.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	tasks := todo.Tasks
 	_, body := send(t, f.sec, "GET", base+"/", nil)
 	want := `href="/register">Việc cần làm: ` + itoa(int64(len(tasks))) + `</a>`
 	if len(tasks) < 1 || !strings.Contains(body, want) || !strings.Contains(body, "1 việc quá hạn") {

@@ -18,17 +18,25 @@ import (
 // registerList shows the files and tasks of the caller's scope.
 func (s *Server) registerList(w http.ResponseWriter, r *http.Request, c caller) {
 	today := s.today()
-	rows, err := register.List(r.Context(), s.DB, c.Scope, today)
+	// Pages from 1: "viec" of Việc cần làm, "trang" of the files.
+	pageOf := func(key string) (int, register.Page) {
+		n, _ := strconv.Atoi(r.URL.Query().Get(key))
+		n = min(max(n, 1), 1_000_000)
+		return n, register.Page{Offset: (n - 1) * web.RegisterPageSize, Limit: web.RegisterPageSize}
+	}
+	taskPage, tasksAt := pageOf("viec")
+	filePage, filesAt := pageOf("trang")
+	files, err := register.List(r.Context(), s.DB, c.Scope, today, filesAt)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	tasks, err := register.Todo(r.Context(), s.DB, c.Scope, today)
+	todo, err := register.Todo(r.Context(), s.DB, c.Scope, today, tasksAt)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := web.NewRegisterListView(rows, tasks)
+	v := web.NewRegisterListView(files, todo, taskPage, filePage)
 	v.CanImport = c.Can(account.ReviewReports)
 	v.CanSetRetention = c.Can(account.AcceptReports)
 	s.render(w, r, http.StatusOK, web.RegisterList(c.page("Hồ sơ phát triển đảng viên", "register"), v))

@@ -25,7 +25,7 @@ func (s *Server) registerPipeline(w http.ResponseWriter, r *http.Request, c call
 	}
 	var b register.Board
 	if err == nil {
-		b, err = register.Pipeline(r.Context(), s.ReadDB, c.Scope, unit, today)
+		b, err = s.Boards.Pipeline(r.Context(), s.ReadDB, c.Scope, unit, today)
 	}
 	up := int64(-1)
 	if err == nil && unit != org.Nation {

@@ -28,6 +28,8 @@ type Server struct {
 	// ReadDB serves the dashboards: DB, or a read replica of it.
 	ReadDB     *pgxpool.Pool
 	Dashboards *dashboard.Cache
+	// Boards remembers the register's pipeline board rows.
+	Boards *register.BoardCache
 	// pages are dashboards' tables rendered, by dashboard version (under pagesMu).
 	pages    *lru.Cache[string, string]
 	pagesMu  sync.Mutex
@@ -78,7 +80,7 @@ func New(db *pgxpool.Pool, log *slog.Logger, secureCookies bool) *Server {
 	sm.Cookie.Secure = secureCookies
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Persist = false // a shared computer forgets the session when the browser closes
-	s := &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), pages: lru.New[string, string](renderedPages, nil), imports: newImportJobs(),
+	s := &Server{DB: db, ReadDB: db, Dashboards: dashboard.NewCache(DefaultCacheRows), Boards: register.NewBoardCache(DefaultCacheRows), pages: lru.New[string, string](renderedPages, nil), imports: newImportJobs(),
 		Log: log, Sessions: sm, Now: time.Now, Hashes: account.NewHasher(runtime.NumCPU(), SignInQueue*runtime.NumCPU()), HSTS: secureCookies,
 		Register: register.Register{Keys: register.NewKeys("")}}
 	// A session that cannot be read or saved (the database is gone) gets the Vietnamese 500

@@ -42,11 +42,11 @@ func registerFiles(t *testing.T, f fixture) register.Clock {
 		register.Step{Kind: register.Sponsors, On: next, Helper: "Trần Văn A, Lê Văn B"},
 		register.Step{Kind: register.CellResolution, On: day("2026-05-15"), Document: "01-NQ/CB", VotesFor: 15, FullMembers: 20})
 	record(f.sent, register.Step{Kind: register.Course, On: day("2022-03-01"), Issuer: "Trung tâm chính trị xã"})
-	tasks, err := register.Todo(t.Context(), f.db, org.Everything(), day("2026-12-07"))
+	tasks, err := register.Todo(t.Context(), f.db, org.Everything(), day("2026-12-07"), register.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, task := range tasks {
+	for _, task := range tasks.Tasks {
 		if task.File.ID == late && task.Clock.Kind == register.DecisionClock && task.Overdue {
 			return task.Clock
 		}

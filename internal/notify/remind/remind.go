@@ -121,14 +121,14 @@ func remindProvince(ctx context.Context, tx pgx.Tx, province int64, today time.T
 			return written, err
 		}
 	}
-	tasks, err := register.Todo(ctx, tx, org.Under(province), today)
+	todo, err := register.Todo(ctx, tx, org.Under(province), today, register.Page{})
 	if err != nil {
 		return written, err
 	}
-	n, err := remindRegister(ctx, tx, tasks)
+	n, err := remindRegister(ctx, tx, todo.Tasks)
 	written += n
 	if err == nil && rule.DigestWeekday == isoWeekday(today) {
-		n, err = registerDigest(ctx, tx, province, tasks, today)
+		n, err = registerDigest(ctx, tx, province, todo.Tasks, today)
 		written += n
 	}
 	return written, err
