@@ -3,6 +3,7 @@ package register_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,6 +24,37 @@ func (f fixture) stored(t *testing.T) string {
 	return s
 }
 
+// sponsorsStored is every sponsor with the step, the person and all their dates, alike in two
+// databases.
+func (f fixture) sponsorsStored(t *testing.T) string {
+	t.Helper()
+	var s string
+	if err := f.db.QueryRow(t.Context(), `SELECT COALESCE(string_agg(concat_ws('|', c.full_name, c.birth_date, st.on_date, sp.name,
+			sp.youth_union, sp.member_since, sp.known_since, sp.ceased_on), E'\n' ORDER BY c.birth_date, st.on_date, sp.id), '')
+		FROM candidate_sponsor sp JOIN candidate_step st ON st.id = sp.step_id JOIN candidate c ON c.id = st.candidate_id`).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// ceased records that the k-th sponsor of file id's latest sponsors step ceased to qualify on d.
+func (f fixture) ceased(t *testing.T, id int64, k int, d string) {
+	t.Helper()
+	file, err := f.reg.Get(t.Context(), f.db, f.secretary, id, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p register.Sponsor
+	for _, s := range file.Steps {
+		if s.Kind == register.Sponsors {
+			p = s.Sponsors[k]
+		}
+	}
+	if _, err := f.reg.SponsorCeased(t.Context(), f.db, f.secretary, id, file.Version, p.ID, day(d), today); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestExportImportedBackChangesNothing(t *testing.T) {
 	f := newFixture(t)
 	a := f.file(t, "1995-05-01")
@@ -36,7 +68,15 @@ func TestExportImportedBackChangesNothing(t *testing.T) {
 	}
 	f.must(t, b, register.Step{Kind: register.Outstanding, On: day("2026-02-01"), Document: "02-NQ/CB"},
 		register.Step{Kind: register.Sympathiser, On: day("2026-02-15"), Helper: "Trần Văn A"})
-	before := f.stored(t)
+	// Sponsors with all their dates: one ceased and replaced by the Youth Union committee.
+	c := f.file(t, "2001-07-01")
+	f.must(t, c, sponsors("2026-02-01", member("Trần Văn A", "2020-01-02", "2021-03-04"), member("Lê Văn B", "2019-05-06", "2020-07-08")))
+	f.ceased(t, c, 0, "2026-02-10")
+	f.must(t, c, sponsors("2026-02-20", register.Sponsor{Name: "Ban Chấp hành Đoàn xã Một", YouthUnion: true}, member("Lê Văn B", "2019-05-06", "2020-07-08")))
+	before, sponsored := f.stored(t), f.sponsorsStored(t)
+	if strings.Count(sponsored, "\n") != 3 || !strings.Contains(sponsored, "2026-02-10") {
+		t.Fatalf("the fixture's sponsors: %s", sponsored)
+	}
 	sheets, err := f.reg.Export(t.Context(), f.db, f.province, today)
 	if err != nil {
 		t.Fatal(err)
@@ -49,11 +89,34 @@ func TestExportImportedBackChangesNothing(t *testing.T) {
 	if err != nil || len(res.Problems) > 0 {
 		t.Fatalf("import: %v %v", err, res.Problems)
 	}
-	if res.Created != 0 || res.Steps != 0 || res.Unchanged != 2 {
-		t.Fatalf("import of the export: %+v, want 2 unchanged", res)
+	if res.Created != 0 || res.Steps != 0 || res.Unchanged != 3 {
+		t.Fatalf("import of the export: %+v, want 3 unchanged", res)
 	}
-	if after := f.stored(t); after != before {
-		t.Fatalf("stored %s, was %s", after, before)
+	if after := f.stored(t); after != before || f.sponsorsStored(t) != sponsored {
+		t.Fatalf("stored %s, was %s; sponsors\n%s\nwere\n%s", after, before, f.sponsorsStored(t), sponsored)
+	}
+
+	// Into another register, as new files: the sponsors come back with all their dates. A
+	// sponsors step without its sponsors (a, recorded before the dates were asked) is refused
+	// there, as the page would refuse it.
+	g := newFixture(t)
+	for _, row := range sheets[0].Rows {
+		row[1] = nil // no "Số hồ sơ": new files
+	}
+	res, err = g.reg.Import(t.Context(), g.db, g.province, bytes.NewReader(xlsx(t, sheets)), "ho-so.xlsx", false, today)
+	if err != nil || len(res.Problems) == 0 || !strings.Contains(res.Problems.Error(), `Trang "Các bước", dòng 5, cột "Bước": cần ghi người giới thiệu`) || g.stored(t) != "" {
+		t.Fatalf("a sponsors step without sponsors: %+v %v", res, err)
+	}
+	ref := fmt.Sprint(a)
+	for i := range sheets {
+		sheets[i].Rows = slices.DeleteFunc(sheets[i].Rows, func(row []any) bool { return row[0] == ref })
+	}
+	res, err = g.reg.Import(t.Context(), g.db, g.province, bytes.NewReader(xlsx(t, sheets)), "ho-so.xlsx", false, today)
+	if err != nil || len(res.Problems) > 0 || res.Created != 2 {
+		t.Fatalf("import into another register: %+v %v", res, err)
+	}
+	if got := g.sponsorsStored(t); got != sponsored {
+		t.Fatalf("sponsors imported\n%s\nwant\n%s", got, sponsored)
 	}
 }
 
