@@ -143,21 +143,21 @@ func (r Register) importRows(ctx context.Context, tx pgx.Tx, by org.Scope, files
 // sponsorRows ties each sponsor's row to the row of the sponsors step of the same person and day,
 // leaving a problem on a row that names no such step, or two.
 func sponsorRows(refs map[string]bool, steps, sponsors []*exchange.Row) map[*exchange.Row][]*exchange.Row {
-	key := func(row *exchange.Row) (string, bool) {
+	key := func(row *exchange.Row) (string, string, bool) {
 		on, ok := row.Date("on")
-		return row.Text("ref") + "\x00" + on.Format(time.DateOnly), ok
+		return row.Text("ref") + "\x00" + on.Format(time.DateOnly), dateText(on), ok
 	}
 	stepOf := map[string][]*exchange.Row{}
 	for _, row := range steps {
 		kind, _ := row.Choice("kind", Choices())
-		if k, ok := key(row); ok && Kind(kind) == Sponsors {
+		if k, _, ok := key(row); ok && Kind(kind) == Sponsors {
 			stepOf[k] = append(stepOf[k], row)
 		}
 	}
 	out := map[*exchange.Row][]*exchange.Row{}
 	for _, row := range sponsors {
-		ref, on := row.Text("ref"), row.Text("on")
-		k, ok := key(row)
+		ref := row.Text("ref")
+		k, on, ok := key(row)
 		switch {
 		case !ok || ref == "": // a problem of the cell already
 		case !refs[ref]:

@@ -214,3 +214,147 @@ func TestSimultaneousImportsOfAStepOneWins(t *testing.T) {
 		t.Fatalf("stored %s, want one step at version 2", got)
 	}
 }
+
+// workbook is a register workbook as a person fills it by hand: new files (their cell is the
+// fixture's), their steps and their sponsors.
+func (f fixture) workbook(t *testing.T, files []string, steps, sponsors [][]any) []byte {
+	t.Helper()
+	var code string
+	if err := f.db.QueryRow(t.Context(), `SELECT code FROM party_unit WHERE id = $1`, f.cell).Scan(&code); err != nil {
+		t.Fatal(err)
+	}
+	fs := exchange.Sheet{Table: register.FilesTable}
+	for i, ref := range files {
+		fs.Rows = append(fs.Rows, []any{ref, nil, code, nil, "Lê Văn Nam " + ref, day("1997-02-01").AddDate(0, 0, i), "Nam", "Kinh", nil,
+			"Nông dân", "Đại học", "Không", nil, "Hợp tác xã"})
+	}
+	return xlsx(t, []exchange.Sheet{fs, {Table: register.StepsTable, Rows: steps}, {Table: register.SponsorsTable, Rows: sponsors}})
+}
+
+// sponsorsStep is a steps sheet's row of a sponsors step of ref on on, its sponsors' names left
+// for the import to fill in.
+func sponsorsStep(ref, on string) []any { return []any{ref, "Người giới thiệu", day(on)} }
+
+// sponsorRow is a sponsors sheet's row of a full member.
+func sponsorRow(ref, on, name, since, known string, ceased any) []any {
+	return []any{ref, day(on), name, "Không", day(since), day(known), ceased}
+}
+
+func TestImportChecksSponsorsAsThePageDoes(t *testing.T) {
+	f := newFixture(t)
+	steps := [][]any{sponsorsStep("A", "2026-03-01")}
+	formula := `=HYPERLINK("http://evil.example/","Bấm vào đây")` // a name, never a formula
+	b := sponsorRow("A", "2026-03-01", formula, "2010-01-01", "2025-03-01", nil)
+	problems := func(res register.ImportResult, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.stored(t) != "" {
+			t.Fatalf("a file with problems wrote %s", f.stored(t))
+		}
+		return res.Problems.Error()
+	}
+	for _, c := range []struct {
+		sponsors [][]any
+		want     string
+	}{
+		{[][]any{sponsorRow("A", "2026-03-01", "Trần Văn A", "2025-03-02", "2020-01-01", nil), b},
+			`Trang "Người giới thiệu", dòng 2, cột "Đảng viên chính thức từ ngày": Người giới thiệu 1 (Trần Văn A): chưa đủ 12 tháng là đảng viên chính thức vào ngày 01/03/2026.`},
+		{[][]any{sponsorRow("A", "2026-03-01", "Trần Văn A", "2010-01-01", "2025-03-02", nil), b},
+			`Trang "Người giới thiệu", dòng 2, cột "Cùng công tác, học tập, cư trú từ ngày": Người giới thiệu 1 (Trần Văn A): chưa đủ 12 tháng cùng công tác`},
+		{[][]any{{"A", day("2026-03-01"), "Trần Văn A", "Không", nil, day("2020-01-01")}, b},
+			`Trang "Người giới thiệu", dòng 2, cột "Đảng viên chính thức từ ngày": Người giới thiệu 1 (Trần Văn A): cần nhập ngày là đảng viên chính thức.`},
+		{[][]any{b}, `Trang "Người giới thiệu", dòng 2, cột "Họ và tên": Người giới thiệu: cần đúng hai người`},
+		{[][]any{{"A", day("2026-03-01"), "BCH Đoàn", "Có"}, {"A", day("2026-03-01"), "BCH Đoàn", "Có"}},
+			`Trang "Người giới thiệu", dòng 2, cột "Ban Chấp hành Đoàn giới thiệu": Người giới thiệu: chỉ đoàn viên được Ban Chấp hành Đoàn giới thiệu`},
+		{nil, `Trang "Các bước", dòng 2, cột "Bước": cần ghi người giới thiệu ở trang "Người giới thiệu"`},
+	} {
+		res, err := f.reg.Import(t.Context(), f.db, f.province, bytes.NewReader(f.workbook(t, []string{"A"}, steps, c.sponsors)), "ho-so.xlsx", false, today)
+		if got := problems(res, err); !strings.Contains(got, c.want) {
+			t.Errorf("problems %q, want %q", got, c.want)
+		}
+	}
+	good := f.workbook(t, []string{"A"}, steps, [][]any{sponsorRow("A", "2026-03-01", "Trần Văn A", "2025-03-01", "2020-01-01", nil), b})
+	if res, err := f.reg.Import(t.Context(), f.db, f.province, bytes.NewReader(good), "ho-so.xlsx", true, today); problems(res, err) != "không có lỗi" || res.Steps != 1 {
+		t.Fatalf("dry run: %+v", res)
+	}
+	if res, err := f.reg.Import(t.Context(), f.db, f.province, bytes.NewReader(good), "ho-so.xlsx", false, today); err != nil || len(res.Problems) > 0 || res.Steps != 1 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	want := "Lê Văn Nam A|1997-02-01|2026-03-01|Trần Văn A|f|2025-03-01|2020-01-01\n" +
+		"Lê Văn Nam A|1997-02-01|2026-03-01|" + formula + "|f|2010-01-01|2025-03-01"
+	if got := f.sponsorsStored(t); got != want {
+		t.Fatalf("stored\n%s\nwant\n%s", got, want)
+	}
+	var helper string
+	if err := f.db.QueryRow(t.Context(), `SELECT helper FROM candidate_step`).Scan(&helper); err != nil || helper != "Trần Văn A, "+formula {
+		t.Fatalf("the step names %q (%v), want the sponsors as the page names them", helper, err)
+	}
+}
+
+func TestImportRefusesHostileSponsorRows(t *testing.T) {
+	f := newFixture(t)
+	steps := [][]any{sponsorsStep("A", "2026-03-01"), sponsorsStep("B", "2026-03-01")}
+	sponsors := [][]any{
+		{"A", day("2026-03-01"), "Trần Văn A", "Không", "=TODAY()", day("2020-01-01")},             // a formula typed where a date goes
+		{"A", day("2026-03-01"), "Lê Văn B", "Không", day("2010-01-01"), float64(99_999_999)},      // past Excel's last day
+		sponsorRow("B", "2026-03-01", "Trần Văn A", "2010-01-01", "2020-01-01", day("2030-01-01")), // ceased after today
+		sponsorRow("B", "2026-03-01", "Lê Văn B", "2010-01-01", "2020-01-01", nil),
+		sponsorRow("Z", "2026-03-01", "Phạm Văn C", "2010-01-01", "2020-01-01", nil), // nobody's
+		sponsorRow("B", "2026-03-02", "Phạm Văn C", "2010-01-01", "2020-01-01", nil), // no such step
+	}
+	res, err := f.reg.Import(t.Context(), f.db, f.province, bytes.NewReader(f.workbook(t, []string{"A", "B"}, steps, sponsors)), "ho-so.xlsx", false, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, p := range res.Problems {
+		texts = append(texts, p.String())
+	}
+	all := strings.Join(texts, "\n")
+	for _, want := range []string{
+		`Trang "Người giới thiệu", dòng 2, cột "Đảng viên chính thức từ ngày": "=TODAY()" không phải là ngày hợp lệ`,
+		`Trang "Người giới thiệu", dòng 3, cột "Cùng công tác, học tập, cư trú từ ngày": "99999999" không phải là ngày hợp lệ`,
+		`Trang "Người giới thiệu", dòng 4, cột "Không còn đủ điều kiện từ ngày": Ngày: từ ngày giới thiệu (01/03/2026) đến hôm nay.`,
+		`Trang "Người giới thiệu", dòng 6, cột "Mã trong tệp": không có người mã "Z" ở trang "Hồ sơ"`,
+		`Trang "Người giới thiệu", dòng 7, cột "Ngày giới thiệu": không có bước “Người giới thiệu” của mã "B" ngày 02/03/2026 ở trang "Các bước"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("problems\n%s\nlack\n%s", all, want)
+		}
+	}
+	if len(texts) != 5 || f.stored(t) != "" || f.sponsorsStored(t) != "" {
+		t.Fatalf("%d problems, stored %q %q: want 5 and nothing written", len(texts), f.stored(t), f.sponsorsStored(t))
+	}
+}
+
+func TestImportRecordsASponsorsCeasingOnTheStepHeld(t *testing.T) {
+	f := newFixture(t)
+	id := f.file(t, "1995-05-01")
+	f.must(t, id, sponsors("2026-02-01", member("Trần Văn A", "2020-01-01", "2020-01-01"), member("Lê Văn B", "2020-01-01", "2020-01-01")))
+	sheets, err := f.reg.Export(t.Context(), f.db, f.province, today)
+	if err != nil || len(sheets[2].Rows) != 2 {
+		t.Fatalf("export: %v %v", sheets, err)
+	}
+	sheets[2].Rows[1][6] = day("2026-02-10")
+	res, err := f.reg.Import(t.Context(), f.db, f.province, bytes.NewReader(xlsx(t, sheets)), "ho-so.xlsx", false, today)
+	if err != nil || len(res.Problems) > 0 || res.Unchanged != 0 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	if got := f.sponsorsStored(t); !strings.HasSuffix(got, "Lê Văn B|f|2020-01-01|2020-01-01|2026-02-10") {
+		t.Fatalf("stored\n%s", got)
+	}
+	if n := pgtest.Count(t, f.db, `SELECT count(*) FROM audit_log WHERE action = 'sponsor_ceased'`); n != 1 {
+		t.Fatalf("%d audited, want 1", n)
+	}
+	// Imported again, nothing changes; another day is a problem: the import adds, never corrects.
+	if res, err := f.reg.Import(t.Context(), f.db, f.province, bytes.NewReader(xlsx(t, sheets)), "ho-so.xlsx", false, today); err != nil || res.Unchanged != 1 {
+		t.Fatalf("again: %+v %v", res, err)
+	}
+	sheets[2].Rows[1][6] = day("2026-02-11")
+	res, err = f.reg.Import(t.Context(), f.db, f.province, bytes.NewReader(xlsx(t, sheets)), "ho-so.xlsx", false, today)
+	if err != nil || len(res.Problems) != 1 || res.Problems[0].String() != `Trang "Người giới thiệu", dòng 3, cột "Không còn đủ điều kiện từ ngày": khác với ngày đang lưu (10/02/2026); không sửa được bằng tệp` {
+		t.Fatalf("another day: %+v %v", res, err)
+	}
+}
