@@ -287,6 +287,9 @@ func TestImportChecksSponsorsAsThePageDoes(t *testing.T) {
 	if got := f.sponsorsStored(t); got != want {
 		t.Fatalf("stored\n%s\nwant\n%s", got, want)
 	}
+	if n := pgtest.Count(t, f.db, `SELECT count(*) FROM audit_log WHERE action = 'record_step' AND new_value->'sponsors'->0->>'member_since' = '2025-03-01'`); n != 1 {
+		t.Fatalf("%d steps audited with their sponsors' dates, want 1", n)
+	}
 	var helper string
 	if err := f.db.QueryRow(t.Context(), `SELECT helper FROM candidate_step`).Scan(&helper); err != nil || helper != "Trần Văn A, "+formula {
 		t.Fatalf("the step names %q (%v), want the sponsors as the page names them", helper, err)
