@@ -58,8 +58,8 @@ var StepsTable = exchange.Table{Sheet: "Các bước", Columns: []exchange.Colum
 
 // SponsorsTable is the layout of the sponsors sheet: one row per sponsor of a sponsors step of the
 // steps sheet, found by the person's "Mã trong tệp" and the step's day. A Youth Union committee
-// has no dates.
-var SponsorsTable = exchange.Table{Sheet: "Người giới thiệu", Columns: []exchange.Column{
+// has no dates. A workbook made before the sheet existed may leave it out.
+var SponsorsTable = exchange.Table{Sheet: "Người giới thiệu", Optional: true, Columns: []exchange.Column{
 	{Key: "ref", Header: "Mã trong tệp", Required: true},
 	{Key: "on", Header: "Ngày giới thiệu", Required: true},
 	{Key: "name", Header: "Họ và tên", Required: true, Width: 24},
@@ -442,14 +442,15 @@ func sortedByDate(rows []*exchange.Row) []*exchange.Row {
 	return out
 }
 
-// sameStep reports whether stored step a is the step b an import reads.
+// sameStep reports whether stored step a is the step b an import reads; b's sponsors are
+// compared when it names some (a workbook may leave their sheet out).
 func sameStep(a, b Step) bool {
 	return a.Kind == b.Kind && a.On.Equal(b.On) && a.Document == b.Document && a.Helper == b.Helper &&
 		a.Issuer == b.Issuer && a.VotesFor == b.VotesFor && a.FullMembers == b.FullMembers &&
 		a.Consent == b.Consent && a.Extended == b.Extended && a.ToCellID == b.ToCellID &&
-		slices.EqualFunc(a.Sponsors, b.Sponsors, func(x, y Sponsor) bool { // their ceasing apart: importCeased's
+		(len(b.Sponsors) == 0 || slices.EqualFunc(a.Sponsors, b.Sponsors, func(x, y Sponsor) bool { // their ceasing apart: importCeased's
 			return x.Name == y.Name && x.YouthUnion == y.YouthUnion && x.MemberSince.Equal(y.MemberSince) && x.KnownSince.Equal(y.KnownSince)
-		})
+		}))
 }
 
 // differs names the first column in which p (in cell) differs from stored file f, "" for none.

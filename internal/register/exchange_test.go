@@ -360,4 +360,8 @@ func TestImportRecordsASponsorsCeasingOnTheStepHeld(t *testing.T) {
 	if err != nil || len(res.Problems) != 1 || res.Problems[0].String() != `Trang "Người giới thiệu", dòng 3, cột "Không còn đủ điều kiện từ ngày": khác với ngày đang lưu (10/02/2026); không sửa được bằng tệp` {
 		t.Fatalf("another day: %+v %v", res, err)
 	}
+	// A workbook made before the sponsors' sheet existed still imports; its step held is unchanged.
+	if res, err := f.reg.Import(t.Context(), f.db, f.province, bytes.NewReader(xlsx(t, sheets[:2])), "ho-so.xlsx", false, today); err != nil || len(res.Problems) > 0 || res.Unchanged != 1 {
+		t.Fatalf("without the sponsors' sheet: %+v %v", res, err)
+	}
 }
