@@ -249,13 +249,15 @@ func (r Register) importFile(ctx context.Context, tx pgx.Tx, by org.Scope, row *
 			if f, err = r.read(ctx, tx, by, f.ID, today); err != nil {
 				return err
 			}
-			for i := len(f.Steps) - 1; i >= 0; i-- { // the step just recorded: the latest one like it
-				if sameStep(f.Steps[i], s) {
-					if _, err := r.importCeased(ctx, tx, by, &f, i, s.Sponsors, rows, today); err != nil {
-						return err
-					}
-					break
-				}
+			i := len(f.Steps) - 1 // the step just recorded: the latest one like it
+			for i >= 0 && !sameStep(f.Steps[i], s) {
+				i--
+			}
+			if i < 0 {
+				return fmt.Errorf("register: file %d: the sponsors step just recorded is not read back", f.ID)
+			}
+			if _, err := r.importCeased(ctx, tx, by, &f, i, s.Sponsors, rows, today); err != nil {
+				return err
 			}
 		}
 	}
@@ -486,9 +488,9 @@ func choices(options []Option) map[string]string {
 func Choices() map[string]string { return exchange.Choices(Kinds...) }
 
 // Export is every file in by's scope on today with its steps and their sponsors, in the layout
-// Import reads back unchanged (Tables): the national ID masked, never in clear. It audits the export in by's name (the
-// files' numbers): the sheets hold personal data. The files are read in a few queries, whatever
-// their number. The error is the database's.
+// Import reads back unchanged (Tables): the national ID masked, never in clear. It audits the
+// export in by's name (the files' numbers): the sheets hold personal data. The files are read
+// in a few queries, whatever their number. The error is the database's.
 func (r Register) Export(ctx context.Context, db pg.Beginner, by org.Scope, today time.Time) ([]exchange.Sheet, error) {
 	files, steps, sponsors := exchange.Sheet{Table: FilesTable}, exchange.Sheet{Table: StepsTable}, exchange.Sheet{Table: SponsorsTable}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {

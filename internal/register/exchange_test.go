@@ -365,3 +365,27 @@ func TestImportRecordsASponsorsCeasingOnTheStepHeld(t *testing.T) {
 		t.Fatalf("without the sponsors' sheet: %+v %v", res, err)
 	}
 }
+
+func TestSimultaneousImportsOfASponsorsCeasingOneWins(t *testing.T) {
+	f := newFixture(t)
+	id := f.file(t, "1995-05-01")
+	f.must(t, id, sponsors("2026-02-01", member("Trần Văn A", "2020-01-01", "2020-01-01"), member("Lê Văn B", "2020-01-01", "2020-01-01")))
+	sheets, err := f.reg.Export(t.Context(), f.db, f.province, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets[2].Rows[0][6] = day("2026-02-10")
+	file := xlsx(t, sheets)
+	db := pgtest.RacePool(t, f.db)
+	errs := pgtest.Race(func(int) error {
+		res, err := f.reg.Import(t.Context(), db, f.province, bytes.NewReader(file), "ho-so.xlsx", false, today)
+		if err == nil && res.Steps == 0 { // refused as changed meanwhile, or found the day already held
+			return apperr.ErrConflict
+		}
+		return err
+	})
+	pgtest.OneWinner(t, errs, nil)
+	if n := pgtest.Count(t, f.db, `SELECT count(*) FROM audit_log WHERE action = 'sponsor_ceased'`); n != 1 {
+		t.Fatalf("%d ceasings audited, want 1", n)
+	}
+}
