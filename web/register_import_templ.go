@@ -44,7 +44,7 @@ func registerImportIntro(export bool) templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"lead\">Tệp Excel có hai trang: “Hồ sơ” (mỗi dòng một người) và “Các bước” (mỗi dòng một bước đã làm, nối với người bằng cột “Mã trong tệp”). Tệp CSV chỉ chứa trang “Hồ sơ”. Người chưa có “Số hồ sơ” được thêm mới; bước nào hồ sơ chưa có thì được ghi, kiểm tra như khi ghi trên trang hồ sơ. Có một lỗi thì không ghi gì.</p><p><a href=\"/register/template.xlsx\" data-testid=\"template\">Tải tệp mẫu</a>. ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"lead\">Tệp Excel có ba trang: “Hồ sơ” (mỗi dòng một người), “Các bước” (mỗi dòng một bước đã làm, nối với người bằng cột “Mã trong tệp”) và “Người giới thiệu” (mỗi dòng một người giới thiệu, nối với bước giới thiệu bằng “Mã trong tệp” và ngày của bước). Tệp CSV chỉ chứa trang “Hồ sơ”. Người chưa có “Số hồ sơ” được thêm mới; bước nào hồ sơ chưa có thì được ghi, kiểm tra như khi ghi trên trang hồ sơ. Có một lỗi thì không ghi gì.</p><p><a href=\"/register/template.xlsx\" data-testid=\"template\">Tải tệp mẫu</a>. ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -44,6 +44,9 @@ type Column struct {
 type Table struct {
 	Sheet   string // sheet name in .xlsx ("" = the first sheet); in CSV files, only used in error messages
 	Columns []Column
+	// Optional: a workbook may leave the sheet out (one made before the sheet existed); it then
+	// reads as a sheet without rows.
+	Optional bool
 }
 
 // Problem is one error in an input file.

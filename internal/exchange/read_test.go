@@ -225,6 +225,12 @@ func TestMissingSheetListsTheSheetsThere(t *testing.T) {
 		t.Fatalf("rows %v, problems:\n%s", rows, list(ps))
 	}
 	wantProblem(t, ps, Problem{}, `không tìm thấy trang "Đơn vị" trong tệp; tệp có các trang: "Sheet1", "Thôn, tổ dân phố"`)
+	// An optional sheet left out reads as empty.
+	optional := units
+	optional.Optional = true
+	if rows, ps := readXLSXBytes(t, optional, b); rows != nil || len(ps) != 0 {
+		t.Fatalf("an optional sheet left out: rows %v, problems:\n%s", rows, list(ps))
+	}
 }
 
 func TestSheetIsFoundWithoutAccentsAndFirstWhenUnnamed(t *testing.T) {

@@ -41,7 +41,10 @@ func readXLSX(data []byte, t Table) (rows []*Row, problems Problems) {
 	defer f.Close()
 	sheets := f.GetSheetList()
 	sheet, ok := findSheet(sheets, t.Sheet)
-	if !ok {
+	switch {
+	case !ok && t.Optional && t.Sheet != "":
+		return nil, nil
+	case !ok:
 		return nil, Problems{{Message: missingSheet(sheets, t.Sheet)}}
 	}
 	t.Sheet = sheet

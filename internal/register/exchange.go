@@ -56,6 +56,23 @@ var StepsTable = exchange.Table{Sheet: "Các bước", Columns: []exchange.Colum
 	{Key: "to_cell_code", Header: "Mã chi bộ nhận"},
 }}
 
+// SponsorsTable is the layout of the sponsors sheet: one row per sponsor of a sponsors step of the
+// steps sheet, found by the person's "Mã trong tệp" and the step's day. A Youth Union committee
+// has no dates. A workbook made before the sheet existed may leave it out.
+var SponsorsTable = exchange.Table{Sheet: "Người giới thiệu", Optional: true, Columns: []exchange.Column{
+	{Key: "ref", Header: "Mã trong tệp", Required: true},
+	{Key: "on", Header: "Ngày giới thiệu", Required: true},
+	{Key: "name", Header: "Họ và tên", Required: true, Width: 24},
+	{Key: "youth_union", Header: "Ban Chấp hành Đoàn giới thiệu"},
+	{Key: "member_since", Header: "Đảng viên chính thức từ ngày"},
+	{Key: "known_since", Header: "Cùng công tác, học tập, cư trú từ ngày"},
+	{Key: "ceased_on", Header: "Không còn đủ điều kiện từ ngày"},
+}}
+
+// Tables are the sheets of a register workbook, in order: the template's, the import's and the
+// export's.
+var Tables = []exchange.Table{FilesTable, StepsTable, SponsorsTable}
+
 // MaxImportBytes bounds an uploaded register file.
 const MaxImportBytes = 20 << 20
 
@@ -65,33 +82,39 @@ type ImportResult struct {
 	Created, Steps, Unchanged int // files added, steps recorded, files left as they were
 }
 
-// Import reads files and their steps (an .xlsx of FilesTable and StepsTable, or a .csv of
-// FilesTable alone) and, in by's name on today, adds the new files (no "Số hồ sơ") and records
-// each step a file does not hold yet, checked as the pages check them (Create, RecordStep). A
-// row equal to what is stored changes nothing, so an Export imported back changes nothing; a
-// file whose person differs from the stored one is a problem (corrections are made on the
-// file's page). All or nothing: any problem, or a dry run, writes nothing. The error is the
-// database's or the upload's.
+// Import reads files, their steps and the sponsors of their sponsors steps (an .xlsx of Tables,
+// or a .csv of FilesTable alone) and, in by's name on today, adds the new files (no "Số hồ sơ")
+// and records each step a file does not hold yet, checked as the pages check them (Create,
+// RecordStep, SponsorCeased). A row equal to what is stored changes nothing, so an Export
+// imported back changes nothing; a file whose person differs from the stored one is a problem
+// (corrections are made on the file's page). All or nothing: any problem, or a dry run, writes
+// nothing. The error is the database's or the upload's.
 func (r Register) Import(ctx context.Context, db pg.Beginner, by org.Scope, file io.Reader, filename string, dryRun bool, today time.Time) (ImportResult, error) {
 	var res ImportResult
-	im := exchange.Import{Tables: []exchange.Table{FilesTable, StepsTable}, CSV: FilesTable, MaxBytes: MaxImportBytes,
+	im := exchange.Import{Tables: Tables, CSV: FilesTable, MaxBytes: MaxImportBytes,
 		Apply: func(ctx context.Context, tx pgx.Tx, tables [][]*exchange.Row, p *exchange.Progress) error {
-			var steps []*exchange.Row
+			var steps, sponsors []*exchange.Row
 			if len(tables) > 1 {
-				steps = tables[1]
+				steps, sponsors = tables[1], tables[2]
 			}
-			return r.importRows(ctx, tx, by, tables[0], steps, today, &res, p)
+			return r.importRows(ctx, tx, by, tables[0], steps, sponsors, today, &res, p)
 		}}
 	return exchange.RunInto(ctx, db, im, file, filename, dryRun, &res)
 }
 
-// importRows applies the files' rows and their steps' rows in tx, leaving problems on the rows.
-func (r Register) importRows(ctx context.Context, tx pgx.Tx, by org.Scope, files, steps []*exchange.Row, today time.Time, res *ImportResult, p *exchange.Progress) error {
+// importRows applies the files' rows, their steps' rows and their sponsors' rows in tx, leaving
+// problems on the rows.
+func (r Register) importRows(ctx context.Context, tx pgx.Tx, by org.Scope, files, steps, sponsors []*exchange.Row, today time.Time, res *ImportResult, p *exchange.Progress) error {
 	stepsOf := map[string][]*exchange.Row{}
 	for _, row := range steps {
 		ref := row.Text("ref")
 		stepsOf[ref] = append(stepsOf[ref], row)
 	}
+	refs := map[string]bool{}
+	for _, row := range files {
+		refs[row.Text("ref")] = true
+	}
+	sponsorsOf := sponsorRows(refs, steps, sponsors)
 	seen := map[string]bool{}
 	for _, row := range files {
 		p.Checked(1)
@@ -101,7 +124,7 @@ func (r Register) importRows(ctx context.Context, tx pgx.Tx, by org.Scope, files
 			continue
 		}
 		seen[ref] = true
-		if err := r.importFile(ctx, tx, by, row, stepsOf[ref], today, res); err != nil {
+		if err := r.importFile(ctx, tx, by, row, stepsOf[ref], sponsorsOf, today, res); err != nil {
 			return err
 		}
 		delete(stepsOf, ref)
@@ -113,13 +136,48 @@ func (r Register) importRows(ctx context.Context, tx pgx.Tx, by org.Scope, files
 			}
 		}
 	}
-	p.Checked(len(steps))
+	p.Checked(len(steps) + len(sponsors))
 	return nil
 }
 
-// importFile adds or checks the file of row and records its steps' rows it does not hold yet.
-// Refusals are left as problems on the rows; the error is the database's.
-func (r Register) importFile(ctx context.Context, tx pgx.Tx, by org.Scope, row *exchange.Row, stepRows []*exchange.Row, today time.Time, res *ImportResult) error {
+// sponsorRows ties each sponsor's row to the row of the sponsors step of the same person and day,
+// leaving a problem on a row that names no such step, or two.
+func sponsorRows(refs map[string]bool, steps, sponsors []*exchange.Row) map[*exchange.Row][]*exchange.Row {
+	key := func(row *exchange.Row) (string, string, bool) {
+		on, ok := row.Date("on")
+		return row.Text("ref") + "\x00" + on.Format(time.DateOnly), dateText(on), ok
+	}
+	stepOf := map[string][]*exchange.Row{}
+	for _, row := range steps {
+		kind, _ := row.Choice("kind", Choices())
+		if k, _, ok := key(row); ok && Kind(kind) == Sponsors {
+			stepOf[k] = append(stepOf[k], row)
+		}
+	}
+	out := map[*exchange.Row][]*exchange.Row{}
+	for _, row := range sponsors {
+		ref := row.Text("ref")
+		k, on, ok := key(row)
+		switch {
+		case !ok || ref == "": // a problem of the cell already
+		case !refs[ref]:
+			row.Problemf("ref", "không có người mã %q ở trang %q", ref, FilesTable.Sheet)
+		case len(stepOf[k]) == 0:
+			row.Problemf("on", "không có bước “%s” của mã %q ngày %s ở trang %q", Sponsors.Label(), ref, on, StepsTable.Sheet)
+		case len(stepOf[k]) > 1:
+			row.Problemf("on", "mã %q có %d bước “%s” ngày %s ở trang %q: không biết người này thuộc bước nào",
+				ref, len(stepOf[k]), Sponsors.Label(), on, StepsTable.Sheet)
+		default:
+			out[stepOf[k][0]] = append(out[stepOf[k][0]], row)
+		}
+	}
+	return out
+}
+
+// importFile adds or checks the file of row and records its steps' rows it does not hold yet,
+// a sponsors step with its sponsors' rows (sponsorsOf). Refusals are left as problems on the
+// rows; the error is the database's.
+func (r Register) importFile(ctx context.Context, tx pgx.Tx, by org.Scope, row *exchange.Row, stepRows []*exchange.Row, sponsorsOf map[*exchange.Row][]*exchange.Row, today time.Time, res *ImportResult) error {
 	p, cell, ok, err := readPerson(ctx, tx, row)
 	if err != nil || !ok {
 		return err
@@ -154,17 +212,54 @@ func (r Register) importFile(ctx context.Context, tx pgx.Tx, by org.Scope, row *
 		if err != nil {
 			return err
 		}
-		if !ok || f.ID == 0 || slices.ContainsFunc(f.Steps, func(x Step) bool { return sameStep(x, s) }) {
+		rows := sponsorsOf[sr]
+		if s.Kind == Sponsors {
+			var named bool
+			s.Sponsors, named = readSponsorRows(rows)
+			ok = ok && named
+			s.Helper = cmp.Or(s.Helper, SponsorNames(s.Sponsors))
+		}
+		if !ok || f.ID == 0 {
+			continue
+		}
+		if i := slices.IndexFunc(f.Steps, func(x Step) bool { return sameStep(x, s) }); i >= 0 {
+			// Held already; only a sponsor's ceasing may be new.
+			n, err := r.importCeased(ctx, tx, by, &f, i, s.Sponsors, rows, today)
+			if err != nil {
+				return err
+			}
+			recorded += n
+			continue
+		}
+		if s.Kind == Sponsors && len(rows) == 0 {
+			// The page always asks for the sponsors with their dates; so does the import.
+			sr.Problemf("kind", "cần ghi người giới thiệu ở trang %q, mỗi người một dòng với mã trong tệp và ngày như dòng này", SponsorsTable.Sheet)
 			continue
 		}
 		v, err := r.RecordStep(ctx, tx, by, f.ID, f.Version, s, today)
-		if refused(sr, err, stepColumns) {
+		if refusedStep(sr, rows, err) {
 			continue
 		} else if err != nil {
 			return err
 		}
 		f.Version, f.Steps = v, append(f.Steps, s)
 		recorded++
+		if slices.ContainsFunc(s.Sponsors, func(p Sponsor) bool { return !p.CeasedOn.IsZero() }) {
+			// The sponsors' ids, to record their ceasing as the page does.
+			if f, err = r.read(ctx, tx, by, f.ID, today); err != nil {
+				return err
+			}
+			i := len(f.Steps) - 1 // the step just recorded: the latest one like it
+			for i >= 0 && !sameStep(f.Steps[i], s) {
+				i--
+			}
+			if i < 0 {
+				return fmt.Errorf("register: file %d: the sponsors step just recorded is not read back", f.ID)
+			}
+			if _, err := r.importCeased(ctx, tx, by, &f, i, s.Sponsors, rows, today); err != nil {
+				return err
+			}
+		}
 	}
 	res.Steps += recorded
 	if recorded == 0 && row.Text("id") != "" {
@@ -173,10 +268,67 @@ func (r Register) importFile(ctx context.Context, tx pgx.Tx, by org.Scope, row *
 	return nil
 }
 
+// importCeased records with SponsorCeased, on the sponsors of f.Steps[i], each day read (from
+// their rows, in the same order) on which a sponsor ceased to qualify and that f does not hold
+// yet, and keeps f's version; a day other than the one held is a problem on its row. It returns
+// how many it recorded; the error is the database's.
+func (r Register) importCeased(ctx context.Context, tx pgx.Tx, by org.Scope, f *File, i int, read []Sponsor, rows []*exchange.Row, today time.Time) (int, error) {
+	n := 0
+	for k, p := range read {
+		held := f.Steps[i].Sponsors[k]
+		switch {
+		case p.CeasedOn.IsZero() || p.CeasedOn.Equal(held.CeasedOn):
+			continue
+		case !held.CeasedOn.IsZero():
+			rows[k].Problemf("ceased_on", "khác với ngày đang lưu (%s); không sửa được bằng tệp", dateText(held.CeasedOn))
+			continue
+		}
+		v, err := r.SponsorCeased(ctx, tx, by, f.ID, f.Version, held.ID, p.CeasedOn, today)
+		if errors.Is(err, apperr.ErrNotFound) {
+			rows[k].Problemf("ceased_on", "chỉ ghi được cho người giới thiệu của bước “%s” sau cùng của hồ sơ", Sponsors.Label())
+			continue
+		}
+		if refused(rows[k], err, ceasedColumns) {
+			continue
+		} else if err != nil {
+			return n, err
+		}
+		f.Version = v
+		n++
+	}
+	return n, nil
+}
+
+// refusedStep is refused for a step's row and its sponsors' rows: the refusal of the i-th
+// sponsor (SponsorField) goes on rows[i], the rest on row.
+func refusedStep(row *exchange.Row, rows []*exchange.Row, err error) bool {
+	var inv *apperr.Invalid
+	if errors.As(err, &inv) && len(rows) > 0 {
+		rest := &apperr.Invalid{}
+		for field, msg := range inv.Fields {
+			rest.Add(field, msg)
+		}
+		for i, sr := range rows {
+			for _, c := range [][2]string{{"name", "name"}, {"kind", "youth_union"}, {"member_since", "member_since"}, {"known_since", "known_since"}} {
+				if msg, ok := rest.Fields[SponsorField(i, c[0])]; ok {
+					sr.Problemf(c[1], "%s", msg)
+					delete(rest.Fields, SponsorField(i, c[0]))
+				}
+			}
+		}
+		if len(rest.Fields) == 0 {
+			return true
+		}
+		err = rest
+	}
+	return refused(row, err, stepColumns)
+}
+
 // The columns of the fields a refusal names, where they differ.
 var (
 	personColumns = map[string]string{"hamlet": "hamlet_code"}
 	stepColumns   = map[string]string{FieldToCell: "to_cell_code"}
+	ceasedColumns = map[string]string{"on": "ceased_on", "kind": "ceased_on"}
 )
 
 // refused leaves err, a refusal of the domain, as problems on row (each field on its column:
@@ -262,6 +414,24 @@ func readStep(ctx context.Context, tx pgx.Tx, row *exchange.Row) (Step, bool, er
 	return s, len(row.Problems()) == 0, err
 }
 
+// readSponsorRows reads the sponsors of a sponsors step's rows, as the page reads them (a Youth
+// Union committee without dates); ok is false when a row has problems.
+func readSponsorRows(rows []*exchange.Row) (list []Sponsor, ok bool) {
+	ok = true
+	for _, row := range rows {
+		p := Sponsor{Name: row.Text("name")}
+		p.YouthUnion, _ = row.Bool("youth_union")
+		if !p.YouthUnion {
+			p.MemberSince, _ = row.Date("member_since")
+			p.KnownSince, _ = row.Date("known_since")
+		}
+		p.CeasedOn, _ = row.Date("ceased_on")
+		list = append(list, p)
+		ok = ok && len(row.Problems()) == 0
+	}
+	return list, ok
+}
+
 // sortedByDate is rows by their steps' dates, in file order within a day; undated rows first,
 // where their problem is reported.
 func sortedByDate(rows []*exchange.Row) []*exchange.Row {
@@ -274,11 +444,15 @@ func sortedByDate(rows []*exchange.Row) []*exchange.Row {
 	return out
 }
 
-// sameStep reports whether stored step a is the step b an import reads.
+// sameStep reports whether stored step a is the step b an import reads; b's sponsors are
+// compared when it names some (a workbook may leave their sheet out).
 func sameStep(a, b Step) bool {
 	return a.Kind == b.Kind && a.On.Equal(b.On) && a.Document == b.Document && a.Helper == b.Helper &&
 		a.Issuer == b.Issuer && a.VotesFor == b.VotesFor && a.FullMembers == b.FullMembers &&
-		a.Consent == b.Consent && a.Extended == b.Extended && a.ToCellID == b.ToCellID
+		a.Consent == b.Consent && a.Extended == b.Extended && a.ToCellID == b.ToCellID &&
+		(len(b.Sponsors) == 0 || slices.EqualFunc(a.Sponsors, b.Sponsors, func(x, y Sponsor) bool { // their ceasing apart: importCeased's
+			return x.Name == y.Name && x.YouthUnion == y.YouthUnion && x.MemberSince.Equal(y.MemberSince) && x.KnownSince.Equal(y.KnownSince)
+		}))
 }
 
 // differs names the first column in which p (in cell) differs from stored file f, "" for none.
@@ -313,12 +487,12 @@ func choices(options []Option) map[string]string {
 // Choices maps every step's label to its kind, as exchange.Row.Choice takes them.
 func Choices() map[string]string { return exchange.Choices(Kinds...) }
 
-// Export is every file in by's scope on today with its steps, in the layout Import reads back
-// unchanged: the national ID masked, never in clear. It audits the export in by's name (the
-// files' numbers): the sheets hold personal data. The files are read in a few queries, whatever
-// their number. The error is the database's.
+// Export is every file in by's scope on today with its steps and their sponsors, in the layout
+// Import reads back unchanged (Tables): the national ID masked, never in clear. It audits the
+// export in by's name (the files' numbers): the sheets hold personal data. The files are read
+// in a few queries, whatever their number. The error is the database's.
 func (r Register) Export(ctx context.Context, db pg.Beginner, by org.Scope, today time.Time) ([]exchange.Sheet, error) {
-	files, steps := exchange.Sheet{Table: FilesTable}, exchange.Sheet{Table: StepsTable}
+	files, steps, sponsors := exchange.Sheet{Table: FilesTable}, exchange.Sheet{Table: StepsTable}, exchange.Sheet{Table: SponsorsTable}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
 			WITH RECURSIVE `+cellsInScope+`
@@ -363,11 +537,24 @@ func (r Register) Export(ctx context.Context, db pg.Beginner, by org.Scope, toda
 		if err != nil {
 			return err
 		}
-		var to []int64
+		var (
+			to        []int64
+			sponsored []Step
+		)
 		for _, ss := range byFile {
 			for _, s := range ss {
 				to = append(to, s.ToCellID)
+				if s.Kind == Sponsors {
+					sponsored = append(sponsored, s)
+				}
 			}
+		}
+		if err := readSponsors(ctx, tx, sponsored); err != nil {
+			return err
+		}
+		sponsorsOf := make(map[int64][]Sponsor, len(sponsored))
+		for _, s := range sponsored {
+			sponsorsOf[s.ID] = s.Sponsors
 		}
 		codes, err := cellCodes(ctx, tx, to)
 		if err != nil {
@@ -378,12 +565,24 @@ func (r Register) Export(ctx context.Context, db pg.Beginner, by org.Scope, toda
 				steps.Rows = append(steps.Rows, []any{strconv.FormatInt(id, 10), s.Kind.Label(), s.On, s.Document, s.Helper, s.Issuer,
 					countOrNil(s, FieldVotesFor, s.VotesFor), countOrNil(s, FieldFullMembers, s.FullMembers), s.Consent,
 					yesNo(s.Extended), codes[s.ToCellID]})
+				for _, p := range sponsorsOf[s.ID] {
+					sponsors.Rows = append(sponsors.Rows, []any{strconv.FormatInt(id, 10), s.On, p.Name, yesNo(p.YouthUnion),
+						dateOrNil(p.MemberSince), dateOrNil(p.KnownSince), dateOrNil(p.CeasedOn)})
+				}
 			}
 		}
 		return audit.Record(ctx, tx, by.Actor, audit.Entry{Action: "export", Entity: "candidate",
 			Label: "xuất " + strconv.Itoa(len(ids)) + " hồ sơ", New: map[string]any{"files": ids}})
 	})
-	return []exchange.Sheet{files, steps}, err
+	return []exchange.Sheet{files, steps, sponsors}, err
+}
+
+// dateOrNil is a date as exported: empty when there is none.
+func dateOrNil(d time.Time) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d
 }
 
 // yesNo writes a yes/no the way Import reads it.

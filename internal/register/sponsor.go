@@ -31,6 +31,15 @@ type Sponsor struct {
 // part is "name", "kind" (a member or the Youth Union committee), "member_since" or "known_since".
 func SponsorField(i int, part string) string { return fmt.Sprintf("sponsor%d_%s", i+1, part) }
 
+// SponsorNames is the sponsors' names in one line, as a sponsors step records them (Step.Helper).
+func SponsorNames(list []Sponsor) string {
+	names := make([]string, len(list))
+	for i, p := range list {
+		names[i] = strings.TrimSpace(p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
 // checkSponsors applies the sponsors' rule on the step's day with the rule set of that day: two
 // sponsors, each a full member for SponsorMonths and knowing the person for as long, counted by
 // month; a Youth Union member may have the Youth Union committee and one full member instead. A

@@ -103,6 +103,20 @@ func (s Step) audited() map[string]any {
 		m[f] = map[string]any{FieldHelper: s.Helper, FieldIssuer: s.Issuer, FieldVotesFor: s.VotesFor,
 			FieldFullMembers: s.FullMembers, FieldConsent: s.Consent, FieldExtended: s.Extended, FieldToCell: s.ToCellID}[f]
 	}
+	if len(s.Sponsors) > 0 { // with the dates the rule was checked on
+		date := func(d time.Time) string {
+			if d.IsZero() {
+				return ""
+			}
+			return d.Format(time.DateOnly)
+		}
+		list := make([]map[string]any, len(s.Sponsors))
+		for i, p := range s.Sponsors {
+			list[i] = map[string]any{"name": strings.TrimSpace(p.Name), "youth_union": p.YouthUnion,
+				"member_since": date(p.MemberSince), "known_since": date(p.KnownSince)}
+		}
+		m["sponsors"] = list
+	}
 	return m
 }
 

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"ptdang/internal/account"
 	"ptdang/internal/format"
@@ -235,16 +234,13 @@ func (s *Server) registerStep(w http.ResponseWriter, r *http.Request, c caller, 
 
 // sponsorsOf reads the sponsors' inputs of a sponsors step, and their names in one line.
 func sponsorsOf(f *form) ([]register.Sponsor, string) {
-	var (
-		list  []register.Sponsor
-		names []string
-	)
+	var list []register.Sponsor
 	for i := range 2 {
 		p := register.Sponsor{Name: f.text(register.SponsorField(i, "name")), YouthUnion: f.text(register.SponsorField(i, "kind")) == "youth_union"}
 		if !p.YouthUnion {
 			p.MemberSince, p.KnownSince = f.date(register.SponsorField(i, "member_since")), f.date(register.SponsorField(i, "known_since"))
 		}
-		list, names = append(list, p), append(names, p.Name)
+		list = append(list, p)
 	}
-	return list, strings.Join(names, ", ")
+	return list, register.SponsorNames(list)
 }

@@ -11,15 +11,15 @@ import (
 	"ptdang/internal/register"
 )
 
-// The province's staff download every file (the national ID masked) and upload it back:
-// nothing changes. The commune may import but not export.
+// The province's staff download every file (the national ID masked) with its sponsors and
+// upload it back: nothing changes. The commune may import but not export.
 func TestProvinceExportsFilesAndImportsThemBackUnchanged(t *testing.T) {
 	s, base, f := serverWith(t, newReportFixture)
 	p := register.Person{Name: "Võ Thị Thu", BirthDate: day("1999-09-09"), Sex: "female", Ethnicity: "Kinh",
-		Occupation: "student", Education: "university", Workplace: "Trường Đại học", NationalID: "079199009876"}
-	if _, err := s.Register.Create(t.Context(), s.DB, f.staffScope(t, s), f.cell, p, s.today()); err != nil {
-		t.Fatal(err)
-	}
+		Occupation: "student", Education: "university", Workplace: "Trường Đại học", NationalID: "079199009876", YouthUnion: true}
+	recordFile(t, s, f.cell, p, register.Step{Kind: register.Sponsors, On: day("2026-03-02"), Helper: "Trần Văn An, Ban Chấp hành Đoàn xã",
+		Sponsors: []register.Sponsor{{Name: "Trần Văn An", MemberSince: day("2010-01-02"), KnownSince: day("2020-03-04")},
+			{Name: "Ban Chấp hành Đoàn xã", YouthUnion: true}}})
 	if resp, _ := send(t, f.xa, "GET", base+"/register/export.xlsx", nil); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("the commune exports: %d", resp.StatusCode)
 	}
@@ -40,6 +40,21 @@ func TestProvinceExportsFilesAndImportsThemBackUnchanged(t *testing.T) {
 	id, _ := wb.GetCellValue("Hồ sơ", "P2")
 	if id != "•••••••••876" {
 		t.Errorf("the national ID is exported as %q", id)
+	}
+	var sponsors []string
+	for _, cell := range []string{"A2", "B2", "C2", "D2", "E2", "F2", "G2", "C3", "D3", "E3"} {
+		v, _ := wb.GetCellValue("Người giới thiệu", cell)
+		sponsors = append(sponsors, v)
+	}
+	if got := strings.Join(sponsors, "|"); !strings.HasSuffix(got, "|02/03/2026|Trần Văn An|Không|02/01/2010|04/03/2020||Ban Chấp hành Đoàn xã|Có|") {
+		t.Errorf("the sponsors are exported as %q", got)
+	}
+	tpl, err := excelize.OpenReader(bytes.NewReader(downloadFile(t, f.staff, base+"/register/template.xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(tpl.GetSheetList(), "|"); got != "Hồ sơ|Các bước|Người giới thiệu" {
+		t.Errorf("the template's sheets: %s", got)
 	}
 	var exports int
 	if err := s.DB.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE action = 'export' AND entity = 'candidate'`).Scan(&exports); err != nil || exports != 1 {

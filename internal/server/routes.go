@@ -196,7 +196,7 @@ func (s *Server) registerRoutes(r chi.Router) {
 	both(r, "/register/{id}/sponsor-ceased", enter(s.withID(s.registerSponsorCeased)))
 	review, province := s.can(account.ReviewReports), s.can(account.AcceptReports)
 	both(r, "/register/import", review(s.importer(s.registerImports, s.registerImport)))
-	r.Get("/register/template.xlsx", review(s.download(template("mau-ho-so-phat-trien-dang-vien.xlsx", register.FilesTable, register.StepsTable))))
+	r.Get("/register/template.xlsx", review(s.download(template("mau-ho-so-phat-trien-dang-vien.xlsx", register.Tables...))))
 	r.Get("/register/export.xlsx", province(s.download(s.registerExport)))
 	both(r, "/register/retention", province(s.registerRetention))
 	r.Get("/reports/{cell}/{year}/{quarter}/register/{key}", enter(s.registerFigure))
