@@ -106,8 +106,8 @@ func RegisterPersonFields(cells, hamlets []register.Place) []FormField {
 		field("text", "name", "Họ và tên", ""),
 		field("date", "birth_date", "Ngày sinh", ""),
 		field("select", "sex", "Giới tính", "", codes(register.Sexes)...),
-		field("text", "ethnicity", "Dân tộc", ""),
-		field("text", "religion", "Tôn giáo", "Để trống nếu không theo tôn giáo nào."),
+		field("select", "ethnicity", "Dân tộc", "", names(register.Ethnicities)...),
+		field("select", "religion", "Tôn giáo", "", names(append([]string{register.NoReligion}, register.Religions...))...),
 		field("select", "occupation", "Nghề nghiệp", "", codes(register.Occupations)...),
 		field("select", "education", "Trình độ học vấn", "", codes(register.Educations)...),
 		field("select", "youth_union", "Đoàn viên thanh niên", "", yesNo...),
@@ -311,6 +311,15 @@ func stepDetail(s register.Step) string {
 		return "Trong thời gian gia hạn"
 	}
 	return ""
+}
+
+// names are a select's options whose values are their labels.
+func names(ns []string) []Option {
+	out := make([]Option, len(ns))
+	for i, n := range ns {
+		out[i] = Option{Value: n, Label: n}
+	}
+	return out
 }
 
 // placeOptions are cells or hamlets as a select's options.

@@ -225,11 +225,11 @@ func (b *tableBuilder) readHeader(n int, cells []string) {
 	found := make([][]int, len(cols)) // by Column: the file columns whose header matches it
 	want := make([]string, len(cols))
 	for j, c := range cols {
-		want[j] = fold(c.Header)
+		want[j] = Fold(c.Header)
 	}
 	for i, cell := range cells {
 		b.fileCols[i] = -1
-		f := fold(cell)
+		f := Fold(cell)
 		for j := range cols {
 			if f != "" && f == want[j] {
 				found[j] = append(found[j], i)
@@ -295,10 +295,10 @@ func isEmpty(cells []string) bool {
 	return true
 }
 
-// fold reduces s to what people mean by it, for matching headers and choices: without accents, đ as d,
+// Fold reduces s to what people mean by it, for matching headers and choices: without accents, đ as d,
 // lower case, without spaces or punctuation. "Mã  Đơn vị" and "ma don vi" fold alike, and so do
 // "Xã, phường" and "xa phuong".
-func fold(s string) string {
+func Fold(s string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
 		switch {

@@ -127,7 +127,7 @@ func (r *Row) Decimal(key string) (float64, bool) {
 	return x, true
 }
 
-// Words for yes and no, folded (see fold).
+// Words for yes and no, folded (see Fold).
 var (
 	yesWords = []string{"co", "x", "1", "true", "yes", "dung"}
 	noWords  = []string{"khong", "0", "false", "no", "sai"}
@@ -141,7 +141,7 @@ func (r *Row) Bool(key string) (bool, bool) {
 	if !ok {
 		return false, false
 	}
-	switch f := fold(v); {
+	switch f := Fold(v); {
 	case slices.Contains(yesWords, f):
 		return true, true
 	case slices.Contains(noWords, f):
@@ -175,12 +175,12 @@ func (r *Row) Choice(key string, options map[string]string) (string, bool) {
 	// so that the answer does not depend on the map's order.
 	var exact, folded string
 	var foundExact, foundFolded bool
-	f := fold(v)
+	f := Fold(v)
 	for label := range options {
 		if strings.EqualFold(norm.NFC.String(label), v) && (!foundExact || label < exact) {
 			exact, foundExact = label, true
 		}
-		if fold(label) == f && (!foundFolded || label < folded) {
+		if Fold(label) == f && (!foundFolded || label < folded) {
 			folded, foundFolded = label, true
 		}
 	}

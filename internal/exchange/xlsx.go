@@ -89,7 +89,7 @@ func findSheet(sheets []string, name string) (string, bool) {
 		}
 	}
 	for _, s := range sheets {
-		if fold(s) == fold(name) {
+		if Fold(s) == Fold(name) {
 			return s, true
 		}
 	}

@@ -73,7 +73,7 @@ func file(id, cell int64, start, end time.Time, r *rand.Rand, cal *calendar.Cale
 		Name:       familyNames[r.IntN(len(familyNames))] + " " + middle + " " + givenNames[r.IntN(len(givenNames))],
 		BirthDate:  start.AddDate(-19-r.IntN(25), -r.IntN(12), -r.IntN(28)),
 		Sex:        sex,
-		Ethnicity:  "Kinh",
+		Ethnicity:  register.Ethnicities[0], // a listed name (register.Ethnicity), as every saved file holds
 		Occupation: register.Occupations[r.IntN(len(register.Occupations))].Code,
 		Education:  register.Educations[2+r.IntN(4)].Code,
 		YouthUnion: r.IntN(2) == 0,

@@ -11,6 +11,7 @@ import (
 
 	"ptdang/internal/gen"
 	"ptdang/internal/pgtest"
+	"ptdang/internal/register"
 	"ptdang/internal/report"
 )
 
@@ -63,6 +64,12 @@ func TestGeneratedDataHasTheRealShape(t *testing.T) {
 		if !ok {
 			t.Errorf("%s: does not hold", name)
 		}
+	}
+	// Every file's ethnicity and religion are on the lists, as a saved file's are.
+	var unlisted int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM candidate WHERE NOT (ethnicity = ANY ($1) AND (religion = '' OR religion = ANY ($2)))`,
+		register.Ethnicities, register.Religions).Scan(&unlisted); err != nil || unlisted > 0 {
+		t.Errorf("%d files with an unlisted ethnicity or religion (%v)", unlisted, err)
 	}
 	// Every report, drafts included, passes the checks a secretary's form makes.
 	rows, err := db.Query(ctx, `SELECT id, to_jsonb(r) FROM quarterly_report r`)

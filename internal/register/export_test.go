@@ -87,3 +87,6 @@ func SummaryMismatches(ctx context.Context, q pg.Querier) (wrong []string, diffe
 	}
 	return wrong, differ, len(all), nil
 }
+
+// EthnicityAliases and ReligionAliases are the other names Ethnicity and Religion read.
+var EthnicityAliases, ReligionAliases = ethnicityAliases, religionAliases

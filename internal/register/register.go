@@ -33,8 +33,8 @@ type Person struct {
 	Name        string
 	BirthDate   time.Time
 	Sex         string // a code of Sexes
-	Ethnicity   string
-	Religion    string // "" for none
+	Ethnicity   string // one of Ethnicities
+	Religion    string // one of Religions, "" for none
 	Occupation  string // a code of Occupations
 	Education   string // a code of Educations
 	YouthUnion  bool
@@ -135,11 +135,18 @@ func (p *Person) check(today time.Time) error {
 	if LabelOf(Sexes, p.Sex) == "" {
 		inv.Add("sex", "Giới tính: chọn Nam hoặc Nữ.")
 	}
-	if n := utf8.RuneCountInString(p.Ethnicity); n == 0 || n > 40 {
-		inv.Add("ethnicity", "Dân tộc: cần nhập, ví dụ Kinh.")
+	if e, ok := Ethnicity(p.Ethnicity); ok {
+		p.Ethnicity = e
+	} else if p.Ethnicity == "" {
+		inv.Add("ethnicity", "Dân tộc: chọn một dân tộc trong danh sách.")
+	} else {
+		inv.Add("ethnicity", fmt.Sprintf("Dân tộc: %q không có trong danh mục 54 dân tộc; chọn một dân tộc trong danh sách.", p.Ethnicity))
 	}
-	if utf8.RuneCountInString(p.Religion) > 40 {
-		inv.Add("religion", "Tôn giáo: tối đa 40 ký tự.")
+	if r, ok := Religion(p.Religion); ok {
+		p.Religion = r
+	} else {
+		inv.Add("religion", fmt.Sprintf("Tôn giáo: %q không có trong danh sách; chọn %q nếu là tôn giáo khác, %q nếu không theo tôn giáo nào.",
+			p.Religion, OtherReligion, NoReligion))
 	}
 	if LabelOf(Occupations, p.Occupation) == "" {
 		inv.Add("occupation", "Nghề nghiệp: chọn một nhóm.")

@@ -30,7 +30,7 @@ func (s *Server) userNew(w http.ResponseWriter, r *http.Request, c caller) {
 	view := func(vals, errs map[string]string, msg string) web.FormView {
 		return web.NewUserForm(account.GrantableRoles(c.Scope), vals, errs, msg)
 	}
-	s.formPage(w, r, c, view, map[string]string{"password": newPassword()}, func(f *form) (string, error) {
+	s.formPage(w, r, c, "users", view, map[string]string{"password": newPassword()}, func(f *form) (string, error) {
 		unit := s.unitByCode(r, c.Scope, org.PartyTree, f, "unit_code", s.today())
 		if err := f.inv.Err(); err != nil {
 			return "", err

@@ -9,13 +9,14 @@ import (
 // The forms drawn with web.Form: a handler lists its fields, fills them from the record or from
 // what was typed, and on POST calls one domain function.
 
-// renderForm renders v with 200, or 422 when it carries errors.
-func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c caller, v web.FormView) {
+// renderForm renders v under the menu item nav ("" for none: a page no menu item leads to)
+// with 200, or 422 when it carries errors.
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, c caller, nav string, v web.FormView) {
 	status := http.StatusOK
 	if v.Error != "" {
 		status = http.StatusUnprocessableEntity
 	}
-	s.render(w, r, status, web.Form(c.page(v.Title, "org"), v))
+	s.render(w, r, status, web.Form(c.page(v.Title, nav), v))
 }
 
 // valuesOf returns what was typed, to put back into the form.
@@ -30,14 +31,14 @@ func valuesOf(f *form) map[string]string {
 // formView draws a form with the values and errors given, and the message at its top.
 type formView func(vals, errs map[string]string, msg string) web.FormView
 
-// formPage shows the form on GET, filled from vals. On POST, save reads the form and, when it
+// formPage shows the form, under the menu item nav, on GET, filled from vals. On POST, save reads the form and, when it
 // holds no error of its own (else it returns them), saves it; then formPage goes to the page save
 // returns, or shows the form again with what was typed and the errors, the domain's field names
 // moved by aliases onto the form fields that feed them.
-func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, view formView, vals map[string]string,
+func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, nav string, view formView, vals map[string]string,
 	save func(f *form) (string, error), aliases map[string]string) {
 	if r.Method == http.MethodGet {
-		s.renderForm(w, r, c, view(vals, nil, ""))
+		s.renderForm(w, r, c, nav, view(vals, nil, ""))
 		return
 	}
 	f, ok := s.parseForm(w, r)
@@ -61,5 +62,5 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, view
 			f.inv.Add(to, msg)
 		}
 	}
-	s.renderForm(w, r, c, view(valuesOf(f), f.inv.Fields, msg))
+	s.renderForm(w, r, c, nav, view(valuesOf(f), f.inv.Fields, msg))
 }

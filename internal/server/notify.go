@@ -93,7 +93,7 @@ func (s *Server) notifySettings(w http.ResponseWriter, r *http.Request, c caller
 	view := func(vals, errs map[string]string, msg string) web.FormView {
 		return web.NotifyPreferencesForm(version, vals, errs, msg, s.PushKey != "")
 	}
-	s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+	s.formPage(w, r, c, "", view, vals, func(f *form) (string, error) {
 		in := notify.Preferences{Email: f.text("email"), ByEmail: f.text("by_email") == "yes", NoPush: f.text("by_push") == "no",
 			QuietFrom: read(f, "quiet_from", notify.ReadClock), QuietUntil: read(f, "quiet_until", notify.ReadClock),
 			Version: f.int("version")}
@@ -173,7 +173,7 @@ func (s *Server) notifyRules(w http.ResponseWriter, r *http.Request, c caller) {
 	view := func(vals, errs map[string]string, msg string) web.FormView {
 		return web.NotifyRuleForm(set.ProvinceName, basedOn, strconv.Itoa(version), vals, errs, msg)
 	}
-	s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+	s.formPage(w, r, c, "", view, vals, func(f *form) (string, error) {
 		in := remind.Rule{ValidFrom: f.date("valid_from"), DaysBefore: read(f, "days_before", remind.ReadDays),
 			DaysAfter: read(f, "days_after", remind.ReadDays), DigestWeekday: f.int("digest_weekday")}
 		var based time.Time

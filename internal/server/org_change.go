@@ -46,7 +46,7 @@ func (s *Server) changeForm(tree org.Tree, ch change) callerHandler {
 		view := func(vals, errs map[string]string, msg string) web.FormView {
 			return web.ChangeForm(ch.form(), u, s.today(), vals, errs, msg)
 		}
-		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+		s.formPage(w, r, c, "org", view, vals, func(f *form) (string, error) {
 			return web.UnitHref(tree, id, s.today()), org.ApplyChange(r.Context(), s.DB, c.Scope, tree, ch.kind, u.ID, f.text, &f.inv)
 		}, ch.aliases)
 	})
@@ -68,7 +68,7 @@ func (s *Server) mergeForm(tree org.Tree) callerHandler {
 		view := func(vals, errs map[string]string, msg string) web.FormView {
 			return web.MergeForm(tree, vals, errs, msg)
 		}
-		s.formPage(w, r, c, view, map[string]string{"effective": format.ISODate(s.today())}, func(f *form) (string, error) {
+		s.formPage(w, r, c, "org", view, map[string]string{"effective": format.ISODate(s.today())}, func(f *form) (string, error) {
 			id, on, err := org.ApplyMerge(r.Context(), s.DB, c.Scope, tree, f.text, s.today(), &f.inv)
 			return web.UnitHref(tree, id, on), err
 		}, parentAlias)

@@ -43,7 +43,7 @@ func (s *Server) unitNew(uf unitForm) callerHandler {
 		view := func(vals, errs map[string]string, msg string) web.FormView {
 			return web.NewUnitForm(uf.tree, vals, errs, msg)
 		}
-		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+		s.formPage(w, r, c, "org", view, vals, func(f *form) (string, error) {
 			id, err := uf.create(s, r, c, f)
 			return web.UnitHref(uf.tree, id, s.today()), err
 		}, parentAlias)
@@ -61,7 +61,7 @@ func (s *Server) unitEdit(uf unitForm) callerHandler {
 		view := func(vals, errs map[string]string, msg string) web.FormView {
 			return web.EditUnitForm(u, s.today(), vals, errs, msg)
 		}
-		s.formPage(w, r, c, view, vals, func(f *form) (string, error) {
+		s.formPage(w, r, c, "org", view, vals, func(f *form) (string, error) {
 			return web.UnitHref(uf.tree, id, s.today()), uf.update(s, r, c, f, id)
 		}, nil)
 	})

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -48,7 +49,7 @@ func (s *Server) registerNew(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fail(w, r, err)
 		return
 	}
-	vals := map[string]string{"ethnicity": "Kinh", "youth_union": "0", "readmission": "0"}
+	vals := map[string]string{"ethnicity": register.Ethnicities[0], "religion": register.NoReligion, "youth_union": "0", "readmission": "0"}
 	if len(cells) == 1 {
 		vals["cell"] = strconv.FormatInt(cells[0].ID, 10)
 	}
@@ -83,12 +84,21 @@ func (s *Server) registerEdit(w http.ResponseWriter, r *http.Request, c caller, 
 	}
 	bit := map[bool]string{true: "1", false: "0"}
 	vals := map[string]string{"name": file.Name, "birth_date": format.ISODate(file.BirthDate), "sex": file.Sex, "ethnicity": file.Ethnicity,
-		"religion": file.Religion, "occupation": file.Occupation, "education": file.Education, "youth_union": bit[file.YouthUnion],
+		"religion": cmp.Or(file.Religion, register.NoReligion), "occupation": file.Occupation, "education": file.Education, "youth_union": bit[file.YouthUnion],
 		"hamlet": strconv.FormatInt(file.HamletID, 10), "workplace": file.Workplace, "readmission": bit[file.Readmission]}
 	fields := slices.DeleteFunc(web.RegisterPersonFields(nil, hamlets), func(f web.FormField) bool { return f.Name == "cell" })
+	// A value typed before the pick-lists and not on them (migration 000021 mapped the known
+	// spellings) asks for a choice: the select shows none chosen.
+	_, knownEthnicity := register.Ethnicity(file.Ethnicity)
+	_, knownReligion := register.Religion(file.Religion)
 	for i := range fields {
-		if fields[i].Name == "national_id" && file.NationalID != "" {
+		switch {
+		case fields[i].Name == "national_id" && file.NationalID != "":
 			fields[i].Hint = "Đã lưu " + file.NationalID + ". Để trống để giữ số đã lưu."
+		case fields[i].Name == "ethnicity" && !knownEthnicity:
+			fields[i].Hint = "Đã ghi " + strconv.Quote(file.Ethnicity) + ", không có trong danh sách: chọn lại."
+		case fields[i].Name == "religion" && !knownReligion:
+			fields[i].Hint = "Đã ghi " + strconv.Quote(file.Religion) + ", không có trong danh sách: chọn lại."
 		}
 	}
 	href := web.RegisterFileHref(id)
@@ -106,6 +116,10 @@ func (s *Server) personForm(w http.ResponseWriter, r *http.Request, c caller, v 
 	save func(f *form, p register.Person) (int64, error)) {
 	v.Intro = "Chỉ ghi các thông tin dưới đây; dân tộc, tôn giáo là dữ liệu cá nhân nhạy cảm."
 	s.registerForm(w, r, c, v, vals, func(f *form) (string, error) {
+		// The form names no religion NoReligion; its empty choice is no choice made.
+		if f.text("religion") == "" {
+			f.inv.Add("religion", "Tôn giáo: chọn một mục, "+strconv.Quote(register.NoReligion)+" nếu không theo tôn giáo nào.")
+		}
 		p := register.Person{Name: f.text("name"), BirthDate: f.date("birth_date"), Sex: f.text("sex"), Ethnicity: f.text("ethnicity"),
 			Religion: f.text("religion"), Occupation: f.text("occupation"), Education: f.text("education"),
 			YouthUnion: f.text("youth_union") == "1", HamletID: formID(f, "hamlet"), Workplace: f.text("workplace"),

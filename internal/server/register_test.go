@@ -25,7 +25,13 @@ func TestSecretaryAddsACandidateAndRecordsAStepOnAPhone(t *testing.T) {
 	b.ClickToPage("[data-testid=register-add]")
 	b.Fill("#name", "Nguyễn Thị Lan")
 	b.Fill("#birth_date", "01/05/1998")
-	browsertest.Eval[bool](b, `for (const [id, v] of [["sex", "female"], ["occupation", "farmer"], ["education", "upper_secondary"], ["youth_union", "1"]])
+	// Ethnicity and religion are chosen from the lists: the 54 groups (Kinh chosen), and none
+	// (Không chosen), the 16 religions and Khác.
+	if got := browsertest.Eval[string](b, `[...document.querySelectorAll("select#ethnicity option, select#religion option")]
+			.map(o => (o.selected ? "*" : "") + o.value).join("|")`); got != pickListOptions() {
+		t.Errorf("the ethnicity and religion selects offer %q, want %q", got, pickListOptions())
+	}
+	browsertest.Eval[bool](b, `for (const [id, v] of [["sex", "female"], ["ethnicity", "Tày"], ["occupation", "farmer"], ["education", "upper_secondary"], ["youth_union", "1"]])
 			document.getElementById(id).value = v;
 		document.querySelector("#hamlet").selectedIndex = 1; true`)
 	b.Fill("#national_id", "079198001234")
@@ -38,6 +44,9 @@ func TestSecretaryAddsACandidateAndRecordsAStepOnAPhone(t *testing.T) {
 	}
 	if got := b.Text("[data-testid=person]"); !strings.Contains(got, "•••••••••234") || strings.Contains(got, "079198") {
 		t.Errorf("the national ID is not masked: %q", got)
+	}
+	if got := b.Text("[data-testid=person]"); !strings.Contains(got, "Tày") {
+		t.Errorf("the file does not show the ethnic group chosen: %q", got)
 	}
 	// The next step's form: the date is today, only its fields.
 	if got := browsertest.Eval[string](b, `document.querySelector("[data-testid=step-form] #on").value`); got != "03/07/2026" {
@@ -96,7 +105,7 @@ func TestRegisterStepRefusalsShowTheFormAgain(t *testing.T) {
 	s, base := newTestServer(t)
 	f := newReportFixture(t, s, base)
 	form := url.Values{"cell": {itoa(f.cell)}, "name": {"Trần Văn Bình"}, "birth_date": {"01/05/1998"}, "sex": {"male"},
-		"ethnicity": {"Kinh"}, "occupation": {"farmer"}, "education": {"university"}, "workplace": {"Hợp tác xã"}}
+		"ethnicity": {"Kinh"}, "religion": {"Không"}, "occupation": {"farmer"}, "education": {"university"}, "workplace": {"Hợp tác xã"}}
 	resp, _ := send(t, f.sec, "POST", base+"/register/new", form)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add: %d", resp.StatusCode)
@@ -129,7 +138,7 @@ func TestRegisterEditCorrectsThePerson(t *testing.T) {
 	s, base := newTestServer(t)
 	f := newReportFixture(t, s, base)
 	person := url.Values{"cell": {itoa(f.cell)}, "name": {"Trần Văn Bình"}, "birth_date": {"01/05/1998"}, "sex": {"male"},
-		"ethnicity": {"Kinh"}, "occupation": {"farmer"}, "education": {"university"}, "workplace": {"Hợp tác xã"}, "national_id": {"079098001234"}}
+		"ethnicity": {"Kinh"}, "religion": {"Không"}, "occupation": {"farmer"}, "education": {"university"}, "workplace": {"Hợp tác xã"}, "national_id": {"079098001234"}}
 	resp, _ := send(t, f.sec, "POST", base+"/register/new", person)
 	file := resp.Header.Get("Location")
 	if _, body := send(t, f.sec, "GET", base+file+"/edit", nil); !strings.Contains(body, `value="Trần Văn Bình"`) || !strings.Contains(body, "•••••••••234") || strings.Contains(body, "079098") {
@@ -144,10 +153,43 @@ func TestRegisterEditCorrectsThePerson(t *testing.T) {
 	}
 	person.Set("religion", "Phật giáo")
 	resp, body := send(t, f.xa, "POST", base+file+"/edit", person)
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `value="Phật giáo"`) {
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `<option value="Phật giáo" selected>`) {
 		t.Fatalf("stale edit: %d", resp.StatusCode)
 	}
 	if _, body := send(t, f.xa, "GET", base+file, nil); !strings.Contains(body, "Trần Văn Bính") || !strings.Contains(body, "•••••••••234") {
 		t.Fatal("the file does not show the corrected name and the kept national ID")
 	}
+	// A value typed before the pick-lists and on none asks for a choice; so does a religion
+	// left unchosen (no religion is chosen as Không).
+	if _, err := s.DB.Exec(t.Context(), `UPDATE candidate SET ethnicity = 'Kinh Việt Nam' WHERE id = $1`, strings.TrimPrefix(file, "/register/")); err != nil {
+		t.Fatal(err)
+	}
+	_, body = send(t, f.sec, "GET", base+file+"/edit", nil)
+	ethnicity, _, _ := strings.Cut(body[strings.Index(body, `<select id="ethnicity"`):], "</select>")
+	if !strings.Contains(body, "Đã ghi &#34;Kinh Việt Nam&#34;, không có trong danh sách: chọn lại.") || strings.Contains(ethnicity, "selected") ||
+		!strings.Contains(body, `<option value="Không" selected>`) {
+		t.Fatalf("the edit form does not ask to choose the unlisted ethnicity again:\n%s", ethnicity)
+	}
+	person.Set("version", "2")
+	person.Set("religion", "")
+	if resp, body := send(t, f.sec, "POST", base+file+"/edit", person); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Tôn giáo: chọn một mục") {
+		t.Fatalf("no religion chosen: %d", resp.StatusCode)
+	}
+}
+
+// pickListOptions are the values of the ethnicity and religion selects of a new file, the chosen
+// ones starred: the form's empty choice, then the lists.
+func pickListOptions() string {
+	star := func(v, chosen string) string {
+		if v == chosen {
+			return "*" + v
+		}
+		return v
+	}
+	opts := []string{""}
+	for _, e := range register.Ethnicities {
+		opts = append(opts, star(e, "Kinh"))
+	}
+	opts = append(opts, "", "*"+register.NoReligion)
+	return strings.Join(append(opts, register.Religions...), "|")
 }

@@ -67,7 +67,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request, c caller) {
-	s.renderForm(w, r, c, web.PasswordForm(c.MustChangePassword, nil, ""))
+	s.renderForm(w, r, c, "", web.PasswordForm(c.MustChangePassword, nil, ""))
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller) {
@@ -91,5 +91,5 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c caller
 		s.fail(w, r, err)
 		return
 	}
-	s.renderForm(w, r, c, web.PasswordForm(c.MustChangePassword, f.inv.Fields, msg))
+	s.renderForm(w, r, c, "", web.PasswordForm(c.MustChangePassword, f.inv.Fields, msg))
 }

@@ -138,8 +138,9 @@ var biểu2BLines = []Line{
 }
 
 // groupLines is Biểu 2B's lines: the fixed ones, each breakdown heading followed by a row per
-// ethnic group (religion) of the people admitted this period or last, in Vietnamese order (the
-// Kinh first, those of no religion last), each with its women.
+// ethnic group (religion) of the people admitted this period or last, in the order of the lists
+// (register.Ethnicities, register.Religions; a value on neither, kept from before they were
+// lists, after them in Vietnamese order; those of no religion last), each with its women.
 func groupLines(fixed []Line, people, lastPeople []register.Admission) []Line {
 	var lines []Line
 	for _, l := range fixed {
@@ -158,7 +159,7 @@ func groupLines(fixed []Line, people, lastPeople []register.Admission) []Line {
 		}
 		vietnamese := collate.New(language.Vietnamese) // a collator is not safe for concurrent use
 		slices.SortFunc(names, func(a, b string) int {
-			return cmp.Or(cmp.Compare(groupRank(a), groupRank(b)), vietnamese.CompareString(a, b))
+			return cmp.Or(cmp.Compare(groupRank(kind, a), groupRank(kind, b)), vietnamese.CompareString(a, b))
 		})
 		for i, n := range names {
 			key := kind + ":" + n
@@ -169,13 +170,18 @@ func groupLines(fixed []Line, people, lastPeople []register.Admission) []Line {
 	return lines
 }
 
-// groupRank puts the Kinh first and those of no religion last among Biểu 2B's rows.
-func groupRank(name string) int {
-	switch name {
-	case "Kinh":
-		return 0
-	case noReligion:
-		return 2
+// groupRank is the place of name among Biểu 2B's rows of kind: its place in the list, then
+// the names on no list, then those of no religion.
+func groupRank(kind, name string) int {
+	list := register.Ethnicities
+	if kind == "religion" {
+		list = register.Religions
 	}
-	return 1
+	switch i := slices.Index(list, name); {
+	case i >= 0:
+		return i
+	case name == noReligion:
+		return len(list) + 1
+	}
+	return len(list)
 }

@@ -369,6 +369,27 @@ func TestForm2CountsPeopleFromTheRegister(t *testing.T) {
 			if i := 5; f.Lines[i].Key != "ethnic:Kinh" || !f.Lines[i].FromPeople || f.Lines[len(f.Lines)-2].Key != "religion:Không theo tôn giáo" {
 				t.Errorf("Biểu 2B's rows: %q first, %q last", f.Lines[i].Key, f.Lines[len(f.Lines)-2].Key)
 			}
+			// The rows follow the official lists (Kinh, Tày, Hoa, Chăm…), then the values on none.
+			for _, kind := range []string{"ethnic", "religion"} {
+				list, last := register.Ethnicities, -1
+				if kind == "religion" {
+					list = register.Religions
+				}
+				for _, l := range f.Lines {
+					name, ok := strings.CutPrefix(l.Key, kind+":")
+					if !ok || strings.HasSuffix(name, "/nữ") {
+						continue
+					}
+					rank := slices.Index(list, name)
+					if rank < 0 {
+						rank = len(list) + map[bool]int{true: 1}[name == "Không theo tôn giáo"]
+					}
+					if rank < last {
+						t.Errorf("Biểu 2B's %s rows out of the list's order: %s", kind, name)
+					}
+					last = rank
+				}
+			}
 			checkXLSX(t, f)
 		}
 	}
