@@ -11,6 +11,7 @@ import (
 	"ptdang/internal/browsertest"
 	"ptdang/internal/org"
 	"ptdang/internal/register"
+	"ptdang/web"
 )
 
 // On a 360 px phone the cell's secretary adds a candidate and records the first step: the date
@@ -192,4 +193,59 @@ func pickListOptions() string {
 	}
 	opts = append(opts, "", "*"+register.NoReligion)
 	return strings.Join(append(opts, register.Religions...), "|")
+}
+
+// A cell with more tasks and files than a page: the register shows the 50 most urgent tasks and
+// the first 50 files with the counts of all, and "Trang sau" goes on to the rest, on a phone.
+func TestRegisterListPagesItsTasksAndFiles(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base) // today is 03/07/2026
+	const files = web.RegisterPageSize + 5
+	for i := range files {
+		// A course of 01/10/2021, then nothing: its certificate, due 01/10/2026, is warned of from
+		// 01/04/2026 (4,5 years), one task a file; the first ten's courses are older, overdue.
+		course := day("2021-10-01")
+		if i < 10 {
+			course = day("2021-06-01").AddDate(0, 0, i)
+		}
+		recordFile(t, s, f.cell, register.Person{Name: "Người thứ " + itoa(int64(100+i)), BirthDate: day("1998-05-01"), Sex: "female",
+			Ethnicity: "Kinh", Occupation: "farmer", Education: "university", Workplace: "Hợp tác xã"},
+			register.Step{Kind: register.Course, On: course, Issuer: "Trung tâm chính trị"})
+	}
+	b := signedInBrowser(t, base, "bithu", base+"/register", 360, 740)
+	b.WantText("[data-testid=todo] h2", "Việc cần làm (55)")
+	b.WantText("[data-testid=todo-overdue]", "Trong đó 10 việc quá hạn.")
+	b.WantText("[data-testid=files] h2", "Danh sách hồ sơ (55)")
+	count := func(sel string) int { return browsertest.Eval[int](b, `document.querySelectorAll("`+sel+`").length`) }
+	if n, m := count("[data-testid=task]"), count("[data-testid=file]"); n != 50 || m != 50 {
+		t.Fatalf("the first page shows %d tasks and %d files, want 50 and 50", n, m)
+	}
+	// Most urgent first: the oldest course's certificate, overdue longest.
+	if got := b.Text("[data-testid=task]"); !strings.HasPrefix(got, "Người thứ 100") {
+		t.Errorf("the most urgent task is %q, want the oldest course's", got)
+	}
+	b.WantText("[data-testid=todo-pager] span", "Trang 1/2")
+	fitsAPhone(t, b)
+	b.Screenshot("register-list-paged")
+	b.ClickToPage("[data-testid=todo-pager] a[rel=next]")
+	if n, m := count("[data-testid=task]"), count("[data-testid=file]"); n != 5 || m != 50 {
+		t.Fatalf("the second page of tasks shows %d tasks and %d files, want 5 and 50", n, m)
+	}
+	b.WantText("[data-testid=todo-pager] span", "Trang 2/2")
+	b.ClickToPage("[data-testid=files-pager] a[rel=next]")
+	if n, m := count("[data-testid=task]"), count("[data-testid=file]"); n != 5 || m != 5 {
+		t.Fatalf("the second page of both shows %d tasks and %d files, want 5 and 5", n, m)
+	}
+	b.ClickToPage("[data-testid=todo-pager] a[rel=prev]")
+	if n := count("[data-testid=task]"); n != 50 {
+		t.Fatalf("back to the first page of tasks: %d", n)
+	}
+	b.Open(base+"/register", 1280, 900)
+	b.Screenshot("register-list-paged-desktop")
+	// A page past the end, or not a number, shows what there is, not an error.
+	for _, q := range []string{"?viec=99&trang=99", "?viec=abc&trang=-3"} {
+		if resp, _ := send(t, f.sec, "GET", base+"/register"+q, nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("/register%s: %d", q, resp.StatusCode)
+		}
+	}
 }
