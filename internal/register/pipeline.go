@@ -13,6 +13,7 @@ import (
 	"ptdang/internal/apperr"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/quarter"
 )
 
 // Stage is a group of steps a file stands at on the pipeline board (bảng tiến độ tạo nguồn).
@@ -167,16 +168,9 @@ func pipelineRows(ctx context.Context, q pg.Querier, ids []int64, today, on time
 	return g.Wait()
 }
 
-// figuresOn is the last day of the last quarter ended by today, as report.LastEnded has it
-// (report reads the register's counts, so the register cannot ask it).
-func figuresOn(today time.Time) time.Time {
-	q := (int(today.Month())-1)/3 + 1
-	end := time.Date(today.Year(), time.Month(3*q+1), 0, 0, 0, 0, 0, time.UTC) // day 0: the month before's last
-	if !today.Before(end) {
-		return end
-	}
-	return time.Date(today.Year(), time.Month(3*q-2), 0, 0, 0, 0, 0, time.UTC)
-}
+// figuresOn is the last day of the last quarter ended by today: the day the quarterly
+// dashboard's figures stand on.
+func figuresOn(today time.Time) time.Time { return quarter.LastEnded(today).LastDay() }
 
 // sumPipeline adds up the nation's rows; medians cannot be added, so the total has none (NaN).
 func sumPipeline(rows []PipelineRow) PipelineRow {

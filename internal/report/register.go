@@ -7,6 +7,7 @@ import (
 
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/quarter"
 	"ptdang/internal/register"
 )
 
@@ -31,9 +32,6 @@ func tallyFrom(ctx context.Context, q pg.Querier, cell int64, p Period, from tim
 	return register.Count(ctx, q, org.Everything(), cell, p.Start(), p.LastDay())
 }
 
-// Start is the quarter's first day.
-func (p Period) Start() time.Time { return p.End().AddDate(0, -3, 0) }
-
 // withRegister is figs with the figures t gives in place of the typed ones; figs itself is
 // left as it was.
 func withRegister(figs Figures, t register.Tally) Figures {
@@ -51,6 +49,4 @@ func withRegister(figs Figures, t register.Tally) Figures {
 }
 
 // PeriodOf is the quarter day falls in.
-func PeriodOf(day time.Time) Period {
-	return Period{Year: day.Year(), Quarter: (int(day.Month())-1)/3 + 1}
-}
+func PeriodOf(day time.Time) Period { return quarter.Of(day) }

@@ -16,6 +16,7 @@ import (
 	"ptdang/internal/audit"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/quarter"
 )
 
 // State is where a report stands in its workflow.
@@ -53,24 +54,8 @@ func (s State) Missing() bool { return s == NotStarted || s == Draft || s == Ret
 // States lists every state in workflow order, for counts by state.
 var States = []State{NotStarted, Draft, Returned, Submitted, Approved, Accepted}
 
-// Period is one quarter.
-type Period struct {
-	Year, Quarter int
-}
-
-// Valid reports whether p names a real quarter.
-func (p Period) Valid() bool {
-	return p.Quarter >= 1 && p.Quarter <= 4 && p.Year >= 1990 && p.Year <= 2200
-}
-
-// End is the first day after the quarter.
-func (p Period) End() time.Time {
-	return time.Date(p.Year, time.Month(3*p.Quarter+1), 1, 0, 0, 0, 0, time.UTC)
-}
-
-// Ended reports whether the quarter is over on today: a report may only be entered from the
-// first day after it.
-func (p Period) Ended(today time.Time) bool { return !today.Before(p.End()) }
+// Period is one quarter (package quarter: the register counts over the same quarters).
+type Period = quarter.Period
 
 // NotEndedError: a report was written for a quarter that has not ended on the day of the attempt.
 type NotEndedError struct{ Period Period }
@@ -97,31 +82,7 @@ func CheckEnded(p Period, today time.Time) error {
 }
 
 // LastEnded is the quarter cells report on today: the latest one that has ended.
-func LastEnded(today time.Time) Period {
-	return PeriodOf(today).Previous()
-}
-
-// Previous is the quarter before p.
-func (p Period) Previous() Period {
-	if p.Quarter == 1 {
-		return Period{p.Year - 1, 4}
-	}
-	return Period{p.Year, p.Quarter - 1}
-}
-
-// Next is the quarter after p.
-func (p Period) Next() Period {
-	if p.Quarter == 4 {
-		return Period{p.Year + 1, 1}
-	}
-	return Period{p.Year, p.Quarter + 1}
-}
-
-// LastDay is the quarter's last day: the day the units' tree is read on for it.
-func (p Period) LastDay() time.Time { return p.End().AddDate(0, 0, -1) }
-
-// String writes the quarter the Vietnamese way: "Quý 2/2022".
-func (p Period) String() string { return fmt.Sprintf("Quý %d/%d", p.Quarter, p.Year) }
+func LastEnded(today time.Time) Period { return quarter.LastEnded(today) }
 
 // Report is a cell's report for one quarter.
 type Report struct {
