@@ -77,7 +77,7 @@ func DateInput(id, name, value string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\" inputmode=\"numeric\" placeholder=\"dd/mm/yyyy\" pattern=\"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\" title=\"Ngày/tháng/năm, ví dụ 30/06/2026\" autocomplete=\"off\" class=\"date\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\" inputmode=\"numeric\" placeholder=\"ngày/tháng/năm\" pattern=\"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\" title=\"Ngày/tháng/năm, ví dụ 30/06/2026\" autocomplete=\"off\" class=\"date\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -30,7 +30,7 @@ func TestChangeLogSpeaksVietnamese(t *testing.T) {
 
 	// Its date filters read and type as dd/mm/yyyy whatever the browser's language.
 	_, filtered := send(t, admin, "GET", base+"/admin/audit?label=TU.X01.A01&from=2019-12-31&to=31/12/2100", nil)
-	for _, want := range []string{`value="31/12/2019"`, `value="31/12/2100"`, `placeholder="dd/mm/yyyy"`, "Đổi tên"} {
+	for _, want := range []string{`value="31/12/2019"`, `value="31/12/2100"`, `placeholder="ngày/tháng/năm"`, "Đổi tên"} {
 		if !strings.Contains(filtered, want) {
 			t.Errorf("the filtered change log lacks %q", want)
 		}
