@@ -38,7 +38,7 @@ CREATE TABLE register_generation (
 COMMENT ON TABLE register_generation IS 'version of the register''s files under a Party unit (0: of everything), for the pipeline board''s cache';
 INSERT INTO register_generation VALUES (0, 1);
 
--- register_bump bumps the generations of the units above cells, in id order (no crosswise waits).
+-- register_bump bumps the generations of the units above cells, in id order.
 CREATE FUNCTION register_bump(cells bigint[]) RETURNS void
 LANGUAGE sql AS $$
     INSERT INTO register_generation (unit_id, gen)
@@ -46,7 +46,41 @@ LANGUAGE sql AS $$
     ON CONFLICT (unit_id) DO UPDATE SET gen = register_generation.gen + 1
 $$;
 
--- register_bump_files bumps the units above the cells of the rows a statement changed (a
+-- The bump waits for the commit: each statement notes the cells whose files it changed, and one
+-- bump for them all runs as the transaction commits (a deferred trigger on register_pending).
+-- A transaction that changes files of many communes (an import) then takes the generations'
+-- locks at once, in id order, at its very end: two such transactions never hold one each while
+-- waiting for the other's (a deadlock), and no generation is locked while a transaction works.
+CREATE TABLE register_pending (txid bigint PRIMARY KEY);
+COMMENT ON TABLE register_pending IS 'a transaction whose register changes bump the generations at its commit (a row lives until then)';
+
+CREATE FUNCTION register_note(cells bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF cells IS NULL THEN
+        RETURN;
+    END IF;
+    IF to_regclass('pg_temp.register_touched') IS NULL THEN
+        CREATE TEMP TABLE register_touched (cell_id bigint PRIMARY KEY) ON COMMIT DELETE ROWS;
+    END IF;
+    INSERT INTO pg_temp.register_touched SELECT DISTINCT c FROM unnest(cells) c WHERE c IS NOT NULL ON CONFLICT DO NOTHING;
+    INSERT INTO register_pending VALUES (txid_current()) ON CONFLICT DO NOTHING;
+END
+$$;
+
+CREATE FUNCTION register_bump_at_commit() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM register_bump(ARRAY(SELECT cell_id FROM pg_temp.register_touched));
+    DELETE FROM pg_temp.register_touched;
+    DELETE FROM register_pending WHERE txid = NEW.txid;
+    RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER register_bump_at_commit AFTER INSERT ON register_pending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION register_bump_at_commit();
+
+-- register_bump_files notes the cells of the rows a statement changed, for the bump at commit (a
 -- trigger with transition tables fires on one event only: the rows are new_rows, old_rows or both).
 CREATE FUNCTION register_bump_files() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -60,7 +94,7 @@ BEGIN
         WHEN 'candidate_step' THEN 'SELECT array_agg(DISTINCT c.cell_id) FROM candidate c WHERE c.id IN (SELECT candidate_id FROM %s r)'
         ELSE 'SELECT array_agg(DISTINCT c.cell_id) FROM candidate c JOIN candidate_step s ON s.candidate_id = c.id
             WHERE s.id IN (SELECT step_id FROM %s r)' END, changed) INTO cells;
-    PERFORM register_bump(cells);
+    PERFORM register_note(cells);
     RETURN NULL;
 END
 $$;

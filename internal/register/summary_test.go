@@ -7,10 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"ptdang/internal/audit"
 	"ptdang/internal/calendar"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/pgtest"
 	"ptdang/internal/register"
 )
 
@@ -286,5 +289,71 @@ func TestResummariseAlongsideStepsKeepsEachFilesSummary(t *testing.T) {
 	}
 	if n := checkSummaries(t, f.db, "after steps alongside resummarising"); n != 0 {
 		t.Fatalf("%d files differ", n)
+	}
+}
+
+// TestChangesAcrossCommunesInOneTransactionDoNotDeadlock: transactions that change files of two
+// communes of a province in opposite orders (an import beside another) all commit, and each one
+// moves the province's board generation: the generations are bumped once, at commit.
+func TestChangesAcrossCommunesInOneTransactionDoNotDeadlock(t *testing.T) {
+	db := generated(t)
+	ctx := t.Context()
+	// Files of two communes of one province, a file of each for each transaction.
+	const pairs = 6
+	var province, communeA, communeB int64
+	if err := db.QueryRow(ctx, `
+		WITH f AS (
+			SELECT v.parent_id AS commune, p.parent_id AS province, count(*) AS files FROM candidate c
+			JOIN party_unit_version v ON v.unit_id = c.cell_id AND v.valid_to IS NULL
+			JOIN party_unit_version p ON p.unit_id = v.parent_id AND p.valid_to IS NULL AND p.kind = 'commune_committee'
+			GROUP BY 1, 2 HAVING count(*) >= $1
+		)
+		SELECT x.province, x.commune, y.commune FROM f x JOIN f y ON y.province = x.province AND y.commune > x.commune
+		ORDER BY 2, 3 LIMIT 1`, 2*pairs).Scan(&province, &communeA, &communeB); err != nil {
+		t.Fatal(err)
+	}
+	filesOf := func(commune int64) []int64 {
+		return pgtest.Column[int64](t, db, `SELECT c.id FROM candidate c JOIN party_unit_version v ON v.unit_id = c.cell_id
+			AND v.valid_to IS NULL WHERE v.parent_id = $1 ORDER BY c.id LIMIT $2`, commune, 2*pairs)
+	}
+	inA, inB := filesOf(communeA), filesOf(communeB)
+	gen := func() int64 {
+		var g int64
+		if err := db.QueryRow(ctx, `SELECT COALESCE((SELECT gen FROM register_generation WHERE unit_id = $1), 0)`, province).Scan(&g); err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	before := gen()
+	errs := make(chan error, 2*pairs)
+	start := make(chan struct{})
+	for i := range 2 * pairs {
+		first, second := inA[i], inB[i]
+		if i%2 == 1 {
+			first, second = second, first
+		}
+		go func() {
+			<-start
+			errs <- pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+				for _, id := range []int64{first, second} {
+					if _, err := tx.Exec(ctx, `UPDATE candidate SET full_name = full_name WHERE id = $1`, id); err != nil {
+						return err
+					}
+					if _, err := tx.Exec(ctx, `SELECT pg_sleep(0.05)`); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}()
+	}
+	close(start)
+	for range 2 * pairs {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if after := gen(); after-before != 2*pairs {
+		t.Errorf("the province's generation moved by %d for %d transactions, want one each", after-before, 2*pairs)
 	}
 }
