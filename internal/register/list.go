@@ -148,7 +148,7 @@ func Todo(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, page
 			WHERE `+inScopedCells+` AND NOT c.closed
 		)
 		SELECT id, kind, start, due, warn_from, rules, count(*) OVER (), count(*) FILTER (WHERE due < $2) OVER ()
-		FROM t ORDER BY due, id, kind LIMIT $3`, planEach, by.SQLRoots(), today, upTo.limit())
+		FROM t ORDER BY due, id, kind COLLATE "C" LIMIT $3`, planEach, by.SQLRoots(), today, upTo.limit())
 	if err != nil {
 		return out, err
 	}
@@ -179,6 +179,7 @@ func Todo(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, page
 	}
 	out.Tasks = append(out.Tasks, stale...)
 	slices.SortFunc(out.Tasks, func(a, b Task) int {
+		// the order of the query above (kind COLLATE "C": bytes, as Go compares strings)
 		return cmp.Or(a.Clock.Due.Compare(b.Clock.Due), cmp.Compare(a.File.ID, b.File.ID), cmp.Compare(a.Clock.Kind, b.Clock.Kind))
 	})
 	out.Tasks = out.Tasks[min(page.Offset, len(out.Tasks)):]
