@@ -44,8 +44,8 @@ var RuleFields = []RuleField{
 	{"sponsor_months", "Người giới thiệu: số tháng là đảng viên chính thức và cùng công tác", 1, 120, func(r *Rules) *int { return &r.SponsorMonths }},
 	{"readmission_months", "Kết nạp lại: số tháng ra khỏi Đảng", 1, 120, func(r *Rules) *int { return &r.ReadmissionMonths }},
 	{"readmission_conviction_months", "Kết nạp lại: số tháng sau khi được xóa án tích", 1, 120, func(r *Rules) *int { return &r.ReadmissionConvictionMonths }},
-	{"warn_working_days", "Nhắc trước hạn: số ngày làm việc", 0, 60, func(r *Rules) *int { return &r.WarnWorkingDays }},
-	{"probation_warn_days", "Nhắc trước khi hết dự bị: số ngày", 0, 365, func(r *Rules) *int { return &r.ProbationWarnDays }},
+	{"warn_working_days", "Nhắc việc (của phần mềm): số ngày làm việc trước hạn", 0, 60, func(r *Rules) *int { return &r.WarnWorkingDays }},
+	{"probation_warn_days", "Nhắc việc (của phần mềm): số ngày trước khi hết dự bị", 0, 365, func(r *Rules) *int { return &r.ProbationWarnDays }},
 }
 
 // Validate checks r's numbers against RuleFields' bounds and each other, and its source. It

@@ -48,15 +48,16 @@ func (s *Server) registerRuleSetNew(w http.ResponseWriter, r *http.Request, c ca
 	}
 	base := book.On(from)
 	vals := map[string]string{"from": format.ISODate(from)}
-	fields := []web.FormField{input("date", "from", "Áp dụng từ ngày", "Các giá trị dưới đây là của bộ quy định áp dụng vào ngày "+
-		format.Date(from)+" (từ "+format.Date(base.From)+"): chỉ sửa những gì văn bản mới thay đổi.")}
+	fields := []web.FormField{input("date", "from", "Áp dụng từ ngày", "Các con số dưới đây lấy từ bộ quy định áp dụng vào ngày "+
+		format.Date(from)+" (bộ từ "+format.Date(base.From)+"): chỉ sửa những gì văn bản mới thay đổi.")}
 	for _, f := range register.RuleFields {
 		fields = append(fields, input("number", f.Name, f.Label, "Từ "+strconv.Itoa(f.Min)+" đến "+strconv.Itoa(f.Max)+"."))
 		vals[f.Name] = strconv.Itoa(*f.Of(&base))
 	}
 	fields = append(fields, input("text", "source", "Căn cứ", "Số, ngày của văn bản quy định, ví dụ: Quy định 294-QĐ/TW (26/5/2025); không quá "+
 		strconv.Itoa(register.MaxSourceLength)+" ký tự."))
-	v := web.FormView{Title: "Thêm bộ quy định về thời hạn kết nạp", Action: "/register/rules/new", Submit: "Thêm bộ quy định", Cancel: "/register/rules",
+	// The day the values came from travels in the address, so that a refused form says it again.
+	v := web.FormView{Title: "Thêm bộ quy định về thời hạn kết nạp", Action: "/register/rules/new?from=" + format.ISODate(from), Submit: "Thêm bộ quy định", Cancel: "/register/rules",
 		Intro: "Bộ quy định mới áp dụng cho các bước ghi từ ngày của nó; hồ sơ có bước trước ngày đó giữ quy định cũ. " +
 			"Đã thêm thì không sửa, không xóa được: xin kiểm tra kỹ trước khi lưu.",
 		Fields: fields}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ptdang/internal/account"
+	"ptdang/internal/browsertest"
 	"ptdang/internal/register"
 )
 
@@ -112,4 +113,42 @@ func TestSimultaneousRuleSetAddsFromThePageOneWins(t *testing.T) {
 	if won != 1 || refused != n-1 {
 		t.Errorf("statuses %v: want one 303 and %d 422", status, n-1)
 	}
+}
+
+// On a 360 px phone a system administrator opens the rule sets from the register, reads them as
+// cards, and adds a set from 01/08/2026 starting from the values in force that day.
+func TestSystemAdministratorAddsARuleSetOnAPhone(t *testing.T) {
+	s, base := newTestServer(t)
+	newReportFixture(t, s, base) // today is 03/07/2026
+	addUser(t, s, "quantri", account.SystemAdmin, 0)
+	b := signedInBrowser(t, base, "quantri", base+"/register", 360, 740)
+	b.ClickToPage("[data-testid=register-rules]")
+	b.WantText("h1", "Quy định về thời hạn kết nạp")
+	// Each value reads with its label, as the cards show it on a phone.
+	if got := browsertest.Eval[string](b, `const r = document.querySelector("[data-testid=rule-set].current");
+		r.querySelector("th").textContent.trim().replace(/\s+/g, " ") + "|" + r.querySelector("td").dataset.label + ": " + r.querySelector("td").textContent`); got != "01/07/2025 Đang áp dụng|Quyết định kết nạp: 60 ngày làm việc sau nghị quyết chi bộ (gia hạn thêm 30)" {
+		t.Errorf("the set in force reads %q", got)
+	}
+	fitsAPhone(t, b)
+	b.Screenshot("rules-list")
+	b.Fill("[data-testid=rules-add] #from", "01/08/2026")
+	b.ClickToPage("[data-testid=rules-new]")
+	b.WantText("h1", "Thêm bộ quy định về thời hạn kết nạp")
+	if got := browsertest.Eval[string](b, `document.querySelector("#decision_days").value + "|" + document.querySelector("#from").value`); got != "60|01/08/2026" {
+		t.Errorf("the form starts from %q, want 60|01/08/2026", got)
+	}
+	fitsAPhone(t, b)
+	b.Screenshot("rules-new")
+	b.Fill("#decision_days", "45")
+	b.ClickToPage("[data-testid=person-save]") // no source: refused, naming the field
+	b.WantText("[data-testid=error-source]", "Căn cứ: ghi văn bản quy định các thời hạn này, ví dụ Quy định 294-QĐ/TW.")
+	b.Screenshot("rules-new-refused")
+	b.Fill("#source", "Quy định thử nghiệm 01-QĐ/TW (01/8/2026)")
+	b.ClickToPage("[data-testid=person-save]")
+	b.WantText("[data-testid=rules-added]", "Đã thêm bộ quy định áp dụng từ ngày 01/08/2026. Thời hạn của các hồ sơ đang mở đã được tính lại theo bộ quy định này.") // no file: none to recompute
+	if got := browsertest.Eval[string](b, `[...document.querySelectorAll("[data-testid=rule-set]")].map(r => r.querySelector("th").textContent.trim().replace(/\s+/g, " ")).join("|")`); got != "01/08/2026 Sắp áp dụng|01/07/2025 Đang áp dụng|28/01/2020" {
+		t.Errorf("the sets after the add: %q", got)
+	}
+	fitsAPhone(t, b)
+	b.Screenshot("rules-added")
 }
