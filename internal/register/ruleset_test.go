@@ -226,3 +226,69 @@ func TestSimultaneousAddsForOneDayOneWins(t *testing.T) {
 		}
 	}
 }
+
+// Why the run after an add rewrites every open file, not only those marked stale: a run already
+// going may read the rules before the add commits and clear its batch's mark after. Here a
+// run's batch is held after reading the rules (the calendar locked), the add commits, and the
+// batch then stores the old deadline as fresh; a run of the stale files leaves it, a run of all
+// the open files corrects it.
+func TestARunGoingDuringAnAddCanClearItsMarkSoTheAddRewritesEveryOpenFile(t *testing.T) {
+	f := newFixture(t)
+	after := f.admitted(t, "2026-09-01", "2027-03-01", "", "")
+	due := func() string {
+		t.Helper()
+		var d time.Time
+		if err := f.db.QueryRow(t.Context(), `SELECT due FROM candidate_clock WHERE candidate_id = $1 AND kind = 'decision'`, after).Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		return d.Format(time.DateOnly)
+	}
+	old := due()
+	if _, err := f.db.Exec(t.Context(), `UPDATE candidate SET summary_stale = true WHERE id = $1`, after); err != nil {
+		t.Fatal(err)
+	}
+	hold, err := f.db.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Rollback(t.Context())
+	if _, err := hold.Exec(t.Context(), `LOCK TABLE calendar_exception IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { _, err := register.Resummarise(t.Context(), f.db, false); done <- err }()
+	for waiting := false; !waiting; {
+		if err := f.db.QueryRow(t.Context(), `SELECT EXISTS (SELECT FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE '%calendar_exception%' AND pid <> pg_backend_pid())`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r := rulesFrom(t, f, "2027-03-01")
+	r.DecisionDays = 45
+	if err := register.AddRules(t.Context(), f.db, admin, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := hold.Commit(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got, n := due(), must(register.StaleFiles(t.Context(), f.db)); got != old || n != 0 {
+		t.Fatalf("the held run stored %s (%d stale), want the old %s as fresh: the race did not happen", got, n, old)
+	}
+	if n, err := register.Resummarise(t.Context(), f.db, false); err != nil || n != 0 || due() != old {
+		t.Fatalf("a run of the stale files wrote %d (%v): %s", n, err, due())
+	}
+	if n, err := register.Resummarise(t.Context(), f.db, true); err != nil || n != 1 || due() != "2027-05-06" {
+		t.Errorf("a run of every open file wrote %d (%v): due %s, want 2027-05-06", n, err, due())
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -74,14 +74,18 @@ func (s *Server) registerRuleSetNew(w http.ResponseWriter, r *http.Request, c ca
 	})
 }
 
-// resummariseLater writes again, in the background, the summaries a rule set just added made
-// stale (register.Resummarise; safe beside another run, the files are locked in id order). The
-// files are read the slow way, and right, until it is done, or until the next `ptdang migrate
-// up` if the server stops first.
+// resummariseLater writes again, in the background, the summaries of every open file after a
+// rule set was added (register.Resummarise). Every open file, not only those marked stale: the
+// add marked them all, but a run already going (another add's, `ptdang migrate up`) may have
+// read the rules before the add committed and cleared the mark of its batch after it; this run
+// starts after the commit and locks each file after any such batch, so it writes last and with
+// the new set. Two runs at once are safe: both lock their batch in id order. The files are read
+// the slow way, and right, until it is done, or until the next `ptdang migrate up` if the server
+// stops first.
 func (s *Server) resummariseLater(r *http.Request) {
 	ctx := context.WithoutCancel(r.Context())
 	s.background.Go(func() {
-		n, err := register.Resummarise(ctx, s.DB, false)
+		n, err := register.Resummarise(ctx, s.DB, true)
 		if err != nil {
 			s.Log.Error("register: writing the files' summaries again after a rule set was added", "err", err, "files", n)
 			return
