@@ -48,6 +48,20 @@ var RuleFields = []RuleField{
 	{"probation_warn_days", "Nhắc việc (của phần mềm): số ngày trước khi hết dự bị", 0, 365, func(r *Rules) *int { return &r.ProbationWarnDays }},
 }
 
+// RuleLabel is the Vietnamese label of a rule set's field key as AddRules audits it; "" for
+// one it does not know (the audit log's own words then apply).
+func RuleLabel(key string) string {
+	for _, f := range RuleFields {
+		if f.Name == key {
+			return f.Label
+		}
+	}
+	if key == "source" {
+		return "Căn cứ"
+	}
+	return ""
+}
+
 // Validate checks r's numbers against RuleFields' bounds and each other, and its source. It
 // returns an *apperr.Invalid naming each field at fault ("from", "source" and RuleFields'
 // names), or nil.

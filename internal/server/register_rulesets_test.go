@@ -71,6 +71,11 @@ func TestRuleSetsAreReadByTheRegistersUsersAndAddedBySystemAdministrators(t *tes
 	if n, err := register.StaleFiles(t.Context(), s.DB); err != nil || n != 0 {
 		t.Errorf("%d files still stale after the add's background work (%v)", n, err)
 	}
+	// The change log names the add and its values in Vietnamese.
+	if _, body := send(t, admin, "GET", base+"/admin/audit?by=quantri", nil); !strings.Contains(body, "Quy định về thời hạn kết nạp") ||
+		!strings.Contains(body, "quy định từ 01/08/2026") || !strings.Contains(body, "Quyết định kết nạp: số ngày làm việc sau nghị quyết chi bộ") {
+		t.Errorf("the change log does not show the add in words:\n%s", body)
+	}
 	resp, body = send(t, admin, "POST", base+"/register/rules/new", rulesForm(t, s, "01/08/2026", 40))
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "đã có bộ quy định từ ngày 01/08/2026") {
 		t.Fatalf("the same day again: %d\n%s", resp.StatusCode, body)
