@@ -335,8 +335,13 @@ func RegisterRules(p Page, v RegisterRulesView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.CanAdd {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<section data-testid=\"rules-add\"><h2>Thêm bộ quy định mới</h2><p>Khi có văn bản mới thay đổi các thời hạn trên, thêm một bộ quy định áp dụng từ ngày văn bản có hiệu lực. Biểu mẫu bắt đầu từ các giá trị đang áp dụng vào ngày đó.</p><form method=\"get\" action=\"/register/rules/new\" class=\"form\" novalidate><div class=\"field\"><label for=\"from\">Áp dụng từ ngày</label>")
+			if !v.CanAdd {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<p class=\"muted\">Khi có văn bản mới thay đổi các thời hạn trên, quản trị hệ thống thêm bộ quy định mới tại trang này.</p>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			} else {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<section data-testid=\"rules-add\"><h2>Thêm bộ quy định mới</h2><p>Khi có văn bản mới thay đổi các thời hạn trên, thêm một bộ quy định áp dụng từ ngày văn bản có hiệu lực. Biểu mẫu bắt đầu từ các giá trị đang áp dụng vào ngày đó.</p><form method=\"get\" action=\"/register/rules/new\" class=\"form\" novalidate><div class=\"field\"><label for=\"from\">Áp dụng từ ngày</label>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -344,7 +349,7 @@ func RegisterRules(p Page, v RegisterRulesView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "</div><p class=\"actions\"><button type=\"submit\" data-testid=\"rules-new\">Tiếp tục</button></p></form></section>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</div><p class=\"actions\"><button type=\"submit\" data-testid=\"rules-new\">Tiếp tục</button></p></form></section>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -62,6 +63,14 @@ func RuleLabel(key string) string {
 	return ""
 }
 
+// refusal is the message for a value of f that is not a whole number within its bounds.
+func (f RuleField) refusal() string {
+	return fmt.Sprintf("%s: nhập một số nguyên từ %d đến %d.", f.Label, f.Min, f.Max)
+}
+
+// within reports whether r's value of f is within its bounds.
+func (f RuleField) within(r *Rules) bool { n := *f.Of(r); return n >= f.Min && n <= f.Max }
+
 // Validate checks r's numbers against RuleFields' bounds and each other, and its source. It
 // returns an *apperr.Invalid naming each field at fault ("from", "source" and RuleFields'
 // names), or nil.
@@ -70,15 +79,17 @@ func (r Rules) Validate() error {
 	if r.From.IsZero() {
 		inv.Add("from", "Áp dụng từ ngày: nhập ngày, ví dụ 01/07/2025.")
 	}
+	in := map[string]bool{}
 	for _, f := range RuleFields {
-		if n := *f.Of(&r); n < f.Min || n > f.Max {
-			inv.Add(f.Name, fmt.Sprintf("%s: nhập một số nguyên từ %d đến %d.", f.Label, f.Min, f.Max))
+		if in[f.Name] = f.within(&r); !in[f.Name] {
+			inv.Add(f.Name, f.refusal())
 		}
 	}
-	if r.MinAge >= r.MaxAge {
+	// Compared only when both are within bounds: the bounds' message says more.
+	if in["min_age"] && in["max_age"] && r.MinAge >= r.MaxAge {
 		inv.Add("max_age", "Tuổi tối đa phải lớn hơn tuổi tối thiểu.")
 	}
-	if r.CertificateWarnMonths >= r.CertificateYears*12 {
+	if in["certificate_years"] && in["certificate_warn_months"] && r.CertificateWarnMonths >= r.CertificateYears*12 {
 		inv.Add("certificate_warn_months", fmt.Sprintf("Nhắc giấy chứng nhận sắp hết hạn: phải trước khi hết hạn, tức ít hơn %d tháng (%d năm).",
 			r.CertificateYears*12, r.CertificateYears))
 	}
@@ -89,6 +100,35 @@ func (r Rules) Validate() error {
 		inv.Add("source", fmt.Sprintf("Căn cứ: không quá %d ký tự (đang có %d).", MaxSourceLength, n))
 	}
 	return inv.Err()
+}
+
+// ReadRules reads a rule set as typed into a form, text giving each field's text by name
+// ("from" as dd/mm/yyyy, "source", RuleFields' names), and checks it (Validate). The error is an
+// *apperr.Invalid naming each field that is empty, not a whole number or not a day, or that
+// Validate refuses.
+func ReadRules(text func(name string) string) (Rules, error) {
+	var inv apperr.Invalid
+	r := Rules{Source: text("source")}
+	if t := strings.TrimSpace(text("from")); t != "" {
+		d, err := format.ParseDate(t)
+		if err != nil {
+			inv.Add("from", "Áp dụng từ ngày: không đọc được ngày "+strconv.Quote(t)+"; nhập theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")
+		}
+		r.From = d
+	}
+	for _, f := range RuleFields {
+		n, err := strconv.Atoi(strings.TrimSpace(text(f.Name)))
+		if err != nil {
+			inv.Add(f.Name, f.refusal())
+		}
+		*f.Of(&r) = n
+	}
+	if err := r.Validate(); err != nil {
+		for k, msg := range err.(*apperr.Invalid).Fields {
+			inv.Add(k, msg)
+		}
+	}
+	return r, inv.Err()
 }
 
 // RuleBook reads every rule set, oldest first.

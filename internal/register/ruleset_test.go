@@ -2,6 +2,7 @@ package register_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -291,4 +292,45 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// A rule set as typed: what is not a number or not a day is refused naming the field, as an
+// out-of-bounds value is, and a field refused does not make its neighbour's check say nonsense.
+func TestARuleSetAsTypedIsReadNamingTheField(t *testing.T) {
+	typed := map[string]string{"from": "01/03/2027", "source": "Quy định 294-QĐ/TW"}
+	r := register.Rules{DecisionDays: 60, DecisionExtraDays: 30, CeremonyDays: 30, ProbationMonths: 12, RecognitionVoteDays: 30,
+		RecognitionDecisionDays: 30, RecognitionDecisionExtraDays: 30, CertificateYears: 5, CertificateWarnMonths: 54, DossierMonths: 12,
+		MinAge: 18, MaxAge: 60, WarnWorkingDays: 10, ProbationWarnDays: 30, SponsorMonths: 12, ReadmissionMonths: 36, ReadmissionConvictionMonths: 60}
+	for _, f := range register.RuleFields {
+		typed[f.Name] = strconv.Itoa(*f.Of(&r))
+	}
+	read := func(changes map[string]string) error {
+		_, err := register.ReadRules(func(name string) string {
+			if v, ok := changes[name]; ok {
+				return v
+			}
+			return typed[name]
+		})
+		return err
+	}
+	if got, err := register.ReadRules(func(name string) string { return typed[name] }); err != nil || got.DecisionDays != 60 || !got.From.Equal(day("2027-03-01")) {
+		t.Fatalf("read %+v, %v", got, err)
+	}
+	for _, c := range []struct {
+		changes     map[string]string
+		field, want string
+	}{
+		{map[string]string{"decision_days": "sáu mươi"}, "decision_days", "Quyết định kết nạp: số ngày làm việc sau nghị quyết chi bộ: nhập một số nguyên từ 1 đến 365."},
+		{map[string]string{"decision_extra_days": ""}, "decision_extra_days", "Quyết định kết nạp: số ngày làm việc gia hạn thêm: nhập một số nguyên từ 0 đến 365."},
+		{map[string]string{"probation_months": "12,5"}, "probation_months", "Thời gian dự bị (tháng): nhập một số nguyên từ 1 đến 120."},
+		{map[string]string{"from": "31/02/2027"}, "from", `Áp dụng từ ngày: không đọc được ngày "31/02/2027"`},
+		{map[string]string{"from": ""}, "from", "Áp dụng từ ngày: nhập ngày"},
+		{map[string]string{"certificate_years": "năm"}, "certificate_warn_months", ""},
+		{map[string]string{"max_age": "x"}, "max_age", "Tuổi tối đa không cần Ban Thường vụ Tỉnh ủy đồng ý: nhập một số nguyên từ 16 đến 100."},
+	} {
+		got := apperr.Field(read(c.changes), c.field)
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("%v: %s says %q, want %q", c.changes, c.field, got, c.want)
+		}
+	}
 }

@@ -62,11 +62,11 @@ func (s *Server) registerRuleSetNew(w http.ResponseWriter, r *http.Request, c ca
 			"Đã thêm thì không sửa, không xóa được: xin kiểm tra kỹ trước khi lưu.",
 		Fields: fields}
 	s.registerForm(w, r, c, v, vals, func(f *form) (string, error) {
-		x := register.Rules{From: f.date("from"), Source: f.text("source")}
-		for _, rf := range register.RuleFields {
-			*rf.Of(&x) = f.int(rf.Name)
+		x, err := register.ReadRules(f.text)
+		if err == nil {
+			err = orFormErr(f, func() error { return register.AddRules(r.Context(), s.DB, c.Scope, x) })
 		}
-		if err := orFormErr(f, func() error { return register.AddRules(r.Context(), s.DB, c.Scope, x) }); err != nil {
+		if err != nil {
 			return "", err
 		}
 		s.resummariseLater(r)
