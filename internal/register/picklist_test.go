@@ -99,7 +99,7 @@ func TestImportReadsAliasesAndRefusesAnUnknownValueNamingTheRow(t *testing.T) {
 func TestMigrationMapsTheAliases(t *testing.T) {
 	f := newFixture(t)
 	url := pgtest.OwnerURL(f.db.Config().ConnString())
-	if err := pg.MigrateDown(url, 1); err != nil {
+	if err := pg.MigrateDown(url, int(pg.LatestVersion())-20); err != nil { // to the schema before 000021
 		t.Fatal(err)
 	}
 	variants := func(names []string, aliases map[string]string) []string {
