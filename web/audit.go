@@ -44,6 +44,8 @@ var AuditWords = audit.Words{
 			return report.FullLabel(key)
 		case "candidate":
 			return register.AuditLabel(key)
+		case "admission_rules":
+			return register.RuleLabel(key)
 		}
 		return ""
 	},

@@ -63,10 +63,11 @@ const (
 	ReviewReports   Permission = "review_reports"   // return, approve or reopen cells' reports
 	AcceptReports   Permission = "accept_reports"   // the province's acceptance after approval
 	ManageTargets   Permission = "manage_targets"   // set and allocate admission targets, import them
+	ManageRules     Permission = "manage_rules"     // add the register's dated rule sets (system-wide deadlines)
 )
 
 var rolePermissions = map[Role][]Permission{
-	SystemAdmin:   {ReadStructure, ManageStructure, ManageUsers, ReadAudit, EnterReports, ReviewReports, AcceptReports, ManageTargets},
+	SystemAdmin:   {ReadStructure, ManageStructure, ManageUsers, ReadAudit, EnterReports, ReviewReports, AcceptReports, ManageTargets, ManageRules},
 	ProvinceStaff: {ReadStructure, ManageStructure, ManageUsers, ReadAudit, EnterReports, ReviewReports, AcceptReports, ManageTargets},
 	CommuneStaff:  {ReadStructure, EnterReports, ReviewReports, ManageTargets},
 	CellSecretary: {ReadStructure, EnterReports},

@@ -35,7 +35,7 @@ var entityLabels = map[string]string{
 	"user": "Tài khoản", "quarterly_report": "Báo cáo quý", "quality_rating": "Xếp loại chất lượng",
 	"admission_target": "Chỉ tiêu kết nạp", "target_setting": "Quy định giao chỉ tiêu", "target_year": "Mốc chỉ tiêu trong năm",
 	"report_setting": "Thời hạn báo cáo", "calendar_exception": "Ngày nghỉ, ngày làm bù do Chính phủ công bố",
-	"candidate": "Hồ sơ người vào Đảng",
+	"candidate": "Hồ sơ người vào Đảng", "admission_rules": "Quy định về thời hạn kết nạp",
 }
 
 // fieldLabels name the keys of the values the packages record; a package may name its own

@@ -187,6 +187,8 @@ func (s *Server) registerRoutes(r chi.Router) {
 	enter := s.can(account.EnterReports)
 	r.Get("/register", enter(s.registerList))
 	r.Get("/register/pipeline", s.can(account.ReviewReports)(s.registerPipeline))
+	r.Get("/register/rules", enter(s.registerRuleSets))
+	both(r, "/register/rules/new", s.can(account.ManageRules)(s.registerRuleSetNew))
 	both(r, "/register/new", enter(s.registerNew))
 	r.Get("/register/{id}", enter(s.withID(s.registerFile)))
 	r.Post("/register/{id}/step", enter(s.withID(s.registerStep)))

@@ -48,7 +48,13 @@ type Server struct {
 	Register register.Register
 	// imports are the file imports running or recently done (import_jobs.go).
 	imports *exchange.Jobs[importAbout, *web.ImportResult]
+	// background is the work handlers leave running after their answer (resummariseLater).
+	background sync.WaitGroup
 }
+
+// Wait waits for the work handlers left running in the background: tests wait before their
+// database goes.
+func (s *Server) Wait() { s.background.Wait() }
 
 // SignInQueue is how many sign-ins per CPU may wait for a password check; the next one is told
 // to try again later (an argon2id check takes some 64 MiB and tens of milliseconds of every CPU).

@@ -27,6 +27,7 @@ func newTestServer(t *testing.T) (*Server, string) {
 	s := New(pgtest.New(t), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
 	ts := httptest.NewServer(s.Routes())
 	t.Cleanup(ts.Close)
+	t.Cleanup(s.Wait) // before the database goes
 	return s, ts.URL
 }
 
