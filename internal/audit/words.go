@@ -26,7 +26,8 @@ var actionLabels = map[string]string{
 	"report_approve": "Duyệt báo cáo", "report_accept": "Tỉnh tiếp nhận báo cáo", "report_request_reopen": "Xin mở lại báo cáo",
 	"report_reopen": "Mở lại báo cáo", "report_import": "Nhập báo cáo từ tệp", "report_exception": "Gia hạn nhập báo cáo",
 	"report_settings": "Đặt thời hạn báo cáo", "delete": "Xóa",
-	"read": "Xem", "record_step": "Ghi bước hồ sơ",
+	"read": "Xem", "record_step": "Ghi bước hồ sơ", "sponsor_ceased": "Người giới thiệu không còn đủ điều kiện",
+	"purge": "Xóa hồ sơ hết thời hạn lưu", "export": "Xuất ra tệp",
 }
 
 // entityLabels name what an entry changed.

@@ -81,9 +81,11 @@ func SetRetention(ctx context.Context, db pg.Beginner, by org.Scope, province in
 }
 
 // Purge deletes, as of today, the files of removed persons (withdrawn, not recognised) whose
-// closing step is older than their province's retention period, with their steps, and writes one
-// audit entry per file in by's name holding no personal data (the file's number, its cell, its
-// dates). It returns how many files it purged.
+// closing step is older than their province's retention period, with their steps; redacts the
+// earlier audit entries of each (their label and the values they recorded, but for step kinds and
+// dates, vote counts and cell ids: audit_redacted); and writes one audit entry per file in by's
+// name holding no personal data (the file's number, its cell, its dates, how many entries were
+// redacted). It returns how many files it purged.
 func Purge(ctx context.Context, db pg.Beginner, by audit.Actor, today time.Time) (int, error) {
 	n := 0
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
@@ -117,9 +119,15 @@ func Purge(ctx context.Context, db pg.Beginner, by audit.Actor, today time.Time)
 			if _, err := tx.Exec(ctx, `DELETE FROM candidate WHERE id = $1`, p.id); err != nil {
 				return err
 			}
+			// Only once the file is gone may its entries be redacted (migration 000024).
+			var redacted int
+			if err := tx.QueryRow(ctx, `SELECT audit_redact_candidate($1)`, p.id).Scan(&redacted); err != nil {
+				return err
+			}
 			err := audit.Record(ctx, tx, by, audit.Entry{Action: "purge", Entity: "candidate", EntityID: p.id,
 				Label: label(p.id), UnitID: p.cell, Old: map[string]any{"cell_id": p.cell, "created": p.created.Format(time.DateOnly),
-					"closed": fmt.Sprintf("%s %s", p.kind, p.closed.Format(time.DateOnly))}})
+					"closed": fmt.Sprintf("%s %s", p.kind, p.closed.Format(time.DateOnly))},
+				New: map[string]any{"redacted_entries": redacted}})
 			if err != nil {
 				return err
 			}

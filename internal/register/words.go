@@ -164,6 +164,8 @@ var auditLabels = map[string]string{
 	"document": "Số văn bản", FieldHelper: "Đảng viên giúp đỡ, người giới thiệu", FieldIssuer: "Nơi cấp giấy chứng nhận",
 	FieldVotesFor: "Số tán thành", FieldFullMembers: "Số đảng viên chính thức", FieldConsent: "Văn bản đồng ý của Tỉnh ủy",
 	FieldExtended: "Trong thời gian gia hạn", FieldToCell: "Chi bộ nhận (mã số)",
+	"sponsors": "Người giới thiệu", "sponsor": "Người giới thiệu", "created": "Ngày lập hồ sơ", "closed": "Kết thúc",
+	"redacted_entries": "Số mục nhật ký trước đó đã xóa dữ liệu cá nhân",
 }
 
 // AuditLabel is the Vietnamese name of a key a file's audit entries record, "" for none.

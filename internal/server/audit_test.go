@@ -1,11 +1,15 @@
 package server
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"ptdang/internal/account"
+	"ptdang/internal/audit"
 	"ptdang/internal/browsertest"
+	"ptdang/internal/register"
 )
 
 // The change log reads in Vietnamese: actions, kinds of object, field labels and values, on the
@@ -79,5 +83,43 @@ func TestChangeLogInTheBrowser(t *testing.T) {
 			t.Logf("screenshot: %s", b.Screenshot("audit-"+vp.name))
 			b.ClickToPage("[data-testid=logout]")
 		})
+	}
+}
+
+// A purged file's entries show in the change log, page and CSV, with who, when and what, and
+// none of the person's data: their values read as erased.
+func TestChangeLogShowsAPurgedFilesRedactedEntries(t *testing.T) {
+	s, base := newTestServer(t)
+	f := newReportFixture(t, s, base) // today is 03/07/2026
+	id := recordFile(t, s, f.cell, register.Person{Name: "Hoàng Thị Mận", BirthDate: day("1990-07-15"), Sex: "female",
+		Ethnicity: "Tày", Religion: "Phật giáo", Occupation: "farmer", Education: "university", Workplace: "Hợp tác xã Bình Minh",
+		NationalID: "079190012345"},
+		register.Step{Kind: register.Outstanding, On: day("2020-01-02"), Document: "09-NQ/CB"},
+		register.Step{Kind: register.Sympathiser, On: day("2020-01-03"), Helper: "Phạm Văn Giúp"},
+		register.Step{Kind: register.Sponsors, On: day("2020-01-04"), Helper: "Đỗ Văn Giới, Vũ Thị Thiệu", Sponsors: []register.Sponsor{
+			{Name: "Đỗ Văn Giới", MemberSince: day("2010-01-01"), KnownSince: day("2010-01-01")},
+			{Name: "Vũ Thị Thiệu", MemberSince: day("2010-01-01"), KnownSince: day("2010-01-01")}}},
+		register.Step{Kind: register.Withdrawn, On: day("2020-01-06")})
+	if n, err := register.Purge(t.Context(), s.DB, audit.Actor{}, s.today()); err != nil || n != 1 {
+		t.Fatalf("purged %d: %v", n, err)
+	}
+	admin := signedInUser(t, s, base, "quantri", account.SystemAdmin, 0)
+	q := "?label=" + url.QueryEscape("hồ sơ "+itoa(id))
+	resp, page := send(t, admin, "GET", base+"/admin/audit"+q, nil)
+	_, csv := send(t, admin, "GET", base+"/admin/audit.csv"+q, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the change log: %d", resp.StatusCode)
+	}
+	for name, body := range map[string]string{"page": page, "CSV": csv} {
+		for _, want := range []string{"Thêm mới", "Ghi bước hồ sơ", "Xóa hồ sơ hết thời hạn lưu", "(đã xóa theo thời hạn lưu)", "02/01/2020"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the change log's %s lacks %q", name, want)
+			}
+		}
+		for _, personal := range []string{"Mận", "1990", "Tày", "Phật giáo", "Bình Minh", "•••", "09-NQ/CB", "Phạm Văn Giúp", "Đỗ Văn Giới", "Vũ Thị Thiệu"} {
+			if strings.Contains(body, personal) {
+				t.Errorf("the change log's %s shows %q of a purged file", name, personal)
+			}
+		}
 	}
 }
