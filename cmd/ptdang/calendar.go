@@ -82,9 +82,11 @@ func calendarCommand(ctx context.Context, db *pgxpool.Pool, args []string, stdou
 	return fmt.Errorf("calendar %q: want list, add or remove", args[0])
 }
 
-// resummarise works out again the register's deadlines that a calendar change made stale.
+// resummarise works out again the register's deadlines that a calendar change made stale: every
+// open file's, not only those marked, since a run going during the change (a server's) may have
+// cleared a file's mark with the old calendar.
 func resummarise(ctx context.Context, db *pgxpool.Pool, stdout io.Writer) error {
-	n, err := register.Resummarise(ctx, db, false)
+	n, err := register.Resummarise(ctx, db, true)
 	if err == nil {
 		fmt.Fprintf(stdout, "Đã tính lại thời hạn của %s hồ sơ theo lịch mới.\n", format.Int(int64(n)))
 	}
