@@ -176,6 +176,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	background.Go(func() { w.Run(ctx, cfg.NotifyInterval) })
 	background.Go(func() { remind.Run(ctx, db, time.Hour, log) })
 	background.Go(func() { register.PurgeDaily(ctx, db, log) })
+	background.Go(func() { s.Boards.KeepWarm(ctx, s.ReadDB, 5*time.Minute, log) })
 	err = httpx.Run(ctx, l, s.Routes(), cfg.ShutdownTimeout, log)
 	stop()
 	background.Wait()

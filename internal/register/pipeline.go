@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +59,7 @@ func stageOf(k Kind) Stage {
 }
 
 // Waiting is how many open files stand at a stage, and how long they have stood there in
-// calendar days since its step: the median (NaN where unknown: the nation's total) and the longest.
+// calendar days since its step: the median and the longest.
 type Waiting struct {
 	Files          int
 	Median, Oldest float64
@@ -81,6 +82,84 @@ type PipelineRow struct {
 	// earlier: ThisYear.Admitted is the dashboard's "admitted" for cells that use the register.
 	ThisYear, LastYear Flow
 	Overdue            int // open files with at least one overdue deadline (as in Việc cần làm)
+	sums               rowSums
+}
+
+// rowSums are what a row's figures are made of, kept so that rows add up exactly (a province's
+// row is its children's added up: BoardCache): at each stage the files' shares, and the files'
+// ways to the unit by days waited (a file counts once for each way its cell's figures reach the
+// unit, as the median of percentile_cont counts rows); the flow's shares; the overdue rows.
+type rowSums struct {
+	files   [stageCount]float64
+	waits   [stageCount][]waited // by days, ascending
+	flow    [2 * len(flowKinds)]float64
+	overdue int
+}
+
+// waited is how many ways to the unit waited so many days.
+type waited struct{ days, ways int32 }
+
+// add adds o to s.
+func (s *rowSums) add(o rowSums) {
+	for i := range s.files {
+		s.files[i] += o.files[i]
+		s.waits[i] = mergeWaits(s.waits[i], o.waits[i])
+	}
+	for i := range s.flow {
+		s.flow[i] += o.flow[i]
+	}
+	s.overdue += o.overdue
+}
+
+// mergeWaits is a and b, both by days ascending, as one list.
+func mergeWaits(a, b []waited) []waited {
+	out := make([]waited, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0].days < b[0].days:
+			out, a = append(out, a[0]), a[1:]
+		case b[0].days < a[0].days:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, waited{a[0].days, a[0].ways + b[0].ways}), a[1:], b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// median is percentile_cont(0.5) of the days each way waited: the middle one, or the mean of
+// the middle two.
+func median(ws []waited) float64 {
+	n := 0
+	for _, w := range ws {
+		n += int(w.ways)
+	}
+	lo, hi := (n-1)/2, n/2 // the middle ways, from 0
+	var at [2]float64
+	seen := 0
+	for _, w := range ws {
+		for k, i := range [2]int{lo, hi} {
+			if i >= seen && i < seen+int(w.ways) {
+				at[k] = float64(w.days)
+			}
+		}
+		seen += int(w.ways)
+	}
+	return at[0] + (at[1]-at[0])*0.5
+}
+
+// settle sets the row's figures from its sums: shares rounded to files, as round(sum(share)) did.
+func (r *PipelineRow) settle() {
+	for i, ws := range r.sums.waits {
+		r.Stages[i] = Waiting{}
+		if len(ws) > 0 {
+			r.Stages[i] = Waiting{Files: int(math.Round(r.sums.files[i])), Median: median(ws), Oldest: float64(ws[len(ws)-1].days)}
+		}
+	}
+	n := func(i int) int { return int(math.Round(r.sums.flow[i])) }
+	r.ThisYear = Flow{n(0), n(2), n(4), n(6)}
+	r.LastYear = Flow{n(1), n(3), n(5), n(7)}
+	r.Overdue = r.sums.overdue
 }
 
 // Board is the pipeline board of a unit: a row per unit directly below it, and its own row.
@@ -127,21 +206,20 @@ func (c *BoardCache) Pipeline(ctx context.Context, q pg.Querier, by org.Scope, u
 	if err != nil {
 		return Board{}, err
 	}
-	ids := make([]int64, 0, len(children)+1)
+	units := slices.Clone(children)
 	rows := make(map[int64]*PipelineRow, len(children)+1)
 	b.Rows = make([]PipelineRow, len(children))
 	for i, c := range children {
 		b.Rows[i] = PipelineRow{UnitID: c.ID, Name: c.Name, Children: c.Children}
-		ids = append(ids, c.ID)
 		rows[c.ID] = &b.Rows[i]
 	}
 	b.Total = PipelineRow{Name: "Tổng cộng"}
 	if unit != org.Nation {
 		// The unit's own row, as its parent's board shows it: files of cells directly under it too.
-		ids = append(ids, unit)
+		units = append(units, b.Unit)
 		rows[unit] = &b.Total
 	}
-	if err := c.fill(ctx, q, ids, today, b.FiguresOn, all, rows); err != nil {
+	if err := c.fill(ctx, q, units, today, b.FiguresOn, all, rows); err != nil {
 		return Board{}, err
 	}
 	if unit == org.Nation {
@@ -165,26 +243,37 @@ func pipelineRows(ctx context.Context, q pg.Querier, ids []int64, today, on time
 	for _, part := range parts {
 		g.Go(func() error { return part(gctx) })
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		r.settle()
+	}
+	return nil
 }
 
 // figuresOn is the last day of the last quarter ended by today: the day the quarterly
 // dashboard's figures stand on.
 func figuresOn(today time.Time) time.Time { return quarter.LastEnded(today).LastDay() }
 
-// sumPipeline adds up the nation's rows; medians cannot be added, so the total has none (NaN).
+// sumPipeline adds up the nation's rows: its files and flow are the rows' as shown (each
+// rounded), its waits those of all the rows' files.
 func sumPipeline(rows []PipelineRow) PipelineRow {
 	t := PipelineRow{Name: "Tổng cộng"}
 	for _, r := range rows {
+		t.sums.add(r.sums)
 		for i := range t.Stages {
 			t.Stages[i].Files += r.Stages[i].Files
-			t.Stages[i].Median = math.NaN()
-			t.Stages[i].Oldest = max(t.Stages[i].Oldest, r.Stages[i].Oldest)
 		}
 		t.ThisYear = t.ThisYear.add(r.ThisYear)
 		t.LastYear = t.LastYear.add(r.LastYear)
-		t.Overdue += r.Overdue
 	}
+	for i, ws := range t.sums.waits {
+		if len(ws) > 0 {
+			t.Stages[i].Median, t.Stages[i].Oldest = median(ws), float64(ws[len(ws)-1].days)
+		}
+	}
+	t.Overdue = t.sums.overdue
 	return t
 }
 
@@ -212,8 +301,8 @@ const inScopedCells = `($1::bigint[] IS NULL OR c.cell_id = ANY (ARRAY(SELECT id
 // generic plan is made after the first few scopes it served.
 const planEach = pgx.QueryExecModeExec
 
-// pipelineStages counts each top's open files by stage, with the median and longest wait in
-// calendar days since the step of the stage, and its open files with an overdue deadline, from the
+// pipelineStages sums each top's open files by stage and days waited since the step of the
+// stage, and its open files with an overdue deadline, from the
 // files' summaries (summarise: the stage of the furthest step on today; closed files and files
 // with no step yet left out; overdue as the tasks of Todo, by file, a ceased sponsor's too). Files whose summary does not
 // hold on today (stale, or with steps after it) are summarised here from their steps.
@@ -247,34 +336,32 @@ func pipelineStages(ctx context.Context, q pg.Querier, ids []int64, today time.T
 			FROM candidate c JOIN origin o ON o.cell_id = c.cell_id LEFT JOIN x ON x.id = c.id
 			WHERE c.cell_id = ANY (ARRAY(SELECT cell_id FROM origin))
 		)
-		SELECT top, COALESCE(stage, -1), round(sum(share))::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY waited),
-			max(waited), count(*) FILTER (WHERE overdue)::int
-		FROM f GROUP BY 1, 2`, planEach, ids, today, odd, stage, stageOn, overdue)
+		SELECT top, COALESCE(stage, -1), waited, count(*)::int, sum(share)::float8, count(*) FILTER (WHERE overdue)::int
+		FROM f GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, planEach, ids, today, odd, stage, stageOn, overdue)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-	for r.Next() {
-		var (
-			top            int64
-			stage          Stage
-			files, overdue int
-			median         *float64
-			oldest         *int
-		)
-		if err := r.Scan(&top, &stage, &files, &median, &oldest, &overdue); err != nil {
-			return err
+	var (
+		top       int64
+		at        Stage
+		days      *int32
+		ways, due int32
+		files     float64
+	)
+	_, err = pgx.ForEachRow(r, []any{&top, &at, &days, &ways, &files, &due}, func() error {
+		s := &rows[top].sums
+		s.overdue += int(due)
+		if at >= 0 && days != nil {
+			s.files[at] += files
+			s.waits[at] = append(s.waits[at], waited{*days, ways})
 		}
-		rows[top].Overdue += overdue
-		if stage >= 0 {
-			rows[top].Stages[stage] = Waiting{Files: files, Median: *median, Oldest: float64(*oldest)}
-		}
-	}
-	return r.Err()
+		return nil
+	})
+	return err
 }
 
-// pipelineFlow counts, for each top, the files whose first sympathiser listing, course, cell
-// resolution and ceremony fall from 1 January to on, and in the same period last year.
+// pipelineFlow sums, for each top, the shares of the files whose first sympathiser listing,
+// course, cell resolution and ceremony fall from 1 January to on, and in the same period last year.
 //
 // Formula: admitted = files whose ceremony (the Party entry date) falls from 1 January to the
 // end of the last quarter ended: the quarterly reports' "admitted" summed over the year, which
@@ -286,8 +373,8 @@ func pipelineFlow(ctx context.Context, q pg.Querier, ids []int64, today, on time
 	}
 	var counts []string
 	for _, c := range flowColumns {
-		counts = append(counts, `round(sum(o.share) FILTER (WHERE c.`+c+` BETWEEN $3 AND $4))::int`,
-			`round(sum(o.share) FILTER (WHERE c.`+c+` BETWEEN ($3::date - interval '1 year')::date AND ($4::date - interval '1 year')::date))::int`)
+		counts = append(counts, `COALESCE(sum(o.share) FILTER (WHERE c.`+c+` BETWEEN $3 AND $4), 0)::float8`,
+			`COALESCE(sum(o.share) FILTER (WHERE c.`+c+` BETWEEN ($3::date - interval '1 year')::date AND ($4::date - interval '1 year')::date), 0)::float8`)
 	}
 	r, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+`
@@ -298,24 +385,13 @@ func pipelineFlow(ctx context.Context, q pg.Querier, ids []int64, today, on time
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-	for r.Next() {
-		var (
-			top int64
-			n   [2 * len(flowKinds)]*int
-		)
-		if err := r.Scan(&top, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7]); err != nil {
-			return err
-		}
-		at := func(i int) int {
-			if n[i] == nil {
-				return 0
-			}
-			return *n[i]
-		}
-		row := rows[top]
-		row.ThisYear = Flow{at(0), at(2), at(4), at(6)}
-		row.LastYear = Flow{at(1), at(3), at(5), at(7)}
-	}
-	return r.Err()
+	var (
+		top int64
+		n   [2 * len(flowKinds)]float64
+	)
+	_, err = pgx.ForEachRow(r, []any{&top, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7]}, func() error {
+		rows[top].sums.flow = n
+		return nil
+	})
+	return err
 }

@@ -82,6 +82,14 @@ func BenchmarkRegister(b *testing.B) {
 			}
 		}
 		b.Run("pipeline/"+level.name+"/computed", board(nil))
+		// A server's first view: every row computed, a province's added up from its children's.
+		b.Run("pipeline/"+level.name+"/first-view", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := register.NewBoardCache(20000).Pipeline(b.Context(), db, org.Everything(), level.unit, today); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		if _, err := cache.Pipeline(ctx, db, org.Everything(), level.unit, today); err != nil {
 			b.Fatal(err)
 		}

@@ -136,8 +136,8 @@ func TestPipelineAgreesWithAReference(t *testing.T) {
 			for i, w := range waits {
 				want.Stages[i] = register.Waiting{Files: len(w), Median: median(w), Oldest: slices.Max(append(w, 0))}
 			}
-			if got != want {
-				t.Errorf("unit %d:\n got %+v\nwant %+v", got.UnitID, got, want)
+			if shown(got) != shown(want) {
+				t.Errorf("unit %d:\n got %+v\nwant %+v", got.UnitID, shown(got), shown(want))
 			}
 			overdue += want.Overdue
 		}
@@ -145,6 +145,11 @@ func TestPipelineAgreesWithAReference(t *testing.T) {
 			t.Errorf("nation: %d overdue, rows add to %d (want some)", b.Total.Overdue, overdue)
 		}
 	}
+}
+
+// shown is what a row shows (not what it is summed from).
+func shown(r register.PipelineRow) [7]any {
+	return [...]any{r.UnitID, r.Name, r.Children, r.Stages, r.ThisYear, r.LastYear, r.Overdue}
 }
 
 // referenceFile adds file f to row, the slow way.

@@ -1,8 +1,10 @@
 package register_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 
 	"ptdang/internal/audit"
 	"ptdang/internal/calendar"
+	"ptdang/internal/format"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
 	"ptdang/internal/pgtest"
@@ -88,12 +91,20 @@ func (c *boardChecker) check(t *testing.T, when string) int64 {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// %v: the nation's medians are NaN, equal in print only
-		if g, w := fmt.Sprintf("%v", got), fmt.Sprintf("%v", want); g != w {
+		if g, w := shownBoard(got), shownBoard(want); g != w {
 			t.Errorf("%s: unit %d's board from the cache\n%s\ncomputed afresh\n%s", when, u, g, w)
 		}
 	}
 	return c.cache.Stats().Misses - before
+}
+
+// shownBoard is what a board shows.
+func shownBoard(b register.Board) string {
+	out := fmt.Sprintf("%d %s %s total %v\n", b.Unit.ID, b.Today.Format(time.DateOnly), b.FiguresOn.Format(time.DateOnly), shown(b.Total))
+	for _, r := range b.Rows {
+		out += fmt.Sprintf("%v\n", shown(r))
+	}
+	return out
 }
 
 // TestSummaryIsTheFilesAfterEveryWrite checks each file's stored summary and deadlines against
@@ -355,5 +366,34 @@ func TestChangesAcrossCommunesInOneTransactionDoNotDeadlock(t *testing.T) {
 	}
 	if after := gen(); after-before != 2*pairs {
 		t.Errorf("the province's generation moved by %d for %d transactions, want one each", after-before, 2*pairs)
+	}
+}
+
+// TestKeepWarmMakesTheNationsRows: the server's background run leaves the nation's board in the
+// cache, so its first view computes nothing.
+func TestKeepWarmMakesTheNationsRows(t *testing.T) {
+	db := generated(t)
+	cache := register.NewBoardCache(10000)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() {
+		cache.KeepWarm(ctx, db, time.Hour, slog.New(slog.DiscardHandler))
+		close(done)
+	}()
+	deadline := time.Now().Add(time.Minute)
+	for cache.Stats().Misses == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	before := cache.Stats().Misses
+	if before == 0 {
+		t.Fatal("KeepWarm computed nothing")
+	}
+	if _, err := cache.Pipeline(t.Context(), db, org.Everything(), org.Nation, format.Today(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if n := cache.Stats().Misses - before; n != 0 {
+		t.Errorf("the first view after KeepWarm computed %d rows", n)
 	}
 }
