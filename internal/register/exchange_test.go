@@ -133,11 +133,7 @@ func TestImportAddsFilesAndStepsAllOrNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var texts []string
-	for _, p := range res.Problems {
-		texts = append(texts, p.String())
-	}
-	all := strings.Join(texts, "\n")
+	all := problemText(res)
 	for _, want := range []string{`dòng 3, cột "Ngày sinh"`, `dòng 3, cột "Nghề nghiệp"`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("problems %q lack %s", all, want)
@@ -311,11 +307,7 @@ func TestImportRefusesHostileSponsorRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var texts []string
-	for _, p := range res.Problems {
-		texts = append(texts, p.String())
-	}
-	all := strings.Join(texts, "\n")
+	all := problemText(res)
 	for _, want := range []string{
 		`Trang "Người giới thiệu", dòng 2, cột "Đảng viên chính thức từ ngày": "=TODAY()" không phải là ngày hợp lệ`,
 		`Trang "Người giới thiệu", dòng 3, cột "Cùng công tác, học tập, cư trú từ ngày": "99999999" không phải là ngày hợp lệ`,
@@ -327,8 +319,8 @@ func TestImportRefusesHostileSponsorRows(t *testing.T) {
 			t.Errorf("problems\n%s\nlack\n%s", all, want)
 		}
 	}
-	if len(texts) != 5 || f.stored(t) != "" || f.sponsorsStored(t) != "" {
-		t.Fatalf("%d problems, stored %q %q: want 5 and nothing written", len(texts), f.stored(t), f.sponsorsStored(t))
+	if len(res.Problems) != 5 || f.stored(t) != "" || f.sponsorsStored(t) != "" {
+		t.Fatalf("%d problems, stored %q %q: want 5 and nothing written", len(res.Problems), f.stored(t), f.sponsorsStored(t))
 	}
 }
 
@@ -388,4 +380,13 @@ func TestSimultaneousImportsOfASponsorsCeasingOneWins(t *testing.T) {
 	if n := pgtest.Count(t, f.db, `SELECT count(*) FROM audit_log WHERE action = 'sponsor_ceased'`); n != 1 {
 		t.Fatalf("%d ceasings audited, want 1", n)
 	}
+}
+
+// problemText is an import's problems, a line each.
+func problemText(res register.ImportResult) string {
+	var texts []string
+	for _, p := range res.Problems {
+		texts = append(texts, p.String())
+	}
+	return strings.Join(texts, "\n")
 }

@@ -67,11 +67,7 @@ func TestImportReadsAliasesAndRefusesAnUnknownValueNamingTheRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var texts []string
-	for _, p := range res.Problems {
-		texts = append(texts, p.String())
-	}
-	all := strings.Join(texts, "\n")
+	all := problemText(res)
 	for _, want := range []string{`dòng 5, cột "Dân tộc": "Kinh Việt Nam" không có`, `dòng 5, cột "Tôn giáo": "Đạo ông bà" không có`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("problems %q lack %s", all, want)

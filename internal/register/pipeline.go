@@ -183,7 +183,8 @@ func Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today
 }
 
 // Pipeline is the board as the package's Pipeline gives it, its rows from c where c holds
-// them at the current generations.
+// them at the current generations. Errors: apperr.ErrNotFound for a unit out of scope (or the
+// nation for one who does not see it all); any other is the database's.
 func (c *BoardCache) Pipeline(ctx context.Context, q pg.Querier, by org.Scope, unit int64, today time.Time) (Board, error) {
 	b := Board{Today: today, FiguresOn: figuresOn(today)}
 	if unit == org.Nation {
