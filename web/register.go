@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +18,8 @@ type RegisterListView struct {
 	TaskPager, FilePager Pager
 	Files                []RegisterRow
 	FileTotal            int
-	CanImport            bool // the reader may import files (the commune's and the province's staff)
+	Name                 string // the files are those whose name holds it; "" for all
+	CanImport            bool   // the reader may import files (the commune's and the province's staff)
 	// CanSetRetention: the reader sets how long removed persons' files are kept (the province's staff)
 	CanSetRetention bool
 }
@@ -64,9 +66,15 @@ func NewPager(page, size, total int, href func(page int) string) Pager {
 
 // NewRegisterListView builds the list from a page of the files and one of the tasks, on pages
 // taskPage and filePage (from 1).
-func NewRegisterListView(files register.Files, todo register.Tasks, taskPage, filePage int) RegisterListView {
-	v := RegisterListView{TaskTotal: todo.Total, Overdue: todo.Overdue, FileTotal: files.Total}
-	href := func(tasks, files int) string { return fmt.Sprintf("/register?viec=%d&trang=%d", tasks, files) }
+func NewRegisterListView(files register.Files, todo register.Tasks, taskPage, filePage int, name string) RegisterListView {
+	v := RegisterListView{TaskTotal: todo.Total, Overdue: todo.Overdue, FileTotal: files.Total, Name: name}
+	href := func(tasks, files int) string {
+		h := fmt.Sprintf("/register?viec=%d&trang=%d", tasks, files)
+		if name != "" {
+			h += "&ten=" + url.QueryEscape(name)
+		}
+		return h
+	}
 	v.TaskPager = NewPager(taskPage, RegisterPageSize, todo.Total, func(p int) string { return href(p, filePage) + "#todo" })
 	v.FilePager = NewPager(filePage, RegisterPageSize, files.Total, func(p int) string { return href(taskPage, p) + "#files" })
 	for _, t := range todo.Tasks {

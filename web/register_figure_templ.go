@@ -23,7 +23,7 @@ type RegisterFigureView struct {
 // NewRegisterFigureView lists rows, the people behind the figure labelled label of the report
 // at back for p.
 func NewRegisterFigureView(back string, p report.Period, label string, rows []register.Row) RegisterFigureView {
-	return RegisterFigureView{Title: label + " · " + p.String(), Back: back, Files: NewRegisterListView(register.Files{Rows: rows}, register.Tasks{}, 1, 1).Files}
+	return RegisterFigureView{Title: label + " · " + p.String(), Back: back, Files: NewRegisterListView(register.Files{Rows: rows}, register.Tasks{}, 1, 1, "").Files}
 }
 
 // RegisterFigure lists the people the register counts for a figure of a report.

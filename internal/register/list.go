@@ -52,27 +52,29 @@ type Files struct {
 }
 
 // List reads a page of the files whose cell is in by's scope on today, by cell and name, with
-// their stage. It returns only database errors.
-func List(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, page Page) (Files, error) {
-	return listFiles(ctx, q, by, today, page, nil)
+// their stage; with a name, only the files whose person's name holds it (capitals and accents
+// aside: "nguyen van" finds Nguyễn Văn An). It returns only database errors.
+func List(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, name string, page Page) (Files, error) {
+	return listFiles(ctx, q, by, today, page, nil, strings.TrimSpace(name))
 }
 
 // FindByNationalID lists the files in by's scope on today that hold national ID id (compared
 // by its keyed hash, never in clear). It returns only database errors.
 func (r Register) FindByNationalID(ctx context.Context, q pg.Querier, by org.Scope, id string, today time.Time) ([]Row, error) {
-	files, err := listFiles(ctx, q, by, today, Page{}, r.Keys.hash(strings.TrimSpace(id)))
+	files, err := listFiles(ctx, q, by, today, Page{}, r.Keys.hash(strings.TrimSpace(id)), "")
 	return files.Rows, err
 }
 
 // listFiles reads a page of the files in by's scope with their stage; a non-nil mac keeps only
-// those of that national ID.
-func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, page Page, mac []byte) (Files, error) {
+// those of that national ID, a name only those whose name holds it.
+func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time, page Page, mac []byte, name string) (Files, error) {
 	var files Files
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+cellsInScope+`,
 		f AS MATERIALIZED (
 			SELECT c.id, c.cell_id, c.full_name FROM candidate c
 			WHERE `+inScopedCells+` AND ($3::bytea IS NULL OR c.national_id_mac = $3)
+				AND ($6 = '' OR lower(f_unaccent(c.full_name)) LIKE '%' || lower(f_unaccent($6)) || '%')
 		),
 		-- each cell's name looked up once, not once per file
 		names AS MATERIALIZED (SELECT cells.cell_id, cv.name FROM (SELECT DISTINCT cell_id FROM f) cells
@@ -80,7 +82,7 @@ func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time,
 		SELECT f.id, f.cell_id, COALESCE(n.name, ''), f.full_name, count(*) OVER ()
 		FROM f JOIN names n ON n.cell_id = f.cell_id
 		ORDER BY n.name COLLATE "vi-x-icu", f.cell_id, f.full_name COLLATE "vi-x-icu", f.id
-		LIMIT $4 OFFSET $5`, planEach, by.SQLRoots(), today, mac, page.limit(), page.Offset)
+		LIMIT $4 OFFSET $5`, planEach, by.SQLRoots(), today, mac, page.limit(), page.Offset, likeEscaper.Replace(name))
 	if err != nil {
 		return files, err
 	}
@@ -108,6 +110,9 @@ func listFiles(ctx context.Context, q pg.Querier, by org.Scope, today time.Time,
 	}
 	return files, nil
 }
+
+// likeEscaper makes a text match itself in LIKE: its % and _ are not wildcards.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // Tasks is a page of Việc cần làm and the size of the whole list.
 type Tasks struct {

@@ -58,7 +58,7 @@ func BenchmarkRegister(b *testing.B) {
 	}
 	b.Run("list/province-page", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := register.List(b.Context(), db, org.Under(province), today, register.Page{Limit: 50}); err != nil {
+			if _, err := register.List(b.Context(), db, org.Under(province), today, "", register.Page{Limit: 50}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -120,7 +120,7 @@ func TestPipelineAgreesWithAReference(t *testing.T) {
 		}
 		overdue := 0
 		for _, got := range b.Rows {
-			files, err := register.List(ctx, db, org.Under(got.UnitID), boardToday, register.Page{})
+			files, err := register.List(ctx, db, org.Under(got.UnitID), boardToday, "", register.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -195,7 +195,7 @@ func TestAnotherCommuneCannotReadOrChangeAFile(t *testing.T) {
 			t.Fatalf("%s reads: %v", s.Actor.Login, err)
 		}
 	}
-	files, err := register.List(t.Context(), f.db, f.otherCommune, today, register.Page{})
+	files, err := register.List(t.Context(), f.db, f.otherCommune, today, "", register.Page{})
 	if err != nil || len(files.Rows) != 0 || files.Total != 0 {
 		t.Fatalf("other commune lists %d files (%v), want none", files.Total, err)
 	}
@@ -382,4 +382,43 @@ func TestTheCommitteeRecordsItsDecisionsNotTheCell(t *testing.T) {
 		}
 	}
 	f.must(t, id, doc(register.Decision, "2026-04-01"))
+}
+
+// The list finds names typed with or without accents and capitals, takes % and _ as themselves,
+// and looks within the scope only.
+func TestListFindsANameWithinTheScope(t *testing.T) {
+	f := newFixture(t)
+	for _, n := range []string{"Nguyễn Văn An", "Nguyễn Thị Bình", "Lê Văn 100%_Đúng"} {
+		p := person("1995-05-01")
+		p.Name = n
+		if _, err := f.reg.Create(t.Context(), f.db, f.secretary, f.cell, p, today); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		by   org.Scope
+		name string
+		want string
+	}{
+		{f.commune, "nguyen van", "Nguyễn Văn An"},
+		{f.commune, "  NGUYỄN ", "Nguyễn Thị Bình|Nguyễn Văn An"},
+		{f.commune, "binh", "Nguyễn Thị Bình"},
+		{f.commune, "%", "Lê Văn 100%_Đúng"},
+		{f.commune, "0_", ""},
+		{f.commune, "%_đ", "Lê Văn 100%_Đúng"},
+		{f.commune, "van", "Lê Văn 100%_Đúng|Nguyễn Văn An"},
+		{f.otherCommune, "nguyen", ""},
+	} {
+		files, err := register.List(t.Context(), f.db, c.by, today, c.name, register.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range files.Rows {
+			got = append(got, r.Name)
+		}
+		if strings.Join(got, "|") != c.want || files.Total != len(got) {
+			t.Errorf("%q finds %q (%d), want %q", c.name, got, files.Total, c.want)
+		}
+	}
 }

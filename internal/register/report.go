@@ -234,7 +234,7 @@ func People(ctx context.Context, db pg.Beginner, by org.Scope, cell int64, key s
 		if err != nil {
 			return err
 		}
-		files, err := List(ctx, tx, by, today, Page{})
+		files, err := List(ctx, tx, by, today, "", Page{})
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"ptdang/internal/account"
 	"ptdang/internal/format"
@@ -26,7 +28,11 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	taskPage, tasksAt := pageOf("viec")
 	filePage, filesAt := pageOf("trang")
-	files, err := register.List(r.Context(), s.DB, c.Scope, today, filesAt)
+	name := strings.TrimSpace(r.URL.Query().Get("ten"))
+	if utf8.RuneCountInString(name) > 100 {
+		name = string([]rune(name)[:100])
+	}
+	files, err := register.List(r.Context(), s.DB, c.Scope, today, name, filesAt)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -36,7 +42,7 @@ func (s *Server) registerList(w http.ResponseWriter, r *http.Request, c caller) 
 		s.fail(w, r, err)
 		return
 	}
-	v := web.NewRegisterListView(files, todo, taskPage, filePage)
+	v := web.NewRegisterListView(files, todo, taskPage, filePage, name)
 	v.CanImport = c.Can(account.ReviewReports)
 	v.CanSetRetention = c.Can(account.AcceptReports)
 	s.render(w, r, http.StatusOK, web.RegisterList(c.page("Hồ sơ phát triển đảng viên", "register"), v))

@@ -240,10 +240,19 @@ func TestRegisterListPagesItsTasksAndFiles(t *testing.T) {
 	if n := count("[data-testid=task]"); n != 50 {
 		t.Fatalf("back to the first page of tasks: %d", n)
 	}
+	// A name typed without accents finds its files: "nguoi thu 10" is Người thứ 100 to 109.
+	b.Fill("#ten", "nguoi thu 10")
+	b.ClickToPage("[data-testid=files-search]")
+	b.WantText("[data-testid=files] h2", "Danh sách hồ sơ (10)")
+	if n := count("[data-testid=file]"); n != 10 || count("[data-testid=files-pager]") != 0 {
+		t.Fatalf("the search shows %d files (want 10) and a pager %d", n, count("[data-testid=files-pager]"))
+	}
+	fitsAPhone(t, b)
+	b.Screenshot("register-list-searched")
 	b.Open(base+"/register", 1280, 900)
 	b.Screenshot("register-list-paged-desktop")
 	// A page past the end, or not a number, shows what there is, not an error.
-	for _, q := range []string{"?viec=99&trang=99", "?viec=abc&trang=-3"} {
+	for _, q := range []string{"?viec=99&trang=99", "?viec=abc&trang=-3", "?ten=%25_%5C", "?ten=" + strings.Repeat("%E1%BB%87", 300)} {
 		if resp, _ := send(t, f.sec, "GET", base+"/register"+q, nil); resp.StatusCode != http.StatusOK {
 			t.Errorf("/register%s: %d", q, resp.StatusCode)
 		}
