@@ -41,6 +41,21 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, nav 
 		s.renderForm(w, r, c, nav, view(vals, nil, ""))
 		return
 	}
+	s.submitForm(w, r, save, func(f *form, _ int, msg string) {
+		for from, to := range aliases {
+			if msg, ok := f.inv.Fields[from]; ok {
+				delete(f.inv.Fields, from)
+				f.inv.Add(to, msg)
+			}
+		}
+		s.renderForm(w, r, c, nav, view(valuesOf(f), f.inv.Fields, msg))
+	})
+}
+
+// submitForm reads a posted form and saves it with save, then goes to the page save names; when
+// the domain refused it (its field errors, or a stale or locked save), show puts the form back
+// with what was typed (f), the status and the message. Any other error is the server's.
+func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, save func(f *form) (string, error), show func(f *form, status int, msg string)) {
 	f, ok := s.parseForm(w, r)
 	if !ok {
 		return
@@ -50,17 +65,10 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request, c caller, nav 
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	// The domain's field errors or its refusal of a stale or locked save show the form again.
 	msg, status, ok := f.refused(err)
 	if !ok || (status != http.StatusUnprocessableEntity && status != http.StatusConflict) {
 		s.fail(w, r, err)
 		return
 	}
-	for from, to := range aliases {
-		if msg, ok := f.inv.Fields[from]; ok {
-			delete(f.inv.Fields, from)
-			f.inv.Add(to, msg)
-		}
-	}
-	s.renderForm(w, r, c, nav, view(valuesOf(f), f.inv.Fields, msg))
+	show(f, status, msg)
 }

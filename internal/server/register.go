@@ -148,24 +148,12 @@ func (s *Server) registerForm(w http.ResponseWriter, r *http.Request, c caller, 
 		show(http.StatusOK, vals, nil, "")
 		return
 	}
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
-	}
-	next, err := save(f)
-	if err == nil {
-		http.Redirect(w, r, next, http.StatusSeeOther)
-		return
-	}
-	msg, status, ok := f.refused(err)
-	if !ok || (status != http.StatusUnprocessableEntity && status != http.StatusConflict) {
-		s.fail(w, r, err)
-		return
-	}
-	if status == http.StatusConflict {
-		msg = "Vừa có người khác sửa: xin mở lại trang để xem thông tin mới rồi sửa lại."
-	}
-	show(status, valuesOf(f), f.inv.Fields, msg)
+	s.submitForm(w, r, save, func(f *form, status int, msg string) {
+		if status == http.StatusConflict {
+			msg = "Vừa có người khác sửa: xin mở lại trang để xem thông tin mới rồi sửa lại."
+		}
+		show(status, valuesOf(f), f.inv.Fields, msg)
+	})
 }
 
 // formID reads a chosen id; none or a malformed one is 0.
