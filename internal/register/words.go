@@ -138,6 +138,10 @@ const (
 	SponsorClock             ClockKind = "sponsor" // a sponsor ceased to qualify: due the day they ceased
 )
 
+// ClockKinds lists every deadline.
+var ClockKinds = []ClockKind{CertificateClock, DossierClock, DecisionClock, CeremonyClock, ProbationClock,
+	RecognitionVoteClock, RecognitionDecisionClock, SponsorClock}
+
 var clockLabels = map[ClockKind]string{
 	CertificateClock:         "Giấy chứng nhận lớp nhận thức về Đảng hết hạn",
 	DossierClock:             "Hồ sơ quá 12 tháng chưa được chi bộ xét",

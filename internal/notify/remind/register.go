@@ -23,6 +23,7 @@ var registerDue = map[register.ClockKind]string{
 	register.ProbationClock:           "kết thúc thời gian dự bị",
 	register.RecognitionVoteClock:     "chi bộ xét công nhận đảng viên chính thức",
 	register.RecognitionDecisionClock: "ra quyết định công nhận đảng viên chính thức",
+	register.SponsorClock:             "ghi lại bước giới thiệu (người giới thiệu không còn đủ điều kiện)",
 }
 
 // remindRegister tells each cell's secretaries of the deadlines of the admission register in
