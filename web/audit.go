@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/url"
 
 	"ptdang/internal/account"
@@ -42,7 +43,7 @@ var AuditWords = audit.Words{
 		switch entity {
 		case "quarterly_report":
 			return report.FullLabel(key)
-		case "candidate":
+		case "candidate", "register_retention":
 			return register.AuditLabel(key)
 		case "admission_rules":
 			return register.RuleLabel(key)
@@ -55,8 +56,8 @@ var AuditWords = audit.Words{
 			return report.State(v).Label()
 		case "role":
 			return account.Role(v).Label()
-		case "kind":
-			return org.Kind(v).Label()
+		case "kind": // a unit's kind, or a file's step
+			return cmp.Or(org.Kind(v).Label(), register.AuditValue(key, v))
 		case "org_type":
 			return org.OrgType(v).Label()
 		case "level":
@@ -65,7 +66,7 @@ var AuditWords = audit.Words{
 			return org.LinkMode(v).Label()
 		case "own_rating":
 			return quality.Category(v).Label()
-		case "sex", "occupation", "education":
+		case "sex", "occupation", "education", "cause":
 			return register.AuditValue(key, v)
 		}
 		return ""

@@ -158,6 +158,9 @@ func (w Words) value(key string, v any) string {
 			}
 			return format.DateTime(t.In(format.Zone))
 		}
+		if t, err := time.Parse(time.DateOnly, v); err == nil { // a day recorded as yyyy-mm-dd
+			return format.Date(t)
+		}
 		if w.Value != nil {
 			if l := w.Value(key, v); l != "" {
 				return l

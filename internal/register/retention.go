@@ -3,7 +3,6 @@ package register
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -126,7 +125,7 @@ func Purge(ctx context.Context, db pg.Beginner, by audit.Actor, today time.Time)
 			}
 			err := audit.Record(ctx, tx, by, audit.Entry{Action: "purge", Entity: "candidate", EntityID: p.id,
 				Label: label(p.id), UnitID: p.cell, Old: map[string]any{"cell_id": p.cell, "created": p.created.Format(time.DateOnly),
-					"closed": fmt.Sprintf("%s %s", p.kind, p.closed.Format(time.DateOnly))},
+					"kind": string(p.kind), "closed": p.closed.Format(time.DateOnly)},
 				New: map[string]any{"redacted_entries": redacted}})
 			if err != nil {
 				return err

@@ -59,7 +59,7 @@ func TestRemovedFilesArePurgedAfterTheProvincesRetentionWithAnAuditEntry(t *test
 	}
 	entry := pgtest.Column[string](t, f.db, `SELECT concat_ws(' ', label, old_value, new_value) FROM audit_log
 		WHERE action = 'purge' AND entity_id = $1`, withdrawn)
-	if len(entry) != 1 || !strings.Contains(entry[0], `"closed": "withdrawn 2021-06-03"`) || strings.Contains(entry[0], "Nguyễn") {
+	if len(entry) != 1 || !strings.Contains(entry[0], `"closed": "2021-06-03"`) || !strings.Contains(entry[0], `"kind": "withdrawn"`) || strings.Contains(entry[0], "Nguyễn") {
 		t.Fatalf("purge audited as %v, want one entry with its dates and no name", entry)
 	}
 	if n := f.purge(t, "2026-06-03"); n != 0 {

@@ -170,13 +170,22 @@ var auditLabels = map[string]string{
 	FieldExtended: "Trong thời gian gia hạn", FieldToCell: "Chi bộ nhận (mã số)",
 	"sponsors": "Người giới thiệu", "sponsor": "Người giới thiệu", "created": "Ngày lập hồ sơ", "closed": "Kết thúc",
 	"redacted_entries": "Số mục nhật ký trước đó đã xóa dữ liệu cá nhân",
+	// readmission facts
+	"left_on": "Ngày ra khỏi Đảng", "cause": "Lý do ra khỏi Đảng", "expunged_on": "Ngày được xóa án tích",
+	"readmitted_before": "Đã được kết nạp lại trước đây", "consent_on": "Ngày Tỉnh ủy đồng ý",
+	"consent_document": "Văn bản đồng ý của Tỉnh ủy",
+	// the province's retention period
+	"years": "Thời hạn lưu hồ sơ (năm)",
 }
 
 // AuditLabel is the Vietnamese name of a key a file's audit entries record, "" for none.
 func AuditLabel(key string) string { return auditLabels[key] }
 
 // AuditValue is the Vietnamese label of a coded value a file's audit entries record (sex,
-// occupation, education), "" for none.
+// occupation, education, the cause of leaving, a step), "" for none.
 func AuditValue(key, v string) string {
-	return LabelOf(map[string][]Option{"sex": Sexes, "occupation": Occupations, "education": Educations}[key], v)
+	if key == "kind" {
+		return Kind(v).Label()
+	}
+	return LabelOf(map[string][]Option{"sex": Sexes, "occupation": Occupations, "education": Educations, "cause": LeaveCauses}[key], v)
 }
