@@ -78,8 +78,8 @@ func (f File) checkSponsors(s Step) error {
 	return inv.Err()
 }
 
-// stepRules applies, inside the step's transaction after it is stored, the rules that read more
-// than the file's steps (sponsors, readmission), and keeps the step's sponsors.
+// stepRules applies, inside the step's transaction after it is stored (s.ID), the rules that
+// read more than the file's steps (sponsors, readmission), and keeps the step's sponsors.
 func stepRules(ctx context.Context, tx pgx.Tx, f File, s Step) error {
 	switch s.Kind {
 	case Sponsors:
@@ -89,8 +89,8 @@ func stepRules(ctx context.Context, tx pgx.Tx, f File, s Step) error {
 		for _, p := range s.Sponsors {
 			_, err := tx.Exec(ctx, `
 				INSERT INTO candidate_sponsor (step_id, name, youth_union, member_since, known_since)
-				SELECT max(id), $2, $3, $4, $5 FROM candidate_step WHERE candidate_id = $1`,
-				f.ID, strings.TrimSpace(p.Name), p.YouthUnion, nullDate(p.MemberSince, !p.YouthUnion), nullDate(p.KnownSince, !p.YouthUnion))
+				VALUES ($1, $2, $3, $4, $5)`,
+				s.ID, strings.TrimSpace(p.Name), p.YouthUnion, nullDate(p.MemberSince, !p.YouthUnion), nullDate(p.KnownSince, !p.YouthUnion))
 			if err != nil {
 				return err
 			}

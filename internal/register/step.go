@@ -61,13 +61,13 @@ func (r Register) RecordStep(ctx context.Context, db pg.Beginner, by org.Scope, 
 				return err
 			}
 		}
-		_, err = tx.Exec(ctx, `
+		err = tx.QueryRow(ctx, `
 			INSERT INTO candidate_step (candidate_id, kind, on_date, document, helper, issuer, votes_for, full_members,
 				consent, extended, from_cell_id, to_cell_id, recorded_by, recorded_by_login)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0), NULLIF($13, 0), $14)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0), NULLIF($13, 0), $14) RETURNING id`,
 			id, s.Kind, s.On, s.Document, s.Helper, s.Issuer, nullCount(s, FieldVotesFor, s.VotesFor),
 			nullCount(s, FieldFullMembers, s.FullMembers), s.Consent, s.Extended, f.CellID, s.ToCellID,
-			by.Actor.UserID, actorName(by.Actor))
+			by.Actor.UserID, actorName(by.Actor)).Scan(&s.ID)
 		if err != nil {
 			return err
 		}
