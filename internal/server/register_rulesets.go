@@ -20,13 +20,14 @@ func (s *Server) registerRuleSets(w http.ResponseWriter, r *http.Request, c call
 		s.fail(w, r, err)
 		return
 	}
-	stale, err := register.StaleFiles(r.Context(), s.DB)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	v := web.NewRegisterRulesView(book, s.today())
-	v.Stale, v.CanAdd = stale, c.Can(account.ManageRules)
+	// The files of the whole country being recomputed: for those who add rule sets (and see all).
+	if v.CanAdd = c.Can(account.ManageRules); v.CanAdd {
+		if v.Stale, err = register.StaleFiles(r.Context(), s.DB); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	if d, err := format.ParseDate(r.URL.Query().Get("added")); err == nil {
 		v.Added = format.Date(d)
 	}
