@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ptdang/internal/format"
+	"ptdang/internal/quarter"
 	"ptdang/internal/register"
 	"ptdang/internal/report"
 )
@@ -45,6 +46,6 @@ func (v *ReportView) KeepChoice(kept time.Time) {
 	v.Keep.Shown = v.CanReview
 	if !kept.IsZero() {
 		v.Keep.Was = format.Date(kept)
-		v.Keep.KeptFrom = report.PeriodOf(kept).String()
+		v.Keep.KeptFrom = quarter.Of(kept).String()
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/gen"
-	"ptdang/internal/report"
+	"ptdang/internal/quarter"
 )
 
 type genFlags struct {
@@ -40,5 +40,5 @@ func generate(ctx context.Context, db *pgxpool.Pool, f genFlags, today time.Time
 		slices.Sort(names)
 		return fmt.Errorf("gen: unknown scale %q, want %s", *f.scale, strings.Join(names, " or "))
 	}
-	return gen.Load(ctx, db, gen.Options{Scale: scale, Years: *f.years, Seed: *f.seed, Last: report.LastEnded(today)}, stdout)
+	return gen.Load(ctx, db, gen.Options{Scale: scale, Years: *f.years, Seed: *f.seed, Last: quarter.LastEnded(today)}, stdout)
 }

@@ -10,6 +10,7 @@ import (
 
 	"ptdang/internal/format"
 	"ptdang/internal/org"
+	"ptdang/internal/quarter"
 	"ptdang/internal/report"
 )
 
@@ -28,7 +29,7 @@ var reportsSeed = [2]uint64{2025, 2026}
 
 // shownQuarters are the quarters the demo reports on today, oldest first.
 func shownQuarters(today time.Time) []report.Period {
-	last := report.LastEnded(today)
+	last := quarter.LastEnded(today)
 	var ps []report.Period
 	for p := (report.Period{Year: last.Year - 1, Quarter: 1}); p != last; p = p.Next() {
 		ps = append(ps, p)

@@ -8,11 +8,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"ptdang/internal/pgtest"
+	"ptdang/internal/quarter"
 	"ptdang/internal/report"
 )
 
 // lastQuarter is the quarter the demo reports last: the last ended on the load day.
-func lastQuarter() report.Period { return report.LastEnded(time.Now()) }
+func lastQuarter() report.Period { return quarter.LastEnded(time.Now()) }
 
 // livingProvince checks the demo's reports on db: every cell reports on the quarters shown, the
 // last one in every state, the figures balanced, and the demo accounts' work waiting for them.

@@ -7,7 +7,6 @@ import (
 
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
-	"ptdang/internal/quarter"
 	"ptdang/internal/register"
 )
 
@@ -47,6 +46,3 @@ func withRegister(figs Figures, t register.Tally) Figures {
 	}
 	return out
 }
-
-// PeriodOf is the quarter day falls in.
-func PeriodOf(day time.Time) Period { return quarter.Of(day) }

@@ -81,9 +81,6 @@ func CheckEnded(p Period, today time.Time) error {
 	return nil
 }
 
-// LastEnded is the quarter cells report on today: the latest one that has ended.
-func LastEnded(today time.Time) Period { return quarter.LastEnded(today) }
-
 // Report is a cell's report for one quarter.
 type Report struct {
 	ID       int64 // 0 while NotStarted

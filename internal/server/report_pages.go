@@ -10,6 +10,7 @@ import (
 
 	"ptdang/internal/account"
 	"ptdang/internal/apperr"
+	"ptdang/internal/quarter"
 	"ptdang/internal/register"
 	"ptdang/internal/report"
 	"ptdang/web"
@@ -29,7 +30,7 @@ func (s *Server) reportAddress(w http.ResponseWriter, r *http.Request) (int64, r
 // periodQuery reads ?year= and ?quarter=, each defaulting to that of the last quarter ended; ok is
 // false for a malformed or impossible quarter.
 func periodQuery(r *http.Request, today time.Time) (report.Period, bool) {
-	return report.ParsePeriod(r.URL.Query().Get("year"), r.URL.Query().Get("quarter"), report.LastEnded(today))
+	return report.ParsePeriod(r.URL.Query().Get("year"), r.URL.Query().Get("quarter"), quarter.LastEnded(today))
 }
 
 // reportOf reads the report the address names, within the caller's scope; it answers the
@@ -51,7 +52,7 @@ func (s *Server) reportOf(w http.ResponseWriter, r *http.Request, c caller) (rep
 func (s *Server) reports(w http.ResponseWriter, r *http.Request, c caller) {
 	next := "/reports/status" // the caller's unit and the last quarter ended
 	if cell, ok := report.SecretaryCell(c.User); ok {
-		next = web.ReportHref(cell, report.LastEnded(s.today()))
+		next = web.ReportHref(cell, quarter.LastEnded(s.today()))
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

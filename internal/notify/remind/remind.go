@@ -23,6 +23,7 @@ import (
 	"ptdang/internal/notify"
 	"ptdang/internal/org"
 	"ptdang/internal/pg"
+	"ptdang/internal/quarter"
 	"ptdang/internal/register"
 	"ptdang/internal/report"
 )
@@ -96,7 +97,7 @@ func remindProvince(ctx context.Context, tx pgx.Tx, province int64, today time.T
 		return 0, err
 	}
 	written := 0
-	last := report.LastEnded(today)
+	last := quarter.LastEnded(today)
 	for _, p := range []report.Period{last.Previous(), last, last.Next()} {
 		st, err := report.PeriodStatus(ctx, tx, org.Everything(), province, p)
 		if err != nil {
