@@ -31,10 +31,15 @@ var registerDue = map[register.ClockKind]string{
 // naming the cell, never the person.
 func remindRegister(ctx context.Context, tx pgx.Tx, tasks []register.Task) (int, error) {
 	written := 0
+	secretaries := map[int64][]int64{} // by cell: a cell's files share them
 	for _, task := range tasks {
-		users, err := notify.Holders(ctx, tx, string(account.CellSecretary), task.File.CellID)
-		if err != nil {
-			return written, err
+		users, ok := secretaries[task.File.CellID]
+		if !ok {
+			var err error
+			if users, err = notify.Holders(ctx, tx, string(account.CellSecretary), task.File.CellID); err != nil {
+				return written, err
+			}
+			secretaries[task.File.CellID] = users
 		}
 		state := "đến hạn"
 		if task.Overdue {
