@@ -217,7 +217,7 @@ func NewRegisterFileView(f register.File, kind register.Kind, today time.Time, v
 	if f.Readmission {
 		v.ReadmissionHref = RegisterFileHref(f.ID) + "/readmission"
 	}
-	if s, ok := f.Last(register.Sponsors); ok && !s.IsZero() {
+	if len(f.StillSponsoring()) > 0 { // a sponsor who may yet cease to qualify
 		v.SponsorCeasedHref = RegisterFileHref(f.ID) + "/sponsor-ceased"
 	}
 	if kind == "" {

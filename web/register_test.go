@@ -1,10 +1,13 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"ptdang/internal/audit"
+	"ptdang/internal/register"
 )
 
 // A file's entries in the change log read in Vietnamese: the action, the entity, every field and
@@ -32,6 +35,33 @@ func TestRegisterEntriesInTheChangeLogSpeakVietnamese(t *testing.T) {
 	for _, english := range []string{"candidate", "record_step", "votes_for", "female", "birth_date"} {
 		if strings.Contains(got, english) {
 			t.Errorf("the change log says %q: %q", english, got)
+		}
+	}
+}
+
+// The link to record a sponsor who ceased to qualify shows while a sponsor of the latest sponsors
+// step still qualifies, not once each has been recorded as ceased.
+func TestSponsorCeasedLinkWhileASponsorStillQualifies(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	step := func(ceased ...time.Time) register.Step {
+		s := register.Step{Kind: register.Sponsors, On: day("2026-03-02")}
+		for i, c := range ceased {
+			s.Sponsors = append(s.Sponsors, register.Sponsor{ID: int64(i + 1), Name: "Người " + strconv.Itoa(i+1), CeasedOn: c})
+		}
+		return s
+	}
+	for _, c := range []struct {
+		steps []register.Step
+		link  bool
+	}{
+		{nil, false},
+		{[]register.Step{step(time.Time{}, day("2026-05-01"))}, true},
+		{[]register.Step{step(day("2026-04-01"), day("2026-05-01"))}, false},
+		{[]register.Step{step(time.Time{}), step(day("2026-06-01"))}, false}, // the latest step's sponsors count
+	} {
+		v := NewRegisterFileView(register.File{ID: 7, Steps: c.steps}, "", day("2026-07-03"), nil, nil, nil)
+		if (v.SponsorCeasedHref != "") != c.link {
+			t.Errorf("%d sponsors steps: link %q, want one %t", len(c.steps), v.SponsorCeasedHref, c.link)
 		}
 	}
 }

@@ -113,23 +113,32 @@ func nullDate(d time.Time, keep bool) any {
 	return d
 }
 
-// lastSponsors is the latest sponsors step's index in f.Steps, -1 for none.
-func (f File) lastSponsors() int {
+// LastSponsors are the sponsors of the latest sponsors step, none before one.
+func (f File) LastSponsors() []Sponsor {
 	for i := len(f.Steps) - 1; i >= 0; i-- {
 		if f.Steps[i].Kind == Sponsors {
-			return i
+			return f.Steps[i].Sponsors
 		}
 	}
-	return -1
+	return nil
+}
+
+// StillSponsoring are the sponsors of the latest sponsors step who have not ceased to qualify.
+func (f File) StillSponsoring() []Sponsor {
+	var out []Sponsor
+	for _, p := range f.LastSponsors() {
+		if p.CeasedOn.IsZero() {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // ceasedSponsor is a sponsor of the latest sponsors step who ceased to qualify on or before day.
 func (f File) ceasedSponsor(day time.Time) (Sponsor, bool) {
-	if i := f.lastSponsors(); i >= 0 {
-		for _, p := range f.Steps[i].Sponsors {
-			if !p.CeasedOn.IsZero() && !p.CeasedOn.After(day) {
-				return p, true
-			}
+	for _, p := range f.LastSponsors() {
+		if !p.CeasedOn.IsZero() && !p.CeasedOn.After(day) {
+			return p, true
 		}
 	}
 	return Sponsor{}, false
@@ -187,11 +196,11 @@ func (r Register) SponsorCeased(ctx context.Context, db pg.Beginner, by org.Scop
 		if err != nil {
 			return err
 		}
-		i := f.lastSponsors()
 		var p *Sponsor
-		for k := 0; i >= 0 && k < len(f.Steps[i].Sponsors); k++ {
-			if f.Steps[i].Sponsors[k].ID == sponsor {
-				p = &f.Steps[i].Sponsors[k]
+		since, _ := f.Last(Sponsors) // the latest sponsors step's day
+		for k, sp := 0, f.LastSponsors(); k < len(sp); k++ {
+			if sp[k].ID == sponsor {
+				p = &sp[k]
 			}
 		}
 		switch {
@@ -201,8 +210,8 @@ func (r Register) SponsorCeased(ctx context.Context, db pg.Beginner, by org.Scop
 			return &apperr.Invalid{Fields: map[string]string{"kind": "Hồ sơ đã kết thúc: không ghi thêm."}}
 		case !p.CeasedOn.IsZero():
 			return &apperr.Invalid{Fields: map[string]string{"on": fmt.Sprintf("Người giới thiệu %s đã được ghi là không còn đủ điều kiện từ %s.", p.Name, dateText(p.CeasedOn))}}
-		case day.IsZero() || day.After(today) || day.Before(f.Steps[i].On):
-			return &apperr.Invalid{Fields: map[string]string{"on": fmt.Sprintf("Ngày: từ ngày giới thiệu (%s) đến hôm nay.", dateText(f.Steps[i].On))}}
+		case day.IsZero() || day.After(today) || day.Before(since):
+			return &apperr.Invalid{Fields: map[string]string{"on": fmt.Sprintf("Ngày: từ ngày giới thiệu (%s) đến hôm nay.", dateText(since))}}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE candidate_sponsor SET ceased_on = $2 WHERE id = $1`, sponsor, day); err != nil {
 			return err

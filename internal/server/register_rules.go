@@ -78,15 +78,8 @@ func (s *Server) registerSponsorCeased(w http.ResponseWriter, r *http.Request, c
 		return
 	}
 	var sponsors []web.Option
-	for _, st := range file.Steps {
-		if st.Kind == register.Sponsors {
-			sponsors = nil
-			for _, p := range st.Sponsors {
-				if p.CeasedOn.IsZero() {
-					sponsors = append(sponsors, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
-				}
-			}
-		}
+	for _, p := range file.StillSponsoring() {
+		sponsors = append(sponsors, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
 	}
 	href := web.RegisterFileHref(id)
 	v := web.FormView{Title: "Người giới thiệu không còn đủ điều kiện", Action: href + "/sponsor-ceased", Submit: "Ghi", Cancel: href,
