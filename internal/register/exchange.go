@@ -367,7 +367,9 @@ func readPerson(ctx context.Context, tx pgx.Tx, row *exchange.Row) (Person, int6
 	p.Education, _ = row.Choice("education", choices(Educations))
 	p.YouthUnion, _ = row.Bool("youth_union")
 	p.Readmission, _ = row.Bool("readmission")
-	readListed(row, &p)
+	for field, msg := range p.readListed() {
+		row.Problemf(field, "%s", msg)
+	}
 	if masked(p.NationalID) {
 		p.NationalID = ""
 	}

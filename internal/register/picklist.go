@@ -1,6 +1,10 @@
 package register
 
-import "ptdang/internal/exchange"
+import (
+	"fmt"
+
+	"ptdang/internal/exchange"
+)
 
 // Ethnicities are the 54 ethnic groups of Vietnam (dân tộc), in the order and with the names of
 // the General Statistics Office's list, "Danh mục các thành phần dân tộc Việt Nam", issued by
@@ -102,18 +106,23 @@ func Religion(s string) (name string, ok bool) {
 	return name, ok
 }
 
-// readListed reads p's ethnicity and religion from row (columns "ethnicity" and "religion") as
-// Ethnicity and Religion read them, leaving a problem on the column of a value neither list holds.
-func readListed(row *exchange.Row, p *Person) {
+// readListed reads p's ethnicity and religion as Ethnicity and Religion read them, and returns
+// what is wrong with each (by field) that neither list holds: the words of the import's column
+// and, after the field's name, of the form.
+func (p *Person) readListed() map[string]string {
+	bad := map[string]string{}
 	if e, ok := Ethnicity(p.Ethnicity); ok {
 		p.Ethnicity = e
+	} else if p.Ethnicity == "" {
+		bad["ethnicity"] = "chọn một dân tộc trong danh sách."
 	} else {
-		row.Problemf("ethnicity", "%q không có trong danh mục 54 dân tộc (Quyết định 121-TCTK/PPCĐ)", p.Ethnicity)
+		bad["ethnicity"] = fmt.Sprintf("%q không có trong danh mục 54 dân tộc (Quyết định 121-TCTK/PPCĐ); chọn một dân tộc trong danh sách.", p.Ethnicity)
 	}
 	if r, ok := Religion(p.Religion); ok {
 		p.Religion = r
 	} else {
-		row.Problemf("religion", "%q không có trong danh sách tôn giáo; ghi %q nếu là tôn giáo khác, %q nếu không theo tôn giáo nào",
+		bad["religion"] = fmt.Sprintf("%q không có trong danh sách tôn giáo; chọn %q nếu là tôn giáo khác, %q nếu không theo tôn giáo nào.",
 			p.Religion, OtherReligion, NoReligion)
 	}
+	return bad
 }

@@ -135,18 +135,8 @@ func (p *Person) check(today time.Time) error {
 	if LabelOf(Sexes, p.Sex) == "" {
 		inv.Add("sex", "Giới tính: chọn Nam hoặc Nữ.")
 	}
-	if e, ok := Ethnicity(p.Ethnicity); ok {
-		p.Ethnicity = e
-	} else if p.Ethnicity == "" {
-		inv.Add("ethnicity", "Dân tộc: chọn một dân tộc trong danh sách.")
-	} else {
-		inv.Add("ethnicity", fmt.Sprintf("Dân tộc: %q không có trong danh mục 54 dân tộc; chọn một dân tộc trong danh sách.", p.Ethnicity))
-	}
-	if r, ok := Religion(p.Religion); ok {
-		p.Religion = r
-	} else {
-		inv.Add("religion", fmt.Sprintf("Tôn giáo: %q không có trong danh sách; chọn %q nếu là tôn giáo khác, %q nếu không theo tôn giáo nào.",
-			p.Religion, OtherReligion, NoReligion))
+	for field, msg := range p.readListed() {
+		inv.Add(field, map[string]string{"ethnicity": "Dân tộc", "religion": "Tôn giáo"}[field]+": "+msg)
 	}
 	if LabelOf(Occupations, p.Occupation) == "" {
 		inv.Add("occupation", "Nghề nghiệp: chọn một nhóm.")
