@@ -521,12 +521,9 @@ func (r Register) Export(ctx context.Context, db pg.Beginner, by org.Scope, toda
 				&f.Occupation, &f.Education, &f.YouthUnion, &hamlet, &f.Workplace, &f.Readmission, &enc); err != nil {
 				return err
 			}
-			if enc != nil {
-				id, err := r.Keys.open(enc)
-				if err != nil {
-					return fmt.Errorf("register: file %d: national ID: %w", f.ID, err)
-				}
-				f.NationalID = Mask(id)
+			var err error
+			if f.NationalID, err = r.maskedID(f.ID, enc); err != nil {
+				return err
 			}
 			ids = append(ids, f.ID)
 			files.Rows = append(files.Rows, []any{strconv.FormatInt(f.ID, 10), f.ID, code, f.CellName, f.Name, f.BirthDate,

@@ -346,12 +346,8 @@ func (r Register) read(ctx context.Context, q pg.Querier, by org.Scope, id int64
 	if err != nil {
 		return File{}, err
 	}
-	if enc != nil {
-		id, err := r.Keys.open(enc)
-		if err != nil {
-			return File{}, fmt.Errorf("register: file %d: national ID: %w", f.ID, err)
-		}
-		f.NationalID = Mask(id)
+	if f.NationalID, err = r.maskedID(f.ID, enc); err != nil {
+		return File{}, err
 	}
 	steps, err := readSteps(ctx, q, []int64{f.ID})
 	if err != nil {
@@ -434,4 +430,16 @@ func (f File) Next() Kind {
 		return ""
 	}
 	return path[i+1]
+}
+
+// maskedID is file's national ID, stored encrypted as enc (nil for none), shown masked.
+func (r Register) maskedID(file int64, enc []byte) (string, error) {
+	if enc == nil {
+		return "", nil
+	}
+	id, err := r.Keys.open(enc)
+	if err != nil {
+		return "", fmt.Errorf("register: file %d: national ID: %w", file, err)
+	}
+	return Mask(id), nil
 }
