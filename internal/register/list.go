@@ -263,13 +263,24 @@ type Admission struct {
 // Admitted lists the people in by's scope whose ceremony (the Party entry date) falls within
 // [from, to], by date; the scope is taken on to. It returns only database errors.
 func Admitted(ctx context.Context, q pg.Querier, by org.Scope, from, to time.Time) ([]Admission, error) {
-	rows, err := q.Query(ctx, `
-		WITH RECURSIVE `+cellsInScope+`
+	return admitted(ctx, q, `WITH RECURSIVE `+cellsInScope, inScopedCells, by.SQLRoots(), to, from)
+}
+
+// AdmittedIn lists the people of the files cells hold whose ceremony falls within [from, to], by
+// date, for callers that have chosen the cells (in their scope). It returns only database errors.
+func AdmittedIn(ctx context.Context, q pg.Querier, cells []int64, from, to time.Time) ([]Admission, error) {
+	return admitted(ctx, q, ``, `c.cell_id = ANY ($1)`, cells, to, from)
+}
+
+// admitted runs Admitted's query with a CTE (with) and the test of the file's cell (in) over
+// args: the cells ($1), to ($2) and from ($3).
+func admitted(ctx context.Context, q pg.Querier, with, in string, args ...any) ([]Admission, error) {
+	rows, err := q.Query(ctx, with+`
 		SELECT c.id, c.cell_id, s.on_date, c.birth_date, c.sex, c.ethnicity, c.religion, c.occupation, c.education,
 			c.youth_union, c.readmission
 		FROM candidate_step s JOIN candidate c ON c.id = s.candidate_id
-		WHERE s.kind = 'ceremony' AND s.on_date BETWEEN $3 AND $2 AND `+inScopedCells+`
-		ORDER BY s.on_date, c.id`, planEach, by.SQLRoots(), to, from)
+		WHERE s.kind = 'ceremony' AND s.on_date BETWEEN $3 AND $2 AND `+in+`
+		ORDER BY s.on_date, c.id`, append([]any{planEach}, args...)...)
 	if err != nil {
 		return nil, err
 	}

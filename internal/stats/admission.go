@@ -2,6 +2,8 @@ package stats
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -11,7 +13,7 @@ import (
 	"ptdang/internal/register"
 )
 
-// admitted reads from the admission register (register.Admitted, with the caller's scope) the
+// admitted reads from the admission register (register.AdmittedIn: the files of those cells) the
 // people admitted over p whom the form's subtree on asOf counts: those of a file held by a
 // cell that keeps its register for the report from the quarter of the ceremony on
 // (register.KeptFromAll: the cell's reports of those quarters are the register's counts) and
@@ -23,7 +25,7 @@ import (
 // admitted more people than are counted for them (short: they gave totals only, the form's
 // rows counted from people lack theirs), and those for which more people are counted than
 // their reports admitted (over, as Excess of PeopleKey).
-func admitted(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, asOf time.Time, p Period, cells []cellSums) (people []register.Admission, short []Cell, over []Excess, err error) {
+func admitted(ctx context.Context, q pg.Querier, unit int64, asOf time.Time, p Period, cells []cellSums) (people []register.Admission, short []Cell, over []Excess, err error) {
 	rows, err := q.Query(ctx, `
 		WITH RECURSIVE `+org.SubtreeCTE+`,`+org.OriginCTE("sub")+`
 		SELECT cell_id FROM origin GROUP BY cell_id HAVING round(sum(share), 6) >= 1`, []int64{unit}, asOf)
@@ -34,11 +36,11 @@ func admitted(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, as
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	all, err := register.Admitted(ctx, q, scope, firstDay(p), p.LastDay())
+	kept, err := register.KeptFromAll(ctx, q, whole)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	kept, err := register.KeptFromAll(ctx, q, whole)
+	all, err := register.AdmittedIn(ctx, q, slices.Collect(maps.Keys(kept)), firstDay(p), p.LastDay())
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -307,7 +307,7 @@ func Form3(ctx context.Context, q pg.Querier, scope org.Scope, unit int64, p Per
 // Make is form no ("1", "2", "2b", "3", "5", "6" or "7") of unit (in scope) for p and the same
 // period last year, from the same sums (so Biểu 1's closing is Biểu 3's total, its admitted Biểu
 // 2's), with Biểu 2's and 2B's rows by person counted from the admission register
-// (register.Admitted, in scope); an annual form (Biểu 6, the quality ratings) is made for p's
+// (register.AdmittedIn, the subtree's cells); an annual form (Biểu 6, the quality ratings) is made for p's
 // whole year; Biểu 5 counts the tree. The unit and its cells are taken on p's last day, or
 // today while p runs; last year's reports are restated on them. Errors:
 // apperr.ErrNotFound for a form not made, or when the unit is out of scope or did not exist on
@@ -354,11 +354,11 @@ func Make(ctx context.Context, q pg.Querier, scope org.Scope, no string, unit in
 	}
 	lines := lay.lines
 	if lay.people {
-		people, short, over, err := admitted(ctx, q, scope, unit, asOf, p, cells)
+		people, short, over, err := admitted(ctx, q, unit, asOf, p, cells)
 		if err != nil {
 			return Form{}, err
 		}
-		lastPeople, lastShort, _, err := admitted(ctx, q, scope, unit, asOf, p.LastYear(), lastCells)
+		lastPeople, lastShort, _, err := admitted(ctx, q, unit, asOf, p.LastYear(), lastCells)
 		if err != nil {
 			return Form{}, err
 		}
